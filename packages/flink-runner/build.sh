@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the flink-runner for one target into packages/flink-runner/target-<target>/:
+#   classes/        compiled io.streamt.runner.* (+ log4j2.xml, streamt-runner.properties)
+#   classpath.txt   runtime classpath (one line, ':'-separated jar paths)
+# Usage: build.sh <2|1.20|kafka>
+#   2      Flink 2.x  (default line)
+#   1.20   Flink 1.20
+#   kafka  single-node Kafka broker (separate classpath)
+# Idempotent: does nothing when classes/ and classpath.txt are newer than pom.xml,
+# build.sh and src/. Maven output goes to stderr; on success stdout gets one JSON line:
+#   {"target":"2","classes":"/abs/target-2/classes","classpath":"/abs/target-2/classpath.txt"}
+# Env: MVN (maven command, default mvn), STREAMT_M2_REPO (optional -Dmaven.repo.local).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+target="${1:-2}"
+case "$target" in
+  2)     profile=runner-flink2;   what="Flink 2.2.0" ;;
+  1.20)  profile=runner-flink120; what="Flink 1.20.3" ;;
+  kafka) profile=runner-kafka;    what="Kafka broker 3.9.2" ;;
+  *) echo "usage: build.sh <2|1.20|kafka>" >&2; exit 2 ;;
+esac
+
+out="$here/target-$target"
+classes="$out/classes"
+cpfile="$out/classpath.txt"
+mvn_cmd=(${MVN:-mvn} -B -f "$here/pom.xml" "-P$profile")
+if [[ -n "${STREAMT_M2_REPO:-}" ]]; then mvn_cmd+=("-Dmaven.repo.local=$STREAMT_M2_REPO"); fi
+
+result() {
+  printf '{"target":"%s","classes":"%s","classpath":"%s"}\n' "$target" "$classes" "$cpfile"
+}
+
+up_to_date() {
+  [[ -s "$cpfile" && -f "$classes/io/streamt/runner/Main.class" ]] || return 1
+  [[ -z "$(find "$here/pom.xml" "$here/build.sh" "$here/src" -newer "$cpfile" -print -quit)" ]]
+}
+
+if up_to_date; then result; exit 0; fi
+
+mkdir -p "$out"
+# Serialize concurrent builds of the same target.
+exec 9>"$out.lock"
+if command -v flock >/dev/null 2>&1; then flock 9; fi
+if up_to_date; then result; exit 0; fi
+
+{
+  if [[ ! -s "$cpfile" ]]; then
+    echo "downloading $what dependencies via Maven (first use only)..."
+    "${mvn_cmd[@]}" dependency:resolve
+  fi
+  "${mvn_cmd[@]}" -q compile dependency:build-classpath \
+    -Dmdep.includeScope=runtime -Dmdep.outputFile="$cpfile.tmp"
+  mv "$cpfile.tmp" "$cpfile"
+  touch "$cpfile"
+} 1>&2
+
+result

@@ -1,0 +1,483 @@
+package io.streamt.runner.flink;
+
+import io.streamt.runner.Json;
+import io.streamt.runner.Main;
+import io.streamt.runner.Out;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The Flink commands: version, validate, run. Uses only APIs present in Flink 1.20 and 2.x. */
+public final class FlinkCommands {
+    private FlinkCommands() {}
+
+    // ================================================================== version
+
+    public static int version(String[] args) {
+        Properties info = Main.buildInfo();
+        String v;
+        try {
+            v = EnvironmentInformation.getVersion();
+        } catch (Throwable t) {
+            v = null;
+        }
+        if (v == null || v.isEmpty() || v.contains("unknown")) v = info.getProperty("flink.version");
+        Out.event(Json.obj()
+                .put("flink", v)
+                .put("target", info.getProperty("target"))
+                .put("kafkaConnector", info.getProperty("flink.kafka.connector.version")));
+        return 0;
+    }
+
+    // ================================================================== validate
+
+    /** Thrown when one statement of a script fails; carries where. */
+    private static final class StatementFailure extends Exception {
+        final int index;
+        final SqlSplitter.Statement statement;
+
+        StatementFailure(int index, SqlSplitter.Statement statement, Throwable cause) {
+            super(cause);
+            this.index = index;
+            this.statement = statement;
+        }
+    }
+
+    public static int validate(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) continue;
+            long t0 = System.nanoTime();
+            String id = null;
+            String script;
+            try {
+                Object req = Json.parse(line);
+                if (!(req instanceof Map)) throw new IllegalArgumentException("request must be a JSON object");
+                Map<?, ?> m = (Map<?, ?>) req;
+                Object idv = m.get("id");
+                id = idv == null ? null : String.valueOf(idv);
+                Object sv = m.get("script");
+                if (!(sv instanceof String)) throw new IllegalArgumentException("request needs a string field \"script\"");
+                script = (String) sv;
+            } catch (RuntimeException e) {
+                Out.event(Json.obj().put("id", id).put("ok", false).put("statementIndex", 0)
+                        .put("error", "bad request: " + e.getMessage()).put("ms", ms(t0)));
+                continue;
+            }
+            Json.Obj answer;
+            try {
+                int n = validateScript(script);
+                answer = Json.obj().put("id", id).put("ok", true).put("statements", n).put("ms", ms(t0));
+            } catch (StatementFailure f) {
+                answer = failure(id, f, t0);
+            } catch (Throwable t) {
+                answer = Json.obj().put("id", id).put("ok", false).put("statementIndex", 0)
+                        .put("error", errorMessage(t)).put("ms", ms(t0));
+            }
+            Out.event(answer);
+        }
+        return 0;
+    }
+
+    private static Json.Obj failure(String id, StatementFailure f, long t0) {
+        String err = errorMessage(f.getCause());
+        Json.Obj o = Json.obj().put("id", id).put("ok", false)
+                .put("statementIndex", f.index)
+                .put("statement", f.statement.text)
+                .put("line", f.statement.line)
+                .put("error", err);
+        Matcher m = POSITION.matcher(err);
+        if (m.find()) {
+            int relLine = Integer.parseInt(m.group(1));
+            int relCol = Integer.parseInt(m.group(2));
+            o.put("errorLine", f.statement.line + relLine - 1);
+            o.put("errorColumn", relLine == 1 ? f.statement.column + relCol - 1 : relCol);
+        }
+        return o.put("ms", ms(t0));
+    }
+
+    private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
+
+    private static long ms(long t0) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    static TableEnvironment newTableEnvironment(Configuration conf) {
+        return TableEnvironment.create(EnvironmentSettings.newInstance()
+                .inStreamingMode()
+                .withConfiguration(conf)
+                .build());
+    }
+
+    /** Validates one script in a fresh TableEnvironment; returns the number of statements. */
+    static int validateScript(String script) throws StatementFailure {
+        List<SqlSplitter.Statement> statements = SqlSplitter.split(script);
+        TableEnvironment tEnv = newTableEnvironment(new Configuration());
+        int index = 0;
+        for (SqlSplitter.Statement st : statements) {
+            index++;
+            Kind kind = kindOf(st);
+            try {
+                switch (kind) {
+                    case STATEMENT_SET:
+                        StatementSet set = tEnv.createStatementSet();
+                        for (SqlSplitter.Statement inner : SqlSplitter.innerStatements(st)) {
+                            try {
+                                set.addInsertSql(stripExecute(inner));
+                            } catch (Throwable t) {
+                                throw new StatementFailure(index, inner, t);
+                            }
+                        }
+                        set.explain();
+                        break;
+                    case QUERY:
+                    case CREATE_TABLE_AS:
+                        tEnv.explainSql(stripExecute(st));
+                        break;
+                    case SET:
+                        applySet(tEnv, st);
+                        break;
+                    default:
+                        tEnv.executeSql(st.text);
+                }
+            } catch (StatementFailure f) {
+                throw f;
+            } catch (Throwable t) {
+                throw new StatementFailure(index, st, t);
+            }
+        }
+        return statements.size();
+    }
+
+    enum Kind { STATEMENT_SET, QUERY, CREATE_TABLE_AS, SET, OTHER }
+
+    private static final Pattern SET_QUOTED = Pattern.compile(
+            "(?s)^SET\\s+'((?:[^']|'')*)'\\s*=\\s*'((?:[^']|'')*)'$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SET_PLAIN = Pattern.compile(
+            "(?s)^SET\\s+([^\\s=']+)\\s*=\\s*(.*)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RESET_QUOTED = Pattern.compile(
+            "(?s)^RESET\\s+'((?:[^']|'')*)'$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RESET_PLAIN = Pattern.compile(
+            "(?s)^RESET\\s+([^\\s']+)$", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * SET 'k' = 'v' / RESET 'k': TableEnvironment.executeSql does not accept these (the SQL
+     * client handles them itself), so they are applied to the TableConfig here.
+     */
+    static void applySet(TableEnvironment tEnv, SqlSplitter.Statement st) {
+        String t = st.text.strip();
+        Matcher m;
+        if ((m = SET_QUOTED.matcher(t)).matches() || (m = SET_PLAIN.matcher(t)).matches()) {
+            String key = m.group(1).replace("''", "'").strip();
+            String value = m.group(2).replace("''", "'");
+            if (key.isEmpty()) throw new IllegalArgumentException("SET needs a non-empty key");
+            tEnv.getConfig().set(key, value);
+            return;
+        }
+        if ((m = RESET_QUOTED.matcher(t)).matches() || (m = RESET_PLAIN.matcher(t)).matches()) {
+            tEnv.getConfig().getConfiguration().removeKey(m.group(1).replace("''", "'").strip());
+            return;
+        }
+        if (t.equalsIgnoreCase("SET") || t.equalsIgnoreCase("RESET")) return; // list / reset-all: no-op
+        throw new IllegalArgumentException("invalid " + st.keyword() + " statement; expected SET 'key' = 'value' or RESET 'key'");
+    }
+
+    private static final Pattern CTAS = Pattern.compile(
+            "(?is)^CREATE\\s+(OR\\s+REPLACE\\s+)?(TEMPORARY\\s+)?TABLE\\b.*\\bAS\\s*\\(?\\s*(SELECT|WITH|VALUES)\\b.*");
+    private static final Pattern REPLACE_AS = Pattern.compile(
+            "(?is)^REPLACE\\s+TABLE\\b.*\\bAS\\s*\\(?\\s*(SELECT|WITH|VALUES)\\b.*");
+
+    static Kind kindOf(SqlSplitter.Statement st) {
+        if (st.statementSet) return Kind.STATEMENT_SET;
+        List<String> w = st.leadingWords;
+        String k = st.keyword();
+        if (k.equals("EXECUTE") && w.size() > 1) k = w.get(1);
+        switch (k) {
+            case "SET":
+            case "RESET":
+                return Kind.SET;
+            case "INSERT":
+            case "SELECT":
+            case "WITH":
+            case "VALUES":
+                return Kind.QUERY;
+            case "CREATE":
+            case "REPLACE": {
+                String blank = blankQuoted(st.text);
+                if (CTAS.matcher(blank).matches() || REPLACE_AS.matcher(blank).matches()) return Kind.CREATE_TABLE_AS;
+                return Kind.OTHER;
+            }
+            default:
+                return Kind.OTHER;
+        }
+    }
+
+    /** "EXECUTE INSERT INTO ..." -> "INSERT INTO ...". */
+    static String stripExecute(SqlSplitter.Statement st) {
+        if (st.keyword().equals("EXECUTE") && !st.statementSet) {
+            return st.text.replaceFirst("(?is)^EXECUTE\\s+", "");
+        }
+        return st.text;
+    }
+
+    /** Replaces the contents of quoted regions by spaces (for keyword matching). */
+    static String blankQuoted(String s) {
+        StringBuilder sb = new StringBuilder(s);
+        char q = 0;
+        for (int i = 0; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            if (q == 0) {
+                if (c == '\'' || c == '`' || c == '"') q = c;
+            } else if (c == q) {
+                q = 0;
+            } else {
+                sb.setCharAt(i, ' ');
+            }
+        }
+        return sb.toString();
+    }
+
+    // ================================================================== run
+
+    public static int run(String[] args) throws Exception {
+        String scriptPath = null;
+        String checkpointDir = null;
+        String restore = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--checkpoint-dir": checkpointDir = args[++i]; break;
+                case "--restore": restore = args[++i]; break;
+                default:
+                    if (a.startsWith("--") || scriptPath != null) {
+                        Out.event(Json.obj().put("event", "failed").put("error", "unknown argument " + a));
+                        return 2;
+                    }
+                    scriptPath = a;
+            }
+        }
+        if (scriptPath == null) {
+            Out.event(Json.obj().put("event", "failed")
+                    .put("error", "usage: run <script.sql> [--checkpoint-dir <dir>] [--restore <path>]"));
+            return 2;
+        }
+        String script = Files.readString(Path.of(scriptPath), StandardCharsets.UTF_8);
+        boolean flink1 = EnvironmentInformation.getVersion().startsWith("1.");
+
+        Configuration conf = new Configuration();
+        Path cpDir = null;
+        if (checkpointDir != null) {
+            cpDir = Path.of(checkpointDir).toAbsolutePath();
+            Files.createDirectories(cpDir);
+            String uri = cpDir.toUri().toString(); // file:///...
+            conf.setString("execution.checkpointing.dir", uri); // 1.20 and 2.x (1.x fallback: state.checkpoints.dir)
+            conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+            conf.setString("execution.checkpointing.num-retained", "1");
+        }
+        if (restore != null) {
+            String p = restore.contains("://") ? restore : new File(restore).getAbsoluteFile().toURI().toString();
+            conf.setString("execution.state-recovery.path", p); // 2.x key (also known to 1.20)
+            if (flink1) conf.setString("execution.savepoint.path", p); // the key 1.20's executor reads
+        }
+
+        List<SqlSplitter.Statement> statements = SqlSplitter.split(script);
+        TableEnvironment tEnv = newTableEnvironment(conf);
+        StatementSet set = tEnv.createStatementSet();
+        int inserts = 0;
+        int index = 0;
+        try {
+            for (SqlSplitter.Statement st : statements) {
+                index++;
+                Kind kind = kindOf(st);
+                try {
+                    switch (kind) {
+                        case STATEMENT_SET:
+                            for (SqlSplitter.Statement inner : SqlSplitter.innerStatements(st)) {
+                                try {
+                                    set.addInsertSql(stripExecute(inner));
+                                    inserts++;
+                                } catch (Throwable t) {
+                                    throw new StatementFailure(index, inner, t);
+                                }
+                            }
+                            break;
+                        case QUERY:
+                            if (!stripExecute(st).toUpperCase().startsWith("INSERT")) {
+                                throw new IllegalArgumentException("run executes INSERT statements only; a bare query has no sink");
+                            }
+                            set.addInsertSql(stripExecute(st));
+                            inserts++;
+                            break;
+                        case CREATE_TABLE_AS:
+                            throw new IllegalArgumentException(
+                                    "CREATE TABLE ... AS SELECT is not supported by run; use CREATE TABLE and INSERT INTO");
+                        case SET:
+                            applySet(tEnv, st);
+                            break;
+                        default:
+                            tEnv.executeSql(st.text);
+                    }
+                } catch (StatementFailure f) {
+                    throw f;
+                } catch (Throwable t) {
+                    throw new StatementFailure(index, st, t);
+                }
+            }
+        } catch (StatementFailure f) {
+            Json.Obj o = Json.obj().put("event", "failed")
+                    .put("statementIndex", f.index)
+                    .put("statement", f.statement.text)
+                    .put("line", f.statement.line)
+                    .put("error", errorMessage(f.getCause()));
+            Out.event(o);
+            return 1;
+        }
+        if (inserts == 0) {
+            Out.event(Json.obj().put("event", "failed").put("error", "the script has no INSERT INTO statement"));
+            return 1;
+        }
+
+        TableResult result;
+        try {
+            result = set.execute();
+        } catch (Throwable t) {
+            Out.event(Json.obj().put("event", "failed").put("error", errorMessage(t)));
+            return 1;
+        }
+        JobClient client = result.getJobClient().orElse(null);
+        String jobId = client == null ? null : client.getJobID().toString();
+        Out.event(Json.obj().put("event", "submitted").put("jobId", jobId));
+
+        AtomicBoolean stopping = new AtomicBoolean(false);
+        AtomicBoolean done = new AtomicBoolean(false);
+        final Path jobCpDir = cpDir == null || jobId == null ? null : cpDir.resolve(jobId);
+        Thread hook = new Thread(() -> {
+            if (done.get()) return;
+            stopping.set(true);
+            try {
+                if (client != null) client.cancel().get(15, TimeUnit.SECONDS);
+            } catch (Throwable t) {
+                System.err.println("cancel: " + errorMessage(t));
+            }
+            Json.Obj o = Json.obj().put("event", "cancelled");
+            String last = jobCpDir == null ? null : latestCheckpoint(jobCpDir);
+            if (last != null) o.put("lastCheckpoint", last);
+            Out.event(o);
+        }, "streamt-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        Thread poller = null;
+        if (jobCpDir != null) {
+            poller = new Thread(() -> pollCheckpoints(jobCpDir, done), "streamt-checkpoint-poller");
+            poller.setDaemon(true);
+            poller.start();
+        }
+
+        try {
+            result.await();
+            done.set(true);
+            Out.event(Json.obj().put("event", "finished").put("jobId", jobId));
+            return 0;
+        } catch (Throwable t) {
+            if (stopping.get()) {
+                // the shutdown hook cancelled the job; it reports "cancelled"
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            done.set(true);
+            Out.event(Json.obj().put("event", "failed").put("jobId", jobId).put("error", errorMessage(t)));
+            return 1;
+        }
+    }
+
+    /** Prints {"event":"checkpoint","id":N,"path":...} for each new completed checkpoint. */
+    private static void pollCheckpoints(Path jobCpDir, AtomicBoolean done) {
+        String lastSeen = null;
+        while (!done.get()) {
+            String latest = latestCheckpoint(jobCpDir);
+            if (latest != null && !latest.equals(lastSeen)) {
+                lastSeen = latest;
+                String name = Path.of(latest).getFileName().toString();
+                long id = Long.parseLong(name.substring("chk-".length()));
+                Out.event(Json.obj().put("event", "checkpoint").put("id", id).put("path", latest));
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The newest chk-N directory under the job's checkpoint directory that has _metadata. */
+    static String latestCheckpoint(Path jobCpDir) {
+        File[] dirs = jobCpDir.toFile().listFiles((d, n) -> n.matches("chk-\\d+"));
+        if (dirs == null) return null;
+        long best = -1;
+        File bestDir = null;
+        for (File d : dirs) {
+            if (!new File(d, "_metadata").isFile()) continue;
+            long n = Long.parseLong(d.getName().substring(4));
+            if (n > best) {
+                best = n;
+                bestDir = d;
+            }
+        }
+        return bestDir == null ? null : bestDir.getAbsolutePath();
+    }
+
+    // ================================================================== errors
+
+    private static final Pattern CLASS_PREFIX =
+            Pattern.compile("^(?:[a-zA-Z_$][\\w$]*\\.)+[\\w$]*(?:Exception|Error|Throwable)(?::\\s*|$)");
+
+    /** The distinct messages of the cause chain, outermost first, without stack traces. */
+    public static String errorMessage(Throwable top) {
+        List<String> parts = new ArrayList<>();
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Throwable last = null;
+        for (Throwable t = top; t != null && seen.add(t) && parts.size() < 12; t = t.getCause()) {
+            last = t;
+            if (t instanceof java.util.concurrent.ExecutionException
+                    || t instanceof java.util.concurrent.CompletionException
+                    || t instanceof java.lang.reflect.InvocationTargetException) {
+                continue; // wrappers
+            }
+            String m = t.getMessage();
+            if (m == null) continue;
+            m = CLASS_PREFIX.matcher(m.strip()).replaceFirst("").strip();
+            if (m.isEmpty()) continue;
+            boolean dup = false;
+            for (String p : parts) {
+                if (p.contains(m)) {
+                    dup = true;
+                    break;
+                }
+            }
+            if (!dup) parts.add(m);
+        }
+        if (parts.isEmpty()) return last == null ? "unknown error" : last.getClass().getName();
+        return String.join("\nCaused by: ", parts);
+    }
+}

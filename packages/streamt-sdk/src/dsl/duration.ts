@@ -1,0 +1,40 @@
+import { BuildErrorCode, StreamtError } from "../errors.js";
+
+/** A duration: `"500ms"`, `"5s"`, `"10m"` / `"10min"`, `"1h"`, `"7d"`, or a number of milliseconds. */
+export type Duration = `${number}${DurationUnit}` | number;
+export type DurationUnit = "ms" | "s" | "m" | "min" | "h" | "d";
+
+const UNIT_MS: Record<DurationUnit, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses a duration to whole milliseconds. Rejects anything else with an error that says what is
+ * accepted, rather than guessing (a "5" with no unit would be ambiguous).
+ */
+export function parseDuration(input: unknown, what: string): number {
+  if (typeof input === "number") {
+    if (Number.isInteger(input) && input >= 0) return input;
+    throw durationError(String(input), what);
+  }
+  if (typeof input !== "string") throw durationError(String(input), what);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d)\s*$/.exec(input);
+  if (!m) throw durationError(JSON.stringify(input), what);
+  const ms = Number(m[1]) * UNIT_MS[m[2] as DurationUnit];
+  if (!Number.isInteger(ms)) throw durationError(JSON.stringify(input), what, "it is not a whole number of milliseconds");
+  return ms;
+}
+
+function durationError(shown: string, what: string, why = "it is not a duration"): StreamtError {
+  return new StreamtError({
+    code: BuildErrorCode.invalidDuration,
+    message: `invalid duration ${shown} for ${what}: ${why}`,
+    hint: 'write a number with a unit (ms, s, m, h, d), e.g. "500ms", "5s", "10m", "1h", or a whole number of milliseconds',
+  });
+}
+
+/** Formats milliseconds in the largest exact unit, e.g. 3_600_000 -> "1h" (used in messages and plan.json). */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

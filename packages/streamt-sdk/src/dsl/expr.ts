@@ -1,0 +1,467 @@
+import {
+  arithmeticResultType,
+  commonType,
+  formatType,
+  isNumeric,
+  isTimestamp,
+  numericLiteralType,
+  withNullable,
+  type ArithmeticOp,
+  type DataType,
+} from "../ir/data-type.js";
+import type { CallOp, ColumnRef, ExprNode } from "../ir/expr-node.js";
+import type { Column } from "../ir/node-base.js";
+import { BuildErrorCode, StreamtError } from "../errors.js";
+import type { Col, ColumnType, NumericKind, Row, TemporalKind, TimestampKind } from "./schema.js";
+
+const EXPR = Symbol.for("streamt-sdk.expr");
+
+type Or<A extends boolean, B extends boolean> = A extends true ? true : B;
+type NullableOf<C> = C extends Col<any, infer N, any> ? N : boolean;
+type Bool<N extends boolean> = Col<"BOOLEAN", N, "none">;
+
+/** What can stand beside an expression of column type C: another expression or a plain value. */
+export type Operand<C extends Col> = C["__kind"] extends NumericKind
+  ? Expr<Col<NumericKind, boolean, any>> | number
+  : C["__kind"] extends "STRING"
+    ? Expr<Col<"STRING", boolean, any>> | string
+    : C["__kind"] extends "BOOLEAN"
+      ? Expr<Col<"BOOLEAN", boolean, any>> | boolean
+      : C["__kind"] extends TemporalKind
+        ? Expr<Col<C["__kind"], boolean, any>> | Date
+        : Expr<Col<C["__kind"], boolean, any>>;
+
+type NullOfOperand<O> = O extends { readonly __col?: infer C } ? NullableOf<C> : false;
+
+export type TimeUnit = "SECOND" | "MINUTE" | "HOUR" | "DAY" | "WEEK" | "MONTH" | "YEAR";
+
+/** Operations every expression has. */
+export interface ExprBase<C extends Col> {
+  readonly [EXPR]: ExprNode;
+  /** Phantom: the static column picture of this expression. */
+  readonly __col?: C;
+  /** `a = b` */
+  eq<O extends Operand<C>>(other: O): Expr<Bool<Or<C["__nullable"], NullOfOperand<O>>>>;
+  /** `a <> b` */
+  ne<O extends Operand<C>>(other: O): Expr<Bool<Or<C["__nullable"], NullOfOperand<O>>>>;
+  /** `a IS NULL` */
+  isNull(): Expr<Bool<false>>;
+  /** `a IS NOT NULL` */
+  isNotNull(): Expr<Bool<false>>;
+  /** `a IN (v1, v2, ...)` */
+  in(...values: Operand<C>[]): Expr<Bool<C["__nullable"]>>;
+  /** `a NOT IN (v1, v2, ...)` */
+  notIn(...values: Operand<C>[]): Expr<Bool<C["__nullable"]>>;
+  /** `COALESCE(a, fallback)` */
+  orElse<O extends Operand<C>>(fallback: O): Expr<Col<C["__kind"], NullOfOperand<O>, "none">>;
+  /** `CAST(a AS type)`, e.g. `.cast(t.decimal(12, 2))`. */
+  cast<T extends Col>(to: ColumnType<T>): Expr<Col<T["__kind"], C["__nullable"], "none">>;
+}
+
+type NumericResult<A extends string, B> = B extends number
+  ? A
+  : B extends { readonly __col?: Col<infer K, any, any> }
+    ? "DOUBLE" extends A | K
+      ? "DOUBLE"
+      : "FLOAT" extends A | K
+        ? "DOUBLE"
+        : "DECIMAL" extends A | K
+          ? "DECIMAL"
+          : "BIGINT" extends A | K
+            ? "BIGINT"
+            : A
+    : A;
+
+type Arith<C extends Col, O> = Expr<Col<NumericResult<C["__kind"], O> & NumericKind, Or<C["__nullable"], NullOfOperand<O>>, "none">>;
+
+export interface ComparableOps<C extends Col> {
+  gt<O extends Operand<C>>(other: O): Expr<Bool<Or<C["__nullable"], NullOfOperand<O>>>>;
+  ge<O extends Operand<C>>(other: O): Expr<Bool<Or<C["__nullable"], NullOfOperand<O>>>>;
+  lt<O extends Operand<C>>(other: O): Expr<Bool<Or<C["__nullable"], NullOfOperand<O>>>>;
+  le<O extends Operand<C>>(other: O): Expr<Bool<Or<C["__nullable"], NullOfOperand<O>>>>;
+  /** `a BETWEEN low AND high` */
+  between(low: Operand<C>, high: Operand<C>): Expr<Bool<C["__nullable"]>>;
+}
+
+export interface NumericOps<C extends Col> extends ComparableOps<C> {
+  add<O extends Operand<C>>(other: O): Arith<C, O>;
+  sub<O extends Operand<C>>(other: O): Arith<C, O>;
+  mul<O extends Operand<C>>(other: O): Arith<C, O>;
+  div<O extends Operand<C>>(other: O): Arith<C, O>;
+  mod<O extends Operand<C>>(other: O): Arith<C, O>;
+  neg(): Expr<Col<C["__kind"], C["__nullable"], "none">>;
+  abs(): Expr<Col<C["__kind"], C["__nullable"], "none">>;
+  /** `ROUND(a, digits)` */
+  round(digits?: number): Expr<Col<C["__kind"], C["__nullable"], "none">>;
+}
+
+export interface StringOps<C extends Col> extends ComparableOps<C> {
+  /** `a LIKE pattern` (% and _ wildcards). */
+  like(pattern: string): Expr<Bool<C["__nullable"]>>;
+  upper(): Expr<Col<"STRING", C["__nullable"], "none">>;
+  lower(): Expr<Col<"STRING", C["__nullable"], "none">>;
+  trim(): Expr<Col<"STRING", C["__nullable"], "none">>;
+  /** `CHAR_LENGTH(a)` */
+  length(): Expr<Col<"INT", C["__nullable"], "none">>;
+  /** `SUBSTRING(a FROM start FOR length)`, 1-based like SQL. */
+  substring(start: number, length?: number): Expr<Col<"STRING", C["__nullable"], "none">>;
+  /** `a || b` */
+  concat(...others: Operand<C>[]): Expr<Col<"STRING", C["__nullable"], "none">>;
+  /** `JSON_VALUE(a, path)`: a scalar out of a JSON string. */
+  jsonValue(path: string): Expr<Col<"STRING", true, "none">>;
+}
+
+export interface BooleanOps<C extends Col> {
+  and<O extends Operand<C>>(other: O): Expr<Bool<Or<C["__nullable"], NullOfOperand<O>>>>;
+  or<O extends Operand<C>>(other: O): Expr<Bool<Or<C["__nullable"], NullOfOperand<O>>>>;
+  not(): Expr<Bool<C["__nullable"]>>;
+}
+
+export interface TemporalOps<C extends Col> extends ComparableOps<C> {
+  /** `FLOOR(ts TO unit)` */
+  floorTo(unit: TimeUnit): Expr<Col<C["__kind"], C["__nullable"], "none">>;
+  /** `CEIL(ts TO unit)` */
+  ceilTo(unit: TimeUnit): Expr<Col<C["__kind"], C["__nullable"], "none">>;
+  /** `DATE_FORMAT(ts, pattern)`, e.g. 'yyyy-MM-dd'. */
+  format(pattern: string): Expr<Col<"STRING", C["__nullable"], "none">>;
+  /** `EXTRACT(unit FROM ts)` */
+  extract(unit: TimeUnit): Expr<Col<"BIGINT", C["__nullable"], "none">>;
+  /** `CAST(ts AS DATE)` */
+  toDate(): Expr<Col<"DATE", C["__nullable"], "none">>;
+}
+
+type OpsFor<C extends Col> = C["__kind"] extends NumericKind
+  ? NumericOps<C>
+  : C["__kind"] extends "STRING"
+    ? StringOps<C>
+    : C["__kind"] extends "BOOLEAN"
+      ? BooleanOps<C>
+      : C["__kind"] extends TemporalKind
+        ? TemporalOps<C>
+        : unknown;
+
+/** A typed column expression. Which methods exist depends on the column's type. */
+export type Expr<C extends Col = Col> = ExprBase<C> & OpsFor<C>;
+
+/** The row as expressions, one per column: what `filter`/`select` callbacks receive. */
+export type RowExprs<R extends Row> = { readonly [K in keyof R]: Expr<R[K]> };
+
+/** The static column picture of an expression type. */
+export type ColOf<E> = E extends { readonly __col?: infer C } ? (C extends Col ? C : never) : never;
+
+// ---------------------------------------------------------------------------------------------
+// Run time: one implementation class stands behind every Expr type.
+
+/** Any typed expression, seen from the implementation side. */
+export interface AnyExpr {
+  readonly [EXPR]: ExprNode;
+}
+
+export function isExpr(v: unknown): v is AnyExpr {
+  return typeof v === "object" && v !== null && EXPR in v;
+}
+
+export function exprNode(v: AnyExpr): ExprNode {
+  return v[EXPR];
+}
+
+function typeError(message: string, hint: string): StreamtError {
+  return new StreamtError({ code: BuildErrorCode.typeMismatch, message, hint });
+}
+
+/** Turns a plain JS value into a literal node, typed like Flink types the literal. */
+export function literalNode(value: unknown, like?: DataType): ExprNode {
+  if (isExpr(value)) return exprNode(value);
+  if (value === null) return { kind: "literal", value: null, type: withNullable(like ?? { kind: "STRING", nullable: true }, true) };
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw typeError(`${value} is not a valid SQL number`, "use a finite number");
+    // Against a DOUBLE, keep the literal a DOUBLE so comparisons do not widen the column.
+    const text = String(value);
+    if (like && (like.kind === "DOUBLE" || like.kind === "FLOAT")) return { kind: "literal", value: text, type: { kind: "DOUBLE", nullable: false } };
+    if (/e/i.test(text)) return { kind: "literal", value: text, type: { kind: "DOUBLE", nullable: false } };
+    return { kind: "literal", value: text, type: numericLiteralType(text) };
+  }
+  if (typeof value === "bigint") return { kind: "literal", value: value.toString(), type: { kind: "BIGINT", nullable: false } };
+  if (typeof value === "string") {
+    if (like && isTimestamp(like)) return { kind: "literal", value, type: { ...like, nullable: false } } as ExprNode;
+    return { kind: "literal", value, type: { kind: "STRING", nullable: false } };
+  }
+  if (typeof value === "boolean") return { kind: "literal", value, type: { kind: "BOOLEAN", nullable: false } };
+  if (value instanceof Date) {
+    const iso = value.toISOString().replace("T", " ").replace("Z", "");
+    return { kind: "literal", value: iso, type: { kind: like?.kind === "TIMESTAMP_LTZ" ? "TIMESTAMP_LTZ" : "TIMESTAMP", precision: 3, nullable: false } } as ExprNode;
+  }
+  throw typeError(`cannot use ${typeof value} as a SQL value`, "use a number, string, boolean, Date, null or a column expression");
+}
+
+const BOOL = (nullable: boolean): DataType => ({ kind: "BOOLEAN", nullable });
+
+function call(op: CallOp, args: ExprNode[], type: DataType): ExprImpl {
+  return new ExprImpl({ kind: "call", op, args, type });
+}
+
+function describe(n: ExprNode): string {
+  return n.kind === "column" ? `'${n.name}' (${formatType(n.type)})` : formatType(n.type);
+}
+
+function requireComparable(a: ExprNode, b: ExprNode, op: string): void {
+  if (a.type.kind === "ROW" || a.type.kind === "MAP" || a.type.kind === "ARRAY") {
+    throw typeError(`cannot compare ${describe(a)} with ${op}`, "compare scalar columns");
+  }
+  if (b.kind === "literal" && b.value === null) return;
+  const ok = isNumeric(a.type) ? isNumeric(b.type) : commonType(a.type, b.type) !== undefined;
+  if (!ok) throw typeError(`cannot compare ${describe(a)} with ${describe(b)} using ${op}`, "compare values of the same type, or cast one side");
+}
+
+class ExprImpl implements AnyExpr {
+  readonly [EXPR]: ExprNode;
+  constructor(node: ExprNode) {
+    this[EXPR] = node;
+  }
+  private get node(): ExprNode {
+    return this[EXPR];
+  }
+  private compare(op: CallOp, other: unknown): ExprImpl {
+    const rhs = literalNode(other, this.node.type);
+    requireComparable(this.node, rhs, op);
+    return call(op, [this.node, rhs], BOOL(this.node.type.nullable || rhs.type.nullable));
+  }
+  private arith(op: ArithmeticOp, other: unknown): ExprImpl {
+    const rhs = literalNode(other, this.node.type);
+    if (!isNumeric(this.node.type) || !isNumeric(rhs.type)) {
+      throw typeError(`cannot apply ${op} to ${describe(this.node)} and ${describe(rhs)}`, "arithmetic needs numeric operands");
+    }
+    return call(op, [this.node, rhs], arithmeticResultType(op, this.node.type, rhs.type));
+  }
+  private requireKind(kinds: readonly string[], method: string): void {
+    if (!kinds.includes(this.node.type.kind)) {
+      throw typeError(`${method}() does not apply to ${describe(this.node)}`, `${method}() applies to ${kinds.join(", ")} columns`);
+    }
+  }
+  private same(op: CallOp, args: ExprNode[] = []): ExprImpl {
+    return call(op, [this.node, ...args], this.node.type);
+  }
+  private str(op: CallOp, args: ExprNode[] = []): ExprImpl {
+    this.requireKind(["STRING"], op.toLowerCase());
+    return call(op, [this.node, ...args], { kind: "STRING", nullable: this.node.type.nullable });
+  }
+
+  eq(o: unknown) { return this.compare("=", o); }
+  ne(o: unknown) { return this.compare("<>", o); }
+  gt(o: unknown) { return this.compare(">", o); }
+  ge(o: unknown) { return this.compare(">=", o); }
+  lt(o: unknown) { return this.compare("<", o); }
+  le(o: unknown) { return this.compare("<=", o); }
+  between(low: unknown, high: unknown) {
+    const lo = literalNode(low, this.node.type);
+    const hi = literalNode(high, this.node.type);
+    requireComparable(this.node, lo, "BETWEEN");
+    requireComparable(this.node, hi, "BETWEEN");
+    return call("BETWEEN", [this.node, lo, hi], BOOL(this.node.type.nullable));
+  }
+  isNull() { return call("IS NULL", [this.node], BOOL(false)); }
+  isNotNull() { return call("IS NOT NULL", [this.node], BOOL(false)); }
+  in(...values: unknown[]) { return this.inList("IN", values); }
+  notIn(...values: unknown[]) { return this.inList("NOT IN", values); }
+  private inList(op: "IN" | "NOT IN", values: unknown[]): ExprImpl {
+    if (values.length === 0) throw typeError(`${op.toLowerCase()}() needs at least one value`, "pass the values to test against");
+    const nodes = values.map((v) => literalNode(v, this.node.type));
+    nodes.forEach((n) => requireComparable(this.node, n, op));
+    return call(op, [this.node, ...nodes], BOOL(this.node.type.nullable));
+  }
+  orElse(fallback: unknown) {
+    const f = literalNode(fallback, this.node.type);
+    const type = commonType(this.node.type, f.type);
+    if (!type) throw typeError(`orElse(): ${describe(f)} does not fit ${describe(this.node)}`, "give a fallback of the same type");
+    return call("COALESCE", [this.node, f], withNullable(type, f.type.nullable));
+  }
+  cast(to: ColumnType) {
+    return new ExprImpl({ kind: "cast", expr: this.node, type: withNullable(to.type, this.node.type.nullable) });
+  }
+  add(o: unknown) { return this.arith("+", o); }
+  sub(o: unknown) { return this.arith("-", o); }
+  mul(o: unknown) { return this.arith("*", o); }
+  div(o: unknown) { return this.arith("/", o); }
+  mod(o: unknown) { return this.arith("%", o); }
+  neg() { this.requireNumeric("neg"); return this.same("NEGATE"); }
+  abs() { this.requireNumeric("abs"); return this.same("ABS"); }
+  round(digits = 0) {
+    this.requireNumeric("round");
+    return this.same("ROUND", [literalNode(digits)]);
+  }
+  private requireNumeric(method: string): void {
+    if (!isNumeric(this.node.type)) throw typeError(`${method}() needs a numeric value, got ${describe(this.node)}`, "apply it to a numeric column");
+  }
+  like(pattern: string) {
+    this.requireKind(["STRING"], "like");
+    return call("LIKE", [this.node, literalNode(pattern)], BOOL(this.node.type.nullable));
+  }
+  upper() { return this.str("UPPER"); }
+  lower() { return this.str("LOWER"); }
+  trim() { return this.str("TRIM"); }
+  length() {
+    this.requireKind(["STRING"], "length");
+    return call("CHAR_LENGTH", [this.node], { kind: "INT", nullable: this.node.type.nullable });
+  }
+  substring(start: number, length?: number) {
+    const args = [literalNode(start), ...(length === undefined ? [] : [literalNode(length)])];
+    return this.str("SUBSTRING", args);
+  }
+  concat(...others: unknown[]) {
+    const args = others.map((o) => literalNode(o, this.node.type));
+    const nullable = [this.node, ...args].some((a) => a.type.nullable);
+    this.requireKind(["STRING"], "concat");
+    return call("CONCAT", [this.node, ...args], { kind: "STRING", nullable });
+  }
+  jsonValue(path: string) {
+    this.requireKind(["STRING"], "jsonValue");
+    return call("JSON_VALUE", [this.node, literalNode(path)], { kind: "STRING", nullable: true });
+  }
+  and(o: unknown) { return this.logic("AND", o); }
+  or(o: unknown) { return this.logic("OR", o); }
+  not() {
+    this.requireKind(["BOOLEAN"], "not");
+    return call("NOT", [this.node], BOOL(this.node.type.nullable));
+  }
+  private logic(op: "AND" | "OR", o: unknown): ExprImpl {
+    const rhs = literalNode(o);
+    if (this.node.type.kind !== "BOOLEAN" || rhs.type.kind !== "BOOLEAN") {
+      throw typeError(`${op} needs BOOLEAN operands, got ${describe(this.node)} and ${describe(rhs)}`, "combine conditions, e.g. a.gt(1).and(b.eq('x'))");
+    }
+    return call(op, [this.node, rhs], BOOL(this.node.type.nullable || rhs.type.nullable));
+  }
+  floorTo(unit: TimeUnit) { return this.temporal("FLOOR_TO", unit, this.plainTime()); }
+  ceilTo(unit: TimeUnit) { return this.temporal("CEIL_TO", unit, this.plainTime()); }
+  format(pattern: string) {
+    this.requireKind(["TIMESTAMP", "TIMESTAMP_LTZ", "DATE"], "format");
+    return call("DATE_FORMAT", [this.node, literalNode(pattern)], { kind: "STRING", nullable: this.node.type.nullable });
+  }
+  extract(unit: TimeUnit) { return this.temporal("EXTRACT", unit, { kind: "BIGINT", nullable: this.node.type.nullable }); }
+  toDate() {
+    this.requireKind(["TIMESTAMP", "TIMESTAMP_LTZ", "DATE"], "toDate");
+    return new ExprImpl({ kind: "cast", expr: this.node, type: { kind: "DATE", nullable: this.node.type.nullable } });
+  }
+  private plainTime(): DataType {
+    return this.node.type;
+  }
+  private temporal(op: CallOp, unit: TimeUnit, type: DataType): ExprImpl {
+    this.requireKind(["TIMESTAMP", "TIMESTAMP_LTZ", "DATE"], op.toLowerCase());
+    const units: readonly TimeUnit[] = ["SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"];
+    if (!units.includes(unit)) throw typeError(`unknown time unit '${unit}'`, `use one of ${units.join(", ")}`);
+    return call(op, [this.node, { kind: "literal", value: unit, type: { kind: "STRING", nullable: false } }], type);
+  }
+}
+
+/** Wraps an IR expression as a typed expression (the DSL's only way to make one). */
+export function wrapExpr<C extends Col>(node: ExprNode): Expr<C> {
+  return new ExprImpl(node) as unknown as Expr<C>;
+}
+
+/**
+ * The callback argument of filter/select: one expression per column. A proxy, so a misspelt column in
+ * plain JavaScript is an error that names the columns there are, not a silent `undefined`.
+ */
+export function rowExprs<R extends Row>(schema: readonly Column[], input: 0 | 1, where: string): RowExprs<R> {
+  const byName = new Map(schema.map((c) => [c.name, c]));
+  const cache = new Map<string, Expr>();
+  return new Proxy({} as RowExprs<R>, {
+    get(_target, prop) {
+      if (typeof prop !== "string") return undefined;
+      const hit = cache.get(prop);
+      if (hit) return hit;
+      const col = byName.get(prop);
+      if (!col) {
+        throw new StreamtError({
+          code: BuildErrorCode.unknownColumn,
+          message: `unknown column '${prop}' in ${where}`,
+          hint: `available columns: ${schema.map((c) => c.name).join(", ")}`,
+        });
+      }
+      const ref: ColumnRef = col.time ? { kind: "column", name: col.name, input, type: col.type, time: col.time } : { kind: "column", name: col.name, input, type: col.type };
+      const e = wrapExpr(ref);
+      cache.set(prop, e);
+      return e;
+    },
+    has: (_t, prop) => typeof prop === "string" && byName.has(prop),
+    ownKeys: () => schema.map((c) => c.name),
+    getOwnPropertyDescriptor: (_t, prop) =>
+      typeof prop === "string" && byName.has(prop) ? { enumerable: true, configurable: true } : undefined,
+  });
+}
+
+// ---- free functions ------------------------------------------------------------------------
+
+/** A literal value as an expression: `lit(0)`, `lit("n/a")`. */
+export function lit<V extends number | string | boolean>(
+  value: V,
+): Expr<Col<V extends number ? "INT" : V extends string ? "STRING" : "BOOLEAN", false, "none">> {
+  return wrapExpr(literalNode(value));
+}
+
+/** `CURRENT_TIMESTAMP` (TIMESTAMP_LTZ(3)): processing time, for monitoring columns, never for logic. */
+export function currentTimestamp(): Expr<Col<"TIMESTAMP_LTZ", false, "none">> {
+  return wrapExpr({ kind: "call", op: "CURRENT_TIMESTAMP", args: [], type: { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false } });
+}
+
+/** `COALESCE(a, b, ...)`: the first non-null value. */
+export function coalesce<C extends Col>(first: Expr<C>, ...rest: Operand<C>[]): Expr<Col<C["__kind"], boolean, "none">> {
+  const head = exprNode(first as unknown as AnyExpr);
+  const nodes = [head, ...rest.map((r) => literalNode(r, head.type))];
+  let type: DataType | undefined = nodes[0]!.type;
+  for (const n of nodes.slice(1)) type = type && commonType(type, n.type);
+  if (!type) throw typeError("coalesce() arguments have incompatible types", "cast them to one type");
+  return wrapExpr({ kind: "call", op: "COALESCE", args: nodes, type: withNullable(type, nodes.every((n) => n.type.nullable)) });
+}
+
+/** `CONCAT(a, b, ...)` of strings. */
+export function concat(...parts: (Expr<Col<"STRING", boolean, any>> | string)[]): Expr<Col<"STRING", boolean, "none">> {
+  const nodes = parts.map((p) => literalNode(p));
+  if (nodes.some((n) => n.type.kind !== "STRING")) throw typeError("concat() takes strings", "cast other values with .cast(t.string())");
+  return wrapExpr({ kind: "call", op: "CONCAT", args: nodes, type: { kind: "STRING", nullable: nodes.some((n) => n.type.nullable) } });
+}
+
+/**
+ * `CASE WHEN ... THEN ... ELSE ... END`.
+ *
+ * @example
+ * when(o.amount.gt(100), "large").when(o.amount.gt(10), "medium").otherwise("small")
+ * // CASE WHEN `amount` > 100 THEN 'large' WHEN `amount` > 10 THEN 'medium' ELSE 'small' END
+ */
+export function when<V extends number | string | boolean | Expr>(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<V> {
+  return new CaseBuilderImpl<V>([]).when(condition, then);
+}
+
+type CaseCol<V> = V extends number ? Col<NumericKind, true, "none"> : V extends string ? Col<"STRING", true, "none"> : V extends boolean ? Col<"BOOLEAN", true, "none"> : V extends { readonly __col?: Col<infer K, any, any> } ? Col<K, true, "none"> : Col;
+
+export interface CaseBuilder<V> {
+  when(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<V>;
+  otherwise(value: V): Expr<CaseCol<V>>;
+  /** Ends the CASE with no ELSE: unmatched rows get NULL. */
+  end(): Expr<CaseCol<V>>;
+}
+
+class CaseBuilderImpl<V> implements CaseBuilder<V> {
+  constructor(private readonly branches: readonly { when: ExprNode; then: ExprNode }[]) {}
+  when(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<V> {
+    const cond = exprNode(condition as unknown as AnyExpr);
+    if (cond.type.kind !== "BOOLEAN") throw typeError("when() needs a BOOLEAN condition", "compare values, e.g. o.amount.gt(100)");
+    return new CaseBuilderImpl<V>([...this.branches, { when: cond, then: literalNode(then) }]);
+  }
+  otherwise(value: V): Expr<CaseCol<V>> {
+    return this.build(literalNode(value));
+  }
+  end(): Expr<CaseCol<V>> {
+    return this.build(null);
+  }
+  private build(otherwise: ExprNode | null): Expr<CaseCol<V>> {
+    const results = [...this.branches.map((b) => b.then), ...(otherwise ? [otherwise] : [])];
+    let type: DataType | undefined = results[0]!.type;
+    for (const r of results.slice(1)) type = type && commonType(type, r.type);
+    if (!type) throw typeError("CASE branches have incompatible types", "make every branch the same type, or cast");
+    const nullable = otherwise === null || results.some((r) => r.type.nullable);
+    // A string CASE's type is the widest branch in Flink (CHAR(n)); STRING keeps sink schemas simple.
+    return wrapExpr({ kind: "case", branches: this.branches, otherwise, type: withNullable(type, nullable) });
+  }
+}
+
+export type { TimestampKind };

@@ -1,0 +1,119 @@
+import { z } from "zod";
+import type { PlanNode } from "../ir/plan-node.js";
+import { sinkNode, type SinkConnector, type SinkNode } from "../ir/nodes/sink-node.js";
+import { BuildErrorCode, StreamtError } from "../errors.js";
+import { callSite } from "./call-site.js";
+import { parseDuration, type Duration } from "./duration.js";
+import { durationSchema, parseOptions, propertiesSchema } from "./options.js";
+import type { Traits } from "./stream.js";
+
+const SINK = Symbol.for("streamt-sdk.sink");
+
+/** A destination of a pipeline, made by `stream.toKafka(...)` and friends; pass it to `pipeline(...).write()`. */
+export interface Sink<T extends Traits = Traits> {
+  readonly [SINK]: true;
+  readonly node: SinkNode;
+  /** Phantom: the traits of the stream written. */
+  readonly __traits?: T;
+}
+
+export function isSink(v: unknown): v is Sink {
+  return typeof v === "object" && v !== null && (v as Record<symbol, unknown>)[SINK] === true;
+}
+
+export interface SinkOptions {
+  /** Sink name (its table name and path segment). Default: the topic, or print / blackhole. */
+  readonly name?: string;
+}
+
+export interface KafkaSinkOptions extends SinkOptions {
+  readonly format?: "json" | "csv" | "avro-confluent" | "raw";
+  /** at-least-once (default), exactly-once (transactional; needs checkpointing), or none. */
+  readonly delivery?: "none" | "at-least-once" | "exactly-once";
+  /** Producer transaction timeout for exactly-once (default "15m", the broker's default maximum). */
+  readonly transactionTimeout?: Duration;
+  /** Extra Kafka producer properties. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Partitions to create the topic with (topics.json). */
+  readonly partitions?: number;
+  readonly schemaRegistryUrl?: string;
+}
+
+export interface UpsertKafkaSinkOptions<K extends string> extends Omit<KafkaSinkOptions, "format"> {
+  /** The message key and primary key: one row per key survives compaction. */
+  readonly key: readonly K[];
+  readonly format?: "json" | "csv" | "avro-confluent";
+}
+
+/** The broker's default `transaction.max.timeout.ms`; a longer producer timeout is refused by Kafka. */
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 15 * 60_000;
+
+const common = {
+  name: z.string().optional(),
+  delivery: z.enum(["none", "at-least-once", "exactly-once"]).optional(),
+  transactionTimeout: durationSchema.optional(),
+  properties: propertiesSchema.optional(),
+  partitions: z.number().int().min(1).optional(),
+  schemaRegistryUrl: z.string().optional(),
+};
+const kafkaOptions = z.strictObject({ ...common, format: z.enum(["json", "csv", "avro-confluent", "raw"]).optional() });
+const upsertOptions = z.strictObject({ ...common, key: z.array(z.string()).min(1), format: z.enum(["json", "csv", "avro-confluent"]).optional() });
+const devOptions = z.strictObject({ name: z.string().optional() });
+
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+function checkTopic(topic: unknown, input: PlanNode): string {
+  if (typeof topic !== "string" || !TOPIC.test(topic) || topic === "." || topic === "..") {
+    throw new StreamtError({
+      code: BuildErrorCode.invalidName,
+      message: `invalid Kafka topic name ${JSON.stringify(topic)}`,
+      hint: "Kafka topic names use letters, digits, '.', '_' and '-' (1 to 249 characters)",
+      path: input.path,
+      site: callSite(),
+    });
+  }
+  return topic;
+}
+
+type SinkRequest =
+  | { kind: "kafka"; topic: unknown; options: unknown }
+  | { kind: "upsert-kafka"; topic: unknown; options: unknown }
+  | { kind: "print" | "blackhole"; options: unknown };
+
+export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
+  const where = req.kind === "kafka" ? "toKafka()" : req.kind === "upsert-kafka" ? "toUpsertKafka()" : req.kind === "print" ? "toPrint()" : "toBlackhole()";
+  let connector: SinkConnector;
+  let name: string;
+  if (req.kind === "kafka" || req.kind === "upsert-kafka") {
+    const topic = checkTopic(req.topic, input);
+    const o = req.kind === "kafka" ? parseOptions(kafkaOptions, req.options, where, input.path) : parseOptions(upsertOptions, req.options, where, input.path);
+    const delivery = o.delivery ?? "at-least-once";
+    const base = {
+      topic,
+      delivery,
+      transactionTimeoutMs: delivery === "exactly-once" ? parseDuration(o.transactionTimeout ?? DEFAULT_TRANSACTION_TIMEOUT_MS, `${where} transactionTimeout`) : null,
+      properties: o.properties ?? {},
+      partitions: o.partitions ?? null,
+      schemaRegistryUrl: o.schemaRegistryUrl ?? null,
+    };
+    connector = "key" in o
+      ? { kind: "upsert-kafka", ...base, format: (o.format ?? "json") as "json" | "csv" | "avro-confluent", key: o.key as string[] }
+      : { kind: "kafka", ...base, format: o.format ?? "json" };
+    name = o.name ?? topic;
+  } else {
+    const o = parseOptions(devOptions, req.options, where, input.path);
+    connector = { kind: req.kind };
+    name = o.name ?? req.kind;
+  }
+  const site = callSite();
+  const path = `${input.path}/${name}`;
+  const node = (() => {
+    try {
+      return sinkNode({ path, site }, input, name, connector);
+    } catch (e) {
+      if (e instanceof StreamtError && e.site === null) throw new StreamtError({ ...e, message: e.message, path, site });
+      throw e;
+    }
+  })();
+  return { [SINK]: true, node };
+}

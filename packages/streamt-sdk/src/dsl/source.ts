@@ -1,0 +1,239 @@
+import { z } from "zod";
+import type { Column } from "../ir/node-base.js";
+import { sourceNode, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type WatermarkSpec } from "../ir/nodes/source-node.js";
+import type { SourceSite } from "../ir/node-base.js";
+import { BuildErrorCode, StreamtError } from "../errors.js";
+import { callSite } from "./call-site.js";
+import { parseDuration, type Duration } from "./duration.js";
+import { durationSchema, parseOptions, propertiesSchema } from "./options.js";
+import { isRowSchema, type Col, type Row, type RowSchema, type TimestampKind } from "./schema.js";
+import { checkName, StreamImpl, type Append, type Stream, type Traits } from "./stream.js";
+import type { StreamtTypeError } from "./type-error.js";
+import { isZodObject, zodFields, type ZodRow } from "./zod-schema.js";
+
+export type SchemaInput = RowSchema | z.ZodObject;
+export type RowOf<S> = S extends RowSchema<infer R> ? R : S extends z.ZodObject ? ZodRow<S> : never;
+
+export interface SourceOptions<S extends SchemaInput, K extends string = string> {
+  /** The Kafka topic to read. */
+  readonly topic: string;
+  /** The row schema: `t.row({...})` or a zod object. */
+  readonly schema: S;
+  /** json (default), csv, avro-confluent (needs schemaRegistryUrl), raw, debezium-json. */
+  readonly format?: SourceFormat;
+  /**
+   * A primary key makes the topic a changelog read with upsert-kafka (the latest row per key): what a
+   * versioned table for a temporal join needs.
+   */
+  readonly primaryKey?: readonly K[];
+  /** Where to start reading when the job has no committed offsets: "group-offsets" (default, falling back to earliest), "earliest", "latest", or { timestamp }. */
+  readonly startFrom?: "group-offsets" | "earliest" | "latest" | { readonly timestamp: number | Date };
+  /** Extra Kafka consumer properties. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Partitions to create the topic with (topics.json). */
+  readonly partitions?: number;
+  readonly schemaRegistryUrl?: string;
+}
+
+type TimestampColumn<R extends Row> = { [K in keyof R]: R[K]["__kind"] extends TimestampKind ? K : never }[keyof R] & string;
+type WithRowtime<R extends Row, E extends string> = {
+  readonly [K in keyof R]: K extends E ? Col<R[K]["__kind"], R[K]["__nullable"], "rowtime"> : R[K];
+};
+
+/**
+ * A Kafka topic read as a stream. Event time and its watermark are declared here, on the source, so
+ * Flink can carry the time attribute through every later step.
+ */
+export interface SourceStream<R extends Row, T extends Traits = Append, E extends string = never> extends Stream<R, T> {
+  /** The source's name (its table name and path). */
+  readonly name: string;
+  /**
+   * The column holding each event's time. Only TIMESTAMP(p) / TIMESTAMP_LTZ(p) columns qualify.
+   * @example source(...).eventTime("event_timestamp").watermark("5s")
+   */
+  eventTime<K extends keyof R & string>(
+    column: K & (K extends TimestampColumn<R> ? unknown : StreamtTypeError<`eventTime() needs a TIMESTAMP or TIMESTAMP_LTZ column; '${K}' is ${R[K]["__kind"]}`>),
+  ): SourceStream<R, T, K>;
+  /**
+   * How late events may arrive: a bounded delay ("5s" gives `WATERMARK FOR ts AS ts - INTERVAL '5' SECOND`)
+   * or "monotonous" (`WATERMARK FOR ts AS ts`).
+   */
+  watermark(
+    delay: [E] extends [never] ? StreamtTypeError<"watermark() needs eventTime(column) first"> : Duration | "monotonous",
+  ): SourceStream<WithRowtime<R, E>, T, E>;
+  /**
+   * Marks partitions idle after this long without data, so an idle partition does not hold the
+   * watermark (and every window) back: `'scan.watermark.idle-timeout'`.
+   */
+  idleTimeout(timeout: Duration): SourceStream<R, T, E>;
+  /** Adds a processing-time attribute column: `name AS PROCTIME()`. */
+  processingTime<N extends string>(name: N): SourceStream<R & { readonly [P in N]: Col<"TIMESTAMP_LTZ", false, "proctime"> }, T, E>;
+}
+
+interface SourceSpec {
+  readonly name: string;
+  readonly kafka: KafkaSourceConfig;
+  readonly physical: readonly Column[];
+  readonly eventTime: SourceNode["eventTime"];
+  readonly processingTime: string | null;
+  readonly idleTimeoutMs: number | null;
+  readonly site: SourceSite | null;
+}
+
+class SourceImpl extends StreamImpl {
+  constructor(readonly spec: SourceSpec) {
+    super(sourceNode({ path: spec.name, site: spec.site }, spec));
+  }
+  get name(): string {
+    return this.spec.name;
+  }
+  private with(change: Partial<SourceSpec>): SourceImpl {
+    try {
+      return new SourceImpl({ ...this.spec, ...change });
+    } catch (e) {
+      if (e instanceof StreamtError) throw new StreamtError({ code: e.code, message: e.message, hint: e.hint, path: this.spec.name, site: callSite() });
+      throw e;
+    }
+  }
+  eventTime(column: string): SourceImpl {
+    return this.with({ eventTime: { column, watermark: this.spec.eventTime?.watermark ?? null } });
+  }
+  watermark(delay: unknown): SourceImpl {
+    if (!this.spec.eventTime) {
+      throw new StreamtError({ code: BuildErrorCode.missingTimeAttribute, message: `watermark() on source '${this.spec.name}' needs eventTime(column) first`, hint: "call .eventTime('your_timestamp_column').watermark('5s')", path: this.spec.name, site: callSite() });
+    }
+    const watermark: WatermarkSpec = delay === "monotonous" ? { kind: "monotonous" } : { kind: "bounded", delayMs: parseDuration(delay, `watermark of source '${this.spec.name}'`) };
+    return this.with({ eventTime: { column: this.spec.eventTime.column, watermark } });
+  }
+  idleTimeout(timeout: unknown): SourceImpl {
+    return this.with({ idleTimeoutMs: parseDuration(timeout, `idleTimeout of source '${this.spec.name}'`) });
+  }
+  processingTime(name: string): SourceImpl {
+    return this.with({ processingTime: checkName(name, "processing-time column") });
+  }
+}
+
+const sourceOptions = z.strictObject({
+  topic: z.string(),
+  schema: z.custom<SchemaInput>((v) => isRowSchema(v) || isZodObject(v), { message: "must be t.row({...}) or a zod object schema" }),
+  format: z.enum(["json", "csv", "avro-confluent", "raw", "debezium-json"]).optional(),
+  primaryKey: z.array(z.string()).min(1).optional(),
+  startFrom: z.union([z.enum(["group-offsets", "earliest", "latest"]), z.strictObject({ timestamp: z.union([z.number().int(), z.date()]) })]).optional(),
+  properties: propertiesSchema.optional(),
+  partitions: z.number().int().min(1).optional(),
+  schemaRegistryUrl: z.string().optional(),
+  idleTimeout: durationSchema.optional(),
+});
+
+function startFrom(v: z.infer<typeof sourceOptions>["startFrom"]): StartFrom {
+  if (v === undefined || v === "group-offsets") return { kind: "group-offsets" };
+  if (v === "earliest" || v === "latest") return { kind: v };
+  return { kind: "timestamp", millis: v.timestamp instanceof Date ? v.timestamp.getTime() : v.timestamp };
+}
+
+// ---- the typed catalog -----------------------------------------------------------------------
+
+/**
+ * Sources known by name. Catalog packages extend it by declaration merging, so that `source("orders")`
+ * in another repository has the catalog's full types:
+ *
+ * @example
+ * declare module "streamt-sdk" { interface SourceCatalog { orders: typeof orders } }
+ * registerSources({ orders });
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface SourceCatalog {}
+
+const REGISTRY_KEY = Symbol.for("streamt-sdk.source-catalog");
+type Registry = Map<string, SourceImpl>;
+
+function registry(): Registry {
+  const g = globalThis as unknown as Record<symbol, Registry | undefined>;
+  return (g[REGISTRY_KEY] ??= new Map());
+}
+
+/** Registers sources so `source(name)` finds them at run time; the keys must be the sources' names. */
+export function registerSources<S extends Record<string, SourceStream<any, any, any>>>(sources: S): S {
+  for (const [key, s] of Object.entries(sources)) {
+    if (!(s instanceof SourceImpl)) {
+      throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `registerSources(): '${key}' is not a source`, hint: "register values made by source(name, {...})", site: callSite() });
+    }
+    if (s.name !== key) {
+      throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `registerSources(): key '${key}' names source '${s.name}'`, hint: `register it as { ${s.name}: ... } so source("${s.name}") finds it`, site: callSite() });
+    }
+    const existing = registry().get(key);
+    if (existing && existing !== s && JSON.stringify(existing.node) !== JSON.stringify(s.node)) {
+      throw new StreamtError({ code: BuildErrorCode.duplicateName, message: `source '${key}' is registered twice with different definitions`, hint: "give one of them another name", site: callSite(), path: key });
+    }
+    registry().set(key, s);
+  }
+  return sources;
+}
+
+/** Forgets registered sources (tests). */
+export function clearSourceCatalog(): void {
+  registry().clear();
+}
+
+/**
+ * A Kafka topic as a typed stream; or, with only a name, a source from the catalog.
+ *
+ * @example
+ * const orders = source("orders", { topic: "orders.raw.v1", schema: Order })
+ *   .eventTime("event_timestamp")
+ *   .watermark("5s");
+ * // CREATE TABLE `orders` (..., WATERMARK FOR `event_timestamp` AS `event_timestamp` - INTERVAL '5' SECOND)
+ * // WITH ('connector' = 'kafka', 'topic' = 'orders.raw.v1', 'format' = 'json', ...)
+ */
+export function source<N extends keyof SourceCatalog & string>(name: N): SourceCatalog[N];
+export function source<S extends SchemaInput, K extends keyof RowOf<S> & string = never>(
+  name: string,
+  options: SourceOptions<S, K>,
+): SourceStream<RowOf<S>, [K] extends [never] ? Append : { readonly changelog: "updating"; readonly state: "bounded" }>;
+export function source(name: string, options?: unknown): unknown {
+  checkName(name, "source name");
+  const site = callSite();
+  if (options === undefined) {
+    const found = registry().get(name);
+    if (!found) {
+      const known = [...registry().keys()].sort();
+      throw new StreamtError({
+        code: BuildErrorCode.unknownCatalogSource,
+        message: `source '${name}' is not in the catalog`,
+        hint: known.length > 0
+          ? `known sources: ${known.join(", ")}; or pass { topic, schema } to define it here`
+          : "import the package that registers it (registerSources), or pass { topic, schema } to define it here",
+        site,
+      });
+    }
+    return found;
+  }
+  const o = parseOptions(sourceOptions, options, `source('${name}')`, name);
+  const physical: Column[] = (isRowSchema(o.schema) ? o.schema.fields : zodFields(o.schema as z.ZodObject)).map((f) => ({ name: f.name, type: f.type }));
+  if (o.format === "avro-confluent" && !o.schemaRegistryUrl) {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): format avro-confluent needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", site, path: name });
+  }
+  const spec: SourceSpec = {
+    name,
+    site,
+    physical,
+    eventTime: null,
+    processingTime: null,
+    idleTimeoutMs: o.idleTimeout === undefined ? null : parseDuration(o.idleTimeout, `idleTimeout of source '${name}'`),
+    kafka: {
+      topic: o.topic,
+      format: o.format ?? "json",
+      properties: o.properties ?? {},
+      startFrom: startFrom(o.startFrom),
+      primaryKey: o.primaryKey ?? null,
+      schemaRegistryUrl: o.schemaRegistryUrl ?? null,
+      partitions: o.partitions ?? null,
+    },
+  };
+  try {
+    return new SourceImpl(spec);
+  } catch (e) {
+    if (e instanceof StreamtError) throw new StreamtError({ code: e.code, message: e.message, hint: e.hint, path: name, site });
+    throw e;
+  }
+}

@@ -1,0 +1,677 @@
+import type { PlanNode } from "../ir/plan-node.js";
+import type { ExprNode } from "../ir/expr-node.js";
+import type { WindowSpec } from "../ir/window-spec.js";
+import { filterNode } from "../ir/nodes/filter-node.js";
+import { projectNode, type ProjectedColumn } from "../ir/nodes/project-node.js";
+import { unionNode } from "../ir/nodes/union-node.js";
+import { windowAggregateNode } from "../ir/nodes/window-aggregate-node.js";
+import { aggregateNode } from "../ir/nodes/aggregate-node.js";
+import { deduplicateNode } from "../ir/nodes/deduplicate-node.js";
+import { topNNode, type OrderKey } from "../ir/nodes/top-n-node.js";
+import { intervalJoinNode } from "../ir/nodes/interval-join-node.js";
+import { temporalJoinNode } from "../ir/nodes/temporal-join-node.js";
+import { windowJoinNode } from "../ir/nodes/window-join-node.js";
+import { joinNode } from "../ir/nodes/join-node.js";
+import type { JoinType, KeyPair } from "../ir/nodes/join-common.js";
+import type { NodeOrigin } from "../ir/nodes/node-checks.js";
+import { BuildErrorCode, StreamtError } from "../errors.js";
+import { aggregateRequests, type AggCols, type AggSpecs, type CheckAggs } from "./aggregates.js";
+import { callSite } from "./call-site.js";
+import { parseDuration, type Duration } from "./duration.js";
+import { exprNode, isExpr, rowExprs, type AnyExpr, type ExprBase, type ColOf, type Expr, type RowExprs } from "./expr.js";
+import type { Col, Row, TimestampKind } from "./schema.js";
+import { makeSink, type KafkaSinkOptions, type Sink, type SinkOptions, type UpsertKafkaSinkOptions } from "./sink.js";
+import type { Simplify, StreamtTypeError } from "./type-error.js";
+
+// ---- static traits ---------------------------------------------------------------------------
+
+/** What the types know of a stream beyond its columns. */
+export interface Traits {
+  /** append: every row is final; updating: rows are revised (needs an upsert sink). */
+  readonly changelog: "append" | "updating";
+  /** unbounded: state grows with the keys unless a TTL bounds it. */
+  readonly state: "bounded" | "unbounded";
+}
+export type Append = { readonly changelog: "append"; readonly state: "bounded" };
+type Updating<S extends Traits["state"]> = { readonly changelog: "updating"; readonly state: S };
+type Merge<A extends Traits, B extends Traits> = {
+  readonly changelog: "updating" extends A["changelog"] | B["changelog"] ? "updating" : "append";
+  readonly state: "unbounded" extends A["state"] | B["state"] ? "unbounded" : "bounded";
+};
+type TtlState<O> = O extends { readonly ttl: Duration } ? "bounded" : "unbounded";
+
+export type RowtimeKey<R extends Row> = { [K in keyof R]: R[K]["__time"] extends "rowtime" ? K : never }[keyof R];
+type HasRowtime<R extends Row> = [RowtimeKey<R>] extends [never] ? false : true;
+type RowtimeKind<R extends Row> = R[RowtimeKey<R>]["__kind"] extends "TIMESTAMP_LTZ" ? "TIMESTAMP_LTZ" : "TIMESTAMP";
+type IsAppend<T extends Traits> = T["changelog"] extends "append" ? true : false;
+
+/** Parameter type that becomes a readable error when `Ok` is false. */
+type Guard<Ok extends boolean, Message extends string, P> = Ok extends true ? P : StreamtTypeError<Message>;
+
+type WindowOk<R extends Row, T extends Traits> = HasRowtime<R> extends true ? IsAppend<T> : false;
+type WindowMessage<R extends Row, M extends string> = HasRowtime<R> extends true
+  ? `${M}() needs an append-only stream; window before aggregating, joining or deduplicating`
+  : `${M}() needs event time: call .eventTime(column).watermark(delay) on the source first`;
+
+/** Time attributes become plain timestamps (after row-number steps, or on the far side of a join). */
+export type PlainRow<R extends Row> = { readonly [K in keyof R]: Col<R[K]["__kind"], R[K]["__nullable"], "none"> };
+type NullableRow<R extends Row> = { readonly [K in keyof R]: Col<R[K]["__kind"], true, R[K]["__time"]> };
+
+export type WindowCols<R extends Row> = {
+  readonly window_start: Col<"TIMESTAMP", false, "none">;
+  readonly window_end: Col<"TIMESTAMP", false, "none">;
+  readonly window_time: Col<RowtimeKind<R> & TimestampKind, false, "rowtime">;
+};
+
+type ColsOfExprs<O> = { readonly [K in keyof O]: ColOf<O[K]> };
+type Keys<R extends Row> = keyof R & string;
+
+/** Equi-join keys, left column -> right column; each right key must have the left key's type. */
+export type JoinOn<L extends Row, R extends Row> = {
+  readonly [K in keyof L]?: [KeysOfKind<R, L[K]["__kind"]>] extends [never]
+    ? StreamtTypeError<`join key '${K & string}' is ${L[K]["__kind"]} and no column of the other stream has that type`>
+    : KeysOfKind<R, L[K]["__kind"]>;
+};
+type KeysOfKind<R extends Row, Kind> = { [K in keyof R]: R[K]["__kind"] extends Kind ? (Kind extends R[K]["__kind"] ? K : never) : never }[keyof R] & string;
+
+type Projection = Record<string, ExprBase<any>>;
+
+// ---- public builder interfaces ---------------------------------------------------------------
+
+const STREAM = Symbol.for("streamt-sdk.stream");
+
+/**
+ * A typed stream of rows `R`. Every method returns a new stream over a new plan node; a stream can
+ * feed any number of later steps and sinks.
+ */
+export interface Stream<R extends Row, T extends Traits = Append> {
+  readonly [STREAM]: true;
+  /** The stable path of this step, e.g. `orders/filter`. */
+  readonly path: string;
+  /** Phantom: the static row and traits. */
+  readonly __row?: R;
+  readonly __traits?: T;
+
+  /**
+   * Names this step (its path's last segment and its SQL view name). Names keep paths stable when code
+   * moves, and tell two similar steps apart.
+   */
+  as(name: string): Stream<R, T>;
+
+  /**
+   * Keeps rows matching the condition.
+   * @example orders.filter((o) => o.status.eq("paid"))  // WHERE `status` = 'paid'
+   */
+  filter(predicate: (row: RowExprs<R>) => Expr<Col<"BOOLEAN", boolean, any>>): Stream<R, T>;
+
+  /**
+   * New columns from expressions (a bare column keeps its event-time attribute), or a subset by name.
+   * @example orders.select((o) => ({ id: o.order_id, cents: o.amount.mul(100) }))
+   */
+  select<O extends Projection>(fn: (row: RowExprs<R>) => O): Stream<Simplify<ColsOfExprs<O>>, T>;
+  select<K extends Keys<R>>(...columns: K[]): Stream<Simplify<Pick<R, K>>, T>;
+
+  /** Adds (or replaces) computed columns, keeping the others. */
+  withColumns<O extends Projection>(fn: (row: RowExprs<R>) => O): Stream<Simplify<Omit<R, keyof O> & ColsOfExprs<O>>, T>;
+
+  /** `UNION ALL` with streams of the same columns. */
+  union<T2 extends Traits>(...others: Stream<R, T2>[]): Stream<R, Merge<T, T2>>;
+
+  /** Tumbling event-time windows: `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`. */
+  tumble(size: Guard<WindowOk<R, T>, WindowMessage<R, "tumble">, Duration>): WindowedStream<R>;
+  /** Sliding windows of `size`, a new one every `slide`: `HOP(TABLE t, DESCRIPTOR(ts), slide, size)`. */
+  hop(size: Guard<WindowOk<R, T>, WindowMessage<R, "hop">, Duration>, slide: Duration): WindowedStream<R>;
+  /** Windows growing by `step` up to `maxSize`: `CUMULATE(TABLE t, DESCRIPTOR(ts), step, maxSize)`. */
+  cumulate(step: Guard<WindowOk<R, T>, WindowMessage<R, "cumulate">, Duration>, maxSize: Duration): WindowedStream<R>;
+  /** Session windows closed after `gap` of inactivity per key: `SESSION(TABLE t PARTITION BY keys, ...)`. */
+  session(gap: Guard<WindowOk<R, T>, WindowMessage<R, "session">, Duration>): SessionWindowedStream<R>;
+
+  /** A non-windowed GROUP BY: an updating result keyed by the group keys, whose state needs a TTL. */
+  groupBy<K extends Keys<R>>(...keys: K[]): GroupedStream<R, K>;
+
+  /** `SELECT DISTINCT *`: updating, state per distinct row (needs a TTL). */
+  distinct<O extends StateOptions = {}>(options?: O): Stream<PlainRow<R>, Updating<TtlState<O>>>;
+
+  /**
+   * Keeps the first (or last) row per key by time. Keep-first on a processing-time attribute is
+   * append-only; the other forms update. State per key needs a TTL.
+   */
+  deduplicate<K extends Keys<R>, O extends DedupOptions<K>>(
+    options: O,
+  ): Stream<PlainRow<R>, O["keep"] extends "last" ? Updating<TtlState<O>> : { changelog: IsAppend<T> extends true ? "append" | "updating" : "updating"; state: TtlState<O> }>;
+
+  /** The `n` first rows per partition by an order: an updating result keyed by partition + rank. */
+  topN<K extends Keys<R>, O extends TopNOptions<R, K>>(options: O): Stream<Simplify<PlainRow<R> & RankCol<O>>, Updating<TtlState<O>>>;
+
+  /**
+   * Joins rows whose event times are within a bound:
+   * `right.time BETWEEN left.time + between[0] AND left.time + between[1]`. State lasts only the bound.
+   */
+  intervalJoin<R2 extends Row, T2 extends Traits, O extends Projection>(
+    other: Stream<R2, T2>,
+    options: {
+      readonly on: JoinOn<R, R2>;
+      readonly between: readonly [Guard<HasRowtime<R> extends true ? HasRowtime<R2> : false, "intervalJoin() needs event time on both streams: declare .eventTime(column).watermark(delay) on their sources", Duration>, Duration];
+      readonly type?: "inner" | "left";
+      readonly select: (left: RowExprs<R>, right: RowExprs<PlainRow<R2>>) => O;
+    },
+  ): Stream<Simplify<ColsOfExprs<O>>, Append>;
+
+  /**
+   * Enriches each row with the version of a versioned table valid at the row's event time:
+   * `JOIN v FOR SYSTEM_TIME AS OF left.time`. The versioned side needs a primary key and event time.
+   */
+  temporalJoin<R2 extends Row, T2 extends Traits, O extends Projection>(
+    versioned: Stream<R2, T2> & VersionedCheck<R2, T2>,
+    options: {
+      readonly on: Guard<HasRowtime<R>, "temporalJoin() needs event time on this stream: declare .eventTime(column).watermark(delay) on its source", JoinOn<R, R2>>;
+      readonly type?: "inner" | "left";
+      readonly select: (left: RowExprs<R>, right: RowExprs<PlainRow<R2>>) => O;
+    },
+  ): Stream<Simplify<ColsOfExprs<O>>, Append>;
+
+  /**
+   * A regular join. Every row of both sides stays in state, so give it a `ttl` (or a pipeline stateTtl).
+   * Inner joins of append-only streams are append-only; outer joins update.
+   */
+  join<R2 extends Row, T2 extends Traits, O extends Projection, J extends RegularJoinOptions<R, R2, O>>(
+    other: Stream<R2, T2>,
+    options: J,
+  ): Stream<Simplify<ColsOfExprs<O>>, J["type"] extends "left" | "right" | "full" ? Updating<TtlState<J>> : { changelog: Merge<T, T2>["changelog"]; state: TtlState<J> }>;
+
+  /** Writes to an append-only Kafka topic (`connector = kafka`). */
+  toKafka(
+    topic: Guard<IsAppend<T>, "toKafka() writes append-only topics, and this stream is updating: use toUpsertKafka(topic, { key: [...] })", string>,
+    options?: KafkaSinkOptions,
+  ): Sink<T>;
+  /** Writes an updating (or append) stream to a compacted topic keyed by `key` (`connector = upsert-kafka`). */
+  toUpsertKafka<K extends Keys<R>>(topic: string, options: UpsertKafkaSinkOptions<K>): Sink<T>;
+  /** Prints rows to the task manager's stdout (development). */
+  toPrint(options?: SinkOptions): Sink<T>;
+  /** Discards rows (benchmarks, development). */
+  toBlackhole(options?: SinkOptions): Sink<T>;
+}
+
+type VersionedCheck<R2 extends Row, T2 extends Traits> = HasRowtime<R2> extends true
+  ? T2["changelog"] extends "updating"
+    ? unknown
+    : StreamtTypeError<"temporalJoin() needs a versioned table: declare primaryKey on its source">
+  : StreamtTypeError<"temporalJoin() needs a versioned table with event time: declare .eventTime(column).watermark(delay) on its source">;
+
+export interface StateOptions {
+  /** Per-operator state TTL (Flink's STATE_TTL hint), e.g. "1d". */
+  readonly ttl?: Duration;
+}
+
+export interface DedupOptions<K extends string> extends StateOptions {
+  readonly key: readonly K[];
+  /** first (default): the earliest row per key wins; last: the latest replaces it. */
+  readonly keep?: "first" | "last";
+}
+
+export interface TopNOptions<R extends Row, K extends string> extends StateOptions {
+  readonly partitionBy: readonly K[];
+  readonly orderBy: readonly { readonly column: Keys<R>; readonly direction?: "asc" | "desc" }[];
+  readonly n: number;
+  /** Name of the rank column (default `row_num`). */
+  readonly rankColumn?: string;
+}
+type RankCol<O> = { readonly [K in O extends { readonly rankColumn: infer N extends string } ? N : "row_num"]: Col<"BIGINT", false, "none"> };
+
+export interface RegularJoinOptions<L extends Row, R extends Row, O extends Projection> {
+  readonly on: JoinOn<L, R>;
+  readonly type?: JoinType;
+  /** State TTL of both sides, or each side's. */
+  readonly ttl?: Duration | { readonly left: Duration; readonly right: Duration };
+  readonly select: (left: RowExprs<PlainRow<L>>, right: RowExprs<PlainRow<R>>) => O;
+}
+
+/** A stream cut into windows, waiting for what to compute per window. */
+export interface WindowedStream<R extends Row> {
+  /** Groups each window's rows by keys. */
+  groupBy<K extends Keys<R>>(...keys: K[]): WindowGroupedStream<R, K>;
+  /** Aggregates each whole window. */
+  aggregate<A extends AggSpecs>(aggs: A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & AggCols<R, A>>, Append>;
+  /** `COUNT(*)` per window, as column `count`. */
+  count(): Stream<Simplify<WindowCols<R> & { readonly count: Col<"BIGINT", false, "none"> }>, Append>;
+  /** Window deduplication: one row per key per window (append-only; state freed with the window). */
+  deduplicate<K extends Keys<R>>(options: { readonly key: readonly K[]; readonly keep?: "first" | "last" }): Stream<Simplify<PlainRow<R> & WindowCols<R>>, Append>;
+  /** Window Top-N: the n first rows per partition per window (append-only). */
+  topN<K extends Keys<R>, O extends TopNOptions<R, K>>(options: O): Stream<Simplify<PlainRow<R> & WindowCols<R> & RankCol<O>>, Append>;
+  /** Window join: rows of both streams in the same window (same window on both sides). */
+  join<R2 extends Row, O extends Projection>(
+    other: WindowedStream<R2>,
+    options: {
+      readonly on: JoinOn<R, R2>;
+      readonly type?: JoinType;
+      readonly select: (left: RowExprs<PlainRow<R> & WindowCols<R>>, right: RowExprs<PlainRow<R2> & WindowCols<R2>>) => O;
+    },
+  ): Stream<Simplify<ColsOfExprs<O>>, Append>;
+}
+
+export interface SessionWindowedStream<R extends Row> {
+  /** Sessions per key (Flink partitions the session window by these keys). */
+  groupBy<K extends Keys<R>>(...keys: K[]): WindowGroupedStream<R, K>;
+  aggregate<A extends AggSpecs>(aggs: A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & AggCols<R, A>>, Append>;
+  count(): Stream<Simplify<WindowCols<R> & { readonly count: Col<"BIGINT", false, "none"> }>, Append>;
+}
+
+export interface WindowGroupedStream<R extends Row, K extends Keys<R>> {
+  /**
+   * One row per key per window, emitted when the watermark passes the window's end.
+   * @example .tumble("1h").groupBy("customer_id").aggregate({ orders: count(), revenue: sum("amount") })
+   */
+  aggregate<A extends AggSpecs>(aggs: A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & PlainRow<Pick<R, K>> & AggCols<R, A>>, Append>;
+  /** `COUNT(*)` per key per window, as column `count`. */
+  count(): Stream<Simplify<WindowCols<R> & PlainRow<Pick<R, K>> & { readonly count: Col<"BIGINT", false, "none"> }>, Append>;
+}
+
+export interface GroupedStream<R extends Row, K extends Keys<R>> {
+  /**
+   * A running aggregate per key: updating, keyed by the group keys. Give it a `ttl` or a pipeline stateTtl.
+   * @example .groupBy("customer_id").aggregate({ total: sum("amount") }, { ttl: "7d" })
+   */
+  aggregate<A extends AggSpecs, O extends StateOptions = {}>(aggs: A & CheckAggs<R, A>, options?: O): Stream<Simplify<PlainRow<Pick<R, K>> & AggCols<R, A>>, Updating<TtlState<O>>>;
+  count<O extends StateOptions = {}>(options?: O): Stream<Simplify<PlainRow<Pick<R, K>> & { readonly count: Col<"BIGINT", false, "none"> }>, Updating<TtlState<O>>>;
+}
+
+// ---- run time --------------------------------------------------------------------------------
+
+export function isStream(v: unknown): v is Stream<Row, Traits> {
+  return typeof v === "object" && v !== null && (v as Record<symbol, unknown>)[STREAM] === true;
+}
+
+const STEP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+export function checkName(name: unknown, what: string): string {
+  if (typeof name !== "string" || !STEP_NAME.test(name) || name.length > 100) {
+    throw new StreamtError({
+      code: BuildErrorCode.invalidName,
+      message: `invalid ${what} ${JSON.stringify(name)}`,
+      hint: "use letters, digits, '_', '.', '-' (at most 100 characters), starting with a letter, digit or '_'",
+      site: callSite(),
+    });
+  }
+  return name;
+}
+
+/** Runs a builder step, attaching the user's call site to any build error it raises. */
+function atSite<X>(origin: NodeOrigin, build: () => X): X {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof StreamtError && (e.site === null || e.path === null)) {
+      throw new StreamtError({ code: e.code, message: e.message, hint: e.hint, path: e.path ?? origin.path, site: e.site ?? origin.site });
+    }
+    throw e;
+  }
+}
+
+function projection(out: unknown, where: string): ProjectedColumn[] {
+  if (typeof out !== "object" || out === null || Array.isArray(out)) {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${where} must return an object of columns`, hint: "e.g. (o) => ({ id: o.order_id })" });
+  }
+  return Object.entries(out).map(([name, e]) => {
+    if (!isExpr(e)) {
+      throw new StreamtError({
+        code: BuildErrorCode.invalidArgument,
+        message: `${where}: column '${name}' is not an expression`,
+        hint: "use a column (o.amount), an operation (o.amount.mul(2)) or lit(value)",
+      });
+    }
+    return { name: checkName(name, "column name"), expr: exprNode(e) };
+  });
+}
+
+function keyPairs(on: unknown): KeyPair[] {
+  if (typeof on !== "object" || on === null) {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "join `on` must map left keys to right keys", hint: "e.g. on: { order_id: 'order_id' }" });
+  }
+  return Object.entries(on as Record<string, unknown>).map(([left, right]) => {
+    if (typeof right !== "string") {
+      throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `join key '${left}' must map to a right column name`, hint: "e.g. on: { order_id: 'order_id' }" });
+    }
+    return { left, right };
+  });
+}
+
+function optionalTtl(options: { ttl?: unknown } | undefined, what: string): number | null {
+  return options?.ttl === undefined ? null : parseDuration(options.ttl, `${what} ttl`);
+}
+
+export class StreamImpl {
+  readonly [STREAM] = true as const;
+  constructor(readonly node: PlanNode) {}
+
+  get path(): string {
+    return this.node.path;
+  }
+
+  protected origin(step: string): NodeOrigin {
+    return { path: `${this.node.path}/${step}`, site: callSite() };
+  }
+
+  protected next(step: string, build: (origin: NodeOrigin) => PlanNode): StreamImpl {
+    const origin = this.origin(step);
+    return new StreamImpl(atSite(origin, () => build(origin)));
+  }
+
+  as(name: string): StreamImpl {
+    checkName(name, "step name");
+    if (this.node.kind === "source") {
+      throw new StreamtError({
+        code: BuildErrorCode.invalidArgument,
+        message: `as() cannot rename source '${this.node.name}'`,
+        hint: "a source is named by source(name, ...); as() names the steps after it",
+        site: callSite(),
+        path: this.node.path,
+      });
+    }
+    const parent = this.node.path.slice(0, this.node.path.lastIndexOf("/"));
+    return new StreamImpl({ ...this.node, path: `${parent}/${name}` } as PlanNode);
+  }
+
+  filter(predicate: (row: RowExprs<Row>) => unknown): StreamImpl {
+    return this.next("filter", (o) => {
+      const cond = predicate(rowExprs(this.node.schema, 0, `filter() at ${o.path}`));
+      if (!isExpr(cond)) {
+        throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "filter() must return a condition expression", hint: "e.g. (o) => o.status.eq('paid')" });
+      }
+      return filterNode(o, this.node, exprNode(cond));
+    });
+  }
+
+  select(...args: unknown[]): StreamImpl {
+    return this.next("select", (o) => {
+      if (typeof args[0] === "function") {
+        const out = (args[0] as (r: RowExprs<Row>) => unknown)(rowExprs(this.node.schema, 0, `select() at ${o.path}`));
+        return projectNode(o, this.node, projection(out, "select()"));
+      }
+      const row = rowExprs(this.node.schema, 0, `select() at ${o.path}`);
+      const columns = args.map((name) => {
+        if (typeof name !== "string") throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "select() takes column names or a function", hint: "e.g. select('a', 'b') or select((o) => ({ a: o.a }))" });
+        return { name, expr: exprNode(row[name] as unknown as AnyExpr) };
+      });
+      return projectNode(o, this.node, columns);
+    });
+  }
+
+  withColumns(fn: (row: RowExprs<Row>) => unknown): StreamImpl {
+    return this.next("with-columns", (o) => {
+      const row = rowExprs(this.node.schema, 0, `withColumns() at ${o.path}`);
+      const added = projection(fn(row), "withColumns()");
+      const addedNames = new Set(added.map((c) => c.name));
+      const kept = this.node.schema
+        .filter((c) => !addedNames.has(c.name))
+        .map((c) => ({ name: c.name, expr: exprNode(row[c.name] as unknown as AnyExpr) }));
+      return projectNode(o, this.node, [...kept, ...added]);
+    });
+  }
+
+  union(...others: unknown[]): StreamImpl {
+    return this.next("union", (o) => unionNode(o, [this.node, ...others.map((s) => streamNode(s, "union()"))]));
+  }
+
+  private window(spec: (timeColumn: string) => WindowSpec, what: string): WindowedStreamImpl {
+    const origin = this.origin(what);
+    const rowtime = this.node.time.rowtime;
+    if (!rowtime) {
+      throw new StreamtError({
+        code: BuildErrorCode.missingTimeAttribute,
+        message: `${what}() needs event time, and ${this.node.path} has none`,
+        hint: "declare .eventTime(column).watermark(delay) on the source, and keep that column in every select()",
+        path: origin.path,
+        site: origin.site,
+      });
+    }
+    return new WindowedStreamImpl(this.node, atSite(origin, () => spec(rowtime)), origin.site);
+  }
+
+  tumble(size: unknown): WindowedStreamImpl {
+    return this.window((timeColumn) => ({ kind: "tumble", timeColumn, sizeMs: positive(size, "tumble size") }), "tumble");
+  }
+  hop(size: unknown, slide: unknown): WindowedStreamImpl {
+    return this.window((timeColumn) => {
+      const sizeMs = positive(size, "hop size");
+      const slideMs = positive(slide, "hop slide");
+      if (sizeMs % slideMs !== 0) {
+        throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `hop size (${sizeMs} ms) must be a whole multiple of the slide (${slideMs} ms)`, hint: "Flink requires it; e.g. hop('1h', '1m')" });
+      }
+      return { kind: "hop", timeColumn, sizeMs, slideMs };
+    }, "hop");
+  }
+  cumulate(step: unknown, maxSize: unknown): WindowedStreamImpl {
+    return this.window((timeColumn) => {
+      const stepMs = positive(step, "cumulate step");
+      const maxSizeMs = positive(maxSize, "cumulate max size");
+      if (maxSizeMs % stepMs !== 0) {
+        throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `cumulate max size (${maxSizeMs} ms) must be a whole multiple of the step (${stepMs} ms)`, hint: "Flink requires it; e.g. cumulate('1h', '1d')" });
+      }
+      return { kind: "cumulate", timeColumn, stepMs, maxSizeMs };
+    }, "cumulate");
+  }
+  session(gap: unknown): WindowedStreamImpl {
+    return this.window((timeColumn) => ({ kind: "session", timeColumn, gapMs: positive(gap, "session gap"), partitionBy: [] }), "session");
+  }
+
+  groupBy(...keys: string[]): GroupedStreamImpl {
+    return new GroupedStreamImpl(this, keys);
+  }
+
+  distinct(options?: StateOptions): StreamImpl {
+    return this.next("distinct", (o) =>
+      aggregateNode(o, this.node, { groupBy: this.node.schema.map((c) => c.name), aggregates: [], distinct: true, ttlMs: optionalTtl(options, "distinct()") }),
+    );
+  }
+
+  deduplicate(options: DedupOptions<string>): StreamImpl {
+    return this.next("deduplicate", (o) =>
+      deduplicateNode(o, this.node, { key: [...options.key], keep: options.keep ?? "first", window: null, ttlMs: optionalTtl(options, "deduplicate()") }),
+    );
+  }
+
+  topN(options: TopNOptions<Row, string>): StreamImpl {
+    return this.next("top-n", (o) => topNNode(o, this.node, { ...topNInit(options), window: null, ttlMs: optionalTtl(options, "topN()") }));
+  }
+
+  intervalJoin(other: unknown, options: { on: unknown; between: readonly [unknown, unknown]; type?: "inner" | "left"; select: (l: never, r: never) => unknown }): StreamImpl {
+    return this.next("interval-join", (o) => {
+      const right = streamNode(other, "intervalJoin()");
+      const [from, to] = options.between ?? [];
+      return intervalJoinNode(o, this.node, right, {
+        on: keyPairs(options.on),
+        lowerMs: signedDuration(from, "intervalJoin between[0]"),
+        upperMs: signedDuration(to, "intervalJoin between[1]"),
+        joinType: options.type ?? "inner",
+        columns: joinProjection(this.node, right, options.select, o.path),
+      });
+    });
+  }
+
+  temporalJoin(versioned: unknown, options: { on: unknown; type?: "inner" | "left"; select: (l: never, r: never) => unknown }): StreamImpl {
+    return this.next("temporal-join", (o) => {
+      const right = streamNode(versioned, "temporalJoin()");
+      return temporalJoinNode(o, this.node, right, {
+        on: keyPairs(options.on),
+        joinType: options.type ?? "inner",
+        columns: joinProjection(this.node, right, options.select, o.path),
+      });
+    });
+  }
+
+  join(other: unknown, options: { on: unknown; type?: JoinType; ttl?: unknown; select: (l: never, r: never) => unknown }): StreamImpl {
+    return this.next("join", (o) => {
+      const right = streamNode(other, "join()");
+      let ttl: { leftMs: number; rightMs: number } | null = null;
+      if (options.ttl !== undefined) {
+        if (typeof options.ttl === "object" && options.ttl !== null) {
+          const sides = options.ttl as { left?: unknown; right?: unknown };
+          ttl = { leftMs: parseDuration(sides.left, "join ttl.left"), rightMs: parseDuration(sides.right, "join ttl.right") };
+        } else {
+          const ms = parseDuration(options.ttl, "join ttl");
+          ttl = { leftMs: ms, rightMs: ms };
+        }
+      }
+      return joinNode(o, this.node, right, {
+        on: keyPairs(options.on),
+        joinType: options.type ?? "inner",
+        columns: joinProjection(this.node, right, options.select, o.path),
+        ttl,
+      });
+    });
+  }
+
+  toKafka(topic: unknown, options?: KafkaSinkOptions): Sink<Traits> {
+    return makeSink(this.node, { kind: "kafka", topic, options: options ?? {} });
+  }
+  toUpsertKafka(topic: string, options: UpsertKafkaSinkOptions<string>): Sink<Traits> {
+    return makeSink(this.node, { kind: "upsert-kafka", topic, options });
+  }
+  toPrint(options?: SinkOptions): Sink<Traits> {
+    return makeSink(this.node, { kind: "print", options: options ?? {} });
+  }
+  toBlackhole(options?: SinkOptions): Sink<Traits> {
+    return makeSink(this.node, { kind: "blackhole", options: options ?? {} });
+  }
+}
+
+function positive(d: unknown, what: string): number {
+  const ms = parseDuration(d, what);
+  if (ms <= 0) throw new StreamtError({ code: BuildErrorCode.invalidDuration, message: `${what} must be longer than 0`, hint: 'e.g. "1h"' });
+  return ms;
+}
+
+/** Interval-join bounds may be negative ("-5m": the right row may come up to 5 minutes before). */
+function signedDuration(d: unknown, what: string): number {
+  if (typeof d === "string" && d.trim().startsWith("-")) return -parseDuration(d.trim().slice(1), what);
+  if (typeof d === "number" && d < 0) return -parseDuration(-d, what);
+  return parseDuration(d, what);
+}
+
+function topNInit(options: TopNOptions<Row, string>): { partitionBy: string[]; orderBy: OrderKey[]; n: number; rankColumn: string } {
+  return {
+    partitionBy: [...(options.partitionBy ?? [])],
+    orderBy: (options.orderBy ?? []).map((k) => ({ column: k.column, direction: k.direction ?? "asc" })),
+    n: options.n,
+    rankColumn: checkName(options.rankColumn ?? "row_num", "rank column"),
+  };
+}
+
+export function streamNode(s: unknown, where: string): PlanNode {
+  if (s instanceof StreamImpl) return s.node;
+  if (isStream(s) && "node" in s) return (s as unknown as { node: PlanNode }).node;
+  throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${where} needs a stream`, hint: "pass a stream made from source(...)" });
+}
+
+function joinProjection(left: PlanNode, right: PlanNode, select: (l: never, r: never) => unknown, path: string): ProjectedColumn[] {
+  if (typeof select !== "function") {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "a join needs select: (left, right) => ({ ...columns })", hint: "e.g. select: (o, p) => ({ order_id: o.order_id, paid_at: p.paid_at })" });
+  }
+  const out = select(rowExprs(left.schema, 0, `the left side of the join at ${path}`) as never, rowExprs(right.schema, 1, `the right side of the join at ${path}`) as never);
+  return projection(out, "join select()");
+}
+
+class WindowedStreamImpl {
+  constructor(
+    readonly input: PlanNode,
+    readonly spec: WindowSpec,
+    private readonly site: ReturnType<typeof callSite>,
+  ) {}
+
+  private origin(suffix: string): NodeOrigin {
+    return { path: `${this.input.path}/${this.spec.kind}${suffix}`, site: callSite() ?? this.site };
+  }
+
+  groupBy(...keys: string[]): WindowGroupedStreamImpl {
+    return new WindowGroupedStreamImpl(this, keys);
+  }
+  aggregate(aggs: Record<string, unknown>): StreamImpl {
+    return this.aggregateBy([], aggs);
+  }
+  count(): StreamImpl {
+    return this.aggregateBy([], { count: { [Symbol.for("streamt-sdk.aggregate")]: true, fn: "COUNT", column: null } });
+  }
+  aggregateBy(keys: string[], aggs: Record<string, unknown>): StreamImpl {
+    const origin = this.origin("");
+    return new StreamImpl(
+      atSite(origin, () => {
+        const spec: WindowSpec = this.spec.kind === "session" ? { ...this.spec, partitionBy: keys } : this.spec;
+        return windowAggregateNode(origin, this.input, spec, keys, aggregateRequests(aggs, "aggregate()"));
+      }),
+    );
+  }
+  deduplicate(options: { key: readonly string[]; keep?: "first" | "last" }): StreamImpl {
+    const origin = this.origin("-deduplicate");
+    return new StreamImpl(atSite(origin, () => deduplicateNode(origin, this.input, { key: [...options.key], keep: options.keep ?? "first", window: this.spec, ttlMs: null })));
+  }
+  topN(options: TopNOptions<Row, string>): StreamImpl {
+    const origin = this.origin("-top-n");
+    return new StreamImpl(atSite(origin, () => topNNode(origin, this.input, { ...topNInit(options), window: this.spec, ttlMs: null })));
+  }
+  join(other: unknown, options: { on: unknown; type?: JoinType; select: (l: never, r: never) => unknown }): StreamImpl {
+    const origin = this.origin("-join");
+    return new StreamImpl(
+      atSite(origin, () => {
+        if (!(other instanceof WindowedStreamImpl)) {
+          throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "a window join needs a windowed stream on the right", hint: "e.g. a.tumble('5m').join(b.tumble('5m'), {...})" });
+        }
+        const leftView = windowedView(this.input, this.spec);
+        const rightView = windowedView(other.input, other.spec);
+        return windowJoinNode(origin, this.input, other.input, {
+          leftWindow: this.spec,
+          rightWindow: other.spec,
+          on: keyPairs(options.on),
+          joinType: options.type ?? "inner",
+          columns: joinProjection(leftView, rightView, options.select, origin.path),
+        });
+      }),
+    );
+  }
+}
+
+/** The schema a window TVF exposes (input columns, plain, plus window_start/end/time) for join selects. */
+function windowedView(input: PlanNode, spec: WindowSpec): PlanNode {
+  const ts = { kind: "TIMESTAMP", precision: 3, nullable: false } as const;
+  const timeType = input.schema.find((c) => c.name === spec.timeColumn)?.type;
+  const schema = [
+    ...input.schema.map((c) => ({ name: c.name, type: c.type })),
+    { name: "window_start", type: ts },
+    { name: "window_end", type: ts },
+    { name: "window_time", type: timeType?.kind === "TIMESTAMP_LTZ" ? { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false } as const : ts },
+  ];
+  return { ...input, schema } as PlanNode;
+}
+
+class WindowGroupedStreamImpl {
+  constructor(
+    private readonly windowed: WindowedStreamImpl,
+    private readonly keys: string[],
+  ) {}
+  aggregate(aggs: Record<string, unknown>): StreamImpl {
+    return this.windowed.aggregateBy(this.keys, aggs);
+  }
+  count(): StreamImpl {
+    return this.windowed.aggregateBy(this.keys, { count: { [Symbol.for("streamt-sdk.aggregate")]: true, fn: "COUNT", column: null } });
+  }
+}
+
+class GroupedStreamImpl {
+  constructor(
+    private readonly stream: StreamImpl,
+    private readonly keys: string[],
+  ) {}
+  aggregate(aggs: Record<string, unknown>, options?: StateOptions): StreamImpl {
+    const input = this.stream.node;
+    const origin: NodeOrigin = { path: `${input.path}/aggregate`, site: callSite() };
+    return new StreamImpl(
+      atSite(origin, () =>
+        aggregateNode(origin, input, { groupBy: this.keys, aggregates: aggregateRequests(aggs, "aggregate()"), distinct: false, ttlMs: optionalTtl(options, "aggregate()") }),
+      ),
+    );
+  }
+  count(options?: StateOptions): StreamImpl {
+    return this.aggregate({ count: { [Symbol.for("streamt-sdk.aggregate")]: true, fn: "COUNT", column: null } }, options);
+  }
+}
+
+export type { ExprNode };

@@ -1,0 +1,94 @@
+import type { CallOp, ExprNode } from "../ir/expr-node.js";
+import { formatType } from "../ir/data-type.js";
+import { quoteIdent, quoteString } from "./sql-text.js";
+
+/** Renders a column reference; joins qualify it with the side's alias. */
+export type ColumnRenderer = (name: string, input: 0 | 1) => string;
+
+export const unqualified: ColumnRenderer = (name) => quoteIdent(name);
+
+type CallRenderer = (args: readonly string[], node: Extract<ExprNode, { kind: "call" }>) => string;
+
+const infix = (op: string): CallRenderer => ([a, b]) => `(${a} ${op} ${b})`;
+const fn = (name: string): CallRenderer => (args) => `${name}(${args.join(", ")})`;
+const unitOf = (node: Extract<ExprNode, { kind: "call" }>): string => String((node.args[1] as Extract<ExprNode, { kind: "literal" }>).value);
+
+/** One renderer per CallOp: a new operator without SQL is a compile error here. */
+const CALLS: Record<CallOp, CallRenderer> = {
+  "=": infix("="),
+  "<>": infix("<>"),
+  "<": infix("<"),
+  "<=": infix("<="),
+  ">": infix(">"),
+  ">=": infix(">="),
+  "+": infix("+"),
+  "-": infix("-"),
+  "*": infix("*"),
+  "/": infix("/"),
+  "%": fn("MOD"),
+  AND: infix("AND"),
+  OR: infix("OR"),
+  NOT: ([a]) => `(NOT ${a})`,
+  NEGATE: ([a]) => `(- ${a})`,
+  "IS NULL": ([a]) => `(${a} IS NULL)`,
+  "IS NOT NULL": ([a]) => `(${a} IS NOT NULL)`,
+  IN: ([a, ...rest]) => `(${a} IN (${rest.join(", ")}))`,
+  "NOT IN": ([a, ...rest]) => `(${a} NOT IN (${rest.join(", ")}))`,
+  LIKE: infix("LIKE"),
+  BETWEEN: ([a, lo, hi]) => `(${a} BETWEEN ${lo} AND ${hi})`,
+  UPPER: fn("UPPER"),
+  LOWER: fn("LOWER"),
+  TRIM: fn("TRIM"),
+  CHAR_LENGTH: fn("CHAR_LENGTH"),
+  SUBSTRING: ([s, start, len]) => (len === undefined ? `SUBSTRING(${s} FROM ${start})` : `SUBSTRING(${s} FROM ${start} FOR ${len})`),
+  CONCAT: fn("CONCAT"),
+  COALESCE: fn("COALESCE"),
+  ABS: fn("ABS"),
+  ROUND: fn("ROUND"),
+  FLOOR_TO: ([a], node) => `FLOOR(${a} TO ${unitOf(node)})`,
+  CEIL_TO: ([a], node) => `CEIL(${a} TO ${unitOf(node)})`,
+  DATE_FORMAT: fn("DATE_FORMAT"),
+  EXTRACT: ([a], node) => `EXTRACT(${unitOf(node)} FROM ${a})`,
+  TO_DATE: ([a]) => `CAST(${a} AS DATE)`,
+  JSON_VALUE: fn("JSON_VALUE"),
+  CURRENT_TIMESTAMP: () => "CURRENT_TIMESTAMP",
+};
+
+function literalSql(node: Extract<ExprNode, { kind: "literal" }>): string {
+  if (node.value === null) return `CAST(NULL AS ${formatType({ ...node.type, nullable: true }, quoteIdent)})`;
+  if (typeof node.value === "boolean") return node.value ? "TRUE" : "FALSE";
+  switch (node.type.kind) {
+    case "STRING":
+      return quoteString(node.value);
+    case "TIMESTAMP":
+      return `TIMESTAMP ${quoteString(node.value)}`;
+    case "TIMESTAMP_LTZ":
+      return `CAST(TIMESTAMP ${quoteString(node.value)} AS TIMESTAMP_LTZ(3))`;
+    case "DOUBLE":
+      return /[eE]/.test(node.value) ? node.value : `CAST(${node.value} AS DOUBLE)`;
+    default:
+      return node.value;
+  }
+}
+
+/** Renders an expression as Flink SQL. */
+export function exprSql(node: ExprNode, column: ColumnRenderer = unqualified): string {
+  switch (node.kind) {
+    case "column":
+      return column(node.name, node.input);
+    case "literal":
+      return literalSql(node);
+    case "call": {
+      // FLOOR_TO / CEIL_TO / EXTRACT carry their unit as a literal argument that is not rendered.
+      const args = node.args.map((a) => exprSql(a, column));
+      return CALLS[node.op](args, node);
+    }
+    case "case": {
+      const branches = node.branches.map((b) => `WHEN ${exprSql(b.when, column)} THEN ${exprSql(b.then, column)}`).join(" ");
+      const otherwise = node.otherwise ? ` ELSE ${exprSql(node.otherwise, column)}` : "";
+      return `CASE ${branches}${otherwise} END`;
+    }
+    case "cast":
+      return `CAST(${exprSql(node.expr, column)} AS ${formatType({ ...node.type, nullable: true }, quoteIdent)})`;
+  }
+}

@@ -1,0 +1,61 @@
+import { BuildErrorCode, StreamtError } from "../errors.js";
+
+/**
+ * Quotes an identifier with backticks, doubling any backtick inside. Every identifier the emitter
+ * writes goes through here, so user-given names can never change the meaning of a statement.
+ */
+export function quoteIdent(name: string): string {
+  // Flink's parser rejects control characters and empty names even when quoted.
+  if (name.length === 0 || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new StreamtError({
+      code: BuildErrorCode.invalidName,
+      message: `${JSON.stringify(name)} cannot be a Flink identifier`,
+      hint: "use a non-empty name without control characters",
+    });
+  }
+  return "`" + name.replace(/`/g, "``") + "`";
+}
+
+/** A SQL string literal: single quotes, doubled inside (Flink reads backslashes literally). */
+export function quoteString(value: string): string {
+  return "'" + value.replace(/'/g, "''") + "'";
+}
+
+/** A table or view name from a path or user name: letters, digits and '_' only, so it reads well everywhere. */
+export function tableName(pathOrName: string): string {
+  return pathOrName.replace(/\//g, "__").replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+const UNITS = [
+  ["DAY", 86_400_000],
+  ["HOUR", 3_600_000],
+  ["MINUTE", 60_000],
+  ["SECOND", 1000],
+] as const;
+
+/**
+ * An interval literal in the largest exact unit. Sub-second parts stay exact as fractional seconds
+ * (`INTERVAL '0.5' SECOND`), never rounded away; more than two leading digits get a precision.
+ */
+export function intervalLiteral(ms: number): string {
+  const abs = Math.abs(ms);
+  const sign = ms < 0 ? "-" : "";
+  for (const [unit, size] of UNITS) {
+    if (abs >= size && abs % size === 0) {
+      const n = String(abs / size);
+      return `INTERVAL '${sign}${n}' ${unit}${n.length > 2 ? `(${n.length})` : ""}`;
+    }
+  }
+  const whole = Math.floor(abs / 1000);
+  const frac = String(abs % 1000).padStart(3, "0").replace(/0+$/, "");
+  const digits = String(whole).length;
+  return `INTERVAL '${sign}${whole}.${frac}' SECOND${digits > 2 ? `(${digits}, 3)` : ""}`;
+}
+
+/** A duration as Flink configuration reads it (TimeUtils): '1 d', '2 h', '5 min', '30 s', '250 ms'. */
+export function configDuration(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["min", 60_000], ["s", 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  }
+  return `${ms} ms`;
+}

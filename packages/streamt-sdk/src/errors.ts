@@ -1,0 +1,41 @@
+import type { SourceSite } from "./ir/node-base.js";
+
+const ERROR_BRAND = Symbol.for("streamt-sdk.error");
+
+/**
+ * An error the user can act on: a stable code, the pipeline path, the user's file:line and a fix.
+ * The CLI prints these without a stack trace; anything else escaping is a bug in streamt-sdk.
+ */
+export class StreamtError extends Error {
+  readonly [ERROR_BRAND] = true;
+  readonly code: string;
+  readonly path: string | null;
+  readonly site: SourceSite | null;
+  readonly hint: string | null;
+
+  constructor(init: { code: string; message: string; path?: string | null; site?: SourceSite | null; hint?: string | null }) {
+    super(init.message);
+    this.name = "StreamtError";
+    this.code = init.code;
+    this.path = init.path ?? null;
+    this.site = init.site ?? null;
+    this.hint = init.hint ?? null;
+  }
+}
+
+/** Recognises errors from any copy of the package (the CLI and the user's project may load two). */
+export function isStreamtError(e: unknown): e is StreamtError {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[ERROR_BRAND] === true;
+}
+
+/** Codes of errors raised while building pipelines (analysis findings have their own, in analysis/). */
+export const BuildErrorCode = {
+  unknownColumn: "STREAMT-B001",
+  typeMismatch: "STREAMT-B002",
+  invalidDuration: "STREAMT-B003",
+  invalidName: "STREAMT-B004",
+  missingTimeAttribute: "STREAMT-B005",
+  invalidArgument: "STREAMT-B006",
+  unknownCatalogSource: "STREAMT-B007",
+  duplicateName: "STREAMT-B008",
+} as const;

@@ -1,0 +1,18 @@
+/**
+ * streamt-sdk: typed streaming pipelines for Apache Flink.
+ *
+ * DSL -> plan IR -> analysis -> emitters. This module exports the DSL users write pipelines with, and
+ * the IR types for tools that read plans.
+ */
+export { t, type Col, type Row, type RowSchema, type ColumnType, type Infer } from "./dsl/schema.js";
+export { source, registerSources, clearSourceCatalog, type SourceCatalog, type SourceStream, type SourceOptions } from "./dsl/source.js";
+export type { Stream, Traits, Append, WindowedStream, GroupedStream, WindowGroupedStream, JoinOn } from "./dsl/stream.js";
+export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from "./dsl/pipeline.js";
+export type { Sink, KafkaSinkOptions, UpsertKafkaSinkOptions, SinkOptions } from "./dsl/sink.js";
+export { count, countDistinct, sum, avg, min, max, firstValue, lastValue, type AggSpec } from "./dsl/aggregates.js";
+export { lit, when, coalesce, concat, currentTimestamp, type Expr, type RowExprs } from "./dsl/expr.js";
+export type { Duration } from "./dsl/duration.js";
+export type { StreamtTypeError } from "./dsl/type-error.js";
+export { StreamtError, isStreamtError } from "./errors.js";
+export type { Plan, PipelineDef, PipelineSettings } from "./ir/plan.js";
+export type { PlanNode } from "./ir/plan-node.js";

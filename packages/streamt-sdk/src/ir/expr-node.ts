@@ -1,0 +1,118 @@
+import type { DataType } from "./data-type.js";
+
+/** A time attribute marks a column Flink can window and join on. */
+export type TimeAttribute = "rowtime" | "proctime";
+
+/**
+ * Scalar expressions of the plan. Every node carries its result type, computed when the user's
+ * builder call made it, so emitters and passes never re-derive types.
+ */
+export type ExprNode = ColumnRef | Literal | Call | CaseExpr | CastExpr;
+
+export interface ColumnRef {
+  readonly kind: "column";
+  readonly name: string;
+  /** Which input of the operator the column comes from (0, or 1 for the right side of a join). */
+  readonly input: 0 | 1;
+  readonly type: DataType;
+  readonly time?: TimeAttribute;
+}
+
+export interface Literal {
+  readonly kind: "literal";
+  /** Literal values as text (numbers keep their exact digits); null is SQL NULL. */
+  readonly value: string | boolean | null;
+  readonly type: DataType;
+}
+
+/** Every operator or function the DSL can produce; the SQL emitter has a renderer for each. */
+export type CallOp =
+  | "="
+  | "<>"
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "%"
+  | "AND"
+  | "OR"
+  | "NOT"
+  | "NEGATE"
+  | "IS NULL"
+  | "IS NOT NULL"
+  | "IN"
+  | "NOT IN"
+  | "LIKE"
+  | "BETWEEN"
+  | "UPPER"
+  | "LOWER"
+  | "TRIM"
+  | "CHAR_LENGTH"
+  | "SUBSTRING"
+  | "CONCAT"
+  | "COALESCE"
+  | "ABS"
+  | "ROUND"
+  | "FLOOR_TO"
+  | "CEIL_TO"
+  | "DATE_FORMAT"
+  | "EXTRACT"
+  | "TO_DATE"
+  | "JSON_VALUE"
+  | "CURRENT_TIMESTAMP";
+
+export interface Call {
+  readonly kind: "call";
+  readonly op: CallOp;
+  readonly args: readonly ExprNode[];
+  readonly type: DataType;
+}
+
+export interface CaseExpr {
+  readonly kind: "case";
+  readonly branches: readonly { readonly when: ExprNode; readonly then: ExprNode }[];
+  readonly otherwise: ExprNode | null;
+  readonly type: DataType;
+}
+
+export interface CastExpr {
+  readonly kind: "cast";
+  readonly expr: ExprNode;
+  readonly type: DataType;
+}
+
+/** Calls `fn` on every node of an expression tree, children first. */
+export function walkExpr(node: ExprNode, fn: (node: ExprNode) => void): void {
+  switch (node.kind) {
+    case "call":
+      node.args.forEach((a) => walkExpr(a, fn));
+      break;
+    case "case":
+      node.branches.forEach((b) => {
+        walkExpr(b.when, fn);
+        walkExpr(b.then, fn);
+      });
+      if (node.otherwise) walkExpr(node.otherwise, fn);
+      break;
+    case "cast":
+      walkExpr(node.expr, fn);
+      break;
+    case "column":
+    case "literal":
+      break;
+  }
+  fn(node);
+}
+
+/** The columns an expression reads, as `input:name` pairs. */
+export function referencedColumns(node: ExprNode): ColumnRef[] {
+  const refs: ColumnRef[] = [];
+  walkExpr(node, (n) => {
+    if (n.kind === "column") refs.push(n);
+  });
+  return refs;
+}

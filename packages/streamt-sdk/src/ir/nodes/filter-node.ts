@@ -1,0 +1,28 @@
+import type { ExprNode } from "../expr-node.js";
+import { NO_STATE, type NodeBase } from "../node-base.js";
+import type { PlanNode } from "../plan-node.js";
+import { invalid, type NodeOrigin } from "./node-checks.js";
+
+/** `WHERE predicate`: keeps schema, time attributes and changelog of its input. */
+export interface FilterNode extends NodeBase {
+  readonly kind: "filter";
+  readonly input: PlanNode;
+  readonly predicate: ExprNode;
+}
+
+export function filterNode(origin: NodeOrigin, input: PlanNode, predicate: ExprNode): FilterNode {
+  if (predicate.type.kind !== "BOOLEAN") {
+    invalid(origin, `filter() needs a BOOLEAN condition, got ${predicate.type.kind}`, "compare values, e.g. row.status.eq('paid')");
+  }
+  return {
+    kind: "filter",
+    path: origin.path,
+    site: origin.site,
+    input,
+    predicate,
+    schema: input.schema,
+    changelog: input.changelog,
+    time: input.time,
+    state: NO_STATE,
+  };
+}

@@ -1,0 +1,58 @@
+import { NO_STATE, type NodeBase } from "../node-base.js";
+import type { PlanNode } from "../plan-node.js";
+import type { SourceFormat } from "./source-node.js";
+import { requireColumn, type NodeOrigin } from "./node-checks.js";
+
+export type DeliveryGuarantee = "none" | "at-least-once" | "exactly-once";
+
+export type SinkConnector =
+  | {
+      readonly kind: "kafka";
+      readonly topic: string;
+      readonly format: Exclude<SourceFormat, "debezium-json">;
+      readonly delivery: DeliveryGuarantee;
+      /** Kafka producer transaction timeout for exactly-once, in ms. */
+      readonly transactionTimeoutMs: number | null;
+      readonly properties: Readonly<Record<string, string>>;
+      readonly partitions: number | null;
+      readonly schemaRegistryUrl: string | null;
+    }
+  | {
+      readonly kind: "upsert-kafka";
+      readonly topic: string;
+      readonly format: "json" | "csv" | "avro-confluent";
+      readonly key: readonly string[];
+      readonly delivery: DeliveryGuarantee;
+      readonly transactionTimeoutMs: number | null;
+      readonly properties: Readonly<Record<string, string>>;
+      readonly partitions: number | null;
+      readonly schemaRegistryUrl: string | null;
+    }
+  | { readonly kind: "print" }
+  | { readonly kind: "blackhole" };
+
+/** Where a pipeline writes: a table the script creates and an INSERT INTO it. */
+export interface SinkNode extends NodeBase {
+  readonly kind: "sink";
+  readonly name: string;
+  readonly input: PlanNode;
+  readonly connector: SinkConnector;
+}
+
+export function sinkNode(origin: NodeOrigin, input: PlanNode, name: string, connector: SinkConnector): SinkNode {
+  if (connector.kind === "upsert-kafka") {
+    for (const k of connector.key) requireColumn(input.schema, k, origin, "upsert key column");
+  }
+  return {
+    kind: "sink",
+    path: origin.path,
+    site: origin.site,
+    name,
+    input,
+    connector,
+    schema: input.schema,
+    changelog: input.changelog,
+    time: input.time,
+    state: NO_STATE,
+  };
+}
