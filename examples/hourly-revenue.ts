@@ -1,15 +1,10 @@
 /**
- * Hourly revenue per customer: a tumbling event-time window over paid orders.
+ * Hourly revenue per customer: paid orders in tumbling one-hour event-time windows.
+ * Late orders (more than 5 s behind the watermark) are dropped; idle partitions stop holding the
+ * watermark back after a minute.
  */
-import { count, pipeline, source, sum, t } from "streamt-sdk";
-
-export const Order = t.row({
-  order_id: t.string(),
-  customer_id: t.string(),
-  amount: t.decimal(10, 2),
-  status: t.string().nullable(),
-  event_timestamp: t.timestamp(3),
-});
+import { count, pipeline, source, sum } from "streamt-sdk";
+import { Order } from "./shared/schemas.js";
 
 export const orders = source("orders", { topic: "orders.raw.v1", schema: Order })
   .eventTime("event_timestamp")

@@ -427,9 +427,11 @@ export function concat(...parts: (Expr<Col<"STRING", boolean, any>> | string)[])
  * when(o.amount.gt(100), "large").when(o.amount.gt(10), "medium").otherwise("small")
  * // CASE WHEN `amount` > 100 THEN 'large' WHEN `amount` > 10 THEN 'medium' ELSE 'small' END
  */
-export function when<V extends number | string | boolean | Expr>(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<V> {
-  return new CaseBuilderImpl<V>([]).when(condition, then);
+export function when<V extends number | string | boolean | AnyExpr>(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<Widen<V>> {
+  return new CaseBuilderImpl<Widen<V>>([]).when(condition, then as Widen<V>);
 }
+
+type Widen<V> = V extends number ? number : V extends string ? string : V extends boolean ? boolean : V;
 
 type CaseCol<V> = V extends number ? Col<NumericKind, true, "none"> : V extends string ? Col<"STRING", true, "none"> : V extends boolean ? Col<"BOOLEAN", true, "none"> : V extends { readonly __col?: Col<infer K, any, any> } ? Col<K, true, "none"> : Col;
 

@@ -38,7 +38,7 @@ type Merge<A extends Traits, B extends Traits> = {
   readonly changelog: "updating" extends A["changelog"] | B["changelog"] ? "updating" : "append";
   readonly state: "unbounded" extends A["state"] | B["state"] ? "unbounded" : "bounded";
 };
-type TtlState<O> = O extends { readonly ttl: Duration } ? "bounded" : "unbounded";
+type TtlState<O> = O extends { readonly ttl: Duration | { readonly left: Duration; readonly right: Duration } } ? "bounded" : "unbounded";
 
 export type RowtimeKey<R extends Row> = { [K in keyof R]: R[K]["__time"] extends "rowtime" ? K : never }[keyof R];
 type HasRowtime<R extends Row> = [RowtimeKey<R>] extends [never] ? false : true;
@@ -138,7 +138,7 @@ export interface Stream<R extends Row, T extends Traits = Append> {
    */
   deduplicate<K extends Keys<R>, O extends DedupOptions<K>>(
     options: O,
-  ): Stream<PlainRow<R>, O["keep"] extends "last" ? Updating<TtlState<O>> : { changelog: IsAppend<T> extends true ? "append" | "updating" : "updating"; state: TtlState<O> }>;
+  ): Stream<PlainRow<R>, DedupTraits<R, T, O>>;
 
   /** The `n` first rows per partition by an order: an updating result keyed by partition + rank. */
   topN<K extends Keys<R>, O extends TopNOptions<R, K>>(options: O): Stream<Simplify<PlainRow<R> & RankCol<O>>, Updating<TtlState<O>>>;
@@ -197,6 +197,18 @@ type VersionedCheck<R2 extends Row, T2 extends Traits> = HasRowtime<R2> extends 
     ? unknown
     : StreamtTypeError<"temporalJoin() needs a versioned table: declare primaryKey on its source">
   : StreamtTypeError<"temporalJoin() needs a versioned table with event time: declare .eventTime(column).watermark(delay) on its source">;
+
+type HasProctime<R extends Row> = [{ [K in keyof R]: R[K]["__time"] extends "proctime" ? K : never }[keyof R]] extends [never] ? false : true;
+/** Keep-first on processing time (no event time to order by) is the one append-only deduplication. */
+type DedupTraits<R extends Row, T extends Traits, O> = O extends { readonly keep: "last" }
+  ? Updating<TtlState<O>>
+  : HasRowtime<R> extends true
+    ? Updating<TtlState<O>>
+    : HasProctime<R> extends true
+      ? IsAppend<T> extends true
+        ? { readonly changelog: "append"; readonly state: TtlState<O> }
+        : Updating<TtlState<O>>
+      : Updating<TtlState<O>>;
 
 export interface StateOptions {
   /** Per-operator state TTL (Flink's STATE_TTL hint), e.g. "1d". */

@@ -273,7 +273,9 @@ class PipelineSqlWriter {
 const sideColumn: ColumnRenderer = (name, input) => `${q(input === 0 ? "l" : "r")}.${q(name)}`;
 
 function selectList(columns: readonly ProjectedColumn[], column?: ColumnRenderer): string {
-  return columns.map((c) => `${exprSql(c.expr, column)} AS ${q(c.name)}`).join(", ");
+  return columns
+    .map((c) => (column === undefined && c.expr.kind === "column" && c.expr.name === c.name ? q(c.name) : `${exprSql(c.expr, column)} AS ${q(c.name)}`))
+    .join(", ");
 }
 
 function equiKeys(on: readonly KeyPair[]): string[] {

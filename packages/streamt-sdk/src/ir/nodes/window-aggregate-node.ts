@@ -34,6 +34,11 @@ export function requireWindowable(origin: NodeOrigin, input: PlanNode, window: W
     invalid(origin, `a ${window.kind} window needs an event-time attribute, and ${input.path} has none`,
       "declare .eventTime(column).watermark(delay) on the source, and keep that column in every select()");
   }
+  const taken = ["window_start", "window_end", "window_time"].filter((c) => input.schema.some((col) => col.name === c));
+  if (taken.length > 0) {
+    invalid(origin, `a ${window.kind} window adds window_start, window_end and window_time, and ${input.path} already has ${taken.join(", ")}`,
+      "rename them with select() before windowing again, e.g. select((w) => ({ ..., rowtime: w.window_time })) (a bare window_time keeps event time)");
+  }
   if (input.changelog.mode !== "append") {
     invalid(origin, `a ${window.kind} window needs an append-only input, but ${input.path} is updating`,
       "window the stream before the step that makes it updating (an aggregate, regular join or dedup)");

@@ -1,0 +1,119 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { DIALECTS, DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
+
+/** A problem with the command line itself: exit code 2. */
+export class UsageError extends Error {}
+
+const flinkVersion = z.enum(Object.keys(DIALECTS) as [string, ...string[]], { message: `--flink must be one of ${Object.keys(DIALECTS).join(", ")}` });
+const bootstrap = z.string().regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, "--bootstrap-servers takes host:port[,host:port...]");
+
+const common = { json: z.boolean(), strict: z.boolean(), typecheck: z.boolean(), flink: flinkVersion, entries: z.array(z.string()) };
+
+export const commandSchemas = {
+  synth: z.strictObject({ command: z.literal("synth"), ...common, out: z.string().min(1), bootstrapServers: bootstrap }),
+  check: z.strictObject({ command: z.literal("check"), ...common }),
+  validate: z.strictObject({ command: z.literal("validate"), json: z.boolean(), out: z.string().min(1) }),
+  run: z.strictObject({
+    command: z.literal("run"),
+    entries: z.array(z.string()).length(1, "run takes exactly one entry module"),
+    local: z.literal(true, { message: "run needs --local (deploying to a cluster is `deploy`, not available yet)" }),
+    inputs: z.array(z.object({ topic: z.string(), file: z.string() })),
+    flink: flinkVersion,
+    typecheck: z.boolean(),
+    strict: z.boolean(),
+    timeout: z.number().int().positive().nullable(),
+  }),
+};
+
+export type Command =
+  | z.infer<(typeof commandSchemas)["synth"]>
+  | z.infer<(typeof commandSchemas)["check"]>
+  | z.infer<(typeof commandSchemas)["validate"]>
+  | z.infer<(typeof commandSchemas)["run"]>
+  | { command: "help"; topic: string | null }
+  | { command: "version" };
+
+const OPTIONS = {
+  out: { type: "string" },
+  json: { type: "boolean" },
+  strict: { type: "boolean" },
+  "no-typecheck": { type: "boolean" },
+  flink: { type: "string" },
+  "bootstrap-servers": { type: "string" },
+  local: { type: "boolean" },
+  input: { type: "string", multiple: true },
+  timeout: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
+/** Which options each command accepts: anything else is a usage error, never silently ignored. */
+const ALLOWED: Record<string, readonly string[]> = {
+  synth: ["out", "json", "strict", "no-typecheck", "flink", "bootstrap-servers"],
+  check: ["json", "strict", "no-typecheck", "flink"],
+  validate: ["json"],
+  run: ["local", "input", "flink", "no-typecheck", "strict", "timeout"],
+};
+
+/** Parses argv (without node and the script) into a validated command. Throws UsageError. */
+export function parseCommand(argv: readonly string[], defaults: { entries: string[] } = { entries: [] }): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.version) return { command: "version" };
+  if (values.help || command === undefined || command === "help") return { command: "help", topic: command === "help" ? (rest[0] ?? null) : (command ?? null) };
+  const allowed = ALLOWED[command];
+  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, validate, run`);
+  for (const key of Object.keys(values)) {
+    if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to '${command}'; it takes ${allowed.map((a) => `--${a}`).join(", ")}`);
+  }
+  const entries = rest.length > 0 ? rest : defaults.entries;
+  const base = {
+    command,
+    json: values.json ?? false,
+    strict: values.strict ?? false,
+    typecheck: !(values["no-typecheck"] ?? false),
+    flink: values.flink ?? DEFAULT_FLINK_VERSION,
+    entries,
+  };
+  let candidate: unknown;
+  switch (command) {
+    case "synth":
+      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? process.env.STREAMT_KAFKA_BOOTSTRAP ?? "localhost:9092" };
+      break;
+    case "check":
+      candidate = base;
+      break;
+    case "validate":
+      if (rest.length > 1) throw new UsageError("validate takes one output folder (default streamt.out)");
+      candidate = { command, json: base.json, out: rest[0] ?? "streamt.out" };
+      break;
+    case "run": {
+      const inputs = (values.input ?? []).map((spec) => {
+        const eq = spec.indexOf("=");
+        if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--input ${spec}: write --input <topic>=<file.jsonl>`);
+        return { topic: spec.slice(0, eq), file: spec.slice(eq + 1) };
+      });
+      const timeout = values.timeout === undefined ? null : Number(values.timeout);
+      candidate = { command, entries, local: values.local ?? false, inputs, flink: base.flink, typecheck: base.typecheck, strict: base.strict, timeout };
+      break;
+    }
+  }
+  const schema = commandSchemas[command as keyof typeof commandSchemas];
+  const result = schema.safeParse(candidate);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new UsageError(issue.message);
+  }
+  const cmd = result.data as Command;
+  if ((cmd.command === "synth" || cmd.command === "check") && cmd.entries.length === 0) {
+    throw new UsageError(`${cmd.command} needs an entry module: streamt-sdk ${cmd.command} path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)`);
+  }
+  return cmd;
+}

@@ -1,0 +1,149 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { formatDiagnostic, formatSummary } from "../analysis/format.js";
+import type { Diagnostic } from "../analysis/diagnostic.js";
+import { isStreamtError } from "../errors.js";
+import { missingEntries } from "../synth/load.js";
+import { check, synth, writeOutput, type SynthOptions } from "../synth/synth.js";
+import { SDK_VERSION } from "../version.js";
+import { parseCommand, UsageError, type Command } from "./args.js";
+
+export const ExitCode = { ok: 0, pipelineErrors: 1, usage: 2 } as const;
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly cwd: string;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+};
+
+const HELP = `streamt-sdk ${SDK_VERSION}: typed TypeScript pipelines for Apache Flink
+
+Usage: streamt-sdk <command> [entry.ts ...] [options]
+
+Commands:
+  synth [entry ...]     type-check, analyse and write Flink SQL, plan.json, topics.json, manifest.json
+      --out <dir>                 output folder (default streamt.out; replaced as a whole)
+      --flink <2.2|1.20>          Flink version line to target (default 2.2)
+      --bootstrap-servers <h:p>   Kafka bootstrap servers in the SQL (default $STREAMT_KAFKA_BOOTSTRAP or localhost:9092)
+      --strict                    fail on open warnings too
+      --no-typecheck              skip the TypeScript type-check (faster; types are still enforced by your editor)
+      --json                      print a machine-readable summary
+  check [entry ...]     type-check and analyse only; print every finding
+      --strict, --no-typecheck, --flink, --json as above
+  validate [dir]        check every synthesised script with Flink's own planner (default dir streamt.out)
+      --json
+  run <entry> --local   run the pipelines on an embedded Kafka broker and Flink MiniCluster
+      --input <topic>=<file.jsonl>   produce these events first (repeatable)
+      --timeout <seconds>            stop after this long (default: until Ctrl-C)
+      --flink, --strict, --no-typecheck as above
+
+Entries default to "streamt": { "entries": [...] } in ./package.json.
+Exit codes: 0 ok, 1 pipeline errors (findings, type errors, Flink errors), 2 usage errors.
+`;
+
+function defaultEntries(cwd: string): string[] {
+  const pkg = path.join(cwd, "package.json");
+  if (!existsSync(pkg)) return [];
+  try {
+    const entries = (JSON.parse(readFileSync(pkg, "utf8")) as { streamt?: { entries?: unknown } }).streamt?.entries;
+    return Array.isArray(entries) ? entries.filter((e): e is string => typeof e === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) io.err(formatDiagnostic(d) + "\n");
+  if (diagnostics.length > 0) io.err(formatSummary(diagnostics) + "\n");
+}
+
+/** Runs the CLI; returns the exit code. Never throws for bad input: prints what, where and how to fix. */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let cmd: Command;
+  try {
+    cmd = parseCommand(argv, { entries: defaultEntries(io.cwd) });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`streamt-sdk: ${e.message}\nRun 'streamt-sdk --help' for usage.\n`);
+      return ExitCode.usage;
+    }
+    throw e;
+  }
+  try {
+    return await dispatch(cmd, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`streamt-sdk: ${e.message}\n`);
+      return ExitCode.usage;
+    }
+    if (isStreamtError(e)) {
+      io.err(`error ${e.code}: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ""}`);
+      return ExitCode.pipelineErrors;
+    }
+    // Anything else is a bug in streamt-sdk: say so, with the stack for the report.
+    io.err(`streamt-sdk: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return ExitCode.pipelineErrors;
+  }
+}
+
+async function dispatch(cmd: Command, io: Io): Promise<number> {
+  switch (cmd.command) {
+    case "help":
+      io.out(HELP);
+      return ExitCode.ok;
+    case "version":
+      io.out(`${SDK_VERSION}\n`);
+      return ExitCode.ok;
+    case "synth":
+    case "check": {
+      const missing = missingEntries(cmd.entries, io.cwd);
+      if (missing.length > 0) throw new UsageError(`entry file not found: ${missing.join(", ")} (relative to ${io.cwd})`);
+      const options: SynthOptions = {
+        entries: cmd.entries,
+        root: io.cwd,
+        typecheck: cmd.typecheck,
+        flinkVersion: cmd.flink,
+        bootstrapServers: cmd.command === "synth" ? cmd.bootstrapServers : "localhost:9092",
+        strict: cmd.strict,
+      };
+      const result = cmd.command === "synth" ? await synth(options) : { ...(await check(options)), files: [] };
+      if (cmd.command === "synth" && result.ok) writeOutput(path.resolve(io.cwd, cmd.out), result.files);
+      if (cmd.json) {
+        io.out(
+          JSON.stringify(
+            {
+              ok: result.ok,
+              command: cmd.command,
+              ...(cmd.command === "synth" ? { out: cmd.out, files: result.files.map((f) => f.path).sort() } : {}),
+              pipelines: result.plan?.pipelines.map((p) => p.name).sort() ?? [],
+              diagnostics: result.diagnostics,
+              timingsMs: Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, Math.round(v)])),
+            },
+            null,
+            2,
+          ) + "\n",
+        );
+      } else {
+        printDiagnostics(io, result.diagnostics);
+        if (result.ok) {
+          const names = result.plan?.pipelines.map((p) => p.name).sort() ?? [];
+          io.out(cmd.command === "synth"
+            ? `synthesised ${names.length} pipeline${names.length === 1 ? "" : "s"} (${names.join(", ")}) into ${cmd.out}\n`
+            : `checked ${names.length} pipeline${names.length === 1 ? "" : "s"} (${names.join(", ")}): no failing findings\n`);
+        }
+      }
+      return result.ok ? ExitCode.ok : ExitCode.pipelineErrors;
+    }
+    case "validate":
+    case "run": {
+      const { runRuntimeCommand } = await import("./runtime-commands.js");
+      return runRuntimeCommand(cmd, io);
+    }
+  }
+}

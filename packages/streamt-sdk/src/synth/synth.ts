@@ -1,0 +1,184 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { analysePlan, unusedSources } from "../analysis/analyse.js";
+import { compareDiagnostics, isFailing, type Diagnostic } from "../analysis/diagnostic.js";
+import { setSiteRoot } from "../dsl/call-site.js";
+import { emitPipelineSql } from "../emit-sql/sql-emitter.js";
+import { DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
+import { isStreamtError, StreamtError } from "../errors.js";
+import { topologicalOrder } from "../ir/plan-node.js";
+import { planToJson } from "../ir/plan-json.js";
+import type { Plan } from "../ir/plan.js";
+import { buildPlan } from "./build-plan.js";
+import { loadEntries } from "./load.js";
+import { MANIFEST_VERSION, manifestSchema, type Manifest } from "./manifest.js";
+import { collectTopics } from "./topics.js";
+import { typecheckEntries } from "./typecheck.js";
+import { SDK_VERSION } from "../version.js";
+
+export interface SynthOptions {
+  readonly entries: readonly string[];
+  /** Project root: relative paths and reported file names are against it. */
+  readonly root: string;
+  readonly typecheck: boolean;
+  readonly flinkVersion: string;
+  readonly bootstrapServers: string;
+  /** Open warnings fail too. */
+  readonly strict: boolean;
+}
+
+export interface StageTimings {
+  load: number;
+  typecheck: number;
+  plan: number;
+  analyse: number;
+  emit: number;
+}
+
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly plan: Plan | null;
+  readonly diagnostics: Diagnostic[];
+  readonly timings: StageTimings;
+}
+
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface SynthResult extends CheckResult {
+  readonly files: OutputFile[];
+}
+
+const now = (): number => performance.now();
+
+/**
+ * The stages every command shares: load -> type-check -> build plan -> analyse. All findings are
+ * collected; `ok` is false if any would fail (errors, or open warnings under --strict).
+ */
+export async function check(options: SynthOptions): Promise<CheckResult> {
+  setSiteRoot(options.root);
+  const timings: StageTimings = { load: 0, typecheck: 0, plan: 0, analyse: 0, emit: 0 };
+  const diagnostics: Diagnostic[] = [];
+  const finish = (plan: Plan | null): CheckResult => {
+    const sorted = [...diagnostics].sort(compareDiagnostics);
+    return { ok: plan !== null && !sorted.some((d) => isFailing(d, options.strict)), plan, diagnostics: sorted, timings };
+  };
+
+  let t = now();
+  if (options.typecheck) {
+    diagnostics.push(...typecheckEntries(options.entries, options.root));
+    timings.typecheck = now() - t;
+    // A module that does not type-check is not run: its errors would only repeat the compiler's.
+    if (diagnostics.length > 0) return finish(null);
+  }
+
+  t = now();
+  const loaded = await loadEntries(options.entries, options.root);
+  timings.load = now() - t;
+  diagnostics.push(...loaded.diagnostics);
+  if (loaded.pipelines.length === 0) return finish(null);
+
+  t = now();
+  const { plan, diagnostics: planDiagnostics } = buildPlan(loaded.pipelines);
+  timings.plan = now() - t;
+  diagnostics.push(...planDiagnostics);
+
+  t = now();
+  diagnostics.push(...analysePlan(plan), ...unusedSources(loaded.exportedSources, plan));
+  timings.analyse = now() - t;
+  return finish(plan);
+}
+
+/** check(), then, if nothing fails, every output file in memory (written by writeOutput). */
+export async function synth(options: SynthOptions): Promise<SynthResult> {
+  const checked = await check(options);
+  if (!checked.ok || !checked.plan) return { ...checked, files: [] };
+  const t = now();
+  const diagnostics = [...checked.diagnostics];
+  let files: OutputFile[];
+  try {
+    files = emitAll(checked.plan, checked.diagnostics, options);
+  } catch (e) {
+    if (!isStreamtError(e)) throw e;
+    diagnostics.push({ code: e.code, severity: "error", pipeline: null, path: e.path ?? "", site: e.site, message: e.message, hint: e.hint ?? "" });
+    return { ...checked, ok: false, diagnostics, files: [] };
+  }
+  checked.timings.emit = now() - t;
+  return { ...checked, files };
+}
+
+function sha256(s: string): string {
+  return createHash("sha256").update(s).digest("hex");
+}
+
+function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions): OutputFile[] {
+  const files: OutputFile[] = [];
+  const sqlFiles = new Map<string, string>();
+  for (const p of plan.pipelines) {
+    const sql = emitPipelineSql(p, { bootstrapServers: options.bootstrapServers, flinkVersion: options.flinkVersion, sdkVersion: SDK_VERSION });
+    const file = `${p.name}.sql`;
+    sqlFiles.set(p.name, file);
+    files.push({ path: file, content: sql });
+  }
+  const planJson = planToJson(plan);
+  const topics = collectTopics(plan);
+  const topicsJson = JSON.stringify({ version: 1, topics }, null, 2) + "\n";
+  files.push({ path: "plan.json", content: planJson }, { path: "topics.json", content: topicsJson });
+
+  const writers = new Map(topics.map((t) => [t.name, t.writtenBy]));
+  const pipelines = [...plan.pipelines]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((p) => {
+      const nodes = topologicalOrder(p.sinks);
+      const sources = [...new Set(nodes.flatMap((n) => (n.kind === "source" ? [n.kafka.topic] : [])))].sort();
+      const sinks = [...new Set(p.sinks.flatMap((s) => (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? [s.connector.topic] : [`${s.connector.kind}:${s.name}`])))].sort();
+      const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
+      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, sql: sqlFiles.get(p.name)!, sources, sinks, dependsOn };
+    });
+  const artifacts = files
+    .map((f) => ({ path: f.path, kind: f.path === "plan.json" ? ("plan" as const) : f.path === "topics.json" ? ("topics" as const) : ("sql" as const), sha256: sha256(f.content) }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const manifest: Manifest = manifestSchema.parse({
+    version: MANIFEST_VERSION,
+    sdkVersion: SDK_VERSION,
+    flinkVersion: options.flinkVersion,
+    pipelines,
+    artifacts,
+    diagnostics,
+  });
+  files.push({ path: "manifest.json", content: JSON.stringify(manifest, null, 2) + "\n" });
+  return files;
+}
+
+/**
+ * Writes the output folder all at once: into a sibling temporary folder, then renamed over the old
+ * one, so a failed or interrupted synth never leaves a half-written folder behind.
+ */
+export function writeOutput(outDir: string, files: readonly OutputFile[]): void {
+  const target = path.resolve(outDir);
+  // Only ever replace a folder synth wrote: pointing --out at a source folder must not delete it.
+  if (existsSync(target) && readdirSync(target).length > 0 && !existsSync(path.join(target, "manifest.json"))) {
+    throw new StreamtError({
+      code: "STREAMT-O001",
+      message: `refusing to replace ${outDir}: it is not empty and holds no manifest.json, so synth did not write it`,
+      hint: "choose another --out folder (default streamt.out), or empty that one",
+    });
+  }
+  const staging = `${target}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  for (const f of files) {
+    const p = path.join(staging, f.path);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, f.content);
+  }
+  const old = `${target}.old-${process.pid}`;
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(staging, target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+export { DEFAULT_FLINK_VERSION };
