@@ -28,4 +28,25 @@ public final class Out {
         out.print('\n');
         out.flush();
     }
+
+    /**
+     * Starts a daemon thread that exits the JVM (running shutdown hooks) when stdin reaches
+     * end-of-file, i.e. when the parent process closed the pipe or died.
+     */
+    public static void exitOnStdinClose(String what) {
+        Thread watcher = new Thread(() -> {
+            try {
+                byte[] buf = new byte[256];
+                while (System.in.read(buf) >= 0) {
+                    // input is ignored
+                }
+            } catch (java.io.IOException ignored) {
+                // treated as closed
+            }
+            System.err.println("stdin closed: " + what);
+            System.exit(0);
+        }, "streamt-stdin-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
 }

@@ -64,7 +64,34 @@ public final class FlinkCommands {
         }
     }
 
+    private static final String WARMUP_SCRIPT = String.join("\n",
+            "SET 'table.exec.source.idle-timeout' = '1 s';",
+            "CREATE TABLE w_src (k STRING, v DECIMAL(10, 2), ts TIMESTAMP(3),",
+            "  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen');",
+            "CREATE TABLE w_dst (ws TIMESTAMP(3), we TIMESTAMP(3), k STRING, n BIGINT, s DECIMAL(10, 2))",
+            "  WITH ('connector' = 'blackhole');",
+            "CREATE TEMPORARY VIEW w_v AS SELECT * FROM w_src WHERE v > 0;",
+            "INSERT INTO w_dst SELECT window_start, window_end, k, COUNT(*), SUM(v)",
+            "  FROM TABLE(TUMBLE(TABLE w_v, DESCRIPTOR(ts), INTERVAL '1' HOUR))",
+            "  GROUP BY window_start, window_end, k;");
+
     public static int validate(String[] args) throws Exception {
+        for (String a : args) {
+            if (a.equals("--warmup")) {
+                // Pays the one-time costs (planner class loading, JIT) before the first
+                // request arrives; reported on stderr only.
+                long t0 = System.nanoTime();
+                try {
+                    validateScript(WARMUP_SCRIPT);
+                    System.err.println("validate: warm-up took " + ms(t0) + " ms");
+                } catch (Throwable t) {
+                    System.err.println("validate: warm-up failed: " + errorMessage(t));
+                }
+            } else {
+                System.err.println("validate: unknown option " + a);
+                return 2;
+            }
+        }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -265,11 +292,13 @@ public final class FlinkCommands {
         String scriptPath = null;
         String checkpointDir = null;
         String restore = null;
+        boolean watchStdin = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--checkpoint-dir": checkpointDir = args[++i]; break;
                 case "--restore": restore = args[++i]; break;
+                case "--watch-stdin": watchStdin = true; break;
                 default:
                     if (a.startsWith("--") || scriptPath != null) {
                         Out.event(Json.obj().put("event", "failed").put("error", "unknown argument " + a));
@@ -280,7 +309,7 @@ public final class FlinkCommands {
         }
         if (scriptPath == null) {
             Out.event(Json.obj().put("event", "failed")
-                    .put("error", "usage: run <script.sql> [--checkpoint-dir <dir>] [--restore <path>]"));
+                    .put("error", "usage: run <script.sql> [--checkpoint-dir <dir>] [--restore <path>] [--watch-stdin]"));
             return 2;
         }
         String script = Files.readString(Path.of(scriptPath), StandardCharsets.UTF_8);
@@ -388,6 +417,8 @@ public final class FlinkCommands {
         }, "streamt-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        if (watchStdin) Out.exitOnStdinClose("cancelling the job");
+
         Thread poller = null;
         if (jobCpDir != null) {
             poller = new Thread(() -> pollCheckpoints(jobCpDir, done), "streamt-checkpoint-poller");
@@ -452,6 +483,12 @@ public final class FlinkCommands {
     private static final Pattern CLASS_PREFIX =
             Pattern.compile("^(?:[a-zA-Z_$][\\w$]*\\.)+[\\w$]*(?:Exception|Error|Throwable)(?::\\s*|$)");
 
+    private static final Pattern NOISE = Pattern.compile(
+            "(?s)Failed to wait job finish|Job execution failed\\.?|Recovery is suppressed by \\w+|"
+                    + "Failed to execute sql|Failed to execute job '.*'\\.?");
+    /** "SQL validation failed. SQL validation failed. X" -> "SQL validation failed. X". */
+    private static final Pattern REPEATED_PREFIX = Pattern.compile("^(.{5,80}?\\. )\\1+");
+
     /** The distinct messages of the cause chain, outermost first, without stack traces. */
     public static String errorMessage(Throwable top) {
         List<String> parts = new ArrayList<>();
@@ -478,6 +515,12 @@ public final class FlinkCommands {
             if (!dup) parts.add(m);
         }
         if (parts.isEmpty()) return last == null ? "unknown error" : last.getClass().getName();
-        return String.join("\nCaused by: ", parts);
+        // drop generic wrapper messages when something more specific follows
+        List<String> useful = new ArrayList<>();
+        for (String p : parts) if (!NOISE.matcher(p).matches()) useful.add(p);
+        if (useful.isEmpty()) useful = parts;
+        List<String> cleaned = new ArrayList<>();
+        for (String p : useful) cleaned.add(REPEATED_PREFIX.matcher(p).replaceFirst("$1"));
+        return String.join("\nCaused by: ", cleaned);
     }
 }

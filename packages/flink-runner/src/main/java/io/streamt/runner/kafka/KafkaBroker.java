@@ -10,8 +10,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code kafka --port P --controller-port C --dir D [--ready-timeout-ms N]}: a single-node
  * KRaft broker+controller bound to 127.0.0.1, running in this JVM. Prints
  * {"event":"ready","bootstrap":"127.0.0.1:P"} once an admin client can describe the cluster,
- * then runs until SIGTERM/SIGINT or until stdin reaches end-of-file (the parent went away).
+ * then runs until SIGTERM/SIGINT or until stdin reaches end-of-file (the parent went away;
+ * {@code --ignore-stdin} turns that off for use from a terminal).
  */
 public final class KafkaBroker {
     private KafkaBroker() {}
@@ -36,6 +35,7 @@ public final class KafkaBroker {
         int controllerPort = -1;
         String dir = null;
         long readyTimeoutMs = 60_000;
+        boolean watchStdin = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -44,6 +44,7 @@ public final class KafkaBroker {
                 case "--controller-port": controllerPort = Integer.parseInt(v); i++; break;
                 case "--dir": dir = v; i++; break;
                 case "--ready-timeout-ms": readyTimeoutMs = Long.parseLong(v); i++; break;
+                case "--ignore-stdin": watchStdin = false; break;
                 default:
                     Out.event(Json.obj().put("event", "failed").put("error", "unknown option " + a));
                     return 2;
@@ -64,12 +65,22 @@ public final class KafkaBroker {
             props.store(w, "written by streamt flink-runner kafka");
         }
 
-        // Format the storage (no-op when this directory was formatted before).
+        // Format the storage (no-op when this directory was formatted before; the existing
+        // cluster id must then be passed again, or the format step rejects the directory).
+        String clusterId = Uuid.randomUuid().toString();
+        Path meta = logs.resolve("meta.properties");
+        if (Files.isRegularFile(meta)) {
+            Properties old = new Properties();
+            try (java.io.Reader r = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+                old.load(r);
+            }
+            if (old.getProperty("cluster.id") != null) clusterId = old.getProperty("cluster.id");
+        }
         ByteArrayOutputStream formatOut = new ByteArrayOutputStream();
         int rc;
         try (PrintStream ps = new PrintStream(formatOut, true, StandardCharsets.UTF_8)) {
             rc = kafka.tools.StorageTool.execute(new String[] {
-                "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--ignore-formatted"
+                "format", "-t", clusterId, "-c", propsFile.toString(), "--ignore-formatted"
             }, ps);
         }
         System.err.print(formatOut.toString(StandardCharsets.UTF_8));
@@ -117,21 +128,7 @@ public final class KafkaBroker {
         Out.event(Json.obj().put("event", "ready").put("bootstrap", bootstrap));
 
         // Watch stdin: EOF means the parent process is gone (or wants us to stop).
-        Thread watcher = new Thread(() -> {
-            try {
-                InputStream in = System.in;
-                byte[] buf = new byte[256];
-                while (in.read(buf) >= 0) {
-                    // ignore input
-                }
-            } catch (IOException ignored) {
-                // treat as closed
-            }
-            System.err.println("stdin closed: stopping the Kafka broker");
-            System.exit(0); // runs the shutdown hook
-        }, "streamt-stdin-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+        if (watchStdin) Out.exitOnStdinClose("stopping the Kafka broker");
 
         stopped.await();
         return 0;

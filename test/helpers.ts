@@ -1,0 +1,21 @@
+import { emitPipelineSql } from "../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
+import type { Pipeline } from "../packages/streamt-sdk/src/dsl/pipeline.js";
+
+/** The whole SQL script of a pipeline, for the local test broker address. */
+export function scriptOf(p: Pipeline, flinkVersion = "2.2"): string {
+  return emitPipelineSql(p.definition, { bootstrapServers: "127.0.0.1:9092", flinkVersion });
+}
+
+/** One statement of the script: the CREATE ... VIEW/TABLE whose name is given, up to its semicolon. */
+export function statementOf(p: Pipeline, name: string): string {
+  const script = scriptOf(p);
+  const start = script.search(new RegExp(`CREATE TEMPORARY (VIEW|TABLE) \`${name}\``));
+  if (start < 0) throw new Error(`no statement for ${name} in:\n${script}`);
+  return script.slice(start, script.indexOf(";\n", start) + 1);
+}
+
+/** The line number of the caller in its test file (for asserting reported call sites). */
+export function lineHere(): number {
+  const frame = new Error().stack!.split("\n")[2]!;
+  return Number(/:(\d+):\d+\)?$/.exec(frame)![1]);
+}
