@@ -40,7 +40,7 @@ if up_to_date; then result; exit 0; fi
 
 mkdir -p "$out"
 # Serialize concurrent builds of the same target.
-exec 9>"$out.lock"
+exec 9>"$out/.build.lock"
 if command -v flock >/dev/null 2>&1; then flock 9; fi
 if up_to_date; then result; exit 0; fi
 

@@ -1,0 +1,168 @@
+import { describe, expectTypeOf, it } from "vitest";
+import { z } from "zod";
+import "@acme/streams-catalog";
+import { count, pipeline, source, sum, avg, t, type Col, type Infer, type Stream } from "streamt-sdk";
+
+const Order = t.row({
+  order_id: t.string(),
+  customer_id: t.string(),
+  amount: t.decimal(10, 2),
+  status: t.string().nullable(),
+  ts: t.timestamp(3),
+});
+const Payment = t.row({ order_id: t.string(), paid: t.decimal(10, 2), paid_at: t.timestamp(3) });
+const IntKeyed = t.row({ order_id: t.int(), at: t.timestamp(3) });
+
+const raw = source("orders", { topic: "orders", schema: Order });
+const orders = raw.eventTime("ts").watermark("5s");
+const payments = source("payments", { topic: "payments", schema: Payment }).eventTime("paid_at").watermark("5s");
+
+describe("schemas", () => {
+  it("infers the row's value type", () => {
+    expectTypeOf<Infer<typeof Order>>().toEqualTypeOf<{ order_id: string; customer_id: string; amount: number; status: string | null; ts: string }>();
+  });
+
+  it("maps zod objects to Flink column types", () => {
+    const s = source("z", { topic: "z", schema: z.object({ id: z.string(), n: z.int(), x: z.number(), at: z.iso.datetime(), note: z.string().optional() }) });
+    expectTypeOf(s.__row!).toEqualTypeOf<{
+      readonly id: Col<"STRING", false, "none">;
+      readonly n: Col<"BIGINT", false, "none">;
+      readonly x: Col<"DOUBLE", false, "none">;
+      readonly at: Col<"TIMESTAMP", false, "none">;
+      readonly note: Col<"STRING", true, "none">;
+    }>();
+    s.eventTime("at");
+  });
+});
+
+describe("event time", () => {
+  it("eventTime() takes only timestamp columns", () => {
+    raw.eventTime("ts");
+    // @ts-expect-error amount is DECIMAL, not a timestamp
+    raw.eventTime("amount");
+    // @ts-expect-error no such column
+    raw.eventTime("nope");
+  });
+
+  it("watermark() needs eventTime() first", () => {
+    // @ts-expect-error watermark before eventTime
+    raw.watermark("5s");
+  });
+
+  it("marks the event-time column as the rowtime", () => {
+    expectTypeOf(orders.__row!.ts).toEqualTypeOf<Col<"TIMESTAMP", false, "rowtime">>();
+  });
+
+  it("windows need event time", () => {
+    orders.tumble("1h");
+    // @ts-expect-error no event time on the raw source
+    raw.tumble("1h");
+    // @ts-expect-error no event time
+    raw.hop("1h", "1m");
+    // @ts-expect-error no event time
+    raw.session("10m");
+    // @ts-expect-error dropping the time column drops event time
+    orders.select("order_id", "amount").tumble("1h");
+    orders.select("order_id", "ts").tumble("1h");
+  });
+
+  it("durations are checked", () => {
+    orders.tumble("90s");
+    orders.tumble(60_000);
+    // @ts-expect-error "1 hour" is not a duration
+    orders.tumble("1 hour");
+  });
+});
+
+describe("columns and expressions", () => {
+  it("unknown column names are rejected", () => {
+    // @ts-expect-error no column 'stauts'
+    orders.filter((o) => o.stauts.eq("paid"));
+    // @ts-expect-error no column 'nope'
+    orders.select("order_id", "nope");
+    // @ts-expect-error no column 'nope'
+    orders.groupBy("nope");
+  });
+
+  it("operations follow the column type", () => {
+    orders.filter((o) => o.amount.gt(10).and(o.status.like("p%")));
+    // @ts-expect-error strings have no arithmetic
+    orders.select((o) => ({ x: o.status.add(1) }));
+    // @ts-expect-error a number is not a string operand
+    orders.filter((o) => o.status.eq(5));
+    // @ts-expect-error filter needs a boolean
+    orders.filter((o) => o.amount);
+  });
+
+  it("select builds the output row from the expressions", () => {
+    const s = orders.select((o) => ({ id: o.order_id, doubled: o.amount.mul(2), at: o.ts }));
+    expectTypeOf(s.__row!).toEqualTypeOf<{
+      readonly id: Col<"STRING", false, "none">;
+      readonly doubled: Col<"DECIMAL", false, "none">;
+      readonly at: Col<"TIMESTAMP", false, "rowtime">;
+    }>();
+  });
+});
+
+describe("aggregates", () => {
+  it("numeric aggregates take numeric columns only", () => {
+    orders.tumble("1h").groupBy("customer_id").aggregate({ total: sum("amount"), mean: avg("amount"), n: count() });
+    // @ts-expect-error sum of a string column
+    orders.tumble("1h").aggregate({ total: sum("status") });
+    // @ts-expect-error avg of a string column
+    orders.groupBy("customer_id").aggregate({ mean: avg("customer_id") }, { ttl: "1d" });
+    // @ts-expect-error unknown column
+    orders.tumble("1h").aggregate({ total: sum("nope") });
+  });
+
+  it("window aggregates carry window columns, keys and aggregate types", () => {
+    const w = orders.tumble("1h").groupBy("customer_id").aggregate({ n: count(), total: sum("amount") });
+    expectTypeOf(w.__row!).toEqualTypeOf<{
+      readonly window_start: Col<"TIMESTAMP", false, "none">;
+      readonly window_end: Col<"TIMESTAMP", false, "none">;
+      readonly window_time: Col<"TIMESTAMP", false, "rowtime">;
+      readonly customer_id: Col<"STRING", false, "none">;
+      readonly n: Col<"BIGINT", false, "none">;
+      readonly total: Col<"DECIMAL", false, "none">;
+    }>();
+  });
+});
+
+describe("joins", () => {
+  it("join keys must have the same type", () => {
+    orders.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o, p) => ({ id: o.order_id, paid: p.paid }) });
+    const ints = source("ints", { topic: "ints", schema: IntKeyed }).eventTime("at").watermark("1s");
+    // @ts-expect-error STRING key joined to an INT key
+    orders.intervalJoin(ints, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o) => ({ id: o.order_id }) });
+    // @ts-expect-error amount (DECIMAL) matched with a STRING column
+    orders.intervalJoin(payments, { on: { amount: "order_id" }, between: ["0s", "1h"], select: (o) => ({ id: o.order_id }) });
+  });
+
+  it("interval joins need event time on both sides", () => {
+    const noTime = source("p2", { topic: "p2", schema: Payment });
+    // @ts-expect-error right side has no event time
+    orders.intervalJoin(noTime, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o) => ({ id: o.order_id }) });
+  });
+});
+
+describe("the typed catalog", () => {
+  it("source(name) has the catalog's columns, so the design card's one-liner type-checks", () => {
+    const perHour = source("orders").eventTime("event_timestamp").watermark("5s").tumble("1h").count();
+    expectTypeOf(perHour).toEqualTypeOf<
+      Stream<{
+        readonly window_start: Col<"TIMESTAMP", false, "none">;
+        readonly window_end: Col<"TIMESTAMP", false, "none">;
+        readonly window_time: Col<"TIMESTAMP", false, "rowtime">;
+        readonly count: Col<"BIGINT", false, "none">;
+      }, { readonly changelog: "append"; readonly state: "bounded" }>
+    >();
+    // @ts-expect-error carrier is a STRING column of shipments, not a timestamp
+    source("shipments").eventTime("carrier");
+    // @ts-expect-error not in the catalog
+    source("nope");
+  });
+
+  it("pipelines write sinks", () => {
+    pipeline("p").write(orders.toKafka("x"), orders.toPrint());
+  });
+});
