@@ -4,7 +4,7 @@ import type { WindowSpec } from "../ir/window-spec.js";
 import { filterNode } from "../ir/nodes/filter-node.js";
 import { projectNode, type ProjectedColumn } from "../ir/nodes/project-node.js";
 import { unionNode } from "../ir/nodes/union-node.js";
-import { windowAggregateNode } from "../ir/nodes/window-aggregate-node.js";
+import { requireWindowable, windowAggregateNode } from "../ir/nodes/window-aggregate-node.js";
 import { aggregateNode } from "../ir/nodes/aggregate-node.js";
 import { deduplicateNode } from "../ir/nodes/deduplicate-node.js";
 import { topNNode, type OrderKey } from "../ir/nodes/top-n-node.js";
@@ -436,7 +436,12 @@ export class StreamImpl {
         site: origin.site,
       });
     }
-    return new WindowedStreamImpl(this.node, atSite(origin, () => spec(rowtime)), origin.site);
+    const window = atSite(origin, () => {
+      const w = spec(rowtime);
+      requireWindowable(origin, this.node, w);
+      return w;
+    });
+    return new WindowedStreamImpl(this.node, window, origin.site);
   }
 
   tumble(size: unknown): WindowedStreamImpl {

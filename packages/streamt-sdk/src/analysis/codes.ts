@@ -1,0 +1,43 @@
+import type { Severity } from "./diagnostic.js";
+
+/**
+ * Every analysis finding, by stable code. A code never changes meaning once released: retire it and
+ * take a new one instead. Each is documented, with a failing example and its fix, in docs/diagnostics.md.
+ */
+export const DiagnosticCode = {
+  /** A pass threw: a bug in streamt-sdk, reported rather than crashing synth. */
+  internalError: "STREAMT-E000",
+  regularJoinWithoutTtl: "STREAMT-E001",
+  aggregateWithoutTtl: "STREAMT-E002",
+  deduplicateWithoutTtl: "STREAMT-E003",
+  topNWithoutTtl: "STREAMT-E004",
+  missingEventTime: "STREAMT-E005",
+  temporalJoinNotVersioned: "STREAMT-E006",
+  updatingIntoAppendSink: "STREAMT-E007",
+  upsertKeyNotUnique: "STREAMT-E008",
+  exactlyOnceWithoutCheckpoints: "STREAMT-E009",
+  ttlShorterThanTimeBound: "STREAMT-E010",
+  duplicatePipelineName: "STREAMT-E011",
+  duplicateTopicWriter: "STREAMT-E012",
+  invalidTopicName: "STREAMT-E013",
+
+  transactionTimeoutTooLong: "STREAMT-W001",
+  watermarkDelayExceedsWindow: "STREAMT-W002",
+  sourceWithoutIdleTimeout: "STREAMT-W003",
+  eventTimeWithoutWatermark: "STREAMT-W004",
+  uselessAcknowledgement: "STREAMT-W005",
+  unusedSource: "STREAMT-W006",
+} as const;
+
+export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
+
+/** The severity a code always has: E codes are errors, W codes warnings. */
+export function severityOf(code: string): Severity {
+  return code.startsWith("STREAMT-E") ? "error" : "warning";
+}
+
+const KNOWN = new Set<string>(Object.values(DiagnosticCode));
+
+export function isKnownCode(code: string): boolean {
+  return KNOWN.has(code);
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { parseCommand, UsageError } from "../../packages/streamt-sdk/src/cli/args.js";
+
+const usage = (argv: string[]): string => {
+  try {
+    parseCommand(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error("expected a usage error");
+};
+
+describe("argument parsing", () => {
+  it("synth with defaults", () => {
+    expect(parseCommand(["synth", "a.ts", "b.ts"])).toEqual({
+      command: "synth",
+      entries: ["a.ts", "b.ts"],
+      json: false,
+      strict: false,
+      typecheck: true,
+      flink: "2.2",
+      out: "streamt.out",
+      bootstrapServers: process.env.STREAMT_KAFKA_BOOTSTRAP ?? "localhost:9092",
+    });
+  });
+
+  it("synth with every option", () => {
+    expect(parseCommand(["synth", "a.ts", "--out", "o", "--json", "--strict", "--no-typecheck", "--flink", "1.20", "--bootstrap-servers", "k1:9092,k2:9092"])).toEqual({
+      command: "synth", entries: ["a.ts"], json: true, strict: true, typecheck: false, flink: "1.20", out: "o", bootstrapServers: "k1:9092,k2:9092",
+    });
+  });
+
+  it("entries default to package.json's streamt.entries", () => {
+    expect(parseCommand(["check"], { entries: ["src/p.ts"] })).toMatchObject({ command: "check", entries: ["src/p.ts"] });
+  });
+
+  it("run parses inputs", () => {
+    expect(parseCommand(["run", "p.ts", "--local", "--input", "orders=o.jsonl", "--input", "x=y.jsonl", "--timeout", "30"])).toEqual({
+      command: "run", entries: ["p.ts"], local: true, inputs: [{ topic: "orders", file: "o.jsonl" }, { topic: "x", file: "y.jsonl" }], flink: "2.2", typecheck: true, strict: false, timeout: 30,
+    });
+  });
+
+  it("help and version", () => {
+    expect(parseCommand([])).toEqual({ command: "help", topic: null });
+    expect(parseCommand(["--help"])).toEqual({ command: "help", topic: null });
+    expect(parseCommand(["--version"])).toEqual({ command: "version" });
+  });
+
+  it("refuses what it does not understand", () => {
+    expect(usage(["synth", "a.ts", "--outdir", "x"])).toBe("Unknown option '--outdir'");
+    expect(usage(["deploy"])).toBe("unknown command 'deploy'; commands: synth, check, validate, run");
+    expect(usage(["synth", "a.ts", "--flink", "1.18"])).toBe("--flink must be one of 2.2, 1.20");
+    expect(usage(["synth"])).toBe('synth needs an entry module: streamt-sdk synth path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)');
+    expect(usage(["check", "a.ts", "--out", "x"])).toBe("option --out does not apply to 'check'; it takes --json, --strict, --no-typecheck, --flink");
+    expect(usage(["run", "p.ts"])).toBe("run needs --local (deploying to a cluster is `deploy`, not available yet)");
+    expect(usage(["run", "p.ts", "--local", "--input", "orders"])).toBe("--input orders: write --input <topic>=<file.jsonl>");
+    expect(usage(["synth", "a.ts", "--bootstrap-servers", "nohost"])).toBe("--bootstrap-servers takes host:port[,host:port...]");
+  });
+});

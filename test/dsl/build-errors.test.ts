@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { count, isStreamtError, pipeline, source, sum, t, type StreamtError } from "streamt-sdk";
+import { lineHere } from "../helpers.js";
+
+const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), status: t.string(), ts: t.timestamp(3) });
+const FILE = "test/dsl/build-errors.test.ts";
+
+/** Runs `build` and returns the StreamtError it throws (plain JavaScript callers get these at run time). */
+function errorOf(build: () => unknown): StreamtError {
+  try {
+    build();
+  } catch (e) {
+    if (isStreamtError(e)) return e;
+    throw e;
+  }
+  throw new Error("expected a StreamtError");
+}
+
+// The casts below play a plain-JavaScript user: the types would refuse these calls.
+const orders = source("orders", { topic: "orders", schema: Order });
+const timed = orders.eventTime("ts").watermark("5s");
+
+describe("build errors carry code, path, file:line and a fix", () => {
+  it("a window without event time", () => {
+    const line = lineHere() + 1;
+    const e = errorOf(() => (orders as any).tumble("1h"));
+    expect({ code: e.code, path: e.path, site: e.site, message: e.message, hint: e.hint }).toEqual({
+      code: "STREAMT-B005",
+      path: "orders/tumble",
+      site: { file: FILE, line, column: expect.any(Number) },
+      message: "tumble() needs event time, and orders has none",
+      hint: "declare .eventTime(column).watermark(delay) on the source, and keep that column in every select()",
+    });
+  });
+
+  it("an unknown column in a callback names the columns there are", () => {
+    const line = lineHere() + 1;
+    const e = errorOf(() => timed.filter((o: any) => o.stauts.eq("paid")));
+    expect(e.code).toBe("STREAMT-B001");
+    expect(e.message).toBe("unknown column 'stauts' in filter() at orders/filter");
+    expect(e.hint).toBe("available columns: order_id, amount, status, ts");
+    expect(e.path).toBe("orders/filter");
+    expect(e.site?.line).toBe(line);
+  });
+
+  it("eventTime() on a non-timestamp column", () => {
+    const e = errorOf(() => orders.eventTime("amount" as any));
+    expect(e.code).toBe("STREAMT-B006");
+    expect(e.message).toBe("eventTime('amount') needs a TIMESTAMP(p) or TIMESTAMP_LTZ(p) column, but it is DECIMAL");
+    expect(e.path).toBe("orders");
+  });
+
+  it("sum() of a string column", () => {
+    const e = errorOf(() => timed.tumble("1h").aggregate({ s: sum("status") } as any));
+    expect(e.message).toBe("sum('status') needs a numeric column, but 'status' is STRING NOT NULL");
+    expect(e.path).toBe("orders/tumble");
+  });
+
+  it("invalid durations say what is accepted", () => {
+    const e = errorOf(() => timed.tumble("1 hour" as any));
+    expect(e.code).toBe("STREAMT-B003");
+    expect(e.message).toBe('invalid duration "1 hour" for tumble size: it is not a duration');
+    expect(e.hint).toBe('write a number with a unit (ms, s, m, h, d), e.g. "500ms", "5s", "10m", "1h", or a whole number of milliseconds');
+    expect(errorOf(() => timed.watermark("0.5ms" as any)).message).toBe('invalid duration "0.5ms" for watermark of source \'orders\': it is not a whole number of milliseconds');
+  });
+
+  it("unknown options are refused, never ignored", () => {
+    const e = errorOf(() => pipeline("p", { paralelism: 2 } as any));
+    expect(e.message).toBe("pipeline('p'): unknown option 'paralelism'");
+    expect(e.hint).toBe("known options: parallelism, checkpointInterval, stateTtl, stateBackend, sourceIdleTimeout, flinkVersion, config, acknowledge");
+    const s = errorOf(() => timed.toKafka("out", { deliveryGuarantee: "exactly-once" } as any));
+    expect(s.message).toBe("toKafka(): unknown option 'deliveryGuarantee'");
+  });
+
+  it("invalid names: pipelines, topics, steps", () => {
+    expect(errorOf(() => pipeline("my job")).message).toBe('invalid pipeline name "my job"');
+    expect(errorOf(() => timed.toKafka("bad topic!")).message).toBe('invalid Kafka topic name "bad topic!"');
+    expect(errorOf(() => timed.filter((o) => o.amount.gt(1)).as("a/b")).message).toBe('invalid step name "a/b"');
+  });
+
+  it("join keys of different types", () => {
+    const Other = t.row({ order_id: t.int(), at: t.timestamp(3) });
+    const other = source("other", { topic: "other", schema: Other }).eventTime("at").watermark("1s");
+    const e = errorOf(() => timed.intervalJoin(other as any, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o: any) => ({ id: o.order_id }) }));
+    expect(e.code).toBe("STREAMT-B002");
+    expect(e.message).toBe("join keys have different types: left 'order_id' is STRING NOT NULL, right 'order_id' is INT NOT NULL");
+    expect(e.path).toBe("orders/interval-join");
+  });
+
+  it("a source not in the catalog", () => {
+    const e = errorOf(() => (source as any)("inventory"));
+    expect(e.code).toBe("STREAMT-B007");
+    expect(e.message).toBe("source 'inventory' is not in the catalog");
+  });
+
+  it("windowing twice without renaming the window columns", () => {
+    const w = timed.tumble("1m").count();
+    const e = errorOf(() => w.tumble("1h"));
+    expect(e.message).toBe("a tumble window adds window_start, window_end and window_time, and orders/tumble already has window_start, window_end, window_time");
+  });
+});
+
+describe("immutability and naming", () => {
+  it("each call returns a new stream; the same stream can feed two steps", () => {
+    const paid = timed.filter((o) => o.status.eq("paid"));
+    const a = paid.tumble("1m").count();
+    const b = paid.tumble("1h").groupBy("status").aggregate({ n: count() });
+    expect(paid.path).toBe("orders/filter");
+    expect(a.path).toBe("orders/filter/tumble");
+    expect(b.path).toBe("orders/filter/tumble");
+    expect(paid.as("paid").path).toBe("orders/paid");
+    expect(paid.path).toBe("orders/filter");
+  });
+});
