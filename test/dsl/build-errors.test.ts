@@ -81,7 +81,7 @@ describe("build errors carry code, path, file:line and a fix", () => {
   it("join keys of different types", () => {
     const Other = t.row({ order_id: t.int(), at: t.timestamp(3) });
     const other = source("other", { topic: "other", schema: Other }).eventTime("at").watermark("1s");
-    const e = errorOf(() => timed.intervalJoin(other as any, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o: any) => ({ id: o.order_id }) }));
+    const e = errorOf(() => (timed as any).intervalJoin(other, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o: any) => ({ id: o.order_id }) }));
     expect(e.code).toBe("STREAMT-B002");
     expect(e.message).toBe("join keys have different types: left 'order_id' is STRING NOT NULL, right 'order_id' is INT NOT NULL");
     expect(e.path).toBe("orders/interval-join");

@@ -62,13 +62,13 @@ const devOptions = z.strictObject({ name: z.string().optional() });
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
-function checkTopic(topic: unknown, input: PlanNode): string {
+export function checkTopic(topic: unknown, path: string): string {
   if (typeof topic !== "string" || !TOPIC.test(topic) || topic === "." || topic === "..") {
     throw new StreamtError({
       code: BuildErrorCode.invalidName,
       message: `invalid Kafka topic name ${JSON.stringify(topic)}`,
       hint: "Kafka topic names use letters, digits, '.', '_' and '-' (1 to 249 characters)",
-      path: input.path,
+      path,
       site: callSite(),
     });
   }
@@ -85,7 +85,7 @@ export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
   let connector: SinkConnector;
   let name: string;
   if (req.kind === "kafka" || req.kind === "upsert-kafka") {
-    const topic = checkTopic(req.topic, input);
+    const topic = checkTopic(req.topic, input.path);
     const o = req.kind === "kafka" ? parseOptions(kafkaOptions, req.options, where, input.path) : parseOptions(upsertOptions, req.options, where, input.path);
     const delivery = o.delivery ?? "at-least-once";
     const base = {

@@ -7,6 +7,7 @@ import { callSite } from "./call-site.js";
 import { parseDuration, type Duration } from "./duration.js";
 import { durationSchema, parseOptions, propertiesSchema } from "./options.js";
 import { isRowSchema, type Col, type Row, type RowSchema, type TimestampKind } from "./schema.js";
+import { checkTopic } from "./sink.js";
 import { checkName, StreamImpl, type Append, type Stream, type Traits } from "./stream.js";
 import type { StreamtTypeError } from "./type-error.js";
 import { isZodObject, zodFields, type ZodRow } from "./zod-schema.js";
@@ -209,6 +210,7 @@ export function source(name: string, options?: unknown): unknown {
     return found;
   }
   const o = parseOptions(sourceOptions, options, `source('${name}')`, name);
+  checkTopic(o.topic, name);
   const physical: Column[] = (isRowSchema(o.schema) ? o.schema.fields : zodFields(o.schema as z.ZodObject)).map((f) => ({ name: f.name, type: f.type }));
   if (o.format === "avro-confluent" && !o.schemaRegistryUrl) {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): format avro-confluent needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", site, path: name });
