@@ -21,7 +21,7 @@ describe("argument parsing", () => {
       typecheck: true,
       flink: "2.2",
       out: "streamt.out",
-      bootstrapServers: process.env.STREAMT_KAFKA_BOOTSTRAP ?? "localhost:9092",
+      bootstrapServers: process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092",
     });
   });
 

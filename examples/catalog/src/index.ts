@@ -21,8 +21,8 @@ export const Shipment = t.row({
 });
 
 export const catalog = registerSources({
-  orders: source("orders", { topic: "orders.raw.v1", schema: Order }),
-  shipments: source("shipments", { topic: "logistics.shipments.v1", schema: Shipment }),
+  orders: source("orders", { topic: "orders.raw.v1", schema: Order, idleTimeout: "1m" }),
+  shipments: source("shipments", { topic: "logistics.shipments.v1", schema: Shipment, idleTimeout: "1m" }),
 });
 
 declare module "streamt-sdk" {

@@ -27,6 +27,7 @@ export const DiagnosticCode = {
   eventTimeWithoutWatermark: "STREAMT-W004",
   uselessAcknowledgement: "STREAMT-W005",
   unusedSource: "STREAMT-W006",
+  upsertKeyUnverified: "STREAMT-W007",
 } as const;
 
 export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

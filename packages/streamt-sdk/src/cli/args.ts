@@ -85,7 +85,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   let candidate: unknown;
   switch (command) {
     case "synth":
-      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? process.env.STREAMT_KAFKA_BOOTSTRAP ?? "localhost:9092" };
+      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092") };
       break;
     case "check":
       candidate = base;

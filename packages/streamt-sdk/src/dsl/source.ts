@@ -34,6 +34,8 @@ export interface SourceOptions<S extends SchemaInput, K extends string = string>
   /** Partitions to create the topic with (topics.json). */
   readonly partitions?: number;
   readonly schemaRegistryUrl?: string;
+  /** Partitions idle this long stop holding the watermark back (same as `.idleTimeout()`). */
+  readonly idleTimeout?: Duration;
 }
 
 type TimestampColumn<R extends Row> = { [K in keyof R]: R[K]["__kind"] extends TimestampKind ? K : never }[keyof R] & string;

@@ -26,7 +26,7 @@ function stableStringify(value: unknown, indent = 0): string {
     if (value.length === 0) return "[]";
     return `[\n${value.map((v) => pad + stableStringify(v, indent + 1)).join(",\n")}\n${end}]`;
   }
-  const rank = (k: string): number => (k === "kind" ? 0 : k === "path" ? 1 : k === "name" ? 2 : 3);
+  const rank = (k: string): number => (k === "version" || k === "kind" ? 0 : k === "path" ? 1 : k === "name" ? 2 : 3);
   const keys = Object.keys(value)
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
     .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));

@@ -62,7 +62,25 @@ export function requireAppend(origin: NodeOrigin, input: PlanNode, what: string)
   }
 }
 
-export function combinedChangelog(left: PlanNode, right: PlanNode, joinType: JoinType): Changelog {
+export function combinedChangelog(left: PlanNode, right: PlanNode, joinType: JoinType, on: readonly KeyPair[], columns: readonly ProjectedColumn[]): Changelog {
   const appendInputs = left.changelog.mode === "append" && right.changelog.mode === "append";
-  return appendInputs && joinType === "inner" ? { mode: "append" } : { mode: "updating", key: null };
+  if (appendInputs && joinType === "inner") return { mode: "append" };
+  return { mode: "updating", key: joinUniqueKey(left, right, on, columns, joinType) };
+}
+
+/**
+ * When one side is unique on its join keys, each row of the other side meets at most one row, so the
+ * other side's unique key (if it has one, and the select keeps it) is a unique key of the result.
+ */
+function joinUniqueKey(left: PlanNode, right: PlanNode, on: readonly KeyPair[], columns: readonly ProjectedColumn[], joinType: JoinType): string[] | null {
+  const uniqueOnJoinKeys = (side: PlanNode, keys: readonly string[]): boolean =>
+    side.changelog.mode === "updating" && side.changelog.key !== null && side.changelog.key.every((k) => keys.includes(k));
+  const keyThrough = (side: PlanNode, input: 0 | 1): string[] | null => {
+    if (side.changelog.mode !== "updating" || side.changelog.key === null) return null;
+    const names = side.changelog.key.map((k) => columns.find((c) => c.expr.kind === "column" && c.expr.input === input && c.expr.name === k)?.name);
+    return names.every((n) => n !== undefined) ? (names as string[]) : null;
+  };
+  if ((joinType === "inner" || joinType === "left") && uniqueOnJoinKeys(right, on.map((p) => p.right))) return keyThrough(left, 0);
+  if ((joinType === "inner" || joinType === "right") && uniqueOnJoinKeys(left, on.map((p) => p.left))) return keyThrough(right, 1);
+  return null;
 }

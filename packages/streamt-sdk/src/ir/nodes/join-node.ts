@@ -39,7 +39,7 @@ export function joinNode(
     columns,
     ttl: init.ttl,
     schema,
-    changelog: combinedChangelog(left, right, init.joinType),
+    changelog: combinedChangelog(left, right, init.joinType, init.on, columns),
     time: timeFromSchema(schema, null),
     state: init.ttl ? { kind: "ttl", ms: Math.max(init.ttl.leftMs, init.ttl.rightMs) } : { kind: "unbounded" },
   };

@@ -1,0 +1,140 @@
+import type { PipelineDef, Plan } from "../ir/plan.js";
+import { appendSinkPass } from "./append-sink-pass.js";
+import { DiagnosticCode, severityOf } from "./codes.js";
+import { compareDiagnostics, type Diagnostic } from "./diagnostic.js";
+import { eventTimePass } from "./event-time-pass.js";
+import { exactlyOncePass } from "./exactly-once-pass.js";
+import { idleSourcePass } from "./idle-source-pass.js";
+import { finding, nodesOf, type AnalysisPass, type PassContext } from "./pass-support.js";
+import { pipelineNamesPass } from "./pipeline-names-pass.js";
+import { sourceWatermarkPass } from "./source-watermark-pass.js";
+import { unboundedStatePass } from "./state-ttl-pass.js";
+import { temporalJoinPass } from "./temporal-join-pass.js";
+import { topicNamesPass } from "./topic-names-pass.js";
+import { topicWritersPass } from "./topic-writers-pass.js";
+import { ttlVersusTimeBoundPass } from "./ttl-time-bound-pass.js";
+import { upsertKeyPass } from "./upsert-key-pass.js";
+import { watermarkDelayPass } from "./watermark-delay-pass.js";
+
+export interface AnalyseOptions {
+  /**
+   * The brokers' `transaction.max.timeout.ms`, which an exactly-once sink's transaction timeout must
+   * not exceed. Default 900000 (15 minutes), Kafka's default.
+   */
+  readonly brokerTransactionMaxTimeoutMs?: number;
+}
+
+export const DEFAULT_BROKER_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
+
+/** Every pass, by name (the name appears in STREAMT-E000 if a pass fails). */
+export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: AnalysisPass }[] = [
+  { name: "unbounded-state", run: unboundedStatePass },
+  { name: "ttl-time-bound", run: ttlVersusTimeBoundPass },
+  { name: "event-time", run: eventTimePass },
+  { name: "temporal-join", run: temporalJoinPass },
+  { name: "watermark-delay", run: watermarkDelayPass },
+  { name: "idle-source", run: idleSourcePass },
+  { name: "source-watermark", run: sourceWatermarkPass },
+  { name: "append-sink", run: appendSinkPass },
+  { name: "upsert-key", run: upsertKeyPass },
+  { name: "exactly-once", run: exactlyOncePass },
+  { name: "pipeline-names", run: pipelineNamesPass },
+  { name: "topic-writers", run: topicWritersPass },
+  { name: "topic-names", run: topicNamesPass },
+];
+
+/**
+ * Runs every analysis pass over the plan and returns all findings, sorted (compareDiagnostics).
+ * Warnings a pipeline acknowledges (`acknowledge: { "STREAMT-W003": "why" }`) stay in the list with
+ * `acknowledged`; an acknowledgement that matches no warning of that pipeline is itself a warning
+ * (STREAMT-W005). Never throws: a pass that fails becomes a STREAMT-E000 error.
+ *
+ * @example
+ * const findings = analysePlan({ version: 1, pipelines: [hourly.definition] });
+ * findings.filter((d) => isFailing(d, strict)).length > 0 // -> synth stops
+ */
+export function analysePlan(plan: Plan, options: AnalyseOptions = {}): Diagnostic[] {
+  const limit = options.brokerTransactionMaxTimeoutMs;
+  const ctx: PassContext = {
+    brokerTransactionMaxTimeoutMs: typeof limit === "number" && limit > 0 ? limit : DEFAULT_BROKER_TRANSACTION_MAX_TIMEOUT_MS,
+  };
+  const found: Diagnostic[] = [];
+  for (const pass of ANALYSIS_PASSES) {
+    try {
+      found.push(...pass.run(plan, ctx));
+    } catch (e) {
+      found.push(internalError(pass.name, e));
+    }
+  }
+  let result: Diagnostic[];
+  try {
+    result = applyAcknowledgements(plan, found);
+  } catch (e) {
+    result = [...found, internalError("acknowledge", e)];
+  }
+  try {
+    return result.sort(compareDiagnostics);
+  } catch {
+    return result;
+  }
+}
+
+/**
+ * Sources declared (exported by the user's modules) that no pipeline reads (STREAMT-W006). The plan
+ * holds only what pipelines reach, so the CLI passes the names of the sources it found.
+ */
+export function unusedSources(declared: readonly string[], plan: Plan): Diagnostic[] {
+  try {
+    const used = new Set<string>();
+    for (const p of plan.pipelines) for (const n of nodesOf(p)) if (n.kind === "source") used.add(n.name);
+    return [...new Set(declared)]
+      .filter((name) => !used.has(name))
+      .sort()
+      .map((name) =>
+        finding(DiagnosticCode.unusedSource, null, { path: name, site: null },
+          `source '${name}' is declared but no pipeline reads it`,
+          "write a pipeline that reads it, or stop exporting it (remove it if it is no longer needed)"),
+      );
+  } catch (e) {
+    return [internalError("unused-sources", e)];
+  }
+}
+
+function internalError(pass: string, e: unknown): Diagnostic {
+  const why = e instanceof Error ? e.message : String(e);
+  return finding(DiagnosticCode.internalError, null, { path: `analysis/${pass}`, site: null },
+    `analysis pass '${pass}' failed: ${why}`,
+    "this is a bug in streamt-sdk: please report it with the pipeline that triggers it");
+}
+
+const ACK = DiagnosticCode.uselessAcknowledgement;
+
+/**
+ * Marks acknowledged warnings and reports acknowledgements that do nothing. STREAMT-W005 findings
+ * can be acknowledged too: that acknowledgement is applied last, over the W005s just made.
+ */
+function applyAcknowledgements(plan: Plan, found: readonly Diagnostic[]): Diagnostic[] {
+  let out = [...found];
+  for (const pipeline of plan.pipelines) {
+    const acks = pipeline.settings.acknowledge ?? [];
+    const last = acks.filter((a) => a.code === ACK);
+    for (const ack of [...acks.filter((a) => a.code !== ACK), ...last]) out = acknowledge(out, pipeline, ack);
+  }
+  return out;
+}
+
+function acknowledge(ds: Diagnostic[], pipeline: PipelineDef, ack: { readonly code: string; readonly reason: string }): Diagnostic[] {
+  const mine = (d: Diagnostic): boolean => d.pipeline === pipeline.name && d.code === ack.code;
+  const where = { path: pipeline.name, site: pipeline.site };
+  if (severityOf(ack.code) === "error") {
+    return [...ds, finding(ACK, pipeline, where,
+      `pipeline '${pipeline.name}' acknowledges ${ack.code}, an error: errors cannot be acknowledged`,
+      `fix what ${ack.code} reports (see docs/diagnostics.md) and remove it from acknowledge`)];
+  }
+  if (!ds.some((d) => mine(d) && d.severity === "warning")) {
+    return [...ds, finding(ACK, pipeline, where,
+      `pipeline '${pipeline.name}' acknowledges ${ack.code} but nothing raises it`,
+      `remove ${ack.code} from acknowledge (the finding it silenced is gone, or the code is mistyped)`)];
+  }
+  return ds.map((d) => (mine(d) && d.severity === "warning" && !d.acknowledged ? { ...d, acknowledged: { reason: ack.reason } } : d));
+}

@@ -1,0 +1,41 @@
+import type { PipelineDef, Plan } from "../ir/plan.js";
+import { DiagnosticCode } from "./codes.js";
+import type { Diagnostic } from "./diagnostic.js";
+import { finding, ms, perNode, positiveOrNull, type PassContext } from "./pass-support.js";
+
+/** The Flink Kafka sink's own producer transaction timeout when none is set. */
+const FLINK_SINK_DEFAULT_TRANSACTION_TIMEOUT_MS = 60 * 60_000;
+const CHECKPOINT_CONFIG = "execution.checkpointing.interval";
+
+/**
+ * Exactly-once Kafka sinks write in transactions committed on checkpoints:
+ * - without checkpointing nothing is ever committed (STREAMT-E009, error);
+ * - a producer transaction timeout above the broker's `transaction.max.timeout.ms` is refused by the
+ *   broker when the job starts (STREAMT-W001, a warning because the broker limit is only stated).
+ */
+export const exactlyOncePass = (plan: Plan, ctx: PassContext): Diagnostic[] =>
+  perNode(plan, (node, pipeline) => {
+    if (node.kind !== "sink" || (node.connector.kind !== "kafka" && node.connector.kind !== "upsert-kafka")) return [];
+    const c = node.connector;
+    if (c.delivery !== "exactly-once") return [];
+    const out: Diagnostic[] = [];
+    if (!hasCheckpointing(pipeline)) {
+      out.push(finding(DiagnosticCode.exactlyOnceWithoutCheckpoints, pipeline, node,
+        `exactly-once delivery commits its Kafka transactions on checkpoints, and pipeline '${pipeline.name}' has no checkpointInterval: readers would never see a row`,
+        `give the pipeline { checkpointInterval: "1m" }, or use delivery: "at-least-once"`));
+    }
+    const fromProperty = Number(c.properties["transaction.timeout.ms"]);
+    const timeout = c.transactionTimeoutMs ?? (Number.isFinite(fromProperty) && fromProperty > 0 ? fromProperty : FLINK_SINK_DEFAULT_TRANSACTION_TIMEOUT_MS);
+    if (timeout > ctx.brokerTransactionMaxTimeoutMs) {
+      out.push(finding(DiagnosticCode.transactionTimeoutTooLong, pipeline, node,
+        `exactly-once transaction timeout ${ms(timeout)}${c.transactionTimeoutMs === null ? " (the Flink sink's default)" : ""} is longer than the broker's transaction.max.timeout.ms of ${ms(ctx.brokerTransactionMaxTimeoutMs)}: the broker refuses the producer when the job starts`,
+        `set transactionTimeout: "${ms(ctx.brokerTransactionMaxTimeoutMs)}" (or less, but well above the checkpoint interval), or raise the broker's transaction.max.timeout.ms`));
+    }
+    return out;
+  });
+
+function hasCheckpointing(pipeline: PipelineDef): boolean {
+  if (positiveOrNull(pipeline.settings.checkpointIntervalMs) !== null) return true;
+  const configured = pipeline.settings.config[CHECKPOINT_CONFIG];
+  return configured !== undefined && configured.trim() !== "" && !/^\s*0+\s*[a-z]*\s*$/i.test(configured);
+}

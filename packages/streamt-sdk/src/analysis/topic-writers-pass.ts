@@ -1,0 +1,30 @@
+import type { PipelineDef, Plan } from "../ir/plan.js";
+import type { SourceSite } from "../ir/node-base.js";
+import type { SinkNode } from "../ir/nodes/sink-node.js";
+import { DiagnosticCode } from "./codes.js";
+import type { Diagnostic } from "./diagnostic.js";
+import { finding, type PassContext } from "./pass-support.js";
+
+const at = (site: SourceSite | null): string => (site ? ` (${site.file}:${site.line})` : "");
+
+/**
+ * Refuses a Kafka topic written by more than one sink, in one pipeline or across pipelines
+ * (STREAMT-E012): rows of two jobs interleave, and an upsert topic's keys overwrite each other.
+ * One finding per writer, each naming the others.
+ */
+export const topicWritersPass = (plan: Plan, _ctx: PassContext): Diagnostic[] => {
+  const writers: { pipeline: PipelineDef; sink: SinkNode; topic: string }[] = [];
+  for (const p of plan.pipelines) {
+    for (const s of p.sinks) {
+      if (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka") writers.push({ pipeline: p, sink: s, topic: s.connector.topic });
+    }
+  }
+  return writers.flatMap((w, i) => {
+    const others = writers.filter((o, j) => j !== i && o.topic === w.topic);
+    if (others.length === 0) return [];
+    const names = others.map((o) => `${o.sink.path} in pipeline '${o.pipeline.name}'${at(o.sink.site)}`).join("; ");
+    return [finding(DiagnosticCode.duplicateTopicWriter, w.pipeline, w.sink,
+      `topic '${w.topic}' is also written by ${names}`,
+      "give each sink its own topic, or union() the streams and write them with one sink")];
+  });
+};

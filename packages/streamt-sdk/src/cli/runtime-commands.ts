@@ -1,0 +1,212 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { formatDiagnostic, formatSummary } from "../analysis/format.js";
+import { missingEntries } from "../synth/load.js";
+import { parseManifest, type Manifest } from "../synth/manifest.js";
+import { synth } from "../synth/synth.js";
+import { runnerTargetFor } from "../runtime/flink-runner.js";
+import { PlannerValidator, type ValidationResult } from "../runtime/planner-validator.js";
+import { freePort, startLocalKafka, type LocalKafka } from "../runtime/local-kafka.js";
+import { startLocalJob, type LocalJob } from "../runtime/local-job.js";
+import { createTopics, produce, readJsonl, topicsOfJson, watchTopics, type TopicWatcher } from "../runtime/kafka-io.js";
+import { isStreamtError } from "../errors.js";
+import { UsageError, type Command } from "./args.js";
+import type { Io } from "./main.js";
+
+type ValidateCommand = Extract<Command, { command: "validate" }>;
+type RunCommand = Extract<Command, { command: "run" }>;
+
+/** `validate` and `run --local`: the commands that need Java (Flink's planner, MiniCluster, a broker). */
+export async function runRuntimeCommand(cmd: ValidateCommand | RunCommand, io: Io): Promise<number> {
+  return cmd.command === "validate" ? validateCommand(cmd, io) : runCommand(cmd, io);
+}
+
+// ---- validate --------------------------------------------------------------------------------
+
+interface PipelineValidation {
+  readonly pipeline: string;
+  readonly flinkVersion: string;
+  readonly file: string;
+  readonly result: ValidationResult;
+}
+
+function readManifest(dir: string, shown: string): Manifest {
+  const file = path.join(dir, "manifest.json");
+  if (!existsSync(file)) {
+    throw new UsageError(`${shown} has no manifest.json (${existsSync(dir) ? "not a synth output folder" : "folder not found"}): run \`streamt-sdk synth\` first (it writes ${shown}), or pass the folder synth wrote`);
+  }
+  try {
+    return parseManifest(readFileSync(file, "utf8"), path.join(shown, "manifest.json"));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; run \`streamt-sdk synth\` again`);
+  }
+}
+
+/** Validates every script of an output folder: one warm planner JVM per Flink target. */
+async function validateCommand(cmd: ValidateCommand, io: Io): Promise<number> {
+  const dir = path.resolve(io.cwd, cmd.out);
+  const manifest = readManifest(dir, cmd.out);
+  const byTarget = new Map<"2" | "1.20", { name: string; flinkVersion: string; file: string; script: string }[]>();
+  for (const p of manifest.pipelines) {
+    const file = path.join(dir, p.sql);
+    if (!existsSync(file)) throw new UsageError(`${path.join(cmd.out, p.sql)} is listed in the manifest but missing: run \`streamt-sdk synth\` again`);
+    const target = runnerTargetFor(p.flinkVersion);
+    const list = byTarget.get(target) ?? [];
+    list.push({ name: p.name, flinkVersion: p.flinkVersion, file: path.join(cmd.out, p.sql), script: readFileSync(file, "utf8") });
+    byTarget.set(target, list);
+  }
+  const progress = (line: string) => io.err(`${line}\n`);
+  const results: PipelineValidation[] = [];
+  // The targets' JVMs run side by side; each validates all of its scripts in order.
+  await Promise.all(
+    [...byTarget].map(async ([target, scripts]) => {
+      const validator = await PlannerValidator.start(target, { progress });
+      try {
+        const rs = await validator.validateAll(scripts.map((s) => ({ id: s.name, script: s.script })));
+        rs.forEach((result, i) => results.push({ pipeline: scripts[i]!.name, flinkVersion: scripts[i]!.flinkVersion, file: scripts[i]!.file, result }));
+      } finally {
+        await validator.close();
+      }
+    }),
+  );
+  results.sort((a, b) => (a.pipeline < b.pipeline ? -1 : a.pipeline > b.pipeline ? 1 : 0));
+  const ok = results.every((r) => r.result.ok);
+  if (cmd.json) {
+    io.out(
+      JSON.stringify(
+        {
+          ok,
+          command: "validate",
+          out: cmd.out,
+          pipelines: results.map(({ pipeline, flinkVersion, file, result: r }) =>
+            r.ok
+              ? { name: pipeline, flinkVersion, file, ok: true, statements: r.statements, ms: r.ms }
+              : { name: pipeline, flinkVersion, file, ok: false, statementIndex: r.statementIndex, line: r.errorLine ?? r.line, statementLine: r.line, column: r.errorColumn, statement: r.statement, error: r.error, ms: r.ms },
+          ),
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+  } else {
+    for (const { pipeline, flinkVersion, file, result: r } of results) {
+      if (r.ok) io.out(`ok ${pipeline} (${r.statements} statement${r.statements === 1 ? "" : "s"}, ${r.ms} ms, Flink ${flinkVersion})\n`);
+      else io.out(formatValidationError(pipeline, file, r));
+    }
+    const failed = results.filter((r) => !r.result.ok).length;
+    io.out(failed === 0 ? `validated ${results.length} pipeline${results.length === 1 ? "" : "s"} with Flink's planner: all ok\n` : `${failed} of ${results.length} pipeline${results.length === 1 ? "" : "s"} failed Flink's planner\n`);
+  }
+  return ok ? 0 : 1;
+}
+
+/** `error <pipeline> statement <i> (<file>:<line>): <Flink message>` and the statement's first line. */
+export function formatValidationError(pipeline: string, file: string, r: Extract<ValidationResult, { ok: false }>): string {
+  const line = r.errorLine ?? r.line;
+  const where = `${file}:${line}${r.errorColumn !== null ? `:${r.errorColumn}` : ""}`;
+  const [first, ...rest] = r.error.split("\n");
+  const more = rest.map((l) => `    ${l}\n`).join("");
+  const firstLine = r.statement.split("\n")[0] ?? "";
+  return `error ${pipeline} statement ${r.statementIndex} (${where}): ${first}\n${more}  in: ${firstLine}${r.statement.includes("\n") ? " ..." : ""}\n`;
+}
+
+// ---- run --local -----------------------------------------------------------------------------
+
+/**
+ * Runs the entry's pipelines locally: a throw-away broker, the topics, the --input events, one
+ * MiniCluster job per pipeline, and the output topics printed as records arrive, until Ctrl-C,
+ * SIGTERM or --timeout (counted from when every job is running). Everything started is stopped.
+ */
+async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
+  const missing = missingEntries(cmd.entries, io.cwd);
+  if (missing.length > 0) throw new UsageError(`entry file not found: ${missing.join(", ")} (relative to ${io.cwd})`);
+  const inputs = cmd.inputs.map((i) => ({ ...i, path: path.resolve(io.cwd, i.file) }));
+  const absent = inputs.filter((i) => !existsSync(i.path));
+  if (absent.length > 0) throw new UsageError(`input file not found: ${absent.map((i) => i.file).join(", ")} (relative to ${io.cwd})`);
+  // Parse the inputs before starting anything: a bad line is reported at once.
+  const inputRecords = inputs.map((i) => ({ topic: i.topic, file: i.file, records: readJsonl(i.path) }));
+
+  const port = await freePort();
+  const bootstrap = `127.0.0.1:${port}`;
+  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, flinkVersion: cmd.flink, bootstrapServers: bootstrap, strict: cmd.strict });
+  for (const d of result.diagnostics) io.err(formatDiagnostic(d) + "\n");
+  if (result.diagnostics.length > 0) io.err(formatSummary(result.diagnostics) + "\n");
+  if (!result.ok) return 1;
+  const file = (name: string) => result.files.find((f) => f.path === name)?.content ?? "";
+  const manifest = parseManifest(file("manifest.json"), "manifest.json");
+  const topics = topicsOfJson(file("topics.json"));
+  const written = new Set(manifest.pipelines.flatMap((p) => p.sinks));
+  const outputs = topics.filter((t) => written.has(t.name)).map((t) => t.name);
+
+  let kafka: LocalKafka | null = null;
+  const jobs: LocalJob[] = [];
+  let watcher: TopicWatcher | null = null;
+  let stopping: Promise<void> | null = null;
+  const stopAll = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await watcher?.stop().catch(() => {});
+      await Promise.allSettled(jobs.map((j) => j.stop()));
+      await kafka?.stop();
+    })());
+
+  let interrupted: (signal: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => (interrupted = resolve));
+  const onSignal = (signal: NodeJS.Signals) => () => {
+    io.err(`\n${signal}: stopping the jobs and the broker...\n`);
+    interrupted(signal);
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  try {
+    const progress = (line: string) => io.err(`${line}\n`);
+    io.err(`starting a local Kafka broker on ${bootstrap}...\n`);
+    const started = await Promise.race([startLocalKafka({ port, progress }), stopped.then(() => null)]);
+    if (started === null) return 0;
+    kafka = started;
+    const extra = inputRecords.filter((i) => !topics.some((t) => t.name === i.topic)).map((i) => ({ name: i.topic }));
+    for (const e of extra) io.err(`note: --input topic ${e.name} is not read by any pipeline; creating it anyway\n`);
+    await createTopics(bootstrap, [...topics, ...extra]);
+    for (const i of inputRecords) {
+      await produce(bootstrap, i.topic, i.records);
+      io.err(`produced ${i.records.length} record${i.records.length === 1 ? "" : "s"} from ${i.file} to ${i.topic}\n`);
+    }
+    if (outputs.length > 0) {
+      watcher = await watchTopics(bootstrap, outputs, (r) => io.out(`${r.topic} ${r.key !== null ? `${r.key} ` : ""}${JSON.stringify(r.value)}\n`));
+    }
+    for (const p of manifest.pipelines) {
+      const script = file(p.sql);
+      const job = await startLocalJob({ name: p.name, script, target: runnerTargetFor(p.flinkVersion), progress, onStderr: (l) => (/^(\d+> )?[+-][IUD]\[/.test(l) ? io.out(`print ${l}\n`) : undefined) });
+      jobs.push(job);
+    }
+    const submitted = await Promise.race([Promise.all(jobs.map((j) => j.submitted)), stopped.then(() => null)]);
+    if (submitted === null) return 0;
+    jobs.forEach((j, i) => io.err(`running ${j.name} on Flink ${manifest.pipelines[i]!.flinkVersion} (job ${submitted[i]})${cmd.timeout !== null ? "" : "; Ctrl-C stops it"}\n`));
+    const failure = Promise.race(
+      jobs.map((j) =>
+        j.ended.then((end) => ({ job: j.name, end })),
+      ),
+    );
+    const timeout = new Promise<"timeout">((resolve) => {
+      if (cmd.timeout !== null) setTimeout(() => resolve("timeout"), cmd.timeout * 1000).unref();
+    });
+    const outcome = await Promise.race([stopped, timeout, failure]);
+    if (typeof outcome === "object") {
+      if (outcome.end.state === "failed") {
+        io.err(`job ${outcome.job} failed: ${outcome.end.error}\n`);
+        return 1;
+      }
+      io.err(`job ${outcome.job} ended (${outcome.end.state})\n`);
+      return outcome.end.state === "finished" ? 0 : 1;
+    }
+    if (outcome === "timeout") io.err(`--timeout ${cmd.timeout}s reached: stopping the jobs and the broker...\n`);
+    return 0;
+  } catch (e) {
+    if (isStreamtError(e)) throw e;
+    throw e;
+  } finally {
+    await stopAll();
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  }
+}

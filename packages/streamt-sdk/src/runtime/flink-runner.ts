@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { StreamtError } from "../errors.js";
+import { trackChild } from "./process-registry.js";
+import { findToolchain, RuntimeErrorCode } from "./toolchain.js";
+
+/** A build of packages/flink-runner: "2" (Flink 2.2), "1.20", or "kafka" (the test broker). */
+export type RunnerTarget = "2" | "1.20" | "kafka";
+
+/** Maps a pipeline's Flink version line ("2.2", "1.20") to the runner target that runs it. */
+export function runnerTargetFor(flinkVersion: string): Exclude<RunnerTarget, "kafka"> {
+  if (flinkVersion === "1.20" || flinkVersion.startsWith("1.20.")) return "1.20";
+  if (/^2(\.|$)/.test(flinkVersion)) return "2";
+  throw new StreamtError({
+    code: RuntimeErrorCode.runnerFailed,
+    message: `no local Flink runner for Flink ${flinkVersion}`,
+    hint: "use flinkVersion \"2.2\" or \"1.20\"",
+  });
+}
+
+/** packages/flink-runner (override with $STREAMT_RUNNER_DIR). */
+export function runnerDir(): string {
+  return process.env.STREAMT_RUNNER_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../flink-runner");
+}
+
+export interface BuiltRunner {
+  readonly target: RunnerTarget;
+  readonly classes: string;
+  readonly classpath: string;
+}
+
+/** Where build progress goes: Maven's output, line by line. Default: stderr. */
+export type ProgressSink = (line: string) => void;
+
+const builds = new Map<RunnerTarget, Promise<BuiltRunner>>();
+
+/**
+ * Builds (once per process; build.sh itself is a no-op when up to date) a runner target. The first use
+ * downloads Flink/Kafka through Maven: its output is passed to `progress` so the wait is visible.
+ */
+export function buildRunner(target: RunnerTarget, progress: ProgressSink = (l) => process.stderr.write(`${l}\n`)): Promise<BuiltRunner> {
+  let b = builds.get(target);
+  if (!b) {
+    b = doBuild(target, progress);
+    builds.set(target, b);
+    b.catch(() => builds.delete(target));
+  }
+  return b;
+}
+
+async function doBuild(target: RunnerTarget, progress: ProgressSink): Promise<BuiltRunner> {
+  const tools = findToolchain();
+  const script = path.join(runnerDir(), "build.sh");
+  if (!existsSync(script)) {
+    throw new StreamtError({ code: RuntimeErrorCode.runnerBuild, message: `the Flink runner is missing: ${script} not found`, hint: "reinstall streamt-sdk" });
+  }
+  const child = trackChild(spawn("bash", [script, target], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MVN: tools.mvn } }));
+  const tail: string[] = [];
+  let stdout = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    tail.push(line);
+    if (tail.length > 40) tail.shift();
+    progress(line);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (c) => resolve(c));
+  });
+  if (code !== 0) {
+    throw new StreamtError({
+      code: RuntimeErrorCode.runnerBuild,
+      message: `building the Flink runner (target ${target}) failed with exit code ${code}:\n${tail.join("\n")}`,
+      hint: "check that Maven Central is reachable (a proxy goes in ~/.m2/settings.xml), then run again",
+    });
+  }
+  const result = JSON.parse(stdout.trim().split("\n").pop()!) as { classes: string; classpath: string };
+  return { target, classes: result.classes, classpath: readFileSync(result.classpath, "utf8").trim() };
+}
+
+function optionsFile(name: string): string[] {
+  const file = path.join(runnerDir(), name);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+export interface SpawnRunnerOptions {
+  /** Adds jvm-options-validate.txt (fast start-up; for validate only). */
+  readonly validateFlags?: boolean;
+  /** Extra JVM flags, e.g. -Xmx. */
+  readonly jvmArgs?: readonly string[];
+  readonly cwd?: string;
+}
+
+/**
+ * Spawns `io.streamt.runner.Main <args>` on a built target with Flink's Java 17 flags. stdin and
+ * stdout are pipes (stdout carries JSON lines), stderr is piped for the caller to forward or drop.
+ * The process is tracked: it cannot outlive this one.
+ */
+export function spawnRunner(runner: BuiltRunner, args: readonly string[], options: SpawnRunnerOptions = {}): ChildProcess {
+  const { java } = findToolchain();
+  const jvm = [
+    ...optionsFile("jvm-options.txt"),
+    ...(options.validateFlags ? optionsFile("jvm-options-validate.txt") : []),
+    ...(options.jvmArgs ?? []),
+    "-cp",
+    `${runner.classes}${path.delimiter}${runner.classpath}`,
+    "io.streamt.runner.Main",
+    ...args,
+  ];
+  return trackChild(spawn(java, jvm, { stdio: ["pipe", "pipe", "pipe"], cwd: options.cwd }));
+}
+
+/** Calls `onEvent` for each JSON line on the child's stdout; non-JSON lines go to `onOther`. */
+export function onJsonLines(child: ChildProcess, onEvent: (event: Record<string, unknown>) => void, onOther: (line: string) => void = () => {}): void {
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    const trimmed = line.trim();
+    if (trimmed === "") return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      onOther(line);
+      return;
+    }
+    if (typeof parsed === "object" && parsed !== null) onEvent(parsed as Record<string, unknown>);
+    else onOther(line);
+  });
+}
+
+/** Keeps the last `n` stderr lines of a child (for error messages); optionally forwards each line. */
+export function stderrTail(child: ChildProcess, n = 60, forward?: (line: string) => void): () => string {
+  const lines: string[] = [];
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    lines.push(line);
+    if (lines.length > n) lines.shift();
+    forward?.(line);
+  });
+  return () => lines.join("\n");
+}

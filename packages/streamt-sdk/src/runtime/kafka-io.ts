@@ -1,0 +1,213 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
+import { StreamtError } from "../errors.js";
+import { RuntimeErrorCode } from "./toolchain.js";
+
+/** A topic to create: topics.json entries fit (partitions null means 1). */
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions?: number | null;
+  readonly cleanupPolicy?: "delete" | "compact";
+}
+
+/** A record read back: the value parsed as JSON (null for a tombstone). */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: unknown;
+  readonly timestamp: string;
+}
+
+/** A record to produce: `value` is serialised as JSON unless it is already a string. */
+export interface ProduceRecord {
+  readonly key?: string | null;
+  readonly value: unknown;
+  readonly partition?: number;
+  /** Kafka record timestamp (ms). */
+  readonly timestamp?: number;
+}
+
+function client(bootstrap: string): Kafka {
+  return new Kafka({ clientId: "streamt-sdk", brokers: bootstrap.split(","), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+}
+
+async function withAdmin<T>(bootstrap: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = client(bootstrap).admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Creates the topics that do not exist yet (partitions default 1; replication 1 on the local broker)
+ * and waits for their leaders.
+ *
+ * @example
+ * await createTopics(kafka.bootstrap, [{ name: "orders.v1", partitions: 2 }, { name: "totals", cleanupPolicy: "compact" }]);
+ */
+export async function createTopics(bootstrap: string, topics: readonly TopicSpec[]): Promise<void> {
+  if (topics.length === 0) return;
+  await withAdmin(bootstrap, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions ?? 1,
+        replicationFactor: 1,
+        configEntries: t.cleanupPolicy === "compact" ? [{ name: "cleanup.policy", value: "compact" }] : [],
+      })),
+    });
+  });
+}
+
+/** The topics of a synthesised topics.json. */
+export function topicsOfJson(json: string): TopicSpec[] {
+  const parsed = JSON.parse(json) as { topics?: { name: string; partitions: number | null; cleanupPolicy: "delete" | "compact" }[] };
+  return (parsed.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitions, cleanupPolicy: t.cleanupPolicy }));
+}
+
+/**
+ * Reads a JSONL file: one record value per line (blank lines and lines starting with // skipped).
+ * A line `{"key": ..., "value": {...}}` with exactly those fields gives a keyed record.
+ */
+export function readJsonl(file: string): ProduceRecord[] {
+  const records: ProduceRecord[] = [];
+  readFileSync(file, "utf8")
+    .split("\n")
+    .forEach((line, i) => {
+      const text = line.trim();
+      if (text === "" || text.startsWith("//")) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        throw new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `${file}:${i + 1}: not JSON: ${(e as Error).message}`, hint: "write one JSON object per line" });
+      }
+      const keys = value !== null && typeof value === "object" ? Object.keys(value) : [];
+      if (keys.length === 2 && keys.includes("key") && keys.includes("value")) {
+        const v = value as { key: unknown; value: unknown };
+        records.push({ key: v.key === null ? null : typeof v.key === "string" ? v.key : JSON.stringify(v.key), value: v.value });
+      } else records.push({ value });
+    });
+  return records;
+}
+
+/** Produces records to a topic (acks from all replicas; idempotent producer), then disconnects. */
+export async function produce(bootstrap: string, topic: string, records: readonly ProduceRecord[]): Promise<void> {
+  const producer: Producer = client(bootstrap).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: records.map((r) => ({
+        key: r.key ?? null,
+        value: r.value === null ? null : typeof r.value === "string" ? r.value : JSON.stringify(r.value),
+        ...(r.partition !== undefined ? { partition: r.partition } : {}),
+        ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+      })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** A running consumer of some topics (read_committed, from the beginning). */
+export interface TopicWatcher {
+  /** Everything received so far, in arrival order. */
+  readonly records: readonly ConsumedRecord[];
+  /** Resolves when `predicate(records)` holds; rejects after `timeoutMs` with what arrived so far. */
+  until(predicate: (records: readonly ConsumedRecord[]) => boolean, timeoutMs?: number): Promise<readonly ConsumedRecord[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Consumes topics from the beginning with isolation level read_committed (only records of committed
+ * transactions, as a downstream reader of an exactly-once sink sees them), calling `onRecord` for each.
+ */
+export async function watchTopics(bootstrap: string, topics: readonly string[], onRecord: (r: ConsumedRecord) => void = () => {}): Promise<TopicWatcher> {
+  const consumer: Consumer = client(bootstrap).consumer({ groupId: `streamt-watch-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  const records: ConsumedRecord[] = [];
+  const waiters: (() => void)[] = [];
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const raw = message.value?.toString("utf8");
+      let value: unknown = null;
+      if (raw !== undefined) {
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          value = raw;
+        }
+      }
+      const r: ConsumedRecord = { topic, partition, offset: message.offset, key: message.key?.toString("utf8") ?? null, value, timestamp: message.timestamp };
+      records.push(r);
+      onRecord(r);
+      for (const w of [...waiters]) w();
+    },
+  });
+  let stopped: Promise<void> | null = null;
+  return {
+    records,
+    until(predicate, timeoutMs = 60_000) {
+      if (predicate(records)) return Promise.resolve([...records]);
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!predicate(records)) return;
+          done();
+          resolve([...records]);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new StreamtError({ code: RuntimeErrorCode.timeout, message: `timed out after ${timeoutMs} ms reading ${topics.join(", ")}; received ${records.length} record(s):\n${records.map((r) => `${r.topic} ${r.key ?? ""} ${JSON.stringify(r.value)}`).join("\n")}` }));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          waiters.splice(waiters.indexOf(check), 1);
+        };
+        waiters.push(check);
+      });
+    },
+    stop() {
+      stopped ??= consumer.disconnect();
+      return stopped;
+    },
+  };
+}
+
+/** Reads topics (read_committed) until `predicate` holds on what arrived, or `timeoutMs` passes. */
+export async function consumeUntil(
+  bootstrap: string,
+  topics: readonly string[],
+  predicate: (records: readonly ConsumedRecord[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<readonly ConsumedRecord[]> {
+  const w = await watchTopics(bootstrap, topics);
+  try {
+    return await w.until(predicate, timeoutMs);
+  } finally {
+    await w.stop();
+  }
+}
+
+/** The latest value per key of an upsert topic (a tombstone removes the key), like compaction would. */
+export function latestByKey(records: readonly ConsumedRecord[]): Map<string, unknown> {
+  const m = new Map<string, unknown>();
+  for (const r of records) {
+    const k = r.key ?? "";
+    if (r.value === null) m.delete(k);
+    else m.set(k, r.value);
+  }
+  return m;
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from "node:child_process";
+import { StreamtError } from "../errors.js";
+
+/** Codes of errors about the local runtime (Java, Maven, the runner, the broker, jobs). */
+export const RuntimeErrorCode = {
+  missingJava: "STREAMT-R001",
+  oldJava: "STREAMT-R002",
+  missingMaven: "STREAMT-R003",
+  runnerBuild: "STREAMT-R004",
+  runnerFailed: "STREAMT-R005",
+  brokerFailed: "STREAMT-R006",
+  jobFailed: "STREAMT-R007",
+  timeout: "STREAMT-R008",
+  missingOutput: "STREAMT-R009",
+} as const;
+
+const INSTALL_HINT = "install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH";
+
+export interface Toolchain {
+  /** The java executable. */
+  readonly java: string;
+  readonly javaMajor: number;
+  /** The Maven command (build.sh reads it from $MVN). */
+  readonly mvn: string;
+}
+
+let cached: Toolchain | null = null;
+
+/** The java executable: $JAVA_HOME/bin/java, else java on PATH. */
+function javaCandidate(): string {
+  const home = process.env.JAVA_HOME;
+  return home ? `${home.replace(/\/$/, "")}/bin/java` : "java";
+}
+
+/** Parses the major version out of `java -version` output ("17.0.15", "1.8.0_392", "21"). */
+export function parseJavaMajor(versionOutput: string): number | null {
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(versionOutput);
+  if (!m) return null;
+  const major = Number(m[1]);
+  return major === 1 ? Number(m[2]) : major;
+}
+
+/**
+ * Finds java 17+ and mvn, once per process. Throws a StreamtError saying what to install when either
+ * is missing or Java is too old.
+ */
+export function findToolchain(): Toolchain {
+  if (cached) return cached;
+  const java = javaCandidate();
+  const jv = spawnSync(java, ["-version"], { encoding: "utf8" });
+  if (jv.error || jv.status !== 0) {
+    throw new StreamtError({
+      code: RuntimeErrorCode.missingJava,
+      message: `Java was not found (${java}): running Flink and Kafka locally needs a JDK 17 or newer`,
+      hint: INSTALL_HINT,
+    });
+  }
+  const major = parseJavaMajor(`${jv.stderr}${jv.stdout}`);
+  if (major === null || major < 17) {
+    throw new StreamtError({
+      code: RuntimeErrorCode.oldJava,
+      message: `${java} is Java ${major ?? "(unknown version)"}; Flink 2.x needs Java 17 or newer`,
+      hint: INSTALL_HINT,
+    });
+  }
+  const mvn = process.env.MVN ?? "mvn";
+  const mv = spawnSync(mvn, ["-v"], { encoding: "utf8" });
+  if (mv.error || mv.status !== 0) {
+    throw new StreamtError({
+      code: RuntimeErrorCode.missingMaven,
+      message: `Maven was not found (${mvn}): it downloads Flink and Kafka from Maven Central on first use`,
+      hint: INSTALL_HINT,
+    });
+  }
+  cached = { java, javaMajor: major, mvn };
+  return cached;
+}

@@ -1,0 +1,177 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (bin + tsx) as a user would, from the repository root. */
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const EXAMPLES = [
+  ...readdirSync(path.join(ROOT, "examples")).filter((f) => f.endsWith(".ts")).map((f) => `examples/${f}`),
+  "examples/catalog-app/src/pipelines.ts",
+].sort();
+
+const tmp = (): string => mkdtempSync(path.join(tmpdir(), "streamt-cli-"));
+
+describe("synth on every example", () => {
+  it("type-checks, analyses and writes every artifact; clean under --strict", async () => {
+    const out = path.join(tmp(), "out");
+    const r = await cli("synth", ...EXAMPLES, "--out", out, "--strict", "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    const pipelines = [
+      "card-velocity", "customer-totals", "event-dedup", "hourly-revenue", "order-routing", "orders-enriched",
+      "orders-latest-customer", "orders-payments", "orders-per-hour", "page-view-sessions", "top-spenders",
+    ];
+    expect(summary.ok).toBe(true);
+    expect(summary.pipelines).toEqual(pipelines);
+    expect(summary.diagnostics).toEqual([]);
+    expect(readdirSync(out).sort()).toEqual([...pipelines.map((p) => `${p}.sql`), "manifest.json", "plan.json", "topics.json"].sort());
+    const manifest = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+    expect(manifest.version).toBe(1);
+    expect(manifest.pipelines.map((p: { name: string }) => p.name)).toEqual(pipelines);
+    expect(manifest.pipelines.find((p: { name: string }) => p.name === "hourly-revenue")).toEqual({
+      name: "hourly-revenue",
+      flinkVersion: "2.2",
+      site: { file: "examples/hourly-revenue.ts", line: 20, column: 16 },
+      sql: "hourly-revenue.sql",
+      sources: ["orders.raw.v1"],
+      sinks: ["orders.hourly.v1"],
+      dependsOn: [],
+    });
+    const topics = JSON.parse(readFileSync(path.join(out, "topics.json"), "utf8")).topics;
+    expect(topics.find((t: { name: string }) => t.name === "customers.totals.v1")).toEqual({
+      name: "customers.totals.v1", partitions: null, cleanupPolicy: "compact", key: ["customer_id"], format: "json", readBy: [], writtenBy: ["customer-totals"],
+    });
+    expect(readFileSync(path.join(out, "hourly-revenue.sql"), "utf8")).toContain("'properties.bootstrap.servers' = 'localhost:9092'");
+  }, 60_000);
+
+  it("is deterministic: the same input gives the same bytes", async () => {
+    const [a, b] = [path.join(tmp(), "a"), path.join(tmp(), "b")];
+    await cli("synth", "examples/orders-enriched.ts", "examples/customer-totals.ts", "--out", a, "--no-typecheck");
+    await cli("synth", "examples/customer-totals.ts", "examples/orders-enriched.ts", "--out", b, "--no-typecheck");
+    for (const f of readdirSync(a)) expect(readFileSync(path.join(b, f), "utf8")).toBe(readFileSync(path.join(a, f), "utf8"));
+  }, 60_000);
+
+  it("targets Flink 1.20 and another broker on request", async () => {
+    const out = path.join(tmp(), "o");
+    const r = await cli("synth", "examples/hourly-revenue.ts", "--out", out, "--flink", "1.20", "--bootstrap-servers", "kafka-1:9092,kafka-2:9092", "--no-typecheck");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`synthesised 1 pipeline (hourly-revenue) into ${out}\n`);
+    const sql = readFileSync(path.join(out, "hourly-revenue.sql"), "utf8");
+    expect(sql).toContain("; Flink 1.20\n");
+    expect(sql).toContain("'properties.bootstrap.servers' = 'kafka-1:9092,kafka-2:9092'");
+  }, 60_000);
+
+  it("check prints nothing wrong for a clean pipeline", async () => {
+    const r = await cli("check", "examples/card-velocity.ts", "--strict");
+    expect(r).toEqual({ code: 0, stdout: "checked 1 pipeline (card-velocity): no failing findings\n", stderr: "" });
+  }, 60_000);
+});
+
+describe("bad input: what, where, how to fix, non-zero exit, nothing written", () => {
+  it("a missing entry file is a usage error", async () => {
+    expect(await cli("synth", "nope.ts")).toEqual({ code: 2, stdout: "", stderr: `streamt-sdk: entry file not found: nope.ts (relative to ${ROOT})\n` });
+  });
+
+  it("an unknown option is a usage error", async () => {
+    expect(await cli("synth", "examples/hourly-revenue.ts", "--target", "jar")).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "streamt-sdk: Unknown option '--target'\nRun 'streamt-sdk --help' for usage.\n",
+    });
+  });
+
+  it("a module with no pipelines", async () => {
+    const r = await cli("check", "test/fixtures/cli/bad-no-pipeline.ts");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "error STREAMT-L002 test/fixtures/cli/bad-no-pipeline.ts:1:1 test/fixtures/cli/bad-no-pipeline.ts\n" +
+        "  test/fixtures/cli/bad-no-pipeline.ts exports no pipeline\n" +
+        "  fix: export one: export default pipeline('name').write(stream.toKafka('topic'))\n" +
+        "1 error, 0 warnings\n",
+    );
+  }, 60_000);
+
+  it("an invalid duration points at the user's line", async () => {
+    const r = await cli("check", "test/fixtures/cli/bad-duration.ts", "--no-typecheck");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "error STREAMT-B003 test/fixtures/cli/bad-duration.ts:7:57 clicks/tumble\n" +
+        '  invalid duration "1 hour" for tumble size: it is not a duration\n' +
+        '  fix: write a number with a unit (ms, s, m, h, d), e.g. "500ms", "5s", "10m", "1h", or a whole number of milliseconds\n' +
+        "1 error, 0 warnings\n",
+    );
+  }, 60_000);
+
+  it("a type error stops synth with the compiler's message and file:line", async () => {
+    const out = path.join(tmp(), "never");
+    const r = await cli("synth", "test/fixtures/cli/bad-type-error.ts", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "error TS2345 test/fixtures/cli/bad-type-error.ts:6:50 test/fixtures/cli/bad-type-error.ts\n" +
+        `  Argument of type 'string' is not assignable to parameter of type 'StreamtTypeError<"tumble() needs event time: call .eventTime(column).watermark(delay) on the source first">'.\n` +
+        "  fix: fix the type error (your editor shows it too); synth refuses code that does not type-check\n" +
+        "1 error, 0 warnings\n",
+    );
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it("a module that throws while loading", async () => {
+    const r = await cli("check", "test/fixtures/cli/bad-throws.ts", "--no-typecheck");
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe("error STREAMT-L001 test/fixtures/cli/bad-throws.ts:3:23 test/fixtures/cli/bad-throws.ts");
+    expect(r.stderr).not.toContain("    at ");
+  }, 60_000);
+
+  it("duplicate pipeline names", async () => {
+    const r = await cli("check", "test/fixtures/cli/bad-duplicate-a.ts", "test/fixtures/cli/bad-duplicate-b.ts", "--no-typecheck");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "error STREAMT-B008 test/fixtures/cli/bad-duplicate-b.ts:3:16 [same-name] same-name\n" +
+        "  two pipelines are named 'same-name' (the other at test/fixtures/cli/bad-duplicate-a.ts:3)\n" +
+        "  fix: pipeline names are Flink job names and must be unique: rename one\n" +
+        "1 error, 0 warnings\n",
+    );
+  }, 60_000);
+
+  it("an analysis error keeps the previous output folder intact", async () => {
+    const out = path.join(tmp(), "out");
+    expect((await cli("synth", "examples/customer-totals.ts", "--out", out, "--no-typecheck")).code).toBe(0);
+    const before = readFileSync(path.join(out, "manifest.json"), "utf8");
+    const r = await cli("synth", "test/fixtures/cli/bad-unbounded-join.ts", "--out", out, "--no-typecheck");
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe("error STREAMT-E001 test/fixtures/cli/bad-unbounded-join.ts:8:27 [unbounded-join] a/join");
+    expect(readFileSync(path.join(out, "manifest.json"), "utf8")).toBe(before);
+    expect(readdirSync(path.dirname(out))).toEqual(["out"]);
+  }, 60_000);
+
+  it("refuses to replace a folder synth did not write", async () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, "src"));
+    writeFileSync(path.join(dir, "src", "keep.ts"), "export {};\n");
+    const r = await cli("synth", "examples/customer-totals.ts", "--out", path.join(dir, "src"), "--no-typecheck");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error STREAMT-O001: refusing to replace ${path.join(dir, "src")}: it is not empty and holds no manifest.json, so synth did not write it\n  fix: choose another --out folder (default streamt.out), or empty that one\n`,
+    );
+    expect(readdirSync(path.join(dir, "src"))).toEqual(["keep.ts"]);
+  }, 60_000);
+});
