@@ -31,6 +31,22 @@ function durationError(shown: string, what: string, why = "it is not a duration"
   });
 }
 
+/**
+ * A duration that must be longer than zero: for TTLs, timeouts and intervals, where Flink reads 0 as
+ * "off" (a TTL of 0 means state never expires), so accepting it would silently mean the opposite.
+ */
+export function parsePositiveDuration(input: unknown, what: string): number {
+  const ms = parseDuration(input, what);
+  if (ms === 0) {
+    throw new StreamtError({
+      code: BuildErrorCode.invalidDuration,
+      message: `${what} must be longer than 0`,
+      hint: "Flink reads 0 as \"off\" here; give a positive duration such as \"1d\", or leave the option out",
+    });
+  }
+  return ms;
+}
+
 /** Formats milliseconds in the largest exact unit, e.g. 3_600_000 -> "1h" (used in messages and plan.json). */
 export function formatDuration(ms: number): string {
   for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PipelineDef, PipelineSettings } from "../ir/plan.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
-import { parseDuration, type Duration } from "./duration.js";
+import { parsePositiveDuration, type Duration } from "./duration.js";
 import { durationSchema, parseOptions } from "./options.js";
 import { isSink, type Sink } from "./sink.js";
 import { checkName, type Traits } from "./stream.js";
@@ -84,7 +84,7 @@ export function pipeline<O extends PipelineOptions = {}>(name: string, options?:
   checkName(name, "pipeline name");
   const site = callSite();
   const o = parseOptions(pipelineOptions, options, `pipeline('${name}')`, name);
-  const ms = (d: Duration | undefined, what: string): number | null => (d === undefined ? null : parseDuration(d, `pipeline('${name}') ${what}`));
+  const ms = (d: Duration | undefined, what: string): number | null => (d === undefined ? null : parsePositiveDuration(d, `pipeline('${name}') ${what}`));
   const settings: PipelineSettings = {
     parallelism: o.parallelism ?? null,
     checkpointIntervalMs: ms(o.checkpointInterval as Duration | undefined, "checkpointInterval"),

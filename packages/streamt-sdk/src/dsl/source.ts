@@ -4,7 +4,7 @@ import { sourceNode, type KafkaSourceConfig, type SourceFormat, type SourceNode,
 import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
-import { parseDuration, type Duration } from "./duration.js";
+import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
 import { durationSchema, parseOptions, propertiesSchema } from "./options.js";
 import { isRowSchema, type Col, type Row, type RowSchema, type TimestampKind } from "./schema.js";
 import { checkTopic } from "./sink.js";
@@ -109,7 +109,7 @@ class SourceImpl extends StreamImpl {
     return this.with({ eventTime: { column: this.spec.eventTime.column, watermark } });
   }
   idleTimeout(timeout: unknown): SourceImpl {
-    return this.with({ idleTimeoutMs: parseDuration(timeout, `idleTimeout of source '${this.spec.name}'`) });
+    return this.with({ idleTimeoutMs: parsePositiveDuration(timeout, `idleTimeout of source '${this.spec.name}'`) });
   }
   processingTime(name: string): SourceImpl {
     return this.with({ processingTime: checkName(name, "processing-time column") });
@@ -223,7 +223,7 @@ export function source(name: string, options?: unknown): unknown {
     physical,
     eventTime: null,
     processingTime: null,
-    idleTimeoutMs: o.idleTimeout === undefined ? null : parseDuration(o.idleTimeout, `idleTimeout of source '${name}'`),
+    idleTimeoutMs: o.idleTimeout === undefined ? null : parsePositiveDuration(o.idleTimeout, `idleTimeout of source '${name}'`),
     kafka: {
       topic: o.topic,
       format: o.format ?? "json",

@@ -17,7 +17,7 @@ import type { NodeOrigin } from "../ir/nodes/node-checks.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { aggregateRequests, type AggCols, type AggSpecs, type CheckAggs } from "./aggregates.js";
 import { callSite } from "./call-site.js";
-import { parseDuration, type Duration } from "./duration.js";
+import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
 import { exprNode, isExpr, rowExprs, type AnyExpr, type ExprBase, type ColOf, type Expr, type RowExprs } from "./expr.js";
 import type { Col, Row, TimestampKind } from "./schema.js";
 import { makeSink, type KafkaSinkOptions, type Sink, type SinkOptions, type UpsertKafkaSinkOptions } from "./sink.js";
@@ -38,6 +38,8 @@ type Merge<A extends Traits, B extends Traits> = {
   readonly changelog: "updating" extends A["changelog"] | B["changelog"] ? "updating" : "append";
   readonly state: "unbounded" extends A["state"] | B["state"] ? "unbounded" : "bounded";
 };
+/** A join's own TTL cannot bound state an input already keeps without one. */
+type JoinState<T extends Traits, T2 extends Traits, J> = "unbounded" extends T["state"] | T2["state"] ? "unbounded" : TtlState<J>;
 type TtlState<O> = O extends { readonly ttl: Duration | { readonly left: Duration; readonly right: Duration } } ? "bounded" : "unbounded";
 
 export type RowtimeKey<R extends Row> = { [K in keyof R]: R[K]["__time"] extends "rowtime" ? K : never }[keyof R];
@@ -177,7 +179,7 @@ export interface Stream<R extends Row, T extends Traits = Append> {
   join<R2 extends Row, T2 extends Traits, O extends Projection, J extends RegularJoinOptions<R, R2, O>>(
     other: Stream<R2, T2>,
     options: J,
-  ): Stream<Simplify<ColsOfExprs<O>>, J["type"] extends "left" | "right" | "full" ? Updating<TtlState<J>> : { changelog: Merge<T, T2>["changelog"]; state: TtlState<J> }>;
+  ): Stream<Simplify<ColsOfExprs<O>>, J["type"] extends "left" | "right" | "full" ? Updating<JoinState<T, T2, J>> : { changelog: Merge<T, T2>["changelog"]; state: JoinState<T, T2, J> }>;
 
   /** Writes to an append-only Kafka topic (`connector = kafka`). */
   toKafka(
@@ -348,7 +350,7 @@ function keyPairs(on: unknown): KeyPair[] {
 }
 
 function optionalTtl(options: { ttl?: unknown } | undefined, what: string): number | null {
-  return options?.ttl === undefined ? null : parseDuration(options.ttl, `${what} ttl`);
+  return options?.ttl === undefined ? null : parsePositiveDuration(options.ttl, `${what} ttl`);
 }
 
 export class StreamImpl {
@@ -523,9 +525,9 @@ export class StreamImpl {
       if (options.ttl !== undefined) {
         if (typeof options.ttl === "object" && options.ttl !== null) {
           const sides = options.ttl as { left?: unknown; right?: unknown };
-          ttl = { leftMs: parseDuration(sides.left, "join ttl.left"), rightMs: parseDuration(sides.right, "join ttl.right") };
+          ttl = { leftMs: parsePositiveDuration(sides.left, "join ttl.left"), rightMs: parsePositiveDuration(sides.right, "join ttl.right") };
         } else {
-          const ms = parseDuration(options.ttl, "join ttl");
+          const ms = parsePositiveDuration(options.ttl, "join ttl");
           ttl = { leftMs: ms, rightMs: ms };
         }
       }

@@ -133,9 +133,15 @@ export interface TopicWatcher {
 /**
  * Consumes topics from the beginning with isolation level read_committed (only records of committed
  * transactions, as a downstream reader of an exactly-once sink sees them), calling `onRecord` for each.
+ * `readUncommitted` also shows records of open or aborted transactions (to observe a crash mid-transaction).
  */
-export async function watchTopics(bootstrap: string, topics: readonly string[], onRecord: (r: ConsumedRecord) => void = () => {}): Promise<TopicWatcher> {
-  const consumer: Consumer = client(bootstrap).consumer({ groupId: `streamt-watch-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 200 });
+export async function watchTopics(
+  bootstrap: string,
+  topics: readonly string[],
+  onRecord: (r: ConsumedRecord) => void = () => {},
+  options: { readUncommitted?: boolean } = {},
+): Promise<TopicWatcher> {
+  const consumer: Consumer = client(bootstrap).consumer({ groupId: `streamt-watch-${randomUUID()}`, readUncommitted: options.readUncommitted ?? false, maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: true });
   const records: ConsumedRecord[] = [];

@@ -1,0 +1,531 @@
+/**
+ * Every analysis finding: a pipeline written with the real DSL that triggers it (code, severity,
+ * pipeline, path and the file:line of the offending call), and the corrected pipeline that passes.
+ * Findings the DSL refuses while building are shown on plan nodes edited by hand.
+ */
+import { describe, expect, it } from "vitest";
+import { count, pipeline, source, sum, t, type Pipeline, type PipelineOptions, type Sink } from "streamt-sdk";
+import { analysePlan, unusedSources } from "../../packages/streamt-sdk/src/analysis/analyse.js";
+import type { Diagnostic } from "../../packages/streamt-sdk/src/analysis/diagnostic.js";
+import type { PlanNode } from "../../packages/streamt-sdk/src/ir/plan-node.js";
+import type { PipelineDef, Plan } from "../../packages/streamt-sdk/src/ir/plan.js";
+import type { SinkNode } from "../../packages/streamt-sdk/src/ir/nodes/sink-node.js";
+import { lineHere } from "../helpers.js";
+
+const FILE = "test/analysis/findings.test.ts";
+
+const Order = t.row({ order_id: t.string(), customer_id: t.string(), amount: t.decimal(10, 2), ts: t.timestamp(3) });
+const Payment = t.row({ payment_id: t.string(), order_id: t.string(), paid: t.decimal(10, 2), paid_at: t.timestamp(3) });
+const Customer = t.row({ customer_id: t.string(), name: t.string(), updated_at: t.timestamp(3) });
+
+const orders = source("orders", { topic: "orders.v1", schema: Order }).eventTime("ts").watermark("5s").idleTimeout("1m");
+const payments = source("payments", { topic: "payments.v1", schema: Payment }).eventTime("paid_at").watermark("5s").idleTimeout("1m");
+const customers = source("customers", { topic: "customers.v1", schema: Customer, primaryKey: ["customer_id"] })
+  .eventTime("updated_at")
+  .watermark("1s")
+  .idleTimeout("1m");
+/** Customers as a plain append-only stream (no key, no event time): a regular join's other side. */
+const customerEvents = source("customer-events", { topic: "customer-events.v1", schema: Customer });
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+const planOf = (...defs: PipelineDef[]): Plan => ({ version: 1, pipelines: defs });
+const analyse = (...ps: Pipeline[]): Diagnostic[] => analysePlan(planOf(...ps.map((p) => p.definition)));
+const codes = (ds: readonly Diagnostic[]): string[] => ds.map((d) => d.code);
+
+/** pipeline(...).write(...) without the type-level guard, to show what synth-time analysis catches. */
+function unchecked(name: string, options: PipelineOptions, ...sinks: Sink<any>[]): Pipeline {
+  return (pipeline(name, options) as unknown as { write(...s: unknown[]): Pipeline }).write(...sinks);
+}
+
+/** The plan node behind a stream (the DSL keeps it on its implementation object). */
+const nodeOf = (s: unknown): PlanNode => (s as { node: PlanNode }).node;
+
+/** The one finding with `code`, checked against where it must point. */
+function expectOne(ds: readonly Diagnostic[], code: string, at: { pipeline: string | null; path: string; line: number | null }): Diagnostic {
+  const found = ds.filter((d) => d.code === code);
+  expect(found, `findings: ${JSON.stringify(ds, null, 2)}`).toHaveLength(1);
+  const d = found[0]!;
+  expect(d).toMatchObject({
+    code,
+    severity: code.startsWith("STREAMT-E") ? "error" : "warning",
+    pipeline: at.pipeline,
+    path: at.path,
+  });
+  if (at.line === null) expect(d.site).toBeNull();
+  else expect(d.site).toEqual({ file: FILE, line: at.line, column: expect.any(Number) });
+  expect(d.message.length).toBeGreaterThan(0);
+  expect(d.hint.length).toBeGreaterThan(0);
+  return d;
+}
+
+/** A hand-edited sink over `input` for pipeline `name` (for plans the DSL would refuse to build). */
+function handPipeline(name: string, input: PlanNode, settings: Partial<PipelineDef["settings"]> = {}): PipelineDef {
+  const base = pipeline(name).write(orders.toBlackhole()).definition;
+  const sink: SinkNode = { ...(base.sinks[0] as SinkNode), input, path: `${input.path}/blackhole`, schema: input.schema, changelog: input.changelog, time: input.time };
+  return { ...base, settings: { ...base.settings, ...settings }, sinks: [sink] };
+}
+
+// ---- unbounded state -------------------------------------------------------------------------
+
+describe("STREAMT-E001 regular join without TTL", () => {
+  it("is an error at the join", () => {
+    const line = lineHere() + 1;
+    const joined = orders.join(customerEvents, { on: { customer_id: "customer_id" }, select: (o, c) => ({ order_id: o.order_id, name: c.name }) });
+    const d = expectOne(analyse(unchecked("enrich", {}, joined.toBlackhole())), "STREAMT-E001", { pipeline: "enrich", path: "orders/join", line });
+    expect(d.message).toBe("regular join keeps both sides in state forever");
+  });
+
+  it("refuses a ttl of 0 when the join is built (Flink reads 0 as never expire)", () => {
+    expect(() => orders.join(customerEvents, { on: { customer_id: "customer_id" }, ttl: { left: 0, right: "1d" }, select: (o, c) => ({ order_id: o.order_id, name: c.name }) })).toThrow(
+      "join ttl.left must be longer than 0",
+    );
+  });
+
+  it("passes with a ttl on the join, or a pipeline stateTtl, or both", () => {
+    const withTtl = orders.join(customerEvents, { on: { customer_id: "customer_id" }, ttl: "1d", select: (o, c) => ({ order_id: o.order_id, name: c.name }) });
+    const without = orders.join(customerEvents, { on: { customer_id: "customer_id" }, select: (o, c) => ({ order_id: o.order_id, name: c.name }) });
+    expect(analyse(pipeline("a").write(withTtl.toBlackhole()))).toEqual([]);
+    expect(analyse(pipeline("b", { stateTtl: "1d" }).write(without.toBlackhole()))).toEqual([]);
+    expect(analyse(pipeline("c", { stateTtl: "7d" }).write(withTtl.toBlackhole()))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E002 non-windowed aggregate or distinct without TTL", () => {
+  it("is an error at the aggregate", () => {
+    const line = lineHere() + 1;
+    const totals = orders.groupBy("customer_id").aggregate({ total: sum("amount") });
+    const p = unchecked("totals", {}, totals.toUpsertKafka("totals.v1", { key: ["customer_id"] }));
+    expectOne(analyse(p), "STREAMT-E002", { pipeline: "totals", path: "orders/aggregate", line });
+  });
+
+  it("is an error at distinct()", () => {
+    const line = lineHere() + 1;
+    const ids = orders.select("customer_id").distinct();
+    const d = expectOne(analyse(unchecked("ids", {}, ids.toBlackhole())), "STREAMT-E002", { pipeline: "ids", path: "orders/select/distinct", line });
+    expect(d.message).toContain("distinct()");
+  });
+
+  it("is caught behind a regular join with a ttl (also a type error)", () => {
+    const line = lineHere() + 1;
+    const counts = orders.groupBy("customer_id").count();
+    const named = counts.join(customerEvents, { on: { customer_id: "customer_id" }, ttl: "1d", select: (a, c) => ({ customer_id: a.customer_id, n: a.count, name: c.name }) });
+    // The types refuse it too (the join's ttl cannot bound the aggregate before it); plain JS reaches analysis.
+    // @ts-expect-error unbounded state behind the join
+    const p = pipeline("named").write(named.toUpsertKafka("named.v1", { key: ["customer_id"] }));
+    expect(codes(analyse(p))).toContain("STREAMT-E002");
+    expectOne(analyse(p), "STREAMT-E002", { pipeline: "named", path: "orders/aggregate", line });
+  });
+
+  it("passes with a ttl or a pipeline stateTtl", () => {
+    const withTtl = orders.groupBy("customer_id").aggregate({ total: sum("amount") }, { ttl: "30d" });
+    const without = orders.groupBy("customer_id").aggregate({ total: sum("amount") });
+    expect(analyse(pipeline("a").write(withTtl.toUpsertKafka("a.v1", { key: ["customer_id"] })))).toEqual([]);
+    expect(analyse(pipeline("b", { stateTtl: "30d" }).write(without.toUpsertKafka("b.v1", { key: ["customer_id"] })))).toEqual([]);
+    expect(analyse(pipeline("c").write(orders.select("customer_id").distinct({ ttl: "1d" }).toBlackhole()))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E003 deduplicate without TTL", () => {
+  it("is an error at deduplicate()", () => {
+    const line = lineHere() + 1;
+    const firsts = orders.deduplicate({ key: ["order_id"] });
+    expectOne(analyse(unchecked("dedup", {}, firsts.toBlackhole())), "STREAMT-E003", { pipeline: "dedup", path: "orders/deduplicate", line });
+  });
+
+  it("passes with a ttl, a pipeline stateTtl, or per window", () => {
+    expect(analyse(pipeline("a").write(orders.deduplicate({ key: ["order_id"], ttl: "1h" }).toBlackhole()))).toEqual([]);
+    expect(analyse(unchecked("b", { stateTtl: "1h" }, orders.deduplicate({ key: ["order_id"] }).toBlackhole()))).toEqual([]);
+    expect(analyse(pipeline("c").write(orders.tumble("1h").deduplicate({ key: ["order_id"] }).toKafka("c.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E004 Top-N without TTL", () => {
+  it("is an error at topN()", () => {
+    const line = lineHere() + 1;
+    const top = orders.topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount", direction: "desc" }], n: 3 });
+    expectOne(analyse(unchecked("top", {}, top.toBlackhole())), "STREAMT-E004", { pipeline: "top", path: "orders/top-n", line });
+  });
+
+  it("passes with a ttl, a pipeline stateTtl, or per window", () => {
+    const top = orders.topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount", direction: "desc" }], n: 3, ttl: "1d" });
+    expect(analyse(pipeline("a").write(top.toUpsertKafka("a.v1", { key: ["customer_id", "row_num"] })))).toEqual([]);
+    const windowed = orders.tumble("1h").topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount" }], n: 3 });
+    expect(analyse(pipeline("b").write(windowed.toKafka("b.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E010 TTL shorter than an interval join's bound or a session gap", () => {
+  it("is an error at the interval join when the pipeline's stateTtl is shorter than the bound", () => {
+    const line = lineHere() + 1;
+    const paid = orders.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o, p) => ({ order_id: o.order_id, paid: p.paid }) });
+    const d = expectOne(analyse(pipeline("paid", { stateTtl: "10m" }).write(paid.toKafka("paid.v1"))), "STREAMT-E010", { pipeline: "paid", path: "orders/interval-join", line });
+    expect(d.message).toContain("1h");
+  });
+
+  it("counts a deduplicate ttl, which Flink applies job-wide", () => {
+    const line = lineHere() + 1;
+    const paid = orders.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["-30m", "30m"], select: (o, p) => ({ order_id: o.order_id, paid: p.paid, ts: o.ts }) });
+    const firsts = orders.deduplicate({ key: ["order_id"], ttl: "5m" });
+    const ds = analyse(pipeline("mixed").write(paid.toKafka("paid.v1"), firsts.toBlackhole()));
+    expect(expectOne(ds, "STREAMT-E010", { pipeline: "mixed", path: "orders/interval-join", line }).message).toContain("orders/deduplicate");
+  });
+
+  it("is an error at a session window whose gap outlives the TTL", () => {
+    const line = lineHere() + 1;
+    const sessions = orders.session("30m").groupBy("customer_id").count();
+    expectOne(analyse(pipeline("sessions", { stateTtl: "10m" }).write(sessions.toKafka("sessions.v1"))), "STREAMT-E010", { pipeline: "sessions", path: "orders/session", line });
+  });
+
+  it("passes with a TTL at least as long", () => {
+    const paid = orders.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o, p) => ({ order_id: o.order_id, paid: p.paid }) });
+    const sessions = orders.session("30m").groupBy("customer_id").count();
+    expect(analyse(pipeline("paid", { stateTtl: "1h" }).write(paid.toKafka("paid.v1")))).toEqual([]);
+    expect(analyse(pipeline("sessions", { stateTtl: "1d" }).write(sessions.toKafka("sessions.v1")))).toEqual([]);
+    expect(analyse(pipeline("no-ttl").write(paid.toKafka("paid.v1")))).toEqual([]);
+  });
+});
+
+// ---- event time ------------------------------------------------------------------------------
+
+describe("STREAMT-E005 time operator on an input without event time (plans built by other means)", () => {
+  const noWatermark = source("raw-orders", { topic: "raw-orders.v1", schema: Order }).eventTime("ts");
+
+  it("is an error at a window whose input has no event time", () => {
+    const windowed = nodeOf(orders.tumble("1h").count());
+    if (windowed.kind !== "windowAggregate") throw new Error("expected a window aggregate");
+    const line = lineHere();
+    const edited: PlanNode = { ...windowed, input: nodeOf(noWatermark), site: { file: FILE, line, column: 1 } };
+    const d = expectOne(analysePlan(planOf(handPipeline("w", edited))), "STREAMT-E005", { pipeline: "w", path: "orders/tumble", line });
+    expect(d.message).toBe("the tumble window needs event time, and its input raw-orders has no event-time attribute");
+  });
+
+  it("is an error when the rowtime has no watermark", () => {
+    const windowed = nodeOf(orders.tumble("1h").count());
+    if (windowed.kind !== "windowAggregate") throw new Error("expected a window aggregate");
+    const input = { ...windowed.input, time: { ...windowed.input.time, watermark: null } } as PlanNode;
+    const d = expectOne(analysePlan(planOf(handPipeline("w", { ...windowed, input }))), "STREAMT-E005", { pipeline: "w", path: "orders/tumble", line: windowed.site!.line });
+    expect(d.message).toContain("has no watermark for 'ts'");
+  });
+
+  it("is an error at an interval join, a window join, a window Top-N and a temporal join's left side", () => {
+    const interval = nodeOf(orders.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o, p) => ({ order_id: o.order_id, paid: p.paid }) }));
+    const windowJoin = nodeOf(orders.tumble("5m").join(payments.tumble("5m"), { on: { order_id: "order_id" }, select: (o, p) => ({ order_id: o.order_id, paid: p.paid }) }));
+    const top = nodeOf(orders.tumble("1h").topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount" }], n: 1 }));
+    const temporal = nodeOf(orders.temporalJoin(customers, { on: { customer_id: "customer_id" }, select: (o, c) => ({ order_id: o.order_id, name: c.name }) }));
+    const bare = nodeOf(noWatermark);
+    const cases: [PlanNode, string, string][] = [
+      [{ ...interval, right: bare } as PlanNode, "orders/interval-join", "the interval join needs event time, and its right input raw-orders has no event-time attribute"],
+      [{ ...windowJoin, left: bare } as PlanNode, "orders/tumble-join", "the tumble window join needs event time, and its left input raw-orders has no event-time attribute"],
+      [{ ...top, input: bare } as PlanNode, "orders/tumble-top-n", "the tumble window Top-N needs event time, and its input raw-orders has no event-time attribute"],
+      [{ ...temporal, left: bare } as PlanNode, "orders/temporal-join", "the temporal join needs event time, and its left input raw-orders has no event-time attribute"],
+    ];
+    for (const [node, path, message] of cases) {
+      const d = expectOne(analysePlan(planOf(handPipeline("p", node))), "STREAMT-E005", { pipeline: "p", path, line: node.site!.line });
+      expect(d.message).toBe(message);
+    }
+  });
+
+  it("passes for the same operators built by the DSL", () => {
+    const interval = orders.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o, p) => ({ order_id: o.order_id, paid: p.paid }) });
+    const windowJoin = orders.tumble("5m").join(payments.tumble("5m"), { on: { order_id: "order_id" }, select: (o, p) => ({ order_id: o.order_id, paid: p.paid }) });
+    const ds = analyse(pipeline("ok").write(interval.toBlackhole({ name: "a" }), windowJoin.toBlackhole({ name: "b" }), orders.tumble("1h").count().toBlackhole({ name: "c" })));
+    expect(ds).toEqual([]);
+  });
+});
+
+describe("STREAMT-E006 temporal join against a side that is not versioned (plans built by other means)", () => {
+  const temporal = nodeOf(orders.temporalJoin(customers, { on: { customer_id: "customer_id" }, select: (o, c) => ({ order_id: o.order_id, name: c.name }) }));
+
+  it("is an error when the versioned side has no primary key", () => {
+    const d = expectOne(analysePlan(planOf(handPipeline("p", { ...temporal, right: nodeOf(payments) } as PlanNode))), "STREAMT-E006",
+      { pipeline: "p", path: "orders/temporal-join", line: temporal.site!.line });
+    expect(d.message).toBe("the versioned side of the temporal join, payments, has no primary key");
+  });
+
+  it("is an error when the versioned side has no event time", () => {
+    const keyedNoTime = source("customers-raw", { topic: "customers.v1", schema: Customer, primaryKey: ["customer_id"] });
+    const d = expectOne(analysePlan(planOf(handPipeline("p", { ...temporal, right: nodeOf(keyedNoTime) } as PlanNode))), "STREAMT-E006",
+      { pipeline: "p", path: "orders/temporal-join", line: temporal.site!.line });
+    expect(d.message).toContain("has no event time");
+  });
+
+  it("passes against a versioned table (primary key and event time)", () => {
+    const line = lineHere() + 1;
+    const enriched = orders.temporalJoin(customers, { on: { customer_id: "customer_id" }, select: (o, c) => ({ order_id: o.order_id, name: c.name }) });
+    expect(nodeOf(enriched).site?.line).toBe(line);
+    expect(analyse(pipeline("p").write(enriched.toKafka("enriched.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-W002 watermark delay longer than the window", () => {
+  it("is a warning at the window", () => {
+    const late = source("late-orders", { topic: "late.v1", schema: Order }).eventTime("ts").watermark("2h").idleTimeout("1m");
+    const line = lineHere() + 1;
+    const hourly = late.tumble("1h").count();
+    const d = expectOne(analyse(pipeline("hourly").write(hourly.toKafka("hourly.v1"))), "STREAMT-W002", { pipeline: "hourly", path: "late-orders/tumble", line });
+    expect(d.message).toContain("2h");
+  });
+
+  it("passes with a delay within the window", () => {
+    expect(analyse(pipeline("hourly").write(orders.tumble("1h").count().toKafka("hourly.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-W003 source without idle timeout feeding a window or join", () => {
+  it("is a warning at the source, naming the operator", () => {
+    const line = lineHere() + 1;
+    const busy = source("busy", { topic: "busy.v1", schema: Order }).eventTime("ts").watermark("5s");
+    const ds = analyse(pipeline("busy-hourly").write(busy.tumble("1h").count().toKafka("hourly.v1")));
+    const d = expectOne(ds, "STREAMT-W003", { pipeline: "busy-hourly", path: "busy", line });
+    expect(d.message).toContain("busy/tumble");
+  });
+
+  it("is reported once per source, for joins too", () => {
+    const busy = source("busy", { topic: "busy.v1", schema: Order }).eventTime("ts").watermark("5s");
+    const a = busy.tumble("1h").count();
+    const b = busy.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o, p) => ({ order_id: o.order_id, paid: p.paid }) });
+    expect(codes(analyse(pipeline("busy").write(a.toBlackhole({ name: "a" }), b.toBlackhole({ name: "b" }))))).toEqual(["STREAMT-W003"]);
+  });
+
+  it("passes with idleTimeout on the source or a pipeline sourceIdleTimeout", () => {
+    const busy = source("busy", { topic: "busy.v1", schema: Order }).eventTime("ts").watermark("5s");
+    expect(analyse(pipeline("a").write(busy.idleTimeout("30s").tumble("1h").count().toKafka("a.v1")))).toEqual([]);
+    expect(analyse(pipeline("b", { sourceIdleTimeout: "30s" }).write(busy.tumble("1h").count().toKafka("b.v1")))).toEqual([]);
+    expect(analyse(pipeline("c", { config: { "table.exec.source.idle-timeout": "30 s" } }).write(busy.tumble("1h").count().toKafka("c.v1")))).toEqual([]);
+    // A regular join does not wait on watermarks.
+    expect(analyse(pipeline("d").write(busy.filter((o) => o.amount.gt(0)).toKafka("d.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-W004 eventTime without watermark", () => {
+  it("is a warning at the source", () => {
+    const line = lineHere() + 1;
+    const raw = source("raw", { topic: "raw.v1", schema: Order }).eventTime("ts");
+    const d = expectOne(analyse(pipeline("raw").write(raw.toKafka("copy.v1"))), "STREAMT-W004", { pipeline: "raw", path: "raw", line });
+    expect(d.message).toBe("source raw declares eventTime('ts') but no watermark, so 'ts' is not a time attribute");
+  });
+
+  it("passes with a watermark", () => {
+    const raw = source("raw", { topic: "raw.v1", schema: Order }).eventTime("ts").watermark("monotonous");
+    expect(analyse(pipeline("raw").write(raw.toKafka("copy.v1")))).toEqual([]);
+  });
+});
+
+// ---- sinks -----------------------------------------------------------------------------------
+
+describe("STREAMT-E007 updating result into an append-only Kafka sink", () => {
+  const totals = orders.groupBy("customer_id").aggregate({ total: sum("amount") }, { ttl: "30d" });
+
+  it("is an error at the sink, with the upsert fix and the key", () => {
+    const line = lineHere() + 1;
+    const sink = totals.toKafka("totals.v1" as never);
+    const d = expectOne(analyse(pipeline("totals").write(sink)), "STREAMT-E007", { pipeline: "totals", path: "orders/aggregate/totals.v1", line });
+    expect(d.hint).toBe('use toUpsertKafka("totals.v1", { key: ["customer_id"] }) (the result\'s unique key)');
+  });
+
+  it("passes with toUpsertKafka", () => {
+    expect(analyse(pipeline("totals").write(totals.toUpsertKafka("totals.v1", { key: ["customer_id"] })))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E008 / W007 upsert key and the result's unique key", () => {
+  const totals = orders.groupBy("customer_id").aggregate({ orders: count(), total: sum("amount") }, { ttl: "30d" });
+
+  it("is an error when the key is not the result's unique key", () => {
+    const line = lineHere() + 1;
+    const sink = totals.toUpsertKafka("totals.v1", { key: ["orders"] });
+    const d = expectOne(analyse(pipeline("totals").write(sink)), "STREAMT-E008", { pipeline: "totals", path: "orders/aggregate/totals.v1", line });
+    expect(d.message).toBe('upsert key ["orders"] is not the unique key of orders/aggregate, which is ["customer_id"]');
+    expect(d.hint).toBe('use key: ["customer_id"]');
+  });
+
+  it("warns (W007) when no unique key of the updating result is known", () => {
+    const joined = orders.join(customerEvents, { on: { customer_id: "customer_id" }, type: "left", ttl: "1d", select: (o, c) => ({ order_id: o.order_id, name: c.name }) });
+    const line = lineHere() + 1;
+    const sink = joined.toUpsertKafka("joined.v1", { key: ["order_id"] });
+    expectOne(analyse(pipeline("joined").write(sink)), "STREAMT-W007", { pipeline: "joined", path: "orders/join/joined.v1", line });
+    const acked = analyse(pipeline("joined", { acknowledge: { "STREAMT-W007": "order_id is unique in orders.v1" } }).write(sink));
+    expect(acked).toMatchObject([{ code: "STREAMT-W007", acknowledged: { reason: "order_id is unique in orders.v1" } }]);
+  });
+
+  it("passes with the unique key (in any order), and for append-only streams with any key", () => {
+    const byTwo = orders.groupBy("customer_id", "order_id").count({ ttl: "1d" });
+    expect(analyse(pipeline("a").write(totals.toUpsertKafka("a.v1", { key: ["customer_id"] })))).toEqual([]);
+    expect(analyse(pipeline("b").write(byTwo.toUpsertKafka("b.v1", { key: ["order_id", "customer_id"] })))).toEqual([]);
+    expect(analyse(pipeline("c").write(orders.toUpsertKafka("c.v1", { key: ["customer_id"] })))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E009 exactly-once without checkpointing, STREAMT-W001 transaction timeout", () => {
+  it("is an error at the sink when the pipeline has no checkpointInterval", () => {
+    const line = lineHere() + 1;
+    const sink = orders.toKafka("copy.v1", { delivery: "exactly-once" });
+    expectOne(analyse(pipeline("copy").write(sink)), "STREAMT-E009", { pipeline: "copy", path: "orders/copy.v1", line });
+  });
+
+  it("passes with a checkpointInterval (or the checkpoint config key)", () => {
+    const sink = orders.toKafka("copy.v1", { delivery: "exactly-once" });
+    expect(analyse(pipeline("copy", { checkpointInterval: "1m" }).write(sink))).toEqual([]);
+    expect(analyse(pipeline("copy", { config: { "execution.checkpointing.interval": "30 s" } }).write(sink))).toEqual([]);
+  });
+
+  it("warns when the transaction timeout exceeds the broker's maximum", () => {
+    const line = lineHere() + 1;
+    const sink = orders.toKafka("copy.v1", { delivery: "exactly-once", transactionTimeout: "1h" });
+    const p = pipeline("copy", { checkpointInterval: "1m" }).write(sink);
+    const d = expectOne(analyse(p), "STREAMT-W001", { pipeline: "copy", path: "orders/copy.v1", line });
+    expect(d.message).toContain("15m");
+    expect(analysePlan(planOf(p.definition), { brokerTransactionMaxTimeoutMs: 2 * 3_600_000 })).toEqual([]);
+  });
+
+  it("passes with the default timeout (15m) or less", () => {
+    const sink = orders.toKafka("copy.v1", { delivery: "exactly-once", transactionTimeout: "10m" });
+    expect(analyse(pipeline("copy", { checkpointInterval: "1m" }).write(sink, orders.toKafka("copy2.v1", { delivery: "exactly-once" })))).toEqual([]);
+  });
+});
+
+// ---- names and topics ------------------------------------------------------------------------
+
+describe("STREAMT-E011 two pipelines with one name", () => {
+  it("is an error at each pipeline", () => {
+    const lineA = lineHere() + 1;
+    const a = pipeline("jobs").write(orders.toKafka("a.v1"));
+    const lineB = lineHere() + 1;
+    const b = pipeline("jobs").write(orders.toKafka("b.v1"));
+    const ds = analyse(a, b).filter((d) => d.code === "STREAMT-E011");
+    expect(ds.map((d) => d.site?.line).sort()).toEqual([lineA, lineB].sort());
+    expect(ds[0]).toMatchObject({ severity: "error", pipeline: "jobs", path: "jobs", site: { file: FILE } });
+  });
+
+  it("passes with distinct names", () => {
+    expect(analyse(pipeline("a").write(orders.toKafka("a.v1")), pipeline("b").write(orders.toKafka("b.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E012 one topic written twice", () => {
+  it("is an error at every writer, across pipelines", () => {
+    const lineA = lineHere() + 1;
+    const a = pipeline("a").write(orders.toKafka("out.v1"));
+    const lineB = lineHere() + 1;
+    const b = pipeline("b").write(payments.toKafka("out.v1"));
+    const ds = analyse(a, b);
+    expect(codes(ds)).toEqual(["STREAMT-E012", "STREAMT-E012"]);
+    expectOne(ds.filter((d) => d.pipeline === "a"), "STREAMT-E012", { pipeline: "a", path: "orders/out.v1", line: lineA });
+    expectOne(ds.filter((d) => d.pipeline === "b"), "STREAMT-E012", { pipeline: "b", path: "payments/out.v1", line: lineB });
+  });
+
+  it("is an error within one pipeline too", () => {
+    const ds = analyse(pipeline("a").write(orders.toKafka("out.v1"), orders.filter((o) => o.amount.gt(0)).toKafka("out.v1")));
+    expect(codes(ds)).toEqual(["STREAMT-E012", "STREAMT-E012"]);
+  });
+
+  it("passes with one topic per sink", () => {
+    expect(analyse(pipeline("a").write(orders.toKafka("a.v1")), pipeline("b").write(payments.toKafka("b.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E013 invalid topic names", () => {
+  it("is an error at a source whose topic Kafka would refuse (plans built by other means)", () => {
+    const src = nodeOf(orders);
+    if (src.kind !== "source") throw new Error("expected a source");
+    const edited: PlanNode = { ...src, kafka: { ...src.kafka, topic: "orders raw!" } };
+    const d = expectOne(analysePlan(planOf(handPipeline("bad", edited))), "STREAMT-E013", { pipeline: "bad", path: "orders", line: src.site!.line });
+    expect(d.message).toBe('invalid Kafka topic name "orders raw!" on source orders');
+  });
+
+  it("is an error at a sink (plans built by other means)", () => {
+    const def = pipeline("bad").write(orders.toKafka("good.v1")).definition;
+    const sink = def.sinks[0]!;
+    if (sink.connector.kind !== "kafka") throw new Error("expected a kafka sink");
+    const edited: PipelineDef = { ...def, sinks: [{ ...sink, connector: { ...sink.connector, topic: ".." } }] };
+    expectOne(analysePlan(planOf(edited)), "STREAMT-E013", { pipeline: "bad", path: "orders/good.v1", line: sink.site!.line });
+  });
+
+  it("passes with valid names", () => {
+    const good = source("good", { topic: "orders_raw-v1.x", schema: Order });
+    expect(analyse(pipeline("good").write(good.toKafka("good.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-W006 sources never used", () => {
+  it("is a warning for each declared source no pipeline reads", () => {
+    const plan = planOf(pipeline("a").write(orders.toKafka("a.v1")).definition);
+    const ds = unusedSources(["payments", "orders", "customers", "payments"], plan);
+    expect(ds.map((d) => [d.code, d.severity, d.pipeline, d.path, d.site])).toEqual([
+      ["STREAMT-W006", "warning", null, "customers", null],
+      ["STREAMT-W006", "warning", null, "payments", null],
+    ]);
+  });
+
+  it("passes when every declared source is read", () => {
+    expect(unusedSources(["orders"], planOf(pipeline("a").write(orders.toKafka("a.v1")).definition))).toEqual([]);
+  });
+});
+
+// ---- acknowledgements and robustness ---------------------------------------------------------
+
+describe("acknowledgements", () => {
+  const busy = source("busy", { topic: "busy.v1", schema: Order }).eventTime("ts").watermark("5s");
+  const hourly = busy.tumble("1h").count();
+
+  it("keep an acknowledged warning in the list, marked with the reason", () => {
+    const ds = analyse(pipeline("h", { acknowledge: { "STREAMT-W003": "one partition, always busy" } }).write(hourly.toKafka("h.v1")));
+    expect(ds).toMatchObject([{ code: "STREAMT-W003", acknowledged: { reason: "one partition, always busy" } }]);
+  });
+
+  it("do not apply to another pipeline's findings", () => {
+    const a = pipeline("a", { acknowledge: { "STREAMT-W003": "fine" } }).write(hourly.toKafka("a.v1"));
+    const b = pipeline("b").write(hourly.toKafka("b.v1"));
+    const ds = analyse(a, b);
+    expect(ds.map((d) => [d.pipeline, d.code, d.acknowledged !== undefined])).toEqual([
+      ["a", "STREAMT-W003", true],
+      ["b", "STREAMT-W003", false],
+    ]);
+  });
+
+  it("raise STREAMT-W005 when nothing raises the acknowledged code", () => {
+    const line = lineHere() + 1;
+    const p = pipeline("quiet", { acknowledge: { "STREAMT-W002": "windows are long" } }).write(orders.toKafka("q.v1"));
+    const d = expectOne(analyse(p), "STREAMT-W005", { pipeline: "quiet", path: "quiet", line });
+    expect(d.message).toBe("pipeline 'quiet' acknowledges STREAMT-W002 but nothing raises it");
+  });
+
+  it("do nothing for an error code (and say so with STREAMT-W005)", () => {
+    const line = lineHere() + 1;
+    const p = pipeline("strict", { acknowledge: { "STREAMT-E009": "trust me" } }).write(orders.toKafka("s.v1", { delivery: "exactly-once" }));
+    const ds = analyse(p);
+    expect(ds.find((d) => d.code === "STREAMT-E009")?.acknowledged).toBeUndefined();
+    expect(expectOne(ds, "STREAMT-W005", { pipeline: "strict", path: "strict", line }).message).toContain("errors cannot be acknowledged");
+  });
+
+  it("can acknowledge STREAMT-W005 itself", () => {
+    const p = pipeline("q", { acknowledge: { "STREAMT-W002": "kept for later", "STREAMT-W005": "shared config" } }).write(orders.toKafka("q.v1"));
+    expect(analyse(p)).toMatchObject([{ code: "STREAMT-W005", acknowledged: { reason: "shared config" } }]);
+  });
+});
+
+describe("analysePlan", () => {
+  it("turns a pass that throws into STREAMT-E000 instead of crashing", () => {
+    const def = pipeline("broken").write(orders.toKafka("b.v1")).definition;
+    const broken = { ...def, sinks: [{ ...def.sinks[0]!, input: { kind: "mystery", path: "x" } }] } as unknown as PipelineDef;
+    const ds = analysePlan(planOf(broken));
+    expect(ds.length).toBeGreaterThan(0);
+    expect(ds.every((d) => d.code === "STREAMT-E000" && d.severity === "error")).toBe(true);
+    expect(ds[0]!.message).toMatch(/^analysis pass '[a-z-]+' failed: /);
+  });
+
+  it("returns findings sorted by pipeline, path, code", () => {
+    const busy = source("busy", { topic: "busy.v1", schema: Order }).eventTime("ts").watermark("2h");
+    const ds = analyse(
+      unchecked("z", {}, busy.tumble("1h").count().toKafka("z.v1"), orders.deduplicate({ key: ["order_id"] }).toBlackhole()),
+      pipeline("a").write(orders.toKafka("q.v1", { delivery: "exactly-once" })),
+    );
+    expect(ds.map((d) => `${d.pipeline} ${d.path} ${d.code}`)).toEqual([
+      "a orders/q.v1 STREAMT-E009",
+      "z busy STREAMT-W003",
+      "z busy/tumble STREAMT-W002",
+      "z orders/deduplicate STREAMT-E003",
+    ]);
+  });
+});
