@@ -529,3 +529,21 @@ describe("analysePlan", () => {
     ]);
   });
 });
+
+describe("STREAMT-E014 allowed lateness on a window", () => {
+  it("is refused with what Flink can do instead", () => {
+    const line = lineHere() + 1;
+    const late = orders.tumble("1h", { allowedLateness: "10m" }).aggregate({ n: count() });
+    const d = expectOne(analyse(pipeline("late").write(late.toBlackhole())), "STREAMT-E014", { pipeline: "late", path: "orders/tumble", line });
+    expect(d.message).toBe(
+      "the tumble window asks for allowed lateness of 10m, which Flink SQL cannot honour on window table-valued functions: rows behind the watermark are dropped",
+    );
+    expect(d.hint).toBe(
+      "what Flink can do: raise the source's watermark delay by 10m (results come that much later, none dropped), or keep a non-windowed aggregate keyed by a time bucket with a state TTL (an updating result); then remove allowedLateness",
+    );
+  });
+
+  it("passes without it", () => {
+    expect(codes(analyse(pipeline("on-time").write(orders.tumble("1h").aggregate({ n: count() }).toBlackhole())))).not.toContain("STREAMT-E014");
+  });
+});

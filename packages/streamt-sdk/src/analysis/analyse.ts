@@ -1,4 +1,5 @@
 import type { PipelineDef, Plan } from "../ir/plan.js";
+import { allowedLatenessPass } from "./allowed-lateness-pass.js";
 import { appendSinkPass } from "./append-sink-pass.js";
 import { DiagnosticCode, severityOf } from "./codes.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostic.js";
@@ -29,6 +30,7 @@ export const DEFAULT_BROKER_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 /** Every pass, by name (the name appears in STREAMT-E000 if a pass fails). */
 export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: AnalysisPass }[] = [
   { name: "unbounded-state", run: unboundedStatePass },
+  { name: "allowed-lateness", run: allowedLatenessPass },
   { name: "ttl-time-bound", run: ttlVersusTimeBoundPass },
   { name: "event-time", run: eventTimePass },
   { name: "temporal-join", run: temporalJoinPass },

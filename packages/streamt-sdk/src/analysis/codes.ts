@@ -20,6 +20,7 @@ export const DiagnosticCode = {
   duplicatePipelineName: "STREAMT-E011",
   duplicateTopicWriter: "STREAMT-E012",
   invalidTopicName: "STREAMT-E013",
+  allowedLatenessUnsupported: "STREAMT-E014",
 
   transactionTimeoutTooLong: "STREAMT-W001",
   watermarkDelayExceedsWindow: "STREAMT-W002",

@@ -18,6 +18,10 @@ import { BuildErrorCode, StreamtError } from "../errors.js";
 import { aggregateRequests, type AggCols, type AggSpecs, type CheckAggs } from "./aggregates.js";
 import { callSite } from "./call-site.js";
 import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
+import { z } from "zod";
+import { durationSchema, parseOptions } from "./options.js";
+
+const windowOptions = z.strictObject({ allowedLateness: durationSchema.optional() });
 import { exprNode, isExpr, rowExprs, type AnyExpr, type ExprBase, type ColOf, type Expr, type RowExprs } from "./expr.js";
 import type { Col, Row, TimestampKind } from "./schema.js";
 import { makeSink, type KafkaSinkOptions, type Sink, type SinkOptions, type UpsertKafkaSinkOptions } from "./sink.js";
@@ -120,13 +124,13 @@ export interface Stream<R extends Row, T extends Traits = Append> {
   union<T2 extends Traits>(...others: Stream<R, T2>[]): Stream<R, Merge<T, T2>>;
 
   /** Tumbling event-time windows: `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`. */
-  tumble(size: Guard<WindowOk<R, T>, WindowMessage<R, "tumble">, Duration>): WindowedStream<R>;
+  tumble(size: Guard<WindowOk<R, T>, WindowMessage<R, "tumble">, Duration>, options?: WindowOptions): WindowedStream<R>;
   /** Sliding windows of `size`, a new one every `slide`: `HOP(TABLE t, DESCRIPTOR(ts), slide, size)`. */
-  hop(size: Guard<WindowOk<R, T>, WindowMessage<R, "hop">, Duration>, slide: Duration): WindowedStream<R>;
+  hop(size: Guard<WindowOk<R, T>, WindowMessage<R, "hop">, Duration>, slide: Duration, options?: WindowOptions): WindowedStream<R>;
   /** Windows growing by `step` up to `maxSize`: `CUMULATE(TABLE t, DESCRIPTOR(ts), step, maxSize)`. */
-  cumulate(step: Guard<WindowOk<R, T>, WindowMessage<R, "cumulate">, Duration>, maxSize: Duration): WindowedStream<R>;
+  cumulate(step: Guard<WindowOk<R, T>, WindowMessage<R, "cumulate">, Duration>, maxSize: Duration, options?: WindowOptions): WindowedStream<R>;
   /** Session windows closed after `gap` of inactivity per key: `SESSION(TABLE t PARTITION BY keys, ...)`. */
-  session(gap: Guard<WindowOk<R, T>, WindowMessage<R, "session">, Duration>): SessionWindowedStream<R>;
+  session(gap: Guard<WindowOk<R, T>, WindowMessage<R, "session">, Duration>, options?: WindowOptions): SessionWindowedStream<R>;
 
   /** A non-windowed GROUP BY: an updating result keyed by the group keys, whose state needs a TTL. */
   groupBy<K extends Keys<R>>(...keys: K[]): GroupedStream<R, K>;
@@ -211,6 +215,14 @@ type DedupTraits<R extends Row, T extends Traits, O> = O extends { readonly keep
         ? { readonly changelog: "append"; readonly state: TtlState<O> }
         : Updating<TtlState<O>>
       : Updating<TtlState<O>>;
+
+export interface WindowOptions {
+  /**
+   * Accept rows this late after the watermark. Flink SQL cannot do this on window TVFs, so synth
+   * refuses it (STREAMT-E014) and says what Flink can do; it is here so the intent is explicit.
+   */
+  readonly allowedLateness?: Duration;
+}
 
 export interface StateOptions {
   /** Per-operator state TTL (Flink's STATE_TTL hint), e.g. "1d". */
@@ -426,7 +438,7 @@ export class StreamImpl {
     return this.next("union", (o) => unionNode(o, [this.node, ...others.map((s) => streamNode(s, "union()"))]));
   }
 
-  private window(spec: (timeColumn: string) => WindowSpec, what: string): WindowedStreamImpl {
+  private window(spec: (timeColumn: string) => WindowSpec, what: string, options?: WindowOptions): WindowedStreamImpl {
     const origin = this.origin(what);
     const rowtime = this.node.time.rowtime;
     if (!rowtime) {
@@ -439,17 +451,19 @@ export class StreamImpl {
       });
     }
     const window = atSite(origin, () => {
-      const w = spec(rowtime);
+      const o = parseOptions(windowOptions, options, `${what}()`, origin.path);
+      const base = spec(rowtime);
+      const w: WindowSpec = o.allowedLateness === undefined ? base : { ...base, allowedLatenessMs: parsePositiveDuration(o.allowedLateness, `${what} allowedLateness`) };
       requireWindowable(origin, this.node, w);
       return w;
     });
     return new WindowedStreamImpl(this.node, window, origin.site);
   }
 
-  tumble(size: unknown): WindowedStreamImpl {
-    return this.window((timeColumn) => ({ kind: "tumble", timeColumn, sizeMs: positive(size, "tumble size") }), "tumble");
+  tumble(size: unknown, options?: WindowOptions): WindowedStreamImpl {
+    return this.window((timeColumn) => ({ kind: "tumble", timeColumn, sizeMs: positive(size, "tumble size") }), "tumble", options);
   }
-  hop(size: unknown, slide: unknown): WindowedStreamImpl {
+  hop(size: unknown, slide: unknown, options?: WindowOptions): WindowedStreamImpl {
     return this.window((timeColumn) => {
       const sizeMs = positive(size, "hop size");
       const slideMs = positive(slide, "hop slide");
@@ -457,9 +471,9 @@ export class StreamImpl {
         throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `hop size (${sizeMs} ms) must be a whole multiple of the slide (${slideMs} ms)`, hint: "Flink requires it; e.g. hop('1h', '1m')" });
       }
       return { kind: "hop", timeColumn, sizeMs, slideMs };
-    }, "hop");
+    }, "hop", options);
   }
-  cumulate(step: unknown, maxSize: unknown): WindowedStreamImpl {
+  cumulate(step: unknown, maxSize: unknown, options?: WindowOptions): WindowedStreamImpl {
     return this.window((timeColumn) => {
       const stepMs = positive(step, "cumulate step");
       const maxSizeMs = positive(maxSize, "cumulate max size");
@@ -467,10 +481,10 @@ export class StreamImpl {
         throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `cumulate max size (${maxSizeMs} ms) must be a whole multiple of the step (${stepMs} ms)`, hint: "Flink requires it; e.g. cumulate('1h', '1d')" });
       }
       return { kind: "cumulate", timeColumn, stepMs, maxSizeMs };
-    }, "cumulate");
+    }, "cumulate", options);
   }
-  session(gap: unknown): WindowedStreamImpl {
-    return this.window((timeColumn) => ({ kind: "session", timeColumn, gapMs: positive(gap, "session gap"), partitionBy: [] }), "session");
+  session(gap: unknown, options?: WindowOptions): WindowedStreamImpl {
+    return this.window((timeColumn) => ({ kind: "session", timeColumn, gapMs: positive(gap, "session gap"), partitionBy: [] }), "session", options);
   }
 
   groupBy(...keys: string[]): GroupedStreamImpl {
