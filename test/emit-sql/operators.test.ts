@@ -164,11 +164,11 @@ describe("windows (table-valued functions)", () => {
   it("window deduplication and window Top-N", () => {
     const d = orders.tumble("1m").deduplicate({ key: ["order_id"], keep: "last" });
     expect(statementOf(pipeline("p").write(d.toPrint()), "orders__tumble_deduplicate")).toBe(
-      "CREATE TEMPORARY VIEW `orders__tumble_deduplicate` AS\nSELECT `order_id`, `customer_id`, `amount`, `status`, `ts`, `window_start`, `window_end`, `window_time`\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end`, `order_id` ORDER BY `ts` DESC) AS `__streamt_row_num`\n  FROM TABLE(TUMBLE(TABLE `orders`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))\n)\nWHERE `__streamt_row_num` = 1;",
+      "CREATE TEMPORARY VIEW `orders__tumble_deduplicate` AS\nSELECT `order_id`, `customer_id`, `amount`, `status`, CAST(`ts` AS TIMESTAMP(3)) AS `ts`, `window_start`, `window_end`, `window_time`\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end`, `order_id` ORDER BY `ts` DESC) AS `__streamt_row_num`\n  FROM TABLE(TUMBLE(TABLE `orders`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))\n)\nWHERE `__streamt_row_num` = 1;",
     );
     const top = orders.tumble("1m").topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount", direction: "desc" }], n: 2 });
     expect(statementOf(pipeline("p").write(top.toKafka("t")), "orders__tumble_top_n")).toBe(
-      "CREATE TEMPORARY VIEW `orders__tumble_top_n` AS\nSELECT `order_id`, `customer_id`, `amount`, `status`, `ts`, `window_start`, `window_end`, `window_time`, `row_num`\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end`, `customer_id` ORDER BY `amount` DESC) AS `row_num`\n  FROM TABLE(TUMBLE(TABLE `orders`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))\n)\nWHERE `row_num` <= 2;",
+      "CREATE TEMPORARY VIEW `orders__tumble_top_n` AS\nSELECT `order_id`, `customer_id`, `amount`, `status`, CAST(`ts` AS TIMESTAMP(3)) AS `ts`, `window_start`, `window_end`, `window_time`, `row_num`\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY `window_start`, `window_end`, `customer_id` ORDER BY `amount` DESC) AS `row_num`\n  FROM TABLE(TUMBLE(TABLE `orders`, DESCRIPTOR(`ts`), INTERVAL '1' MINUTE))\n)\nWHERE `row_num` <= 2;",
     );
   });
 });
@@ -197,7 +197,7 @@ describe("stateful non-windowed steps", () => {
     expect(script).toContain("ROW_NUMBER() OVER (PARTITION BY `order_id` ORDER BY `ts` ASC) AS `__streamt_row_num`");
     const top = orders.topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount", direction: "desc" }], n: 3, rankColumn: "pos" });
     expect(statementOf(pipeline("p", { stateTtl: "1d" }).write(top.toUpsertKafka("top", { key: ["customer_id", "pos"] })), "orders__top_n")).toBe(
-      "CREATE TEMPORARY VIEW `orders__top_n` AS\nSELECT `order_id`, `customer_id`, `amount`, `status`, `ts`, `pos`\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY `customer_id` ORDER BY `amount` DESC) AS `pos`\n  FROM `orders`\n)\nWHERE `pos` <= 3;",
+      "CREATE TEMPORARY VIEW `orders__top_n` AS\nSELECT `order_id`, `customer_id`, `amount`, `status`, CAST(`ts` AS TIMESTAMP(3)) AS `ts`, `pos`\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY `customer_id` ORDER BY `amount` DESC) AS `pos`\n  FROM `orders`\n)\nWHERE `pos` <= 3;",
     );
   });
 });

@@ -221,14 +221,14 @@ class PipelineSqlWriter {
         const partition = [...(n.window ? ["window_start", "window_end"] : []), ...n.key].map(q).join(", ");
         const dir = n.keep === "first" ? "ASC" : "DESC";
         const inner = `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY ${q(n.orderBy)} ${dir}) AS ${q(ROW_NUMBER)}\n  FROM ${from}`;
-        return `SELECT ${n.schema.map((c) => q(c.name)).join(", ")}\nFROM (\n  ${inner}\n)\nWHERE ${q(ROW_NUMBER)} = 1`;
+        return `SELECT ${materialisedColumns(n)}\nFROM (\n  ${inner}\n)\nWHERE ${q(ROW_NUMBER)} = 1`;
       },
       topN: (n) => {
         const from = n.window ? this.windowTvf(this.ref(n.input), n.window) : this.ref(n.input);
         const partition = [...(n.window ? ["window_start", "window_end"] : []), ...n.partitionBy].map(q);
         const over = `${partition.length > 0 ? `PARTITION BY ${partition.join(", ")} ` : ""}ORDER BY ${n.orderBy.map((o) => `${q(o.column)} ${o.direction.toUpperCase()}`).join(", ")}`;
         const inner = `SELECT *, ROW_NUMBER() OVER (${over}) AS ${q(n.rankColumn)}\n  FROM ${from}`;
-        return `SELECT ${n.schema.map((c) => q(c.name)).join(", ")}\nFROM (\n  ${inner}\n)\nWHERE ${q(n.rankColumn)} <= ${n.n}`;
+        return `SELECT ${materialisedColumns(n)}\nFROM (\n  ${inner}\n)\nWHERE ${q(n.rankColumn)} <= ${n.n}`;
       },
       intervalJoin: (n) => {
         const lt = `${q("l")}.${q(n.left.time.rowtime!)}`;
@@ -275,6 +275,20 @@ const sideColumn: ColumnRenderer = (name, input) => `${q(input === 0 ? "l" : "r"
 function selectList(columns: readonly ProjectedColumn[], column?: ColumnRenderer): string {
   return columns
     .map((c) => (column === undefined && c.expr.kind === "column" && c.expr.name === c.name ? q(c.name) : `${exprSql(c.expr, column)} AS ${q(c.name)}`))
+    .join(", ");
+}
+
+/**
+ * The output columns of a row-number step. Its input's time attributes are plain timestamps in the
+ * plan (only window_time stays one), so they are cast: Flink would otherwise keep them as rowtimes,
+ * and refuse a sink fed with two.
+ */
+function materialisedColumns(n: { readonly input: PlanNode; readonly schema: readonly Column[] }): string {
+  return n.schema
+    .map((c) => {
+      const before = n.input.schema.find((i) => i.name === c.name);
+      return before?.time && !c.time ? `CAST(${q(c.name)} AS ${formatType(withNullable(c.type, true), q)}) AS ${q(c.name)}` : q(c.name);
+    })
     .join(", ");
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { StreamtError } from "../errors.js";
 import { buildRunner, onJsonLines, spawnRunner, stderrTail, type ProgressSink } from "./flink-runner.js";
-import { onShutdown, stopChild } from "./process-registry.js";
+import { onExitSync, onShutdown, stopChild } from "./process-registry.js";
 import { RuntimeErrorCode } from "./toolchain.js";
 
 /** What the runner reports about a job, in order: submitted, checkpoint*, then one end event. */
@@ -79,6 +79,8 @@ export async function startLocalJob(options: LocalJobOptions): Promise<LocalJob>
   if (options.checkpointDir) args.push("--checkpoint-dir", options.checkpointDir);
   if (options.restoreFrom) args.push("--restore", options.restoreFrom);
   const child = spawnRunner(runner, args, { jvmArgs: options.jvmArgs ?? ["-Xmx1g"] });
+  const unregisterExit = onExitSync(() => rmSync(scriptDir, { recursive: true, force: true }));
+  child.once("exit", () => unregisterExit());
   return new LocalJobImpl(options.name, child, stderrTail(child, 80, options.onStderr), scriptDir);
 }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { StreamtError } from "../errors.js";
 import { buildRunner, onJsonLines, spawnRunner, stderrTail, type ProgressSink } from "./flink-runner.js";
 import { freePort } from "./free-port.js";
-import { onShutdown, stopChild } from "./process-registry.js";
+import { onExitSync, onShutdown, stopChild } from "./process-registry.js";
 import { RuntimeErrorCode } from "./toolchain.js";
 
 /** A running single-node KRaft broker on loopback. */
@@ -98,9 +98,12 @@ function handle(child: ChildProcess, bootstrap: string, dataDir: string): LocalK
       unregister();
       await stopChild(child, { signal: "SIGTERM", timeoutMs: 15_000 });
       rmSync(dataDir, { recursive: true, force: true });
+      unregisterExit();
     })();
     return stopping;
   };
   const unregister = onShutdown(stop);
+  // If Node exits without stop() (the registry kills the JVM), still remove the data directory.
+  const unregisterExit = onExitSync(() => rmSync(dataDir, { recursive: true, force: true }));
   return { bootstrap, dataDir, stop };
 }

@@ -10,6 +10,7 @@ import type { ChildProcess } from "node:child_process";
  */
 const children = new Set<ChildProcess>();
 const cleanups = new Set<() => Promise<void>>();
+const exitCleanups = new Set<() => void>();
 let installed = false;
 let signalled = false;
 
@@ -24,6 +25,13 @@ function install(): void {
         } catch {
           // already gone
         }
+      }
+    }
+    for (const c of exitCleanups) {
+      try {
+        c();
+      } catch {
+        // best effort at exit
       }
     }
   });
@@ -51,6 +59,13 @@ export function onShutdown(cleanup: () => Promise<void>): () => void {
   install();
   cleanups.add(cleanup);
   return () => cleanups.delete(cleanup);
+}
+
+/** Registers synchronous work for process exit (e.g. removing a temp folder); returns an unregister function. */
+export function onExitSync(cleanup: () => void): () => void {
+  install();
+  exitCleanups.add(cleanup);
+  return () => exitCleanups.delete(cleanup);
 }
 
 /** Runs every registered graceful stop (in parallel), e.g. from a signal handler of the caller. */

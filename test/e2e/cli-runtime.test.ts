@@ -1,0 +1,107 @@
+/**
+ * The CLI's runtime commands, run in-process through main(): `validate` on a synthesised folder, and
+ * `run --local` on an example with an --input file and --timeout (it starts its own broker and job).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
+import { liveChildren } from "../../packages/streamt-sdk/src/runtime/process-registry.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const tmp = mkdtempSync(path.join(tmpdir(), "streamt-cli-e2e-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), cwd: root };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe("streamt-sdk validate", () => {
+  const out = path.join(tmp, "out");
+
+  it("checks every synthesised script with Flink's planner", async () => {
+    expect((await cli("synth", "examples/event-dedup.ts", "examples/customer-totals.ts", "--out", out, "--no-typecheck")).code).toBe(0);
+    const r = await cli("validate", out);
+    expect(r.err).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines[0]).toMatch(/^ok customer-totals \(7 statements, \d+ ms, Flink 2\.2\)$/);
+    expect(lines[1]).toMatch(/^ok event-dedup \(8 statements, \d+ ms, Flink 2\.2\)$/);
+    expect(lines[2]).toBe("validated 2 pipelines with Flink's planner: all ok");
+    expect(liveChildren()).toEqual([]);
+  }, 180_000);
+
+  it("exits 1 with Flink's message, the pipeline, the statement and its line", async () => {
+    const file = path.join(out, "event-dedup.sql");
+    writeFileSync(file, readFileSync(file, "utf8").replace("FROM `clicks`", "FROM `clickz`"));
+    const r = await cli("validate", out, "--json");
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.out) as { ok: boolean; pipelines: Record<string, unknown>[] };
+    expect(summary.ok).toBe(false);
+    expect(summary.pipelines.map((p) => [p.name, p.ok])).toEqual([["customer-totals", true], ["event-dedup", false]]);
+    const failed = summary.pipelines[1]!;
+    expect(failed.error).toMatch(/Object 'clickz' not found/);
+    expect(failed.statement).toMatch(/^CREATE TEMPORARY VIEW `clicks__deduplicate` AS/);
+    const script = readFileSync(file, "utf8").split("\n");
+    expect(script[(failed.statementLine as number) - 1]).toMatch(/^CREATE TEMPORARY VIEW `clicks__deduplicate`/);
+    expect(script[(failed.line as number) - 1]).toContain("`clickz`");
+
+    const text = await cli("validate", out);
+    expect(text.code).toBe(1);
+    expect(text.out).toMatch(new RegExp(`^error event-dedup statement ${failed.statementIndex} \\(${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/event-dedup\\.sql:${failed.line}:\\d+\\): .*Object 'clickz' not found`, "m"));
+    expect(text.out).toContain("  in: CREATE TEMPORARY VIEW `clicks__deduplicate` AS ...");
+  }, 120_000);
+
+  it("asks for synth first when the folder has no manifest (exit 2)", async () => {
+    const r = await cli("validate", path.join(tmp, "nowhere"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/has no manifest\.json \(folder not found\): run `streamt-sdk synth` first/);
+  });
+});
+
+describe("streamt-sdk run --local", () => {
+  it("runs an example on a local broker and MiniCluster and prints the output records", async () => {
+    const input = path.join(tmp, "clicks.jsonl");
+    writeFileSync(
+      input,
+      [
+        { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
+        { event_id: "e2", user_id: "u2", action: "click", event_time: "2024-01-01T10:00:01" },
+        { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
+        { event_id: "e3", user_id: "u1", action: "buy", event_time: "2024-01-01T10:00:05.250" },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join("\n") + "\n",
+    );
+    const r = await cli("run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--input", `web.clicks.v1=${input}`, "--timeout", "15");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim().split("\n").sort()).toEqual([
+      'web.clicks.unique.v1 {"event_id":"e1","user_id":"u1","action":"view","event_time":"2024-01-01T10:00:00"}',
+      'web.clicks.unique.v1 {"event_id":"e2","user_id":"u2","action":"click","event_time":"2024-01-01T10:00:01"}',
+      'web.clicks.unique.v1 {"event_id":"e3","user_id":"u1","action":"buy","event_time":"2024-01-01T10:00:05.25"}',
+    ]);
+    expect(r.err).toContain("produced 4 records");
+    expect(r.err).toContain("--timeout 15s reached");
+    // The broker and the job JVM are gone.
+    expect(liveChildren()).toEqual([]);
+  }, 300_000);
+
+  it("refuses a missing --input file before starting anything (exit 2)", async () => {
+    const r = await cli("run", "examples/event-dedup.ts", "--local", "--input", "web.clicks.v1=missing.jsonl");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/input file not found: missing\.jsonl/);
+    expect(r.err).not.toMatch(/starting a local Kafka broker/);
+    expect(liveChildren()).toEqual([]);
+  });
+
+  it("needs --local (exit 2)", async () => {
+    const r = await cli("run", "examples/event-dedup.ts");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/run needs --local/);
+  });
+});

@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, inject } from "vitest";
+import type { Pipeline } from "streamt-sdk";
+import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
+import { startLocalKafka, type LocalKafka } from "../../packages/streamt-sdk/src/runtime/local-kafka.js";
+import { startLocalJob, type LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
+import { createTopics, produce, watchTopics, type ConsumedRecord, type ProduceRecord, type TopicSpec, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+
+let own: Promise<LocalKafka> | null = null;
+// Registered at load time (hooks cannot be added from inside another hook).
+afterAll(async () => {
+  if (own) await (await own).stop();
+});
+
+/**
+ * The shared broker of test/e2e/global-setup.ts; when that setup is not registered (a single file run
+ * on its own), this file's worker starts one and stops it after its tests.
+ */
+export async function kafkaBootstrap(): Promise<string> {
+  const provided = inject("kafkaBootstrap");
+  if (provided) return provided;
+  own ??= startLocalKafka();
+  return (await own).bootstrap;
+}
+
+/** A suffix that makes topic and pipeline names unique per test run. */
+export const runId = randomBytes(3).toString("hex");
+
+/** `2024-01-01T<hh:mm[:ss[.SSS]]>`: the event times the tests write, as JSON's ISO-8601 timestamps. */
+export function at(time: string): string {
+  const [hm, frac] = time.split(".");
+  const full = hm!.length === 5 ? `${hm}:00` : hm!;
+  return `2024-01-01T${full}${frac ? `.${frac}` : ""}`;
+}
+
+/** What Flink writes for a TIMESTAMP(3) in ISO-8601 JSON: seconds always, milliseconds when non-zero. */
+export function ts(time: string): string {
+  return at(time);
+}
+
+/** Starts a pipeline as one MiniCluster job against the test broker, after creating its topics. */
+export async function startPipeline(p: Pipeline, topics: readonly TopicSpec[], options: { checkpointDir?: string; restoreFrom?: string; flinkVersion?: string } = {}): Promise<LocalJob> {
+  const bootstrap = await kafkaBootstrap();
+  await createTopics(bootstrap, topics);
+  const script = emitPipelineSql(p.definition, { bootstrapServers: bootstrap, flinkVersion: options.flinkVersion ?? "2.2" });
+  const job = await startLocalJob({
+    name: p.definition.name,
+    script,
+    ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
+    ...(options.restoreFrom ? { restoreFrom: options.restoreFrom } : {}),
+    ...(process.env.STREAMT_E2E_VERBOSE ? { onStderr: (l: string) => void process.stderr.write(`[${p.definition.name}] ${l}\n`) } : {}),
+  });
+  await job.submitted;
+  return job;
+}
+
+export async function send(topic: string, records: readonly ProduceRecord[]): Promise<void> {
+  await produce(await kafkaBootstrap(), topic, records);
+}
+
+/** Values of JSON events, each on partition 0 unless given. */
+export function events(values: readonly Record<string, unknown>[], partition = 0): ProduceRecord[] {
+  return values.map((value) => ({ value, partition }));
+}
+
+export async function watch(...topics: string[]): Promise<TopicWatcher> {
+  return watchTopics(await kafkaBootstrap(), topics);
+}
+
+/** Waits until `n` records arrived (or fails with what arrived), then returns their values. */
+export async function valuesAfter(w: TopicWatcher, n: number, timeoutMs = 60_000): Promise<unknown[]> {
+  const rs = await w.until((r) => r.length >= n, timeoutMs);
+  return rs.map((r: ConsumedRecord) => r.value);
+}
+
+/** Sorts rows by their JSON text, for comparing outputs whose order across keys is not defined. */
+export function sorted<T>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}
