@@ -127,7 +127,9 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
 
   const port = await freePort();
   const bootstrap = `127.0.0.1:${port}`;
-  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, flinkVersion: cmd.flink, bootstrapServers: bootstrap, strict: cmd.strict });
+  // Locally every topic has one partition, so each job runs with parallelism 1: an extra source
+  // subtask would read nothing and hold the watermark (and every window) back until its idle timeout.
+  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, flinkVersion: cmd.flink, bootstrapServers: bootstrap, strict: cmd.strict, parallelismOverride: 1 });
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + "\n");
   if (result.diagnostics.length > 0) io.err(formatSummary(result.diagnostics) + "\n");
   if (!result.ok) return 1;

@@ -20,6 +20,8 @@ export interface SqlEmitOptions {
   readonly flinkVersion?: string;
   /** The SDK version, for the header comment. */
   readonly sdkVersion?: string;
+  /** Overrides every pipeline's parallelism (local runs use 1, matching one partition per topic). */
+  readonly parallelismOverride?: number;
 }
 
 const ROW_NUMBER = "__streamt_row_num";
@@ -100,7 +102,10 @@ class PipelineSqlWriter {
   private setStatements(nodes: readonly PlanNode[]): string[] {
     const s = this.pipeline.settings;
     const sets: [string, string, string?][] = [["pipeline.name", this.pipeline.name]];
-    if (s.parallelism !== null) sets.push(["parallelism.default", String(s.parallelism)]);
+    const override = this.options.parallelismOverride;
+    if (override !== undefined) {
+      sets.push(["parallelism.default", String(override), `local run: parallelism ${override}${s.parallelism !== null ? ` instead of the pipeline's ${s.parallelism}` : ""}`]);
+    } else if (s.parallelism !== null) sets.push(["parallelism.default", String(s.parallelism)]);
     if (s.checkpointIntervalMs !== null) sets.push(["execution.checkpointing.interval", configDuration(s.checkpointIntervalMs)]);
     const ttl = this.jobStateTtl(nodes);
     if (ttl) sets.push(["table.exec.state.ttl", configDuration(ttl.ms), ttl.why]);

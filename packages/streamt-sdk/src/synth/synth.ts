@@ -26,6 +26,8 @@ export interface SynthOptions {
   readonly bootstrapServers: string;
   /** Open warnings fail too. */
   readonly strict: boolean;
+  /** Overrides every pipeline's parallelism in the emitted SQL (local runs). */
+  readonly parallelismOverride?: number;
 }
 
 export interface StageTimings {
@@ -118,7 +120,12 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
   const files: OutputFile[] = [];
   const sqlFiles = new Map<string, string>();
   for (const p of plan.pipelines) {
-    const sql = emitPipelineSql(p, { bootstrapServers: options.bootstrapServers, flinkVersion: options.flinkVersion, sdkVersion: SDK_VERSION });
+    const sql = emitPipelineSql(p, {
+      bootstrapServers: options.bootstrapServers,
+      flinkVersion: options.flinkVersion,
+      sdkVersion: SDK_VERSION,
+      ...(options.parallelismOverride !== undefined ? { parallelismOverride: options.parallelismOverride } : {}),
+    });
     const file = `${p.name}.sql`;
     sqlFiles.set(p.name, file);
     files.push({ path: file, content: sql });
