@@ -15,8 +15,12 @@ interface Run {
 
 /** Runs the real CLI (bin + tsx) as a user would, from the repository root. */
 function cli(...args: string[]): Promise<Run> {
+  return cliWithEnv({}, ...args);
+}
+
+function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "", ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -173,5 +177,22 @@ describe("bad input: what, where, how to fix, non-zero exit, nothing written", (
       `error STREAMT-O001: refusing to replace ${path.join(dir, "src")}: it is not empty and holds no manifest.json, so synth did not write it\n  fix: choose another --out folder (default streamt.out), or empty that one\n`,
     );
     expect(readdirSync(path.join(dir, "src"))).toEqual(["keep.ts"]);
+  }, 60_000);
+
+  it("local runs without Java say what to install", async () => {
+    const r = await cliWithEnv({ JAVA_HOME: "/nonexistent" }, "run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--timeout", "1");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "error STREAMT-R001: Java was not found (/nonexistent/bin/java): running Flink and Kafka locally needs a JDK 17 or newer\n" +
+        "  fix: install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH\n",
+    );
+  }, 60_000);
+
+  it("validation without Maven says what to install", async () => {
+    const out = path.join(tmp(), "out");
+    expect((await cli("synth", "examples/event-dedup.ts", "--out", out, "--no-typecheck")).code).toBe(0);
+    const r = await cliWithEnv({ MVN: "/nonexistent/mvn" }, "validate", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe("error STREAMT-R003: Maven was not found (/nonexistent/mvn): it downloads Flink and Kafka from Maven Central on first use");
   }, 60_000);
 });

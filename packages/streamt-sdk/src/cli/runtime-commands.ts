@@ -8,6 +8,7 @@ import { runnerTargetFor } from "../runtime/flink-runner.js";
 import { PlannerValidator, type ValidationResult } from "../runtime/planner-validator.js";
 import { freePort, startLocalKafka, type LocalKafka } from "../runtime/local-kafka.js";
 import { startLocalJob, type LocalJob } from "../runtime/local-job.js";
+import { findToolchain } from "../runtime/toolchain.js";
 import { createTopics, produce, readJsonl, topicsOfJson, watchTopics, type TopicWatcher } from "../runtime/kafka-io.js";
 import { isStreamtError } from "../errors.js";
 import { UsageError, type Command } from "./args.js";
@@ -133,6 +134,8 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + "\n");
   if (result.diagnostics.length > 0) io.err(formatSummary(result.diagnostics) + "\n");
   if (!result.ok) return 1;
+  // Say what to install before starting anything, rather than half-way through.
+  findToolchain();
   const file = (name: string) => result.files.find((f) => f.path === name)?.content ?? "";
   const manifest = parseManifest(file("manifest.json"), "manifest.json");
   const topics = topicsOfJson(file("topics.json"));
