@@ -26,8 +26,13 @@ export function finding(
 }
 
 /** Every node a pipeline's sinks reach, each once, inputs first. */
+const nodeOrder = new WeakMap<PipelineDef, PlanNode[]>();
+
+/** A pipeline's nodes, inputs first; computed once per pipeline, since every pass walks them. */
 export function nodesOf(pipeline: PipelineDef): PlanNode[] {
-  return topologicalOrder(pipeline.sinks);
+  let nodes = nodeOrder.get(pipeline);
+  if (!nodes) nodeOrder.set(pipeline, (nodes = topologicalOrder(pipeline.sinks)));
+  return nodes;
 }
 
 /** Runs `check` on every node of every pipeline, collecting what it returns. */

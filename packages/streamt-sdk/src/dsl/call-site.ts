@@ -20,7 +20,7 @@ const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/;
  */
 export function callSite(): SourceSite | null {
   const saved = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
+  Error.stackTraceLimit = 15;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = saved;
   for (const line of stack.split("\n").slice(1)) {

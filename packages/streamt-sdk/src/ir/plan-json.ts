@@ -16,6 +16,8 @@ function nodeJson(node: PlanNode): Record<string, unknown> {
   return out;
 }
 
+const keyRank = (k: string): number => (k === "version" || k === "kind" ? 0 : k === "path" ? 1 : k === "name" ? 2 : 3);
+
 /** Serialises with object keys sorted ("kind" and "path" first), so equal plans give equal bytes. */
 function stableStringify(value: unknown, indent = 0): string {
   const pad = "  ".repeat(indent + 1);
@@ -26,10 +28,9 @@ function stableStringify(value: unknown, indent = 0): string {
     if (value.length === 0) return "[]";
     return `[\n${value.map((v) => pad + stableStringify(v, indent + 1)).join(",\n")}\n${end}]`;
   }
-  const rank = (k: string): number => (k === "version" || k === "kind" ? 0 : k === "path" ? 1 : k === "name" ? 2 : 3);
   const keys = Object.keys(value)
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+    .sort((a, b) => keyRank(a) - keyRank(b) || (a < b ? -1 : a > b ? 1 : 0));
   if (keys.length === 0) return "{}";
   return `{\n${keys.map((k) => `${pad}${JSON.stringify(k)}: ${stableStringify((value as Record<string, unknown>)[k], indent + 1)}`).join(",\n")}\n${end}}`;
 }

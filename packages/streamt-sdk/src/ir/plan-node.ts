@@ -41,23 +41,25 @@ export function visit<R>(node: PlanNode, visitor: NodeVisitor<R>): R {
   return (visitor[node.kind] as (n: PlanNode) => R)(node);
 }
 
+const INPUTS: NodeVisitor<readonly PlanNode[]> = {
+  source: () => [],
+  filter: (n) => [n.input],
+  project: (n) => [n.input],
+  union: (n) => n.inputs,
+  windowAggregate: (n) => [n.input],
+  aggregate: (n) => [n.input],
+  deduplicate: (n) => [n.input],
+  topN: (n) => [n.input],
+  intervalJoin: (n) => [n.left, n.right],
+  temporalJoin: (n) => [n.left, n.right],
+  windowJoin: (n) => [n.left, n.right],
+  join: (n) => [n.left, n.right],
+  sink: (n) => [n.input],
+};
+
 /** The direct inputs of a node, left before right. */
 export function inputsOf(node: PlanNode): readonly PlanNode[] {
-  return visit<readonly PlanNode[]>(node, {
-    source: () => [],
-    filter: (n) => [n.input],
-    project: (n) => [n.input],
-    union: (n) => n.inputs,
-    windowAggregate: (n) => [n.input],
-    aggregate: (n) => [n.input],
-    deduplicate: (n) => [n.input],
-    topN: (n) => [n.input],
-    intervalJoin: (n) => [n.left, n.right],
-    temporalJoin: (n) => [n.left, n.right],
-    windowJoin: (n) => [n.left, n.right],
-    join: (n) => [n.left, n.right],
-    sink: (n) => [n.input],
-  });
+  return visit(node, INPUTS);
 }
 
 /** All nodes reachable from `roots`, each once, inputs before the nodes that read them. */
