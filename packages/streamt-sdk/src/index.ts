@@ -2,11 +2,11 @@
  * streamt-sdk: typed streaming pipelines for Apache Flink.
  *
  * DSL -> plan IR -> analysis -> emitters. This module exports the DSL users write pipelines with, and
- * the IR types for tools that read plans.
+ * the IR types for tools that read plans. The local Flink/Kafka runtime is `streamt-sdk/runtime`.
  */
 export { t, type Col, type Row, type RowSchema, type ColumnType, type Infer } from "./dsl/schema.js";
 export { source, registerSources, clearSourceCatalog, type SourceCatalog, type SourceStream, type SourceOptions } from "./dsl/source.js";
-export type { Stream, Traits, Append, WindowedStream, GroupedStream, WindowGroupedStream, JoinOn } from "./dsl/stream.js";
+export type { Stream, Traits, Append, WindowedStream, GroupedStream, WindowGroupedStream, JoinOn, WindowOptions, StateOptions } from "./dsl/stream.js";
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from "./dsl/pipeline.js";
 export type { Sink, KafkaSinkOptions, UpsertKafkaSinkOptions, SinkOptions } from "./dsl/sink.js";
 export { count, countDistinct, sum, avg, min, max, firstValue, lastValue, type AggSpec } from "./dsl/aggregates.js";
