@@ -18,21 +18,22 @@ function nodeJson(node: PlanNode): Record<string, unknown> {
 
 const keyRank = (k: string): number => (k === "version" || k === "kind" ? 0 : k === "path" ? 1 : k === "name" ? 2 : 3);
 
-/** Serialises with object keys sorted ("kind" and "path" first), so equal plans give equal bytes. */
-function stableStringify(value: unknown, indent = 0): string {
-  const pad = "  ".repeat(indent + 1);
-  const end = "  ".repeat(indent);
-  if (value === undefined) return "null";
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    return `[\n${value.map((v) => pad + stableStringify(v, indent + 1)).join(",\n")}\n${end}]`;
-  }
-  const keys = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+/** A copy with object keys in a fixed order ("kind" and "path" first, then by name) and undefined dropped. */
+function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
     .sort((a, b) => keyRank(a) - keyRank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  if (keys.length === 0) return "{}";
-  return `{\n${keys.map((k) => `${pad}${JSON.stringify(k)}: ${stableStringify((value as Record<string, unknown>)[k], indent + 1)}`).join(",\n")}\n${end}}`;
+  for (const k of keys) out[k] = sortKeys(record[k]);
+  return out;
+}
+
+/** Serialises with object keys sorted, so equal values give equal bytes (the native serialiser does the rest). */
+function stableStringify(value: unknown): string {
+  return value === undefined ? "null" : JSON.stringify(sortKeys(value), null, 2);
 }
 
 /**
