@@ -3,6 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synth } from "../../packages/streamt-sdk/src/synth/synth.js";
 import { PlannerValidator, type ValidationResult } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
+import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js";
+import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const entries = [
@@ -13,6 +16,9 @@ const entries = [
   "examples/catalog-app/src/pipelines.ts",
 ];
 
+/** The columns of every view the IR expects, written as Flink's planner prints them ("n BIGINT NOT NULL"). */
+const expectedViews = new Map<string, Record<string, string[]>>();
+
 /** Every example's scripts, synthesised for one Flink version line. */
 async function exampleScripts(flinkVersion: string): Promise<{ id: string; script: string }[]> {
   const scripts: { id: string; script: string }[] = [];
@@ -20,6 +26,14 @@ async function exampleScripts(flinkVersion: string): Promise<{ id: string; scrip
     const r = await synth({ entries: [entry], root, typecheck: false, flinkVersion, bootstrapServers: "127.0.0.1:9092", strict: false });
     expect(r.diagnostics.filter((d) => d.severity === "error"), entry).toEqual([]);
     for (const f of r.files) if (f.path.endsWith(".sql")) scripts.push({ id: f.path.replace(/\.sql$/, ""), script: f.content });
+    for (const p of r.plan?.pipelines ?? []) {
+      const views: Record<string, string[]> = {};
+      for (const n of topologicalOrder(p.sinks)) {
+        if (n.kind === "source" || n.kind === "sink") continue;
+        views[tableName(n.path)] = n.schema.map((c) => `${c.name} ${formatType(c.type)}${c.time === "rowtime" ? " *ROWTIME*" : c.time === "proctime" ? " *PROCTIME*" : ""}`);
+      }
+      expectedViews.set(p.name, views);
+    }
   }
   return scripts;
 }
@@ -45,7 +59,7 @@ for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) 
       const [scripts, v] = await Promise.all([exampleScripts(flinkVersion), PlannerValidator.start(target)]);
       validator = v;
       names = scripts.map((s) => s.id);
-      results = new Map((await validator.validateAll(scripts)).map((r) => [r.id, r]));
+      results = new Map((await validator.validateAll(scripts, { viewSchemas: true })).map((r) => [r.id, r]));
     }, 300_000);
     afterAll(async () => validator?.close());
 
@@ -62,6 +76,16 @@ for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) 
         expect(r, `no result for ${name}`).toBeDefined();
         // On failure the message shows Flink's error and the statement.
         expect(r!.ok, r!.ok ? "" : `statement ${r!.statementIndex} (line ${r!.line}): ${r!.error}\n${r!.statement}`).toBe(true);
+      },
+    );
+
+    it.each(["card-velocity", "customer-totals", "event-dedup", "hourly-revenue", "order-routing", "orders-enriched", "orders-latest-customer", "orders-payments", "orders-per-hour", "page-view-sessions", "top-spenders"])(
+      "%s: every step's column types, nullability and time attributes are the ones Flink's planner derives",
+      (name) => {
+        const r = results.get(name);
+        expect(r?.ok).toBe(true);
+        if (!r?.ok) return;
+        expect(r.viewSchemas).toEqual(expectedViews.get(name));
       },
     );
 

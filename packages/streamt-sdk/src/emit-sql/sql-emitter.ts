@@ -279,8 +279,19 @@ const sideColumn: ColumnRenderer = (name, input) => `${q(input === 0 ? "l" : "r"
 
 function selectList(columns: readonly ProjectedColumn[], column?: ColumnRenderer): string {
   return columns
-    .map((c) => (column === undefined && c.expr.kind === "column" && c.expr.name === c.name ? q(c.name) : `${exprSql(c.expr, column)} AS ${q(c.name)}`))
+    .map((c) => (column === undefined && c.expr.kind === "column" && c.expr.name === c.name ? q(c.name) : `${projected(c, column)} AS ${q(c.name)}`))
     .join(", ");
+}
+
+/**
+ * A projected expression. Flink types a string literal, or a CASE of them, as CHAR(n) / VARCHAR(n)
+ * by its longest value; the plan says STRING, so the column is cast to keep the two the same (and
+ * a later, longer value in a sink column from truncation).
+ */
+function projected(c: ProjectedColumn, column?: ColumnRenderer): string {
+  const sql = exprSql(c.expr, column);
+  const sizedString = c.expr.type.kind === "STRING" && (c.expr.kind === "literal" || c.expr.kind === "case");
+  return sizedString ? `CAST(${sql} AS STRING)` : sql;
 }
 
 /**

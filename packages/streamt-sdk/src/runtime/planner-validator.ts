@@ -10,6 +10,8 @@ export interface ValidationOk {
   readonly ok: true;
   readonly statements: number;
   readonly ms: number;
+  /** With `viewSchemas`: each view's columns as Flink resolved them, "name TYPE" (e.g. "n BIGINT NOT NULL"). */
+  readonly viewSchemas?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Flink rejected a statement: which one (1-based among the script's statements), where, and why. */
@@ -69,17 +71,17 @@ export class PlannerValidator {
   }
 
   /** Validates one script; scripts sent together are answered in order by the one JVM. */
-  validate(id: string, script: string): Promise<ValidationResult> {
+  validate(id: string, script: string, options: { readonly viewSchemas?: boolean } = {}): Promise<ValidationResult> {
     if (this.exited) return Promise.reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `the Flink ${this.target} validator is not running` }));
     return new Promise((resolve, reject) => {
       this.pending.push({ id, resolve, reject });
-      this.child.stdin!.write(JSON.stringify({ id, script }) + "\n");
+      this.child.stdin!.write(JSON.stringify(options.viewSchemas ? { id, script, viewSchemas: true } : { id, script }) + "\n");
     });
   }
 
   /** Validates many scripts (in order) and returns their results in the same order. */
-  validateAll(scripts: readonly { id: string; script: string }[]): Promise<ValidationResult[]> {
-    return Promise.all(scripts.map((s) => this.validate(s.id, s.script)));
+  validateAll(scripts: readonly { id: string; script: string }[], options: { readonly viewSchemas?: boolean } = {}): Promise<ValidationResult[]> {
+    return Promise.all(scripts.map((s) => this.validate(s.id, s.script, options)));
   }
 
   /** Closes stdin (the JVM exits when it has answered everything) and waits for the exit. */
@@ -98,7 +100,8 @@ export class PlannerValidator {
     const id = typeof e.id === "string" ? e.id : next.id;
     const ms = typeof e.ms === "number" ? e.ms : 0;
     if (e.ok === true) {
-      next.resolve({ id, ok: true, statements: Number(e.statements ?? 0), ms });
+      const schemas = e.viewSchemas as Record<string, string[]> | undefined;
+      next.resolve(schemas ? { id, ok: true, statements: Number(e.statements ?? 0), ms, viewSchemas: schemas } : { id, ok: true, statements: Number(e.statements ?? 0), ms });
     } else {
       next.resolve({
         id,

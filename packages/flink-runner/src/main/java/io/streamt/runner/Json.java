@@ -44,6 +44,12 @@ public final class Json {
             return this;
         }
 
+        /** Puts a value that is already JSON text (an object or array built by the caller). */
+        public Obj putRaw(String k, String json) {
+            key(k).sb.append(json);
+            return this;
+        }
+
         @Override
         public String toString() {
             return sb + "}";

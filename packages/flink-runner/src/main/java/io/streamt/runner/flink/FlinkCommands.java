@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -82,7 +83,7 @@ public final class FlinkCommands {
                 // request arrives; reported on stderr only.
                 long t0 = System.nanoTime();
                 try {
-                    validateScript(WARMUP_SCRIPT);
+                    validateScript(WARMUP_SCRIPT, null);
                     System.err.println("validate: warm-up took " + ms(t0) + " ms");
                 } catch (Throwable t) {
                     System.err.println("validate: warm-up failed: " + errorMessage(t));
@@ -99,6 +100,7 @@ public final class FlinkCommands {
             long t0 = System.nanoTime();
             String id = null;
             String script;
+            boolean wantSchemas = false;
             try {
                 Object req = Json.parse(line);
                 if (!(req instanceof Map)) throw new IllegalArgumentException("request must be a JSON object");
@@ -108,6 +110,7 @@ public final class FlinkCommands {
                 Object sv = m.get("script");
                 if (!(sv instanceof String)) throw new IllegalArgumentException("request needs a string field \"script\"");
                 script = (String) sv;
+                wantSchemas = Boolean.TRUE.equals(m.get("viewSchemas"));
             } catch (RuntimeException e) {
                 Out.event(Json.obj().put("id", id).put("ok", false).put("statementIndex", 0)
                         .put("error", "bad request: " + e.getMessage()).put("ms", ms(t0)));
@@ -115,8 +118,11 @@ public final class FlinkCommands {
             }
             Json.Obj answer;
             try {
-                int n = validateScript(script);
-                answer = Json.obj().put("id", id).put("ok", true).put("statements", n).put("ms", ms(t0));
+                Map<String, List<String>> schemas = wantSchemas ? new LinkedHashMap<>() : null;
+                int n = validateScript(script, schemas);
+                answer = Json.obj().put("id", id).put("ok", true).put("statements", n);
+                if (schemas != null) answer.putRaw("viewSchemas", schemasJson(schemas));
+                answer.put("ms", ms(t0));
             } catch (StatementFailure f) {
                 answer = failure(id, f, t0);
             } catch (Throwable t) {
@@ -158,8 +164,31 @@ public final class FlinkCommands {
                 .build());
     }
 
-    /** Validates one script in a fresh TableEnvironment; returns the number of statements. */
-    static int validateScript(String script) throws StatementFailure {
+    private static final Pattern CREATE_VIEW = Pattern.compile("^\\s*CREATE\\s+(?:TEMPORARY\\s+)?VIEW\\s+`((?:[^`]|``)+)`", Pattern.CASE_INSENSITIVE);
+
+    /** {"view": ["col TYPE", ...], ...}: the planner's resolved schema of each view, for type checks. */
+    private static String schemasJson(Map<String, List<String>> schemas) {
+        StringBuilder sb = new StringBuilder("{");
+        boolean firstView = true;
+        for (Map.Entry<String, List<String>> e : schemas.entrySet()) {
+            if (!firstView) sb.append(',');
+            firstView = false;
+            Json.quote(sb, e.getKey());
+            sb.append(":[");
+            for (int i = 0; i < e.getValue().size(); i++) {
+                if (i > 0) sb.append(',');
+                Json.quote(sb, e.getValue().get(i));
+            }
+            sb.append(']');
+        }
+        return sb.append('}').toString();
+    }
+
+    /**
+     * Validates one script in a fresh TableEnvironment; returns the number of statements. With
+     * {@code schemas}, also records each view's resolved columns as "name TYPE" (Flink's type text).
+     */
+    static int validateScript(String script, Map<String, List<String>> schemas) throws StatementFailure {
         List<SqlSplitter.Statement> statements = SqlSplitter.split(script);
         TableEnvironment tEnv = newTableEnvironment(new Configuration());
         int index = 0;
@@ -188,6 +217,14 @@ public final class FlinkCommands {
                         break;
                     default:
                         tEnv.executeSql(st.text);
+                        Matcher view = CREATE_VIEW.matcher(st.text);
+                        if (schemas != null && view.find()) {
+                            String name = view.group(1).replace("``", "`");
+                            List<String> columns = new ArrayList<>();
+                            tEnv.from("`" + view.group(1) + "`").getResolvedSchema().getColumns()
+                                    .forEach(c -> columns.add(c.getName() + " " + c.getDataType().getLogicalType().asSummaryString()));
+                            schemas.put(name, columns);
+                        }
                 }
             } catch (StatementFailure f) {
                 throw f;
