@@ -84,7 +84,3 @@ function siteFromStackText(): SourceSite | null {
   }
   return null;
 }
-
-export function formatSite(site: SourceSite | null): string {
-  return site ? `${site.file}:${site.line}:${site.column}` : "<unknown location>";
-}

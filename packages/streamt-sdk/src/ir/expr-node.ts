@@ -107,12 +107,3 @@ export function walkExpr(node: ExprNode, fn: (node: ExprNode) => void): void {
   }
   fn(node);
 }
-
-/** The columns an expression reads, as `input:name` pairs. */
-export function referencedColumns(node: ExprNode): ColumnRef[] {
-  const refs: ColumnRef[] = [];
-  walkExpr(node, (n) => {
-    if (n.kind === "column") refs.push(n);
-  });
-  return refs;
-}
