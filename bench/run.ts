@@ -3,7 +3,9 @@
  *
  *   npm run bench               full run (about 10-15 minutes on 2 cores)
  *   npm run bench -- --quick    fewer repetitions, for a quick look
- *   options: --no-validate (skip the planner validation), --no-profile (skip the CPU profile of a missed target)
+ *   options: --no-validate (skip the planner validation), --no-profile (skip the CPU profile of a missed target),
+ *            --no-jobs (skip section 3, the speed of generated jobs on the local broker and MiniCluster:
+ *            bench/job-speed.ts, which also runs on its own: node --import tsx bench/job-speed.ts)
  *
  * Every measurement is repeated and reported as median/min/max. Comparisons (3,000 vs 1,000 pipelines,
  * typed DSL vs `any`) are runs interleaved in the same session, and their ratios are taken per
@@ -15,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { generateProject, GENERATED_DIR, BENCH_DIR, type GeneratedProject } from "./generate.js";
 import { profileFiles, profileMarkdown, summariseProfile } from "./profile.js";
+import { jobSpeedBench, jobSpeedMarkdown, type JobSpeedResult } from "./job-speed.js";
 
 const REPO = path.resolve(BENCH_DIR, "..");
 const CLI = path.join(REPO, "packages/streamt-sdk/bin/streamt-sdk.js");
@@ -25,6 +28,7 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes("--quick");
 const VALIDATE = !argv.includes("--no-validate");
 const PROFILE = !argv.includes("--no-profile");
+const JOBS = !argv.includes("--no-jobs");
 const SIZES = [10, 100, 1000, 3000] as const;
 const REPS = QUICK ? { synth: 2, synthTypecheck: 1, tsc: 1 } : { synth: 7, synthTypecheck: 3, tsc: 5 };
 
@@ -327,6 +331,13 @@ async function main(): Promise<void> {
     }
   }
 
+  // 3. Generated job speed (one local broker, a MiniCluster per job).
+  let jobSpeed: JobSpeedResult | null = null;
+  if (JOBS) {
+    log("measuring generated job speed against hand-written Flink SQL on the local broker and MiniCluster");
+    jobSpeed = await jobSpeedBench({ quick: QUICK, log });
+  }
+
   // 4. Validation cost.
   let validation: ValidationBench | null = null;
   if (VALIDATE) {
@@ -462,7 +473,7 @@ async function main(): Promise<void> {
     "",
     "## 3. Generated job speed",
     "",
-    "Not measured yet. The runtime (src/runtime: MiniCluster, broker) exists, but this harness does not yet drive it: the events-per-second comparison of generated jobs with hand-written Flink SQL is still to be written (see the plan under Analysis).",
+    ...(jobSpeed ? jobSpeedMarkdown(jobSpeed) : ["Skipped (--no-jobs)."]),
     "",
     "## 4. Validation cost",
     "",
