@@ -1,6 +1,11 @@
 import { defineConfig } from "vitest/config";
 
+// Tests import "streamt-sdk" as users do, but must run its sources, not a possibly stale dist/.
+const sourceConditions = ["streamt-source", "import", "module", "node", "default"];
+
 export default defineConfig({
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: sourceConditions } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 600_000,

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -165,6 +165,45 @@ describe("bad input: what, where, how to fix, non-zero exit, nothing written", (
     expect(r.stderr.split("\n")[0]).toBe("error STREAMT-E001 test/fixtures/cli/bad-unbounded-join.ts:8:27 [unbounded-join] a/join");
     expect(readFileSync(path.join(out, "manifest.json"), "utf8")).toBe(before);
     expect(readdirSync(path.dirname(out))).toEqual(["out"]);
+  }, 60_000);
+
+  it("an invalid compiler option in the project's tsconfig.json points at it", async () => {
+    const r = await cli("check", "test/fixtures/cli/bad-tsconfig/pipeline.ts");
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "error TS6046 test/fixtures/cli/bad-tsconfig/tsconfig.json:2:50 test/fixtures/cli/bad-tsconfig/tsconfig.json\n" +
+        "  Argument for '--target' option must be: 'es6', 'es2015', 'es2016', 'es2017', 'es2018', 'es2019', 'es2020', 'es2021', 'es2022', 'es2023', 'es2024', 'es2025', 'esnext'.\n" +
+        "  fix: fix tsconfig.json there; synth type-checks with your project's settings\n" +
+        "1 error, 0 warnings\n",
+    });
+  }, 60_000);
+
+  it("names at most eight pipelines in the summary line", async () => {
+    const r = await cli("check", ...EXAMPLES, "--no-typecheck");
+    expect(r).toEqual({
+      code: 0,
+      stdout: "checked 11 pipelines (card-velocity, customer-totals, event-dedup, hourly-revenue, order-routing, orders-enriched, orders-latest-customer and 4 more): no failing findings\n",
+      stderr: "",
+    });
+  }, 60_000);
+
+  it("a re-synth writes changed files and hard-links the unchanged ones", async () => {
+    const dir = tmp();
+    const out = path.join(dir, "out");
+    expect((await cli("synth", "examples/customer-totals.ts", "examples/event-dedup.ts", "--out", out, "--no-typecheck")).code).toBe(0);
+    const inode = (f: string): number => statSync(path.join(out, f)).ino;
+    const before = Object.fromEntries(readdirSync(out).map((f) => [f, inode(f)]));
+    const dedupBefore = readFileSync(path.join(out, "event-dedup.sql"), "utf8");
+    // Same pipelines, another bootstrap address: only the SQL, plan and manifest change, not topics.json.
+    expect((await cli("synth", "examples/customer-totals.ts", "examples/event-dedup.ts", "--out", out, "--no-typecheck")).code).toBe(0);
+    expect(Object.fromEntries(readdirSync(out).map((f) => [f, inode(f)]))).toEqual(before);
+    expect((await cli("synth", "examples/customer-totals.ts", "examples/event-dedup.ts", "--out", out, "--no-typecheck", "--bootstrap-servers", "broker:9093")).code).toBe(0);
+    const changed = readdirSync(out).filter((f) => inode(f) !== before[f]).sort();
+    expect(changed).toEqual(["customer-totals.sql", "event-dedup.sql", "manifest.json"]);
+    expect(readFileSync(path.join(out, "event-dedup.sql"), "utf8")).toBe(dedupBefore.replaceAll("localhost:9092", "broker:9093"));
+    expect(readdirSync(dir)).toEqual(["out"]);
   }, 60_000);
 
   it("refuses to replace a folder synth did not write", async () => {

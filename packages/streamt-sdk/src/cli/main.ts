@@ -92,6 +92,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
 }
 
+/** A short list for the summary line: a project of thousands of pipelines must not print them all. */
+function nameList(names: readonly string[], shown = 8): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown - 1).join(", ")} and ${names.length - shown + 1} more`;
+}
+
 async function dispatch(cmd: Command, io: Io): Promise<number> {
   switch (cmd.command) {
     case "help":
@@ -134,8 +139,8 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         if (result.ok) {
           const names = result.plan?.pipelines.map((p) => p.name).sort() ?? [];
           io.out(cmd.command === "synth"
-            ? `synthesised ${names.length} pipeline${names.length === 1 ? "" : "s"} (${names.join(", ")}) into ${cmd.out}\n`
-            : `checked ${names.length} pipeline${names.length === 1 ? "" : "s"} (${names.join(", ")}): no failing findings\n`);
+            ? `synthesised ${names.length} pipeline${names.length === 1 ? "" : "s"} (${nameList(names)}) into ${cmd.out}\n`
+            : `checked ${names.length} pipeline${names.length === 1 ? "" : "s"} (${nameList(names)}): no failing findings\n`);
         }
       }
       return result.ok ? ExitCode.ok : ExitCode.pipelineErrors;

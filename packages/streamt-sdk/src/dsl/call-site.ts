@@ -2,9 +2,7 @@ import { findSourceMap } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceSite } from "../ir/node-base.js";
-
-/** The SDK's own source folder: frames inside it are skipped when looking for the user's call. */
-const SDK_SRC = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+import { isSdkOrDependencyFile } from "../sdk-location.js";
 
 let projectRoot = process.cwd();
 
@@ -17,8 +15,7 @@ const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/;
 const STACK_FRAMES = 15;
 
 const toPath = (file: string): string => (file.startsWith("file://") ? fileURLToPath(file) : file);
-const isUserFile = (file: string): boolean =>
-  !file.startsWith(SDK_SRC + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
+const isUserFile = (file: string): boolean => !isSdkOrDependencyFile(file);
 const site = (file: string, line: number, column: number): SourceSite => ({
   file: path.relative(projectRoot, file).split(path.sep).join("/"),
   line,

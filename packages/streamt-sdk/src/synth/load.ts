@@ -5,6 +5,7 @@ import type { Diagnostic } from "../analysis/diagnostic.js";
 import { isStreamtError } from "../errors.js";
 import { isPipeline, type Pipeline } from "../dsl/pipeline.js";
 import type { SourceSite } from "../ir/node-base.js";
+import { isSdkOrDependencyFile } from "../sdk-location.js";
 
 export const LoadCode = {
   moduleFailed: "STREAMT-L001",
@@ -35,7 +36,7 @@ function siteOf(e: unknown, root: string, file: string): SourceSite | null {
     const m = /((?:file:\/\/)?\/[^():\s]+):(\d+):(\d+)/.exec(line);
     if (!m) continue;
     const f = m[1]!.replace(/^file:\/\//, "");
-    if (f.includes("/node_modules/") || f.includes("/packages/streamt-sdk/src/")) continue;
+    if (isSdkOrDependencyFile(f)) continue;
     return { file: relative(root, f), line: Number(m[2]), column: Number(m[3]) };
   }
   return { file: relative(root, file), line: 1, column: 1 };
