@@ -9,18 +9,32 @@ let projectRoot = process.cwd();
 /** Sets the folder call sites are reported relative to (the CLI sets the project root). */
 export function setSiteRoot(root: string): void {
   projectRoot = root;
+  reportedName.clear();
 }
 
 const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/;
-const STACK_FRAMES = 15;
+/** A builder call is two or three SDK frames deep; the fast path looks no further than this. */
+const FAST_FRAMES = 6;
+const STACK_FRAMES = 30;
 
 const toPath = (file: string): string => (file.startsWith("file://") ? fileURLToPath(file) : file);
 const isUserFile = (file: string): boolean => !isSdkOrDependencyFile(file);
-const site = (file: string, line: number, column: number): SourceSite => ({
-  file: path.relative(projectRoot, file).split(path.sep).join("/"),
-  line,
-  column,
-});
+
+// Thousands of builder calls come from a handful of modules: per module answers are cached.
+const userFrameFile = new Map<string, boolean>();
+const reportedName = new Map<string, string>();
+
+function isUserFrameFile(name: string): boolean {
+  let user = userFrameFile.get(name);
+  if (user === undefined) userFrameFile.set(name, (user = !name.startsWith("node:") && isUserFile(toPath(name))));
+  return user;
+}
+
+function site(file: string, line: number, column: number): SourceSite {
+  let reported = reportedName.get(file);
+  if (reported === undefined) reportedName.set(file, (reported = path.relative(projectRoot, toPath(file)).split(path.sep).join("/")));
+  return { file: reported, line, column };
+}
 
 /**
  * Where the user called the builder method that is running now: the first stack frame outside the
@@ -41,7 +55,7 @@ function siteFromFrames(): SourceSite | null | undefined {
   const savedLimit = Error.stackTraceLimit;
   let frames: NodeJS.CallSite[];
   try {
-    Error.stackTraceLimit = STACK_FRAMES;
+    Error.stackTraceLimit = FAST_FRAMES;
     Error.prepareStackTrace = (_error, callSites) => callSites;
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder, callSite);
@@ -52,18 +66,17 @@ function siteFromFrames(): SourceSite | null | undefined {
   }
   for (const frame of frames) {
     const name = frame.getFileName();
-    if (!name || name.startsWith("node:")) continue;
-    const file = toPath(name);
-    if (!isUserFile(file)) continue;
-    const map = findSourceMap(name) ?? findSourceMap(file);
+    if (!name || !isUserFrameFile(name)) continue;
+    const map = findSourceMap(name) ?? findSourceMap(toPath(name));
     const line = frame.getLineNumber();
     const column = frame.getColumnNumber();
     if (!map || line === null || column === null) return undefined;
     const entry = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
     if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
-    return site(toPath(entry.originalSource), entry.originalLine + 1, entry.originalColumn + 1);
+    return site(entry.originalSource, entry.originalLine + 1, entry.originalColumn + 1);
   }
-  return null;
+  // No user frame within the first few: the slow path looks deeper.
+  return frames.length >= FAST_FRAMES ? undefined : null;
 }
 
 /** Slow path: the formatted stack, which Node (or a test runner) has already source-mapped. */
@@ -75,9 +88,8 @@ function siteFromStackText(): SourceSite | null {
   for (const line of stack.split("\n").slice(1)) {
     const m = FRAME.exec(line.trim());
     if (!m) continue;
-    const file = toPath(m[1]!);
-    if (!isUserFile(file)) continue;
-    return site(file, Number(m[2]), Number(m[3]));
+    if (!isUserFrameFile(m[1]!)) continue;
+    return site(m[1]!, Number(m[2]), Number(m[3]));
   }
   return null;
 }

@@ -17,17 +17,30 @@ function nodeJson(node: PlanNode): Record<string, unknown> {
 }
 
 const keyRank = (k: string): number => (k === "version" || k === "kind" ? 0 : k === "path" ? 1 : k === "name" ? 2 : 3);
+const compareKeys = (a: string, b: string): number => keyRank(a) - keyRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+
+function inOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareKeys(keys[i - 1]!, keys[i]!) > 0) return false;
+  return true;
+}
 
 /** A copy with object keys in a fixed order ("kind" and "path" first, then by name) and undefined dropped. */
 function sortKeys(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = value[i] === undefined ? null : sortKeys(value[i]);
+    return out;
+  }
   const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Most objects are built with their keys already in order: sorting is the exception.
+  if (!inOrder(keys)) keys.sort(compareKeys);
   const out: Record<string, unknown> = {};
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort((a, b) => keyRank(a) - keyRank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const k of keys) out[k] = sortKeys(record[k]);
+  for (const k of keys) {
+    const v = record[k];
+    if (v !== undefined) out[k] = sortKeys(v);
+  }
   return out;
 }
 
@@ -36,21 +49,34 @@ function stableStringify(value: unknown): string {
   return value === undefined ? "null" : JSON.stringify(sortKeys(value), null, 2);
 }
 
+/** One value on one line, keys sorted. */
+const compact = (value: unknown): string => (value === undefined ? "null" : JSON.stringify(sortKeys(value)));
+
 /**
  * plan.json: every pipeline with its settings and its nodes in dependency order. Deterministic: the
  * same plan always gives the same bytes (pipelines by name, nodes in a fixed walk, keys sorted).
+ * One node per line: a change to a pipeline shows as a few changed lines in a diff, and the file
+ * stays a third of its fully indented size (it is the largest artifact of a big project).
  */
 export function planToJson(plan: Plan): string {
-  const pipelines = [...plan.pipelines]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((p) => ({
-      name: p.name,
-      site: p.site,
-      settings: p.settings,
-      sinks: p.sinks.map((s) => s.path),
-      nodes: topologicalOrder(p.sinks).map(nodeJson),
-    }));
-  return stableStringify({ version: PLAN_VERSION, pipelines }) + "\n";
+  const pipelines = [...plan.pipelines].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const lines = ["{", `  "version": ${PLAN_VERSION},`, `  "pipelines": [`];
+  pipelines.forEach((p, i) => {
+    const nodes = topologicalOrder(p.sinks);
+    lines.push(
+      "    {",
+      `      "name": ${JSON.stringify(p.name)},`,
+      `      "site": ${compact(p.site)},`,
+      `      "settings": ${compact(p.settings)},`,
+      `      "sinks": ${compact(p.sinks.map((s) => s.path))},`,
+      `      "nodes": [`,
+      ...nodes.map((n, j) => `        ${compact(nodeJson(n))}${j < nodes.length - 1 ? "," : ""}`),
+      "      ]",
+      `    }${i < pipelines.length - 1 ? "," : ""}`,
+    );
+  });
+  lines.push("  ]", "}");
+  return lines.join("\n") + "\n";
 }
 
 export { stableStringify };
