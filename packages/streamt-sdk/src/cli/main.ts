@@ -14,9 +14,15 @@ export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly cwd: string;
+  /**
+   * Makes the process able to import the user's TypeScript modules (the bin registers tsx here), called
+   * just before they are loaded: commands that load none do not pay for it, and the type-check runs
+   * before the loader's thread exists.
+   */
+  readonly beforeLoad?: () => void;
 }
 
-const defaultIo: Io = {
+export const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   cwd: process.cwd(),
@@ -64,7 +70,7 @@ function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
 }
 
 /** Runs the CLI; returns the exit code. Never throws for bad input: prints what, where and how to fix. */
-export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let cmd: Command;
   try {
     cmd = parseCommand(argv, { entries: defaultEntries(io.cwd) });
@@ -116,6 +122,7 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         flinkVersion: cmd.flink,
         bootstrapServers: cmd.command === "synth" ? cmd.bootstrapServers : "localhost:9092",
         strict: cmd.strict,
+        ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}),
       };
       const result = cmd.command === "synth" ? await synth(options) : { ...(await check(options)), files: [] };
       if (cmd.command === "synth" && result.ok) writeOutput(path.resolve(io.cwd, cmd.out), result.files);

@@ -130,7 +130,7 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   const bootstrap = `127.0.0.1:${port}`;
   // Locally every topic has one partition, so each job runs with parallelism 1: an extra source
   // subtask would read nothing and hold the watermark (and every window) back until its idle timeout.
-  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, flinkVersion: cmd.flink, bootstrapServers: bootstrap, strict: cmd.strict, parallelismOverride: 1 });
+  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, flinkVersion: cmd.flink, bootstrapServers: bootstrap, strict: cmd.strict, parallelismOverride: 1, ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}) });
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + "\n");
   if (result.diagnostics.length > 0) io.err(formatSummary(result.diagnostics) + "\n");
   if (!result.ok) return 1;
