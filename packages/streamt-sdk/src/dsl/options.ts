@@ -2,13 +2,20 @@ import { z } from "zod";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 
+const noOptions = new WeakMap<z.ZodType, unknown>();
+
 /**
  * Validates an options object strictly: an unknown or misspelt key is an error naming the keys there
  * are, never silently ignored.
  */
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, where: string, path: string | null = null): z.infer<S> {
+  // Most calls pass no options at all: their parsed defaults are computed once per schema.
+  if (value === undefined && noOptions.has(schema)) return noOptions.get(schema) as z.infer<S>;
   const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
+  if (result.success) {
+    if (value === undefined) noOptions.set(schema, Object.freeze(result.data));
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   const at = issue.path.length > 0 ? `'${issue.path.join(".")}'` : "options";
   let message = `${where}: ${at}: ${issue.message}`;

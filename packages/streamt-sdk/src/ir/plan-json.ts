@@ -5,17 +5,6 @@ function isPlanNode(v: unknown): v is PlanNode {
   return typeof v === "object" && v !== null && "kind" in v && "path" in v && "schema" in v && "changelog" in v;
 }
 
-/** Node fields as JSON, with inputs replaced by their paths (the plan is a DAG; paths are its edges). */
-function nodeJson(node: PlanNode): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (isPlanNode(value)) out[key] = { ref: value.path };
-    else if (Array.isArray(value) && value.length > 0 && value.every(isPlanNode)) out[key] = value.map((v) => ({ ref: (v as PlanNode).path }));
-    else out[key] = value;
-  }
-  return out;
-}
-
 const keyRank = (k: string): number => (k === "version" || k === "kind" ? 0 : k === "path" ? 1 : k === "name" ? 2 : 3);
 const compareKeys = (a: string, b: string): number => keyRank(a) - keyRank(b) || (a < b ? -1 : a > b ? 1 : 0);
 
@@ -49,8 +38,37 @@ function stableStringify(value: unknown): string {
   return value === undefined ? "null" : JSON.stringify(sortKeys(value), null, 2);
 }
 
-/** One value on one line, keys sorted. */
-const compact = (value: unknown): string => (value === undefined ? "null" : JSON.stringify(sortKeys(value)));
+/**
+ * Canonical one-line JSON of plan values, cached by identity for one plan.json: sources are shared by
+ * every pipeline of a module, and most steps share their input's schema array, so each is serialised
+ * once instead of once per reference.
+ */
+class CanonicalJson {
+  private readonly cache = new WeakMap<object, string>();
+
+  value(v: unknown): string {
+    if (v === null || typeof v !== "object") return v === undefined ? "null" : JSON.stringify(v);
+    let json = this.cache.get(v);
+    if (json === undefined) this.cache.set(v, (json = JSON.stringify(sortKeys(v))));
+    return json;
+  }
+
+  /** A node's fields, inputs replaced by their paths (the plan is a DAG; paths are its edges). */
+  node(node: PlanNode): string {
+    let json = this.cache.get(node);
+    if (json !== undefined) return json;
+    const keys = Object.keys(node).filter((k) => (node as unknown as Record<string, unknown>)[k] !== undefined);
+    if (!inOrder(keys)) keys.sort(compareKeys);
+    const fields = keys.map((k) => {
+      const v = (node as unknown as Record<string, unknown>)[k];
+      const ref = isPlanNode(v) ? { ref: v.path } : Array.isArray(v) && v.length > 0 && v.every(isPlanNode) ? v.map((n: PlanNode) => ({ ref: n.path })) : null;
+      return `${JSON.stringify(k)}:${ref !== null ? JSON.stringify(ref) : this.value(v)}`;
+    });
+    json = `{${fields.join(",")}}`;
+    this.cache.set(node, json);
+    return json;
+  }
+}
 
 /**
  * plan.json: every pipeline with its settings and its nodes in dependency order. Deterministic: the
@@ -60,17 +78,18 @@ const compact = (value: unknown): string => (value === undefined ? "null" : JSON
  */
 export function planToJson(plan: Plan): string {
   const pipelines = [...plan.pipelines].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const json = new CanonicalJson();
   const lines = ["{", `  "version": ${PLAN_VERSION},`, `  "pipelines": [`];
   pipelines.forEach((p, i) => {
     const nodes = topologicalOrder(p.sinks);
     lines.push(
       "    {",
       `      "name": ${JSON.stringify(p.name)},`,
-      `      "site": ${compact(p.site)},`,
-      `      "settings": ${compact(p.settings)},`,
-      `      "sinks": ${compact(p.sinks.map((s) => s.path))},`,
+      `      "site": ${json.value(p.site)},`,
+      `      "settings": ${json.value(p.settings)},`,
+      `      "sinks": ${JSON.stringify(p.sinks.map((s) => s.path))},`,
       `      "nodes": [`,
-      ...nodes.map((n, j) => `        ${compact(nodeJson(n))}${j < nodes.length - 1 ? "," : ""}`),
+      ...nodes.map((n, j) => `        ${json.node(n)}${j < nodes.length - 1 ? "," : ""}`),
       "      ]",
       `    }${i < pipelines.length - 1 ? "," : ""}`,
     );
