@@ -1,7 +1,9 @@
 /**
  * Section 3 of bench/RESULTS.md: the speed of the jobs the SDK generates, against hand-written Flink SQL.
  *
- *   node --import tsx bench/job-speed.ts [--quick]   this section alone; rewrites section 3 of RESULTS.md
+ *   node --conditions=streamt-source --import tsx bench/job-speed.ts [--quick] [--events N] [--reps N]
+ *                                                    this section alone; rewrites section 3 of RESULTS.md
+ *   ... bench/job-speed.ts --plans-only              only compare the EXPLAIN plans (no broker, no jobs)
  *   npm run bench [-- --no-jobs]                      as part of the whole benchmark (bench/run.ts)
  *
  * One local broker (startLocalKafka) for the whole section. For each query (a tumbling count, an interval
@@ -24,6 +26,8 @@ import { emitPipelineSql } from "../packages/streamt-sdk/src/emit-sql/sql-emitte
 import { startLocalKafka, type LocalKafka } from "../packages/streamt-sdk/src/runtime/local-kafka.js";
 import { startLocalJob, type LocalJob } from "../packages/streamt-sdk/src/runtime/local-job.js";
 import { createTopics } from "../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { PlannerValidator } from "../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { buildRunner } from "../packages/streamt-sdk/src/runtime/flink-runner.js";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SCRIPTS_DIR = path.join(BENCH_DIR, "generated", "job-speed");
@@ -54,8 +58,19 @@ interface JobRun {
   readonly eventsPerSec: number;
 }
 
+/** Flink's optimized execution plan of the SDK's script against the hand-written one, names normalised. */
+export interface PlanComparison {
+  readonly query: QueryName;
+  readonly variant: "sdk" | "sdk-minibatch";
+  readonly identical: boolean;
+  /** Lines only in the SDK's plan ("- ...") or only in the hand-written one ("+ ..."). */
+  readonly diff: readonly string[];
+  readonly error?: string;
+}
+
 export interface JobSpeedResult {
   readonly skipped: string | null;
+  readonly plans: readonly PlanComparison[];
   readonly events: number;
   readonly reps: number;
   readonly produceMs: Record<string, number>;
@@ -109,7 +124,7 @@ function sdkPipeline(q: QueryName, run: string, name: string, config: Record<str
       return pipeline(name, { parallelism: 1, config }).write(paid.toBlackhole());
     }
     case "dedup": {
-      const events = source("events", { topic: topic("events"), schema: Event }).processingTime("pt");
+      const events = source("events", { topic: topic("events"), schema: Event }).processingTime("proctime");
       const unique = events.deduplicate({ key: ["event_id"], keep: "first" }).select("event_id", "user_id", "n");
       return pipeline(name, { parallelism: 1, stateTtl: "1d", config }).write(unique.toBlackhole());
     }
@@ -268,6 +283,81 @@ async function runJob(q: QueryName, variant: Variant, rep: number, script: strin
   }
 }
 
+// ---- the plans ----------------------------------------------------------------------------------------
+
+/**
+ * The "Optimized Execution Plan" part of an EXPLAIN, with what legitimately differs between two scripts
+ * of the same query normalised: table and view names (by order of first appearance) and the table
+ * options Flink prints inside a scan (topic, group id, startup mode).
+ */
+export function executionPlan(explain: string): string[] {
+  const start = explain.indexOf("== Optimized Execution Plan ==");
+  const body = start < 0 ? explain : explain.slice(start).split("\n").slice(1).join("\n");
+  const names = new Map<string, string>();
+  return body
+    .split("\n")
+    .map((line) =>
+      line
+        // Scans print [[catalog, database, table, options...]], sinks [catalog.database.table].
+        .replace(/\[\[default_catalog, default_database, ([^\],]+)[^\]]*\]\]|\[default_catalog\.default_database\.([^\]]+)\]/g, (_m, scanned?: string, sunk?: string) => {
+          const table = (scanned ?? sunk)!;
+          if (!names.has(table)) names.set(table, `T${names.size + 1}`);
+          return `[[${names.get(table)}]]`;
+        })
+        .trimEnd(),
+    )
+    .filter((line) => line.length > 0);
+}
+
+/** Lines only in `a` ("- ") or only in `b` ("+ "), order kept: enough to name what differs. */
+function lineDiff(a: readonly string[], b: readonly string[]): string[] {
+  const inB = new Map<string, number>();
+  for (const l of b) inB.set(l, (inB.get(l) ?? 0) + 1);
+  const onlyA: string[] = [];
+  for (const l of a) {
+    const n = inB.get(l) ?? 0;
+    if (n > 0) inB.set(l, n - 1);
+    else onlyA.push(`- ${l.trim()}`);
+  }
+  const inA = new Map<string, number>();
+  for (const l of a) inA.set(l, (inA.get(l) ?? 0) + 1);
+  const onlyB: string[] = [];
+  for (const l of b) {
+    const n = inA.get(l) ?? 0;
+    if (n > 0) inA.set(l, n - 1);
+    else onlyB.push(`+ ${l.trim()}`);
+  }
+  return [...onlyA, ...onlyB];
+}
+
+/** EXPLAINs the SDK's and the hand-written script of every query with Flink's planner (one JVM, no broker). */
+export async function comparePlans(log: (line: string) => void): Promise<PlanComparison[]> {
+  await buildRunner("2", (line) => log(`runner: ${line}`));
+  const validator = await PlannerValidator.start("2");
+  const out: PlanComparison[] = [];
+  try {
+    const run = "plans";
+    const bootstrap = "localhost:9092";
+    for (const q of QUERIES) {
+      const hand = await validator.validate(`${q}-hand`, handScript(q, run, `bench-${q}-hand`, bootstrap), { explain: true });
+      for (const variant of q === "aggregate" ? (["sdk", "sdk-minibatch"] as const) : (["sdk"] as const)) {
+        const sdk = await validator.validate(`${q}-${variant}`, sdkScript(q, run, `bench-${q}-${variant}`, bootstrap, variant === "sdk-minibatch" ? { ...MINI_BATCH } : {}), { explain: true });
+        if (!sdk.ok || !hand.ok || sdk.explain === undefined || hand.explain === undefined) {
+          const error = !sdk.ok ? `SDK script: ${sdk.error}` : !hand.ok ? `hand-written script: ${hand.error}` : "no EXPLAIN returned";
+          out.push({ query: q, variant, identical: false, diff: [], error });
+          continue;
+        }
+        const diff = lineDiff(executionPlan(sdk.explain), executionPlan(hand.explain));
+        out.push({ query: q, variant, identical: diff.length === 0, diff });
+        log(`plans: ${q} ${variant} vs hand-written: ${diff.length === 0 ? "identical" : `${diff.length} lines differ`}`);
+      }
+    }
+  } finally {
+    await validator.close();
+  }
+  return out;
+}
+
 // ---- the section ------------------------------------------------------------------------------------
 
 export async function jobSpeedBench(options: JobSpeedOptions): Promise<JobSpeedResult> {
@@ -278,12 +368,15 @@ export async function jobSpeedBench(options: JobSpeedOptions): Promise<JobSpeedR
   const runs: JobRun[] = [];
   const produceMs: Record<string, number> = {};
   let kafka: LocalKafka | null = null;
+  let plans: PlanComparison[] = [];
   try {
+    options.log("job speed: comparing the SDK's plans with the hand-written ones (EXPLAIN)");
+    plans = await comparePlans(options.log);
     options.log("job speed: starting the local broker");
     try {
       kafka = await startLocalKafka();
     } catch (e) {
-      return { skipped: `the local broker did not start: ${(e as Error).message.split("\n")[0]}`, events, reps, produceMs, runs, wallMs: performance.now() - began };
+      return { skipped: `the local broker did not start: ${(e as Error).message.split("\n")[0]}`, plans, events, reps, produceMs, runs, wallMs: performance.now() - began };
     }
     const bootstrap = kafka.bootstrap;
     mkdirSync(SCRIPTS_DIR, { recursive: true });
@@ -312,7 +405,7 @@ export async function jobSpeedBench(options: JobSpeedOptions): Promise<JobSpeedR
         }
       }
     }
-    return { skipped: null, events, reps, produceMs, runs, wallMs: performance.now() - began };
+    return { skipped: null, plans, events, reps, produceMs, runs, wallMs: performance.now() - began };
   } finally {
     await Promise.all([...live].map((j) => j.stop().catch(() => {})));
     if (kafka) await kafka.stop();
@@ -373,6 +466,13 @@ export function jobSpeedMarkdown(r: JobSpeedResult): string[] {
     const s = pairedRatio(r, q, "sdk", "hand");
     md.push(`| ${TITLES[q]} | ${cell(s, f2)}× | ${Number.isFinite(s.median) ? (s.median >= JOB_SPEED_TARGET ? "**pass**" : "**FAIL**") : "n/a"} |`);
   }
+  if (r.plans.length > 0) {
+    md.push("", "Flink's optimized execution plan (`EXPLAIN` through the runner's validator, table names and scan options normalised) of the SDK's script against the hand-written one:", "", "| query | plans | what differs |", "|---|---|---|");
+    for (const p of r.plans) {
+      const what = p.error ?? (p.identical ? "nothing" : p.diff.map((l) => `\`${l.replaceAll("|", "\\|").slice(0, 160)}\``).join("<br>"));
+      md.push(`| ${TITLES[p.query]}${p.variant === "sdk-minibatch" ? " (SDK with mini-batch, two-phase)" : ""} | ${p.error ? "not compared" : p.identical ? "**identical**" : "differ"} | ${what} |`);
+    }
+  }
   const mb = pairedRatio(r, "aggregate", "sdk-minibatch", "sdk");
   md.push(
     "",
@@ -403,12 +503,16 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     return i >= 0 ? Number(argv[i + 1]) : undefined;
   };
   const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  if (argv.includes("--plans-only")) {
+    for (const p of await comparePlans(log)) process.stdout.write(`${p.query} ${p.variant}: ${p.error ?? (p.identical ? "identical" : `differ\n  ${p.diff.join("\n  ")}`)}\n`);
+    process.exit(0);
+  }
   const r = await jobSpeedBench({ quick: argv.includes("--quick"), log, events: num("--events"), reps: num("--reps") });
   const md = jobSpeedMarkdown(r);
   process.stdout.write(md.join("\n") + "\n");
   if (!argv.includes("--no-write")) {
     const file = path.join(BENCH_DIR, "RESULTS.md");
-    const stamp = `_Written by \`node --import tsx bench/job-speed.ts${argv.length ? ` ${argv.join(" ")}` : ""}\` on ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC (this section alone; the rest of the file is from the run named at the top)._`;
+    const stamp = `_Written by \`node --conditions=streamt-source --import tsx bench/job-speed.ts${argv.length ? ` ${argv.join(" ")}` : ""}\` on ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC (this section alone; the rest of the file is from the run named at the top)._`;
     let text = spliceSection3(readFileSync(file, "utf8"), [stamp, "", ...md]);
     // RESULTS.md ends with a copy of ANALYSIS.md: refresh its "Generated job speed" paragraph too.
     const para = (s: string) => {

@@ -12,6 +12,13 @@ export interface ValidationOk {
   readonly ms: number;
   /** With `viewSchemas`: each view's columns as Flink resolved them, "name TYPE" (e.g. "n BIGINT NOT NULL"). */
   readonly viewSchemas?: Readonly<Record<string, readonly string[]>>;
+  /** With `explain`: Flink's EXPLAIN of every INSERT or statement set (AST, optimized physical and execution plans). */
+  readonly explain?: string;
+}
+
+export interface ValidateOptions {
+  readonly viewSchemas?: boolean;
+  readonly explain?: boolean;
 }
 
 /** Flink rejected a statement: which one (1-based among the script's statements), where, and why. */
@@ -71,16 +78,16 @@ export class PlannerValidator {
   }
 
   /** Validates one script; scripts sent together are answered in order by the one JVM. */
-  validate(id: string, script: string, options: { readonly viewSchemas?: boolean } = {}): Promise<ValidationResult> {
+  validate(id: string, script: string, options: ValidateOptions = {}): Promise<ValidationResult> {
     if (this.exited) return Promise.reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `the Flink ${this.target} validator is not running` }));
     return new Promise((resolve, reject) => {
       this.pending.push({ id, resolve, reject });
-      this.child.stdin!.write(JSON.stringify(options.viewSchemas ? { id, script, viewSchemas: true } : { id, script }) + "\n");
+      this.child.stdin!.write(JSON.stringify({ id, script, ...(options.viewSchemas ? { viewSchemas: true } : {}), ...(options.explain ? { explain: true } : {}) }) + "\n");
     });
   }
 
   /** Validates many scripts (in order) and returns their results in the same order. */
-  validateAll(scripts: readonly { id: string; script: string }[], options: { readonly viewSchemas?: boolean } = {}): Promise<ValidationResult[]> {
+  validateAll(scripts: readonly { id: string; script: string }[], options: ValidateOptions = {}): Promise<ValidationResult[]> {
     return Promise.all(scripts.map((s) => this.validate(s.id, s.script, options)));
   }
 
@@ -101,7 +108,8 @@ export class PlannerValidator {
     const ms = typeof e.ms === "number" ? e.ms : 0;
     if (e.ok === true) {
       const schemas = e.viewSchemas as Record<string, string[]> | undefined;
-      next.resolve(schemas ? { id, ok: true, statements: Number(e.statements ?? 0), ms, viewSchemas: schemas } : { id, ok: true, statements: Number(e.statements ?? 0), ms });
+      const explain = typeof e.explain === "string" ? e.explain : undefined;
+      next.resolve({ id, ok: true, statements: Number(e.statements ?? 0), ms, ...(schemas ? { viewSchemas: schemas } : {}), ...(explain !== undefined ? { explain } : {}) });
     } else {
       next.resolve({
         id,

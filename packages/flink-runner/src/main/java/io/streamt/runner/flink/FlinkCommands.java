@@ -83,7 +83,7 @@ public final class FlinkCommands {
                 // request arrives; reported on stderr only.
                 long t0 = System.nanoTime();
                 try {
-                    validateScript(WARMUP_SCRIPT, null);
+                    validateScript(WARMUP_SCRIPT, null, null);
                     System.err.println("validate: warm-up took " + ms(t0) + " ms");
                 } catch (Throwable t) {
                     System.err.println("validate: warm-up failed: " + errorMessage(t));
@@ -101,6 +101,7 @@ public final class FlinkCommands {
             String id = null;
             String script;
             boolean wantSchemas = false;
+            boolean wantExplain = false;
             try {
                 Object req = Json.parse(line);
                 if (!(req instanceof Map)) throw new IllegalArgumentException("request must be a JSON object");
@@ -111,6 +112,7 @@ public final class FlinkCommands {
                 if (!(sv instanceof String)) throw new IllegalArgumentException("request needs a string field \"script\"");
                 script = (String) sv;
                 wantSchemas = Boolean.TRUE.equals(m.get("viewSchemas"));
+                wantExplain = Boolean.TRUE.equals(m.get("explain"));
             } catch (RuntimeException e) {
                 Out.event(Json.obj().put("id", id).put("ok", false).put("statementIndex", 0)
                         .put("error", "bad request: " + e.getMessage()).put("ms", ms(t0)));
@@ -119,9 +121,11 @@ public final class FlinkCommands {
             Json.Obj answer;
             try {
                 Map<String, List<String>> schemas = wantSchemas ? new LinkedHashMap<>() : null;
-                int n = validateScript(script, schemas);
+                List<String> plans = wantExplain ? new ArrayList<>() : null;
+                int n = validateScript(script, schemas, plans);
                 answer = Json.obj().put("id", id).put("ok", true).put("statements", n);
                 if (schemas != null) answer.putRaw("viewSchemas", schemasJson(schemas));
+                if (plans != null) answer.put("explain", String.join("\n", plans));
                 answer.put("ms", ms(t0));
             } catch (StatementFailure f) {
                 answer = failure(id, f, t0);
@@ -186,9 +190,10 @@ public final class FlinkCommands {
 
     /**
      * Validates one script in a fresh TableEnvironment; returns the number of statements. With
-     * {@code schemas}, also records each view's resolved columns as "name TYPE" (Flink's type text).
+     * {@code schemas}, also records each view's resolved columns as "name TYPE" (Flink's type text); with
+     * {@code plans}, the EXPLAIN text of each INSERT or statement set (AST, optimized physical and execution plans).
      */
-    static int validateScript(String script, Map<String, List<String>> schemas) throws StatementFailure {
+    static int validateScript(String script, Map<String, List<String>> schemas, List<String> plans) throws StatementFailure {
         List<SqlSplitter.Statement> statements = SqlSplitter.split(script);
         TableEnvironment tEnv = newTableEnvironment(new Configuration());
         int index = 0;
@@ -206,11 +211,13 @@ public final class FlinkCommands {
                                 throw new StatementFailure(index, inner, t);
                             }
                         }
-                        set.explain();
+                        String setPlan = set.explain();
+                        if (plans != null) plans.add(setPlan);
                         break;
                     case QUERY:
                     case CREATE_TABLE_AS:
-                        tEnv.explainSql(stripExecute(st));
+                        String plan = tEnv.explainSql(stripExecute(st));
+                        if (plans != null) plans.add(plan);
                         break;
                     case SET:
                         applySet(tEnv, st);
