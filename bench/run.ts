@@ -1,7 +1,7 @@
 /**
  * The benchmarks of issue 5, written to bench/RESULTS.md.
  *
- *   npm run bench               full run (about 10-15 minutes on 2 cores)
+ *   npm run bench               full run (about 20 minutes on 2 cores, 13 of them the job-speed section)
  *   npm run bench -- --quick    fewer repetitions, for a quick look
  *   options: --no-validate (skip the planner validation), --no-profile (skip the CPU profile of a missed target),
  *            --no-jobs (skip section 3, the speed of generated jobs on the local broker and MiniCluster:
