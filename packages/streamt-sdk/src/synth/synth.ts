@@ -201,9 +201,14 @@ export function writeOutput(outDir: string, files: readonly OutputFile[]): void 
   const staging = `${target}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
+  const folders = new Set([staging]);
   for (const f of files) {
     const p = path.join(staging, f.path);
-    mkdirSync(path.dirname(p), { recursive: true });
+    const folder = path.dirname(p);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
     const before = previous ? path.join(target, f.path) : null;
     if (before !== null && sameBytes(before, f.content)) linkOrCopy(before, p);
     else writeFileSync(p, f.content);
