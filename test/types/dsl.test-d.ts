@@ -104,6 +104,37 @@ describe("columns and expressions", () => {
   });
 });
 
+describe("expression types", () => {
+  const Priced = t.row({ id: t.string(), amount: t.decimal(10, 2), discount: t.decimal(10, 2).nullable(), rate: t.double(), note: t.string().nullable() });
+  const priced = source("priced", { topic: "priced", schema: Priced });
+
+  it("comparisons are nullable exactly when a side is", () => {
+    const s = priced.select((p) => ({
+      plain: p.amount.gt(10),
+      withNullable: p.amount.gt(p.discount),
+      withNotNull: p.amount.le(p.amount),
+      nullableVsPlain: p.note.eq("x"),
+    }));
+    expectTypeOf(s.__row!).toEqualTypeOf<{
+      readonly plain: Col<"BOOLEAN", false, "none">;
+      readonly withNullable: Col<"BOOLEAN", true, "none">;
+      readonly withNotNull: Col<"BOOLEAN", false, "none">;
+      readonly nullableVsPlain: Col<"BOOLEAN", true, "none">;
+    }>();
+  });
+
+  it("arithmetic widens the kind and the nullability like Flink", () => {
+    const s = priced.select((p) => ({ byNumber: p.amount.mul(2), byDecimal: p.amount.sub(p.discount), byDouble: p.amount.add(p.rate) }));
+    expectTypeOf(s.__row!).toEqualTypeOf<{
+      readonly byNumber: Col<"DECIMAL", false, "none">;
+      readonly byDecimal: Col<"DECIMAL", true, "none">;
+      readonly byDouble: Col<"DOUBLE", false, "none">;
+    }>();
+    // @ts-expect-error a string is no operand of a DECIMAL
+    priced.select((p) => ({ x: p.amount.gt("10") }));
+  });
+});
+
 describe("aggregates", () => {
   it("numeric aggregates take numeric columns only", () => {
     orders.tumble("1h").groupBy("customer_id").aggregate({ total: sum("amount"), mean: avg("amount"), n: count() });

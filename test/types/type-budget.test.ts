@@ -13,11 +13,11 @@ const REPO = path.resolve(import.meta.dirname, "../..");
 const PROJECT = path.join(REPO, "test/types/__type-budget__");
 
 /**
- * Measured 2026-11-24 with TypeScript 5.9: 126.25 instantiations per pipeline (the four shapes below
+ * Measured 2026-11-24 with TypeScript 5.9: 107.5 instantiations per pipeline (the four shapes below
  * in turn; the same from the SDK's sources and from its .d.ts). The budget leaves about 20% for small
  * additions; a change that passes it needs a look at `npm run bench`'s tsc section before raising it.
  */
-const BUDGET_PER_PIPELINE = 150;
+const BUDGET_PER_PIPELINE = 130;
 
 const SCHEMAS = `import { t } from "streamt-sdk";
 export const Order = t.row({
