@@ -169,6 +169,19 @@ describe("joins", () => {
     orders.intervalJoin(payments, { on: { amount: "order_id" }, between: ["0s", "1h"], select: (o) => ({ id: o.order_id }) });
   });
 
+  it("the other side is a stream, with its own row types on the right", () => {
+    const j = orders.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o, p) => ({ id: o.order_id, paid: p.paid, at: p.paid_at }) });
+    expectTypeOf(j.__row!).toEqualTypeOf<{
+      readonly id: Col<"STRING", false, "none">;
+      readonly paid: Col<"DECIMAL", false, "none">;
+      readonly at: Col<"TIMESTAMP", false, "none">;
+    }>();
+    // @ts-expect-error a row schema is not a stream
+    orders.intervalJoin(Payment, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o) => ({ id: o.order_id }) });
+    // @ts-expect-error union needs the same columns
+    orders.union(payments);
+  });
+
   it("interval joins need event time on both sides", () => {
     const noTime = source("p2", { topic: "p2", schema: Payment });
     // @ts-expect-error right side has no event time

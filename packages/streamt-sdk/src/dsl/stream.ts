@@ -87,6 +87,17 @@ type Projection = Record<string, ExprBase<any>>;
 const STREAM = Symbol.for("streamt-sdk.stream");
 
 /**
+ * Another stream as a join or union takes it: only its row and traits. Inferring `R2`/`T2` from this
+ * narrow type reads two properties; from the whole `Stream` interface (a source's `SourceStream` is a
+ * different interface) the checker walked every method's signature, most of a join's type-check cost.
+ */
+export interface StreamOf<R extends Row, T extends Traits> {
+  readonly [STREAM]: true;
+  readonly __row?: R;
+  readonly __traits?: T;
+}
+
+/**
  * A typed stream of rows `R`. Every method returns a new stream over a new plan node; a stream can
  * feed any number of later steps and sinks.
  */
@@ -121,7 +132,7 @@ export interface Stream<R extends Row, T extends Traits = Append> {
   withColumns<O extends Projection>(fn: (row: RowExprs<R>) => O): Stream<Simplify<Omit<R, keyof O> & ColsOfExprs<O>>, T>;
 
   /** `UNION ALL` with streams of the same columns. */
-  union<T2 extends Traits>(...others: Stream<R, T2>[]): Stream<R, Merge<T, T2>>;
+  union<T2 extends Traits>(...others: StreamOf<R, T2>[]): Stream<R, Merge<T, T2>>;
 
   /** Tumbling event-time windows: `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`. */
   tumble(size: Guard<WindowOk<R, T>, WindowMessage<R, "tumble">, Duration>, options?: WindowOptions): WindowedStream<R>;
@@ -154,7 +165,7 @@ export interface Stream<R extends Row, T extends Traits = Append> {
    * `right.time BETWEEN left.time + between[0] AND left.time + between[1]`. State lasts only the bound.
    */
   intervalJoin<R2 extends Row, T2 extends Traits, O extends Projection>(
-    other: Stream<R2, T2>,
+    other: StreamOf<R2, T2>,
     options: {
       readonly on: JoinOn<R, R2>;
       readonly between: readonly [Guard<HasRowtime<R> extends true ? HasRowtime<R2> : false, "intervalJoin() needs event time on both streams: declare .eventTime(column).watermark(delay) on their sources", Duration>, Duration];
@@ -168,7 +179,7 @@ export interface Stream<R extends Row, T extends Traits = Append> {
    * `JOIN v FOR SYSTEM_TIME AS OF left.time`. The versioned side needs a primary key and event time.
    */
   temporalJoin<R2 extends Row, T2 extends Traits, O extends Projection>(
-    versioned: Stream<R2, T2> & VersionedCheck<R2, T2>,
+    versioned: StreamOf<R2, T2> & VersionedCheck<R2, T2>,
     options: {
       readonly on: Guard<HasRowtime<R>, "temporalJoin() needs event time on this stream: declare .eventTime(column).watermark(delay) on its source", JoinOn<R, R2>>;
       readonly type?: "inner" | "left";
@@ -181,7 +192,7 @@ export interface Stream<R extends Row, T extends Traits = Append> {
    * Inner joins of append-only streams are append-only; outer joins update.
    */
   join<R2 extends Row, T2 extends Traits, O extends Projection, J extends RegularJoinOptions<R, R2, O>>(
-    other: Stream<R2, T2>,
+    other: StreamOf<R2, T2>,
     options: J,
   ): Stream<Simplify<ColsOfExprs<O>>, J["type"] extends "left" | "right" | "full" ? Updating<JoinState<T, T2, J>> : { changelog: Merge<T, T2>["changelog"]; state: JoinState<T, T2, J> }>;
 
