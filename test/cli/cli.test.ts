@@ -145,6 +145,15 @@ describe("bad input: what, where, how to fix, non-zero exit, nothing written", (
     expect(r.stderr).not.toContain("    at ");
   }, 60_000);
 
+  it("a module that imports a missing file points at the module, not at Node's internals", async () => {
+    const r = await cli("check", "test/fixtures/cli/bad-import.ts", "--no-typecheck");
+    expect(r.code).toBe(1);
+    const first = r.stderr.split("\n")[0]!;
+    expect(first).toBe("error STREAMT-L001 test/fixtures/cli/bad-import.ts:1:1 test/fixtures/cli/bad-import.ts");
+    expect(r.stderr).toContain("no-such-module");
+    expect(r.stderr).not.toContain("node:internal");
+  }, 60_000);
+
   it("duplicate pipeline names", async () => {
     const r = await cli("check", "test/fixtures/cli/bad-duplicate-a.ts", "test/fixtures/cli/bad-duplicate-b.ts", "--no-typecheck");
     expect(r.code).toBe(1);

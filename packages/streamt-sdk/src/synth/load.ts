@@ -33,7 +33,8 @@ function relative(root: string, file: string): string {
 function siteOf(e: unknown, root: string, file: string): SourceSite | null {
   const stack = e instanceof Error ? (e.stack ?? "") : "";
   for (const line of stack.split("\n")) {
-    const m = /((?:file:\/\/)?\/[^():\s]+):(\d+):(\d+)/.exec(line);
+    // A path that starts the location, so Node's own frames (node:internal/...) never match.
+    const m = /(?:^|[\s(])((?:file:\/\/)?\/[^():\s]+):(\d+):(\d+)/.exec(line);
     if (!m) continue;
     const f = m[1]!.replace(/^file:\/\//, "");
     if (isSdkOrDependencyFile(f)) continue;
