@@ -449,7 +449,7 @@ async function main(): Promise<void> {
     "## Machine",
     "",
     `- ${cpus.length} cores (${cpus[0]?.model.trim() ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}`,
-    `- node ${process.version}, ${versionOf(process.execPath, [TSC, "--version"])}, streamt-sdk ${versionOf(process.execPath, [CLI, "--version"])}, commit ${gitCommit()}`,
+    `- node ${process.version}, TypeScript ${versionOf(process.execPath, [TSC, "--version"]).replace(/^Version /, "")}, streamt-sdk ${versionOf(process.execPath, [CLI, "--version"])}, commit ${gitCommit()}`,
     `- peak RSS measured with ${RSS_METHOD}`,
     `- repetitions: synth ${REPS.synth}× without type-check, ${REPS.synthTypecheck}× with; tsc ${REPS.tsc}× per variant${QUICK ? " (--quick)" : ""}`,
     `- this machine is shared: figures are median (min–max); comparisons are ratios of runs interleaved in this session, paired by repetition`,
