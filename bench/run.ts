@@ -1,7 +1,7 @@
 /**
  * The benchmarks of issue 5, written to bench/RESULTS.md.
  *
- *   npm run bench               full run (about 20 minutes on 2 cores, 13 of them the job-speed section)
+ *   npm run bench               full run (about 16 minutes on 2 cores, 14 of them the job-speed section)
  *   npm run bench -- --quick    fewer repetitions, for a quick look
  *   options: --no-validate (skip the planner validation), --no-profile (skip the CPU profile of a missed target),
  *            --no-jobs (skip section 3, the speed of generated jobs on the local broker and MiniCluster:
@@ -25,6 +25,12 @@ const TSC = path.join(REPO, "node_modules/typescript/lib/tsc.js");
 const RESULTS = path.join(BENCH_DIR, "RESULTS.md");
 
 const argv = process.argv.slice(2);
+const OPTIONS = ["--quick", "--no-validate", "--no-profile", "--no-jobs"];
+const unknown = argv.filter((a) => !OPTIONS.includes(a));
+if (unknown.length > 0) {
+  console.error(`bench: unknown option ${unknown.join(", ")}; the options are ${OPTIONS.join(", ")}`);
+  process.exit(2);
+}
 const QUICK = argv.includes("--quick");
 const VALIDATE = !argv.includes("--no-validate");
 const PROFILE = !argv.includes("--no-profile");
