@@ -379,6 +379,22 @@ describe("STREAMT-E009 exactly-once without checkpointing, STREAMT-W001 transact
     expect(analysePlan(planOf(p.definition), { brokerTransactionMaxTimeoutMs: 2 * 3_600_000 })).toEqual([]);
   });
 
+  it("is an error when the transaction timeout is not longer than the checkpoint interval (STREAMT-E015)", () => {
+    const line = lineHere() + 1;
+    const short = orders.toKafka("copy.v1", { delivery: "exactly-once", transactionTimeout: "1m" });
+    const d = expectOne(analyse(pipeline("copy", { checkpointInterval: "1m" }).write(short)), "STREAMT-E015", { pipeline: "copy", path: "orders/copy.v1", line });
+    expect(d.message).toBe(
+      "exactly-once transaction timeout 1m is not longer than pipeline 'copy''s checkpoint interval of 1m: the broker aborts each transaction before the checkpoint that would commit it, and the job fails at every commit",
+    );
+    // The SDK's default of 15m against a longer interval.
+    const byDefault = orders.toKafka("copy2.v1", { delivery: "exactly-once" });
+    expect(analyse(pipeline("copy2", { checkpointInterval: "20m" }).write(byDefault)).map((f) => `${f.code} ${f.message.split(":")[0]}`)).toEqual([
+      "STREAMT-E015 exactly-once transaction timeout 15m is not longer than pipeline 'copy2''s checkpoint interval of 20m",
+    ]);
+    const longer = orders.toKafka("copy3.v1", { delivery: "exactly-once", transactionTimeout: "2m" });
+    expect(analyse(pipeline("copy3", { checkpointInterval: "1m" }).write(longer))).toEqual([]);
+  });
+
   it("passes with the default timeout (15m) or less", () => {
     const sink = orders.toKafka("copy.v1", { delivery: "exactly-once", transactionTimeout: "10m" });
     expect(analyse(pipeline("copy", { checkpointInterval: "1m" }).write(sink, orders.toKafka("copy2.v1", { delivery: "exactly-once" })))).toEqual([]);

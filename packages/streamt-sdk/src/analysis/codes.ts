@@ -21,6 +21,7 @@ export const DiagnosticCode = {
   duplicateTopicWriter: "STREAMT-E012",
   invalidTopicName: "STREAMT-E013",
   allowedLatenessUnsupported: "STREAMT-E014",
+  transactionTimeoutWithinCheckpointInterval: "STREAMT-E015",
 
   transactionTimeoutTooLong: "STREAMT-W001",
   watermarkDelayExceedsWindow: "STREAMT-W002",

@@ -10,6 +10,8 @@ const CHECKPOINT_CONFIG = "execution.checkpointing.interval";
 /**
  * Exactly-once Kafka sinks write in transactions committed on checkpoints:
  * - without checkpointing nothing is ever committed (STREAMT-E009, error);
+ * - a transaction timeout not longer than the checkpoint interval lets the broker abort each
+ *   transaction before the checkpoint that would commit it (STREAMT-E015, error);
  * - a producer transaction timeout above the broker's `transaction.max.timeout.ms` is refused by the
  *   broker when the job starts (STREAMT-W001, a warning because the broker limit is only stated).
  */
@@ -26,6 +28,12 @@ export const exactlyOncePass = (plan: Plan, ctx: PassContext): Diagnostic[] =>
     }
     const fromProperty = Number(c.properties["transaction.timeout.ms"]);
     const timeout = c.transactionTimeoutMs ?? (Number.isFinite(fromProperty) && fromProperty > 0 ? fromProperty : FLINK_SINK_DEFAULT_TRANSACTION_TIMEOUT_MS);
+    const interval = positiveOrNull(pipeline.settings.checkpointIntervalMs);
+    if (interval !== null && timeout <= interval) {
+      out.push(finding(DiagnosticCode.transactionTimeoutWithinCheckpointInterval, pipeline, node,
+        `exactly-once transaction timeout ${ms(timeout)} is not longer than pipeline '${pipeline.name}''s checkpoint interval of ${ms(interval)}: the broker aborts each transaction before the checkpoint that would commit it, and the job fails at every commit`,
+        `set transactionTimeout well above the checkpoint interval plus the time a restart takes (e.g. "15m" with checkpointInterval "1m"), or checkpoint more often`));
+    }
     if (timeout > ctx.brokerTransactionMaxTimeoutMs) {
       out.push(finding(DiagnosticCode.transactionTimeoutTooLong, pipeline, node,
         `exactly-once transaction timeout ${ms(timeout)}${c.transactionTimeoutMs === null ? " (the Flink sink's default)" : ""} is longer than the broker's transaction.max.timeout.ms of ${ms(ctx.brokerTransactionMaxTimeoutMs)}: the broker refuses the producer when the job starts`,
