@@ -50,10 +50,12 @@ describe("streamt-sdk validate", () => {
     const script = readFileSync(file, "utf8").split("\n");
     expect(script[(failed.statementLine as number) - 1]).toMatch(/^CREATE TEMPORARY VIEW `clicks__deduplicate`/);
     expect(script[(failed.line as number) - 1]).toContain("`clickz`");
+    // The step's call site in the user's module, from the comment synth writes above each statement.
+    expect(failed.definedAt).toBe("examples/event-dedup.ts:12");
 
     const text = await cli("validate", out);
     expect(text.code).toBe(1);
-    expect(text.out).toMatch(new RegExp(`^error event-dedup statement ${failed.statementIndex} \\(${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/event-dedup\\.sql:${failed.line}:\\d+\\): .*Object 'clickz' not found`, "m"));
+    expect(text.out).toMatch(new RegExp(`^error event-dedup statement ${failed.statementIndex} \\(${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/event-dedup\\.sql:${failed.line}:\\d+, defined at examples/event-dedup\\.ts:12\\): .*Object 'clickz' not found`, "m"));
     expect(text.out).toContain("  in: CREATE TEMPORARY VIEW `clicks__deduplicate` AS ...");
   }, 120_000);
 

@@ -4,6 +4,7 @@ import { formatDiagnostic, formatSummary } from "../analysis/format.js";
 import { missingEntries } from "../synth/load.js";
 import { parseManifest, type Manifest } from "../synth/manifest.js";
 import { synth } from "../synth/synth.js";
+import { definitionSite } from "../emit-sql/sql-emitter.js";
 import { runnerTargetFor } from "../runtime/flink-runner.js";
 import { PlannerValidator, type ValidationResult } from "../runtime/planner-validator.js";
 import { freePort, startLocalKafka, type LocalKafka } from "../runtime/local-kafka.js";
@@ -71,6 +72,9 @@ async function validateCommand(cmd: ValidateCommand, io: Io): Promise<number> {
     }),
   );
   results.sort((a, b) => (a.pipeline < b.pipeline ? -1 : a.pipeline > b.pipeline ? 1 : 0));
+  const scriptOf = new Map([...byTarget.values()].flat().map((s) => [s.name, s.script]));
+  const definedAt = (pipeline: string, r: Extract<ValidationResult, { ok: false }>): string | null =>
+    definitionSite(scriptOf.get(pipeline) ?? "", r.errorLine ?? r.line);
   const ok = results.every((r) => r.result.ok);
   if (cmd.json) {
     io.out(
@@ -82,7 +86,7 @@ async function validateCommand(cmd: ValidateCommand, io: Io): Promise<number> {
           pipelines: results.map(({ pipeline, flinkVersion, file, result: r }) =>
             r.ok
               ? { name: pipeline, flinkVersion, file, ok: true, statements: r.statements, ms: r.ms }
-              : { name: pipeline, flinkVersion, file, ok: false, statementIndex: r.statementIndex, line: r.errorLine ?? r.line, statementLine: r.line, column: r.errorColumn, statement: r.statement, error: r.error, ms: r.ms },
+              : { name: pipeline, flinkVersion, file, ok: false, statementIndex: r.statementIndex, line: r.errorLine ?? r.line, statementLine: r.line, column: r.errorColumn, definedAt: definedAt(pipeline, r), statement: r.statement, error: r.error, ms: r.ms },
           ),
         },
         null,
@@ -92,7 +96,7 @@ async function validateCommand(cmd: ValidateCommand, io: Io): Promise<number> {
   } else {
     for (const { pipeline, flinkVersion, file, result: r } of results) {
       if (r.ok) io.out(`ok ${pipeline} (${r.statements} statement${r.statements === 1 ? "" : "s"}, ${r.ms} ms, Flink ${flinkVersion})\n`);
-      else io.out(formatValidationError(pipeline, file, r));
+      else io.out(formatValidationError(pipeline, file, r, definedAt(pipeline, r)));
     }
     const failed = results.filter((r) => !r.result.ok).length;
     io.out(failed === 0 ? `validated ${results.length} pipeline${results.length === 1 ? "" : "s"} with Flink's planner: all ok\n` : `${failed} of ${results.length} pipeline${results.length === 1 ? "" : "s"} failed Flink's planner\n`);
@@ -100,10 +104,13 @@ async function validateCommand(cmd: ValidateCommand, io: Io): Promise<number> {
   return ok ? 0 : 1;
 }
 
-/** `error <pipeline> statement <i> (<file>:<line>): <Flink message>` and the statement's first line. */
-export function formatValidationError(pipeline: string, file: string, r: Extract<ValidationResult, { ok: false }>): string {
+/**
+ * `error <pipeline> statement <i> (<file>:<line>, defined at <user file>:<line>): <Flink message>` and
+ * the statement's first line.
+ */
+export function formatValidationError(pipeline: string, file: string, r: Extract<ValidationResult, { ok: false }>, definedAt: string | null = null): string {
   const line = r.errorLine ?? r.line;
-  const where = `${file}:${line}${r.errorColumn !== null ? `:${r.errorColumn}` : ""}`;
+  const where = `${file}:${line}${r.errorColumn !== null ? `:${r.errorColumn}` : ""}${definedAt !== null ? `, defined at ${definedAt}` : ""}`;
   const [first, ...rest] = r.error.split("\n");
   const more = rest.map((l) => `    ${l}\n`).join("");
   const firstLine = r.statement.split("\n")[0] ?? "";

@@ -154,7 +154,7 @@ class PipelineSqlWriter {
     opts.push(...this.formatOptions(n.kafka.format, pk !== null, n.kafka.schemaRegistryUrl));
     if (n.idleTimeoutMs !== null && this.dialect.perSourceIdleTimeout) opts.push(["scan.watermark.idle-timeout", configDuration(n.idleTimeoutMs)]);
     opts.push(...propertyOptions(n.kafka.properties));
-    return `CREATE TEMPORARY TABLE ${this.ref(n)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
+    return `-- source ${n.path}${n.site ? ` (${n.site.file}:${n.site.line})` : ""}\nCREATE TEMPORARY TABLE ${this.ref(n)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
   }
 
   private formatOptions(format: string, keyed: boolean, registry: string | null): [string, string][] {
@@ -330,4 +330,18 @@ function propertyOptions(props: Readonly<Record<string, string>>): [string, stri
   return Object.entries(props)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => [`properties.${k}`, v]);
+}
+
+/**
+ * Where the statement at `line` (1-based) of an emitted script was defined in the user's code, as
+ * `file:line`: every table and view is preceded by a comment naming its step and call site (the
+ * header names the pipeline's), so an error Flink reports in the script leads back to the .ts line.
+ */
+export function definitionSite(script: string, line: number): string | null {
+  const lines = script.split("\n");
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const m = /^-- (?:source |sink |pipeline: )?[^\s(]+ \(([^()]+:\d+)\)/.exec(lines[i]!);
+    if (m) return m[1]!;
+  }
+  return null;
 }
