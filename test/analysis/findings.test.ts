@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { count, pipeline, source, sum, t, type Pipeline, type PipelineOptions, type Sink } from "streamt-sdk";
 import { analysePlan, unusedSources } from "../../packages/streamt-sdk/src/analysis/analyse.js";
+import { flinkDurationMs } from "../../packages/streamt-sdk/src/analysis/exactly-once-pass.js";
 import type { Diagnostic } from "../../packages/streamt-sdk/src/analysis/diagnostic.js";
 import type { PlanNode } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import type { PipelineDef, Plan } from "../../packages/streamt-sdk/src/ir/plan.js";
@@ -391,8 +392,18 @@ describe("STREAMT-E009 exactly-once without checkpointing, STREAMT-W001 transact
     expect(analyse(pipeline("copy2", { checkpointInterval: "20m" }).write(byDefault)).map((f) => `${f.code} ${f.message.split(":")[0]}`)).toEqual([
       "STREAMT-E015 exactly-once transaction timeout 15m is not longer than pipeline 'copy2''s checkpoint interval of 20m",
     ]);
+    // An interval given as Flink configuration counts too.
+    const raw = orders.toKafka("copy4.v1", { delivery: "exactly-once" });
+    expect(analyse(pipeline("copy4", { config: { "execution.checkpointing.interval": "20 min" } }).write(raw)).map((f) => f.code)).toEqual(["STREAMT-E015"]);
+    expect(analyse(pipeline("copy5", { config: { "execution.checkpointing.interval": "30 s" } }).write(orders.toKafka("copy5.v1", { delivery: "exactly-once" })))).toEqual([]);
     const longer = orders.toKafka("copy3.v1", { delivery: "exactly-once", transactionTimeout: "2m" });
     expect(analyse(pipeline("copy3", { checkpointInterval: "1m" }).write(longer))).toEqual([]);
+  });
+
+  it("reads checkpoint intervals the way Flink's configuration writes them", () => {
+    expect(["30 s", "1 min", "10min", "5000", "2 hours", "1D", " 3 sec ", "1 fortnight", "", "1.5 s", "-1 s"].map(flinkDurationMs)).toEqual([
+      30_000, 60_000, 600_000, 5000, 7_200_000, 86_400_000, 3000, null, null, null, null,
+    ]);
   });
 
   it("passes with the default timeout (15m) or less", () => {

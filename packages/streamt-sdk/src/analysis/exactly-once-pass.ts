@@ -28,7 +28,7 @@ export const exactlyOncePass = (plan: Plan, ctx: PassContext): Diagnostic[] =>
     }
     const fromProperty = Number(c.properties["transaction.timeout.ms"]);
     const timeout = c.transactionTimeoutMs ?? (Number.isFinite(fromProperty) && fromProperty > 0 ? fromProperty : FLINK_SINK_DEFAULT_TRANSACTION_TIMEOUT_MS);
-    const interval = positiveOrNull(pipeline.settings.checkpointIntervalMs);
+    const interval = checkpointIntervalMs(pipeline);
     if (interval !== null && timeout <= interval) {
       out.push(finding(DiagnosticCode.transactionTimeoutWithinCheckpointInterval, pipeline, node,
         `exactly-once transaction timeout ${ms(timeout)} is not longer than pipeline '${pipeline.name}''s checkpoint interval of ${ms(interval)}: the broker aborts each transaction before the checkpoint that would commit it, and the job fails at every commit`,
@@ -41,6 +41,31 @@ export const exactlyOncePass = (plan: Plan, ctx: PassContext): Diagnostic[] =>
     }
     return out;
   });
+
+/** The pipeline's checkpoint interval: its `checkpointInterval`, else a readable one in `config`. */
+function checkpointIntervalMs(pipeline: PipelineDef): number | null {
+  const typed = positiveOrNull(pipeline.settings.checkpointIntervalMs);
+  if (typed !== null) return typed;
+  const configured = pipeline.settings.config[CHECKPOINT_CONFIG];
+  return configured === undefined ? null : positiveOrNull(flinkDurationMs(configured));
+}
+
+const FLINK_DURATION_UNITS: Record<string, number> = {
+  ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
+  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
+  m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000,
+  h: 3_600_000, hour: 3_600_000, hours: 3_600_000,
+  d: 86_400_000, day: 86_400_000, days: 86_400_000,
+};
+
+/** A duration as Flink's configuration reads it ("30 s", "1 min", "10min", "5000" = ms), or null. */
+export function flinkDurationMs(text: string): number | null {
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
+  if (!m) return null;
+  const unit = m[2]!.toLowerCase();
+  const size = unit === "" ? 1 : FLINK_DURATION_UNITS[unit];
+  return size === undefined ? null : Number(m[1]) * size;
+}
 
 function hasCheckpointing(pipeline: PipelineDef): boolean {
   if (positiveOrNull(pipeline.settings.checkpointIntervalMs) !== null) return true;
