@@ -67,8 +67,9 @@ export function flinkDurationMs(text: string): number | null {
   return size === undefined ? null : Number(m[1]) * size;
 }
 
+/** On with a positive interval; a configured value this reader cannot parse is left to Flink, as on. */
 function hasCheckpointing(pipeline: PipelineDef): boolean {
-  if (positiveOrNull(pipeline.settings.checkpointIntervalMs) !== null) return true;
+  if (checkpointIntervalMs(pipeline) !== null) return true;
   const configured = pipeline.settings.config[CHECKPOINT_CONFIG];
-  return configured !== undefined && configured.trim() !== "" && !/^\s*0+\s*[a-z]*\s*$/i.test(configured);
+  return configured !== undefined && configured.trim() !== "" && flinkDurationMs(configured) === null;
 }
