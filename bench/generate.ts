@@ -36,7 +36,7 @@ export interface GeneratedProject {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0");
 
-const SCHEMAS = `/** Row schemas shared by every generated module. */
+export const SCHEMAS_MODULE = `/** Row schemas shared by every generated module. */
 import { t } from "streamt-sdk";
 
 export const Order = t.row({
@@ -190,7 +190,7 @@ export function generateProject(size: number, variant: Variant = "typed"): Gener
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "tsconfig.json"), tsconfig(variant));
-  writeFileSync(path.join(dir, "schemas.ts"), variant === "typed" ? SCHEMAS : SCHEMAS.replace(`from "streamt-sdk"`, `from "./streamt-any.js"`));
+  writeFileSync(path.join(dir, "schemas.ts"), variant === "typed" ? SCHEMAS_MODULE : SCHEMAS_MODULE.replace(`from "streamt-sdk"`, `from "./streamt-any.js"`));
   if (variant === "any") writeFileSync(path.join(dir, "streamt-any.ts"), ANY_SHIM);
   const width = String(Math.max(size - 1, 1)).length;
   const entries: string[] = [];
