@@ -34,7 +34,7 @@ Usage: streamt-sdk <command> [entry.ts ...] [options]
 
 Commands:
   synth [entry ...]     type-check, analyse and write Flink SQL, plan.json, topics.json, manifest.json
-      --out <dir>                 output folder (default streamt.out; replaced as a whole)
+      --out <dir>                 output folder (default streamt.out; replaced as a whole, and only if synth wrote it)
       --flink <2.2|1.20>          Flink version line to target (default 2.2)
       --bootstrap-servers <h:p>   Kafka bootstrap servers in the SQL (default $STREAMT_KAFKA_BOOTSTRAP or localhost:9092)
       --strict                    fail on open warnings too
@@ -125,7 +125,7 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}),
       };
       const result = cmd.command === "synth" ? await synth(options) : { ...(await check(options)), files: [] };
-      if (cmd.command === "synth" && result.ok) writeOutput(path.resolve(io.cwd, cmd.out), result.files);
+      if (cmd.command === "synth" && result.ok) writeOutput(cmd.out, result.files, { cwd: io.cwd, entries: cmd.entries });
       if (cmd.json) {
         io.out(
           JSON.stringify(

@@ -4,6 +4,7 @@ import { formatDiagnostic, formatSummary } from "../analysis/format.js";
 import { missingEntries } from "../synth/load.js";
 import { parseManifest, type Manifest } from "../synth/manifest.js";
 import { synth } from "../synth/synth.js";
+import { recoverInterruptedSwap } from "../synth/output-folder.js";
 import { definitionSite } from "../emit-sql/sql-emitter.js";
 import { runnerTargetFor } from "../runtime/flink-runner.js";
 import { PlannerValidator, type ValidationResult } from "../runtime/planner-validator.js";
@@ -33,6 +34,7 @@ interface PipelineValidation {
 }
 
 function readManifest(dir: string, shown: string): Manifest {
+  recoverInterruptedSwap(dir);
   const file = path.join(dir, "manifest.json");
   if (!existsSync(file)) {
     throw new UsageError(`${shown} has no manifest.json (${existsSync(dir) ? "not a synth output folder" : "folder not found"}): run \`streamt-sdk synth\` first (it writes ${shown}), or pass the folder synth wrote`);

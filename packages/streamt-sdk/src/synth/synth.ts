@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { analysePlan, unusedSources } from "../analysis/analyse.js";
@@ -8,7 +6,7 @@ import { compareDiagnostics, isFailing, type Diagnostic } from "../analysis/diag
 import { setSiteRoot } from "../dsl/call-site.js";
 import { emitPipelineSql } from "../emit-sql/sql-emitter.js";
 import { DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
-import { isStreamtError, StreamtError } from "../errors.js";
+import { isStreamtError } from "../errors.js";
 import { topologicalOrder } from "../ir/plan-node.js";
 import { planToJson } from "../ir/plan-json.js";
 import type { Plan } from "../ir/plan.js";
@@ -48,10 +46,8 @@ export interface CheckResult {
   readonly timings: StageTimings;
 }
 
-export interface OutputFile {
-  readonly path: string;
-  readonly content: string;
-}
+import type { OutputFile } from "./output-folder.js";
+export { writeOutput, type OutputFile } from "./output-folder.js";
 
 export interface SynthResult extends CheckResult {
   readonly files: OutputFile[];
@@ -186,63 +182,6 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
   });
   files.push({ path: "manifest.json", content: JSON.stringify(manifest, null, 2) + "\n" });
   return files;
-}
-
-/**
- * Writes the output folder all at once: into a sibling temporary folder, then renamed over the old
- * one, so a failed or interrupted synth never leaves a half-written folder behind. A file whose bytes
- * equal the previous folder's copy is hard-linked instead of written: creating and deleting files is
- * the slowest part of a re-synth, and most files are unchanged from one synth to the next.
- */
-export function writeOutput(outDir: string, files: readonly OutputFile[]): void {
-  const target = path.resolve(outDir);
-  // Only ever replace a folder synth wrote: pointing --out at a source folder must not delete it.
-  const previous = existsSync(target) && readdirSync(target).length > 0;
-  if (previous && !existsSync(path.join(target, "manifest.json"))) {
-    throw new StreamtError({
-      code: "STREAMT-O001",
-      message: `refusing to replace ${outDir}: it is not empty and holds no manifest.json, so synth did not write it`,
-      hint: "choose another --out folder (default streamt.out), or empty that one",
-    });
-  }
-  const staging = `${target}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  const folders = new Set([staging]);
-  for (const f of files) {
-    const p = path.join(staging, f.path);
-    const folder = path.dirname(p);
-    if (!folders.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      folders.add(folder);
-    }
-    const before = previous ? path.join(target, f.path) : null;
-    if (before !== null && sameBytes(before, f.content)) linkOrCopy(before, p);
-    else writeFileSync(p, f.content);
-  }
-  const old = `${target}.old-${process.pid}`;
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(staging, target);
-  rmSync(old, { recursive: true, force: true });
-}
-
-function sameBytes(file: string, content: string): boolean {
-  try {
-    const stat = statSync(file);
-    // Cheap size test first: most changed files change length.
-    return stat.isFile() && stat.size === Buffer.byteLength(content) && readFileSync(file).equals(Buffer.from(content));
-  } catch {
-    return false;
-  }
-}
-
-function linkOrCopy(from: string, to: string): void {
-  try {
-    linkSync(from, to);
-  } catch {
-    // File systems without hard links (and cross-device --out folders) get a copy.
-    copyFileSync(from, to);
-  }
 }
 
 export { DEFAULT_FLINK_VERSION };

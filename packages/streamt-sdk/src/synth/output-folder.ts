@@ -1,0 +1,324 @@
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { StreamtError } from "../errors.js";
+
+/** Codes of errors about the output folder (documented in docs/diagnostics.md). */
+export const OutputCode = {
+  /** A non-empty folder synth did not write: no streamt-sdk manifest, or files the manifest does not list. */
+  notWrittenBySynth: "STREAMT-O001",
+  /** A folder synth must never replace: the file system root, home, the current directory, a project root, a folder holding an entry. */
+  protectedFolder: "STREAMT-O002",
+  /** Something that is not a folder stands where the output folder (or one of its parents) should be. */
+  notAFolder: "STREAMT-O003",
+  /** The file system refused: permission, read-only, no space, a pseudo file system. */
+  cannotWrite: "STREAMT-O004",
+} as const;
+
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** What must never be replaced, whatever --out says. */
+export interface OutputGuard {
+  /** The directory the command runs in. */
+  readonly cwd: string;
+  /** Absolute paths of the entry modules. */
+  readonly entries: readonly string[];
+}
+
+/**
+ * What proves that synth wrote a folder: a manifest of any version, with the list of what it wrote.
+ * Loose on purpose (not the current version's strict schema): an output folder of an older SDK is
+ * still ours to replace, and the list of its artifacts says which files are.
+ */
+const ownershipSchema = z.object({
+  version: z.number().int().positive(),
+  sdkVersion: z.string(),
+  artifacts: z.array(z.object({ path: z.string().min(1) })),
+});
+
+/**
+ * Writes the output folder all at once: into a sibling temporary folder, then swapped with the old one,
+ * so a failed or interrupted synth never leaves a half-written folder. Only a folder synth wrote is ever
+ * replaced (see assertReplaceable). A file whose bytes equal the previous folder's copy is hard-linked
+ * instead of written: creating and deleting files is the slowest part of a re-synth.
+ */
+export function writeOutput(outDir: string, files: readonly OutputFile[], guard: OutputGuard = { cwd: process.cwd(), entries: [] }): void {
+  const target = path.resolve(guard.cwd, outDir);
+  assertNotProtected(target, outDir, guard);
+  recoverInterruptedSwap(target);
+  const previous = assertReplaceable(target, outDir);
+  const createdParents = ensureParent(target, outDir);
+
+  const staging = `${target}.tmp-${process.pid}`;
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging);
+    const folders = new Set([staging]);
+    for (const f of files) {
+      const p = path.join(staging, f.path);
+      const folder = path.dirname(p);
+      if (!folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
+      const before = previous ? path.join(target, f.path) : null;
+      if (before !== null && sameBytes(before, f.content)) linkOrCopy(before, p);
+      else writeFileSync(p, f.content);
+    }
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    for (const folder of createdParents.reverse()) rmSync(folder, { recursive: true, force: true });
+    throw cannotWrite(outDir, e);
+  }
+  swap(staging, target, outDir);
+}
+
+/**
+ * Replaces target by staging. POSIX has no atomic exchange of two folders (Linux's renameat2 is not
+ * reachable from Node), so the old folder is renamed aside first; a kill in the microseconds between the
+ * two renames leaves `<out>.old-<pid>`, which recoverInterruptedSwap puts back before anything reads.
+ */
+function swap(staging: string, target: string, shown: string): void {
+  const old = `${target}.old-${process.pid}`;
+  const hadTarget = existsSync(target);
+  try {
+    if (hadTarget) renameSync(target, old);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw cannotWrite(shown, e);
+  }
+  try {
+    renameSync(staging, target);
+  } catch (e) {
+    if (hadTarget) renameSync(old, target);
+    rmSync(staging, { recursive: true, force: true });
+    throw cannotWrite(shown, e);
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Cleans what killed runs left beside the output folder: `<out>.tmp-<pid>` (an unfinished write: dropped)
+ * and `<out>.old-<pid>` (the previous output, moved aside just before the swap: restored if the output
+ * folder is missing, else dropped). Folders of a process that is still running are left alone.
+ */
+export function recoverInterruptedSwap(target: string): void {
+  const parent = path.dirname(target);
+  const base = path.basename(target);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  const pattern = new RegExp(`^${escapeRegExp(base)}\\.(tmp|old)-(\\d+)$`);
+  for (const name of names.sort()) {
+    const m = pattern.exec(name);
+    if (!m || isRunning(Number(m[2]))) continue;
+    const leftover = path.join(parent, name);
+    try {
+      if (m[1] === "old" && !existsSync(target) && isOurs(leftover)) renameSync(leftover, target);
+      else if (isOurs(leftover) || m[1] === "tmp") rmSync(leftover, { recursive: true, force: true });
+    } catch {
+      // A leftover we cannot remove harms nothing: it is only disk space, and the next run tries again.
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Folders that are never an output folder, whatever their content. */
+function assertNotProtected(target: string, shown: string, guard: OutputGuard): void {
+  const refuse = (why: string): never => {
+    throw new StreamtError({
+      code: OutputCode.protectedFolder,
+      message: `refusing to use ${shown} as the output folder: ${why}, and synth replaces its output folder as a whole`,
+      hint: "write to a folder of its own, e.g. --out streamt.out (the default)",
+    });
+  };
+  const inside = (child: string, parent: string): boolean => {
+    const rel = path.relative(parent, child);
+    return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  };
+  if (target === path.parse(target).root) refuse("it is the root of the file system");
+  if (target === homedir()) refuse("it is your home folder");
+  const cwd = path.resolve(guard.cwd);
+  if (inside(cwd, target)) refuse(target === cwd ? "it is the current directory" : "it holds the current directory");
+  const entry = guard.entries.map((e) => path.resolve(guard.cwd, e)).find((e) => inside(e, target));
+  if (entry !== undefined) refuse(`it holds the entry module ${path.relative(cwd, entry) || entry}`);
+  for (const marker of ["package.json", ".git"]) {
+    if (existsSync(path.join(target, marker))) refuse(`it is a project root (it holds ${marker})`);
+  }
+}
+
+/**
+ * A folder may be replaced only if it is missing, empty, or written by synth: it holds a streamt-sdk
+ * manifest, and nothing but what that manifest lists. Returns whether there is a previous output.
+ */
+function assertReplaceable(target: string, shown: string): boolean {
+  const stat = lstatOrNull(target, shown);
+  if (stat === null) return false;
+  if (stat.isSymbolicLink()) {
+    const to = readlinkSync(target);
+    throw new StreamtError({
+      code: OutputCode.notAFolder,
+      message: `${shown} is a symbolic link (to ${to}${existsSync(target) ? "" : ", which does not exist"}); synth replaces its output folder as a whole and would replace the link`,
+      hint: `pass the folder itself (--out ${to}), or remove the link`,
+    });
+  }
+  if (!stat.isDirectory()) {
+    throw new StreamtError({ code: OutputCode.notAFolder, message: `${shown} is a file, not a folder`, hint: "choose another --out folder (default streamt.out), or move that file away" });
+  }
+  let names: string[];
+  try {
+    names = readdirSync(target);
+  } catch (e) {
+    throw cannotWrite(shown, e);
+  }
+  if (names.length === 0) return false;
+  const notOurs = (why: string): never => {
+    throw new StreamtError({
+      code: OutputCode.notWrittenBySynth,
+      message: `refusing to replace ${shown}: ${why}, so synth did not write it`,
+      hint: "choose another --out folder (default streamt.out), or empty that one",
+    });
+  };
+  if (!names.includes("manifest.json")) notOurs("it is not empty and holds no manifest.json");
+  const written = readOwnership(path.join(target, "manifest.json"));
+  if (written === null) notOurs("its manifest.json is not a streamt-sdk manifest");
+  const foreign = names.filter((n) => n !== "manifest.json" && !written!.has(n)).sort();
+  if (foreign.length > 0) {
+    const shownNames = foreign.length <= 5 ? foreign.join(", ") : `${foreign.slice(0, 4).join(", ")} and ${foreign.length - 4} more`;
+    throw new StreamtError({
+      code: OutputCode.notWrittenBySynth,
+      message: `refusing to replace ${shown}: it holds ${shownNames}, which its manifest does not list, so synth did not write ${foreign.length === 1 ? "it" : "them"}`,
+      hint: "move those files out of the output folder (synth replaces it as a whole), or choose another --out folder",
+    });
+  }
+  return true;
+}
+
+/** The top-level names a streamt-sdk manifest says synth wrote, or null if the file is not one. */
+function readOwnership(manifestFile: string): Set<string> | null {
+  try {
+    const parsed = ownershipSchema.safeParse(JSON.parse(readFileSync(manifestFile, "utf8")));
+    if (!parsed.success) return null;
+    return new Set(parsed.data.artifacts.map((a) => a.path.split(/[\\/]/)[0]!));
+  } catch {
+    return null;
+  }
+}
+
+function isOurs(folder: string): boolean {
+  const written = readOwnership(path.join(folder, "manifest.json"));
+  return written !== null && readdirSync(folder).every((n) => n === "manifest.json" || written.has(n));
+}
+
+function lstatOrNull(p: string, shown: string): Stats | null {
+  try {
+    return lstatSync(p);
+  } catch (e) {
+    // ENOTDIR: a parent is a file; ensureParent says which.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return null;
+    throw cannotWrite(shown, e);
+  }
+}
+
+/**
+ * Creates the missing parents of the output folder one level at a time (a recursive mkdir never returns
+ * on some pseudo file systems such as /proc), and returns those it created so a failure can remove them.
+ */
+function ensureParent(target: string, shown: string): string[] {
+  const missing: string[] = [];
+  let dir = path.dirname(target);
+  for (;;) {
+    const stat = lstatOrNull(dir, shown);
+    if (stat !== null) {
+      let real: Stats;
+      try {
+        real = stat.isSymbolicLink() ? statSync(dir) : stat;
+      } catch {
+        throw new StreamtError({ code: OutputCode.notAFolder, message: `cannot create ${shown}: ${dir} is a symbolic link to ${readlinkSync(dir)}, which does not exist`, hint: "fix or remove the link, or choose another --out folder" });
+      }
+      if (!real.isDirectory()) {
+        throw new StreamtError({ code: OutputCode.notAFolder, message: `cannot create ${shown}: ${dir} is a file, not a folder`, hint: "choose another --out folder, or move that file away" });
+      }
+      break;
+    }
+    missing.unshift(dir);
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const created: string[] = [];
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+      created.push(folder);
+    } catch (e) {
+      for (const c of created.reverse()) rmSync(c, { recursive: true, force: true });
+      throw cannotWrite(shown, e);
+    }
+  }
+  return created;
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: "permission denied (the folder or its parent belongs to another user, or is not writable)",
+  EPERM: "operation not permitted (a pseudo file system such as /proc or /sys, or a folder of another user)",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exhausted",
+  ENOENT: "the parent folder does not accept new folders (a pseudo file system such as /proc?)",
+  ENOTDIR: "a file stands where a folder should be",
+  ENAMETOOLONG: "the path is too long",
+  EBUSY: "the folder is in use (a mount point?)",
+};
+
+function cannotWrite(shown: string, e: unknown): StreamtError {
+  if (e instanceof StreamtError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const code = err.code ?? "unknown";
+  const at = err.path ? ` at ${err.path}` : "";
+  return new StreamtError({
+    code: OutputCode.cannotWrite,
+    message: `cannot write the output folder ${shown}: ${REASONS[code] ?? err.message} (${code}${at}); nothing was changed`,
+    hint: "choose an --out folder you can write, e.g. one inside your project",
+  });
+}
+
+function sameBytes(file: string, content: string): boolean {
+  try {
+    const stat = statSync(file);
+    // Cheap size test first: most changed files change length.
+    return stat.isFile() && stat.size === Buffer.byteLength(content) && readFileSync(file).equals(Buffer.from(content));
+  } catch {
+    return false;
+  }
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    // File systems without hard links (and cross-device --out folders) get a copy.
+    copyFileSync(from, to);
+  }
+}
