@@ -328,6 +328,34 @@ describe("STREAMT-E007 updating result into an append-only Kafka sink", () => {
   it("passes with toUpsertKafka", () => {
     expect(analyse(pipeline("totals").write(totals.toUpsertKafka("totals.v1", { key: ["customer_id"] })))).toEqual([]);
   });
+
+  // A CDC topic is a changelog: Flink's planner refuses it into the append-only kafka connector.
+  const cdc = source("customers-cdc", { topic: "customers.cdc", schema: Customer, format: "debezium-json", primaryKey: ["customer_id"] });
+  const cdcNoKey = source("customers-cdc-nokey", { topic: "customers.cdc", schema: Customer, format: "debezium-json" });
+
+  it("is an error for a debezium-json source, keyed by its primary key", () => {
+    const line = lineHere() + 1;
+    const sink = cdc.toKafka("customers.v2" as never);
+    const d = expectOne(analyse(pipeline("mirror").write(sink)), "STREAMT-E007", { pipeline: "mirror", path: "customers-cdc/customers.v2", line });
+    expect(d.message).toBe("toKafka() writes an append-only topic, and customers-cdc is updating (its rows are revised)");
+    expect(d.hint).toBe('use toUpsertKafka("customers.v2", { key: ["customer_id"] }) (the result\'s unique key)');
+  });
+
+  it("is an error for a debezium-json source without a primary key (updating, no known key)", () => {
+    const line = lineHere() + 1;
+    const sink = cdcNoKey.toKafka("customers.v2" as never);
+    const d = expectOne(analyse(pipeline("mirror").write(sink)), "STREAMT-E007", { pipeline: "mirror", path: "customers-cdc-nokey/customers.v2", line });
+    expect(d.message).toBe("toKafka() writes an append-only topic, and customers-cdc-nokey is updating (its rows are revised)");
+    expect(d.hint).toBe('use toUpsertKafka("customers.v2", { key: [...] }) with a unique key of the result');
+  });
+
+  it("passes a debezium-json source into toUpsertKafka with its key; without a primary key the key is unverified (W007)", () => {
+    expect(analyse(pipeline("mirror").write(cdc.toUpsertKafka("customers.v2", { key: ["customer_id"] })))).toEqual([]);
+    const line = lineHere() + 1;
+    const sink = cdcNoKey.toUpsertKafka("customers.v2", { key: ["customer_id"] });
+    const d = expectOne(analyse(pipeline("mirror").write(sink)), "STREAMT-W007", { pipeline: "mirror", path: "customers-cdc-nokey/customers.v2", line });
+    expect(d.message).toBe('upsert key ["customer_id"] cannot be verified: no unique key is known for the updating result customers-cdc-nokey');
+  });
 });
 
 describe("STREAMT-E008 / W007 upsert key and the result's unique key", () => {

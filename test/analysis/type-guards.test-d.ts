@@ -123,6 +123,10 @@ describe("updating streams cannot go to an append-only topic (STREAMT-E007)", ()
     orders.join(customerEvents, { on: { customer_id: "customer_id" }, type: "left", ttl: "1d", select: (o, c) => ({ id: o.order_id, name: c.name }) }).toKafka("j.v1");
     // @ts-expect-error a keyed (upsert) source is updating
     customers.toKafka("copy.v1");
+    // @ts-expect-error a CDC (debezium-json) source is updating, with or without a primary key
+    source("cdc", { topic: "c.cdc", schema: Customer, format: "debezium-json" }).toKafka("copy.v1");
+    // @ts-expect-error a keyed CDC source too
+    source("cdc", { topic: "c.cdc", schema: Customer, format: "debezium-json", primaryKey: ["customer_id"] }).toKafka("copy.v1");
     expectTypeOf<Parameters<typeof totals.toKafka>[0]>().toEqualTypeOf<
       StreamtTypeError<"toKafka() writes append-only topics, and this stream is updating: use toUpsertKafka(topic, { key: [...] })">
     >();
@@ -132,5 +136,7 @@ describe("updating streams cannot go to an append-only topic (STREAMT-E007)", ()
     pipeline("p").write(totals.toUpsertKafka("totals.v1", { key: ["customer_id"] }));
     pipeline("p").write(orders.filter((o) => o.amount.gt(10)).toKafka("big.v1"));
     pipeline("p").write(orders.tumble("1h").count().toKafka("hourly.v1"));
+    pipeline("p").write(source("cdc", { topic: "c.cdc", schema: Customer, format: "debezium-json", primaryKey: ["customer_id"] }).toUpsertKafka("c.v1", { key: ["customer_id"] }));
+    pipeline("p").write(source("plain", { topic: "c.json", schema: Customer, format: "json" }).toKafka("c.v1"));
   });
 });

@@ -84,6 +84,30 @@ describe("sources", () => {
   'value.json.timestamp-format.standard' = 'ISO-8601'
 );`);
   });
+
+  it("reads a debezium-json topic with the kafka connector, its primary key NOT ENFORCED (upsert-kafka takes no CDC format)", () => {
+    const cdc = source("customers_cdc", { topic: "customers.cdc", schema: Customer, format: "debezium-json", primaryKey: ["customer_id"] });
+    expect(statementOf(pipeline("p").write(cdc.toPrint()), "customers_cdc")).toBe(`CREATE TEMPORARY TABLE \`customers_cdc\` (
+  \`customer_id\` STRING NOT NULL,
+  \`name\` STRING NOT NULL,
+  \`updated_at\` TIMESTAMP(3) NOT NULL,
+  PRIMARY KEY (\`customer_id\`) NOT ENFORCED
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'customers.cdc',
+  'properties.bootstrap.servers' = '127.0.0.1:9092',
+  'properties.group.id' = 'p',
+  'scan.startup.mode' = 'group-offsets',
+  'properties.auto.offset.reset' = 'earliest',
+  'format' = 'debezium-json',
+  'debezium-json.timestamp-format.standard' = 'ISO-8601'
+);`);
+    const noKey = source("customers_cdc", { topic: "customers.cdc", schema: Customer, format: "debezium-json", startFrom: "earliest" });
+    const ddl = statementOf(pipeline("p").write(noKey.toPrint()), "customers_cdc");
+    expect(ddl).not.toContain("PRIMARY KEY");
+    expect(ddl).toContain("  'connector' = 'kafka',\n");
+    expect(ddl).toContain("  'scan.startup.mode' = 'earliest-offset',\n  'format' = 'debezium-json',\n");
+  });
 });
 
 describe("stateless steps", () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Column } from "../ir/node-base.js";
-import { sourceNode, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type WatermarkSpec } from "../ir/nodes/source-node.js";
+import { sourceNode, type ChangelogFormat, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type WatermarkSpec } from "../ir/nodes/source-node.js";
 import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
@@ -15,16 +15,20 @@ import { isZodObject, zodFields, type ZodRow } from "./zod-schema.js";
 export type SchemaInput = RowSchema | z.ZodObject;
 export type RowOf<S> = S extends RowSchema<infer R> ? R : S extends z.ZodObject ? ZodRow<S> : never;
 
-export interface SourceOptions<S extends SchemaInput, K extends string = string> {
+export interface SourceOptions<S extends SchemaInput, K extends string = string, F extends SourceFormat = SourceFormat> {
   /** The Kafka topic to read. */
   readonly topic: string;
   /** The row schema: `t.row({...})` or a zod object. */
   readonly schema: S;
-  /** json (default), csv, avro-confluent (needs schemaRegistryUrl), raw, debezium-json. */
-  readonly format?: SourceFormat;
+  /**
+   * json (default), csv, avro-confluent (needs schemaRegistryUrl), raw, debezium-json. debezium-json is
+   * a changelog (CDC): the stream is updating, so it goes to toUpsertKafka(), not toKafka().
+   */
+  readonly format?: F;
   /**
    * A primary key makes the topic a changelog read with upsert-kafka (the latest row per key): what a
-   * versioned table for a temporal join needs.
+   * versioned table for a temporal join needs. On a CDC format (debezium-json) it is the key of the
+   * change events, declared as `PRIMARY KEY ... NOT ENFORCED`.
    */
   readonly primaryKey?: readonly K[];
   /** Where to start reading when the job has no committed offsets: "group-offsets" (default, falling back to earliest), "earliest", "latest", or { timestamp }. */
@@ -134,6 +138,9 @@ function startFrom(v: z.infer<typeof sourceOptions>["startFrom"]): StartFrom {
   return { kind: "timestamp", millis: v.timestamp instanceof Date ? v.timestamp.getTime() : v.timestamp };
 }
 
+/** A keyed (primaryKey) or CDC source: updating, with no state of its own. */
+type SourceChangelog = { readonly changelog: "updating"; readonly state: "bounded" };
+
 // ---- the typed catalog -----------------------------------------------------------------------
 
 /**
@@ -189,10 +196,10 @@ export function clearSourceCatalog(): void {
  * // WITH ('connector' = 'kafka', 'topic' = 'orders.raw.v1', 'format' = 'json', ...)
  */
 export function source<N extends keyof SourceCatalog & string>(name: N): SourceCatalog[N];
-export function source<S extends SchemaInput, K extends keyof RowOf<S> & string = never>(
+export function source<S extends SchemaInput, K extends keyof RowOf<S> & string = never, F extends SourceFormat = "json">(
   name: string,
-  options: SourceOptions<S, K>,
-): SourceStream<RowOf<S>, [K] extends [never] ? Append : { readonly changelog: "updating"; readonly state: "bounded" }>;
+  options: SourceOptions<S, K, F>,
+): SourceStream<RowOf<S>, [K] extends [never] ? ([F] extends [ChangelogFormat] ? SourceChangelog : Append) : SourceChangelog>;
 export function source(name: string, options?: unknown): unknown {
   checkName(name, "source name");
   const site = callSite();

@@ -3,7 +3,7 @@ import type { Column, SourceSite } from "../ir/node-base.js";
 import { topologicalOrder, visit, type PlanNode } from "../ir/plan-node.js";
 import type { PipelineDef } from "../ir/plan.js";
 import type { WindowSpec } from "../ir/window-spec.js";
-import type { SourceNode } from "../ir/nodes/source-node.js";
+import { isChangelogFormat, type SourceNode } from "../ir/nodes/source-node.js";
 import type { SinkNode } from "../ir/nodes/sink-node.js";
 import type { KeyPair, JoinType } from "../ir/nodes/join-common.js";
 import type { ProjectedColumn } from "../ir/nodes/project-node.js";
@@ -139,19 +139,22 @@ class PipelineSqlWriter {
     }
     const pk = n.kafka.primaryKey;
     if (pk) cols.push(`  PRIMARY KEY (${pk.map(q).join(", ")}) NOT ENFORCED`);
+    // A CDC format carries its own changes: the kafka connector reads it (upsert-kafka accepts only
+    // insert-only formats), with the primary key declared on the table.
+    const upsert = pk !== null && !isChangelogFormat(n.kafka.format);
     const opts: [string, string][] = [
-      ["connector", pk ? "upsert-kafka" : "kafka"],
+      ["connector", upsert ? "upsert-kafka" : "kafka"],
       ["topic", n.kafka.topic],
       ["properties.bootstrap.servers", this.options.bootstrapServers],
       ["properties.group.id", this.pipeline.name],
     ];
-    if (!pk) {
+    if (!upsert) {
       const start = n.kafka.startFrom;
       if (start.kind === "group-offsets") opts.push(["scan.startup.mode", "group-offsets"], ["properties.auto.offset.reset", "earliest"]);
       else if (start.kind === "timestamp") opts.push(["scan.startup.mode", "timestamp"], ["scan.startup.timestamp-millis", String(start.millis)]);
       else opts.push(["scan.startup.mode", `${start.kind}-offset`]);
     }
-    opts.push(...this.formatOptions(n.kafka.format, pk !== null, n.kafka.schemaRegistryUrl));
+    opts.push(...this.formatOptions(n.kafka.format, upsert, n.kafka.schemaRegistryUrl));
     if (n.idleTimeoutMs !== null && this.dialect.perSourceIdleTimeout) opts.push(["scan.watermark.idle-timeout", configDuration(n.idleTimeoutMs)]);
     opts.push(...propertyOptions(n.kafka.properties));
     return `-- source ${n.path}${siteNote(n.site)}\nCREATE TEMPORARY TABLE ${this.ref(n)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;

@@ -5,6 +5,17 @@ import { invalid, requireColumn, type NodeOrigin } from "./node-checks.js";
 
 export type SourceFormat = "json" | "csv" | "avro-confluent" | "raw" | "debezium-json";
 
+/** Formats whose records are change events (insert, update, delete) rather than appended rows. */
+export type ChangelogFormat = Extract<SourceFormat, "debezium-json">;
+
+/**
+ * A CDC format makes the source a changelog whatever its key: Flink reads it as an updating table
+ * (an append-only sink then refuses it), keyed by the primary key when the source declares one.
+ */
+export function isChangelogFormat(format: SourceFormat): format is ChangelogFormat {
+  return format === "debezium-json";
+}
+
 export type StartFrom =
   | { readonly kind: "group-offsets" }
   | { readonly kind: "earliest" }
@@ -21,7 +32,10 @@ export interface KafkaSourceConfig {
   /** Extra Kafka client properties, emitted as 'properties.<key>'. */
   readonly properties: Readonly<Record<string, string>>;
   readonly startFrom: StartFrom;
-  /** A primary key makes the source a changelog (upsert-kafka): needed for a versioned table. */
+  /**
+   * A primary key makes the source a changelog keyed by it (upsert-kafka, or the kafka connector with
+   * `PRIMARY KEY ... NOT ENFORCED` for a CDC format): needed for a versioned table.
+   */
   readonly primaryKey: readonly string[] | null;
   readonly schemaRegistryUrl: string | null;
   readonly partitions: number | null;
@@ -77,7 +91,7 @@ export function sourceNode(
     path: origin.path,
     site: origin.site,
     schema,
-    changelog: pk ? { mode: "updating", key: pk } : APPEND,
+    changelog: pk || isChangelogFormat(init.kafka.format) ? { mode: "updating", key: pk } : APPEND,
     time: timeFromSchema(schema, watermark),
     state,
     ...init,
