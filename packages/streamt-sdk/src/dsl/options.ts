@@ -30,3 +30,51 @@ export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, whe
 
 export const durationSchema = z.union([z.string(), z.number()]);
 export const propertiesSchema = z.record(z.string(), z.string());
+
+/**
+ * Keys the SDK writes itself, each with what to use instead. A user value for one would be a second
+ * entry for the same key, and the later silently wins: refused instead.
+ */
+export const SDK_OWNED = {
+  sourceProperties: {
+    "bootstrap.servers": "the brokers come from synth --bootstrap-servers (or STREAMT_KAFKA_BOOTSTRAP), so one pipeline runs against every environment",
+    "group.id": "the consumer group is the pipeline name, so committed offsets follow the job",
+  },
+  sinkProperties: {
+    "bootstrap.servers": "the brokers come from synth --bootstrap-servers (or STREAMT_KAFKA_BOOTSTRAP), so one pipeline runs against every environment",
+    "transaction.timeout.ms": "use the sink's transactionTimeout option (checked against the checkpoint interval, STREAMT-E015)",
+    "transactional.id": "Flink derives transactional ids from the prefix the SDK sets per pipeline and sink",
+  },
+  pipelineConfig: {
+    "pipeline.name": "the job name is the pipeline's name: pipeline('name', ...)",
+    "parallelism.default": "use the pipeline's parallelism option",
+    "table.exec.state.ttl": "use the pipeline's stateTtl option (or a step's ttl): the TTL checks read only those",
+    "state.backend.type": "use the pipeline's stateBackend option",
+  },
+  /** Config keys the analysis reads as well as the option: refused only beside that option (two values). */
+  pipelineConfigWithOption: {
+    "execution.checkpointing.interval": "the pipeline's checkpointInterval option sets it already: give one of the two",
+    "table.exec.source.idle-timeout": "the pipeline's sourceIdleTimeout option sets it already: give one of the two",
+  },
+} as const satisfies Record<string, Record<string, string>>;
+
+/** Refuses a key of `given` that the SDK owns (see SDK_OWNED), naming the option to use instead. */
+export function refuseOwnedKeys(given: Readonly<Record<string, string>>, owned: Readonly<Record<string, string>>, where: string, path: string | null): void {
+  for (const key of Object.keys(given).sort()) {
+    const instead = owned[key];
+    if (instead === undefined) continue;
+    throw new StreamtError({
+      code: BuildErrorCode.invalidArgument,
+      message: `${where}: '${key}' is set by streamt-sdk and cannot be overridden`,
+      hint: `remove it: ${instead}`,
+      path,
+      site: callSite(),
+    });
+  }
+}
+
+/** A user-given name that becomes part of a table name and a script comment. */
+export const nameSchema = z
+  .string()
+  .max(100, "names have at most 100 characters")
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "names use letters, digits, '_', '.', '-', starting with a letter, digit or '_'");

@@ -3,7 +3,7 @@ import type { PipelineDef, PipelineSettings } from "../ir/plan.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { parsePositiveDuration, type Duration } from "./duration.js";
-import { durationSchema, parseOptions } from "./options.js";
+import { durationSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import { isSink, type Sink } from "./sink.js";
 import { checkName, type Traits } from "./stream.js";
 import type { StreamtTypeError } from "./type-error.js";
@@ -84,6 +84,12 @@ export function pipeline<O extends PipelineOptions = {}>(name: string, options?:
   checkName(name, "pipeline name");
   const site = callSite();
   const o = parseOptions(pipelineOptions, options, `pipeline('${name}')`, name);
+  const { "execution.checkpointing.interval": checkpointKey, "table.exec.source.idle-timeout": idleKey } = SDK_OWNED.pipelineConfigWithOption;
+  refuseOwnedKeys(o.config ?? {}, {
+    ...SDK_OWNED.pipelineConfig,
+    ...(o.checkpointInterval !== undefined ? { "execution.checkpointing.interval": checkpointKey } : {}),
+    ...(o.sourceIdleTimeout !== undefined ? { "table.exec.source.idle-timeout": idleKey } : {}),
+  }, `pipeline('${name}') config`, name);
   const ms = (d: Duration | undefined, what: string): number | null => (d === undefined ? null : parsePositiveDuration(d, `pipeline('${name}') ${what}`));
   const settings: PipelineSettings = {
     parallelism: o.parallelism ?? null,

@@ -4,7 +4,7 @@ import { sinkNode, type SinkConnector, type SinkNode } from "../ir/nodes/sink-no
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { parseDuration, type Duration } from "./duration.js";
-import { durationSchema, parseOptions, propertiesSchema } from "./options.js";
+import { durationSchema, nameSchema, parseOptions, propertiesSchema, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import type { Traits } from "./stream.js";
 
 const SINK = Symbol.for("streamt-sdk.sink");
@@ -49,7 +49,7 @@ export interface UpsertKafkaSinkOptions<K extends string> extends Omit<KafkaSink
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 15 * 60_000;
 
 const common = {
-  name: z.string().optional(),
+  name: nameSchema.optional(),
   delivery: z.enum(["none", "at-least-once", "exactly-once"]).optional(),
   transactionTimeout: durationSchema.optional(),
   properties: propertiesSchema.optional(),
@@ -58,7 +58,7 @@ const common = {
 };
 const kafkaOptions = z.strictObject({ ...common, format: z.enum(["json", "csv", "avro-confluent", "raw"]).optional() });
 const upsertOptions = z.strictObject({ ...common, key: z.array(z.string()).min(1), format: z.enum(["json", "csv", "avro-confluent"]).optional() });
-const devOptions = z.strictObject({ name: z.string().optional() });
+const devOptions = z.strictObject({ name: nameSchema.optional() });
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
@@ -87,6 +87,7 @@ export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
   if (req.kind === "kafka" || req.kind === "upsert-kafka") {
     const topic = checkTopic(req.topic, input.path);
     const o = req.kind === "kafka" ? parseOptions(kafkaOptions, req.options, where, input.path) : parseOptions(upsertOptions, req.options, where, input.path);
+    refuseOwnedKeys(o.properties ?? {}, SDK_OWNED.sinkProperties, `${where} properties`, input.path);
     const delivery = o.delivery ?? "at-least-once";
     const base = {
       topic,

@@ -5,7 +5,7 @@ import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
-import { durationSchema, parseOptions, propertiesSchema } from "./options.js";
+import { durationSchema, parseOptions, propertiesSchema, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import { isRowSchema, type Col, type Row, type RowSchema, type TimestampKind } from "./schema.js";
 import { checkTopic } from "./sink.js";
 import { checkName, StreamImpl, type Append, type Stream, type Traits } from "./stream.js";
@@ -224,6 +224,7 @@ export function source(name: string, options?: unknown): unknown {
   if (o.format === "avro-confluent" && !o.schemaRegistryUrl) {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): format avro-confluent needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", site, path: name });
   }
+  refuseOwnedKeys(o.properties ?? {}, SDK_OWNED.sourceProperties, `source('${name}') properties`, name);
   const spec: SourceSpec = {
     name,
     site,

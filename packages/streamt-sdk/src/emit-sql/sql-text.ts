@@ -16,6 +16,14 @@ export function quoteIdent(name: string): string {
   return "`" + name.replace(/`/g, "``") + "`";
 }
 
+/**
+ * A `--` comment line. Flink's parser ends such a comment at a line break, so user text in it (a step
+ * or sink name, a file path) must not hold one: it would end the comment and start a statement.
+ */
+export function comment(text: string): string {
+  return `-- ${text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, " ")}`;
+}
+
 /** A SQL string literal: single quotes, doubled inside (Flink reads backslashes literally). */
 export function quoteString(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
