@@ -11,7 +11,7 @@ import type { Diagnostic } from "../../packages/streamt-sdk/src/analysis/diagnos
 import type { PlanNode } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import type { PipelineDef, Plan } from "../../packages/streamt-sdk/src/ir/plan.js";
 import type { SinkNode } from "../../packages/streamt-sdk/src/ir/nodes/sink-node.js";
-import { lineHere } from "../helpers.js";
+import { lineHere, scriptOf } from "../helpers.js";
 
 const FILE = "test/analysis/findings.test.ts";
 
@@ -153,6 +153,65 @@ describe("STREAMT-E004 Top-N without TTL", () => {
     expect(analyse(pipeline("a").write(top.toUpsertKafka("a.v1", { key: ["customer_id", "row_num"] })))).toEqual([]);
     const windowed = orders.tumble("1h").topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount" }], n: 3 });
     expect(analyse(pipeline("b").write(windowed.toKafka("b.v1")))).toEqual([]);
+  });
+});
+
+describe("STREAMT-W008 a deduplicate / Top-N ttl the job-wide TTL overrides", () => {
+  const WHY = "Flink SQL applies one job-wide state TTL to deduplication and Top-N";
+  const stateTtlSet = (p: Pipeline): string[] => scriptOf(p).split("\n").filter((l) => l.startsWith("SET 'table.exec.state.ttl'"));
+
+  it("warns at the step when the pipeline's stateTtl replaces its ttl (1h becomes 30d)", () => {
+    const line = lineHere() + 1;
+    const firsts = orders.deduplicate({ key: ["order_id"], ttl: "1h" });
+    const p = pipeline("firsts", { stateTtl: "30d" }).write(firsts.toUpsertKafka("firsts.v1", { key: ["order_id"] }));
+    const ds = analyse(p);
+    expect(codes(ds)).toEqual(["STREAMT-W008"]);
+    const d = expectOne(ds, "STREAMT-W008", { pipeline: "firsts", path: "orders/deduplicate", line });
+    expect(d.message).toBe(`deduplicate() asks for ttl 1h but gets 30d, the pipeline's stateTtl: ${WHY}`);
+    expect(d.hint).toBe(`give it the pipeline's stateTtl (ttl: "30d") or no ttl, or move it into a pipeline of its own with stateTtl: "1h"`);
+    // The SQL says the same: one job-wide value.
+    expect(stateTtlSet(p)).toEqual(["SET 'table.exec.state.ttl' = '30 d';"]);
+  });
+
+  it("warns at each shorter step when two steps disagree (1h and 7d both get 7d)", () => {
+    const line = lineHere() + 1;
+    const firsts = orders.deduplicate({ key: ["order_id"], ttl: "1h" });
+    const top = orders.topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount", direction: "desc" }], n: 3, ttl: "7d" });
+    const p = pipeline("both").write(firsts.toUpsertKafka("firsts.v1", { key: ["order_id"] }), top.toUpsertKafka("top.v1", { key: ["customer_id", "row_num"] }));
+    const ds = analyse(p);
+    expect(codes(ds)).toEqual(["STREAMT-W008"]);
+    const d = expectOne(ds, "STREAMT-W008", { pipeline: "both", path: "orders/deduplicate", line });
+    expect(d.message).toBe(`deduplicate() asks for ttl 1h but gets 7d, the ttl of orders/top-n (applied job-wide): ${WHY}`);
+    expect(d.hint).toBe(`give the deduplicate/Top-N steps of this pipeline the same ttl (all get "7d" now), or move this step into a pipeline of its own`);
+    expect(stateTtlSet(p)).toEqual(["SET 'table.exec.state.ttl' = '7 d';"]);
+  });
+
+  it("warns at every step the pipeline's stateTtl overrides, Top-N included, and can be acknowledged", () => {
+    const firsts = orders.deduplicate({ key: ["order_id"], ttl: "1h" });
+    const top = orders.topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount", direction: "desc" }], n: 3, ttl: "7d" });
+    const sinks = [firsts.toUpsertKafka("firsts.v1", { key: ["order_id"] }), top.toUpsertKafka("top.v1", { key: ["customer_id", "row_num"] })] as const;
+    const ds = analyse(pipeline("both", { stateTtl: "1d" }).write(...sinks));
+    expect(ds.map((d) => [d.path, d.message])).toEqual([
+      ["orders/deduplicate", `deduplicate() asks for ttl 1h but gets 1d, the pipeline's stateTtl: ${WHY}`],
+      ["orders/top-n", `topN() asks for ttl 7d but gets 1d, the pipeline's stateTtl: ${WHY}`],
+    ]);
+    const acked = analyse(pipeline("both", { stateTtl: "1d", acknowledge: { "STREAMT-W008": "a day is enough for both" } }).write(...sinks));
+    expect(acked).toMatchObject([
+      { code: "STREAMT-W008", acknowledged: { reason: "a day is enough for both" } },
+      { code: "STREAMT-W008", acknowledged: { reason: "a day is enough for both" } },
+    ]);
+  });
+
+  it("passes when the TTLs agree, or the steps have none of their own", () => {
+    const firsts = (ttl: "1h" | "7d") => orders.deduplicate({ key: ["order_id"], ttl }).toUpsertKafka("firsts.v1", { key: ["order_id"] });
+    const top = (ttl: "7d") => orders.topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount", direction: "desc" }], n: 3, ttl }).toUpsertKafka("top.v1", { key: ["customer_id", "row_num"] });
+    expect(analyse(pipeline("a", { stateTtl: "1h" }).write(firsts("1h")))).toEqual([]);
+    expect(analyse(pipeline("b").write(firsts("7d"), top("7d")))).toEqual([]);
+    expect(analyse(pipeline("c").write(firsts("1h")))).toEqual([]);
+    expect(analyse(unchecked("d", { stateTtl: "30d" }, orders.deduplicate({ key: ["order_id"] }).toUpsertKafka("d.v1", { key: ["order_id"] })))).toEqual([]);
+    // A window deduplication frees its state when the window closes: no TTL involved.
+    expect(analyse(pipeline("e", { stateTtl: "30d" }).write(orders.tumble("1h").deduplicate({ key: ["order_id"] }).toKafka("e.v1")))).toEqual([]);
+    expect(stateTtlSet(pipeline("b").write(firsts("7d"), top("7d")))).toEqual(["SET 'table.exec.state.ttl' = '7 d';"]);
   });
 });
 

@@ -8,6 +8,7 @@ import { exactlyOncePass } from "./exactly-once-pass.js";
 import { idleSourcePass } from "./idle-source-pass.js";
 import { finding, nodesOf, type AnalysisPass, type PassContext } from "./pass-support.js";
 import { pipelineNamesPass } from "./pipeline-names-pass.js";
+import { rowNumberTtlPass } from "./row-number-ttl-pass.js";
 import { sourceWatermarkPass } from "./source-watermark-pass.js";
 import { unboundedStatePass } from "./state-ttl-pass.js";
 import { temporalJoinPass } from "./temporal-join-pass.js";
@@ -32,6 +33,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "unbounded-state", run: unboundedStatePass },
   { name: "allowed-lateness", run: allowedLatenessPass },
   { name: "ttl-time-bound", run: ttlVersusTimeBoundPass },
+  { name: "row-number-ttl", run: rowNumberTtlPass },
   { name: "event-time", run: eventTimePass },
   { name: "temporal-join", run: temporalJoinPass },
   { name: "watermark-delay", run: watermarkDelayPass },

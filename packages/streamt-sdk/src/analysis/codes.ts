@@ -30,6 +30,7 @@ export const DiagnosticCode = {
   uselessAcknowledgement: "STREAMT-W005",
   unusedSource: "STREAMT-W006",
   upsertKeyUnverified: "STREAMT-W007",
+  rowNumberTtlOverridden: "STREAMT-W008",
 } as const;
 
 export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

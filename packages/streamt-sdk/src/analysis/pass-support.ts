@@ -2,6 +2,7 @@ import type { PlanNode } from "../ir/plan-node.js";
 import { topologicalOrder } from "../ir/plan-node.js";
 import type { PipelineDef, Plan } from "../ir/plan.js";
 import type { SourceSite } from "../ir/node-base.js";
+import { jobStateTtl as jobStateTtlRule, type JobStateTtl } from "../ir/job-state-ttl.js";
 import { severityOf } from "./codes.js";
 import type { Diagnostic } from "./diagnostic.js";
 
@@ -40,29 +41,16 @@ export function perNode(plan: Plan, check: (node: PlanNode, pipeline: PipelineDe
   return plan.pipelines.flatMap((p) => nodesOf(p).flatMap((n) => check(n, p)));
 }
 
-/**
- * A TTL of 0 means "never expire" to Flink (`table.exec.state.ttl` = 0 disables TTL), so only a
- * positive value bounds state.
- */
-export function positiveOrNull(ms: number | null | undefined): number | null {
-  return typeof ms === "number" && ms > 0 ? ms : null;
-}
+export { positiveOrNull } from "../ir/job-state-ttl.js";
 
 /**
- * The state TTL Flink applies job-wide: the pipeline's stateTtl, or else (as the SQL emitter does) the
- * longest ttl of a deduplicate/Top-N step, since Flink has no per-operator TTL for ROW_NUMBER steps.
+ * The state TTL Flink applies job-wide (the rule the SQL emitter writes, see ir/job-state-ttl.ts), over
+ * the pipeline's cached nodes, with `from` saying where it comes from.
  */
-export function jobStateTtl(pipeline: PipelineDef): { ms: number; from: string } | null {
-  const own = positiveOrNull(pipeline.settings.stateTtlMs);
-  if (own !== null) return { ms: own, from: `the pipeline's stateTtl` };
-  let best: { ms: number; from: string } | null = null;
-  for (const n of nodesOf(pipeline)) {
-    if ((n.kind === "deduplicate" || n.kind === "topN") && n.window === null) {
-      const ttl = positiveOrNull(n.ttlMs);
-      if (ttl !== null && (best === null || ttl > best.ms)) best = { ms: ttl, from: `the ttl of ${n.path} (applied job-wide)` };
-    }
-  }
-  return best;
+export function jobStateTtl(pipeline: PipelineDef): (JobStateTtl & { readonly from: string }) | null {
+  const ttl = jobStateTtlRule(pipeline, nodesOf(pipeline));
+  if (ttl === null) return null;
+  return { ...ttl, from: ttl.setBy.kind === "pipeline" ? `the pipeline's stateTtl` : `the ttl of ${ttl.setBy.node.path} (applied job-wide)` };
 }
 
 /** Milliseconds in the largest exact unit, as the DSL accepts them: 3600000 -> "1h". */

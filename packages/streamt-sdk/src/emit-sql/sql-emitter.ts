@@ -3,6 +3,7 @@ import type { Column, SourceSite } from "../ir/node-base.js";
 import { topologicalOrder, visit, type PlanNode } from "../ir/plan-node.js";
 import type { PipelineDef } from "../ir/plan.js";
 import type { WindowSpec } from "../ir/window-spec.js";
+import { jobStateTtl } from "../ir/job-state-ttl.js";
 import { isChangelogFormat, type SourceNode } from "../ir/nodes/source-node.js";
 import type { SinkNode } from "../ir/nodes/sink-node.js";
 import type { KeyPair, JoinType } from "../ir/nodes/join-common.js";
@@ -116,15 +117,15 @@ class PipelineSqlWriter {
   }
 
   /**
-   * The job-wide TTL: the pipeline's, or else the longest TTL given to a dedup/Top-N step, because Flink
-   * has no per-operator TTL for ROW_NUMBER steps (its STATE_TTL hint covers joins and group aggregates).
+   * The job-wide TTL, by the rule analysis checks too (ir/job-state-ttl.ts): the pipeline's, or else the
+   * longest ttl of a dedup/Top-N step, because Flink has no per-operator TTL for ROW_NUMBER steps (its
+   * STATE_TTL hint covers joins and group aggregates). Steps it overrides are reported as STREAMT-W008.
    */
   private jobStateTtl(nodes: readonly PlanNode[]): { ms: number; why?: string } | null {
-    if (this.pipeline.settings.stateTtlMs !== null) return { ms: this.pipeline.settings.stateTtlMs };
-    const rowNumberTtls = nodes.flatMap((n) => ((n.kind === "deduplicate" || n.kind === "topN") && n.ttlMs !== null ? [{ ms: n.ttlMs, path: n.path }] : []));
-    if (rowNumberTtls.length === 0) return null;
-    const longest = rowNumberTtls.reduce((a, b) => (b.ms > a.ms ? b : a));
-    return { ms: longest.ms, why: `ttl of ${longest.path}: Flink has no per-operator TTL for deduplication/Top-N, so it applies job-wide` };
+    const ttl = jobStateTtl(this.pipeline, nodes);
+    if (ttl === null) return null;
+    if (ttl.setBy.kind === "pipeline") return { ms: ttl.ms };
+    return { ms: ttl.ms, why: `ttl of ${ttl.setBy.node.path}: Flink has no per-operator TTL for deduplication/Top-N, so it applies job-wide` };
   }
 
   // ---- tables ------------------------------------------------------------------------------
