@@ -138,8 +138,8 @@ describe("options cannot override what the SDK sets", () => {
   });
 
   it.each([
-    ["execution.checkpointing.interval", { checkpointInterval: "1m" }, "the pipeline's checkpointInterval option sets it already: give one of the two"],
-    ["table.exec.source.idle-timeout", { sourceIdleTimeout: "1m" }, "the pipeline's sourceIdleTimeout option sets it already: give one of the two"],
+    ["execution.checkpointing.interval", { checkpointInterval: "1m" } as const, "the pipeline's checkpointInterval option sets it already: give one of the two"],
+    ["table.exec.source.idle-timeout", { sourceIdleTimeout: "1m" } as const, "the pipeline's sourceIdleTimeout option sets it already: give one of the two"],
   ])("pipeline config: %s beside its option (alone, it is read by the analysis too)", (key, option, instead) => {
     expect(buildError(() => pipeline("p", { ...option, config: { [key]: "30 s" } }))).toEqual({
       code: "STREAMT-B006",

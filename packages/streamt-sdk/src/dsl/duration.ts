@@ -1,4 +1,5 @@
 import { BuildErrorCode, StreamtError } from "../errors.js";
+import { callSite } from "./call-site.js";
 
 /** A duration: `"500ms"`, `"5s"`, `"10m"` / `"10min"`, `"1h"`, `"7d"`, or a number of milliseconds. */
 export type Duration = `${number}${DurationUnit}` | number;
@@ -10,7 +11,19 @@ const UNIT_MS: Record<DurationUnit, number> = { ms: 1, s: 1000, m: 60_000, min: 
  * Parses a duration to whole milliseconds. Rejects anything else with an error that says what is
  * accepted, rather than guessing (a "5" with no unit would be ambiguous).
  */
+/**
+ * The longest duration: 999,999 days, the largest day-time interval Flink's SQL types hold (DAY(6)).
+ * Also keeps every duration an exact integer in JS and in plain digits (no exponent notation).
+ */
+export const MAX_DURATION_MS = 999_999 * 86_400_000;
+
 export function parseDuration(input: unknown, what: string): number {
+  const ms = parseAnyDuration(input, what);
+  if (ms > MAX_DURATION_MS) throw durationError(typeof input === "string" ? JSON.stringify(input) : String(input), what, "it is longer than 999999 days, the longest interval Flink holds");
+  return ms;
+}
+
+function parseAnyDuration(input: unknown, what: string): number {
   if (typeof input === "number") {
     if (Number.isInteger(input) && input >= 0) return input;
     throw durationError(String(input), what);
@@ -28,6 +41,7 @@ function durationError(shown: string, what: string, why = "it is not a duration"
     code: BuildErrorCode.invalidDuration,
     message: `invalid duration ${shown} for ${what}: ${why}`,
     hint: 'write a number with a unit (ms, s, m, h, d), e.g. "500ms", "5s", "10m", "1h", or a whole number of milliseconds',
+    site: callSite(),
   });
 }
 
@@ -42,6 +56,7 @@ export function parsePositiveDuration(input: unknown, what: string): number {
       code: BuildErrorCode.invalidDuration,
       message: `${what} must be longer than 0`,
       hint: "Flink reads 0 as \"off\" here; give a positive duration such as \"1d\", or leave the option out",
+      site: callSite(),
     });
   }
   return ms;

@@ -1,5 +1,6 @@
 import type { DataType, Field, TypeKind } from "../ir/data-type.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
+import { callSite } from "./call-site.js";
 
 /** The static picture of a column: its Flink type kind, nullability and time-attribute tag. */
 export interface Col<K extends TypeKind = TypeKind, N extends boolean = boolean, A extends TimeTag = TimeTag> {
@@ -110,6 +111,10 @@ export const t = {
   map: <K extends Col, V extends Col>(key: ColumnType<K>, value: ColumnType<V>) =>
     columnType<Col<"MAP", false, "none">>({ kind: "MAP", key: key.type, value: value.type, nullable: false }),
   row: <F extends Record<string, ColumnType>>(fields: F): RowSchema<ColsOfFields<F>> => {
+    // Flink has no empty ROW type: a source or nested row of no fields fails in its planner.
+    if (typeof fields !== "object" || fields === null || Object.keys(fields).length === 0) {
+      throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "t.row() needs at least one field", hint: "e.g. t.row({ id: t.string() })", site: callSite() });
+    }
     const list: Field[] = Object.entries(fields).map(([name, ct]) => {
       if (!isColumnType(ct)) {
         throw new StreamtError({

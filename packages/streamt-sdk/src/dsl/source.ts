@@ -221,6 +221,9 @@ export function source(name: string, options?: unknown): unknown {
   const o = parseOptions(sourceOptions, options, `source('${name}')`, name);
   checkTopic(o.topic, name);
   const physical: Column[] = (isRowSchema(o.schema) ? o.schema.fields : zodFields(o.schema as z.ZodObject)).map((f) => ({ name: f.name, type: f.type }));
+  if (physical.length === 0) {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): the schema has no columns`, hint: "declare the topic's fields, e.g. t.row({ id: t.string() }) or z.object({ id: z.string() })", site, path: name });
+  }
   if (o.format === "avro-confluent" && !o.schemaRegistryUrl) {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): format avro-confluent needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", site, path: name });
   }

@@ -46,6 +46,7 @@ const UNITS = [
  * (`INTERVAL '0.5' SECOND`), never rounded away; more than two leading digits get a precision.
  */
 export function intervalLiteral(ms: number): string {
+  if (ms === 0) return "INTERVAL '0' SECOND";
   const abs = Math.abs(ms);
   const sign = ms < 0 ? "-" : "";
   for (const [unit, size] of UNITS) {
