@@ -38,4 +38,11 @@ export const BuildErrorCode = {
   invalidArgument: "STREAMT-B006",
   unknownCatalogSource: "STREAMT-B007",
   duplicateName: "STREAMT-B008",
+  /** JavaScript's &&, ||, !, ?? or ?: (or arithmetic, comparison, a template string) on an expression. */
+  jsOperatorOnExpr: "STREAMT-B009",
 } as const;
+
+/** The fix for STREAMT-B009, the same from the run-time check and from the type-check. */
+export const JS_OPERATOR_HINT =
+  "combine conditions with .and() / .or() / .not(), and pick values with when(...).otherwise(...) or .orElse(); " +
+  "JavaScript's && and || return one of their operands, and an expression object is always truthy";

@@ -10,8 +10,9 @@ import {
   type DataType,
 } from "../ir/data-type.js";
 import type { CallOp, ColumnRef, ExprNode } from "../ir/expr-node.js";
-import type { Column } from "../ir/node-base.js";
-import { BuildErrorCode, StreamtError } from "../errors.js";
+import type { Column, SourceSite } from "../ir/node-base.js";
+import { BuildErrorCode, JS_OPERATOR_HINT, StreamtError } from "../errors.js";
+import { callSite } from "./call-site.js";
 import type { Col, ColumnType, NumericKind, Row, TemporalKind, TimestampKind } from "./schema.js";
 
 const EXPR = Symbol.for("streamt-sdk.expr");
@@ -243,6 +244,21 @@ class ExprImpl implements AnyExpr {
   readonly [EXPR]: ExprNode;
   constructor(node: ExprNode) {
     this[EXPR] = node;
+    if (scopes.length > 0 && node.type.kind === "BOOLEAN" && node.kind !== "column") {
+      scopes[scopes.length - 1]!.built.push({ node, site: callSite() });
+    }
+  }
+  /**
+   * `a + 1`, `a > 1`, `a == 1` and `${a}` would compute with the object, not the SQL value: refused.
+   * (Truthiness, which `&&`, `||`, `!` and `?:` test, calls no method: see runCallback.)
+   */
+  [Symbol.toPrimitive](): never {
+    throw new StreamtError({
+      code: BuildErrorCode.jsOperatorOnExpr,
+      message: "an expression is not a JavaScript value: JavaScript's arithmetic, comparisons and template strings cannot compute with it",
+      hint: "use the expression's methods (.add(), .gt(), .eq(), .concat(), ...); " + JS_OPERATOR_HINT,
+      site: callSite(),
+    });
   }
   private get node(): ExprNode {
     return this[EXPR];
@@ -375,6 +391,93 @@ class ExprImpl implements AnyExpr {
     const units: readonly TimeUnit[] = ["SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"];
     if (!units.includes(unit)) throw typeError(`unknown time unit '${unit}'`, `use one of ${units.join(", ")}`);
     return call(op, [this.node, { kind: "literal", value: unit, type: { kind: "STRING", nullable: false } }], type);
+  }
+}
+
+// ---- conditions a callback builds but does not return -------------------------------------------
+
+/**
+ * The DSL callbacks running now (a stack, should one build another stream), each with the conditions
+ * built while it ran. JavaScript's `&&` and `?:` drop an expression without a trace: an expression
+ * object is always truthy, so `a.gt(1) && b.eq(2)` is just `b.eq(2)`. A condition the callback built
+ * that nothing it returns reaches is that trace.
+ *
+ * Only BOOLEAN expressions the callback derived are recorded. A dropped condition changes which rows
+ * pass or which CASE branch is taken: a silent wrong result. A dropped value (an unused
+ * `o.amount.mul(2)`) changes nothing, and it is what legitimate code leaves behind, e.g. a helper
+ * that builds a few candidates and returns one. Column references are never recorded: the callback
+ * receives them rather than builds them, and destructuring or spreading the row
+ * (`({ is_test, ...rest }) => rest`) reads columns it means to drop.
+ *
+ * What this cannot see: `a || b` never evaluates `b` (a is truthy), `a ?? b` builds nothing to drop,
+ * and `o.flag ? x : y` tests a column reference. The type-check reports those (synth/typecheck.ts).
+ * `!o.flag` is the plain value false: filter() and select() refuse a plain boolean where they expect
+ * an expression.
+ */
+interface CallbackScope {
+  readonly built: { readonly node: ExprNode; readonly site: SourceSite | null }[];
+}
+const scopes: CallbackScope[] = [];
+
+/**
+ * Runs a DSL callback (filter, select, withColumns, a join's select) and refuses a condition it built
+ * but dropped, at the user's line where it was built. `where` names the step, e.g. "filter()".
+ */
+export function runCallback<X>(where: string, callback: () => X): X {
+  const scope: CallbackScope = { built: [] };
+  scopes.push(scope);
+  let result: X;
+  try {
+    result = callback();
+  } finally {
+    scopes.pop();
+  }
+  if (scope.built.length === 0) return result;
+  const reached = new Set<ExprNode>();
+  for (const root of resultExprs(result)) addTree(exprNode(root), reached);
+  const dropped = scope.built.find((b) => !reached.has(b.node));
+  if (dropped) {
+    throw new StreamtError({
+      code: BuildErrorCode.jsOperatorOnExpr,
+      message: `${where} builds a condition it does not return, so the condition would be silently dropped: JavaScript's &&, ||, ! and ?: do not combine expressions`,
+      hint: JS_OPERATOR_HINT,
+      site: dropped.site,
+    });
+  }
+  return result;
+}
+
+/** The expressions a callback returned: one (filter) or an object of columns (select). */
+function resultExprs(result: unknown): AnyExpr[] {
+  if (isExpr(result)) return [result];
+  if (typeof result !== "object" || result === null) return [];
+  return Object.values(result).filter(isExpr);
+}
+
+function addTree(n: ExprNode, reached: Set<ExprNode>): void {
+  if (reached.has(n)) return;
+  reached.add(n);
+  switch (n.kind) {
+    case "column":
+    case "literal":
+      return;
+    case "call":
+      for (const a of n.args) addTree(a, reached);
+      return;
+    case "case":
+      for (const b of n.branches) {
+        addTree(b.when, reached);
+        addTree(b.then, reached);
+      }
+      if (n.otherwise) addTree(n.otherwise, reached);
+      return;
+    case "cast":
+      addTree(n.expr, reached);
+      return;
+    default: {
+      const unknownKind: never = n;
+      throw new Error(`unhandled expression kind ${(unknownKind as ExprNode).kind}`);
+    }
   }
 }
 

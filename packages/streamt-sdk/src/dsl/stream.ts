@@ -14,7 +14,7 @@ import { windowJoinNode } from "../ir/nodes/window-join-node.js";
 import { joinNode } from "../ir/nodes/join-node.js";
 import type { JoinType, KeyPair } from "../ir/nodes/join-common.js";
 import type { NodeOrigin } from "../ir/nodes/node-checks.js";
-import { BuildErrorCode, StreamtError } from "../errors.js";
+import { BuildErrorCode, JS_OPERATOR_HINT, StreamtError } from "../errors.js";
 import { aggregateRequests, type AggCols, type AggSpecs, type CheckAggs } from "./aggregates.js";
 import { callSite } from "./call-site.js";
 import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
@@ -22,7 +22,7 @@ import { z } from "zod";
 import { durationSchema, parseOptions } from "./options.js";
 
 const windowOptions = z.strictObject({ allowedLateness: durationSchema.optional() });
-import { exprNode, isExpr, rowExprs, type AnyExpr, type ExprBase, type ColOf, type Expr, type RowExprs } from "./expr.js";
+import { exprNode, isExpr, rowExprs, runCallback, type AnyExpr, type ExprBase, type ColOf, type Expr, type RowExprs } from "./expr.js";
 import type { Col, Row, TimestampKind } from "./schema.js";
 import { makeSink, type KafkaSinkOptions, type Sink, type SinkOptions, type UpsertKafkaSinkOptions } from "./sink.js";
 import type { Simplify, StreamtTypeError } from "./type-error.js";
@@ -349,6 +349,13 @@ function projection(out: unknown, where: string): ProjectedColumn[] {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${where} must return an object of columns`, hint: "e.g. (o) => ({ id: o.order_id })" });
   }
   return Object.entries(out).map(([name, e]) => {
+    if (typeof e === "boolean") {
+      throw new StreamtError({
+        code: BuildErrorCode.jsOperatorOnExpr,
+        message: `${where}: column '${name}' is the JavaScript value ${e}, not an expression: JavaScript's ! makes any expression false`,
+        hint: JS_OPERATOR_HINT,
+      });
+    }
     if (!isExpr(e)) {
       throw new StreamtError({
         code: BuildErrorCode.invalidArgument,
@@ -410,7 +417,14 @@ export class StreamImpl {
 
   filter(predicate: (row: RowExprs<Row>) => unknown): StreamImpl {
     return this.next("filter", (o) => {
-      const cond = predicate(rowExprs(this.node.schema, 0, `filter() at ${o.path}`));
+      const cond = runCallback("filter()", () => predicate(rowExprs(this.node.schema, 0, `filter() at ${o.path}`)));
+      if (typeof cond === "boolean") {
+        throw new StreamtError({
+          code: BuildErrorCode.jsOperatorOnExpr,
+          message: `filter() must return a condition expression, not the JavaScript value ${cond}: JavaScript's ! makes any expression false`,
+          hint: JS_OPERATOR_HINT,
+        });
+      }
       if (!isExpr(cond)) {
         throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "filter() must return a condition expression", hint: "e.g. (o) => o.status.eq('paid')" });
       }
@@ -421,7 +435,8 @@ export class StreamImpl {
   select(...args: unknown[]): StreamImpl {
     return this.next("select", (o) => {
       if (typeof args[0] === "function") {
-        const out = (args[0] as (r: RowExprs<Row>) => unknown)(rowExprs(this.node.schema, 0, `select() at ${o.path}`));
+        const fn = args[0] as (r: RowExprs<Row>) => unknown;
+        const out = runCallback("select()", () => fn(rowExprs(this.node.schema, 0, `select() at ${o.path}`)));
         return projectNode(o, this.node, projection(out, "select()"));
       }
       const row = rowExprs(this.node.schema, 0, `select() at ${o.path}`);
@@ -436,7 +451,7 @@ export class StreamImpl {
   withColumns(fn: (row: RowExprs<Row>) => unknown): StreamImpl {
     return this.next("with-columns", (o) => {
       const row = rowExprs(this.node.schema, 0, `withColumns() at ${o.path}`);
-      const added = projection(fn(row), "withColumns()");
+      const added = projection(runCallback("withColumns()", () => fn(row)), "withColumns()");
       const addedNames = new Set(added.map((c) => c.name));
       const kept = this.node.schema
         .filter((c) => !addedNames.has(c.name))
@@ -611,7 +626,9 @@ function joinProjection(left: PlanNode, right: PlanNode, select: (l: never, r: n
   if (typeof select !== "function") {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "a join needs select: (left, right) => ({ ...columns })", hint: "e.g. select: (o, p) => ({ order_id: o.order_id, paid_at: p.paid_at })" });
   }
-  const out = select(rowExprs(left.schema, 0, `the left side of the join at ${path}`) as never, rowExprs(right.schema, 1, `the right side of the join at ${path}`) as never);
+  const out = runCallback("join select()", () =>
+    select(rowExprs(left.schema, 0, `the left side of the join at ${path}`) as never, rowExprs(right.schema, 1, `the right side of the join at ${path}`) as never),
+  );
   return projection(out, "join select()");
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { Project, ts } from "ts-morph";
 import type { Diagnostic } from "../analysis/diagnostic.js";
+import { BuildErrorCode, JS_OPERATOR_HINT } from "../errors.js";
 import { isSdkOrDependencyFile } from "../sdk-location.js";
 
 function findTsconfig(from: string, root: string): string | undefined {
@@ -67,9 +68,11 @@ export function typecheckEntries(entries: readonly string[], root: string): Diag
   const project = new Project({ compilerOptions: options, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
   for (const f of files) project.addSourceFileAtPath(f);
   const program = project.getProgram().compilerObject;
+  const checker = program.getTypeChecker();
   for (const sf of program.getSourceFiles()) {
     if (sf.isDeclarationFile || isSdkOrDependencyFile(path.resolve(sf.fileName))) continue;
     for (const d of ts.getPreEmitDiagnostics(program, sf)) report(d, sf.fileName, "fix the type error (your editor shows it too); synth refuses code that does not type-check");
+    out.push(...jsOperatorsOnExprs(sf, checker, path.relative(root, path.resolve(sf.fileName)).split(path.sep).join("/")));
   }
   // A file reached from two entries, and a global error, report once.
   const seen = new Set<string>();
@@ -77,4 +80,76 @@ export function typecheckEntries(entries: readonly string[], root: string): Diag
     const key = `${d.site?.file}:${d.site?.line}:${d.site?.column}:${d.code}:${d.message}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
+}
+
+/** What each JavaScript operator does to a streamt expression, which is an object and always truthy. */
+const OPERATOR_EFFECT: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.AmpersandAmpersandToken]: "&& returns its right operand and drops this one",
+  [ts.SyntaxKind.AmpersandAmpersandEqualsToken]: "&&= assigns its right operand and drops this one",
+  [ts.SyntaxKind.BarBarToken]: "|| returns this operand and drops the right one",
+  [ts.SyntaxKind.BarBarEqualsToken]: "||= keeps this operand and drops the right one",
+  [ts.SyntaxKind.QuestionQuestionToken]: "?? returns this operand and drops the right one (SQL's COALESCE is .orElse())",
+  [ts.SyntaxKind.QuestionQuestionEqualsToken]: "??= keeps this operand and drops the right one (SQL's COALESCE is .orElse())",
+  [ts.SyntaxKind.ExclamationToken]: "! makes it the value false, not SQL's NOT",
+  [ts.SyntaxKind.QuestionToken]: "?: always takes its first branch (SQL's CASE is when(...).otherwise(...))",
+};
+
+/**
+ * STREAMT-B009: JavaScript's &&, ||, ??, ! or ?: testing a streamt expression, a silent wrong result
+ * (`a.gt(1) && b.eq(2)` is `b.eq(2)`). The run time catches most of these when synth runs the
+ * callback; the checker also sees `a || b` (b is never evaluated) and tests of a bare column. Cheap:
+ * the walk asks the checker only for the tested operand of those operators, a type it has already
+ * computed for the file's type errors. An operand that may be undefined or null (`extra ?? o.a.gt(0)`
+ * on an optional expression) is JavaScript-level composition, and not reported. A chain
+ * `a && b && c` is reported once, at its innermost misuse (children are visited first).
+ */
+function jsOperatorsOnExprs(sf: ts.SourceFile, checker: ts.TypeChecker, file: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const reported = new Set<ts.Node>();
+  const visit = (node: ts.Node): void => {
+    ts.forEachChild(node, visit);
+    let operand: ts.Expression | undefined;
+    let operator: ts.SyntaxKind | undefined;
+    if (ts.isBinaryExpression(node) && OPERATOR_EFFECT[node.operatorToken.kind] !== undefined) {
+      operand = node.left;
+      operator = node.operatorToken.kind;
+    } else if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
+      operand = node.operand;
+      operator = node.operator;
+    } else if (ts.isConditionalExpression(node)) {
+      operand = node.condition;
+      operator = ts.SyntaxKind.QuestionToken;
+    }
+    if (operand && operator !== undefined && !reported.has(skipParens(operand)) && isStreamtExpr(checker.getTypeAtLocation(operand))) {
+      reported.add(node);
+      const pos = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+      const text = operand.getText(sf).replace(/\s+/g, " ");
+      found.push({
+        code: BuildErrorCode.jsOperatorOnExpr,
+        severity: "error",
+        pipeline: null,
+        path: file,
+        site: { file, line: pos.line + 1, column: pos.character + 1 },
+        message: `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` is a streamt expression, always truthy in JavaScript: ${OPERATOR_EFFECT[operator]}`,
+        hint: JS_OPERATOR_HINT,
+      });
+    }
+  };
+  visit(sf);
+  return found;
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
+}
+
+/** Every member of the type is a streamt expression (`ExprBase`'s phantom `__col`): never undefined, null or false. */
+function isStreamtExpr(type: ts.Type): boolean {
+  const members = type.isUnion() ? type.types : [type];
+  return members.every((m) => m.getProperty("__col")?.declarations?.some(isExprBaseMember) === true);
+}
+
+function isExprBaseMember(d: ts.Declaration): boolean {
+  return ts.isPropertySignature(d) && ts.isInterfaceDeclaration(d.parent) && d.parent.name.text === "ExprBase";
 }
