@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isStreamtError, pipeline, source, t } from "streamt-sdk";
+import { firstValue, isStreamtError, lastValue, lit, min, pipeline, source, t } from "streamt-sdk";
 import { intervalLiteral } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
-import { lineHere, statementOf } from "../helpers.js";
+import { lineHere, scriptOf, statementOf } from "../helpers.js";
 
 // What synth accepted and Flink's planner then refused: each is now written correctly or refused here.
 const FILE = "test/dsl/flink-limits.test.ts";
@@ -65,5 +65,56 @@ describe("synth accepts only what Flink accepts", () => {
       site: { file: FILE, line, column: expect.any(Number) },
     });
     expect(refusal(() => source("empty", { topic: "e.v1", schema: { fields: [] } as never })).code).toBe("STREAMT-B006");
+  });
+
+  // Found by the random-pipeline test against Flink's planner (test/flink/validate-examples.test.ts).
+  it.each([
+    ["hop", "computes hop windows from slices it merges"],
+    ["cumulate", "computes cumulate windows from slices it merges"],
+    ["session", "merges session windows"],
+  ] as const)("firstValue/lastValue in a %s window (Flink cannot merge them)", (kind, how) => {
+    const timed = orders.eventTime("ts").watermark("5s");
+    const windowed = (): any => (kind === "hop" ? timed.hop("1h", "10m") : kind === "cumulate" ? timed.cumulate("10m", "1h") : timed.session("30m"));
+    expect(refusal(() => windowed().aggregate({ first: firstValue("order_id") }))).toMatchObject({
+      code: "STREAMT-B006",
+      message: `firstValue() cannot aggregate a ${kind} window: Flink ${how}, and FIRST_VALUE cannot be merged`,
+      hint: "use it in a tumble window, or use min()/max() here",
+    });
+    expect(refusal(() => windowed().aggregate({ low: min("amount"), last: lastValue("order_id") })).message).toBe(
+      `lastValue() cannot aggregate a ${kind} window: Flink ${how}, and LAST_VALUE cannot be merged`,
+    );
+    expect(() => timed.tumble("1h").aggregate({ first: firstValue("order_id"), last: lastValue("order_id") })).not.toThrow();
+  });
+
+  it("FLOOR/CEIL of an event-time column is a plain timestamp in the SQL too (Flink kept it a second rowtime)", () => {
+    const p = pipeline("hourly").write(
+      orders.eventTime("ts").watermark("5s").withColumns((o) => ({ hour: o.ts.floorTo("HOUR"), day: o.ts.ceilTo("DAY") })).tumble("1h").topN({ partitionBy: [], orderBy: [{ column: "amount" }], n: 1 }).toKafka("out.v1"),
+    );
+    expect(statementOf(p, "orders__with_columns")).toBe(
+      "CREATE TEMPORARY VIEW `orders__with_columns` AS\n" +
+        "SELECT `order_id`, `amount`, `ts`, CAST(FLOOR(`ts` TO HOUR) AS TIMESTAMP(3)) AS `hour`, CAST(CEIL(`ts` TO DAY) AS TIMESTAMP(3)) AS `day`\n" +
+        "FROM `orders`;",
+    );
+  });
+
+  it("a sink whose input has two rowtime columns writes the copies as plain timestamps (Flink refuses two)", () => {
+    const p = pipeline("copies").write(orders.eventTime("ts").watermark("5s").select((o) => ({ a: o.ts, id: o.order_id, b: o.ts })).toKafka("out.v1"));
+    expect(statementOf(p, "orders__select")).toBe("CREATE TEMPORARY VIEW `orders__select` AS\nSELECT `ts` AS `a`, `order_id` AS `id`, `ts` AS `b`\nFROM `orders`;");
+    expect(scriptOf(p).split("\n").slice(-3)).toEqual(["INSERT INTO `out_v1`", "SELECT `a`, `id`, CAST(`b` AS TIMESTAMP(3)) AS `b` FROM `orders__select`;", ""]);
+    const one = pipeline("one").write(orders.eventTime("ts").watermark("5s").toKafka("out.v1"));
+    expect(scriptOf(one).split("\n").slice(-3)).toEqual(["INSERT INTO `out_v1`", "SELECT * FROM `orders`;", ""]);
+  });
+
+  it("a Top-N ordered only by columns earlier steps fix to a constant", () => {
+    const timed = orders.eventTime("ts").watermark("5s");
+    const topN = { partitionBy: [] as never[], orderBy: [{ column: "amount" as const, direction: "desc" as const }], n: 2, ttl: "1d" as const };
+    const message = "topN() orders by 'amount', which earlier steps fix to one value on every row: every row ties, and Flink's planner cannot plan a Top-N ordered by constants";
+    expect(refusal(() => timed.filter((o) => o.order_id.ne("x").and(o.amount.eq(916))).topN(topN))).toMatchObject({ code: "STREAMT-B006", message });
+    expect(refusal(() => timed.filter((o) => o.amount.in(5)).select((o) => ({ amount: o.amount, ts: o.ts })).topN(topN)).message).toBe(message);
+    expect(refusal(() => timed.withColumns(() => ({ amount: lit(1) })).topN(topN)).message).toBe(message.replace("'amount'", "'amount'"));
+    // Not pinned: an OR, a range, or one of two order columns varying.
+    expect(() => timed.filter((o) => o.amount.eq(1).or(o.amount.eq(2))).topN(topN)).not.toThrow();
+    expect(() => timed.filter((o) => o.amount.ge(916)).topN(topN)).not.toThrow();
+    expect(() => timed.filter((o) => o.amount.eq(916)).topN({ ...topN, orderBy: [{ column: "amount" }, { column: "ts" }] })).not.toThrow();
   });
 });

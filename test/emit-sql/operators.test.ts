@@ -132,7 +132,7 @@ describe("stateless steps", () => {
       ts: o.ts,
     }));
     expect(statementOf(pipeline("p").write(s.toPrint()), "orders__select")).toBe(
-      "CREATE TEMPORARY VIEW `orders__select` AS\nSELECT `order_id` AS `id`, CAST((`amount` * 100) AS BIGINT) AS `cents`, CAST(CASE WHEN (`amount` >= 100) THEN 'big' ELSE 'small' END AS STRING) AS `band`, CONCAT(UPPER(`customer_id`), '-', `order_id`) AS `who`, FLOOR(`ts` TO HOUR) AS `hour`, COALESCE(`status`, 'unknown') AS `status`, 1 AS `one`, `ts`\nFROM `orders`;",
+      "CREATE TEMPORARY VIEW `orders__select` AS\nSELECT `order_id` AS `id`, CAST((`amount` * 100) AS BIGINT) AS `cents`, CAST(CASE WHEN (`amount` >= 100) THEN 'big' ELSE 'small' END AS STRING) AS `band`, CONCAT(UPPER(`customer_id`), '-', `order_id`) AS `who`, CAST(FLOOR(`ts` TO HOUR) AS TIMESTAMP(3)) AS `hour`, COALESCE(`status`, 'unknown') AS `status`, 1 AS `one`, `ts`\nFROM `orders`;",
     );
   });
 

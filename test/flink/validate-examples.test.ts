@@ -6,6 +6,37 @@ import { PlannerValidator, type ValidationResult } from "../../packages/streamt-
 import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
+import fc from "fast-check";
+import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
+import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
+import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
+import { buildPlan } from "../../packages/streamt-sdk/src/synth/build-plan.js";
+import { buildPipeline, recipe, type Recipe } from "./random-pipelines.js";
+
+/** Random pipelines per Flink target in CI (the bench runs 1,000); STREAMT_FC_SEED replays a run. */
+const RANDOM_CASES = Number(process.env.STREAMT_RANDOM_PIPELINES ?? 150);
+const SEED = Number(process.env.STREAMT_FC_SEED ?? Date.now() % 1_000_000);
+
+interface Synthesised {
+  readonly recipe: Recipe;
+  readonly outcome: "build-error" | "finding" | "script";
+  readonly script?: string;
+}
+
+/** What synth does with one recipe: refuse it while building, refuse it in analysis, or write a script. */
+function synthRecipe(r: Recipe, i: number): Synthesised {
+  let p;
+  try {
+    p = buildPipeline(r, `random-${i}`);
+  } catch (e) {
+    // Refusing is fine, but only with a coded error: anything else is a crash of the SDK.
+    if (!isStreamtError(e)) throw new Error(`recipe ${JSON.stringify(r)} crashed the DSL: ${(e as Error).stack}`);
+    return { recipe: r, outcome: "build-error" };
+  }
+  const { plan, diagnostics } = buildPlan([{ pipeline: p, file: "random.ts", exportName: "default" }]);
+  if ([...diagnostics, ...analysePlan(plan)].some((d) => d.severity === "error")) return { recipe: r, outcome: "finding" };
+  return { recipe: r, outcome: "script", script: emitPipelineSql(p.definition, { bootstrapServers: "127.0.0.1:9092", flinkVersion: r.flink }) };
+}
 
 const root = path.resolve(import.meta.dirname, "../..");
 const entries = [
@@ -88,6 +119,16 @@ for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) 
         expect(r.viewSchemas).toEqual(expectedViews.get(name));
       },
     );
+
+    it(`random pipelines: every script synth accepts, Flink's planner accepts (${RANDOM_CASES} cases, seed ${SEED})`, async () => {
+      const cases = fc.sample(recipe(flinkVersion), { numRuns: RANDOM_CASES, seed: SEED }).map(synthRecipe);
+      const scripts = cases.flatMap((c, i) => (c.script !== undefined ? [{ id: `random-${i}`, script: c.script }] : []));
+      const results = await validator.validateAll(scripts);
+      const refused = results.flatMap((r) => (r.ok ? [] : [{ recipe: cases[Number(r.id.slice("random-".length))]!.recipe, statement: r.statement, error: r.error.split("\n")[0] }]));
+      expect(refused, `seed ${SEED}: scripts synth wrote and Flink refused`).toEqual([]);
+      // The generator must reach the planner, not only the SDK's refusals: most recipes become scripts.
+      expect(scripts.length / cases.length, `seed ${SEED}: ${scripts.length} of ${cases.length} recipes became scripts`).toBeGreaterThan(0.6);
+    }, 600_000);
 
     it("reports Flink's message, the statement index and its line for a broken script", async () => {
       const r = await validator.validate("broken", BROKEN);

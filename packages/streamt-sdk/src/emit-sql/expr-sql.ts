@@ -45,14 +45,24 @@ const CALLS: Record<CallOp, CallRenderer> = {
   COALESCE: fn("COALESCE"),
   ABS: fn("ABS"),
   ROUND: fn("ROUND"),
-  FLOOR_TO: ([a], node) => `FLOOR(${a} TO ${unitOf(node)})`,
-  CEIL_TO: ([a], node) => `CEIL(${a} TO ${unitOf(node)})`,
+  FLOOR_TO: ([a], node) => plainTime(`FLOOR(${a} TO ${unitOf(node)})`, node),
+  CEIL_TO: ([a], node) => plainTime(`CEIL(${a} TO ${unitOf(node)})`, node),
   DATE_FORMAT: fn("DATE_FORMAT"),
   EXTRACT: ([a], node) => `EXTRACT(${unitOf(node)} FROM ${a})`,
   TO_DATE: ([a]) => `CAST(${a} AS DATE)`,
   JSON_VALUE: fn("JSON_VALUE"),
   CURRENT_TIMESTAMP: () => "CURRENT_TIMESTAMP",
 };
+
+/**
+ * Flink keeps the time attribute of a rowtime column through FLOOR/CEIL, so a second rowtime column would
+ * appear (which a later window or sink refuses: "more than one rowtime attribute column"). The IR makes
+ * any computed time a plain timestamp; the CAST makes Flink agree.
+ */
+function plainTime(sql: string, node: Extract<ExprNode, { kind: "call" }>): string {
+  const arg = node.args[0];
+  return arg?.kind === "column" && arg.time ? `CAST(${sql} AS ${formatType({ ...node.type, nullable: true }, quoteIdent)})` : sql;
+}
 
 function literalSql(node: Extract<ExprNode, { kind: "literal" }>): string {
   if (node.value === null) return `CAST(NULL AS ${formatType({ ...node.type, nullable: true }, quoteIdent)})`;

@@ -69,7 +69,7 @@ class PipelineSqlWriter {
       }
     }
     for (const s of this.pipeline.sinks) out.push(this.sinkTable(s), "");
-    const inserts = this.pipeline.sinks.map((s) => `INSERT INTO ${q(this.names.get(s)!)}\nSELECT * FROM ${q(this.names.get(s.input)!)}`);
+    const inserts = this.pipeline.sinks.map((s) => `INSERT INTO ${q(this.names.get(s)!)}\nSELECT ${sinkColumns(s)} FROM ${q(this.names.get(s.input)!)}`);
     if (inserts.length === 1) out.push(`${inserts[0]};`);
     else out.push(`EXECUTE STATEMENT SET\nBEGIN\n${inserts.map((i) => `${i};`).join("\n")}\nEND;`);
     return out.join("\n") + "\n";
@@ -324,6 +324,20 @@ function aggregateSql(a: AggregateCall): string {
   const col = a.column === null ? "*" : q(a.column);
   const call = a.fn === "COUNT_DISTINCT" ? `COUNT(DISTINCT ${col})` : `${a.fn}(${col})`;
   return `${call} AS ${q(a.name)}`;
+}
+
+/**
+ * The select list of a sink's INSERT: `*`, unless the input has several rowtime columns (a bare copy of
+ * the event-time column keeps its attribute), which Flink refuses to write ("more than one rowtime
+ * attribute column"): then the copies are written as plain timestamps, the values unchanged.
+ */
+function sinkColumns(s: SinkNode): string {
+  const rowtimes = s.input.schema.filter((c) => c.time === "rowtime");
+  if (rowtimes.length <= 1) return "*";
+  const keep = s.input.time.rowtime ?? rowtimes[0]!.name;
+  return s.input.schema
+    .map((c) => (c.time === "rowtime" && c.name !== keep ? `CAST(${q(c.name)} AS ${formatType({ ...c.type, nullable: true }, q)}) AS ${q(c.name)}` : q(c.name)))
+    .join(", ");
 }
 
 function withClause(opts: readonly [string, string][]): string {

@@ -1,3 +1,4 @@
+import { constantColumns } from "../constant-columns.js";
 import { APPEND, timeFromSchema, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
 import { windowExtentMs, type WindowSpec } from "../window-spec.js";
@@ -45,6 +46,12 @@ export function topNNode(
       schema, changelog: APPEND, time: timeFromSchema(schema, input.time.watermark),
       state: { kind: "window", ms: windowExtentMs(init.window) },
     };
+  }
+  const constant = constantColumns(input);
+  if (init.orderBy.every((o) => constant.has(o.column))) {
+    const names = init.orderBy.map((o) => `'${o.column}'`).join(", ");
+    invalid(origin, `topN() orders by ${names}, which earlier steps fix to one value on every row: every row ties, and Flink's planner cannot plan a Top-N ordered by constants`,
+      "order by a column that varies (e.g. the event time, or another measure), or drop the step that fixes it");
   }
   const schema = [...plainColumns(input.schema), rank];
   requireUniqueNames(schema.map((c) => c.name), origin, "column");

@@ -58,6 +58,14 @@ export function windowAggregateNode(
     for (const p of window.partitionBy) requireColumn(input.schema, p, origin, "session partition column");
   }
   const calls = aggregates.map((a) => resolveAggregate(a, input.schema, origin));
+  // Flink computes hop and cumulate windows from shared slices and session windows by merging windows,
+  // and its FIRST_VALUE / LAST_VALUE have no merge: its planner refuses them there (found by the
+  // random-pipeline test against Flink's planner).
+  const unmergeable = calls.find((c) => c.fn === "FIRST_VALUE" || c.fn === "LAST_VALUE");
+  if (unmergeable && window.kind !== "tumble") {
+    invalid(origin, `${unmergeable.fn === "FIRST_VALUE" ? "firstValue" : "lastValue"}() cannot aggregate a ${window.kind} window: Flink ${window.kind === "session" ? "merges session windows" : `computes ${window.kind} windows from slices it merges`}, and ${unmergeable.fn} cannot be merged`,
+      "use it in a tumble window, or use min()/max() here");
+  }
   const schema: Column[] = [
     ...windowColumns(input, window).slice(0, 2),
     ...keys.map((k) => ({ name: k.name, type: k.type })),
