@@ -539,6 +539,41 @@ describe("STREAMT-E012 one topic written twice", () => {
   });
 });
 
+describe("STREAMT-W010 topic feedback loops", () => {
+  it("is a warning at a sink that writes the topic its own pipeline reads", () => {
+    const line = lineHere() + 1;
+    const ds = analyse(pipeline("echo").write(orders.filter((o) => o.amount.gt(0)).toKafka("orders.v1")));
+    expect(codes(ds)).toEqual(["STREAMT-W010"]);
+    const d = expectOne(ds, "STREAMT-W010", { pipeline: "echo", path: "orders/filter/orders.v1", line });
+    expect(d.message).toBe(`pipeline 'echo' writes topic 'orders.v1', which it also reads (source orders (${FILE}:22)): every row it writes comes back as input`);
+    expect(d.hint).toBe("write to another topic; if the loop is intended (a retry topic that converges), acknowledge STREAMT-W010 with the reason");
+  });
+
+  it("is a warning at every sink that writes into a cycle of pipelines, naming the loop", () => {
+    const fromA = source("a-in", { topic: "a.v1", schema: Order });
+    const fromB = source("b-in", { topic: "b.v1", schema: Order });
+    const fromC = source("c-in", { topic: "c.v1", schema: Order });
+    const ds = analyse(
+      pipeline("p1").write(fromA.toKafka("b.v1")),
+      pipeline("p2").write(fromB.toKafka("c.v1")),
+      pipeline("p3").write(fromC.toKafka("a.v1"), fromC.toKafka("side.v1", { name: "side" })),
+    );
+    expect(ds.map((d) => [d.code, d.pipeline, d.path, d.message])).toEqual([
+      ["STREAMT-W010", "p1", "a-in/b.v1", "topics form a loop across pipelines: p1 -> b.v1 -> p2 -> c.v1 -> p3 -> a.v1 -> p1: every row this sink writes can come back to it"],
+      ["STREAMT-W010", "p2", "b-in/c.v1", "topics form a loop across pipelines: p2 -> c.v1 -> p3 -> a.v1 -> p1 -> b.v1 -> p2: every row this sink writes can come back to it"],
+      ["STREAMT-W010", "p3", "c-in/a.v1", "topics form a loop across pipelines: p3 -> a.v1 -> p1 -> b.v1 -> p2 -> c.v1 -> p3: every row this sink writes can come back to it"],
+    ]);
+  });
+
+  it("passes for a chain, and can be acknowledged for an intended loop", () => {
+    const fromA = source("a-in", { topic: "a.v1", schema: Order });
+    const fromB = source("b-in", { topic: "b.v1", schema: Order });
+    expect(analyse(pipeline("p1").write(fromA.toKafka("b.v1")), pipeline("p2").write(fromB.toKafka("c.v1")))).toEqual([]);
+    const ds = analyse(pipeline("retry", { acknowledge: { "STREAMT-W010": "retries stop after 3 attempts" } }).write(orders.toKafka("orders.v1")));
+    expect(ds.map((d) => [d.code, d.acknowledged])).toEqual([["STREAMT-W010", { reason: "retries stop after 3 attempts" }]]);
+  });
+});
+
 describe("STREAMT-E013 invalid topic names", () => {
   it("is an error at a source whose topic Kafka would refuse (plans built by other means)", () => {
     const src = nodeOf(orders);

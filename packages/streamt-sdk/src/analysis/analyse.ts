@@ -13,6 +13,7 @@ import { sourceWatermarkPass } from "./source-watermark-pass.js";
 import { unboundedStatePass } from "./state-ttl-pass.js";
 import { temporalJoinPass } from "./temporal-join-pass.js";
 import { topicNamesPass } from "./topic-names-pass.js";
+import { topicLoopPass } from "./topic-loop-pass.js";
 import { topicWritersPass } from "./topic-writers-pass.js";
 import { ttlVersusTimeBoundPass } from "./ttl-time-bound-pass.js";
 import { upsertKeyPass } from "./upsert-key-pass.js";
@@ -44,6 +45,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "exactly-once", run: exactlyOncePass },
   { name: "pipeline-names", run: pipelineNamesPass },
   { name: "topic-writers", run: topicWritersPass },
+  { name: "topic-loop", run: topicLoopPass },
   { name: "topic-names", run: topicNamesPass },
 ];
 

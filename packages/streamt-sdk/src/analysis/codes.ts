@@ -31,6 +31,7 @@ export const DiagnosticCode = {
   unusedSource: "STREAMT-W006",
   upsertKeyUnverified: "STREAMT-W007",
   rowNumberTtlOverridden: "STREAMT-W008",
+  topicFeedbackLoop: "STREAMT-W010",
 } as const;
 
 export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

@@ -1,6 +1,7 @@
 import type { PipelineDef, Plan } from "../ir/plan.js";
 import type { SourceSite } from "../ir/node-base.js";
 import type { SinkNode } from "../ir/nodes/sink-node.js";
+import { topicUse } from "../ir/topic-use.js";
 import { DiagnosticCode } from "./codes.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { finding, type PassContext } from "./pass-support.js";
@@ -13,12 +14,9 @@ const at = (site: SourceSite | null): string => (site ? ` (${site.file}:${site.l
  * One finding per writer, each naming the others.
  */
 export const topicWritersPass = (plan: Plan, _ctx: PassContext): Diagnostic[] => {
-  const writers: { pipeline: PipelineDef; sink: SinkNode; topic: string }[] = [];
-  for (const p of plan.pipelines) {
-    for (const s of p.sinks) {
-      if (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka") writers.push({ pipeline: p, sink: s, topic: s.connector.topic });
-    }
-  }
+  const writers: { pipeline: PipelineDef; sink: SinkNode; topic: string }[] = plan.pipelines.flatMap((p) =>
+    topicUse(p).writes.map((w) => ({ pipeline: p, sink: w.node, topic: w.topic })),
+  );
   return writers.flatMap((w, i) => {
     const others = writers.filter((o, j) => j !== i && o.topic === w.topic);
     if (others.length === 0) return [];

@@ -7,7 +7,7 @@ import { setSiteRoot } from "../dsl/call-site.js";
 import { emitPipelineSql } from "../emit-sql/sql-emitter.js";
 import { DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
 import { isStreamtError } from "../errors.js";
-import { topologicalOrder } from "../ir/plan-node.js";
+import { topicUse } from "../ir/topic-use.js";
 import { planToJson } from "../ir/plan-json.js";
 import type { Plan } from "../ir/plan.js";
 import { buildPlan } from "./build-plan.js";
@@ -163,8 +163,7 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
   const pipelines = [...plan.pipelines]
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((p) => {
-      const nodes = topologicalOrder(p.sinks);
-      const sources = [...new Set(nodes.flatMap((n) => (n.kind === "source" ? [n.kafka.topic] : [])))].sort();
+      const sources = [...new Set(topicUse(p).reads.map((r) => r.topic))].sort();
       const sinks = [...new Set(p.sinks.flatMap((s) => (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? [s.connector.topic] : [`${s.connector.kind}:${s.name}`])))].sort();
       const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
       return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, sql: sqlFiles.get(p.name)!, sources, sinks, dependsOn };

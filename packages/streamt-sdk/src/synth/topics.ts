@@ -1,4 +1,4 @@
-import { topologicalOrder } from "../ir/plan-node.js";
+import { topicUse } from "../ir/topic-use.js";
 import type { Plan } from "../ir/plan.js";
 
 export interface TopicEntry {
@@ -21,23 +21,25 @@ export function collectTopics(plan: Plan): TopicEntry[] {
     return e;
   };
   for (const p of plan.pipelines) {
-    for (const n of topologicalOrder(p.sinks)) {
-      if (n.kind === "source") {
-        const e = entry(n.kafka.topic, n.kafka.format);
-        e.readBy.add(p.name);
-        e.partitions ??= n.kafka.partitions;
-        if (n.kafka.primaryKey) {
-          e.compact = true;
-          e.key = n.kafka.primaryKey;
-        }
-      } else if (n.kind === "sink" && (n.connector.kind === "kafka" || n.connector.kind === "upsert-kafka")) {
-        const e = entry(n.connector.topic, n.connector.format);
-        e.writtenBy.add(p.name);
-        e.partitions = n.connector.partitions ?? e.partitions;
-        if (n.connector.kind === "upsert-kafka") {
-          e.compact = true;
-          e.key = n.connector.key;
-        }
+    const use = topicUse(p);
+    for (const { topic, node: n } of use.reads) {
+      const e = entry(topic, n.kafka.format);
+      e.readBy.add(p.name);
+      e.partitions ??= n.kafka.partitions;
+      if (n.kafka.primaryKey) {
+        e.compact = true;
+        e.key = n.kafka.primaryKey;
+      }
+    }
+    for (const { topic, node: n } of use.writes) {
+      const c = n.connector;
+      if (c.kind !== "kafka" && c.kind !== "upsert-kafka") continue;
+      const e = entry(topic, c.format);
+      e.writtenBy.add(p.name);
+      e.partitions = c.partitions ?? e.partitions;
+      if (c.kind === "upsert-kafka") {
+        e.compact = true;
+        e.key = c.key;
       }
     }
   }
