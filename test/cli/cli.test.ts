@@ -59,6 +59,7 @@ describe("synth on every example", () => {
       sources: ["orders.raw.v1"],
       sinks: ["orders.hourly.v1"],
       dependsOn: [],
+      env: [],
     });
     const topics = JSON.parse(readFileSync(path.join(out, "topics.json"), "utf8")).topics;
     expect(topics.find((t: { name: string }) => t.name === "customers.totals.v1")).toEqual({

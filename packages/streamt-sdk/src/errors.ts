@@ -40,6 +40,8 @@ export const BuildErrorCode = {
   duplicateName: "STREAMT-B008",
   /** JavaScript's &&, ||, !, ?? or ?: (or arithmetic, comparison, a template string) on an expression. */
   jsOperatorOnExpr: "STREAMT-B009",
+  /** A secret (password, JAAS line, token) written as a literal where env("NAME") belongs. */
+  secretInPipeline: "STREAMT-B010",
 } as const;
 
 /** The fix for STREAMT-B009, the same from the run-time check and from the type-check. */

@@ -13,6 +13,7 @@ export { count, countDistinct, sum, avg, min, max, firstValue, lastValue, type A
 export { lit, when, coalesce, concat, currentTimestamp, type Expr, type RowExprs } from "./dsl/expr.js";
 export type { Duration } from "./dsl/duration.js";
 export type { StreamtTypeError } from "./dsl/type-error.js";
+export { env, type SecretRef } from "./dsl/secret.js";
 export { StreamtError, isStreamtError } from "./errors.js";
 export type { Plan, PipelineDef, PipelineSettings } from "./ir/plan.js";
 export type { PlanNode } from "./ir/plan-node.js";

@@ -29,7 +29,6 @@ export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, whe
 }
 
 export const durationSchema = z.union([z.string(), z.number()]);
-export const propertiesSchema = z.record(z.string(), z.string());
 
 /**
  * Keys the SDK writes itself, each with what to use instead. A user value for one would be a second
@@ -59,7 +58,7 @@ export const SDK_OWNED = {
 } as const satisfies Record<string, Record<string, string>>;
 
 /** Refuses a key of `given` that the SDK owns (see SDK_OWNED), naming the option to use instead. */
-export function refuseOwnedKeys(given: Readonly<Record<string, string>>, owned: Readonly<Record<string, string>>, where: string, path: string | null): void {
+export function refuseOwnedKeys(given: Readonly<Record<string, unknown>>, owned: Readonly<Record<string, string>>, where: string, path: string | null): void {
   for (const key of Object.keys(given).sort()) {
     const instead = owned[key];
     if (instead === undefined) continue;

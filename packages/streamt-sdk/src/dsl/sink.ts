@@ -3,8 +3,9 @@ import type { PlanNode } from "../ir/plan-node.js";
 import { sinkNode, type SinkConnector, type SinkNode } from "../ir/nodes/sink-node.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
+import { planProperties, propertiesSchema, type SecretRef } from "./secret.js";
 import { parseDuration, type Duration } from "./duration.js";
-import { durationSchema, nameSchema, parseOptions, propertiesSchema, refuseOwnedKeys, SDK_OWNED } from "./options.js";
+import { durationSchema, nameSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import type { Traits } from "./stream.js";
 
 const SINK = Symbol.for("streamt-sdk.sink");
@@ -33,7 +34,7 @@ export interface KafkaSinkOptions extends SinkOptions {
   /** Producer transaction timeout for exactly-once (default "15m", the broker's default maximum). */
   readonly transactionTimeout?: Duration;
   /** Extra Kafka producer properties. */
-  readonly properties?: Readonly<Record<string, string>>;
+  readonly properties?: Readonly<Record<string, string | SecretRef>>;
   /** Partitions to create the topic with (topics.json). */
   readonly partitions?: number;
   readonly schemaRegistryUrl?: string;
@@ -93,7 +94,7 @@ export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
       topic,
       delivery,
       transactionTimeoutMs: delivery === "exactly-once" ? parseDuration(o.transactionTimeout ?? DEFAULT_TRANSACTION_TIMEOUT_MS, `${where} transactionTimeout`) : null,
-      properties: o.properties ?? {},
+      properties: planProperties(o.properties ?? {}, `${where} properties`, input.path),
       partitions: o.partitions ?? null,
       schemaRegistryUrl: o.schemaRegistryUrl ?? null,
     };

@@ -4,8 +4,9 @@ import { sourceNode, type ChangelogFormat, type KafkaSourceConfig, type SourceFo
 import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
+import { planProperties, propertiesSchema, type SecretRef } from "./secret.js";
 import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
-import { durationSchema, parseOptions, propertiesSchema, refuseOwnedKeys, SDK_OWNED } from "./options.js";
+import { durationSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import { isRowSchema, type Col, type Row, type RowSchema, type TimestampKind } from "./schema.js";
 import { checkTopic } from "./sink.js";
 import { checkName, StreamImpl, type Append, type Stream, type Traits } from "./stream.js";
@@ -34,7 +35,7 @@ export interface SourceOptions<S extends SchemaInput, K extends string = string,
   /** Where to start reading when the job has no committed offsets: "group-offsets" (default, falling back to earliest), "earliest", "latest", or { timestamp }. */
   readonly startFrom?: "group-offsets" | "earliest" | "latest" | { readonly timestamp: number | Date };
   /** Extra Kafka consumer properties. */
-  readonly properties?: Readonly<Record<string, string>>;
+  readonly properties?: Readonly<Record<string, string | SecretRef>>;
   /** Partitions to create the topic with (topics.json). */
   readonly partitions?: number;
   readonly schemaRegistryUrl?: string;
@@ -238,7 +239,7 @@ export function source(name: string, options?: unknown): unknown {
     kafka: {
       topic: o.topic,
       format: o.format ?? "json",
-      properties: o.properties ?? {},
+      properties: planProperties(o.properties ?? {}, `source('${name}') properties`, name),
       startFrom: startFrom(o.startFrom),
       primaryKey: o.primaryKey ?? null,
       schemaRegistryUrl: o.schemaRegistryUrl ?? null,

@@ -1,4 +1,5 @@
 import { formatType, withNullable } from "../ir/data-type.js";
+import { envPlaceholder, type PropertyValue } from "../ir/secret.js";
 import type { Column, SourceSite } from "../ir/node-base.js";
 import { topologicalOrder, visit, type PlanNode } from "../ir/plan-node.js";
 import type { PipelineDef } from "../ir/plan.js";
@@ -344,10 +345,11 @@ function withClause(opts: readonly [string, string][]): string {
   return opts.map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`).join(",\n");
 }
 
-function propertyOptions(props: Readonly<Record<string, string>>): [string, string][] {
+/** Kafka client properties as connector options; a secret stays a placeholder the runtime fills in at job start. */
+function propertyOptions(props: Readonly<Record<string, PropertyValue>>): [string, string][] {
   return Object.entries(props)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => [`properties.${k}`, v]);
+    .map(([k, v]) => [`properties.${k}`, typeof v === "string" ? v : envPlaceholder(v.env)]);
 }
 
 /** The call-site note of a script comment, ` (file:line)`; definitionSite() reads it back. */

@@ -12,6 +12,8 @@ export const RuntimeErrorCode = {
   jobFailed: "STREAMT-R007",
   timeout: "STREAMT-R008",
   missingOutput: "STREAMT-R009",
+  /** A pipeline reads a secret from an environment variable (env("NAME")) that is not set. */
+  missingSecret: "STREAMT-R012",
 } as const;
 
 const INSTALL_HINT = "install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH";

@@ -32,6 +32,8 @@ export const manifestSchema = z.strictObject({
       sources: z.array(z.string()),
       sinks: z.array(z.string()),
       dependsOn: z.array(z.string()),
+      /** Environment variables the pipeline's secrets are read from when a job starts (names only). */
+      env: z.array(z.string()),
     }),
   ),
   artifacts: z.array(z.strictObject({ path: z.string(), kind: z.enum(["plan", "sql", "topics"]), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),

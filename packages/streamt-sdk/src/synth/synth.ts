@@ -8,6 +8,7 @@ import { emitPipelineSql } from "../emit-sql/sql-emitter.js";
 import { DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
 import { isStreamtError } from "../errors.js";
 import { topicUse } from "../ir/topic-use.js";
+import { envNames } from "../ir/secret.js";
 import { planToJson } from "../ir/plan-json.js";
 import type { Plan } from "../ir/plan.js";
 import { buildPlan } from "./build-plan.js";
@@ -163,10 +164,15 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
   const pipelines = [...plan.pipelines]
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((p) => {
-      const sources = [...new Set(topicUse(p).reads.map((r) => r.topic))].sort();
+      const use = topicUse(p);
+      const sources = [...new Set(use.reads.map((r) => r.topic))].sort();
+      const env = [...new Set([
+        ...use.reads.flatMap((r) => envNames(r.node.kafka.properties)),
+        ...use.writes.flatMap((w) => (w.node.connector.kind === "kafka" || w.node.connector.kind === "upsert-kafka" ? envNames(w.node.connector.properties) : [])),
+      ])].sort();
       const sinks = [...new Set(p.sinks.flatMap((s) => (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? [s.connector.topic] : [`${s.connector.kind}:${s.name}`])))].sort();
       const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
-      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, sql: sqlFiles.get(p.name)!, sources, sinks, dependsOn };
+      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, sql: sqlFiles.get(p.name)!, sources, sinks, dependsOn, env };
     });
   const artifacts = files
     .map((f) => ({ path: f.path, kind: f.path === "plan.json" ? ("plan" as const) : f.path === "topics.json" ? ("topics" as const) : ("sql" as const), sha256: sha256(f.content) }))

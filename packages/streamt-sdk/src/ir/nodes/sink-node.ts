@@ -1,3 +1,4 @@
+import type { PropertyValue } from "../secret.js";
 import { NO_STATE, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
 import type { SourceFormat } from "./source-node.js";
@@ -13,7 +14,7 @@ export type SinkConnector =
       readonly delivery: DeliveryGuarantee;
       /** Kafka producer transaction timeout for exactly-once, in ms. */
       readonly transactionTimeoutMs: number | null;
-      readonly properties: Readonly<Record<string, string>>;
+      readonly properties: Readonly<Record<string, PropertyValue>>;
       readonly partitions: number | null;
       readonly schemaRegistryUrl: string | null;
     }
@@ -24,7 +25,7 @@ export type SinkConnector =
       readonly key: readonly string[];
       readonly delivery: DeliveryGuarantee;
       readonly transactionTimeoutMs: number | null;
-      readonly properties: Readonly<Record<string, string>>;
+      readonly properties: Readonly<Record<string, PropertyValue>>;
       readonly partitions: number | null;
       readonly schemaRegistryUrl: string | null;
     }

@@ -1,3 +1,4 @@
+import type { PropertyValue } from "../secret.js";
 import type { Column, NodeBase, StateBound } from "../node-base.js";
 import { APPEND, NO_STATE, timeFromSchema } from "../node-base.js";
 import { isTimestamp } from "../data-type.js";
@@ -30,7 +31,7 @@ export interface KafkaSourceConfig {
   readonly topic: string;
   readonly format: SourceFormat;
   /** Extra Kafka client properties, emitted as 'properties.<key>'. */
-  readonly properties: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, PropertyValue>>;
   readonly startFrom: StartFrom;
   /**
    * A primary key makes the source a changelog keyed by it (upsert-kafka, or the kafka connector with
