@@ -47,6 +47,12 @@ describe("secrets come from the environment and never reach an artifact", () => 
       "toKafka() properties: the value of 'client.id' contains '${env:', which marks an environment reference in scripts",
     );
     expect(refusal(() => env("1BAD")).message).toBe('env("1BAD"): not an environment variable name');
+    expect(refusal(() => orders.toKafka("out.v1", { format: "avro-confluent", schemaRegistryUrl: "https://svc:pw@registry.example:8081" }))).toMatchObject({
+      code: "STREAMT-B010",
+      message: "toKafka(): schemaRegistryUrl carries credentials, which would end up in the SQL script, plan.json and logs",
+      hint: "give the URL without user and password (https://registry.example:8081); registry credentials from the environment are not supported yet",
+    });
+    expect(() => orders.toKafka("out.v1", { format: "avro-confluent", schemaRegistryUrl: "http://registry:8081" })).not.toThrow();
   });
 
   it("synth reads no environment variable: the value is in no file it writes; the manifest lists the names", async () => {

@@ -82,3 +82,24 @@ export function planProperties(given: Readonly<Record<string, string | SecretRef
 function envNameFor(key: string): string {
   return `KAFKA_${key.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
 }
+
+/** A schema registry URL, refused when it carries a user name or password (it would be written into the script). */
+export function registryUrl(url: string | undefined, where: string, path: string | null): string | null {
+  if (url === undefined) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not a URL Node can parse: Flink reports it when the job starts; no credentials can be taken from it here.
+  }
+  if (parsed !== null && (parsed.username !== "" || parsed.password !== "")) {
+    throw new StreamtError({
+      code: BuildErrorCode.secretInPipeline,
+      message: `${where}: schemaRegistryUrl carries credentials, which would end up in the SQL script, plan.json and logs`,
+      hint: `give the URL without user and password (${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}); registry credentials from the environment are not supported yet`,
+      path,
+      site: callSite(),
+    });
+  }
+  return url;
+}

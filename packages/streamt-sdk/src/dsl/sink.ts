@@ -3,7 +3,7 @@ import type { PlanNode } from "../ir/plan-node.js";
 import { sinkNode, type SinkConnector, type SinkNode } from "../ir/nodes/sink-node.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
-import { planProperties, propertiesSchema, type SecretRef } from "./secret.js";
+import { planProperties, propertiesSchema, registryUrl, type SecretRef } from "./secret.js";
 import { parseDuration, type Duration } from "./duration.js";
 import { durationSchema, nameSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import type { Traits } from "./stream.js";
@@ -96,7 +96,7 @@ export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
       transactionTimeoutMs: delivery === "exactly-once" ? parseDuration(o.transactionTimeout ?? DEFAULT_TRANSACTION_TIMEOUT_MS, `${where} transactionTimeout`) : null,
       properties: planProperties(o.properties ?? {}, `${where} properties`, input.path),
       partitions: o.partitions ?? null,
-      schemaRegistryUrl: o.schemaRegistryUrl ?? null,
+      schemaRegistryUrl: registryUrl(o.schemaRegistryUrl, where, input.path),
     };
     connector = "key" in o
       ? { kind: "upsert-kafka", ...base, format: (o.format ?? "json") as "json" | "csv" | "avro-confluent", key: o.key as string[] }

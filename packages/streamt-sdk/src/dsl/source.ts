@@ -4,7 +4,7 @@ import { sourceNode, type ChangelogFormat, type KafkaSourceConfig, type SourceFo
 import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
-import { planProperties, propertiesSchema, type SecretRef } from "./secret.js";
+import { planProperties, propertiesSchema, registryUrl, type SecretRef } from "./secret.js";
 import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
 import { durationSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import { isRowSchema, type Col, type Row, type RowSchema, type TimestampKind } from "./schema.js";
@@ -242,7 +242,7 @@ export function source(name: string, options?: unknown): unknown {
       properties: planProperties(o.properties ?? {}, `source('${name}') properties`, name),
       startFrom: startFrom(o.startFrom),
       primaryKey: o.primaryKey ?? null,
-      schemaRegistryUrl: o.schemaRegistryUrl ?? null,
+      schemaRegistryUrl: registryUrl(o.schemaRegistryUrl, `source('${name}')`, name),
       partitions: o.partitions ?? null,
     },
   };
