@@ -155,6 +155,39 @@ describe("bad input: what, where, how to fix, non-zero exit, nothing written", (
     expect(r.stderr).not.toContain("node:internal");
   }, 60_000);
 
+  it("a syntax error with --no-typecheck gives the parser's message at its line", async () => {
+    const r = await cli("check", "test/fixtures/cli/bad-syntax.ts", "--no-typecheck");
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "error STREAMT-L001 test/fixtures/cli/bad-syntax.ts:3:18 test/fixtures/cli/bad-syntax.ts\n" +
+        "  loading test/fixtures/cli/bad-syntax.ts failed: Invalid assignment target\n" +
+        "  fix: fix the error at that line; synth runs your module as ordinary TypeScript\n" +
+        "1 error, 0 warnings\n",
+    });
+  }, 60_000);
+
+  it("a top-level await that never settles is an error, not a silent exit 13", async () => {
+    const r = await cli("check", "test/fixtures/cli/bad-stalled-await.ts", "--no-typecheck");
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "error STREAMT-L003 test/fixtures/cli/bad-stalled-await.ts:1:1 test/fixtures/cli/bad-stalled-await.ts\n" +
+        "  loading test/fixtures/cli/bad-stalled-await.ts never finishes: a top-level await waits on something that can no longer happen\n" +
+        "  fix: resolve or remove the top-level await (a pipeline module should only declare pipelines)\n" +
+        "1 error, 0 warnings\n",
+    });
+  }, 60_000);
+
+  it("what a module prints while it loads goes to stderr: --json stays parseable", async () => {
+    const r = await cli("check", "test/fixtures/cli/ok-chatty.ts", "--no-typecheck", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, command: "check", pipelines: ["chatty"], diagnostics: [] });
+    expect(r.stderr).toBe("hello from the module\ninfo too\n");
+  }, 60_000);
+
   it("duplicate pipeline names", async () => {
     const r = await cli("check", "test/fixtures/cli/bad-duplicate-a.ts", "test/fixtures/cli/bad-duplicate-b.ts", "--no-typecheck");
     expect(r.code).toBe(1);

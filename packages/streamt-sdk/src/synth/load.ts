@@ -10,6 +10,8 @@ import { isSdkOrDependencyFile } from "../sdk-location.js";
 export const LoadCode = {
   moduleFailed: "STREAMT-L001",
   noPipelines: "STREAMT-L002",
+  /** A top-level await in the module can never settle. */
+  neverSettles: "STREAMT-L003",
 } as const;
 
 export interface LoadedPipeline {
@@ -55,18 +57,32 @@ export async function loadEntries(entries: readonly string[], root: string): Pro
     const file = path.resolve(root, entry);
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      const loaded = await importModule(pathToFileURL(file).href);
+      if (loaded === STALLED) {
+        diagnostics.push({
+          code: LoadCode.neverSettles,
+          severity: "error",
+          pipeline: null,
+          path: relative(root, file),
+          site: { file: relative(root, file), line: 1, column: 1 },
+          message: `loading ${relative(root, file)} never finishes: a top-level await waits on something that can no longer happen`,
+          hint: "resolve or remove the top-level await (a pipeline module should only declare pipelines)",
+        });
+        continue;
+      }
+      mod = loaded;
     } catch (e) {
       if (isStreamtError(e)) {
         diagnostics.push({ code: e.code, severity: "error", pipeline: null, path: e.path ?? relative(root, file), site: e.site ?? siteOf(e, root, file), message: e.message, hint: e.hint ?? "" });
       } else {
-        const message = e instanceof Error ? e.message.split("\n")[0]! : String(e);
+        const syntax = syntaxError(e, root);
+        const message = syntax?.text ?? (e instanceof Error ? e.message.split("\n")[0]! : String(e));
         diagnostics.push({
           code: LoadCode.moduleFailed,
           severity: "error",
           pipeline: null,
           path: relative(root, file),
-          site: siteOf(e, root, file),
+          site: syntax?.site ?? siteOf(e, root, file),
           message: `loading ${relative(root, file)} failed: ${message}`,
           hint: "fix the error at that line; synth runs your module as ordinary TypeScript",
         });
@@ -97,6 +113,46 @@ export async function loadEntries(entries: readonly string[], root: string): Pro
   // `export default p` and `export const p` of the same pipeline count once.
   const unique = pipelines.filter((p, i) => pipelines.findIndex((q) => q.pipeline === p.pipeline) === i);
   return { pipelines: unique, exportedSources: [...exportedSources].sort(), diagnostics };
+}
+
+const STALLED = Symbol("stalled");
+
+/**
+ * Imports a module while it prints to stderr (stdout carries synth's own output, `--json` above all),
+ * and notices a top-level await that can never settle: Node would otherwise exit with code 13 and no
+ * word. `beforeExit` fires only when nothing is left to run, so the import is then stuck for good.
+ */
+async function importModule(href: string): Promise<Record<string, unknown> | typeof STALLED> {
+  const { log, info, debug } = console;
+  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+  let onIdle = (): void => {};
+  try {
+    return await new Promise<Record<string, unknown> | typeof STALLED>((resolve, reject) => {
+      onIdle = () => resolve(STALLED);
+      process.once("beforeExit", onIdle);
+      import(href).then((m: Record<string, unknown>) => resolve(m), reject);
+    });
+  } finally {
+    process.off("beforeExit", onIdle);
+    Object.assign(console, { log, info, debug });
+  }
+}
+
+/**
+ * esbuild's syntax errors (tsx transforms with it): the first error's text and its 1-based position.
+ * From tsx's loader thread only the message arrives ("Transform failed with 1 error:\n<file>:<line>:
+ * <column>: ERROR: <text>", esbuild's column 0-based); in-process, esbuild's `errors` array.
+ */
+function syntaxError(e: unknown, root: string): { text: string; site: SourceSite | null } | null {
+  const m = e instanceof Error ? /^(.+):(\d+):(\d+): ERROR: (.+)$/m.exec(e.message) : null;
+  if (m) return { text: m[4]!, site: { file: relative(root, path.resolve(root, m[1]!)), line: Number(m[2]), column: Number(m[3]) + 1 } };
+  const first = (e as { errors?: { text?: unknown; location?: { file?: unknown; line?: unknown; column?: unknown } | null }[] }).errors?.[0];
+  if (typeof first?.text !== "string") return null;
+  const loc = first.location;
+  const site = loc && typeof loc.file === "string" && typeof loc.line === "number" && typeof loc.column === "number"
+    ? { file: relative(root, path.resolve(root, loc.file)), line: loc.line, column: loc.column + 1 }
+    : null;
+  return { text: first.text, site };
 }
 
 export function missingEntries(entries: readonly string[], root: string): string[] {
