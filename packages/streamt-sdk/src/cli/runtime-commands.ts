@@ -9,12 +9,15 @@ import { definitionSite } from "../emit-sql/sql-emitter.js";
 import { runnerTargetFor } from "../runtime/flink-runner.js";
 import { PlannerValidator, type ValidationResult } from "../runtime/planner-validator.js";
 import { freePort, startLocalKafka, type LocalKafka } from "../runtime/local-kafka.js";
-import { startLocalJob, type LocalJob } from "../runtime/local-job.js";
+import { jobFailureError, startLocalJob, type JobRestartingEvent, type LocalJob } from "../runtime/local-job.js";
+import { checkInputs, sourcesByTopic } from "../runtime/input-check.js";
+import { tableName } from "../emit-sql/sql-text.js";
 import { findToolchain } from "../runtime/toolchain.js";
 import { createTopics, produce, readJsonl, topicsOfJson, watchTopics, type TopicWatcher } from "../runtime/kafka-io.js";
-import { isStreamtError } from "../errors.js";
+import { isStreamtError, type StreamtError } from "../errors.js";
 import { UsageError, type Command } from "./args.js";
 import type { Io } from "./main.js";
+import type { Plan } from "../ir/plan.js";
 
 type ValidateCommand = Extract<Command, { command: "validate" }>;
 type RunCommand = Extract<Command, { command: "run" }>;
@@ -133,7 +136,7 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   const absent = inputs.filter((i) => !existsSync(i.path));
   if (absent.length > 0) throw new UsageError(`input file not found: ${absent.map((i) => i.file).join(", ")} (relative to ${io.cwd})`);
   // Parse the inputs before starting anything: a bad line is reported at once.
-  const inputRecords = inputs.map((i) => ({ topic: i.topic, file: i.file, records: readJsonl(i.path) }));
+  const inputRecords = inputs.map((i) => ({ topic: i.topic, file: i.file, records: readJsonl(i.path, i.file) }));
 
   const port = await freePort();
   const bootstrap = `127.0.0.1:${port}`;
@@ -143,6 +146,8 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + "\n");
   if (result.diagnostics.length > 0) io.err(formatSummary(result.diagnostics) + "\n");
   if (!result.ok) return 1;
+  // Records the sources cannot read would fail the jobs (for ever, with restarts): refuse them first.
+  checkInputs(inputRecords, result.plan!);
   // Say what to install before starting anything, rather than half-way through.
   findToolchain();
   const file = (name: string) => result.files.find((f) => f.path === name)?.content ?? "";
@@ -153,6 +158,15 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
 
   let kafka: LocalKafka | null = null;
   const jobs: LocalJob[] = [];
+  // A restart means a task failed; a record that fails the job is replayed after each restart, so the
+  // run stops at the first one rather than print the same output again until --timeout.
+  let restartedJob: (r: { job: string; event: JobRestartingEvent }) => void = () => {};
+  const restarted = new Promise<{ job: string; event: JobRestartingEvent }>((resolve) => (restartedJob = resolve));
+  const sourceNote = (job: string) => taskSourceNote(result.plan!, job);
+  const report = (e: StreamtError): number => {
+    io.err(`error ${e.code}: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ""}`);
+    return 1;
+  };
   let watcher: TopicWatcher | null = null;
   let stopping: Promise<void> | null = null;
   const stopAll = (): Promise<void> =>
@@ -191,10 +205,14 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
     for (const p of manifest.pipelines) {
       const script = file(p.sql);
       const job = await startLocalJob({ name: p.name, script, target: runnerTargetFor(p.flinkVersion), progress, onStderr: (l) => (/^(\d+> )?[+-][IUD]\[/.test(l) ? io.out(`print ${l}\n`) : undefined) });
+      job.onEvent((e) => {
+        if (e.event === "restarting") restartedJob({ job: p.name, event: e });
+      });
       jobs.push(job);
     }
-    const submitted = await Promise.race([Promise.all(jobs.map((j) => j.submitted)), stopped.then(() => null)]);
+    const submitted = await Promise.race([Promise.all(jobs.map((j) => j.submitted)), stopped.then(() => null), restarted]);
     if (submitted === null) return 0;
+    if (!Array.isArray(submitted)) return report(jobFailureError(submitted.job, submitted.event, sourceNote(submitted.job)));
     jobs.forEach((j, i) => io.err(`running ${j.name} on Flink ${manifest.pipelines[i]!.flinkVersion} (job ${submitted[i]})${cmd.timeout !== null ? "" : "; Ctrl-C stops it"}\n`));
     const failure = Promise.race(
       jobs.map((j) =>
@@ -204,14 +222,20 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
     const timeout = new Promise<"timeout">((resolve) => {
       if (cmd.timeout !== null) setTimeout(() => resolve("timeout"), cmd.timeout * 1000).unref();
     });
-    const outcome = await Promise.race([stopped, timeout, failure]);
+    const outcome = await Promise.race([stopped, timeout, failure, restarted]);
+    if (typeof outcome === "object" && "event" in outcome) return report(jobFailureError(outcome.job, outcome.event, sourceNote(outcome.job)));
     if (typeof outcome === "object") {
-      if (outcome.end.state === "failed") {
-        io.err(`job ${outcome.job} failed: ${outcome.end.error}\n`);
-        return 1;
+      const end = outcome.end;
+      if (end.state === "failed") {
+        return report(jobFailureError(outcome.job, { event: "failed", error: end.error, ...(end.task !== null ? { task: end.task } : {}) }, sourceNote(outcome.job)));
       }
-      io.err(`job ${outcome.job} ended (${outcome.end.state})\n`);
-      return outcome.end.state === "finished" ? 0 : 1;
+      io.err(`job ${outcome.job} ended (${end.state})\n`);
+      return end.state === "finished" ? 0 : 1;
+    }
+    // A restart reported in the same instant as the timeout or a signal still fails the run.
+    for (const j of jobs) {
+      const restart = j.events.find((e): e is JobRestartingEvent => e.event === "restarting");
+      if (restart) return report(jobFailureError(j.name, restart, sourceNote(j.name)));
     }
     if (outcome === "timeout") io.err(`--timeout ${cmd.timeout}s reached: stopping the jobs and the broker...\n`);
     return 0;
@@ -223,4 +247,20 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }
+}
+
+/**
+ * What a failing Flink task of a job reads, from the source tables its name lists ("Source: orders[1] -> ..."):
+ * ` reading topic orders.raw.v1 (source orders)`; empty when it names none of the pipeline's sources.
+ */
+function taskSourceNote(plan: Plan, job: string): (task: string) => string {
+  const own: Plan = { ...plan, pipelines: plan.pipelines.filter((p) => p.name === job) };
+  const byTable = new Map([...sourcesByTopic(own).values()].flat().map((s) => [tableName(s.name), s]));
+  return (task) => {
+    const read = [...task.matchAll(/Source: ([A-Za-z0-9_]+)\[/g)].flatMap((m) => {
+      const s = byTable.get(m[1]!);
+      return s ? [`topic ${s.kafka.topic} (source ${s.name})`] : [];
+    });
+    return read.length > 0 ? ` reading ${read.join(" and ")}` : "";
+  };
 }

@@ -7,7 +7,8 @@ export { findToolchain, RuntimeErrorCode, type Toolchain } from "./toolchain.js"
 export { buildRunner, runnerTargetFor, runnerDir, spawnRunner, type BuiltRunner, type RunnerTarget, type ProgressSink } from "./flink-runner.js";
 export { PlannerValidator, type ValidationResult, type ValidationOk, type ValidationFailure, type ValidateOptions } from "./planner-validator.js";
 export { startLocalKafka, type LocalKafka, type LocalKafkaOptions } from "./local-kafka.js";
-export { startLocalJob, type LocalJob, type LocalJobOptions, type JobEvent, type JobEnd } from "./local-job.js";
-export { createTopics, topicsOfJson, readJsonl, produce, watchTopics, consumeUntil, latestByKey, type TopicSpec, type ConsumedRecord, type ProduceRecord, type TopicWatcher } from "./kafka-io.js";
+export { startLocalJob, jobFailureError, type LocalJob, type LocalJobOptions, type JobEvent, type JobFailedEvent, type JobRestartingEvent, type JobEnd } from "./local-job.js";
+export { createTopics, topicsOfJson, readJsonl, produce, watchTopics, consumeUntil, latestByKey, type TopicSpec, type ConsumedRecord, type ProduceRecord, type JsonlRecord, type TopicWatcher } from "./kafka-io.js";
+export { checkInputs, sourcesByTopic, type InputFile } from "./input-check.js";
 export { freePort } from "./free-port.js";
 export { trackChild, onShutdown, runCleanups, liveChildren, stopChild } from "./process-registry.js";

@@ -75,28 +75,36 @@ export function topicsOfJson(json: string): TopicSpec[] {
   return (parsed.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitions, cleanupPolicy: t.cleanupPolicy }));
 }
 
+/** A record read from a JSONL file, with its 1-based line number (for messages). */
+export interface JsonlRecord extends ProduceRecord {
+  readonly line: number;
+}
+
 /**
  * Reads a JSONL file: one record value per line (blank lines and lines starting with // skipped).
- * A line `{"key": ..., "value": {...}}` with exactly those fields gives a keyed record.
+ * A line `{"key": ..., "value": {...}}` with exactly those fields gives a keyed record. A line that is
+ * not JSON is refused with STREAMT-R010 and `<shown>:<line>`; whether a value fits the topic is
+ * checked against the sources that read it (input-check.ts).
  */
-export function readJsonl(file: string): ProduceRecord[] {
-  const records: ProduceRecord[] = [];
+export function readJsonl(file: string, shown: string = file): JsonlRecord[] {
+  const records: JsonlRecord[] = [];
   readFileSync(file, "utf8")
     .split("\n")
-    .forEach((line, i) => {
-      const text = line.trim();
+    .forEach((text, i) => {
+      const line = i + 1;
+      text = text.trim();
       if (text === "" || text.startsWith("//")) return;
       let value: unknown;
       try {
         value = JSON.parse(text);
       } catch (e) {
-        throw new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `${file}:${i + 1}: not JSON: ${(e as Error).message}`, hint: "write one JSON object per line" });
+        throw new StreamtError({ code: RuntimeErrorCode.invalidInput, message: `${shown}:${line}: not JSON: ${(e as Error).message}`, hint: "write one JSON object per line" });
       }
       const keys = value !== null && typeof value === "object" ? Object.keys(value) : [];
       if (keys.length === 2 && keys.includes("key") && keys.includes("value")) {
         const v = value as { key: unknown; value: unknown };
-        records.push({ key: v.key === null ? null : typeof v.key === "string" ? v.key : JSON.stringify(v.key), value: v.value });
-      } else records.push({ value });
+        records.push({ line, key: v.key === null ? null : typeof v.key === "string" ? v.key : JSON.stringify(v.key), value: v.value });
+      } else records.push({ line, value });
     });
   return records;
 }

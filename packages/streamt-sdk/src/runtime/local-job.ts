@@ -12,13 +12,39 @@ export type JobEvent =
   | { readonly event: "submitted"; readonly jobId: string }
   | { readonly event: "checkpoint"; readonly id: number; readonly path: string }
   | { readonly event: "finished"; readonly jobId: string }
-  | { readonly event: "failed"; readonly error: string; readonly statementIndex?: number; readonly statement?: string; readonly line?: number }
+  | JobFailedEvent
+  | JobRestartingEvent
   | { readonly event: "cancelled"; readonly lastCheckpoint?: string };
+
+/**
+ * The job ended FAILED (or its script failed before it ran: then with the statement). `task` is the
+ * Flink task that failed last, e.g. "Source: orders[1] -> Calc[2] -> orders_out[3]: Writer (1/1)".
+ */
+export interface JobFailedEvent {
+  readonly event: "failed";
+  readonly error: string;
+  readonly task?: string;
+  readonly statementIndex?: number;
+  readonly statement?: string;
+  readonly line?: number;
+}
+
+/**
+ * A task failed and Flink restarts the job (its restart strategy: with checkpointing on, by default
+ * for ever): the record that failed it is read again after the restart. `restarts` counts from 1.
+ */
+export interface JobRestartingEvent {
+  readonly event: "restarting";
+  readonly jobId: string;
+  readonly restarts: number;
+  readonly error: string;
+  readonly task?: string;
+}
 
 /** How a job's JVM ended. `killed` is a SIGKILL (no cancel, no final event): a crash. */
 export type JobEnd =
   | { readonly state: "finished" }
-  | { readonly state: "failed"; readonly error: string }
+  | { readonly state: "failed"; readonly error: string; readonly task: string | null }
   | { readonly state: "cancelled"; readonly lastCheckpoint: string | null }
   | { readonly state: "killed"; readonly lastCheckpoint: string | null }
   | { readonly state: "exited"; readonly code: number | null; readonly signal: string | null };
@@ -168,7 +194,7 @@ class LocalJobImpl implements LocalJob {
     return this.ended;
   }
 
-  private failure(e: Extract<JobEvent, { event: "failed" }>): StreamtError {
+  private failure(e: JobFailedEvent): StreamtError {
     const where = e.statementIndex ? ` in statement ${e.statementIndex} (line ${e.line}): ${e.statement?.split("\n")[0] ?? ""}` : "";
     return new StreamtError({ code: RuntimeErrorCode.jobFailed, message: `job ${this.name} failed${where}: ${e.error}` });
   }
@@ -177,8 +203,40 @@ class LocalJobImpl implements LocalJob {
     const last = [...this.events].reverse().find((e) => e.event === "finished" || e.event === "failed" || e.event === "cancelled");
     if (this.killedOnPurpose) return { state: "killed", lastCheckpoint: this.lastCheckpoint()?.path ?? null };
     if (last?.event === "finished") return { state: "finished" };
-    if (last?.event === "failed") return { state: "failed", error: last.error };
+    if (last?.event === "failed") return { state: "failed", error: last.error, task: last.task ?? null };
     if (last?.event === "cancelled") return { state: "cancelled", lastCheckpoint: last.lastCheckpoint ?? this.lastCheckpoint()?.path ?? null };
     return { state: "exited", code, signal };
   }
+}
+
+/**
+ * The coded error for a job that Flink restarted after a failure (STREAMT-R011) or that ended FAILED
+ * (STREAMT-R007): the job, the failing task (it names the source table whose chain failed) and Flink's
+ * cause chain, which names the record when the source's format says it (e.g. `Failed to deserialize
+ * JSON '[1,2]'`).
+ *
+ * @example
+ * jobFailureError("cast-qty", { event: "restarting", jobId, restarts: 1, error: "For input string: 'x'", task: "Source: lines[1] -> Calc[2] (1/1)" });
+ * // STREAMT-R011: job cast-qty failed and Flink restarted it (restart 1), in task "Source: lines[1] -> Calc[2] (1/1)":
+ * //   For input string: 'x'
+ */
+export function jobFailureError(job: string, e: JobFailedEvent | JobRestartingEvent, sourceNote: (task: string) => string = () => ""): StreamtError {
+  // `sourceNote` adds what the task reads, e.g. ` reading topic orders.v1 (source orders)`.
+  const task = e.task ? `, in task "${e.task}"${sourceNote(e.task)}` : "";
+  const cause = e.error
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
+  if (e.event === "restarting") {
+    return new StreamtError({
+      code: RuntimeErrorCode.jobRestarted,
+      message: `job ${job} failed and Flink restarted it (restart ${e.restarts})${task}:\n${cause}`,
+      hint: "Flink reads the record that failed the job again after each restart, so the job would fail for ever: correct that record (or skip it), or the step that fails on it",
+    });
+  }
+  return new StreamtError({
+    code: RuntimeErrorCode.jobFailed,
+    message: `job ${job} failed${task}:\n${cause}`,
+    hint: "correct the record Flink names (or skip it), or the step that fails on it",
+  });
 }

@@ -12,6 +12,10 @@ export const RuntimeErrorCode = {
   jobFailed: "STREAMT-R007",
   timeout: "STREAMT-R008",
   missingOutput: "STREAMT-R009",
+  /** An --input line that is not JSON, or does not fit the schema of the source reading its topic. */
+  invalidInput: "STREAMT-R010",
+  /** A task failed and Flink restarted the job (a crash loop when a record fails it). */
+  jobRestarted: "STREAMT-R011",
   /** A pipeline reads a secret from an environment variable (env("NAME")) that is not set. */
   missingSecret: "STREAMT-R012",
 } as const;

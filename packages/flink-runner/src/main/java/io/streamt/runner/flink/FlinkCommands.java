@@ -3,8 +3,15 @@ package io.streamt.runner.flink;
 import io.streamt.runner.Json;
 import io.streamt.runner.Main;
 import io.streamt.runner.Out;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.executiongraph.AccessExecution;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.StatementSet;
@@ -14,6 +21,7 @@ import org.apache.flink.table.api.TableResult;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +34,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -463,6 +472,13 @@ public final class FlinkCommands {
 
         if (watchStdin) Out.exitOnStdinClose("cancelling the job");
 
+        AtomicReference<String> failedTask = new AtomicReference<>();
+        if (client != null) {
+            Thread monitor = new Thread(() -> monitorFailures(client, done, failedTask), "streamt-failure-monitor");
+            monitor.setDaemon(true);
+            monitor.start();
+        }
+
         Thread poller = null;
         if (jobCpDir != null) {
             poller = new Thread(() -> pollCheckpoints(jobCpDir, done), "streamt-checkpoint-poller");
@@ -481,9 +497,112 @@ public final class FlinkCommands {
                 Thread.sleep(Long.MAX_VALUE);
             }
             done.set(true);
-            Out.event(Json.obj().put("event", "failed").put("jobId", jobId).put("error", errorMessage(t)));
+            Json.Obj o = Json.obj().put("event", "failed").put("jobId", jobId).put("error", errorMessage(t));
+            String task = client == null ? null : finalFailingTask(client);
+            if (task == null) task = failedTask.get();
+            if (task != null) o.put("task", task);
+            Out.event(o);
             return 1;
         }
+    }
+
+    /**
+     * Prints {"event":"restarting","jobId":...,"restarts":N,"error":...} for each task failure Flink
+     * recovers from by restarting (a record that fails the job is replayed, so this repeats forever).
+     * Polls the MiniCluster's execution graph every 200 ms: its failure info changes (a new timestamp)
+     * on each failure, and the job stays RUNNING under region failover, so its status alone misses them.
+     * A failure that ends the job is not reported here: the job's result reports it as "failed".
+     */
+    private static void monitorFailures(JobClient client, AtomicBoolean done, AtomicReference<String> failedTask) {
+        MiniCluster cluster = miniClusterOf(client);
+        if (cluster == null) {
+            System.err.println("run: cannot watch the job for restarts (no MiniCluster behind " + client.getClass().getName() + ")");
+            return;
+        }
+        JobID jobId = client.getJobID();
+        long lastFailure = -1;
+        int restarts = 0;
+        while (!done.get()) {
+            try {
+                AccessExecutionGraph graph = cluster.getExecutionGraph(jobId).get(10, TimeUnit.SECONDS);
+                ErrorInfo failure = graph.getFailureInfo();
+                JobStatus state = graph.getState();
+                String task = failure == null ? null : failingTask(graph);
+                if (state == JobStatus.FAILING || state == JobStatus.FAILED) {
+                    failedTask.set(task); // the final failure's task, should the cluster be gone when the job's result arrives
+                } else if (failure != null && failure.getTimestamp() != lastFailure && !state.isTerminalState()) {
+                    lastFailure = failure.getTimestamp();
+                    restarts++;
+                    Json.Obj o = Json.obj().put("event", "restarting").put("jobId", jobId.toString())
+                            .put("restarts", restarts).put("error", errorMessage(failure.getException()));
+                    if (task != null) o.put("task", task);
+                    Out.event(o);
+                }
+                if (state.isGloballyTerminalState()) return;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                // the job may be gone (finished, cancelled): its result says how it ended
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The task whose attempt failed last, e.g. "Source: orders[1] -> Calc[2] -> ... (1/1)": it names
+     * the source table whose chain failed. Null if no attempt has a failure.
+     */
+    private static String failingTask(AccessExecutionGraph graph) {
+        String task = null;
+        long latest = Long.MIN_VALUE;
+        for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
+            List<AccessExecution> attempts = new ArrayList<>(v.getExecutionHistory().getHistoricalExecutions());
+            attempts.add(v.getCurrentExecutionAttempt());
+            for (AccessExecution a : attempts) {
+                ErrorInfo f = a.getFailureInfo().orElse(null);
+                if (f != null && f.getTimestamp() > latest) {
+                    latest = f.getTimestamp();
+                    task = v.getTaskNameWithSubtaskIndex();
+                }
+            }
+        }
+        return task;
+    }
+
+    /**
+     * The failing task of a job that ended FAILED, asked of the MiniCluster right away: Flink shuts
+     * the cluster down once the job has ended, so this is best effort (the fallback is the monitor's
+     * sight of the job FAILING, if it polled in that moment).
+     */
+    private static String finalFailingTask(JobClient client) {
+        MiniCluster cluster = miniClusterOf(client);
+        if (cluster == null) return null;
+        try {
+            return failingTask(cluster.getExecutionGraph(client.getJobID()).get(2, TimeUnit.SECONDS));
+        } catch (Throwable t) {
+            return null; // already shut down
+        }
+    }
+
+    /** The MiniCluster a local job runs on (a private field of Flink's MiniClusterJobClient). */
+    private static MiniCluster miniClusterOf(JobClient client) {
+        for (Class<?> c = client.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField("miniCluster");
+                f.setAccessible(true);
+                Object v = f.get(client);
+                return v instanceof MiniCluster ? (MiniCluster) v : null;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Prints {"event":"checkpoint","id":N,"path":...} for each new completed checkpoint. */
@@ -529,7 +648,15 @@ public final class FlinkCommands {
 
     private static final Pattern NOISE = Pattern.compile(
             "(?s)Failed to wait job finish|Job execution failed\\.?|Recovery is suppressed by \\w+|"
+                    + "Failed to deserialize consumer record due to|Could not forward element to next operator|"
                     + "Failed to execute sql|Failed to execute job '.*'\\.?");
+    /**
+     * The Kafka connector's (3.x, Flink 1.20) "Failed to deserialize consumer record ConsumerRecord(topic = t,
+     * partition = 0, leaderEpoch = 0, offset = 1, ..., value = [B@6e26dda3)." (the 2.x connector says only
+     * "Failed to deserialize consumer record due to", which is dropped as noise).
+     */
+    private static final Pattern CONSUMER_RECORD = Pattern.compile(
+            "(?s)^Failed to deserialize consumer record ConsumerRecord\\(topic = (.*?), partition = (\\d+),.*?\\boffset = (\\d+),.*$");
     /** "SQL validation failed. SQL validation failed. X" -> "SQL validation failed. X". */
     private static final Pattern REPEATED_PREFIX = Pattern.compile("^(.{5,80}?\\. )\\1+");
 
@@ -564,7 +691,10 @@ public final class FlinkCommands {
         for (String p : parts) if (!NOISE.matcher(p).matches()) useful.add(p);
         if (useful.isEmpty()) useful = parts;
         List<String> cleaned = new ArrayList<>();
-        for (String p : useful) cleaned.add(REPEATED_PREFIX.matcher(p).replaceFirst("$1"));
+        for (String p : useful) {
+            p = REPEATED_PREFIX.matcher(p).replaceFirst("$1");
+            cleaned.add(CONSUMER_RECORD.matcher(p).replaceFirst("Failed to deserialize the record at topic $1, partition $2, offset $3"));
+        }
         return String.join("\nCaused by: ", cleaned);
     }
 }
