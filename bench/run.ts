@@ -287,6 +287,63 @@ async function validationBench(): Promise<ValidationBench> {
   }
 }
 
+// ---- 5. random pipelines: what synth accepts, Flink's planner accepts ---------------------------------
+
+interface RandomTargetResult {
+  readonly flinkVersion: string;
+  readonly recipes: number;
+  readonly buildErrors: number;
+  readonly findings: number;
+  readonly scripts: number;
+  readonly accepted: number;
+  readonly refused: { statement: string; error: string }[];
+  readonly ms: number;
+}
+
+const RANDOM_PIPELINES = QUICK ? 200 : 1000;
+const RANDOM_SEED = 20261130;
+
+/** The generative test of test/flink at bench size: 1,000 random pipelines per Flink target, one JVM each. */
+async function randomPipelinesBench(): Promise<RandomTargetResult[]> {
+  const fc = (await import("fast-check")).default;
+  const { recipe, synthRecipe } = await import("../test/flink/random-pipelines.js");
+  const runtime = await import("../packages/streamt-sdk/src/runtime/index.js");
+  const results: RandomTargetResult[] = [];
+  for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) {
+    await runtime.buildRunner(target, (line) => log(`runner: ${line}`));
+    const t = performance.now();
+    const cases = fc.sample(recipe(flinkVersion), { numRuns: RANDOM_PIPELINES, seed: RANDOM_SEED }).map(synthRecipe);
+    const scripts = cases.flatMap((c, i) => (c.script !== undefined ? [{ id: `random-${i}`, script: c.script }] : []));
+    const validator = await runtime.PlannerValidator.start(target);
+    const rs = await validator.validateAll(scripts);
+    await validator.close();
+    results.push({
+      flinkVersion,
+      recipes: cases.length,
+      buildErrors: cases.filter((c) => c.outcome === "build-error").length,
+      findings: cases.filter((c) => c.outcome === "finding").length,
+      scripts: scripts.length,
+      accepted: rs.filter((r) => r.ok).length,
+      refused: rs.flatMap((r) => (r.ok ? [] : [{ statement: r.statement.split("\n")[0]!, error: r.error.split("\n")[0]! }])),
+      ms: performance.now() - t,
+    });
+  }
+  return results;
+}
+
+function randomPipelinesMarkdown(results: readonly RandomTargetResult[]): string[] {
+  const pct = (a: number, b: number): string => (b === 0 ? "-" : `${((100 * a) / b).toFixed(1)}%`);
+  const md = [
+    `${RANDOM_PIPELINES} random pipelines per Flink target (test/flink/random-pipelines.ts, fast-check seed ${RANDOM_SEED}), built through the DSL as plain JavaScript, synthesised, and every script synth wrote validated by Flink's planner in one JVM per target. Target: 100% of the scripts synth writes are accepted.`,
+    "",
+    "| Flink | recipes | refused while building | refused by analysis | scripts | accepted by Flink's planner | acceptance | wall s |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of results) md.push(`| ${r.flinkVersion} | ${r.recipes} | ${r.buildErrors} | ${r.findings} | ${r.scripts} | ${r.accepted} | ${pct(r.accepted, r.scripts)} ${r.accepted === r.scripts ? "PASS" : "FAIL"} | ${f0(r.ms / 1000)} |`);
+  for (const r of results) for (const x of r.refused.slice(0, 10)) md.push("", `- Flink ${r.flinkVersion} refused \`${x.statement}\`: ${x.error}`);
+  return md;
+}
+
 /** With --no-jobs, section 3 of the previous RESULTS.md stays (it carries its own date stamp). */
 function previousJobSection(): string[] {
   const previous = existsSync(RESULTS) ? readFileSync(RESULTS, "utf8") : "";
@@ -391,6 +448,14 @@ async function main(): Promise<void> {
     log(validation.skipped ? `validation skipped: ${validation.skipped}` : `validated ${validation.pipelines} pipelines in ${f0(validation.validateMs)} ms after a ${f0(validation.startMs)} ms JVM start`);
   }
 
+  // 5. Random pipelines against the planner.
+  let randomPipelines: RandomTargetResult[] | null = null;
+  if (VALIDATE) {
+    log(`validating ${RANDOM_PIPELINES} random pipelines per Flink target`);
+    randomPipelines = await randomPipelinesBench();
+    for (const r of randomPipelines) log(`Flink ${r.flinkVersion}: ${r.accepted} of ${r.scripts} scripts accepted (${r.buildErrors} + ${r.findings} of ${r.recipes} recipes refused by the SDK)`);
+  }
+
   // ---- evaluate the targets ----
   const sel = (size: number, typecheck: boolean) => runs.filter((r) => r.size === size && r.typecheck === typecheck && !r.fresh && r.rep >= 0);
   const firstSynth1000 = stats(runs.filter((r) => r.size === 1000 && r.fresh && r.rep >= 0).map((r) => r.wallMs));
@@ -428,6 +493,12 @@ async function main(): Promise<void> {
     { what: "peak RSS at 1,000 pipelines, synth with type-check (max of the runs)", target: `< ${TARGETS.rss1000Mb} MB`, value: `${f0(r1000tc.max)} MB`, ok: r1000tc.max < TARGETS.rss1000Mb },
     { what: "tsc check time, typed DSL / any (1,000 pipelines, paired ratio)", target: `≤ ${TARGETS.typedVsAny}×`, value: `${f2(tscRatio.median)}×`, ok: tscRatio.median <= TARGETS.typedVsAny },
     { what: `"excessively deep" (TS2589) errors: tsc at 1,000 and every synth type-check`, target: "0", value: String(deepInTsc + deepInSynth), ok: deepInTsc + deepInSynth === 0 },
+    ...(randomPipelines ?? []).map((r) => ({
+      what: `random pipelines: scripts synth writes that Flink ${r.flinkVersion}'s planner accepts (${r.recipes} recipes)`,
+      target: "100%",
+      value: `${r.accepted} of ${r.scripts}`,
+      ok: r.accepted === r.scripts,
+    })),
   ];
   const missed = targets.filter((t) => !t.ok);
 
@@ -539,6 +610,8 @@ async function main(): Promise<void> {
       validation.failed.length ? `- **rejected by the planner**: ${validation.failed.join(", ")}` : "- every script accepted",
     );
   }
+  md.push("", "## 5. Random pipelines: what synth accepts, Flink accepts", "");
+  md.push(...(randomPipelines ? randomPipelinesMarkdown(randomPipelines) : ["Skipped (--no-validate)."]));
   if (profile) {
     md.push("", "## Profile of a missed target", "", "`node --cpu-prof` on `streamt-sdk synth` of the 1,000-pipeline project without type-check. The SDK runs from its compiled \`dist/\`; the user's modules go through tsx.", "", profile);
   }

@@ -4,6 +4,10 @@
  * script synth accepts, Flink's planner accepts too.
  */
 import fc from "fast-check";
+import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
+import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
+import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
+import { buildPlan } from "../../packages/streamt-sdk/src/synth/build-plan.js";
 import { avg, coalesce, count, countDistinct, currentTimestamp, firstValue, lastValue, lit, max, min, pipeline, source, sum, t, when, type Pipeline } from "streamt-sdk";
 
 const Order = t.row({
@@ -196,4 +200,25 @@ export function buildPipeline(r: Recipe, name: string): Pipeline {
     sink = sh.join === "inner" ? j.toKafka("out.v1") : j.toPrint();
   }
   return pipeline(name, { checkpointInterval: "1m", flinkVersion: r.flink as "2.2" }).write(sink);
+}
+
+export interface Synthesised {
+  readonly recipe: Recipe;
+  readonly outcome: "build-error" | "finding" | "script";
+  readonly script?: string;
+}
+
+/** What synth does with one recipe: refuse it while building, refuse it in analysis, or write a script. */
+export function synthRecipe(r: Recipe, i: number): Synthesised {
+  let p;
+  try {
+    p = buildPipeline(r, `random-${i}`);
+  } catch (e) {
+    // Refusing is fine, but only with a coded error: anything else is a crash of the SDK.
+    if (!isStreamtError(e)) throw new Error(`recipe ${JSON.stringify(r)} crashed the DSL: ${(e as Error).stack}`);
+    return { recipe: r, outcome: "build-error" };
+  }
+  const { plan, diagnostics } = buildPlan([{ pipeline: p, file: "random.ts", exportName: "default" }]);
+  if ([...diagnostics, ...analysePlan(plan)].some((d) => d.severity === "error")) return { recipe: r, outcome: "finding" };
+  return { recipe: r, outcome: "script", script: emitPipelineSql(p.definition, { bootstrapServers: "127.0.0.1:9092", flinkVersion: r.flink }) };
 }

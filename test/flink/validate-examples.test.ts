@@ -7,36 +7,12 @@ import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
 import fc from "fast-check";
-import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
-import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
-import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
-import { buildPlan } from "../../packages/streamt-sdk/src/synth/build-plan.js";
-import { buildPipeline, recipe, type Recipe } from "./random-pipelines.js";
+import { recipe, synthRecipe } from "./random-pipelines.js";
 
 /** Random pipelines per Flink target in CI (the bench runs 1,000); STREAMT_FC_SEED replays a run. */
 const RANDOM_CASES = Number(process.env.STREAMT_RANDOM_PIPELINES ?? 150);
 const SEED = Number(process.env.STREAMT_FC_SEED ?? Date.now() % 1_000_000);
 
-interface Synthesised {
-  readonly recipe: Recipe;
-  readonly outcome: "build-error" | "finding" | "script";
-  readonly script?: string;
-}
-
-/** What synth does with one recipe: refuse it while building, refuse it in analysis, or write a script. */
-function synthRecipe(r: Recipe, i: number): Synthesised {
-  let p;
-  try {
-    p = buildPipeline(r, `random-${i}`);
-  } catch (e) {
-    // Refusing is fine, but only with a coded error: anything else is a crash of the SDK.
-    if (!isStreamtError(e)) throw new Error(`recipe ${JSON.stringify(r)} crashed the DSL: ${(e as Error).stack}`);
-    return { recipe: r, outcome: "build-error" };
-  }
-  const { plan, diagnostics } = buildPlan([{ pipeline: p, file: "random.ts", exportName: "default" }]);
-  if ([...diagnostics, ...analysePlan(plan)].some((d) => d.severity === "error")) return { recipe: r, outcome: "finding" };
-  return { recipe: r, outcome: "script", script: emitPipelineSql(p.definition, { bootstrapServers: "127.0.0.1:9092", flinkVersion: r.flink }) };
-}
 
 const root = path.resolve(import.meta.dirname, "../..");
 const entries = [
