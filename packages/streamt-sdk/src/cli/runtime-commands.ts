@@ -5,6 +5,7 @@ import { missingEntries } from "../synth/load.js";
 import { parseManifest, type Manifest } from "../synth/manifest.js";
 import { synth } from "../synth/synth.js";
 import { recoverInterruptedSwap } from "../synth/output-folder.js";
+import { maskSecrets, resolveSecrets } from "../runtime/secrets.js";
 import { definitionSite } from "../emit-sql/sql-emitter.js";
 import { runnerTargetFor } from "../runtime/flink-runner.js";
 import { PlannerValidator, type ValidationResult } from "../runtime/planner-validator.js";
@@ -152,6 +153,13 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   findToolchain();
   const file = (name: string) => result.files.find((f) => f.path === name)?.content ?? "";
   const manifest = parseManifest(file("manifest.json"), "manifest.json");
+  // Every env() a pipeline reads must be set before anything starts (STREAMT-R012). The runner fills the
+  // values in itself, from the environment it inherits, so no file holds one; nothing printed shows one.
+  const secrets = manifest.pipelines.flatMap((p) => resolveSecrets(file(p.sql), p.name).secrets);
+  if (secrets.length > 0) {
+    const shown = io;
+    io = { ...shown, out: (t) => shown.out(maskSecrets(t, secrets)), err: (t) => shown.err(maskSecrets(t, secrets)) };
+  }
   const topics = topicsOfJson(file("topics.json"));
   const written = new Set(manifest.pipelines.flatMap((p) => p.sinks));
   const outputs = topics.filter((t) => written.has(t.name)).map((t) => t.name);

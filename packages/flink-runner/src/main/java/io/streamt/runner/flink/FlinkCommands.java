@@ -365,7 +365,13 @@ public final class FlinkCommands {
                     .put("error", "usage: run <script.sql> [--checkpoint-dir <dir>] [--restore <path>] [--watch-stdin]"));
             return 2;
         }
-        String script = Files.readString(Path.of(scriptPath), StandardCharsets.UTF_8);
+        String script;
+        try {
+            script = EnvReferences.resolve(Files.readString(Path.of(scriptPath), StandardCharsets.UTF_8), System.getenv());
+        } catch (IllegalArgumentException e) {
+            Out.event(Json.obj().put("event", "failed").put("error", e.getMessage()));
+            return 2;
+        }
         boolean flink1 = EnvironmentInformation.getVersion().startsWith("1.");
 
         Configuration conf = new Configuration();
