@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { formatDiagnostic, formatSummary } from "../analysis/format.js";
 import { missingEntries } from "../synth/load.js";
 import { parseManifest, type Manifest } from "../synth/manifest.js";
 import { synth } from "../synth/synth.js";
-import { recoverInterruptedSwap } from "../synth/output-folder.js";
+import { OutputCode, recoverInterruptedSwap } from "../synth/output-folder.js";
 import { maskSecrets, resolveSecrets } from "../runtime/secrets.js";
 import { definitionSite } from "../emit-sql/sql-emitter.js";
 import { runnerTargetFor } from "../runtime/flink-runner.js";
@@ -15,7 +16,7 @@ import { checkInputs, sourcesByTopic } from "../runtime/input-check.js";
 import { tableName } from "../emit-sql/sql-text.js";
 import { findToolchain } from "../runtime/toolchain.js";
 import { createTopics, produce, readJsonl, topicsOfJson, watchTopics, type TopicWatcher } from "../runtime/kafka-io.js";
-import { isStreamtError, type StreamtError } from "../errors.js";
+import { isStreamtError, StreamtError } from "../errors.js";
 import { UsageError, type Command } from "./args.js";
 import type { Io } from "./main.js";
 import type { Plan } from "../ir/plan.js";
@@ -50,14 +51,39 @@ function readManifest(dir: string, shown: string): Manifest {
   }
 }
 
+/**
+ * The path of a script the manifest lists, checked to be what synth wrote: inside the output folder
+ * (a manifest naming `../x.sql` or an absolute path is refused), present, and with the sha256 the
+ * manifest recorded, so an edited script is reported instead of validated as if synth wrote it.
+ */
+function scriptOfManifest(dir: string, shown: string, manifest: Manifest, listed: string): string {
+  const file = path.resolve(dir, listed);
+  const rel = path.relative(dir, file);
+  const notAsWritten = (why: string): never => {
+    throw new StreamtError({ code: OutputCode.notAsWritten, message: `${path.join(shown, "manifest.json")}: ${why}`, hint: "run `streamt-sdk synth` again to rewrite the output folder" });
+  };
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel) || path.isAbsolute(listed)) notAsWritten(`the script path ${JSON.stringify(listed)} leaves the output folder`);
+  if (!existsSync(file)) throw new UsageError(`${path.join(shown, listed)} is listed in the manifest but missing: run \`streamt-sdk synth\` again`);
+  const real = realpathSync(file);
+  const realRel = path.relative(realpathSync(dir), real);
+  if (realRel.startsWith("..") || path.isAbsolute(realRel)) notAsWritten(`${listed} is a link to ${real}, outside the output folder`);
+  const recorded = manifest.artifacts.find((a) => a.path === listed)?.sha256;
+  const actual = createHash("sha256").update(readFileSync(file)).digest("hex");
+  if (recorded !== actual) {
+    notAsWritten(recorded === undefined
+      ? `${listed} is not among the artifacts synth recorded`
+      : `${listed} was changed after synth wrote it (its sha256 is ${actual.slice(0, 12)}..., the manifest recorded ${recorded.slice(0, 12)}...)`);
+  }
+  return file;
+}
+
 /** Validates every script of an output folder: one warm planner JVM per Flink target. */
 async function validateCommand(cmd: ValidateCommand, io: Io): Promise<number> {
   const dir = path.resolve(io.cwd, cmd.out);
   const manifest = readManifest(dir, cmd.out);
   const byTarget = new Map<"2" | "1.20", { name: string; flinkVersion: string; file: string; script: string }[]>();
   for (const p of manifest.pipelines) {
-    const file = path.join(dir, p.sql);
-    if (!existsSync(file)) throw new UsageError(`${path.join(cmd.out, p.sql)} is listed in the manifest but missing: run \`streamt-sdk synth\` again`);
+    const file = scriptOfManifest(dir, cmd.out, manifest, p.sql);
     const target = runnerTargetFor(p.flinkVersion);
     const list = byTarget.get(target) ?? [];
     list.push({ name: p.name, flinkVersion: p.flinkVersion, file: path.join(cmd.out, p.sql), script: readFileSync(file, "utf8") });

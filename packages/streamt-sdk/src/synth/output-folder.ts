@@ -14,6 +14,8 @@ export const OutputCode = {
   notAFolder: "STREAMT-O003",
   /** The file system refused: permission, read-only, no space, a pseudo file system. */
   cannotWrite: "STREAMT-O004",
+  /** An output folder that is no longer what synth wrote: an edited script, a path outside the folder. */
+  notAsWritten: "STREAMT-O005",
 } as const;
 
 export interface OutputFile {
