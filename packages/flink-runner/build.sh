@@ -24,7 +24,7 @@ esac
 out="$here/target-$target"
 classes="$out/classes"
 cpfile="$out/classpath.txt"
-mvn_cmd=(${MVN:-mvn} -B -f "$here/pom.xml" "-P$profile")
+mvn_cmd=(${MVN:-mvn} -B -Dstyle.color=never -f "$here/pom.xml" "-P$profile")
 if [[ -n "${STREAMT_M2_REPO:-}" ]]; then mvn_cmd+=("-Dmaven.repo.local=$STREAMT_M2_REPO"); fi
 
 result() {
@@ -49,6 +49,7 @@ if up_to_date; then result; exit 0; fi
     echo "downloading $what dependencies via Maven (first use only)..."
     "${mvn_cmd[@]}" dependency:resolve
   fi
+  echo "compiling the runner for $what..."
   "${mvn_cmd[@]}" -q compile dependency:build-classpath \
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$cpfile.tmp"
   mv "$cpfile.tmp" "$cpfile"

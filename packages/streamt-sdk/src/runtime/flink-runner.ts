@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -32,14 +32,16 @@ export interface BuiltRunner {
   readonly classpath: string;
 }
 
-/** Where build progress goes: Maven's output, line by line. Default: stderr. */
+/** Where build progress goes: one line per step (Maven's own output goes to a log file). Default: stderr. */
 export type ProgressSink = (line: string) => void;
 
 const builds = new Map<RunnerTarget, Promise<BuiltRunner>>();
 
 /**
  * Builds (once per process; build.sh itself is a no-op when up to date) a runner target. The first use
- * downloads Flink/Kafka through Maven: its output is passed to `progress` so the wait is visible.
+ * downloads Flink/Kafka through Maven: `progress` gets one line per step and a count of what was
+ * downloaded; Maven's whole output goes to `target-<target>/build.log`, whose path and relevant lines
+ * a failure shows.
  */
 export function buildRunner(target: RunnerTarget, progress: ProgressSink = (l) => process.stderr.write(`${l}\n`)): Promise<BuiltRunner> {
   let b = builds.get(target);
@@ -51,29 +53,57 @@ export function buildRunner(target: RunnerTarget, progress: ProgressSink = (l) =
   return b;
 }
 
+/** Maven's lines (build.sh runs it in batch mode); anything else on build.sh's stderr is a step of its own. */
+const MAVEN_LINE = /^\[(INFO|WARNING|WARN|ERROR|DEBUG)\]|^(Downloading|Downloaded|Progress) /;
+const DOWNLOADED = /Downloaded from [^:]+: \S+ \(([\d.,]+) (B|kB|KB|MB|GB)/;
+
 async function doBuild(target: RunnerTarget, progress: ProgressSink): Promise<BuiltRunner> {
   const tools = findToolchain();
   const script = path.join(runnerDir(), "build.sh");
   if (!existsSync(script)) {
     throw new StreamtError({ code: RuntimeErrorCode.runnerBuild, message: `the Flink runner is missing: ${script} not found`, hint: "reinstall streamt-sdk" });
   }
+  const logDir = path.join(runnerDir(), `target-${target}`);
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, "build.log");
+  const log = createWriteStream(logFile);
   const child = trackChild(spawn("bash", [script, target], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MVN: tools.mvn } }));
-  const tail: string[] = [];
+  const lines: string[] = [];
   let stdout = "";
+  let artifacts = 0;
+  let megabytes = 0;
+  const reportDownloads = () => {
+    if (artifacts > 0) progress(`  downloaded ${artifacts} artifact${artifacts === 1 ? "" : "s"} (${megabytes.toFixed(0)} MB)`);
+    artifacts = 0;
+    megabytes = 0;
+  };
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  createInterface({ input: child.stderr! }).on("line", (line) => {
-    tail.push(line);
-    if (tail.length > 40) tail.shift();
-    progress(line);
+  createInterface({ input: child.stderr! }).on("line", (raw) => {
+    const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
+    log.write(`${line}\n`);
+    lines.push(line);
+    if (lines.length > 2000) lines.splice(0, 1000);
+    const dl = DOWNLOADED.exec(line);
+    if (dl) {
+      artifacts++;
+      megabytes += Number(dl[1]!.replace(",", "")) / ({ B: 1e6, kB: 1e3, KB: 1e3, MB: 1, GB: 1e-3 }[dl[2]!] ?? 1e6);
+    } else if (!MAVEN_LINE.test(line) && line.trim() !== "") {
+      reportDownloads();
+      progress(line);
+    }
   });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (c) => resolve(c));
   });
+  reportDownloads();
+  await new Promise<void>((resolve) => log.end(resolve));
   if (code !== 0) {
+    const errors = lines.filter((l) => /^\[ERROR\]/.test(l) && !/^\[ERROR\]\s*($|-> \[Help|To see the full|Re-run Maven|For more information|\[Help)/.test(l));
+    const relevant = (errors.length > 0 ? errors : lines).slice(-20);
     throw new StreamtError({
       code: RuntimeErrorCode.runnerBuild,
-      message: `building the Flink runner (target ${target}) failed with exit code ${code}:\n${tail.join("\n")}`,
+      message: `building the Flink runner (target ${target}) failed with exit code ${code}; Maven's full log: ${logFile}\n${relevant.join("\n")}`,
       hint: "check that Maven Central is reachable (a proxy goes in ~/.m2/settings.xml), then run again",
     });
   }
