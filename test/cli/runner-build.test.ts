@@ -43,3 +43,18 @@ describe("a failing runner build", () => {
     expect(logged).toContain("[ERROR] Failed to execute goal on project flink-runner");
   }, 120_000);
 });
+
+describe("script folders of killed runs", () => {
+  it("are removed; those of running processes and other files stay", async () => {
+    const { removeLeftoverScriptDirs } = await import("../../packages/streamt-sdk/src/runtime/local-job.js");
+    const { mkdirSync, readdirSync } = await import("node:fs");
+    const { spawnSync } = await import("node:child_process");
+    const dir = mkdtempSync(path.join(tmpdir(), "streamt-leftovers-"));
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    for (const name of [`streamt-job-${dead}-abc`, `streamt-job-${process.ppid}-def`, `streamt-job-${process.pid}-ghi`, "streamt-job-old", "other"]) mkdirSync(path.join(dir, name));
+    writeFileSync(path.join(dir, `streamt-job-${dead}-abc`, "p.sql"), "SELECT 1;\n");
+    removeLeftoverScriptDirs(dir);
+    expect(readdirSync(dir).sort()).toEqual(["other", `streamt-job-${process.pid}-ghi`, `streamt-job-${process.ppid}-def`, "streamt-job-old"].sort());
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { StreamtError } from "../errors.js";
@@ -96,9 +96,39 @@ export interface LocalJob {
   kill(): Promise<JobEnd>;
 }
 
+const SCRIPT_DIR_PREFIX = "streamt-job-";
+
+/**
+ * Removes the script folders of runs that were killed (a process removes its own on exit, but not
+ * after SIGKILL): each is named after its process, and those of a process no longer running go.
+ */
+export function removeLeftoverScriptDirs(dir: string = tmpdir()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = new RegExp(`^${SCRIPT_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (!m || Number(m[1]) === process.pid || processRuns(Number(m[1]))) continue;
+    rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export async function startLocalJob(options: LocalJobOptions): Promise<LocalJob> {
   const runner = await buildRunner(options.target ?? "2", options.progress);
-  const scriptDir = mkdtempSync(path.join(tmpdir(), "streamt-job-"));
+  removeLeftoverScriptDirs();
+  const scriptDir = mkdtempSync(path.join(tmpdir(), `${SCRIPT_DIR_PREFIX}${process.pid}-`));
   const scriptFile = path.join(scriptDir, `${options.name.replace(/[^A-Za-z0-9._-]/g, "_")}.sql`);
   writeFileSync(scriptFile, options.script);
   const args = ["run", scriptFile, "--watch-stdin"];
