@@ -21,9 +21,15 @@ export function runnerTargetFor(flinkVersion: string): Exclude<RunnerTarget, "ka
   });
 }
 
-/** packages/flink-runner (override with $STREAMT_RUNNER_DIR). */
+/**
+ * The Flink runner's Maven project: $STREAMT_RUNNER_DIR if set; in this repository packages/flink-runner;
+ * in an installed package its bundled copy, runner/ (see scripts/bundle-runner.mjs).
+ */
 export function runnerDir(): string {
-  return process.env.STREAMT_RUNNER_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../flink-runner");
+  if (process.env.STREAMT_RUNNER_DIR) return process.env.STREAMT_RUNNER_DIR;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const repository = path.resolve(here, "../../../flink-runner");
+  return existsSync(path.join(repository, "build.sh")) ? repository : path.resolve(here, "../../runner");
 }
 
 export interface BuiltRunner {

@@ -1,0 +1,89 @@
+/**
+ * What an installed user gets: the SDK packed as npm would publish it, installed from the tarball into a
+ * new project, imported there, and its CLI run there (synth with the type-check, and validate, which
+ * builds the Flink runner the package bundles).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SDK = path.join(ROOT, "packages/streamt-sdk");
+const tmp = mkdtempSync(path.join(tmpdir(), "streamt-installed-"));
+const project = path.join(tmp, "app");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+function run(cmd: string, args: string[], cwd = project): { code: number; out: string; err: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
+  return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(npm, ["pack", "--pack-destination", tmp], { cwd: SDK, stdio: ["ignore", "ignore", "pipe"] });
+  const tarball = readdirSync(tmp).find((f) => f.endsWith(".tgz"))!;
+  mkdirSync(path.join(project, "src"), { recursive: true });
+  writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }, null, 2));
+  execFileSync(npm, ["install", path.join(tmp, tarball), "--no-audit", "--no-fund", "--prefer-offline"], { cwd: project, stdio: ["ignore", "ignore", "pipe"] });
+}, 300_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const PIPELINE = `import { count, env, pipeline, source, sum, t } from "streamt-sdk";
+
+const Order = t.row({ order_id: t.string(), customer_id: t.string(), amount: t.decimal(10, 2), ts: t.timestamp(3) });
+const orders = source("orders", { topic: "orders.v1", schema: Order, properties: { "client.id": env("APP_CLIENT_ID") } })
+  .eventTime("ts").watermark("5s").idleTimeout("1m");
+
+export default pipeline("hourly", { checkpointInterval: "1m" })
+  .write(orders.tumble("1h").groupBy("customer_id").aggregate({ n: count(), revenue: sum("amount") }).toKafka("hourly.v1"));
+`;
+
+describe("the installed package", () => {
+  it("ships compiled JavaScript, declarations and the runner's sources, not the build output", () => {
+    const pkg = path.join(project, "node_modules/streamt-sdk");
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/runtime/index.js", "bin/streamt-sdk.js", "runner/build.sh", "runner/pom.xml", "runner/src/main/java/io/streamt/runner/Main.java"]) {
+      expect(existsSync(path.join(pkg, f)), f).toBe(true);
+    }
+    expect(readdirSync(path.join(pkg, "runner")).filter((f) => f.startsWith("target")).length).toBe(0);
+  });
+
+  it("imports as a user's module does: the DSL from streamt-sdk, the runtime from streamt-sdk/runtime", () => {
+    writeFileSync(
+      path.join(project, "exports.mjs"),
+      `const sdk = await import("streamt-sdk");\nconst runtime = await import("streamt-sdk/runtime");\n` +
+        `console.log(JSON.stringify({ sdk: Object.keys(sdk).sort(), runtime: ["PlannerValidator", "buildRunner", "startLocalJob"].filter((k) => k in runtime) }));\n`,
+    );
+    const r = run(process.execPath, ["exports.mjs"]);
+    expect(r.err).toBe("");
+    const { sdk, runtime } = JSON.parse(r.out);
+    expect(sdk).toEqual(expect.arrayContaining(["avg", "coalesce", "count", "env", "isStreamtError", "lit", "pipeline", "source", "sum", "t", "when"]));
+    expect(runtime).toEqual(["PlannerValidator", "buildRunner", "startLocalJob"]);
+  });
+
+  it("synth type-checks the user's pipeline against the shipped declarations and writes the output", () => {
+    writeFileSync(path.join(project, "src/hourly.ts"), PIPELINE);
+    const r = run(process.execPath, ["node_modules/.bin/streamt-sdk", "synth", "src/hourly.ts"]);
+    expect(r).toEqual({ code: 0, out: "synthesised 1 pipeline (hourly) into streamt.out\n", err: "" });
+    expect(readdirSync(path.join(project, "streamt.out")).sort()).toEqual(["hourly.sql", "manifest.json", "plan.json", "topics.json"]);
+  }, 120_000);
+
+  it("a type error in the user's pipeline is the compiler's error at its line", () => {
+    writeFileSync(path.join(project, "src/bad.ts"), PIPELINE.replace('sum("amount")', 'sum("customer_id")').replace('"hourly"', '"bad"'));
+    const r = run(process.execPath, ["node_modules/.bin/streamt-sdk", "check", "src/bad.ts"]);
+    expect(r.code).toBe(1);
+    expect(r.err.split("\n")[0]).toMatch(/^error TS2\d{3} src\/bad\.ts:8:\d+ src\/bad\.ts$/);
+  }, 120_000);
+
+  it("validate builds the bundled Flink runner and checks the script with Flink's planner", () => {
+    const r = run(process.execPath, ["node_modules/.bin/streamt-sdk", "validate"]);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^ok hourly \(\d+ statements, \d+ ms, Flink 2\.2\)$/);
+    expect(lines[1]).toBe("validated 1 pipeline with Flink's planner: all ok");
+    // Progress (the runner's build on first use) is on stderr, one line per step, no Maven log.
+    expect(r.err.split("\n").filter((l) => /^\[(INFO|WARNING)\]/.test(l))).toEqual([]);
+    expect(existsSync(path.join(project, "node_modules/streamt-sdk/runner/target-2/classpath.txt"))).toBe(true);
+  }, 300_000);
+});
