@@ -4,14 +4,14 @@
  * Findings the DSL refuses while building are shown on plan nodes edited by hand.
  */
 import { describe, expect, it } from "vitest";
-import { count, pipeline, source, sum, t, type Pipeline, type PipelineOptions, type Sink } from "streamt-sdk";
+import { count, lastValue, pipeline, source, sum, t, type Pipeline, type PipelineOptions, type Sink } from "streamt-sdk";
 import { analysePlan, unusedSources } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import { flinkDurationMs } from "../../packages/streamt-sdk/src/analysis/exactly-once-pass.js";
 import type { Diagnostic } from "../../packages/streamt-sdk/src/analysis/diagnostic.js";
 import type { PlanNode } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import type { PipelineDef, Plan } from "../../packages/streamt-sdk/src/ir/plan.js";
 import type { SinkNode } from "../../packages/streamt-sdk/src/ir/nodes/sink-node.js";
-import { lineHere, scriptOf } from "../helpers.js";
+import { lineHere, scriptOf, statementOf } from "../helpers.js";
 
 const FILE = "test/analysis/findings.test.ts";
 
@@ -442,6 +442,81 @@ describe("STREAMT-E008 / W007 upsert key and the result's unique key", () => {
     expect(analyse(pipeline("a").write(totals.toUpsertKafka("a.v1", { key: ["customer_id"] })))).toEqual([]);
     expect(analyse(pipeline("b").write(byTwo.toUpsertKafka("b.v1", { key: ["order_id", "customer_id"] })))).toEqual([]);
     expect(analyse(pipeline("c").write(orders.toUpsertKafka("c.v1", { key: ["customer_id"] })))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E016 a filter comparing the two sides of a join, written as upserts", () => {
+  const Stock = t.row({ sku: t.string(), warehouse: t.string(), qty: t.int() });
+  const Product = t.row({ sku: t.string(), name: t.string(), min_qty: t.int() });
+  const stock = source("stock", { topic: "stock.v1", schema: Stock }).groupBy("sku").aggregate({ qty: lastValue("qty") }, { ttl: "1d" });
+  const products = source("products", { topic: "products.v1", schema: Product, primaryKey: ["sku"] });
+  const productEvents = source("product-events", { topic: "product-events.v1", schema: Product });
+  const joined = stock.join(products, { on: { sku: "sku" }, ttl: "1d", select: (s, p) => ({ sku: s.sku, name: p.name, qty: s.qty, min_qty: p.min_qty }) });
+  // A regular join's result rows are loosely typed today (its select's columns are not inferred), so
+  // conditions on them take `r: any`.
+  const write = (s: { toUpsertKafka(topic: string, o: { key: ["sku"] }): Sink<any> }) => pipeline("low-stock").write(s.toUpsertKafka("low-stock.v1", { key: ["sku"] }));
+
+  it("is an error at the filter, naming the join, both sides' columns and the sink", () => {
+    const line = lineHere() + 1;
+    const low = joined.filter((r: any) => r.qty.lt(r.min_qty));
+    const ds = analyse(write(low));
+    expect(codes(ds)).toEqual(["STREAMT-E016"]);
+    const d = expectOne(ds, "STREAMT-E016", { pipeline: "low-stock", path: "stock/aggregate/join/filter", line });
+    expect(d.message).toBe(
+      "the condition of stock/aggregate/join/filter compares the two sides of the regular join stock/aggregate/join (qty of stock/aggregate with min_qty of products), " +
+        'and stock/aggregate/join/filter/low-stock.v1 writes the result as upserts keyed by ["sku"]: Flink checks the condition inside the join, which sends no delete ' +
+        "when an update makes a row stop matching (FLINK-38579), so the old row stays in the topic");
+    expect(d.hint).toBe(
+      "keep the comparison as a column instead of filtering on it (e.g. select a boolean column in the join) and filter when reading the topic; " +
+        'or aggregate by the key before writing: .groupBy("sku").aggregate({ name: lastValue("name"), qty: lastValue("qty"), ... }, { ttl }), which makes Flink send the deletes; ' +
+        "a condition on one side's columns alone can stay a filter");
+  });
+
+  it("follows the condition through selects, OR, outer joins and a second join, as Flink's optimizer moves it", () => {
+    const viaSelect = joined.select((r: any) => ({ sku: r.sku, short: r.min_qty.sub(r.qty) })).filter((r: any) => r.short.gt(0)).select("sku", "short");
+    expect(codes(analyse(write(viaSelect)))).toEqual(["STREAMT-E016"]);
+    expect(codes(analyse(write(joined.filter((r: any) => r.qty.lt(10).or(r.name.eq("x"))))))).toEqual(["STREAMT-E016"]);
+    const left = stock.join(products, { on: { sku: "sku" }, type: "left", ttl: "1d", select: (s, p) => ({ sku: s.sku, qty: s.qty, min_qty: p.min_qty }) });
+    expect(codes(analyse(write(left.filter((r: any) => r.qty.lt(r.min_qty)))))).toEqual(["STREAMT-E016"]);
+    // The condition reads both sides of the first join; Flink moves it through the second one into the first.
+    const warehouses = source("warehouses", { topic: "warehouses.v1", schema: t.row({ sku: t.string(), site: t.string() }), primaryKey: ["sku"] });
+    const twice = joined
+      .join(warehouses, { on: { sku: "sku" }, ttl: "1d", select: (j: any, w) => ({ sku: j.sku, qty: j.qty, min_qty: j.min_qty, site: w.site }) })
+      .filter((r: any) => r.qty.lt(r.min_qty));
+    const ds = analyse(write(twice));
+    expect(ds.map((d) => [d.code, d.message.slice(0, d.message.indexOf(" ("))])).toEqual([
+      ["STREAMT-E016", "the condition of stock/aggregate/join/join/filter compares the two sides of the regular join stock/aggregate/join"],
+    ]);
+  });
+
+  it("passes when Flink keeps UPDATE_BEFORE or nothing is lost", () => {
+    // One side's columns: Flink filters that side, with full changes (proven on the engine, test/e2e/upsert-filters.test.ts).
+    expect(analyse(write(joined.filter((r: any) => r.qty.lt(10).and(r.name.eq("x")))))).toEqual([]);
+    // The comparison kept as a column.
+    const flagged = stock.join(products, { on: { sku: "sku" }, ttl: "1d", select: (s, p) => ({ sku: s.sku, low: s.qty.lt(p.min_qty) }) });
+    expect(analyse(write(flagged))).toEqual([]);
+    // Aggregated by the key after the filter (the aggregate asks the join for full changes).
+    const regrouped = joined.filter((r: any) => r.qty.lt(r.min_qty)).groupBy("sku").aggregate({ name: lastValue("name"), qty: lastValue("qty") }, { ttl: "1d" });
+    expect(analyse(write(regrouped))).toEqual([]);
+    // The other side append-only: no unique key of the result (W007), Flink materialises the sink's key.
+    const appendSide = stock.join(productEvents, { on: { sku: "sku" }, ttl: "1d", select: (s, p) => ({ sku: s.sku, qty: s.qty, min_qty: p.min_qty }) });
+    expect(codes(analyse(write(appendSide.filter((r: any) => r.qty.lt(r.min_qty)))))).toEqual(["STREAMT-W007"]);
+    // An updating side not unique on the join keys: Flink's join asks for full changes.
+    const perWarehouse = source("stock-wh", { topic: "stock.v1", schema: Stock }).groupBy("sku", "warehouse").aggregate({ qty: lastValue("qty") }, { ttl: "1d" });
+    const byWarehouse = perWarehouse.join(products, { on: { sku: "sku" }, ttl: "1d", select: (s, p) => ({ sku: s.sku, warehouse: s.warehouse, qty: s.qty, min_qty: p.min_qty }) });
+    expect(analyse(pipeline("wh").write(byWarehouse.filter((r: any) => r.qty.lt(r.min_qty)).toUpsertKafka("wh.v1", { key: ["sku", "warehouse"] })))).toEqual([]);
+    // Written with print (all changes) rather than upserts.
+    expect(analyse(pipeline("p").write(joined.filter((r: any) => r.qty.lt(r.min_qty)).toPrint()))).toEqual([]);
+  });
+
+  it("the hint's aggregate is emitted after the filter, where it sees the join's retractions", () => {
+    const p = write(joined.filter((r: any) => r.qty.lt(r.min_qty)).groupBy("sku").aggregate({ name: lastValue("name"), qty: lastValue("qty"), min_qty: lastValue("min_qty") }, { ttl: "1d" }));
+    expect(statementOf(p, "stock__aggregate__join__filter")).toBe(
+      "CREATE TEMPORARY VIEW `stock__aggregate__join__filter` AS\nSELECT * FROM `stock__aggregate__join`\nWHERE (`qty` < `min_qty`);");
+    expect(statementOf(p, "stock__aggregate__join__filter__aggregate")).toBe(
+      "CREATE TEMPORARY VIEW `stock__aggregate__join__filter__aggregate` AS\n" +
+        "SELECT /*+ STATE_TTL('stock__aggregate__join__filter' = '1 d') */ `sku`, LAST_VALUE(`name`) AS `name`, LAST_VALUE(`qty`) AS `qty`, LAST_VALUE(`min_qty`) AS `min_qty`\n" +
+        "FROM `stock__aggregate__join__filter`\nGROUP BY `sku`;");
   });
 });
 

@@ -16,6 +16,7 @@ import { topicNamesPass } from "./topic-names-pass.js";
 import { topicLoopPass } from "./topic-loop-pass.js";
 import { topicWritersPass } from "./topic-writers-pass.js";
 import { ttlVersusTimeBoundPass } from "./ttl-time-bound-pass.js";
+import { upsertJoinFilterPass } from "./upsert-join-filter-pass.js";
 import { upsertKeyPass } from "./upsert-key-pass.js";
 import { watermarkDelayPass } from "./watermark-delay-pass.js";
 
@@ -42,6 +43,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "source-watermark", run: sourceWatermarkPass },
   { name: "append-sink", run: appendSinkPass },
   { name: "upsert-key", run: upsertKeyPass },
+  { name: "upsert-join-filter", run: upsertJoinFilterPass },
   { name: "exactly-once", run: exactlyOncePass },
   { name: "pipeline-names", run: pipelineNamesPass },
   { name: "topic-writers", run: topicWritersPass },

@@ -22,6 +22,7 @@ export const DiagnosticCode = {
   invalidTopicName: "STREAMT-E013",
   allowedLatenessUnsupported: "STREAMT-E014",
   transactionTimeoutWithinCheckpointInterval: "STREAMT-E015",
+  joinFilterLosesDelete: "STREAMT-E016",
 
   transactionTimeoutTooLong: "STREAMT-W001",
   watermarkDelayExceedsWindow: "STREAMT-W002",

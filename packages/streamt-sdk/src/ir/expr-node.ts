@@ -107,3 +107,28 @@ export function walkExpr(node: ExprNode, fn: (node: ExprNode) => void): void {
   }
   fn(node);
 }
+
+/** The top-level AND terms of a condition (`a AND (b AND c)` -> [a, b, c]). */
+export function conjuncts(e: ExprNode): ExprNode[] {
+  return e.kind === "call" && e.op === "AND" ? e.args.flatMap(conjuncts) : [e];
+}
+
+/** A copy of `node` with every column reference replaced by `fn(ref)`. */
+export function mapColumns(node: ExprNode, fn: (ref: ColumnRef) => ExprNode): ExprNode {
+  switch (node.kind) {
+    case "column":
+      return fn(node);
+    case "literal":
+      return node;
+    case "call":
+      return { ...node, args: node.args.map((a) => mapColumns(a, fn)) };
+    case "case":
+      return {
+        ...node,
+        branches: node.branches.map((b) => ({ when: mapColumns(b.when, fn), then: mapColumns(b.then, fn) })),
+        otherwise: node.otherwise ? mapColumns(node.otherwise, fn) : null,
+      };
+    case "cast":
+      return { ...node, expr: mapColumns(node.expr, fn) };
+  }
+}
