@@ -85,6 +85,13 @@ it("a job killed with SIGKILL and restored from its last checkpoint writes every
     { window_start: at(hm(m)), k: "a", n: 2, total: 4 },
     { window_start: at(hm(m)), k: "b", n: 1, total: 2 },
   ]).flat();
+  // The kill happened inside an open transaction: rows were written that no reader_committed consumer
+  // ever saw (the aborted transaction's), and the restored job wrote them again. Without that, this test
+  // would not exercise recovery at all.
+  const keyOf = (r: { window_start: string; k: string }) => `${r.window_start} ${r.k}`;
+  const seenUncommitted = uncommitted.records.map((r) => keyOf(r.value as { window_start: string; k: string }));
+  expect(uncommitted.records.length).toBeGreaterThan(all.length);
+  expect(seenUncommitted.filter((k, i) => seenUncommitted.indexOf(k) !== i).length).toBeGreaterThan(0);
   const got = all.map(({ window_start, k, n, total }) => ({ window_start, k, n, total }));
   const key = (r: { window_start: string; k: string }) => `${r.window_start} ${r.k}`;
   expect([...got].sort((a, b) => (key(a) < key(b) ? -1 : 1))).toEqual([...expected].sort((a, b) => (key(a) < key(b) ? -1 : 1)));

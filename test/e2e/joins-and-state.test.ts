@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, sum, t } from "streamt-sdk";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import { latestByKey, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { at, events, runId, send, startPipeline, valuesAfter, watch } from "./support.js";
+import { at, complete, events, runId, send, startPipeline, valuesAfter, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.state.${name}.${runId}`;
 
@@ -80,7 +80,7 @@ describe("joins and state", () => {
     // A last matching pair: when it is out, everything sent before it on both sides was joined.
     await send(topic("ij_orders"), events([{ order_id: "o9", customer_id: "c1", ts: at("11:59") }]));
     await send(topic("ij_payments"), events([{ payment_id: "p9", order_id: "o9", paid_at: at("11:59:30") }]));
-    const rows = await out.until((r) => r.some((x) => (x.value as { order_id: string }).order_id === "o9"));
+    const rows = await complete(out, (r) => r.some((x) => (x.value as { order_id: string }).order_id === "o9"));
     expect(rows.map((r) => r.value)).toEqual([
       { order_id: "o1", payment_id: "p1" },
       { order_id: "o9", payment_id: "p9" },
@@ -124,7 +124,7 @@ describe("joins and state", () => {
       { event_id: "e2", user_id: "u2", copy: 2 },
       { event_id: "last", user_id: "u0", copy: 1 },
     ]));
-    const rows = await out.until((r) => r.some((x) => (x.value as { event_id: string }).event_id === "last"));
+    const rows = await complete(out, (r) => r.some((x) => (x.value as { event_id: string }).event_id === "last"));
     expect(rows.map((r) => r.value)).toEqual([
       { event_id: "e1", user_id: "u1", copy: 1 },
       { event_id: "e2", user_id: "u2", copy: 1 },
@@ -145,7 +145,7 @@ describe("joins and state", () => {
       [JSON.stringify({ k: "a" }), { k: "a", n: 3, total: 7 }],
       [JSON.stringify({ k: "b" }), { k: "b", n: 1, total: 5 }],
     ]);
-    const rows = await out.until((r) => JSON.stringify([...latestByKey(r)].sort()) === JSON.stringify([...expected].sort()));
+    const rows = await complete(out, (r) => JSON.stringify([...latestByKey(r)].sort()) === JSON.stringify([...expected].sort()));
     expect(latestByKey(rows)).toEqual(expected);
     // Every intermediate row is an update of one of the two keys.
     expect(new Set(rows.map((r) => r.key))).toEqual(new Set(expected.keys()));

@@ -67,9 +67,26 @@ export async function watch(...topics: string[]): Promise<TopicWatcher> {
   return watchTopics(await kafkaBootstrap(), topics);
 }
 
-/** Waits until `n` records arrived (or fails with what arrived), then returns their values. */
+/**
+ * How long a topic must stay quiet after the expected output arrived before a test takes it as complete:
+ * a row arriving later (a duplicate, a late firing, a retraction) then fails the exact comparison.
+ */
+export const SETTLE_MS = 2_000;
+
+/** Waits until `predicate` holds, then SETTLE_MS of quiet, and returns every record that arrived. */
+export async function complete(w: TopicWatcher, predicate: (records: readonly ConsumedRecord[]) => boolean, timeoutMs = 60_000): Promise<ConsumedRecord[]> {
+  await w.until(predicate, timeoutMs);
+  let seen = -1;
+  while (seen !== w.records.length) {
+    seen = w.records.length;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  }
+  return [...w.records];
+}
+
+/** Waits until `n` records arrived (or fails with what arrived) and the topic settled; returns the values of ALL that arrived. */
 export async function valuesAfter(w: TopicWatcher, n: number, timeoutMs = 60_000): Promise<unknown[]> {
-  const rs = await w.until((r) => r.length >= n, timeoutMs);
+  const rs = await complete(w, (r) => r.length >= n, timeoutMs);
   return rs.map((r: ConsumedRecord) => r.value);
 }
 
