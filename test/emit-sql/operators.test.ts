@@ -320,7 +320,7 @@ describe("quoting", () => {
   });
 
   it("quotes option values so a topic or property cannot break out of the WITH clause", () => {
-    const s = source("o2", { topic: "o2", schema: Order, properties: { "sasl.jaas.config": "x' , 'connector' = 'evil" } });
-    expect(statementOf(pipeline("p").write(s.toPrint()), "o2")).toContain("  'properties.sasl.jaas.config' = 'x'' , ''connector'' = ''evil'\n");
+    const s = source("o2", { topic: "o2", schema: Order, properties: { "client.id": "x' , 'connector' = 'evil" } });
+    expect(statementOf(pipeline("p").write(s.toPrint()), "o2")).toContain("  'properties.client.id' = 'x'' , ''connector'' = ''evil'\n");
   });
 });
