@@ -202,6 +202,17 @@ describe("the swap survives kills", () => {
     expect(readFileSync(path.join(project, "out", "p0.sql"), "utf8")).toBe("-- a\n");
   });
 
+  it("an old output half-removed by a kill (its manifest already gone) is removed, never restored", () => {
+    const project = tmp();
+    writeOutput("out", output("b"), { cwd: project, entries: [] });
+    const dead = deadPid();
+    mkdirSync(path.join(project, `out.old-${dead}`));
+    writeFileSync(path.join(project, `out.old-${dead}`, "p1.sql"), "-- a\n");
+    recoverInterruptedSwap(path.join(project, "out"));
+    expect(readdirSync(project)).toEqual(["out"]);
+    expect(readFileSync(path.join(project, "out", "p0.sql"), "utf8")).toBe("-- b\n");
+  });
+
   it("a leftover of a process that still runs is left alone", () => {
     const project = tmp();
     mkdirSync(path.join(project, `out.tmp-${process.ppid}`));
@@ -231,7 +242,7 @@ describe("the swap survives kills", () => {
         expect(Object.keys(files).length).toBe(21);
         for (let i = 0; i < 20; i++) expect(files[`p${i}.sql`]).toBe(`-- ${generation}\n`);
       }),
-      { numRuns: 8 },
+      { numRuns: 12 },
     );
   }, 120_000);
 });

@@ -123,8 +123,10 @@ export function recoverInterruptedSwap(target: string): void {
     if (!m || isRunning(Number(m[2]))) continue;
     const leftover = path.join(parent, name);
     try {
+      // Only synth makes these names, from folders it owned; a kill during the removal of an old one can
+      // leave it half-deleted (its manifest gone), so it is not restored then, only removed.
       if (m[1] === "old" && !existsSync(target) && isOurs(leftover)) renameSync(leftover, target);
-      else if (isOurs(leftover) || m[1] === "tmp") rmSync(leftover, { recursive: true, force: true });
+      else rmSync(leftover, { recursive: true, force: true });
     } catch {
       // A leftover we cannot remove harms nothing: it is only disk space, and the next run tries again.
     }
