@@ -182,10 +182,106 @@ describe("joins", () => {
     orders.union(payments);
   });
 
+  it("a LEFT interval, temporal or window join types the right side nullable in its select", () => {
+    const interval = orders.intervalJoin(payments, { on: { order_id: "order_id" }, between: ["0s", "1h"], type: "left", select: (o, p) => ({ at: o.ts, paid: p.paid, cents: p.paid.mul(100) }) });
+    expectTypeOf(interval.__row!).toEqualTypeOf<{
+      readonly at: Col<"TIMESTAMP", false, "rowtime">;
+      readonly paid: Col<"DECIMAL", true, "none">;
+      readonly cents: Col<"DECIMAL", true, "none">;
+    }>();
+    const customers = source("customers", { topic: "customers", schema: t.row({ customer_id: t.string(), name: t.string(), at: t.timestamp(3) }), primaryKey: ["customer_id"] }).eventTime("at").watermark("1s");
+    const temporal = orders.temporalJoin(customers, { on: { customer_id: "customer_id" }, type: "left", select: (o, c) => ({ id: o.order_id, name: c.name }) });
+    expectTypeOf(temporal.__row!).toEqualTypeOf<{ readonly id: Col<"STRING", false, "none">; readonly name: Col<"STRING", true, "none"> }>();
+    const temporalInner = orders.temporalJoin(customers, { on: { customer_id: "customer_id" }, select: (o, c) => ({ id: o.order_id, name: c.name }) });
+    expectTypeOf(temporalInner.__row!).toEqualTypeOf<{ readonly id: Col<"STRING", false, "none">; readonly name: Col<"STRING", false, "none"> }>();
+    const windowed = orders.tumble("5m").join(payments.tumble("5m"), { on: { order_id: "order_id" }, type: "right", select: (o, p) => ({ id: o.order_id, start: p.window_start, paid: p.paid }) });
+    expectTypeOf(windowed.__row!).toEqualTypeOf<{
+      readonly id: Col<"STRING", true, "none">;
+      readonly start: Col<"TIMESTAMP", false, "none">;
+      readonly paid: Col<"DECIMAL", false, "none">;
+    }>();
+  });
+
   it("interval joins need event time on both sides", () => {
     const noTime = source("p2", { topic: "p2", schema: Payment });
     // @ts-expect-error right side has no event time
     orders.intervalJoin(noTime, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: (o) => ({ id: o.order_id }) });
+  });
+});
+
+describe("regular joins", () => {
+  const Stock = t.row({ sku: t.string(), qty: t.int(), at: t.timestamp(3) });
+  const Product = t.row({ sku: t.string(), name: t.string(), min_qty: t.int() });
+  const stock = source("stock", { topic: "stock", schema: Stock }).eventTime("at").watermark("1s");
+  const products = source("products", { topic: "products", schema: Product });
+  type Joined<Q extends boolean, N extends boolean> = {
+    readonly sku: Col<"STRING", Q, "none">;
+    readonly qty: Col<"INT", Q, "none">;
+    readonly at: Col<"TIMESTAMP", Q, "none">;
+    readonly name: Col<"STRING", N, "none">;
+    readonly min_qty: Col<"INT", N, "none">;
+  };
+  const select = <L extends { sku: unknown; qty: unknown; at: unknown }, R extends { name: unknown; min_qty: unknown }>(s: L, p: R) =>
+    ({ sku: s.sku, qty: s.qty, at: s.at, name: p.name, min_qty: p.min_qty }) as { sku: L["sku"]; qty: L["qty"]; at: L["at"]; name: R["name"]; min_qty: R["min_qty"] };
+
+  it("an inner join's row is its select's, NOT NULL on both sides, append-only on append-only inputs", () => {
+    const inner = stock.join(products, { on: { sku: "sku" }, ttl: "1d", select });
+    expectTypeOf(inner).toEqualTypeOf<Stream<Joined<false, false>, { changelog: "append"; state: "bounded" }>>();
+    expectTypeOf(stock.join(products, { on: { sku: "sku" }, type: "inner", select }).__traits!).toEqualTypeOf<{ changelog: "append"; state: "unbounded" }>();
+  });
+
+  it("a LEFT join makes the right side nullable, RIGHT the left, FULL both; outer joins update", () => {
+    const left = stock.join(products, { on: { sku: "sku" }, type: "left", ttl: "1d", select });
+    const right = stock.join(products, { on: { sku: "sku" }, type: "right", ttl: { left: "1d", right: "2d" }, select });
+    const full = stock.join(products, { on: { sku: "sku" }, type: "full", select });
+    expectTypeOf(left).toEqualTypeOf<Stream<Joined<false, true>, { readonly changelog: "updating"; readonly state: "bounded" }>>();
+    expectTypeOf(right).toEqualTypeOf<Stream<Joined<true, false>, { readonly changelog: "updating"; readonly state: "bounded" }>>();
+    expectTypeOf(full).toEqualTypeOf<Stream<Joined<true, true>, { readonly changelog: "updating"; readonly state: "unbounded" }>>();
+  });
+
+  it("expressions over the outer side are nullable too, as Flink types them", () => {
+    const j = stock.join(products, { on: { sku: "sku" }, type: "left", ttl: "1d", select: (s, p) => ({ sku: s.sku, twice: p.min_qty.mul(2), low: s.qty.lt(p.min_qty), missing: p.name.isNull() }) });
+    expectTypeOf(j.__row!).toEqualTypeOf<{
+      readonly sku: Col<"STRING", false, "none">;
+      readonly twice: Col<"INT", true, "none">;
+      readonly low: Col<"BOOLEAN", true, "none">;
+      readonly missing: Col<"BOOLEAN", false, "none">;
+    }>();
+  });
+
+  it("later steps see the joined columns", () => {
+    const joined = stock.join(products, { on: { sku: "sku" }, type: "left", ttl: "1d", select: (s, p) => ({ sku: s.sku, qty: s.qty, min_qty: p.min_qty }) });
+    const low = joined.filter((r) => r.qty.lt(10));
+    expectTypeOf(low.__row!).toEqualTypeOf<{ readonly sku: Col<"STRING", false, "none">; readonly qty: Col<"INT", false, "none">; readonly min_qty: Col<"INT", true, "none"> }>();
+    joined.filter((r) => r.qty.lt(r.min_qty.orElse(0)));
+    // @ts-expect-error no column 'name' after the join's select
+    joined.filter((r) => r.name.isNull());
+    // @ts-expect-error qty is INT: no string operand
+    joined.filter((r) => r.qty.eq("10"));
+    joined.groupBy("sku").aggregate({ total: sum("qty") }, { ttl: "1d" });
+    // @ts-expect-error sum of a string column
+    joined.groupBy("sku").aggregate({ total: sum("sku") }, { ttl: "1d" });
+    joined.select("sku", "qty");
+    // @ts-expect-error no column 'name'
+    joined.select("sku", "name");
+    joined.toUpsertKafka("low-stock", { key: ["sku"] });
+    // @ts-expect-error the key must be a column of the joined row
+    joined.toUpsertKafka("low-stock", { key: ["name"] });
+    // @ts-expect-error an outer join updates: not an append-only topic
+    joined.toKafka("low-stock");
+  });
+
+  it("a join type known only as a union is typed as the outer joins it may be", () => {
+    const type = Math.random() > 0.5 ? ("inner" as const) : ("left" as const);
+    const j = stock.join(products, { on: { sku: "sku" }, type, ttl: "1d", select });
+    expectTypeOf(j).toEqualTypeOf<Stream<Joined<false, true>, { readonly changelog: "updating"; readonly state: "bounded" }>>();
+  });
+
+  it("checks keys and the select's columns", () => {
+    // @ts-expect-error qty (INT) matched with a STRING column
+    stock.join(products, { on: { qty: "sku" }, select });
+    // @ts-expect-error no column 'nope' on the right
+    stock.join(products, { on: { sku: "sku" }, select: (s, p) => ({ sku: s.sku, x: p.nope }) });
   });
 });
 

@@ -14,6 +14,8 @@ import { windowJoinNode } from "../ir/nodes/window-join-node.js";
 import { joinNode } from "../ir/nodes/join-node.js";
 import type { JoinType, KeyPair } from "../ir/nodes/join-common.js";
 import type { NodeOrigin } from "../ir/nodes/node-checks.js";
+import type { Column } from "../ir/node-base.js";
+import { withNullable } from "../ir/data-type.js";
 import { BuildErrorCode, JS_OPERATOR_HINT, StreamtError } from "../errors.js";
 import { aggregateRequests, type AggCols, type AggSpecs, type CheckAggs } from "./aggregates.js";
 import { callSite } from "./call-site.js";
@@ -43,7 +45,7 @@ type Merge<A extends Traits, B extends Traits> = {
   readonly state: "unbounded" extends A["state"] | B["state"] ? "unbounded" : "bounded";
 };
 /** A join's own TTL cannot bound state an input already keeps without one. */
-type JoinState<T extends Traits, T2 extends Traits, J> = "unbounded" extends T["state"] | T2["state"] ? "unbounded" : TtlState<J>;
+type JoinState<T extends Traits, T2 extends Traits, TTL> = "unbounded" extends T["state"] | T2["state"] ? "unbounded" : [TTL] extends [JoinTtl] ? "bounded" : "unbounded";
 type TtlState<O> = O extends { readonly ttl: Duration | { readonly left: Duration; readonly right: Duration } } ? "bounded" : "unbounded";
 
 export type RowtimeKey<R extends Row> = { [K in keyof R]: R[K]["__time"] extends "rowtime" ? K : never }[keyof R];
@@ -61,7 +63,8 @@ type WindowMessage<R extends Row, M extends string> = HasRowtime<R> extends true
 
 /** Time attributes become plain timestamps (after row-number steps, or on the far side of a join). */
 export type PlainRow<R extends Row> = { readonly [K in keyof R]: Col<R[K]["__kind"], R[K]["__nullable"], "none"> };
-type NullableRow<R extends Row> = { readonly [K in keyof R]: Col<R[K]["__kind"], true, R[K]["__time"]> };
+/** The side an outer join may leave unmatched: plain timestamps, every column nullable. */
+type NullablePlainRow<R extends Row> = { readonly [K in keyof R]: Col<R[K]["__kind"], true, "none"> };
 
 export type WindowCols<R extends Row> = {
   readonly window_start: Col<"TIMESTAMP", false, "none">;
@@ -164,13 +167,14 @@ export interface Stream<R extends Row, T extends Traits = Append> {
    * Joins rows whose event times are within a bound:
    * `right.time BETWEEN left.time + between[0] AND left.time + between[1]`. State lasts only the bound.
    */
-  intervalJoin<R2 extends Row, T2 extends Traits, O extends Projection>(
+  intervalJoin<R2 extends Row, T2 extends Traits, O extends Projection, JT extends "inner" | "left" = "inner">(
     other: StreamOf<R2, T2>,
     options: {
       readonly on: JoinOn<R, R2>;
       readonly between: readonly [Guard<HasRowtime<R> extends true ? HasRowtime<R2> : false, "intervalJoin() needs event time on both streams: declare .eventTime(column).watermark(delay) on their sources", Duration>, Duration];
-      readonly type?: "inner" | "left";
-      readonly select: (left: RowExprs<R>, right: RowExprs<PlainRow<R2>>) => O;
+      readonly type?: JT;
+      /** A LEFT join's right side is nullable here. */
+      readonly select: (left: RowExprs<R>, right: RowExprs<OuterSide<R2, JT, "left">>) => O;
     },
   ): Stream<Simplify<ColsOfExprs<O>>, Append>;
 
@@ -178,12 +182,13 @@ export interface Stream<R extends Row, T extends Traits = Append> {
    * Enriches each row with the version of a versioned table valid at the row's event time:
    * `JOIN v FOR SYSTEM_TIME AS OF left.time`. The versioned side needs a primary key and event time.
    */
-  temporalJoin<R2 extends Row, T2 extends Traits, O extends Projection>(
+  temporalJoin<R2 extends Row, T2 extends Traits, O extends Projection, JT extends "inner" | "left" = "inner">(
     versioned: StreamOf<R2, T2> & VersionedCheck<R2, T2>,
     options: {
       readonly on: Guard<HasRowtime<R>, "temporalJoin() needs event time on this stream: declare .eventTime(column).watermark(delay) on its source", JoinOn<R, R2>>;
-      readonly type?: "inner" | "left";
-      readonly select: (left: RowExprs<R>, right: RowExprs<PlainRow<R2>>) => O;
+      readonly type?: JT;
+      /** A LEFT join's right side is nullable here. */
+      readonly select: (left: RowExprs<R>, right: RowExprs<OuterSide<R2, JT, "left">>) => O;
     },
   ): Stream<Simplify<ColsOfExprs<O>>, Append>;
 
@@ -191,10 +196,10 @@ export interface Stream<R extends Row, T extends Traits = Append> {
    * A regular join. Every row of both sides stays in state, so give it a `ttl` (or a pipeline stateTtl).
    * Inner joins of append-only streams are append-only; outer joins update.
    */
-  join<R2 extends Row, T2 extends Traits, O extends Projection, J extends RegularJoinOptions<R, R2, O>>(
+  join<R2 extends Row, T2 extends Traits, O extends Projection, JT extends JoinType = "inner", TTL extends JoinTtl | undefined = undefined>(
     other: StreamOf<R2, T2>,
-    options: J,
-  ): Stream<Simplify<ColsOfExprs<O>>, J["type"] extends "left" | "right" | "full" ? Updating<JoinState<T, T2, J>> : { changelog: Merge<T, T2>["changelog"]; state: JoinState<T, T2, J> }>;
+    options: RegularJoinOptions<R, R2, O, JT, TTL>,
+  ): Stream<Simplify<ColsOfExprs<O>>, RegularJoinTraits<T, T2, JT, TTL>>;
 
   /** Writes to an append-only Kafka topic (`connector = kafka`). */
   toKafka(
@@ -255,13 +260,26 @@ export interface TopNOptions<R extends Row, K extends string> extends StateOptio
 }
 type RankCol<O> = { readonly [K in O extends { readonly rankColumn: infer N extends string } ? N : "row_num"]: Col<"BIGINT", false, "none"> };
 
-export interface RegularJoinOptions<L extends Row, R extends Row, O extends Projection> {
+/**
+ * A regular join's options. `type` and `ttl` are their own type parameters, inferred before `select`
+ * is typed: the join type decides which side's columns the callback sees as nullable, and `O`, the
+ * callback's result, is the output row.
+ */
+export interface RegularJoinOptions<L extends Row, R extends Row, O extends Projection, JT extends JoinType = JoinType, TTL extends JoinTtl | undefined = JoinTtl | undefined> {
   readonly on: JoinOn<L, R>;
-  readonly type?: JoinType;
+  readonly type?: JT;
   /** State TTL of both sides, or each side's. */
-  readonly ttl?: Duration | { readonly left: Duration; readonly right: Duration };
-  readonly select: (left: RowExprs<PlainRow<L>>, right: RowExprs<PlainRow<R>>) => O;
+  readonly ttl?: TTL;
+  /** The output columns. An outer join's other side is nullable here (LEFT: the right's, RIGHT: the left's, FULL: both). */
+  readonly select: (left: RowExprs<OuterSide<L, JT, "right" | "full">>, right: RowExprs<OuterSide<R, JT, "left" | "full">>) => O;
 }
+export type JoinTtl = Duration | { readonly left: Duration; readonly right: Duration };
+/** A side's columns in a join: plain timestamps, and nullable when the join type may leave the side unmatched. */
+type OuterSide<R extends Row, JT extends JoinType, NullingTypes extends JoinType> = [Extract<JT, NullingTypes>] extends [never] ? PlainRow<R> : NullablePlainRow<R>;
+/** Inner joins of append-only inputs append; outer joins update. State is bounded by a TTL on the join or none needed upstream. */
+type RegularJoinTraits<T extends Traits, T2 extends Traits, JT extends JoinType, TTL> = [JT] extends ["inner"]
+  ? { changelog: Merge<T, T2>["changelog"]; state: JoinState<T, T2, TTL> }
+  : Updating<JoinState<T, T2, TTL>>;
 
 /** A stream cut into windows, waiting for what to compute per window. */
 export interface WindowedStream<R extends Row> {
@@ -276,12 +294,13 @@ export interface WindowedStream<R extends Row> {
   /** Window Top-N: the n first rows per partition per window (append-only). */
   topN<K extends Keys<R>, O extends TopNOptions<R, K>>(options: O): Stream<Simplify<PlainRow<R> & WindowCols<R> & RankCol<O>>, Append>;
   /** Window join: rows of both streams in the same window (same window on both sides). */
-  join<R2 extends Row, O extends Projection>(
+  join<R2 extends Row, O extends Projection, JT extends JoinType = "inner">(
     other: WindowedStream<R2>,
     options: {
       readonly on: JoinOn<R, R2>;
-      readonly type?: JoinType;
-      readonly select: (left: RowExprs<PlainRow<R> & WindowCols<R>>, right: RowExprs<PlainRow<R2> & WindowCols<R2>>) => O;
+      readonly type?: JT;
+      /** An outer join's other side is nullable here (LEFT: the right's, RIGHT: the left's, FULL: both). */
+      readonly select: (left: RowExprs<OuterSide<R & WindowCols<R>, JT, "right" | "full">>, right: RowExprs<OuterSide<R2 & WindowCols<R2>, JT, "left" | "full">>) => O;
     },
   ): Stream<Simplify<ColsOfExprs<O>>, Append>;
 }
@@ -542,7 +561,7 @@ export class StreamImpl {
         lowerMs: signedDuration(from, "intervalJoin between[0]"),
         upperMs: signedDuration(to, "intervalJoin between[1]"),
         joinType: options.type ?? "inner",
-        columns: joinProjection(this.node, right, options.select, o.path),
+        columns: joinProjection(this.node, right, options.select, o.path, options.type ?? "inner"),
       });
     });
   }
@@ -553,7 +572,7 @@ export class StreamImpl {
       return temporalJoinNode(o, this.node, right, {
         on: keyPairs(options.on),
         joinType: options.type ?? "inner",
-        columns: joinProjection(this.node, right, options.select, o.path),
+        columns: joinProjection(this.node, right, options.select, o.path, options.type ?? "inner"),
       });
     });
   }
@@ -574,7 +593,7 @@ export class StreamImpl {
       return joinNode(o, this.node, right, {
         on: keyPairs(options.on),
         joinType: options.type ?? "inner",
-        columns: joinProjection(this.node, right, options.select, o.path),
+        columns: joinProjection(this.node, right, options.select, o.path, options.type ?? "inner"),
         ttl,
       });
     });
@@ -622,12 +641,18 @@ export function streamNode(s: unknown, where: string): PlanNode {
   throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${where} needs a stream`, hint: "pass a stream made from source(...)" });
 }
 
-function joinProjection(left: PlanNode, right: PlanNode, select: (l: never, r: never) => unknown, path: string): ProjectedColumn[] {
+function joinProjection(left: PlanNode, right: PlanNode, select: (l: never, r: never) => unknown, path: string, joinType: JoinType): ProjectedColumn[] {
   if (typeof select !== "function") {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: "a join needs select: (left, right) => ({ ...columns })", hint: "e.g. select: (o, p) => ({ order_id: o.order_id, paid_at: p.paid_at })" });
   }
+  // The side an outer join may leave unmatched is nullable in the callback, so expressions over it
+  // (p.paid.mul(2)) are typed nullable like Flink types them, not only the bare columns.
+  const side = (node: PlanNode, nullable: boolean): readonly Column[] => (nullable ? node.schema.map((c) => ({ ...c, type: withNullable(c.type, true) })) : node.schema);
   const out = runCallback("join select()", () =>
-    select(rowExprs(left.schema, 0, `the left side of the join at ${path}`) as never, rowExprs(right.schema, 1, `the right side of the join at ${path}`) as never),
+    select(
+      rowExprs(side(left, joinType === "right" || joinType === "full"), 0, `the left side of the join at ${path}`) as never,
+      rowExprs(side(right, joinType === "left" || joinType === "full"), 1, `the right side of the join at ${path}`) as never,
+    ),
   );
   return projection(out, "join select()");
 }
@@ -683,7 +708,7 @@ class WindowedStreamImpl {
           rightWindow: other.spec,
           on: keyPairs(options.on),
           joinType: options.type ?? "inner",
-          columns: joinProjection(leftView, rightView, options.select, origin.path),
+          columns: joinProjection(leftView, rightView, options.select, origin.path, options.type ?? "inner"),
         });
       }),
     );

@@ -1,0 +1,49 @@
+/**
+ * Issue 15: what pushed users to `any`. Regular joins keep their row (and type an outer side nullable
+ * in their select, expressions included); CASE takes plain values after a column; unions take columns
+ * that differ only in nullability; hop/cumulate catch swapped arguments and take an options object.
+ */
+import { describe, expect, it } from "vitest";
+import { pipeline, source, t } from "streamt-sdk";
+import type { PlanNode } from "../../packages/streamt-sdk/src/ir/plan-node.js";
+import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
+import { statementOf } from "../helpers.js";
+
+const nodeOf = (s: unknown): PlanNode => (s as { node: PlanNode }).node;
+const schemaOf = (s: unknown): string[] => nodeOf(s).schema.map((c) => `${c.name} ${formatType(c.type)}`);
+
+const Stock = t.row({ sku: t.string(), qty: t.int(), at: t.timestamp(3) });
+const Product = t.row({ sku: t.string(), name: t.string(), min_qty: t.int() });
+const stock = source("stock", { topic: "stock", schema: Stock }).eventTime("at").watermark("1s");
+const products = source("products", { topic: "products", schema: Product });
+
+describe("regular joins", () => {
+  it("type the outer side's columns, and expressions over them, nullable in the plan", () => {
+    const select = (s: any, p: any) => ({ sku: s.sku, qty: s.qty, name: p.name, twice: p.min_qty.mul(2), low: s.qty.lt(p.min_qty), missing: p.name.isNull() });
+    const byType = (type: "inner" | "left" | "right" | "full") => schemaOf(stock.join(products, { on: { sku: "sku" }, type, ttl: "1d", select }));
+    expect(byType("inner")).toEqual(["sku STRING NOT NULL", "qty INT NOT NULL", "name STRING NOT NULL", "twice INT NOT NULL", "low BOOLEAN NOT NULL", "missing BOOLEAN NOT NULL"]);
+    expect(byType("left")).toEqual(["sku STRING NOT NULL", "qty INT NOT NULL", "name STRING", "twice INT", "low BOOLEAN", "missing BOOLEAN NOT NULL"]);
+    expect(byType("right")).toEqual(["sku STRING", "qty INT", "name STRING NOT NULL", "twice INT NOT NULL", "low BOOLEAN", "missing BOOLEAN NOT NULL"]);
+    expect(byType("full")).toEqual(["sku STRING", "qty INT", "name STRING", "twice INT", "low BOOLEAN", "missing BOOLEAN NOT NULL"]);
+  });
+
+  it("type the right side nullable in LEFT interval, temporal and window joins too", () => {
+    const Payment = t.row({ sku: t.string(), paid: t.decimal(10, 2), paid_at: t.timestamp(3) });
+    const payments = source("payments", { topic: "payments", schema: Payment }).eventTime("paid_at").watermark("1s");
+    const interval = stock.intervalJoin(payments, { on: { sku: "sku" }, between: ["0s", "1h"], type: "left", select: (s, p) => ({ at: s.at, cents: p.paid.mul(100) }) });
+    expect(schemaOf(interval)).toEqual(["at TIMESTAMP(3) NOT NULL", "cents DECIMAL(20, 2)"]);
+    const windowed = stock.tumble("5m").join(payments.tumble("5m"), { on: { sku: "sku" }, type: "left", select: (s, p) => ({ sku: s.sku, cents: p.paid.mul(100) }) });
+    expect(schemaOf(windowed)).toEqual(["sku STRING NOT NULL", "cents DECIMAL(20, 2)"]);
+  });
+
+  it("feeds a typed filter and an upsert sink keyed by a joined column", () => {
+    const joined = stock
+      .join(products, { on: { sku: "sku" }, type: "left", ttl: "1d", select: (s, p) => ({ sku: s.sku, qty: s.qty, min_qty: p.min_qty }) })
+      .filter((r) => r.qty.lt(10));
+    const p = pipeline("p").write(joined.toUpsertKafka("low", { key: ["sku"] }));
+    expect(statementOf(p, "stock__join")).toBe(
+      "CREATE TEMPORARY VIEW `stock__join` AS\nSELECT /*+ STATE_TTL('l' = '1 d', 'r' = '1 d') */ `l`.`sku` AS `sku`, `l`.`qty` AS `qty`, `r`.`min_qty` AS `min_qty`\nFROM `stock` AS `l`\nLEFT JOIN `products` AS `r`\n  ON `l`.`sku` = `r`.`sku`;",
+    );
+    expect(schemaOf(joined)).toEqual(["sku STRING NOT NULL", "qty INT NOT NULL", "min_qty INT"]);
+  });
+});
