@@ -4,7 +4,7 @@
  * that differ only in nullability; hop/cumulate catch swapped arguments and take an options object.
  */
 import { describe, expect, it } from "vitest";
-import { pipeline, source, t } from "streamt-sdk";
+import { lit, pipeline, source, t, when } from "streamt-sdk";
 import type { PlanNode } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { statementOf } from "../helpers.js";
@@ -45,5 +45,32 @@ describe("regular joins", () => {
       "CREATE TEMPORARY VIEW `stock__join` AS\nSELECT /*+ STATE_TTL('l' = '1 d', 'r' = '1 d') */ `l`.`sku` AS `sku`, `l`.`qty` AS `qty`, `r`.`min_qty` AS `min_qty`\nFROM `stock` AS `l`\nLEFT JOIN `products` AS `r`\n  ON `l`.`sku` = `r`.`sku`;",
     );
     expect(schemaOf(joined)).toEqual(["sku STRING NOT NULL", "qty INT NOT NULL", "min_qty INT"]);
+  });
+});
+
+describe("CASE with plain values after a column", () => {
+  const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), discount: t.decimal(10, 2).nullable(), status: t.string().nullable(), at: t.timestampLtz(3) });
+  const orders = source("orders", { topic: "orders", schema: Order });
+
+  it("emits the plain value as a literal, typed like Flink's common type", () => {
+    const paid = orders.select((o) => ({
+      paid_amount: when(o.status.eq("paid"), o.amount).otherwise(0),
+      discount: when(o.status.eq("paid"), o.discount).when(o.amount.gt(100), 5).otherwise(lit(0)),
+      label: when(o.amount.gt(100), o.order_id).otherwise("small"),
+      seen: when(o.status.isNull(), o.at).otherwise(new Date("2024-01-02T03:04:05.000Z")),
+    }));
+    expect(statementOf(pipeline("p").write(paid.toPrint()), "orders__select")).toBe(
+      "CREATE TEMPORARY VIEW `orders__select` AS\nSELECT CASE WHEN (`status` = 'paid') THEN `amount` ELSE 0 END AS `paid_amount`, " +
+        "CASE WHEN (`status` = 'paid') THEN `discount` WHEN (`amount` > 100) THEN 5 ELSE 0 END AS `discount`, " +
+        "CAST(CASE WHEN (`amount` > 100) THEN `order_id` ELSE 'small' END AS STRING) AS `label`, " +
+        "CASE WHEN (`status` IS NULL) THEN `at` ELSE CAST(TIMESTAMP '2024-01-02 03:04:05.000' AS TIMESTAMP_LTZ(3)) END AS `seen`\nFROM `orders`;",
+    );
+    expect(schemaOf(paid)).toEqual(["paid_amount DECIMAL(12, 2) NOT NULL", "discount DECIMAL(12, 2)", "label STRING NOT NULL", "seen TIMESTAMP_LTZ(3) NOT NULL"]);
+  });
+
+  it("refuses, from plain JavaScript, a value of another kind", () => {
+    expect(() => orders.select((o) => ({ x: when(o.status.eq("paid"), o.amount).otherwise("none" as never) }))).toThrow(
+      expect.objectContaining({ code: "STREAMT-B002", message: "CASE branches have incompatible types: 'amount' (DECIMAL(10, 2) NOT NULL), STRING NOT NULL" }),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import "@acme/streams-catalog";
-import { count, pipeline, source, sum, avg, t, type Col, type Infer, type Stream } from "streamt-sdk";
+import { count, pipeline, source, sum, avg, lit, t, when, type Col, type Infer, type Stream } from "streamt-sdk";
 
 const Order = t.row({
   order_id: t.string(),
@@ -132,6 +132,58 @@ describe("expression types", () => {
     }>();
     // @ts-expect-error a string is no operand of a DECIMAL
     priced.select((p) => ({ x: p.amount.gt("10") }));
+  });
+});
+
+describe("CASE", () => {
+  const Priced = t.row({ id: t.string(), amount: t.decimal(10, 2), discount: t.decimal(10, 2).nullable(), qty: t.int(), big: t.bigint(), rate: t.double(), note: t.string().nullable(), paid: t.boolean() });
+  const priced = source("priced", { topic: "priced", schema: Priced });
+
+  it("takes a plain value of the first branch's kind after a column, nullable only when a branch is", () => {
+    const s = priced.select((p) => ({
+      amountOrZero: when(p.paid, p.amount).otherwise(0),
+      tiered: when(p.qty.gt(10), p.amount).when(p.qty.gt(5), 1.5).otherwise(lit(0)),
+      discountOrZero: when(p.paid, p.discount).otherwise(0),
+      amountOrDiscount: when(p.paid, p.amount).otherwise(p.discount),
+      noteOrDash: when(p.paid, p.note).otherwise("-"),
+      idOrDash: when(p.paid, p.id).otherwise("-"),
+      flag: when(p.qty.gt(0), p.paid).otherwise(false),
+      noElse: when(p.paid, p.amount).end(),
+      plain: when(p.paid, 1).otherwise(0),
+      labels: when(p.qty.gt(10), "large").when(p.qty.gt(5), "medium").otherwise("small"),
+    }));
+    expectTypeOf(s.__row!).toEqualTypeOf<{
+      readonly amountOrZero: Col<"DECIMAL", false, "none">;
+      readonly tiered: Col<"DECIMAL", false, "none">;
+      readonly discountOrZero: Col<"DECIMAL", true, "none">;
+      readonly amountOrDiscount: Col<"DECIMAL", true, "none">;
+      readonly noteOrDash: Col<"STRING", true, "none">;
+      readonly idOrDash: Col<"STRING", false, "none">;
+      readonly flag: Col<"BOOLEAN", false, "none">;
+      readonly noElse: Col<"DECIMAL", true, "none">;
+      readonly plain: Col<"TINYINT" | "SMALLINT" | "INT" | "BIGINT" | "FLOAT" | "DECIMAL" | "DOUBLE", false, "none">;
+      readonly labels: Col<"STRING", false, "none">;
+    }>();
+  });
+
+  it("widens numeric branches like Flink's common type", () => {
+    const s = priced.select((p) => ({ intBig: when(p.paid, p.qty).otherwise(p.big), decDouble: when(p.paid, p.amount).otherwise(p.rate), plainThenCol: when(p.paid, 0).otherwise(p.amount) }));
+    expectTypeOf(s.__row!).toEqualTypeOf<{
+      readonly intBig: Col<"BIGINT", false, "none">;
+      readonly decDouble: Col<"DOUBLE", false, "none">;
+      readonly plainThenCol: Col<"DECIMAL", false, "none">;
+    }>();
+  });
+
+  it("refuses a plain value of another kind", () => {
+    // @ts-expect-error a string after a numeric branch
+    priced.select((p) => ({ x: when(p.paid, p.amount).otherwise("none") }));
+    // @ts-expect-error a number after a string branch
+    priced.select((p) => ({ x: when(p.paid, p.id).when(p.qty.gt(1), 5).end() }));
+    // @ts-expect-error a string after a boolean branch
+    priced.select((p) => ({ x: when(p.qty.gt(1), p.paid).otherwise("yes") }));
+    // @ts-expect-error a string column after a numeric branch
+    priced.select((p) => ({ x: when(p.paid, 1).otherwise(p.id) }));
   });
 });
 

@@ -8,6 +8,7 @@ import {
   withNullable,
   type ArithmeticOp,
   type DataType,
+  type TypeKind,
 } from "../ir/data-type.js";
 import type { CallOp, ColumnRef, ExprNode } from "../ir/expr-node.js";
 import type { Column, SourceSite } from "../ir/node-base.js";
@@ -550,45 +551,74 @@ export function concat(...parts: (Expr<Col<"STRING", boolean, any>> | string)[])
 }
 
 /**
- * `CASE WHEN ... THEN ... ELSE ... END`.
+ * `CASE WHEN ... THEN ... ELSE ... END`. Later branches and the ELSE take an expression or a plain
+ * value of the first branch's kind (a number after a numeric column, a string after a string, ...).
+ * The result is nullable when a branch is, or when there is no ELSE.
  *
  * @example
  * when(o.amount.gt(100), "large").when(o.amount.gt(10), "medium").otherwise("small")
  * // CASE WHEN `amount` > 100 THEN 'large' WHEN `amount` > 10 THEN 'medium' ELSE 'small' END
+ * when(o.status.eq("paid"), o.amount).otherwise(0)
+ * // CASE WHEN (`status` = 'paid') THEN `amount` ELSE 0 END
  */
-export function when<V extends number | string | boolean | AnyExpr>(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<Widen<V>> {
-  return new CaseBuilderImpl<Widen<V>>([]).when(condition, then as Widen<V>);
+export function when<V extends number | string | boolean | AnyExpr>(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<CaseStart<V>> {
+  return new CaseBuilderImpl([]).when(condition, then) as unknown as CaseBuilder<CaseStart<V>>;
 }
 
-type Widen<V> = V extends number ? number : V extends string ? string : V extends boolean ? boolean : V;
+/** The column picture of a CASE's first branch; a plain number may be any numeric kind. */
+type CaseStart<V> = V extends number
+  ? Col<NumericKind, false, "none">
+  : V extends string
+    ? Col<"STRING", false, "none">
+    : V extends boolean
+      ? Col<"BOOLEAN", false, "none">
+      : V extends { readonly __col?: Col<infer K, infer N, any> }
+        ? Col<K, N, "none">
+        : Col;
 
-type CaseCol<V> = V extends number ? Col<NumericKind, true, "none"> : V extends string ? Col<"STRING", true, "none"> : V extends boolean ? Col<"BOOLEAN", true, "none"> : V extends { readonly __col?: Col<infer K, any, any> } ? Col<K, true, "none"> : Col;
+/**
+ * The kind after one more branch: numeric branches widen like Flink's common type (INT and BIGINT give
+ * BIGINT, DECIMAL and DOUBLE give DOUBLE); after a plain-number first branch, a column's kind wins.
+ */
+type CaseKind<K, W> = [K] extends [NumericKind]
+  ? NumericKind extends K
+    ? W extends { readonly __col?: Col<infer K2, any, any> } ? K2 : K
+    : NumericResult<K & string, W> & NumericKind
+  : K;
 
-export interface CaseBuilder<V> {
-  when(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<V>;
-  otherwise(value: V): Expr<CaseCol<V>>;
+type CaseNext<C extends Col, W> = Col<CaseKind<C["__kind"], W> & TypeKind, Or<C["__nullable"], NullOfOperand<W>>, "none">;
+
+export interface CaseBuilder<C extends Col> {
+  /** Another branch: an expression or a plain value of the first branch's kind. */
+  when<W extends Operand<C>>(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: W): CaseBuilder<CaseNext<C, W>>;
+  /** The ELSE value: an expression or a plain value of the first branch's kind, e.g. `.otherwise(0)`. */
+  otherwise<W extends Operand<C>>(value: W): Expr<CaseNext<C, W>>;
   /** Ends the CASE with no ELSE: unmatched rows get NULL. */
-  end(): Expr<CaseCol<V>>;
+  end(): Expr<Col<C["__kind"], true, "none">>;
 }
 
-class CaseBuilderImpl<V> implements CaseBuilder<V> {
+class CaseBuilderImpl {
   constructor(private readonly branches: readonly { when: ExprNode; then: ExprNode }[]) {}
-  when(condition: Expr<Col<"BOOLEAN", boolean, any>>, then: V): CaseBuilder<V> {
-    const cond = exprNode(condition as unknown as AnyExpr);
+  when(condition: unknown, then: unknown): CaseBuilderImpl {
+    const cond = exprNode(condition as AnyExpr);
     if (cond.type.kind !== "BOOLEAN") throw typeError("when() needs a BOOLEAN condition", "compare values, e.g. o.amount.gt(100)");
-    return new CaseBuilderImpl<V>([...this.branches, { when: cond, then: literalNode(then) }]);
+    return new CaseBuilderImpl([...this.branches, { when: cond, then: this.value(then) }]);
   }
-  otherwise(value: V): Expr<CaseCol<V>> {
-    return this.build(literalNode(value));
+  otherwise(value: unknown): Expr {
+    return this.build(this.value(value));
   }
-  end(): Expr<CaseCol<V>> {
+  end(): Expr {
     return this.build(null);
   }
-  private build(otherwise: ExprNode | null): Expr<CaseCol<V>> {
+  /** A plain value is a literal; a Date takes the first branch's timestamp kind (TIMESTAMP_LTZ or not). */
+  private value(v: unknown): ExprNode {
+    return literalNode(v, v instanceof Date ? this.branches[0]?.then.type : undefined);
+  }
+  private build(otherwise: ExprNode | null): Expr {
     const results = [...this.branches.map((b) => b.then), ...(otherwise ? [otherwise] : [])];
     let type: DataType | undefined = results[0]!.type;
     for (const r of results.slice(1)) type = type && commonType(type, r.type);
-    if (!type) throw typeError("CASE branches have incompatible types", "make every branch the same type, or cast");
+    if (!type) throw typeError(`CASE branches have incompatible types: ${results.map(describe).join(", ")}`, "make every branch the same type, or cast");
     const nullable = otherwise === null || results.some((r) => r.type.nullable);
     // A string CASE's type is the widest branch in Flink (CHAR(n)); STRING keeps sink schemas simple.
     return wrapExpr({ kind: "case", branches: this.branches, otherwise, type: withNullable(type, nullable) });
