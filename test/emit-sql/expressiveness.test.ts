@@ -30,10 +30,10 @@ describe("regular joins", () => {
   it("type the right side nullable in LEFT interval, temporal and window joins too", () => {
     const Payment = t.row({ sku: t.string(), paid: t.decimal(10, 2), paid_at: t.timestamp(3) });
     const payments = source("payments", { topic: "payments", schema: Payment }).eventTime("paid_at").watermark("1s");
-    const interval = stock.intervalJoin(payments, { on: { sku: "sku" }, between: ["0s", "1h"], type: "left", select: (s, p) => ({ at: s.at, cents: p.paid.mul(100) }) });
-    expect(schemaOf(interval)).toEqual(["at TIMESTAMP(3) NOT NULL", "cents DECIMAL(20, 2)"]);
-    const windowed = stock.tumble("5m").join(payments.tumble("5m"), { on: { sku: "sku" }, type: "left", select: (s, p) => ({ sku: s.sku, cents: p.paid.mul(100) }) });
-    expect(schemaOf(windowed)).toEqual(["sku STRING NOT NULL", "cents DECIMAL(20, 2)"]);
+    const interval = stock.intervalJoin(payments, { on: { sku: "sku" }, between: ["0s", "1h"], type: "left", select: (s, p) => ({ at: s.at, large: p.paid.gt(100) }) });
+    expect(schemaOf(interval)).toEqual(["at TIMESTAMP(3) NOT NULL", "large BOOLEAN"]);
+    const windowed = stock.tumble("5m").join(payments.tumble("5m"), { on: { sku: "sku" }, type: "left", select: (s, p) => ({ sku: s.sku, large: p.paid.gt(100) }) });
+    expect(schemaOf(windowed)).toEqual(["sku STRING NOT NULL", "large BOOLEAN"]);
   });
 
   it("feeds a typed filter and an upsert sink keyed by a joined column", () => {
@@ -72,5 +72,24 @@ describe("CASE with plain values after a column", () => {
     expect(() => orders.select((o) => ({ x: when(o.status.eq("paid"), o.amount).otherwise("none" as never) }))).toThrow(
       expect.objectContaining({ code: "STREAMT-B002", message: "CASE branches have incompatible types: 'amount' (DECIMAL(10, 2) NOT NULL), STRING NOT NULL" }),
     );
+  });
+});
+
+describe("union of columns that differ only in nullability", () => {
+  const A = t.row({ id: t.string(), n: t.int().nullable(), at: t.timestamp(3) });
+  const B = t.row({ id: t.string().nullable(), n: t.int(), at: t.timestamp(3) });
+  const a = source("a", { topic: "a", schema: A }).eventTime("at").watermark("1s");
+  const b = source("b", { topic: "b", schema: B }).eventTime("at").watermark("1s");
+
+  it("is a plain UNION ALL whose columns are nullable where any input's is (Flink types it so, no CAST)", () => {
+    const u = a.union(b);
+    expect(statementOf(pipeline("p").write(u.toKafka("out")), "a__union")).toBe(
+      "CREATE TEMPORARY VIEW `a__union` AS\nSELECT `id`, `n`, `at` FROM `a`\nUNION ALL\nSELECT `id`, `n`, `at` FROM `b`;",
+    );
+    expect(nodeOf(u).schema).toEqual([
+      { name: "id", type: { kind: "STRING", nullable: true } },
+      { name: "n", type: { kind: "INT", nullable: true } },
+      { name: "at", type: { kind: "TIMESTAMP", precision: 3, nullable: false }, time: "rowtime" },
+    ]);
   });
 });

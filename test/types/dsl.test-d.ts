@@ -337,6 +337,41 @@ describe("regular joins", () => {
   });
 });
 
+describe("union", () => {
+  const A = t.row({ id: t.string(), n: t.int().nullable(), at: t.timestamp(3) });
+  const B = t.row({ id: t.string().nullable(), n: t.int(), at: t.timestamp(3) });
+  const C = t.row({ id: t.string(), n: t.int(), at: t.timestamp(3) });
+  const a = source("a", { topic: "a", schema: A }).eventTime("at").watermark("1s");
+  const b = source("b", { topic: "b", schema: B }).eventTime("at").watermark("1s");
+  const c = source("c", { topic: "c", schema: C }).eventTime("at").watermark("1s");
+
+  it("takes columns that differ only in nullability; a column nullable anywhere is nullable in the result", () => {
+    type Both = { readonly id: Col<"STRING", true, "none">; readonly n: Col<"INT", true, "none">; readonly at: Col<"TIMESTAMP", false, "rowtime"> };
+    expectTypeOf(a.union(b)).toEqualTypeOf<Stream<Both, { readonly changelog: "append"; readonly state: "bounded" }>>();
+    expectTypeOf(c.union(a, b).__row!).toEqualTypeOf<Both>();
+    expectTypeOf(c.union(c).__row!).toEqualTypeOf<{ readonly id: Col<"STRING", false, "none">; readonly n: Col<"INT", false, "none">; readonly at: Col<"TIMESTAMP", false, "rowtime"> }>();
+    expectTypeOf(c.union(a).__row!.id).toEqualTypeOf<Col<"STRING", false, "none">>();
+    a.union(b).tumble("1m").count();
+  });
+
+  it("merges the traits of every input", () => {
+    const updating = source("pb", { topic: "pb", schema: B }).distinct({ ttl: "1d" });
+    expectTypeOf(source("pa", { topic: "pa", schema: A }).union(updating).__traits!).toEqualTypeOf<{ readonly changelog: "updating"; readonly state: "bounded" }>();
+  });
+
+  it("refuses other column types, missing or extra columns", () => {
+    const big = source("big", { topic: "big", schema: t.row({ id: t.string(), n: t.bigint(), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
+    // @ts-expect-error n is BIGINT there, INT here
+    a.union(big);
+    // @ts-expect-error the second input lacks n
+    a.union(b, c.select("id", "at"));
+    // @ts-expect-error an extra column
+    a.union(c.withColumns((r) => ({ extra: r.n.add(1) })));
+    // @ts-expect-error at is a plain timestamp there, the event time here
+    a.union(source("plain", { topic: "plain", schema: A }));
+  });
+});
+
 describe("the typed catalog", () => {
   it("source(name) has the catalog's columns, so the design card's one-liner type-checks", () => {
     const perHour = source("orders").eventTime("event_timestamp").watermark("5s").tumble("1h").count();

@@ -134,8 +134,11 @@ export interface Stream<R extends Row, T extends Traits = Append> {
   /** Adds (or replaces) computed columns, keeping the others. */
   withColumns<O extends Projection>(fn: (row: RowExprs<R>) => O): Stream<Simplify<Omit<R, keyof O> & ColsOfExprs<O>>, T>;
 
-  /** `UNION ALL` with streams of the same columns. */
-  union<T2 extends Traits>(...others: StreamOf<R, T2>[]): Stream<R, Merge<T, T2>>;
+  /**
+   * `UNION ALL` with streams of the same columns (same names, order and types). A column may be
+   * nullable on some inputs and NOT NULL on others, as in Flink: it is nullable in the result.
+   */
+  union<const S extends readonly StreamOf<Row, Traits>[]>(...others: { readonly [I in keyof S]: S[I] & UnionCheck<R, S[I]> }): Stream<UnionRow<R, S[number]>, Merge<T, TraitsOf<S[number]>>>;
 
   /** Tumbling event-time windows: `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`. */
   tumble(size: Guard<WindowOk<R, T>, WindowMessage<R, "tumble">, Duration>, options?: WindowOptions): WindowedStream<R>;
@@ -213,6 +216,21 @@ export interface Stream<R extends Row, T extends Traits = Append> {
   /** Discards rows (benchmarks, development). */
   toBlackhole(options?: SinkOptions): Sink<T>;
 }
+
+type RowOf<S> = S extends StreamOf<infer R, any> ? R : never;
+type TraitsOf<S> = S extends StreamOf<any, infer T> ? T : never;
+type SameKind<A extends Col, B extends Col> = [A["__kind"], A["__time"]] extends [B["__kind"], B["__time"]] ? ([B["__kind"], B["__time"]] extends [A["__kind"], A["__time"]] ? true : false) : false;
+/** Columns of a union input that are missing, extra, or of another type than this stream's (nullability aside). */
+type UnionMismatch<R extends Row, R2 extends Row> = {
+  [K in keyof R | keyof R2]: K extends keyof R ? (K extends keyof R2 ? (SameKind<R[K], R2[K]> extends true ? never : K) : K) : K;
+}[keyof R | keyof R2] & string;
+type UnionCheck<R extends Row, S> = [UnionMismatch<R, RowOf<S>>] extends [never]
+  ? unknown
+  : StreamtTypeError<`union() needs the same columns and types on every input (nullability may differ): check '${UnionMismatch<R, RowOf<S>>}'`>;
+/** A union's columns: nullable when nullable on any input. */
+type UnionRow<R extends Row, S> = {
+  readonly [K in keyof R]: Col<R[K]["__kind"], true extends R[K]["__nullable"] | RowOf<S>[K & keyof RowOf<S>]["__nullable"] ? true : false, R[K]["__time"]>;
+};
 
 type VersionedCheck<R2 extends Row, T2 extends Traits> = HasRowtime<R2> extends true
   ? T2["changelog"] extends "updating"
