@@ -771,3 +771,59 @@ describe("STREAMT-E014 allowed lateness on a window", () => {
     expect(codes(analyse(pipeline("on-time").write(orders.tumble("1h").aggregate({ n: count() }).toBlackhole())))).not.toContain("STREAMT-E014");
   });
 });
+
+describe("STREAMT-W011 a filter condition the declared types decide", () => {
+  const Shipment = t.row({ shipment_id: t.string(), order_id: t.string(), carrier: t.string().nullable(), weight: t.int().nullable() });
+  const shipments = source("shipments", { topic: "shipments.v1", schema: Shipment });
+
+  it("is a warning at a filter testing a NOT NULL column for null: the source enforces it, so the test is constant", () => {
+    const line = lineHere() + 1;
+    const kept = orders.filter((o) => o.customer_id.isNotNull());
+    const d = expectOne(analyse(pipeline("keep-all").write(kept.toBlackhole())), "STREAMT-W011", { pipeline: "keep-all", path: "orders/filter", line });
+    expect(d.message).toBe("filter condition: customer_id.isNotNull() is always true (customer_id is NOT NULL here), so the filter keeps every row");
+    expect(d.hint).toBe(
+      "remove the null test; if the field can really be missing or null, declare it .nullable() in the schema (otherwise the source drops such records before any step)",
+    );
+
+    const none = orders.filter((o) => o.customer_id.isNull().and(o.amount.gt(100)));
+    expect(analyse(pipeline("keep-none").write(none.toBlackhole())).map((x) => x.message)).toEqual([
+      "filter condition: customer_id.isNull() is always false (customer_id is NOT NULL here), so the filter drops every row",
+    ]);
+  });
+
+  it("names a constant test inside a condition that still depends on the row", () => {
+    const some = orders.filter((o) => o.amount.gt(100).or(o.order_id.isNotNull().and(o.customer_id.eq("c1"))));
+    expect(analyse(pipeline("some").write(some.toBlackhole())).map((x) => [x.code, x.path, x.message])).toEqual([
+      ["STREAMT-W011", "orders/filter", "filter condition: order_id.isNotNull() is always true (order_id is NOT NULL here)"],
+    ]);
+  });
+
+  it("is a warning at a comparison with null, which is never true", () => {
+    // The types refuse eq(null) / in(null); plain JavaScript (or --no-typecheck) reaches analysis with them.
+    const line = lineHere() + 1;
+    const eqNull = shipments.filter((s) => s.carrier.eq(null as never));
+    const d = expectOne(analyse(pipeline("eq-null").write(eqNull.toBlackhole())), "STREAMT-W011", { pipeline: "eq-null", path: "shipments/filter", line });
+    expect(d.message).toBe("filter condition: carrier.eq(null) is never true (a comparison with null is unknown), so the filter drops every row");
+    expect(d.hint).toBe("test for null with isNull() / isNotNull(): a comparison with null is never true");
+
+    const notIn = shipments.filter((s) => s.carrier.notIn("dhl", null as never).or(s.weight.gt(10)));
+    expect(analyse(pipeline("not-in").write(notIn.toBlackhole())).map((x) => x.message)).toEqual([
+      'filter condition: carrier.notIn("dhl", null) is never true (a comparison with null is unknown)',
+    ]);
+    const inNull = shipments.filter((s) => s.carrier.in(null as never));
+    expect(analyse(pipeline("in-null").write(inNull.toBlackhole())).map((x) => x.message)).toEqual([
+      "filter condition: carrier.in(null) is never true (a comparison with null is unknown), so the filter drops every row",
+    ]);
+  });
+
+  it("passes for null tests of nullable columns, including a side an outer join made nullable, and can be acknowledged", () => {
+    const ok = shipments.filter((s) => s.carrier.isNotNull().and(s.weight.isNull().not()));
+    expect(analyse(pipeline("nullable").write(ok.toBlackhole()))).toEqual([]);
+    const joined = shipments
+      .join(customerEvents, { on: { order_id: "customer_id" }, type: "left", ttl: "1d", select: (s, c) => ({ shipment_id: s.shipment_id, name: c.name }) })
+      .filter((r) => r.name!.isNull());
+    expect(codes(analyse(pipeline("unmatched").write(joined.toUpsertKafka("unmatched.v1", { key: ["shipment_id"] }))))).not.toContain("STREAMT-W011");
+    const acked = analyse(pipeline("acked", { acknowledge: { "STREAMT-W011": "kept while producers migrate" } }).write(orders.filter((o) => o.customer_id.isNotNull()).toBlackhole()));
+    expect(acked.map((x) => [x.code, x.acknowledged])).toEqual([["STREAMT-W011", { reason: "kept while producers migrate" }]]);
+  });
+});

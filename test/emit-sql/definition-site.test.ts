@@ -20,9 +20,12 @@ describe("definitionSite: from a line of an emitted script back to the user's co
     const lineOf = (start: string) => lines.findIndex((l) => l.startsWith(start)) + 1;
 
     expect(definitionSite(script, lineOf("SET 'pipeline.name'"))).toBe(`${FILE}:${pipelineLine}`);
-    expect(definitionSite(script, lineOf("CREATE TEMPORARY TABLE `orders`"))).toBe(`${FILE}:${sourceLine}`);
+    expect(definitionSite(script, lineOf("CREATE TEMPORARY TABLE `orders__raw`"))).toBe(`${FILE}:${sourceLine}`);
     // A line inside the statement, not only its first one.
-    expect(definitionSite(script, lineOf("CREATE TEMPORARY TABLE `orders`") + 2)).toBe(`${FILE}:${sourceLine}`);
+    expect(definitionSite(script, lineOf("CREATE TEMPORARY TABLE `orders__raw`") + 2)).toBe(`${FILE}:${sourceLine}`);
+    // The view that enforces the source's NOT NULL columns, and the table its violations go to.
+    expect(definitionSite(script, lineOf("CREATE TEMPORARY VIEW `orders`") + 1)).toBe(`${FILE}:${sourceLine}`);
+    expect(definitionSite(script, lineOf("CREATE TEMPORARY TABLE `orders__violations`"))).toBe(`${FILE}:${sourceLine}`);
     expect(definitionSite(script, lineOf("CREATE TEMPORARY VIEW `orders__filter`"))).toBe(`${FILE}:${filterLine}`);
     expect(definitionSite(script, lineOf("CREATE TEMPORARY TABLE `big_v1`"))).toBe(`${FILE}:${sinkLine}`);
     expect(definitionSite(script, lineOf("INSERT INTO"))).toBe(`${FILE}:${sinkLine}`);

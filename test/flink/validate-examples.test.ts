@@ -6,6 +6,7 @@ import { PlannerValidator, type ValidationResult } from "../../packages/streamt-
 import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
+import { contractViewName } from "../../packages/streamt-sdk/src/emit-sql/source-contract.js";
 import fc from "fast-check";
 import { recipe, synthRecipe } from "./random-pipelines.js";
 
@@ -36,8 +37,11 @@ async function exampleScripts(flinkVersion: string): Promise<{ id: string; scrip
     for (const p of r.plan?.pipelines ?? []) {
       const views: Record<string, string[]> = {};
       for (const n of topologicalOrder(p.sinks)) {
-        if (n.kind === "source" || n.kind === "sink") continue;
-        views[tableName(n.path)] = n.schema.map((c) => `${c.name} ${formatType(c.type)}${c.time === "rowtime" ? " *ROWTIME*" : c.time === "proctime" ? " *PROCTIME*" : ""}`);
+        if (n.kind === "sink") continue;
+        // A source is a table, and the view that enforces its NOT NULL columns when it has some.
+        const name = n.kind === "source" ? contractViewName(n) : tableName(n.path);
+        if (name === null) continue;
+        views[name] = n.schema.map((c) => `${c.name} ${formatType(c.type)}${c.time === "rowtime" ? " *ROWTIME*" : c.time === "proctime" ? " *PROCTIME*" : ""}`);
       }
       expectedViews.set(p.name, views);
     }

@@ -2,6 +2,7 @@ import type { PipelineDef, Plan } from "../ir/plan.js";
 import { allowedLatenessPass } from "./allowed-lateness-pass.js";
 import { appendSinkPass } from "./append-sink-pass.js";
 import { DiagnosticCode, severityOf } from "./codes.js";
+import { constantFilterPass } from "./constant-filter-pass.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostic.js";
 import { eventTimePass } from "./event-time-pass.js";
 import { exactlyOncePass } from "./exactly-once-pass.js";
@@ -49,6 +50,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "topic-writers", run: topicWritersPass },
   { name: "topic-loop", run: topicLoopPass },
   { name: "topic-names", run: topicNamesPass },
+  { name: "constant-filter", run: constantFilterPass },
 ];
 
 /**

@@ -33,6 +33,7 @@ export const DiagnosticCode = {
   upsertKeyUnverified: "STREAMT-W007",
   rowNumberTtlOverridden: "STREAMT-W008",
   topicFeedbackLoop: "STREAMT-W010",
+  constantFilter: "STREAMT-W011",
 } as const;
 
 export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Column } from "../ir/node-base.js";
-import { sourceNode, type ChangelogFormat, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type WatermarkSpec } from "../ir/nodes/source-node.js";
+import { isChangelogFormat, sourceNode, type ChangelogFormat, type ContractViolation, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type WatermarkSpec } from "../ir/nodes/source-node.js";
 import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
@@ -41,6 +41,17 @@ export interface SourceOptions<S extends SchemaInput, K extends string = string,
   readonly schemaRegistryUrl?: string;
   /** Partitions idle this long stop holding the watermark back (same as `.idleTimeout()`). */
   readonly idleTimeout?: Duration;
+  /**
+   * The schema is a contract the topic does not check: a record may miss a NOT NULL field or hold null
+   * there. Such a record never reaches the pipeline's steps (so NOT NULL holds downstream), and is
+   * - `"drop"` (default): dropped and counted: the script writes it to a blackhole sink
+   *   `<source>__violations`, whose `numRecordsIn` metric in Flink is the count;
+   * - `{ deadLetter: "topic" }`: written to that topic as JSON `{ pipeline, source, topic, partition,
+   *   offset, reason, record }`, with the source's Kafka properties (append-only sources only).
+   *
+   * @example source("orders", { topic: "orders.raw.v1", schema: Order, onContractViolation: { deadLetter: "orders.raw.v1.dlq" } })
+   */
+  readonly onContractViolation?: "drop" | { readonly deadLetter: string };
 }
 
 type TimestampColumn<R extends Row> = { [K in keyof R]: R[K]["__kind"] extends TimestampKind ? K : never }[keyof R] & string;
@@ -131,12 +142,28 @@ const sourceOptions = z.strictObject({
   partitions: z.number().int().min(1).optional(),
   schemaRegistryUrl: z.string().optional(),
   idleTimeout: durationSchema.optional(),
+  onContractViolation: z.union([z.literal("drop"), z.strictObject({ deadLetter: z.string() })]).optional(),
 });
 
 function startFrom(v: z.infer<typeof sourceOptions>["startFrom"]): StartFrom {
   if (v === undefined || v === "group-offsets") return { kind: "group-offsets" };
   if (v === "earliest" || v === "latest") return { kind: v };
   return { kind: "timestamp", millis: v.timestamp instanceof Date ? v.timestamp.getTime() : v.timestamp };
+}
+
+function contractViolation(o: z.infer<typeof sourceOptions>, name: string, site: SourceSite | null): ContractViolation {
+  const v = o.onContractViolation;
+  if (v === undefined || v === "drop") return { kind: "drop" };
+  checkTopic(v.deadLetter, name);
+  const refuse = (message: string, hint: string): never => {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): ${message}`, hint, site, path: name });
+  };
+  if (v.deadLetter === o.topic) refuse(`the dead-letter topic is the topic it reads, '${o.topic}'`, `give the dead-letter records a topic of their own, e.g. '${o.topic}.dlq'`);
+  if (o.primaryKey || (o.format !== undefined && isChangelogFormat(o.format))) {
+    refuse("a dead-letter topic needs an append-only source; this one is a changelog (primaryKey or a CDC format), whose broken updates have no place in an append-only topic",
+      'leave onContractViolation at "drop" (a broken update then removes the key\'s row downstream), or declare the column nullable');
+  }
+  return { kind: "dead-letter", topic: v.deadLetter };
 }
 
 /** A keyed (primaryKey) or CDC source: updating, with no state of its own. */
@@ -244,6 +271,7 @@ export function source(name: string, options?: unknown): unknown {
       primaryKey: o.primaryKey ?? null,
       schemaRegistryUrl: registryUrl(o.schemaRegistryUrl, `source('${name}')`, name),
       partitions: o.partitions ?? null,
+      onContractViolation: contractViolation(o, name, site),
     },
   };
   try {

@@ -12,6 +12,7 @@ import type { ProjectedColumn } from "../ir/nodes/project-node.js";
 import type { AggregateCall } from "../ir/aggregate-call.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { dialectFor, type FlinkDialect } from "./dialect.js";
+import { contractViewQuery, notNullPlaceholder, sourceContract, tableColumnType, violationColumns, violationsQuery, type SourceContract } from "./source-contract.js";
 import { exprSql, type ColumnRenderer } from "./expr-sql.js";
 import { comment, configDuration, intervalLiteral, quoteIdent as q, quoteString, tableName } from "./sql-text.js";
 
@@ -42,6 +43,8 @@ class PipelineSqlWriter {
   private readonly dialect: FlinkDialect;
   private readonly names = new Map<PlanNode, string>();
   private readonly byName = new Map<string, PlanNode>();
+  /** Sources whose NOT NULL columns a view enforces: the Kafka table's name and the violations sink's. */
+  private readonly contracts = new Map<SourceNode, { readonly contract: SourceContract; readonly table: string; readonly violations: string }>();
 
   constructor(
     private readonly pipeline: PipelineDef,
@@ -61,7 +64,7 @@ class PipelineSqlWriter {
       "",
     ];
     for (const n of nodes) {
-      if (n.kind === "source") out.push(this.sourceTable(n), "");
+      if (n.kind === "source") out.push(this.sourceTable(n), "", ...this.contractView(n));
     }
     for (const n of nodes) {
       if (n.kind !== "source" && n.kind !== "sink") {
@@ -69,8 +72,11 @@ class PipelineSqlWriter {
         out.push(`CREATE TEMPORARY VIEW ${q(this.names.get(n)!)} AS\n${this.query(n)};`, "");
       }
     }
+    // Before the sinks, so an error in an INSERT maps to a sink's call site as before (definitionSite).
+    for (const [n, c] of this.contracts) out.push(this.violationsTable(n, c.contract, c.violations), "");
     for (const s of this.pipeline.sinks) out.push(this.sinkTable(s), "");
     const inserts = this.pipeline.sinks.map((s) => `INSERT INTO ${q(this.names.get(s)!)}\nSELECT ${sinkColumns(s)} FROM ${q(this.names.get(s.input)!)}`);
+    for (const [n, c] of this.contracts) inserts.push(`INSERT INTO ${q(c.violations)}\n${violationsQuery(this.pipeline.name, n, c.table, c.contract)}`);
     if (inserts.length === 1) out.push(`${inserts[0]};`);
     else out.push(`EXECUTE STATEMENT SET\nBEGIN\n${inserts.map((i) => `${i};`).join("\n")}\nEND;`);
     return out.join("\n") + "\n";
@@ -78,6 +84,20 @@ class PipelineSqlWriter {
 
   private assignName(n: PlanNode): void {
     const name = n.kind === "source" ? tableName(n.name) : n.kind === "sink" ? tableName(n.name) : tableName(n.path);
+    const contract = n.kind === "source" ? sourceContract(n) : null;
+    if (n.kind === "source" && contract) {
+      // Later steps read the view that enforces the contract, under the source's name (contractViewName).
+      const table = `${name}__raw`;
+      const violations = `${name}__violations`;
+      this.claimName(table, n);
+      this.claimName(violations, n);
+      this.contracts.set(n, { contract, table, violations });
+    }
+    this.claimName(name, n);
+    this.names.set(n, name);
+  }
+
+  private claimName(name: string, n: PlanNode): void {
     const clash = this.byName.get(name);
     if (clash && clash !== n) {
       const same = clash.path === n.path;
@@ -92,7 +112,6 @@ class PipelineSqlWriter {
       });
     }
     this.byName.set(name, n);
-    this.names.set(n, name);
   }
 
   private ref(n: PlanNode): string {
@@ -132,11 +151,19 @@ class PipelineSqlWriter {
   // ---- tables ------------------------------------------------------------------------------
 
   private sourceTable(n: SourceNode): string {
-    const cols = n.physical.map((c) => `  ${q(c.name)} ${formatType(c.type, q)}`);
+    const contract = this.contracts.get(n)?.contract ?? null;
+    const cols = n.physical.map((c) => `  ${q(c.name)} ${formatType(tableColumnType(c, contract), q)}`);
     if (n.processingTime) cols.push(`  ${q(n.processingTime)} AS PROCTIME()`);
     const wm = n.eventTime?.watermark;
+    if (contract?.rowtime) {
+      const type = n.physical.find((c) => c.name === n.eventTime?.column)!.type;
+      cols.push(`  ${q(contract.rowtime)} AS COALESCE(${q(n.eventTime!.column)}, ${notNullPlaceholder(type)})`);
+    }
+    if (contract?.metadata) {
+      cols.push(`  ${q(contract.metadata.partition)} INT METADATA FROM 'partition' VIRTUAL`, `  ${q(contract.metadata.offset)} BIGINT METADATA FROM 'offset' VIRTUAL`);
+    }
     if (n.eventTime && wm) {
-      const ts = q(n.eventTime.column);
+      const ts = q(contract?.rowtime ?? n.eventTime.column);
       cols.push(`  WATERMARK FOR ${ts} AS ${wm.kind === "monotonous" ? ts : `${ts} - ${intervalLiteral(wm.delayMs)}`}`);
     }
     const pk = n.kafka.primaryKey;
@@ -159,7 +186,36 @@ class PipelineSqlWriter {
     opts.push(...this.formatOptions(n.kafka.format, upsert, n.kafka.schemaRegistryUrl));
     if (n.idleTimeoutMs !== null && this.dialect.perSourceIdleTimeout) opts.push(["scan.watermark.idle-timeout", configDuration(n.idleTimeoutMs)]);
     opts.push(...propertyOptions(n.kafka.properties));
-    return `${comment(`source ${n.path}${siteNote(n.site)}`)}\nCREATE TEMPORARY TABLE ${this.ref(n)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
+    return `${comment(`source ${n.path}${siteNote(n.site)}`)}\nCREATE TEMPORARY TABLE ${q(this.contracts.get(n)?.table ?? this.names.get(n)!)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
+  }
+
+  /** The view that enforces a source's NOT NULL columns (source-contract.ts), which later steps read. */
+  private contractView(n: SourceNode): string[] {
+    const c = this.contracts.get(n);
+    if (!c) return [];
+    return [
+      comment(`source ${n.path}${siteNote(n.site)}: its NOT NULL columns enforced; a record with null there goes to ${c.violations}, and COALESCE, never applied after the WHERE, tells Flink the column is NOT NULL`),
+      `CREATE TEMPORARY VIEW ${this.ref(n)} AS\n${contractViewQuery(n, c.table, c.contract)};`,
+      "",
+    ];
+  }
+
+  /** Where the records that break a source's contract go: a blackhole that counts them, or the dead-letter topic. */
+  private violationsTable(n: SourceNode, contract: SourceContract, name: string): string {
+    const cols = violationColumns(n, contract).map((c) => `  ${q(c.name)} ${formatType(c.type, q)}`);
+    const v = n.kafka.onContractViolation;
+    const opts: [string, string][] = v.kind === "drop"
+      ? [["connector", "blackhole"]]
+      : [
+          ["connector", "kafka"],
+          ["topic", v.topic],
+          ["properties.bootstrap.servers", this.options.bootstrapServers],
+          ...this.formatOptions("json", false, null),
+          ["sink.delivery-guarantee", "at-least-once"],
+          ...propertyOptions(n.kafka.properties),
+        ];
+    const what = v.kind === "drop" ? "dropped, counted by this sink's numRecordsIn" : `written to the dead-letter topic ${v.topic}`;
+    return `${comment(`source ${n.path}${siteNote(n.site)}: records with null in a NOT NULL column, ${what}`)}\nCREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
   }
 
   private formatOptions(format: string, keyed: boolean, registry: string | null): [string, string][] {

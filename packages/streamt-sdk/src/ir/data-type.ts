@@ -51,6 +51,24 @@ export function withNullable<T extends DataType>(type: T, nullable: boolean): T 
   return type.nullable === nullable ? type : { ...type, nullable };
 }
 
+/**
+ * The type with everything inside it nullable (array elements, map keys and values, row fields), its own
+ * nullability kept: what a source column can really hold, since a topic does not check nested NOT NULL.
+ */
+export function nullableInside(type: DataType): DataType {
+  const inner = (t: DataType): DataType => withNullable(nullableInside(t), true);
+  switch (type.kind) {
+    case "ARRAY":
+      return { ...type, element: inner(type.element) };
+    case "MAP":
+      return { ...type, key: inner(type.key), value: inner(type.value) };
+    case "ROW":
+      return { ...type, fields: type.fields.map((f) => ({ name: f.name, type: inner(f.type) })) };
+    default:
+      return type;
+  }
+}
+
 /** Renders a type in Flink SQL DDL syntax, e.g. `DECIMAL(10, 2) NOT NULL`. */
 export function formatType(type: DataType, quoteIdent: (name: string) => string = (n) => n): string {
   const notNull = type.nullable ? "" : " NOT NULL";

@@ -170,7 +170,10 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
         ...use.reads.flatMap((r) => envNames(r.node.kafka.properties)),
         ...use.writes.flatMap((w) => (w.node.connector.kind === "kafka" || w.node.connector.kind === "upsert-kafka" ? envNames(w.node.connector.properties) : [])),
       ])].sort();
-      const sinks = [...new Set(p.sinks.flatMap((s) => (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? [s.connector.topic] : [`${s.connector.kind}:${s.name}`])))].sort();
+      const sinks = [...new Set([
+        ...p.sinks.flatMap((s) => (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? [s.connector.topic] : [`${s.connector.kind}:${s.name}`])),
+        ...use.deadLetters.map((d) => d.topic),
+      ])].sort();
       const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
       return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, sql: sqlFiles.get(p.name)!, sources, sinks, dependsOn, env };
     });

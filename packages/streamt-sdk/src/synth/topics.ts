@@ -42,6 +42,7 @@ export function collectTopics(plan: Plan): TopicEntry[] {
         e.key = c.key;
       }
     }
+    for (const { topic } of use.deadLetters) entry(topic, "json").writtenBy.add(p.name);
   }
   return [...topics.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -1,7 +1,7 @@
 import type { PropertyValue } from "../secret.js";
 import type { Column, NodeBase, StateBound } from "../node-base.js";
 import { APPEND, NO_STATE, timeFromSchema } from "../node-base.js";
-import { isTimestamp } from "../data-type.js";
+import { isTimestamp, nullableInside } from "../data-type.js";
 import { invalid, requireColumn, type NodeOrigin } from "./node-checks.js";
 
 export type SourceFormat = "json" | "csv" | "avro-confluent" | "raw" | "debezium-json";
@@ -27,6 +27,13 @@ export type WatermarkSpec =
   | { readonly kind: "bounded"; readonly delayMs: number }
   | { readonly kind: "monotonous" };
 
+/**
+ * What happens to a record that breaks the schema's NOT NULL contract (a NOT NULL field missing or null):
+ * it never reaches the pipeline's steps, and is either counted (`drop`: a blackhole sink receives it, so
+ * Flink's numRecordsIn of that sink is the count) or written to a dead-letter topic with the reason.
+ */
+export type ContractViolation = { readonly kind: "drop" } | { readonly kind: "dead-letter"; readonly topic: string };
+
 export interface KafkaSourceConfig {
   readonly topic: string;
   readonly format: SourceFormat;
@@ -40,6 +47,7 @@ export interface KafkaSourceConfig {
   readonly primaryKey: readonly string[] | null;
   readonly schemaRegistryUrl: string | null;
   readonly partitions: number | null;
+  readonly onContractViolation: ContractViolation;
 }
 
 /** A Kafka topic read as a table; event time and watermark are declared here, in the DDL. */
@@ -47,7 +55,11 @@ export interface SourceNode extends NodeBase {
   readonly kind: "source";
   readonly name: string;
   readonly kafka: KafkaSourceConfig;
-  /** The physical columns (time attributes are marked on `schema`). */
+  /**
+   * The physical columns (time attributes are marked on `schema`). Types inside ARRAY, MAP and ROW are
+   * nullable whatever the schema says (a topic cannot be trusted to keep them, and a check would cost a
+   * scan of every value); a NOT NULL column is enforced at the source (enforcedColumns).
+   */
   readonly physical: readonly Column[];
   readonly eventTime: { readonly column: string; readonly watermark: WatermarkSpec | null } | null;
   readonly processingTime: string | null;
@@ -65,7 +77,8 @@ export function sourceNode(
     idleTimeoutMs: number | null;
   },
 ): SourceNode {
-  const { physical, eventTime, processingTime } = init;
+  const { eventTime, processingTime } = init;
+  const physical = init.physical.map((c) => ({ ...c, type: nullableInside(c.type) }));
   if (eventTime) {
     const col = requireColumn(physical, eventTime.column, origin, "event-time column");
     if (!isTimestamp(col.type)) {
@@ -96,5 +109,18 @@ export function sourceNode(
     time: timeFromSchema(schema, watermark),
     state,
     ...init,
+    physical,
   };
+}
+
+/**
+ * The columns whose NOT NULL a source enforces: every NOT NULL physical column but the primary key's
+ * (Flink makes a PRIMARY KEY column NOT NULL whatever the DDL says, so no view can see a null there).
+ * A topic holds whatever producers wrote, so the source table declares these nullable and a view over it
+ * drops the records with a null in one of them (ContractViolation says what becomes of those): only then
+ * is the NOT NULL that later steps, Flink's planner and the types rely on true.
+ */
+export function enforcedColumns(n: SourceNode): readonly Column[] {
+  const key = new Set(n.kafka.primaryKey ?? []);
+  return n.physical.filter((c) => !c.type.nullable && !key.has(c.name));
 }
