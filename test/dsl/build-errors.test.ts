@@ -100,6 +100,54 @@ describe("build errors carry code, path, file:line and a fix", () => {
   });
 });
 
+describe("hop and cumulate take their durations in the DSL's order, and catch them swapped", () => {
+  it("hop(size, slide) with the slide longer than the size: did you swap them?", () => {
+    const line = lineHere() + 1;
+    const e = errorOf(() => timed.hop("5m", "1h"));
+    expect({ code: e.code, path: e.path, site: e.site, message: e.message, hint: e.hint }).toEqual({
+      code: "STREAMT-B006",
+      path: "orders/hop",
+      site: { file: FILE, line, column: expect.any(Number) },
+      message: "hop window size 5m is shorter than its slide 1h: did you swap them? hop() takes the size first (Flink's HOP(..., slide, size) the other way round)",
+      hint: 'for 1h windows starting every 5m, write hop("1h", "5m") or hop({ size: "1h", slide: "5m" })',
+    });
+    const named = lineHere() + 1;
+    const n = errorOf(() => timed.hop({ size: "5m", slide: "1h" }));
+    expect([n.code, n.site?.line, n.message]).toEqual(["STREAMT-B006", named, e.message]);
+  });
+
+  it("cumulate(step, maxSize) with the step longer than the max size: did you swap them?", () => {
+    const line = lineHere() + 1;
+    const e = errorOf(() => timed.cumulate("1d", "1h"));
+    expect({ code: e.code, path: e.path, site: e.site, message: e.message, hint: e.hint }).toEqual({
+      code: "STREAMT-B006",
+      path: "orders/cumulate",
+      site: { file: FILE, line, column: expect.any(Number) },
+      message: "cumulate step 1d is longer than its max size 1h: did you swap them? cumulate() takes the step first",
+      hint: 'for windows growing by 1h up to 1d, write cumulate("1h", "1d") or cumulate({ step: "1h", maxSize: "1d" })',
+    });
+    expect(errorOf(() => timed.cumulate({ step: "1d", maxSize: "1h" })).message).toBe(e.message);
+  });
+
+  it("the options-object forms build the same windows as the positional ones", () => {
+    const spec = (w: unknown) => (w as { spec: unknown }).spec;
+    expect(spec(timed.hop({ size: "1h", slide: "5m" }))).toEqual(spec(timed.hop("1h", "5m")));
+    expect(spec(timed.hop({ size: "1h", slide: "5m" }, { allowedLateness: "1m" }))).toEqual(spec(timed.hop("1h", "5m", { allowedLateness: "1m" })));
+    expect(spec(timed.cumulate({ step: "1h", maxSize: "1d" }))).toEqual(spec(timed.cumulate("1h", "1d")));
+    // A slide equal to the size is a tumbling window, which Flink accepts as a hop.
+    expect(spec(timed.hop("1h", "1h"))).toMatchObject({ kind: "hop", sizeMs: 3_600_000, slideMs: 3_600_000 });
+  });
+
+  it("the options objects are checked like options", () => {
+    const e = errorOf(() => timed.hop({ size: "1h", slid: "5m" } as never));
+    expect([e.code, e.path, e.message, e.hint]).toEqual(["STREAMT-B006", "orders/hop", "hop(): unknown option 'slid'", "hop({ size, slide }) takes size and slide"]);
+    const m = errorOf(() => timed.cumulate({ step: "1h" } as never));
+    expect([m.code, m.message, m.hint]).toEqual(["STREAMT-B006", "cumulate(): 'maxSize' is missing", "cumulate({ step, maxSize }) takes step and maxSize"]);
+    expect(errorOf(() => timed.hop({ size: "1 hour", slide: "5m" } as never)).message).toBe('invalid duration "1 hour" for hop size: it is not a duration');
+    expect(errorOf(() => timed.hop("1h", "7m")).message).toBe("hop size (3600000 ms) must be a whole multiple of the slide (420000 ms)");
+  });
+});
+
 describe("immutability and naming", () => {
   it("each call returns a new stream; the same stream can feed two steps", () => {
     const paid = timed.filter((o) => o.status.eq("paid"));

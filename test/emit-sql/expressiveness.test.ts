@@ -93,3 +93,12 @@ describe("union of columns that differ only in nullability", () => {
     ]);
   });
 });
+
+describe("hop and cumulate by name", () => {
+  it("emit the same window TVFs as the positional forms (Flink's order: slide/step first)", () => {
+    const hop = stock.hop({ size: "1h", slide: "5m" }).count();
+    expect(statementOf(pipeline("p").write(hop.toPrint()), "stock__hop")).toContain("FROM TABLE(HOP(TABLE `stock`, DESCRIPTOR(`at`), INTERVAL '5' MINUTE, INTERVAL '1' HOUR))");
+    const cumulate = stock.cumulate({ step: "1h", maxSize: "1d" }).count();
+    expect(statementOf(pipeline("p").write(cumulate.toPrint()), "stock__cumulate")).toContain("FROM TABLE(CUMULATE(TABLE `stock`, DESCRIPTOR(`at`), INTERVAL '1' HOUR, INTERVAL '1' DAY))");
+  });
+});

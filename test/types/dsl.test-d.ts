@@ -66,6 +66,28 @@ describe("event time", () => {
     orders.select("order_id", "ts").tumble("1h");
   });
 
+  it("hop and cumulate take their durations by position or by name", () => {
+    expectTypeOf(orders.hop({ size: "1h", slide: "5m" })).toEqualTypeOf(orders.hop("1h", "5m"));
+    orders.hop({ size: "1h", slide: "5m" }, { allowedLateness: "1m" });
+    expectTypeOf(orders.cumulate({ step: "1h", maxSize: "1d" })).toEqualTypeOf(orders.cumulate("1h", "1d"));
+    // @ts-expect-error no event time on the raw source
+    raw.hop({ size: "1h", slide: "5m" });
+    // @ts-expect-error no event time
+    raw.cumulate({ step: "1h", maxSize: "1d" });
+    // @ts-expect-error the slide is missing
+    orders.hop({ size: "1h" });
+    // @ts-expect-error the slide is missing
+    orders.hop("1h");
+    // @ts-expect-error 'slid' is no option
+    orders.hop({ size: "1h", slid: "5m" });
+    // @ts-expect-error "1 hour" is not a duration
+    orders.hop({ size: "1 hour", slide: "5m" });
+    // @ts-expect-error cumulate names step and maxSize
+    orders.cumulate({ size: "1d", step: "1h" });
+    // @ts-expect-error the object form takes its window options second
+    orders.hop({ size: "1h", slide: "5m" }, "1m");
+  });
+
   it("durations are checked", () => {
     orders.tumble("90s");
     orders.tumble(60_000);

@@ -19,11 +19,26 @@ import { withNullable } from "../ir/data-type.js";
 import { BuildErrorCode, JS_OPERATOR_HINT, StreamtError } from "../errors.js";
 import { aggregateRequests, type AggCols, type AggSpecs, type CheckAggs } from "./aggregates.js";
 import { callSite } from "./call-site.js";
-import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
+import { formatDuration, parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
 import { z } from "zod";
 import { durationSchema, parseOptions } from "./options.js";
 
 const windowOptions = z.strictObject({ allowedLateness: durationSchema.optional() });
+/** hop({ size, slide }) / cumulate({ step, maxSize }): an object where a duration (a string or number) would be. */
+const isOptionsObject = (v: unknown): boolean => typeof v === "object" && v !== null;
+
+/** The durations of hop({ size, slide }) or cumulate({ step, maxSize }): both keys, and no other. */
+function namedWindow<K extends string>(v: unknown, keys: readonly [K, K], what: string): Record<K, unknown> {
+  const given = v as Record<string, unknown>;
+  const form = `${what}({ ${keys.join(", ")} })`;
+  const unknown = Object.keys(given).filter((k) => !(keys as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${what}(): unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}`, hint: `${form} takes ${keys.join(" and ")}` });
+  }
+  const missing = keys.find((k) => given[k] === undefined);
+  if (missing) throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${what}(): '${missing}' is missing`, hint: `${form} takes ${keys.join(" and ")}` });
+  return given as Record<K, unknown>;
+}
 import { exprNode, isExpr, rowExprs, runCallback, type AnyExpr, type ExprBase, type ColOf, type Expr, type RowExprs } from "./expr.js";
 import type { Col, Row, TimestampKind } from "./schema.js";
 import { makeSink, type KafkaSinkOptions, type Sink, type SinkOptions, type UpsertKafkaSinkOptions } from "./sink.js";
@@ -142,10 +157,21 @@ export interface Stream<R extends Row, T extends Traits = Append> {
 
   /** Tumbling event-time windows: `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`. */
   tumble(size: Guard<WindowOk<R, T>, WindowMessage<R, "tumble">, Duration>, options?: WindowOptions): WindowedStream<R>;
-  /** Sliding windows of `size`, a new one every `slide`: `HOP(TABLE t, DESCRIPTOR(ts), slide, size)`. */
+  /**
+   * Sliding windows of `size`, a new one every `slide`: `HOP(TABLE t, DESCRIPTOR(ts), slide, size)`.
+   * The size comes first here, the slide first in Flink's SQL; a slide longer than the size is refused
+   * as swapped. `hop({ size, slide })` names them.
+   * @example orders.hop("1h", "5m")  // 1 h windows, a new one every 5 min: HOP(..., INTERVAL '5' MINUTE, INTERVAL '1' HOUR)
+   */
   hop(size: Guard<WindowOk<R, T>, WindowMessage<R, "hop">, Duration>, slide: Duration, options?: WindowOptions): WindowedStream<R>;
-  /** Windows growing by `step` up to `maxSize`: `CUMULATE(TABLE t, DESCRIPTOR(ts), step, maxSize)`. */
+  hop(window: Guard<WindowOk<R, T>, WindowMessage<R, "hop">, HopWindow>, options?: WindowOptions): WindowedStream<R>;
+  /**
+   * Windows growing by `step` up to `maxSize`: `CUMULATE(TABLE t, DESCRIPTOR(ts), step, maxSize)`. A step
+   * longer than the max size is refused as swapped. `cumulate({ step, maxSize })` names them.
+   * @example orders.cumulate("1h", "1d")  // each day's running totals, updated hourly
+   */
   cumulate(step: Guard<WindowOk<R, T>, WindowMessage<R, "cumulate">, Duration>, maxSize: Duration, options?: WindowOptions): WindowedStream<R>;
+  cumulate(window: Guard<WindowOk<R, T>, WindowMessage<R, "cumulate">, CumulateWindow>, options?: WindowOptions): WindowedStream<R>;
   /** Session windows closed after `gap` of inactivity per key: `SESSION(TABLE t PARTITION BY keys, ...)`. */
   session(gap: Guard<WindowOk<R, T>, WindowMessage<R, "session">, Duration>, options?: WindowOptions): SessionWindowedStream<R>;
 
@@ -256,6 +282,18 @@ export interface WindowOptions {
    * refuses it (STREAMT-E014) and says what Flink can do; it is here so the intent is explicit.
    */
   readonly allowedLateness?: Duration;
+}
+
+/** A hop window by name: `size` long, a new one every `slide`. */
+export interface HopWindow {
+  readonly size: Duration;
+  readonly slide: Duration;
+}
+
+/** A cumulate window by name: growing by `step` up to `maxSize`. */
+export interface CumulateWindow {
+  readonly step: Duration;
+  readonly maxSize: Duration;
 }
 
 export interface StateOptions {
@@ -526,25 +564,43 @@ export class StreamImpl {
   tumble(size: unknown, options?: WindowOptions): WindowedStreamImpl {
     return this.window((timeColumn) => ({ kind: "tumble", timeColumn, sizeMs: positive(size, "tumble size") }), "tumble", options);
   }
-  hop(size: unknown, slide: unknown, options?: WindowOptions): WindowedStreamImpl {
+  hop(size: unknown, slide?: unknown, options?: WindowOptions): WindowedStreamImpl {
+    const named = isOptionsObject(size);
     return this.window((timeColumn) => {
-      const sizeMs = positive(size, "hop size");
-      const slideMs = positive(slide, "hop slide");
+      const w = named ? namedWindow(size, ["size", "slide"], "hop") : { size, slide };
+      const sizeMs = positive(w.size, "hop size");
+      const slideMs = positive(w.slide, "hop slide");
+      if (slideMs > sizeMs) {
+        throw new StreamtError({
+          code: BuildErrorCode.invalidArgument,
+          message: `hop window size ${formatDuration(sizeMs)} is shorter than its slide ${formatDuration(slideMs)}: did you swap them? hop() takes the size first (Flink's HOP(..., slide, size) the other way round)`,
+          hint: `for ${formatDuration(slideMs)} windows starting every ${formatDuration(sizeMs)}, write hop("${formatDuration(slideMs)}", "${formatDuration(sizeMs)}") or hop({ size: "${formatDuration(slideMs)}", slide: "${formatDuration(sizeMs)}" })`,
+        });
+      }
       if (sizeMs % slideMs !== 0) {
         throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `hop size (${sizeMs} ms) must be a whole multiple of the slide (${slideMs} ms)`, hint: "Flink requires it; e.g. hop('1h', '1m')" });
       }
       return { kind: "hop", timeColumn, sizeMs, slideMs };
-    }, "hop", options);
+    }, "hop", (named ? slide : options) as WindowOptions | undefined);
   }
-  cumulate(step: unknown, maxSize: unknown, options?: WindowOptions): WindowedStreamImpl {
+  cumulate(step: unknown, maxSize?: unknown, options?: WindowOptions): WindowedStreamImpl {
+    const named = isOptionsObject(step);
     return this.window((timeColumn) => {
-      const stepMs = positive(step, "cumulate step");
-      const maxSizeMs = positive(maxSize, "cumulate max size");
+      const w = named ? namedWindow(step, ["step", "maxSize"], "cumulate") : { step, maxSize };
+      const stepMs = positive(w.step, "cumulate step");
+      const maxSizeMs = positive(w.maxSize, "cumulate max size");
+      if (stepMs > maxSizeMs) {
+        throw new StreamtError({
+          code: BuildErrorCode.invalidArgument,
+          message: `cumulate step ${formatDuration(stepMs)} is longer than its max size ${formatDuration(maxSizeMs)}: did you swap them? cumulate() takes the step first`,
+          hint: `for windows growing by ${formatDuration(maxSizeMs)} up to ${formatDuration(stepMs)}, write cumulate("${formatDuration(maxSizeMs)}", "${formatDuration(stepMs)}") or cumulate({ step: "${formatDuration(maxSizeMs)}", maxSize: "${formatDuration(stepMs)}" })`,
+        });
+      }
       if (maxSizeMs % stepMs !== 0) {
         throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `cumulate max size (${maxSizeMs} ms) must be a whole multiple of the step (${stepMs} ms)`, hint: "Flink requires it; e.g. cumulate('1h', '1d')" });
       }
       return { kind: "cumulate", timeColumn, stepMs, maxSizeMs };
-    }, "cumulate", options);
+    }, "cumulate", (named ? maxSize : options) as WindowOptions | undefined);
   }
   session(gap: unknown, options?: WindowOptions): WindowedStreamImpl {
     return this.window((timeColumn) => ({ kind: "session", timeColumn, gapMs: positive(gap, "session gap"), partitionBy: [] }), "session", options);
