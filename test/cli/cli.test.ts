@@ -49,18 +49,30 @@ describe("synth on every example", () => {
     expect(summary.diagnostics).toEqual([]);
     expect(readdirSync(out).sort()).toEqual([...pipelines.map((p) => `${p}.sql`), "manifest.json", "plan.json", "topics.json"].sort());
     const manifest = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
-    expect(manifest.version).toBe(1);
+    expect(manifest.version).toBe(2);
     expect(manifest.pipelines.map((p: { name: string }) => p.name)).toEqual(pipelines);
     expect(manifest.pipelines.find((p: { name: string }) => p.name === "hourly-revenue")).toEqual({
       name: "hourly-revenue",
       flinkVersion: "2.2",
       site: { file: "examples/hourly-revenue.ts", line: 20, column: 16 },
-      sql: "hourly-revenue.sql",
+      artifacts: ["sql:hourly-revenue"],
       sources: ["orders.raw.v1"],
       sinks: ["orders.hourly.v1"],
       dependsOn: [],
       env: [],
     });
+    // Typed artifacts: a SQL script per pipeline with its statement map, the plan, the topics.
+    expect(manifest.artifacts.map((a: { id: string; type: string }) => `${a.type} ${a.id}`)).toEqual([
+      "plan plan", ...pipelines.map((p) => `sql-script sql:${p}`), "topics topics",
+    ]);
+    const script = manifest.artifacts.find((a: { id: string }) => a.id === "sql:hourly-revenue");
+    expect(script.files.map((f: { path: string }) => f.path)).toEqual(["hourly-revenue.sql"]);
+    expect(script.statements.map((st: { kind: string; path: string }) => `${st.kind} ${st.path}`)).toEqual([
+      "set hourly-revenue", "set hourly-revenue", "set hourly-revenue",
+      "create-table orders", "create-view orders",
+      "create-view orders/filter", "create-view orders/filter/tumble",
+      "create-table orders", "create-table orders/filter/tumble/orders.hourly.v1", "statement-set hourly-revenue",
+    ]);
     const topics = JSON.parse(readFileSync(path.join(out, "topics.json"), "utf8")).topics;
     expect(topics.find((t: { name: string }) => t.name === "customers.totals.v1")).toEqual({
       name: "customers.totals.v1", partitions: null, cleanupPolicy: "compact", key: ["customer_id"], format: "json", readBy: [], writtenBy: ["customer-totals"],

@@ -5,7 +5,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
 import { liveChildren } from "../../packages/streamt-sdk/src/runtime/process-registry.js";
 
@@ -22,18 +22,30 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: o, err: e };
 }
 
+// Each test leaves a folder synth would no longer replace (an edited manifest): start from none.
+afterEach(() => rmSync(out, { recursive: true, force: true }));
 beforeEach(async () => {
   expect((await cli("synth", "examples/customer-totals.ts", "--out", out, "--no-typecheck")).code).toBe(0);
 });
 
 const manifestFile = path.join(out, "manifest.json");
-const editManifest = (edit: (m: { pipelines: { sql: string }[]; artifacts: { path: string; sha256: string }[] }) => void) => {
+const editManifest = (edit: (m: { artifacts: { type: string; files: { path: string; sha256: string }[] }[] }) => void) => {
   const m = JSON.parse(readFileSync(manifestFile, "utf8"));
   edit(m);
   writeFileSync(manifestFile, JSON.stringify(m, null, 2));
 };
 
 describe("validate refuses an output folder that is not what synth wrote", () => {
+  it("a manifest of version 1 (an older streamt-sdk): run synth again", async () => {
+    writeFileSync(manifestFile, JSON.stringify({ version: 1, sdkVersion: "0.1.0", flinkVersion: "2.2", pipelines: [], artifacts: [], diagnostics: [] }));
+    const r = await cli("validate", out);
+    expect(r).toEqual({
+      code: 2,
+      out: "",
+      err: `streamt-sdk: ${path.join(out, "manifest.json")} was written by an older streamt-sdk (manifest version 1; this one reads version 2); run \`streamt-sdk synth\` again\n`,
+    });
+  }, 60_000);
+
   it("an edited script", async () => {
     const before = readFileSync(path.join(out, "customer-totals.sql"));
     appendFileSync(path.join(out, "customer-totals.sql"), "DROP TABLE x;\n");
@@ -52,7 +64,7 @@ describe("validate refuses an output folder that is not what synth wrote", () =>
 
   it.each([["../../evil.sql"], ["/etc/passwd"]])("a manifest path that leaves the folder: %s", async (listed) => {
     editManifest((m) => {
-      m.pipelines[0]!.sql = listed;
+      m.artifacts.find((a) => a.type === "sql-script")!.files[0]!.path = listed;
     });
     const r = await cli("validate", out);
     expect(r.code).toBe(1);

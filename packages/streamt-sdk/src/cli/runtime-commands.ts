@@ -3,11 +3,10 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { formatDiagnostic, formatSummary } from "../analysis/format.js";
 import { missingEntries } from "../synth/load.js";
-import { parseManifest, type Manifest } from "../synth/manifest.js";
+import { parseManifest, sqlScriptOf, type Manifest, type SqlScriptArtifact } from "../synth/manifest.js";
 import { synth } from "../synth/synth.js";
 import { OutputCode, recoverInterruptedSwap } from "../synth/output-folder.js";
 import { maskSecrets, resolveSecrets } from "../runtime/secrets.js";
-import { definitionSite } from "../emit-sql/sql-emitter.js";
 import { runnerTargetFor } from "../runtime/flink-runner.js";
 import { PlannerValidator, type ValidationResult } from "../runtime/planner-validator.js";
 import { freePort, startLocalKafka, type LocalKafka } from "../runtime/local-kafka.js";
@@ -56,7 +55,8 @@ function readManifest(dir: string, shown: string): Manifest {
  * (a manifest naming `../x.sql` or an absolute path is refused), present, and with the sha256 the
  * manifest recorded, so an edited script is reported instead of validated as if synth wrote it.
  */
-function scriptOfManifest(dir: string, shown: string, manifest: Manifest, listed: string): string {
+function scriptOfManifest(dir: string, shown: string, artifact: { readonly files: readonly { readonly path: string; readonly sha256: string }[] }): string {
+  const listed = artifact.files[0]!.path;
   const file = path.resolve(dir, listed);
   const rel = path.relative(dir, file);
   const notAsWritten = (why: string): never => {
@@ -67,14 +67,22 @@ function scriptOfManifest(dir: string, shown: string, manifest: Manifest, listed
   const real = realpathSync(file);
   const realRel = path.relative(realpathSync(dir), real);
   if (realRel.startsWith("..") || path.isAbsolute(realRel)) notAsWritten(`${listed} is a link to ${real}, outside the output folder`);
-  const recorded = manifest.artifacts.find((a) => a.path === listed)?.sha256;
+  const recorded = artifact.files[0]!.sha256;
   const actual = createHash("sha256").update(readFileSync(file)).digest("hex");
-  if (recorded !== actual) {
-    notAsWritten(recorded === undefined
-      ? `${listed} is not among the artifacts synth recorded`
-      : `${listed} was changed after synth wrote it (its sha256 is ${actual.slice(0, 12)}..., the manifest recorded ${recorded.slice(0, 12)}...)`);
-  }
+  if (recorded !== actual) notAsWritten(`${listed} was changed after synth wrote it (its sha256 is ${actual.slice(0, 12)}..., the manifest recorded ${recorded.slice(0, 12)}...)`);
   return file;
+}
+
+/**
+ * The user's `file:line` a failed statement comes from, from the statement map synth recorded: the
+ * statement's step, or in a statement set the INSERT at or above the error's line.
+ */
+function siteOfStatement(statements: SqlScriptArtifact["statements"], index: number, errorLine: number | null): string | null {
+  const st = statements.find((s) => s.index === index);
+  if (!st) return null;
+  const part = st.parts && errorLine !== null ? [...st.parts].reverse().find((p) => p.line <= errorLine) : undefined;
+  const site = part ? part.site : st.site;
+  return site ? `${site.file}:${site.line}` : null;
 }
 
 /** Validates every script of an output folder: one warm planner JVM per Flink target. */
@@ -82,11 +90,15 @@ async function validateCommand(cmd: ValidateCommand, io: Io): Promise<number> {
   const dir = path.resolve(io.cwd, cmd.out);
   const manifest = readManifest(dir, cmd.out);
   const byTarget = new Map<"2" | "1.20", { name: string; flinkVersion: string; file: string; script: string }[]>();
+  const statementsOf = new Map<string, SqlScriptArtifact["statements"]>();
   for (const p of manifest.pipelines) {
-    const file = scriptOfManifest(dir, cmd.out, manifest, p.sql);
+    const artifact = sqlScriptOf(manifest, p.name);
+    if (artifact === null) throw new StreamtError({ code: OutputCode.notAsWritten, message: `${path.join(cmd.out, "manifest.json")}: pipeline ${p.name} has no SQL script among the artifacts`, hint: "run `streamt-sdk synth` again to rewrite the output folder" });
+    const file = scriptOfManifest(dir, cmd.out, artifact);
+    statementsOf.set(p.name, artifact.statements);
     const target = runnerTargetFor(p.flinkVersion);
     const list = byTarget.get(target) ?? [];
-    list.push({ name: p.name, flinkVersion: p.flinkVersion, file: path.join(cmd.out, p.sql), script: readFileSync(file, "utf8") });
+    list.push({ name: p.name, flinkVersion: p.flinkVersion, file: path.join(cmd.out, artifact.files[0]!.path), script: readFileSync(file, "utf8") });
     byTarget.set(target, list);
   }
   const progress = (line: string) => io.err(`${line}\n`);
@@ -104,9 +116,8 @@ async function validateCommand(cmd: ValidateCommand, io: Io): Promise<number> {
     }),
   );
   results.sort((a, b) => (a.pipeline < b.pipeline ? -1 : a.pipeline > b.pipeline ? 1 : 0));
-  const scriptOf = new Map([...byTarget.values()].flat().map((s) => [s.name, s.script]));
   const definedAt = (pipeline: string, r: Extract<ValidationResult, { ok: false }>): string | null =>
-    definitionSite(scriptOf.get(pipeline) ?? "", r.errorLine ?? r.line);
+    siteOfStatement(statementsOf.get(pipeline) ?? [], r.statementIndex, r.errorLine);
   const ok = results.every((r) => r.result.ok);
   if (cmd.json) {
     io.out(
@@ -179,9 +190,10 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   findToolchain();
   const file = (name: string) => result.files.find((f) => f.path === name)?.content ?? "";
   const manifest = parseManifest(file("manifest.json"), "manifest.json");
+  const scriptOfPipeline = (name: string): string => file(sqlScriptOf(manifest, name)!.files[0]!.path);
   // Every env() a pipeline reads must be set before anything starts (STREAMT-R012). The runner fills the
   // values in itself, from the environment it inherits, so no file holds one; nothing printed shows one.
-  const secrets = manifest.pipelines.flatMap((p) => resolveSecrets(file(p.sql), p.name).secrets);
+  const secrets = manifest.pipelines.flatMap((p) => resolveSecrets(scriptOfPipeline(p.name), p.name).secrets);
   if (secrets.length > 0) {
     const shown = io;
     io = { ...shown, out: (t) => shown.out(maskSecrets(t, secrets)), err: (t) => shown.err(maskSecrets(t, secrets)) };
@@ -237,7 +249,7 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
       watcher = await watchTopics(bootstrap, outputs, (r) => io.out(`${r.topic} ${r.key !== null ? `${r.key} ` : ""}${JSON.stringify(r.value)}\n`));
     }
     for (const p of manifest.pipelines) {
-      const script = file(p.sql);
+      const script = scriptOfPipeline(p.name);
       const job = await startLocalJob({ name: p.name, script, target: runnerTargetFor(p.flinkVersion), progress, onStderr: (l) => (/^(\d+> )?[+-][IUD]\[/.test(l) ? io.out(`print ${l}\n`) : undefined) });
       job.onEvent((e) => {
         if (e.event === "restarting") restartedJob({ job: p.name, event: e });

@@ -1,20 +1,20 @@
 import { formatType, withNullable } from "../ir/data-type.js";
 import { envPlaceholder, type PropertyValue } from "../ir/secret.js";
 import type { Column, SourceSite } from "../ir/node-base.js";
-import { topologicalOrder, visit, type PlanNode } from "../ir/plan-node.js";
+import { visit, type PlanNode } from "../ir/plan-node.js";
 import type { PipelineDef } from "../ir/plan.js";
 import type { WindowSpec } from "../ir/window-spec.js";
-import { jobStateTtl } from "../ir/job-state-ttl.js";
 import { isChangelogFormat, type SourceNode } from "../ir/nodes/source-node.js";
 import type { SinkNode } from "../ir/nodes/sink-node.js";
 import type { KeyPair, JoinType } from "../ir/nodes/join-common.js";
 import type { ProjectedColumn } from "../ir/nodes/project-node.js";
 import type { AggregateCall } from "../ir/aggregate-call.js";
-import { BuildErrorCode, StreamtError } from "../errors.js";
-import { dialectFor, type FlinkDialect } from "./dialect.js";
+import { DEFAULT_FLINK_VERSION, dialectFor, type FlinkDialect } from "./dialect.js";
+import { lowerPipeline, type JobPlan } from "../ir/job-plan.js";
+import type { EmittedArtifact } from "../artifact.js";
 import { contractViewQuery, notNullPlaceholder, sourceContract, tableColumnType, violationColumns, violationsQuery, type SourceContract } from "./source-contract.js";
 import { exprSql, type ColumnRenderer } from "./expr-sql.js";
-import { comment, configDuration, intervalLiteral, quoteIdent as q, quoteString, tableName } from "./sql-text.js";
+import { comment, configDuration, intervalLiteral, quoteIdent as q, quoteString } from "./sql-text.js";
 
 export interface SqlEmitOptions {
   /** Kafka bootstrap servers written into every Kafka table. */
@@ -30,122 +30,151 @@ export interface SqlEmitOptions {
 const ROW_NUMBER = "__streamt_row_num";
 const JSON_TIMESTAMPS = "ISO-8601";
 
+/** One statement of an emitted script: where it is, and the step and user code it comes from. */
+export interface SqlStatement {
+  /** 1-based, in the order Flink runs them; an EXECUTE STATEMENT SET block is one statement. */
+  readonly index: number;
+  /** 1-based line of the script where the statement starts. */
+  readonly line: number;
+  readonly kind: "set" | "create-table" | "create-view" | "insert" | "statement-set";
+  /** The plan path of the step it comes from (the pipeline's name for SET statements and statement sets). */
+  readonly path: string;
+  readonly site: SourceSite | null;
+  /** The INSERTs of a statement set, each with its line, sink path and call site. */
+  readonly parts?: readonly { readonly line: number; readonly path: string; readonly site: SourceSite | null }[];
+}
+
+/** A pipeline's script and the map of its statements (validate and runs point errors back with it). */
+export interface RenderedSql {
+  readonly script: string;
+  readonly statements: readonly SqlStatement[];
+}
+
 /**
  * Emits one self-contained Flink SQL script for a pipeline: SET statements, CREATE TEMPORARY TABLE for
  * sources and sinks, a CREATE TEMPORARY VIEW per intermediate step (views keep time attributes, where
  * a table per step would lose them), then INSERT INTO, or EXECUTE STATEMENT SET for several sinks.
  */
 export function emitPipelineSql(pipeline: PipelineDef, options: SqlEmitOptions): string {
-  return new PipelineSqlWriter(pipeline, options).write();
+  return renderPipelineSql(lowerPipeline(pipeline, { flinkVersion: options.flinkVersion ?? DEFAULT_FLINK_VERSION, ...(options.parallelismOverride !== undefined ? { parallelismOverride: options.parallelismOverride } : {}) }), options).script;
+}
+
+/** The SQL output of a pipeline as synth assembles it: one script file and its statement map. */
+export function sqlArtifact(plan: JobPlan, options: SqlEmitOptions): EmittedArtifact {
+  const { script, statements } = renderPipelineSql(plan, options);
+  const name = plan.pipeline.name;
+  return { id: `sql:${name}`, type: "sql-script", pipeline: name, flinkVersion: plan.flinkVersion, files: [{ path: `${name}.sql`, content: script }], dependsOn: [], statements };
+}
+
+/** Renders a job plan (ir/job-plan.ts) as a Flink SQL script with its statement map. */
+export function renderPipelineSql(plan: JobPlan, options: SqlEmitOptions): RenderedSql {
+  return new PipelineSqlWriter(plan, options).write();
+}
+
+/** A piece of the script: text, and when it is a statement, what the statement map says of it. */
+interface Chunk {
+  readonly text: string;
+  readonly statement?: Omit<SqlStatement, "index" | "line">;
 }
 
 class PipelineSqlWriter {
   private readonly dialect: FlinkDialect;
-  private readonly names = new Map<PlanNode, string>();
-  private readonly byName = new Map<string, PlanNode>();
+  private readonly pipeline: PipelineDef;
   /** Sources whose NOT NULL columns a view enforces: the Kafka table's name and the violations sink's. */
   private readonly contracts = new Map<SourceNode, { readonly contract: SourceContract; readonly table: string; readonly violations: string }>();
 
   constructor(
-    private readonly pipeline: PipelineDef,
+    private readonly plan: JobPlan,
     private readonly options: SqlEmitOptions,
   ) {
-    this.dialect = dialectFor(pipeline.settings.flinkVersion ?? options.flinkVersion);
+    this.pipeline = plan.pipeline;
+    this.dialect = dialectFor(plan.flinkVersion);
+    for (const o of plan.objects) {
+      if (o.role !== "source-contract" || o.node.kind !== "source") continue;
+      const n = o.node;
+      const table = plan.objects.find((x) => x.node === n && x.role === "source")!.name;
+      const violations = plan.objects.find((x) => x.node === n && x.role === "contract-violations")!.name;
+      this.contracts.set(n, { contract: sourceContract(n)!, table, violations });
+    }
   }
 
-  write(): string {
-    const nodes = topologicalOrder(this.pipeline.sinks);
-    for (const n of nodes) this.assignName(n);
-    const out: string[] = [
-      comment(`Generated by streamt-sdk${this.options.sdkVersion ? ` ${this.options.sdkVersion}` : ""}. Do not edit: change the pipeline and synthesise again.`),
-      comment(`pipeline: ${this.pipeline.name}${siteNote(this.pipeline.site)}; Flink ${this.dialect.version}`),
-      "",
-      ...this.setStatements(nodes),
-      "",
+  write(): RenderedSql {
+    const p = this.pipeline;
+    const chunks: Chunk[] = [
+      { text: comment(`Generated by streamt-sdk${this.options.sdkVersion ? ` ${this.options.sdkVersion}` : ""}. Do not edit: change the pipeline and synthesise again.`) },
+      { text: comment(`pipeline: ${p.name}${siteNote(p.site)}; Flink ${this.dialect.version}`) },
+      { text: "" },
     ];
-    for (const n of nodes) {
-      if (n.kind === "source") out.push(this.sourceTable(n), "", ...this.contractView(n));
+    for (const s of this.plan.settings) {
+      if (s.derived) chunks.push({ text: comment(s.why) });
+      chunks.push({ text: `SET ${quoteString(s.key)} = ${quoteString(s.value)};`, statement: { kind: "set", path: p.name, site: p.site } });
     }
-    for (const n of nodes) {
-      if (n.kind !== "source" && n.kind !== "sink") {
-        out.push(comment(`${n.path}${siteNote(n.site)}`));
-        out.push(`CREATE TEMPORARY VIEW ${q(this.names.get(n)!)} AS\n${this.query(n)};`, "");
+    chunks.push({ text: "" });
+    for (const o of this.plan.objects) {
+      const at = { path: o.path, site: o.site };
+      const n = o.node;
+      switch (o.role) {
+        case "source":
+          chunks.push({ text: comment(`source ${n.path}${siteNote(n.site)}`) }, { text: this.sourceTable(n as SourceNode), statement: { kind: "create-table", ...at } }, { text: "" });
+          break;
+        case "source-contract": {
+          const c = this.contracts.get(n as SourceNode)!;
+          chunks.push(
+            { text: comment(`source ${n.path}${siteNote(n.site)}: its NOT NULL columns enforced; a record with null there goes to ${c.violations}, and COALESCE, never applied after the WHERE, tells Flink the column is NOT NULL`) },
+            { text: `CREATE TEMPORARY VIEW ${q(o.name)} AS\n${contractViewQuery(n as SourceNode, c.table, c.contract)};`, statement: { kind: "create-view", ...at } },
+            { text: "" },
+          );
+          break;
+        }
+        case "contract-violations": {
+          const c = this.contracts.get(n as SourceNode)!;
+          const v = (n as SourceNode).kafka.onContractViolation;
+          const what = v.kind === "drop" ? "dropped, counted by this sink's numRecordsIn" : `written to the dead-letter topic ${v.topic}`;
+          chunks.push(
+            { text: comment(`source ${n.path}${siteNote(n.site)}: records with null in a NOT NULL column, ${what}`) },
+            { text: this.violationsTable(n as SourceNode, c.contract, o.name), statement: { kind: "create-table", ...at } },
+            { text: "" },
+          );
+          break;
+        }
+        case "step":
+          chunks.push({ text: comment(`${n.path}${siteNote(n.site)}`) }, { text: `CREATE TEMPORARY VIEW ${q(o.name)} AS\n${this.query(n)};`, statement: { kind: "create-view", ...at } }, { text: "" });
+          break;
+        case "sink":
+          chunks.push({ text: comment(`sink ${n.path}${siteNote(n.site)}`) }, { text: this.sinkTable(n as SinkNode, o.name), statement: { kind: "create-table", ...at } }, { text: "" });
+          break;
       }
     }
-    // Before the sinks, so an error in an INSERT maps to a sink's call site as before (definitionSite).
-    for (const [n, c] of this.contracts) out.push(this.violationsTable(n, c.contract, c.violations), "");
-    for (const s of this.pipeline.sinks) out.push(this.sinkTable(s), "");
-    const inserts = this.pipeline.sinks.map((s) => `INSERT INTO ${q(this.names.get(s)!)}\nSELECT ${sinkColumns(s)} FROM ${q(this.names.get(s.input)!)}`);
-    for (const [n, c] of this.contracts) inserts.push(`INSERT INTO ${q(c.violations)}\n${violationsQuery(this.pipeline.name, n, c.table, c.contract)}`);
-    if (inserts.length === 1) out.push(`${inserts[0]};`);
-    else out.push(`EXECUTE STATEMENT SET\nBEGIN\n${inserts.map((i) => `${i};`).join("\n")}\nEND;`);
-    return out.join("\n") + "\n";
-  }
+    const inserts = this.plan.inserts.map((i) => {
+      const n = i.into.node;
+      const sql = i.into.role === "sink"
+        ? `INSERT INTO ${q(i.into.name)}\nSELECT ${sinkColumns(n as SinkNode)} FROM ${q(i.from.name)}`
+        : `INSERT INTO ${q(i.into.name)}\n${violationsQuery(p.name, n as SourceNode, i.from.name, this.contracts.get(n as SourceNode)!.contract)}`;
+      return { sql, path: i.into.path, site: i.into.site };
+    });
+    if (inserts.length === 1) chunks.push({ text: `${inserts[0]!.sql};`, statement: { kind: "insert", path: inserts[0]!.path, site: inserts[0]!.site } });
+    else chunks.push({ text: `EXECUTE STATEMENT SET\nBEGIN\n${inserts.map((i) => `${i.sql};`).join("\n")}\nEND;`, statement: { kind: "statement-set", path: p.name, site: p.site } });
 
-  private assignName(n: PlanNode): void {
-    const name = n.kind === "source" ? tableName(n.name) : n.kind === "sink" ? tableName(n.name) : tableName(n.path);
-    const contract = n.kind === "source" ? sourceContract(n) : null;
-    if (n.kind === "source" && contract) {
-      // Later steps read the view that enforces the contract, under the source's name (contractViewName).
-      const table = `${name}__raw`;
-      const violations = `${name}__violations`;
-      this.claimName(table, n);
-      this.claimName(violations, n);
-      this.contracts.set(n, { contract, table, violations });
+    const statements: SqlStatement[] = [];
+    let line = 1;
+    for (const c of chunks) {
+      if (c.statement?.kind === "statement-set") {
+        // Each INSERT of the block, two lines (EXECUTE STATEMENT SET, BEGIN) below the block's start.
+        let at = line + 2;
+        const parts = inserts.map((i) => {
+          const part = { line: at, path: i.path, site: i.site };
+          at += i.sql.split("\n").length;
+          return part;
+        });
+        statements.push({ index: statements.length + 1, line, ...c.statement, parts });
+      } else if (c.statement) statements.push({ index: statements.length + 1, line, ...c.statement });
+      line += c.text.split("\n").length;
     }
-    this.claimName(name, n);
-    this.names.set(n, name);
-  }
-
-  private claimName(name: string, n: PlanNode): void {
-    const clash = this.byName.get(name);
-    if (clash && clash !== n) {
-      const same = clash.path === n.path;
-      throw new StreamtError({
-        code: BuildErrorCode.duplicateName,
-        message: same
-          ? `two different steps of pipeline '${this.pipeline.name}' have the path ${n.path}`
-          : `steps ${clash.path} and ${n.path} of pipeline '${this.pipeline.name}' both become the SQL name ${name}`,
-        hint: n.kind === "sink" ? "give one sink another name: toKafka(topic, { name: '...' })" : n.kind === "source" ? "two different sources share a name: rename one" : "name one of the steps with .as('name')",
-        path: n.path,
-        site: n.site,
-      });
-    }
-    this.byName.set(name, n);
+    return { script: chunks.map((c) => c.text).join("\n") + "\n", statements };
   }
 
   private ref(n: PlanNode): string {
-    return q(this.names.get(n)!);
-  }
-
-  // ---- SET statements ----------------------------------------------------------------------
-
-  private setStatements(nodes: readonly PlanNode[]): string[] {
-    const s = this.pipeline.settings;
-    const sets: [string, string, string?][] = [["pipeline.name", this.pipeline.name]];
-    const override = this.options.parallelismOverride;
-    if (override !== undefined) {
-      sets.push(["parallelism.default", String(override), `local run: parallelism ${override}${s.parallelism !== null ? ` instead of the pipeline's ${s.parallelism}` : ""}`]);
-    } else if (s.parallelism !== null) sets.push(["parallelism.default", String(s.parallelism)]);
-    if (s.checkpointIntervalMs !== null) sets.push(["execution.checkpointing.interval", configDuration(s.checkpointIntervalMs)]);
-    const ttl = this.jobStateTtl(nodes);
-    if (ttl) sets.push(["table.exec.state.ttl", configDuration(ttl.ms), ttl.why]);
-    if (s.stateBackend !== null) sets.push(["state.backend.type", s.stateBackend]);
-    if (s.sourceIdleTimeoutMs !== null) sets.push(["table.exec.source.idle-timeout", configDuration(s.sourceIdleTimeoutMs)]);
-    for (const [k, v] of Object.entries(s.config).sort(([a], [b]) => a.localeCompare(b))) sets.push([k, v]);
-    return sets.flatMap(([k, v, why]) => [...(why ? [comment(why)] : []), `SET ${quoteString(k)} = ${quoteString(v)};`]);
-  }
-
-  /**
-   * The job-wide TTL, by the rule analysis checks too (ir/job-state-ttl.ts): the pipeline's, or else the
-   * longest ttl of a dedup/Top-N step, because Flink has no per-operator TTL for ROW_NUMBER steps (its
-   * STATE_TTL hint covers joins and group aggregates). Steps it overrides are reported as STREAMT-W008.
-   */
-  private jobStateTtl(nodes: readonly PlanNode[]): { ms: number; why?: string } | null {
-    const ttl = jobStateTtl(this.pipeline, nodes);
-    if (ttl === null) return null;
-    if (ttl.setBy.kind === "pipeline") return { ms: ttl.ms };
-    return { ms: ttl.ms, why: `ttl of ${ttl.setBy.node.path}: Flink has no per-operator TTL for deduplication/Top-N, so it applies job-wide` };
+    return q(this.plan.nameOf(n));
   }
 
   // ---- tables ------------------------------------------------------------------------------
@@ -186,18 +215,7 @@ class PipelineSqlWriter {
     opts.push(...this.formatOptions(n.kafka.format, upsert, n.kafka.schemaRegistryUrl));
     if (n.idleTimeoutMs !== null && this.dialect.perSourceIdleTimeout) opts.push(["scan.watermark.idle-timeout", configDuration(n.idleTimeoutMs)]);
     opts.push(...propertyOptions(n.kafka.properties));
-    return `${comment(`source ${n.path}${siteNote(n.site)}`)}\nCREATE TEMPORARY TABLE ${q(this.contracts.get(n)?.table ?? this.names.get(n)!)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
-  }
-
-  /** The view that enforces a source's NOT NULL columns (source-contract.ts), which later steps read. */
-  private contractView(n: SourceNode): string[] {
-    const c = this.contracts.get(n);
-    if (!c) return [];
-    return [
-      comment(`source ${n.path}${siteNote(n.site)}: its NOT NULL columns enforced; a record with null there goes to ${c.violations}, and COALESCE, never applied after the WHERE, tells Flink the column is NOT NULL`),
-      `CREATE TEMPORARY VIEW ${this.ref(n)} AS\n${contractViewQuery(n, c.table, c.contract)};`,
-      "",
-    ];
+    return `CREATE TEMPORARY TABLE ${q(this.contracts.get(n)?.table ?? this.plan.nameOf(n))} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
   }
 
   /** Where the records that break a source's contract go: a blackhole that counts them, or the dead-letter topic. */
@@ -214,8 +232,7 @@ class PipelineSqlWriter {
           ["sink.delivery-guarantee", "at-least-once"],
           ...propertyOptions(n.kafka.properties),
         ];
-    const what = v.kind === "drop" ? "dropped, counted by this sink's numRecordsIn" : `written to the dead-letter topic ${v.topic}`;
-    return `${comment(`source ${n.path}${siteNote(n.site)}: records with null in a NOT NULL column, ${what}`)}\nCREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
+    return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
   }
 
   private formatOptions(format: string, keyed: boolean, registry: string | null): [string, string][] {
@@ -228,7 +245,7 @@ class PipelineSqlWriter {
     return keyed ? [...one("key."), ...one("value.")] : one("");
   }
 
-  private sinkTable(s: SinkNode): string {
+  private sinkTable(s: SinkNode, name: string): string {
     const c = s.connector;
     const key = c.kind === "upsert-kafka" ? c.key : [];
     // Sink columns are nullable except the key: Flink checks NOT NULL at run time, and a result column
@@ -258,7 +275,7 @@ class PipelineSqlWriter {
         break;
       }
     }
-    return `${comment(`sink ${s.path}${siteNote(s.site)}`)}\nCREATE TEMPORARY TABLE ${this.ref(s)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
+    return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
   }
 
   // ---- queries -----------------------------------------------------------------------------
@@ -276,7 +293,7 @@ class PipelineSqlWriter {
         return `SELECT ${select.join(", ")}\nFROM ${this.windowTvf(this.ref(n.input), n.window)}\nGROUP BY ${[q("window_start"), q("window_end"), q("window_time"), ...keys].join(", ")}`;
       },
       aggregate: (n) => {
-        const alias = this.names.get(n.input)!;
+        const alias = this.plan.nameOf(n.input);
         const hint = n.ttlMs !== null && this.dialect.stateTtlHint ? `/*+ STATE_TTL(${quoteString(alias)} = ${quoteString(configDuration(n.ttlMs))}) */ ` : "";
         const select = [...n.groupBy.map(q), ...n.aggregates.map(aggregateSql)];
         const groupBy = n.groupBy.length > 0 ? `\nGROUP BY ${n.groupBy.map(q).join(", ")}` : "";
@@ -408,21 +425,7 @@ function propertyOptions(props: Readonly<Record<string, PropertyValue>>): [strin
     .map(([k, v]) => [`properties.${k}`, typeof v === "string" ? v : envPlaceholder(v.env)]);
 }
 
-/** The call-site note of a script comment, ` (file:line)`; definitionSite() reads it back. */
+/** The call-site note of a script comment, ` (file:line)`, for readers of the script (tools use the statement map). */
 function siteNote(site: SourceSite | null): string {
   return site ? ` (${site.file}:${site.line})` : "";
-}
-
-/**
- * Where the statement at `line` (1-based) of an emitted script was defined in the user's code, as
- * `file:line`: every table and view is preceded by a comment naming its step and call site (the
- * header names the pipeline's), so an error Flink reports in the script leads back to the .ts line.
- */
-export function definitionSite(script: string, line: number): string | null {
-  const lines = script.split("\n");
-  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
-    const m = /^-- (?:source |sink |pipeline: )?[^\s(]+ \(([^()]+:\d+)\)/.exec(lines[i]!);
-    if (m) return m[1]!;
-  }
-  return null;
 }

@@ -1,5 +1,9 @@
 import { BuildErrorCode, StreamtError } from "../errors.js";
 
+// Names and Flink configuration durations are target-neutral (the job plan decides them); SQL uses them as they are.
+export { objectName as tableName } from "../ir/job-plan.js";
+export { configDuration } from "../ir/config-duration.js";
+
 /**
  * Quotes an identifier with backticks, doubling any backtick inside. Every identifier the emitter
  * writes goes through here, so user-given names can never change the meaning of a statement.
@@ -29,10 +33,6 @@ export function quoteString(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
 }
 
-/** A table or view name from a path or user name: letters, digits and '_' only, so it reads well everywhere. */
-export function tableName(pathOrName: string): string {
-  return pathOrName.replace(/\//g, "__").replace(/[^A-Za-z0-9_]/g, "_");
-}
 
 const UNITS = [
   ["DAY", 86_400_000],
@@ -61,10 +61,3 @@ export function intervalLiteral(ms: number): string {
   return `INTERVAL '${sign}${whole}.${frac}' SECOND${digits > 2 ? `(${digits}, 3)` : ""}`;
 }
 
-/** A duration as Flink configuration reads it (TimeUtils): '1 d', '2 h', '5 min', '30 s', '250 ms'. */
-export function configDuration(ms: number): string {
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["min", 60_000], ["s", 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
-  }
-  return `${ms} ms`;
-}

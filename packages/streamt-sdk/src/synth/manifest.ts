@@ -1,8 +1,11 @@
 import { z } from "zod";
 
-export const MANIFEST_VERSION = 1;
+/** Version 2: typed artifacts (id, type, files, dependencies; a SQL script's statement map). */
+export const MANIFEST_VERSION = 2;
 
 const site = z.strictObject({ file: z.string(), line: z.number().int(), column: z.number().int() }).nullable();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const file = z.strictObject({ path: z.string().min(1), sha256 });
 
 export const diagnosticSchema = z.strictObject({
   code: z.string(),
@@ -14,6 +17,26 @@ export const diagnosticSchema = z.strictObject({
   hint: z.string(),
   acknowledged: z.strictObject({ reason: z.string() }).optional(),
 });
+
+/** Where a statement of a SQL script is, and the step and user code it comes from. */
+const statementSchema = z.strictObject({
+  index: z.number().int().positive(),
+  line: z.number().int().positive(),
+  kind: z.enum(["set", "create-table", "create-view", "insert", "statement-set"]),
+  path: z.string(),
+  site,
+  /** The INSERTs of a statement set, each with its line, sink path and call site. */
+  parts: z.array(z.strictObject({ line: z.number().int().positive(), path: z.string(), site })).optional(),
+});
+
+const common = { id: z.string().min(1), files: z.array(file).min(1), dependsOn: z.array(z.string()) };
+
+/** What synth wrote, by type: never guessed from a file's name. */
+export const artifactSchema = z.discriminatedUnion("type", [
+  z.strictObject({ ...common, type: z.literal("sql-script"), pipeline: z.string(), flinkVersion: z.string(), statements: z.array(statementSchema) }),
+  z.strictObject({ ...common, type: z.literal("plan") }),
+  z.strictObject({ ...common, type: z.literal("topics") }),
+]);
 
 /**
  * manifest.json: what synth wrote and why. Validated on write and on read, so a tool reading an output
@@ -28,7 +51,8 @@ export const manifestSchema = z.strictObject({
       name: z.string(),
       flinkVersion: z.string(),
       site,
-      sql: z.string(),
+      /** Ids of the pipeline's artifacts (its SQL script). */
+      artifacts: z.array(z.string()),
       sources: z.array(z.string()),
       sinks: z.array(z.string()),
       dependsOn: z.array(z.string()),
@@ -36,11 +60,19 @@ export const manifestSchema = z.strictObject({
       env: z.array(z.string()),
     }),
   ),
-  artifacts: z.array(z.strictObject({ path: z.string(), kind: z.enum(["plan", "sql", "topics"]), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  artifacts: z.array(artifactSchema),
   diagnostics: z.array(diagnosticSchema),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;
+export type Artifact = z.infer<typeof artifactSchema>;
+export type SqlScriptArtifact = Extract<Artifact, { type: "sql-script" }>;
+export type StatementEntry = z.infer<typeof statementSchema>;
+
+/** The SQL script artifact of a pipeline. */
+export function sqlScriptOf(manifest: Manifest, pipeline: string): SqlScriptArtifact | null {
+  return manifest.artifacts.find((a): a is SqlScriptArtifact => a.type === "sql-script" && a.pipeline === pipeline) ?? null;
+}
 
 export function parseManifest(json: string, where: string): Manifest {
   let data: unknown;
@@ -48,6 +80,10 @@ export function parseManifest(json: string, where: string): Manifest {
     data = JSON.parse(json);
   } catch (e) {
     throw new Error(`${where} is not JSON: ${(e as Error).message}`);
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version < MANIFEST_VERSION) {
+    throw new Error(`${where} was written by an older streamt-sdk (manifest version ${version}; this one reads version ${MANIFEST_VERSION})`);
   }
   const r = manifestSchema.safeParse(data);
   if (!r.success) {

@@ -39,7 +39,8 @@ export interface OutputGuard {
 const ownershipSchema = z.object({
   version: z.number().int().positive(),
   sdkVersion: z.string(),
-  artifacts: z.array(z.object({ path: z.string().min(1) })),
+  // Version 1 listed files as artifacts; version 2 lists typed artifacts, each with its files.
+  artifacts: z.array(z.union([z.object({ path: z.string().min(1) }), z.object({ files: z.array(z.object({ path: z.string().min(1) })) })])),
 });
 
 /**
@@ -223,7 +224,8 @@ function readOwnership(manifestFile: string): Set<string> | null {
   try {
     const parsed = ownershipSchema.safeParse(JSON.parse(readFileSync(manifestFile, "utf8")));
     if (!parsed.success) return null;
-    return new Set(parsed.data.artifacts.map((a) => a.path.split(/[\\/]/)[0]!));
+    const paths = parsed.data.artifacts.flatMap((a) => ("path" in a ? [a.path] : a.files.map((f) => f.path)));
+    return new Set(paths.map((p) => p.split(/[\\/]/)[0]!));
   } catch {
     return null;
   }

@@ -4,7 +4,9 @@ import { runInNewContext } from "node:vm";
 import { analysePlan, unusedSources } from "../analysis/analyse.js";
 import { compareDiagnostics, isFailing, type Diagnostic } from "../analysis/diagnostic.js";
 import { setSiteRoot } from "../dsl/call-site.js";
-import { emitPipelineSql } from "../emit-sql/sql-emitter.js";
+import { sqlArtifact } from "../emit-sql/sql-emitter.js";
+import { lowerPipeline } from "../ir/job-plan.js";
+import type { EmittedArtifact } from "../artifact.js";
 import { DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
 import { isStreamtError } from "../errors.js";
 import { topicUse } from "../ir/topic-use.js";
@@ -142,23 +144,19 @@ function sha256(s: string): string {
 }
 
 function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions): OutputFile[] {
-  const files: OutputFile[] = [];
-  const sqlFiles = new Map<string, string>();
-  for (const p of plan.pipelines) {
-    const sql = emitPipelineSql(p, {
-      bootstrapServers: options.bootstrapServers,
-      flinkVersion: options.flinkVersion,
-      sdkVersion: SDK_VERSION,
-      ...(options.parallelismOverride !== undefined ? { parallelismOverride: options.parallelismOverride } : {}),
-    });
-    const file = `${p.name}.sql`;
-    sqlFiles.set(p.name, file);
-    files.push({ path: file, content: sql });
-  }
-  const planJson = planToJson(plan);
+  // Each pipeline lowered once to its job plan, which every output renders (today: the SQL script).
+  const emitted: EmittedArtifact[] = plan.pipelines.map((p) => {
+    const job = lowerPipeline(p, { flinkVersion: options.flinkVersion, ...(options.parallelismOverride !== undefined ? { parallelismOverride: options.parallelismOverride } : {}) });
+    return sqlArtifact(job, { bootstrapServers: options.bootstrapServers, sdkVersion: SDK_VERSION });
+  });
   const topics = collectTopics(plan);
-  const topicsJson = JSON.stringify({ version: 1, topics }, null, 2) + "\n";
-  files.push({ path: "plan.json", content: planJson }, { path: "topics.json", content: topicsJson });
+  emitted.push(
+    { id: "plan", type: "plan", files: [{ path: "plan.json", content: planToJson(plan) }], dependsOn: [] },
+    { id: "topics", type: "topics", files: [{ path: "topics.json", content: JSON.stringify({ version: 1, topics }, null, 2) + "\n" }], dependsOn: [] },
+  );
+  const files: OutputFile[] = emitted.flatMap((a) => a.files);
+  const clash = files.map((f) => f.path).find((f, i, all) => all.indexOf(f) !== i);
+  if (clash !== undefined) throw new Error(`internal: two artifacts write ${clash}`);
 
   const writers = new Map(topics.map((t) => [t.name, t.writtenBy]));
   const pipelines = [...plan.pipelines]
@@ -175,11 +173,12 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
         ...use.deadLetters.map((d) => d.topic),
       ])].sort();
       const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
-      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, sql: sqlFiles.get(p.name)!, sources, sinks, dependsOn, env };
+      const artifactIds = emitted.filter((a) => a.type === "sql-script" && a.pipeline === p.name).map((a) => a.id);
+      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, artifacts: artifactIds, sources, sinks, dependsOn, env };
     });
-  const artifacts = files
-    .map((f) => ({ path: f.path, kind: f.path === "plan.json" ? ("plan" as const) : f.path === "topics.json" ? ("topics" as const) : ("sql" as const), sha256: sha256(f.content) }))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const artifacts = emitted
+    .map((a) => ({ ...a, files: a.files.map((f) => ({ path: f.path, sha256: sha256(f.content) })) }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
   const manifest: Manifest = manifestSchema.parse({
     version: MANIFEST_VERSION,
     sdkVersion: SDK_VERSION,

@@ -1,0 +1,30 @@
+import type { SourceSite } from "./ir/node-base.js";
+
+/** A file an emitter produced, in memory (synth writes every file of a run at once). */
+export interface EmittedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * What an emitter returns for synth to assemble into the output folder and its manifest: a typed unit
+ * with its files and what it depends on. The type says what it is; nothing is inferred from file names.
+ */
+export type EmittedArtifact =
+  | {
+      readonly id: string;
+      readonly type: "sql-script";
+      readonly pipeline: string;
+      readonly flinkVersion: string;
+      readonly files: readonly EmittedFile[];
+      readonly dependsOn: readonly string[];
+      readonly statements: readonly {
+        readonly index: number;
+        readonly line: number;
+        readonly kind: "set" | "create-table" | "create-view" | "insert" | "statement-set";
+        readonly path: string;
+        readonly site: SourceSite | null;
+        readonly parts?: readonly { readonly line: number; readonly path: string; readonly site: SourceSite | null }[];
+      }[];
+    }
+  | { readonly id: string; readonly type: "plan" | "topics"; readonly files: readonly EmittedFile[]; readonly dependsOn: readonly string[] };
