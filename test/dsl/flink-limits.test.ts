@@ -123,4 +123,16 @@ describe("synth accepts only what Flink accepts", () => {
     expect(() => timed.filter((o) => o.amount.ge(916)).topN(topN)).not.toThrow();
     expect(() => timed.filter((o) => o.amount.eq(916)).topN({ ...topN, orderBy: [{ column: "amount" }, { column: "ts" }] })).not.toThrow();
   });
+
+  it("a DATE column compares with a Date at midnight UTC, rendered as a DATE literal; any other time of day is refused", () => {
+    const days = source("days", { topic: "days.v1", schema: t.row({ id: t.string(), day: t.date() }) });
+    const p = pipeline("days").write(days.filter((o) => o.day.ge(new Date(Date.UTC(2024, 0, 31)))).toPrint());
+    expect(statementOf(p, "days__filter")).toBe("CREATE TEMPORARY VIEW `days__filter` AS\nSELECT * FROM `days`\nWHERE (`day` >= DATE '2024-01-31');");
+    const line = lineHere() + 1;
+    expect(refusal(() => days.filter((o) => o.day.eq(new Date(Date.UTC(2024, 0, 31, 10)))))).toMatchObject({
+      code: "STREAMT-B002",
+      message: "2024-01-31T10:00:00.000Z is not a day: a DATE column compares with a Date at midnight UTC",
+      site: { file: FILE, line, column: expect.any(Number) },
+    });
+  });
 });

@@ -63,7 +63,7 @@ describe("CASE with plain values after a column", () => {
       "CREATE TEMPORARY VIEW `orders__select` AS\nSELECT CASE WHEN (`status` = 'paid') THEN `amount` ELSE 0 END AS `paid_amount`, " +
         "CASE WHEN (`status` = 'paid') THEN `discount` WHEN (`amount` > 100) THEN 5 ELSE 0 END AS `discount`, " +
         "CAST(CASE WHEN (`amount` > 100) THEN `order_id` ELSE 'small' END AS STRING) AS `label`, " +
-        "CASE WHEN (`status` IS NULL) THEN `at` ELSE CAST(TIMESTAMP '2024-01-02 03:04:05.000' AS TIMESTAMP_LTZ(3)) END AS `seen`\nFROM `orders`;",
+        "CASE WHEN (`status` IS NULL) THEN `at` ELSE TO_TIMESTAMP_LTZ(1704164645000, 3) END AS `seen`\nFROM `orders`;",
     );
     expect(schemaOf(paid)).toEqual(["paid_amount DECIMAL(12, 2) NOT NULL", "discount DECIMAL(12, 2)", "label STRING NOT NULL", "seen TIMESTAMP_LTZ(3) NOT NULL"]);
   });

@@ -216,6 +216,14 @@ export function literalNode(value: unknown, like?: DataType): ExprNode {
   }
   if (typeof value === "boolean") return { kind: "literal", value, type: { kind: "BOOLEAN", nullable: false } };
   if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw typeError("an invalid Date is not a SQL value", "pass a valid Date, e.g. new Date(Date.UTC(2024, 0, 31))");
+    if (like?.kind === "DATE") {
+      // A DATE compares with a day: a Date at midnight UTC (what Date.UTC(y, m, d) makes), never truncated.
+      if (value.getTime() % 86_400_000 !== 0) {
+        throw typeError(`${value.toISOString()} is not a day: a DATE column compares with a Date at midnight UTC`, "write new Date(Date.UTC(year, monthIndex, day)), or compare o.ts.toDate()");
+      }
+      return { kind: "literal", value: value.toISOString().slice(0, 10), type: { kind: "DATE", nullable: false } } as ExprNode;
+    }
     const iso = value.toISOString().replace("T", " ").replace("Z", "");
     return { kind: "literal", value: iso, type: { kind: like?.kind === "TIMESTAMP_LTZ" ? "TIMESTAMP_LTZ" : "TIMESTAMP", precision: 3, nullable: false } } as ExprNode;
   }

@@ -1,3 +1,4 @@
+import { BuildErrorCode, StreamtError } from "../errors.js";
 import type { CallOp, ExprNode } from "../ir/expr-node.js";
 import { formatType } from "../ir/data-type.js";
 import { quoteIdent, quoteString } from "./sql-text.js";
@@ -73,12 +74,24 @@ function literalSql(node: Extract<ExprNode, { kind: "literal" }>): string {
     case "TIMESTAMP":
       return `TIMESTAMP ${quoteString(node.value)}`;
     case "TIMESTAMP_LTZ":
-      return `CAST(TIMESTAMP ${quoteString(node.value)} AS TIMESTAMP_LTZ(3))`;
+      // An instant, as epoch milliseconds: a TIMESTAMP literal cast to TIMESTAMP_LTZ would be read in the
+      // session's time zone, so the same pipeline would filter differently on another cluster.
+      return `TO_TIMESTAMP_LTZ(${instantMillis(node.value)}, 3)`;
+    case "DATE":
+      return `DATE ${quoteString(node.value)}`;
     case "DOUBLE":
       return /[eE]/.test(node.value) ? node.value : `CAST(${node.value} AS DOUBLE)`;
     default:
       return node.value;
   }
+}
+
+/** The epoch milliseconds of a literal instant: 'yyyy-MM-dd HH:mm:ss[.SSS]' in UTC, or ISO-8601 with its offset. */
+function instantMillis(text: string): number {
+  const iso = text.includes("T") ? text : text.replace(" ", "T");
+  const ms = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
+  if (Number.isNaN(ms)) throw new StreamtError({ code: BuildErrorCode.typeMismatch, message: `'${text}' is not an instant`, hint: "write 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO-8601 with an offset, or pass a Date" });
+  return ms;
 }
 
 /** Renders an expression as Flink SQL. */
