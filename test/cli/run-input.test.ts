@@ -38,7 +38,7 @@ const good = '{"line_id":"l1","qty":2,"price":"9.90","note":null,"placed_at":"20
 const FIX = "  fix: write each line as a JSON object with every NOT NULL column of the source, each value of its column's type; nothing was started\n";
 
 describe("run --local refuses --input lines that do not fit the source", () => {
-  it("a line that is not a JSON object, and one without a NOT NULL field: file:line, exit 1, nothing started", async () => {
+  it("a line that is not a JSON object: file:line, exit 1, nothing started (lines without NOT NULL fields are noted, not refused)", async () => {
     const file = inputFile("shapes.jsonl", [good, "[1,2]", '"text"', '{"line_id":"l3","price":1,"placed_at":"2024-01-01T10:00:00","item":{"sku":"A"}}', '{"line_id":"l4","qty":1,"price":1,"placed_at":"2024-01-01T10:00:00"}']);
     const r = await run(file);
     expect(r.code).toBe(1);
@@ -47,8 +47,6 @@ describe("run --local refuses --input lines that do not fit the source", () => {
       `error STREAMT-R010: --input order.lines.v1=${file} does not fit source order_lines (format json, defined at test/fixtures/runtime/order-lines.ts:13):\n` +
         `  ${file}:2: not a JSON object: [1,2]\n` +
         `  ${file}:3: not a JSON object: "text"\n` +
-        `  ${file}:4: missing NOT NULL field "qty" (INT NOT NULL)\n` +
-        `  ${file}:5: missing NOT NULL field "item" (ROW<sku STRING, n INT, tags ARRAY<STRING>> NOT NULL)\n` +
         FIX,
     );
     expect(liveChildren()).toEqual([]);
@@ -85,7 +83,7 @@ describe("run --local refuses --input lines that do not fit the source", () => {
         `  ${file}:5: field "price" is 123456789, too large for DECIMAL(10, 2) NOT NULL\n` +
         `  ${file}:6: field "placed_at" is "2024-01-01 10:00:00", not a timestamp "yyyy-MM-ddTHH:mm:ss[.SSS]" (TIMESTAMP(3) NOT NULL)\n` +
         `  ${file}:7: field "placed_at" is 1704103200000, not a timestamp "yyyy-MM-ddTHH:mm:ss[.SSS]" (TIMESTAMP(3) NOT NULL)\n` +
-        `  ${file}:8: field "line_id" is null, but its type is STRING NOT NULL\n` +
+
         `  ${file}:9: field "item.n" is "x", not an integer (INT)\n` +
         `  ${file}:10: field "item.tags" is "x", not a JSON array (ARRAY<STRING>)\n` +
         `  ${file}:11: field "item" is "A", not a JSON object (ROW<sku STRING, n INT, tags ARRAY<STRING>> NOT NULL)\n` +
@@ -93,6 +91,16 @@ describe("run --local refuses --input lines that do not fit the source", () => {
         FIX,
     );
     expect(liveChildren()).toEqual([]);
+  });
+
+  it("a line without a value in a NOT NULL column is noted: the source's contract drops it in the job", async () => {
+    const file = inputFile("contract.jsonl", [good, '{"line_id":"l2","price":1,"placed_at":"2024-01-01T10:00:00","item":{"sku":"A"}}', '{"line_id":null,"qty":1,"price":1,"placed_at":"2024-01-01T10:00:00","item":{"sku":null,"n":null}}']);
+    const job = (await import("../fixtures/runtime/order-lines.js")).default;
+    const notes = checkInputs([{ topic: "order.lines.v1", file, records: readJsonl(path.join(root, file), file) }], { version: PLAN_VERSION, pipelines: [job.definition] });
+    expect(notes).toEqual([
+      `${file}:2: missing NOT NULL field "qty": source order_lines drops this record (its NOT NULL contract; counted by Flink)`,
+      `${file}:3: field "line_id" is null: source order_lines drops this record (its NOT NULL contract; counted by Flink)`,
+    ]);
   });
 
   it("a line that is not JSON at all", async () => {
@@ -136,12 +144,12 @@ describe("checkInputs", () => {
     }
     expect(isStreamtError(error)).toBe(true);
     const lines = (error as Error).message.split("\n");
-    expect(lines.slice(0, 2)).toEqual([expect.stringMatching(/^--input a\.v1=one\.jsonl does not fit source b \(format json, defined at test\/cli\/run-input\.test\.ts:\d+\):$/), '  one.jsonl:1: missing NOT NULL field "n" (INT NOT NULL)']);
-    expect(lines[2]).toMatch(/^--input a\.v1=many\.jsonl does not fit source a /);
-    expect(lines.slice(3, 5)).toEqual(["  many.jsonl:1: not a JSON object: 5", "  many.jsonl:2: not a JSON object: 5"]);
-    expect(lines[23]).toBe("  ... and 3 more");
-    expect(lines[24]).toMatch(/^--input a\.v1=many\.jsonl does not fit source b /);
-    expect(lines).toHaveLength(24 + 22);
+    // one.jsonl lacks b's NOT NULL n: not refused (b's contract drops it in the job), so only many.jsonl is listed.
+    expect(lines[0]).toMatch(/^--input a\.v1=many\.jsonl does not fit source a /);
+    expect(lines.slice(1, 3)).toEqual(["  many.jsonl:1: not a JSON object: 5", "  many.jsonl:2: not a JSON object: 5"]);
+    expect(lines[21]).toBe("  ... and 3 more");
+    expect(lines[22]).toMatch(/^--input a\.v1=many\.jsonl does not fit source b /);
+    expect(lines).toHaveLength(22 + 22);
   });
 
   it("readJsonl gives each record its line number", () => {

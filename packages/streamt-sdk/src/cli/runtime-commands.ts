@@ -185,7 +185,7 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   if (result.diagnostics.length > 0) io.err(formatSummary(result.diagnostics) + "\n");
   if (!result.ok) return 1;
   // Records the sources cannot read would fail the jobs (for ever, with restarts): refuse them first.
-  checkInputs(inputRecords, result.plan!);
+  for (const note of checkInputs(inputRecords, result.plan!)) io.err(`note: ${note}\n`);
   // Say what to install before starting anything, rather than half-way through.
   findToolchain();
   const file = (name: string) => result.files.find((f) => f.path === name)?.content ?? "";

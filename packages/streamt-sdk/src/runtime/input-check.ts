@@ -1,5 +1,5 @@
 import { formatType, INTEGER_KINDS, type DataType } from "../ir/data-type.js";
-import type { SourceNode } from "../ir/nodes/source-node.js";
+import { enforcedColumns, type SourceNode } from "../ir/nodes/source-node.js";
 import type { Plan } from "../ir/plan.js";
 import { topologicalOrder } from "../ir/plan-node.js";
 import { StreamtError } from "../errors.js";
@@ -34,9 +34,11 @@ export interface InputFile {
 /**
  * Refuses `--input` records that a source reading their topic could not read as a row, before anything
  * starts: STREAMT-R010 listing every bad line as `<file>:<line>: <why>`, under the source it does not
- * fit. Flink would otherwise fail the job on them (for ever, when checkpointing makes it restart), or
- * read a missing NOT NULL field as null. Sources in the `json` format are checked field by field
- * (presence of NOT NULL fields, the JSON type Flink can read as the column's type); `debezium-json`
+ * fit. Flink would otherwise fail the job on them (for ever, when checkpointing makes it restart).
+ * Sources in the `json` format are checked field by field (the JSON type Flink can read as the
+ * column's type). A record without a value in a NOT NULL column the source's contract enforces is
+ * not refused: the job drops it or writes it to the dead-letter topic, and the returned notes say
+ * so, one per such line (a primary-key column must have its value: refused). `debezium-json`
  * values must be objects (change events); other formats are not checked (csv, raw: a JSON string line
  * is produced as it is; avro). A null value (a tombstone) is always allowed: Flink skips it.
  *
@@ -45,10 +47,11 @@ export interface InputFile {
  * // STREAMT-R010: --input orders.raw.v1=orders.jsonl does not fit source orders (format json, defined at src/p.ts:8):
  * //   orders.jsonl:3: missing NOT NULL field "amount" (DECIMAL(10, 2) NOT NULL)
  */
-export function checkInputs(inputs: readonly InputFile[], plan: Plan): void {
+export function checkInputs(inputs: readonly InputFile[], plan: Plan): string[] {
   const byTopic = sourcesByTopic(plan);
-  const blocks = inputs.flatMap((i) => inputProblems(i, byTopic.get(i.topic) ?? []));
-  if (blocks.length === 0) return;
+  const notes: string[] = [];
+  const blocks = inputs.flatMap((i) => inputProblems(i, byTopic.get(i.topic) ?? [], notes));
+  if (blocks.length === 0) return notes;
   throw new StreamtError({
     code: RuntimeErrorCode.invalidInput,
     message: blocks.join("\n"),
@@ -57,7 +60,7 @@ export function checkInputs(inputs: readonly InputFile[], plan: Plan): void {
 }
 
 /** One block of text per source the file does not fit: a header, then a line per bad record. */
-function inputProblems(input: InputFile, sources: readonly SourceNode[]): string[] {
+function inputProblems(input: InputFile, sources: readonly SourceNode[], notes: string[]): string[] {
   const { topic, file, records } = input;
   const blocks: string[] = [];
   for (const source of sources) {
@@ -68,6 +71,10 @@ function inputProblems(input: InputFile, sources: readonly SourceNode[]): string
       if (r.value === null) continue;
       const problem = format === "json" ? rowProblem(source, r.value) : isObject(r.value) ? null : `not a JSON object: ${snippet(r.value)}`;
       if (problem !== null) problems.push(`${file}:${r.line}: ${problem}`);
+      else if (format === "json") {
+        const broken = contractBreach(source, r.value as Record<string, unknown>);
+        if (broken !== null) notes.push(`${file}:${r.line}: ${broken}: source ${source.name} ${whereViolationsGo(source)}`);
+      }
     }
     if (problems.length === 0) continue;
     const site = source.site ? `, defined at ${source.site.file}:${source.site.line}` : "";
@@ -79,19 +86,42 @@ function inputProblems(input: InputFile, sources: readonly SourceNode[]): string
   return blocks;
 }
 
+/**
+ * Why Flink could not read the record as a row of the source, or null. A NOT NULL column the source's
+ * contract enforces may be missing or null: the job itself routes such a record (see contractBreach).
+ */
 function rowProblem(source: SourceNode, value: unknown): string | null {
   if (!isObject(value)) return `not a JSON object: ${snippet(value)}`;
+  const enforced = new Set(enforcedColumns(source).map((c) => c.name));
   for (const c of source.physical) {
-    const problem = valueProblem(c.type, value[c.name], c.name, c.name in value);
+    const v = value[c.name];
+    if ((v === null || v === undefined) && enforced.has(c.name)) continue;
+    const problem = valueProblem(c.type, v, c.name, c.name in value, true);
     if (problem !== null) return problem;
   }
   return null;
 }
 
+/** The first enforced NOT NULL column the record lacks, said as a note, or null. */
+function contractBreach(source: SourceNode, value: Record<string, unknown>): string | null {
+  for (const c of enforcedColumns(source)) {
+    const v = value[c.name];
+    if (v === undefined) return `missing NOT NULL field "${c.name}"`;
+    if (v === null) return `field "${c.name}" is null`;
+  }
+  return null;
+}
+
+function whereViolationsGo(source: SourceNode): string {
+  const v = source.kafka.onContractViolation;
+  return v.kind === "dead-letter" ? `writes this record to its dead-letter topic ${v.topic}` : "drops this record (its NOT NULL contract; counted by Flink)";
+}
+
 /** Why `v` cannot be read as `type` by Flink's JSON format, or null. `name` is the field's path. */
-function valueProblem(type: DataType, v: unknown, name: string, present = true): string | null {
+function valueProblem(type: DataType, v: unknown, name: string, present = true, topLevel = false): string | null {
   if (v === null || v === undefined) {
-    if (type.nullable) return null;
+    // Inside ARRAY, MAP and ROW values, a source reads every value as nullable (its contract).
+    if (type.nullable || !topLevel) return null;
     return present ? `field "${name}" is null, but its type is ${formatType(type)}` : `missing NOT NULL field "${name}" (${formatType(type)})`;
   }
   const wrong = (): string => `field "${name}" is ${snippet(v)}, not ${expected(type)}`;
