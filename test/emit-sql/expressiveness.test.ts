@@ -75,7 +75,7 @@ describe("CASE with plain values after a column", () => {
   });
 });
 
-describe("union of columns that differ only in nullability", () => {
+describe("union of columns that differ in nullability or numeric kind", () => {
   const A = t.row({ id: t.string(), n: t.int().nullable(), at: t.timestamp(3) });
   const B = t.row({ id: t.string().nullable(), n: t.int(), at: t.timestamp(3) });
   const a = source("a", { topic: "a", schema: A }).eventTime("at").watermark("1s");
@@ -91,6 +91,11 @@ describe("union of columns that differ only in nullability", () => {
       { name: "n", type: { kind: "INT", nullable: true } },
       { name: "at", type: { kind: "TIMESTAMP", precision: 3, nullable: false }, time: "rowtime" },
     ]);
+  });
+
+  it("widens numeric columns of different kinds to Flink's common type", () => {
+    const dec = source("dec", { topic: "dec", schema: t.row({ id: t.string(), n: t.decimal(10, 2), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
+    expect(schemaOf(a.union(dec))).toEqual(["id STRING NOT NULL", "n DECIMAL(12, 2)", "at TIMESTAMP(3) NOT NULL"]);
   });
 });
 

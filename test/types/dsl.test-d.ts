@@ -381,10 +381,26 @@ describe("union", () => {
     expectTypeOf(source("pa", { topic: "pa", schema: A }).union(updating).__traits!).toEqualTypeOf<{ readonly changelog: "updating"; readonly state: "bounded" }>();
   });
 
-  it("refuses other column types, missing or extra columns", () => {
+  it("widens numeric columns of different kinds to their common type, as Flink does", () => {
     const big = source("big", { topic: "big", schema: t.row({ id: t.string(), n: t.bigint(), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
-    // @ts-expect-error n is BIGINT there, INT here
-    a.union(big);
+    const dec = source("dec", { topic: "dec", schema: t.row({ id: t.string(), n: t.decimal(10, 2), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
+    const dbl = source("dbl", { topic: "dbl", schema: t.row({ id: t.string(), n: t.double(), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
+    const flt = source("flt", { topic: "flt", schema: t.row({ id: t.string(), n: t.float(), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
+    const small = source("small", { topic: "small", schema: t.row({ id: t.string(), n: t.smallint(), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
+    const tiny = source("tiny", { topic: "tiny", schema: t.row({ id: t.string(), n: t.tinyint(), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
+    expectTypeOf(a.union(big).__row!.n).toEqualTypeOf<Col<"BIGINT", true, "none">>();
+    expectTypeOf(c.union(dec).__row!.n).toEqualTypeOf<Col<"DECIMAL", false, "none">>();
+    expectTypeOf(c.union(dec, dbl).__row!.n).toEqualTypeOf<Col<"DOUBLE", false, "none">>();
+    expectTypeOf(flt.union(flt).__row!.n).toEqualTypeOf<Col<"FLOAT", false, "none">>();
+    expectTypeOf(flt.union(c).__row!.n).toEqualTypeOf<Col<"FLOAT", false, "none">>();
+    expectTypeOf(flt.union(dec).__row!.n).toEqualTypeOf<Col<"DOUBLE", false, "none">>();
+    expectTypeOf(tiny.union(small).__row!.n).toEqualTypeOf<Col<"SMALLINT", false, "none">>();
+  });
+
+  it("refuses other column types, missing or extra columns", () => {
+    const text = source("text", { topic: "text", schema: t.row({ id: t.string(), n: t.string(), at: t.timestamp(3) }) }).eventTime("at").watermark("1s");
+    // @ts-expect-error n is STRING there, INT here
+    a.union(text);
     // @ts-expect-error the second input lacks n
     a.union(b, c.select("id", "at"));
     // @ts-expect-error an extra column

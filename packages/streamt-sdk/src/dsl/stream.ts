@@ -40,7 +40,8 @@ function namedWindow<K extends string>(v: unknown, keys: readonly [K, K], what: 
   return given as Record<K, unknown>;
 }
 import { exprNode, isExpr, rowExprs, runCallback, type AnyExpr, type ExprBase, type ColOf, type Expr, type RowExprs } from "./expr.js";
-import type { Col, Row, TimestampKind } from "./schema.js";
+import type { Col, NumericKind, Row, TimestampKind } from "./schema.js";
+import type { TypeKind } from "../ir/data-type.js";
 import { makeSink, type KafkaSinkOptions, type Sink, type SinkOptions, type UpsertKafkaSinkOptions } from "./sink.js";
 import type { Simplify, StreamtTypeError } from "./type-error.js";
 
@@ -150,8 +151,9 @@ export interface Stream<R extends Row, T extends Traits = Append> {
   withColumns<O extends Projection>(fn: (row: RowExprs<R>) => O): Stream<Simplify<Omit<R, keyof O> & ColsOfExprs<O>>, T>;
 
   /**
-   * `UNION ALL` with streams of the same columns (same names, order and types). A column may be
-   * nullable on some inputs and NOT NULL on others, as in Flink: it is nullable in the result.
+   * `UNION ALL` with streams of the same columns (same names, order and types). As in Flink, a column
+   * may be nullable on some inputs and NOT NULL on others (nullable in the result), and numeric columns
+   * may differ in kind (widened to their common type, e.g. INT and DECIMAL(10, 2) to DECIMAL(12, 2)).
    */
   union<const S extends readonly StreamOf<Row, Traits>[]>(...others: { readonly [I in keyof S]: S[I] & UnionCheck<R, S[I]> }): Stream<UnionRow<R, S[number]>, Merge<T, TraitsOf<S[number]>>>;
 
@@ -245,17 +247,44 @@ export interface Stream<R extends Row, T extends Traits = Append> {
 
 type RowOf<S> = S extends StreamOf<infer R, any> ? R : never;
 type TraitsOf<S> = S extends StreamOf<any, infer T> ? T : never;
-type SameKind<A extends Col, B extends Col> = [A["__kind"], A["__time"]] extends [B["__kind"], B["__time"]] ? ([B["__kind"], B["__time"]] extends [A["__kind"], A["__time"]] ? true : false) : false;
+/** Union columns must have the same kind, or both be numeric (Flink widens them), and the same time attribute. */
+type SameKind<A extends Col, B extends Col> = [A["__time"], B["__time"]] extends [B["__time"], A["__time"]]
+  ? [A["__kind"], B["__kind"]] extends [B["__kind"], A["__kind"]]
+    ? true
+    : [A["__kind"] | B["__kind"]] extends [NumericKind]
+      ? true
+      : false
+  : false;
+/** The common type of numeric union columns, as Flink's planner derives it (DECIMAL beside an integer is DECIMAL, FLOAT beside a DECIMAL DOUBLE, ...). */
+type UnionKind<K> = [K] extends [NumericKind]
+  ? "DOUBLE" extends K
+    ? "DOUBLE"
+    : "FLOAT" extends K
+      ? ("DECIMAL" extends K ? "DOUBLE" : "FLOAT")
+      : "DECIMAL" extends K
+        ? "DECIMAL"
+        : "BIGINT" extends K
+          ? "BIGINT"
+          : "INT" extends K
+            ? "INT"
+            : "SMALLINT" extends K
+              ? "SMALLINT"
+              : K
+  : K;
 /** Columns of a union input that are missing, extra, or of another type than this stream's (nullability aside). */
 type UnionMismatch<R extends Row, R2 extends Row> = {
   [K in keyof R | keyof R2]: K extends keyof R ? (K extends keyof R2 ? (SameKind<R[K], R2[K]> extends true ? never : K) : K) : K;
 }[keyof R | keyof R2] & string;
 type UnionCheck<R extends Row, S> = [UnionMismatch<R, RowOf<S>>] extends [never]
   ? unknown
-  : StreamtTypeError<`union() needs the same columns and types on every input (nullability may differ): check '${UnionMismatch<R, RowOf<S>>}'`>;
-/** A union's columns: nullable when nullable on any input. */
+  : StreamtTypeError<`union() needs the same columns and types on every input (nullability and numeric kinds may differ): check '${UnionMismatch<R, RowOf<S>>}'`>;
+/** A union's columns: numeric kinds widened, nullable when nullable on any input. */
 type UnionRow<R extends Row, S> = {
-  readonly [K in keyof R]: Col<R[K]["__kind"], true extends R[K]["__nullable"] | RowOf<S>[K & keyof RowOf<S>]["__nullable"] ? true : false, R[K]["__time"]>;
+  readonly [K in keyof R]: Col<
+    UnionKind<R[K]["__kind"] | RowOf<S>[K & keyof RowOf<S>]["__kind"]> & TypeKind,
+    true extends R[K]["__nullable"] | RowOf<S>[K & keyof RowOf<S>]["__nullable"] ? true : false,
+    R[K]["__time"]
+  >;
 };
 
 type VersionedCheck<R2 extends Row, T2 extends Traits> = HasRowtime<R2> extends true
