@@ -4,7 +4,7 @@
  * Findings the DSL refuses while building are shown on plan nodes edited by hand.
  */
 import { describe, expect, it } from "vitest";
-import { count, lastValue, pipeline, source, sum, t, type Pipeline, type PipelineOptions, type Sink } from "streamt-sdk";
+import { count, lastValue, lit, pipeline, source, sum, t, type Pipeline, type PipelineOptions, type Sink } from "streamt-sdk";
 import { analysePlan, unusedSources } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import { flinkDurationMs } from "../../packages/streamt-sdk/src/analysis/exactly-once-pass.js";
 import type { Diagnostic } from "../../packages/streamt-sdk/src/analysis/diagnostic.js";
@@ -646,6 +646,33 @@ describe("STREAMT-W010 topic feedback loops", () => {
     expect(analyse(pipeline("p1").write(fromA.toKafka("b.v1")), pipeline("p2").write(fromB.toKafka("c.v1")))).toEqual([]);
     const ds = analyse(pipeline("retry", { acknowledge: { "STREAMT-W010": "retries stop after 3 attempts" } }).write(orders.toKafka("orders.v1")));
     expect(ds.map((d) => [d.code, d.acknowledged])).toEqual([["STREAMT-W010", { reason: "retries stop after 3 attempts" }]]);
+  });
+});
+
+describe("dead-letter topics in the topic findings", () => {
+  const Strict = t.row({ id: t.string(), n: t.int() });
+  it("STREAMT-E012: a source's dead-letter topic that a sink writes too", () => {
+    const src = source("strict-in", { topic: "strict.v1", schema: Strict, onContractViolation: { deadLetter: "out.v1" } });
+    const ds = analyse(pipeline("p").write(src.toKafka("out.v1")));
+    expect(ds.map((d) => [d.code, d.path, d.message])).toEqual([
+      ["STREAMT-E012", "strict-in", `topic 'out.v1' is also written by strict-in/out.v1 in pipeline 'p' (${FILE}:${ds[0]!.message.match(/:(\d+)\)$/)![1]})`],
+      ["STREAMT-E012", "strict-in/out.v1", expect.stringMatching(/^topic 'out\.v1' is also written by the dead-letter records of source strict-in in pipeline 'p' \(/)],
+    ]);
+  });
+
+  it("two pipelines reading one source share its dead-letter topic without a finding", () => {
+    const src = source("shared-in", { topic: "shared.v1", schema: Strict, onContractViolation: { deadLetter: "shared.dlq" } });
+    expect(analyse(pipeline("p1").write(src.toKafka("a.v1")), pipeline("p2").write(src.toKafka("b.v1")))).toEqual([]);
+  });
+
+  it("STREAMT-W010: dead-letter records reprocessed back into the source's topic", () => {
+    const src = source("loop-in", { topic: "loop.v1", schema: Strict, onContractViolation: { deadLetter: "loop.dlq" } });
+    const dlq = source("dlq-in", { topic: "loop.dlq", schema: t.row({ record: t.string().nullable() }) });
+    const ds = analyse(pipeline("main").write(src.toKafka("ok.v1")), pipeline("reprocess").write(dlq.select((r) => ({ id: r.record.orElse("?"), n: lit(0) })).toKafka("loop.v1")));
+    expect(ds.map((d) => [d.code, d.pipeline, d.message])).toEqual([
+      ["STREAMT-W010", "main", "topics form a loop across pipelines: main -> loop.dlq -> reprocess -> loop.v1 -> main: every row this sink writes can come back to it"],
+      ["STREAMT-W010", "reprocess", "topics form a loop across pipelines: reprocess -> loop.v1 -> main -> loop.dlq -> reprocess: every row this sink writes can come back to it"],
+    ]);
   });
 });
 

@@ -18,12 +18,14 @@ export const topicLoopPass = (plan: Plan, _ctx: PassContext): Diagnostic[] => {
   // Edges between pipelines: p -> q when p writes a topic q reads.
   const readers = new Map<string, PipelineDef[]>();
   for (const p of plan.pipelines) for (const r of topicUse(p).reads) readers.set(r.topic, [...(readers.get(r.topic) ?? []), p]);
+  // What a pipeline writes: its sinks' topics and its sources' dead-letter topics.
+  const written = (p: PipelineDef) => [...topicUse(p).writes, ...topicUse(p).deadLetters];
   const next = (p: PipelineDef): { topic: string; to: PipelineDef }[] =>
-    topicUse(p).writes.flatMap((w) => (readers.get(w.topic) ?? []).filter((q) => q !== p).map((q) => ({ topic: w.topic, to: q })));
+    written(p).flatMap((w) => (readers.get(w.topic) ?? []).filter((q) => q !== p).map((q) => ({ topic: w.topic, to: q })));
 
   for (const p of plan.pipelines) {
     const use = topicUse(p);
-    for (const w of use.writes) {
+    for (const w of written(p)) {
       const read = use.reads.find((r) => r.topic === w.topic);
       if (read) {
         found.push(finding(DiagnosticCode.topicFeedbackLoop, p, w.node,

@@ -1,6 +1,7 @@
 import type { PipelineDef, Plan } from "../ir/plan.js";
 import type { SourceSite } from "../ir/node-base.js";
 import type { SinkNode } from "../ir/nodes/sink-node.js";
+import type { SourceNode } from "../ir/nodes/source-node.js";
 import { topicUse } from "../ir/topic-use.js";
 import { DiagnosticCode } from "./codes.js";
 import type { Diagnostic } from "./diagnostic.js";
@@ -14,13 +15,16 @@ const at = (site: SourceSite | null): string => (site ? ` (${site.file}:${site.l
  * One finding per writer, each naming the others.
  */
 export const topicWritersPass = (plan: Plan, _ctx: PassContext): Diagnostic[] => {
-  const writers: { pipeline: PipelineDef; sink: SinkNode; topic: string }[] = plan.pipelines.flatMap((p) =>
-    topicUse(p).writes.map((w) => ({ pipeline: p, sink: w.node, topic: w.topic })),
-  );
+  // A source's dead-letter topic is written too (by every pipeline reading that source: meant to be
+  // shared, each record names its pipeline); it must not be a sink's topic.
+  const writers: { pipeline: PipelineDef; sink: SinkNode | SourceNode; topic: string; deadLetter: boolean }[] = plan.pipelines.flatMap((p) => [
+    ...topicUse(p).writes.map((w) => ({ pipeline: p, sink: w.node as SinkNode | SourceNode, topic: w.topic, deadLetter: false })),
+    ...topicUse(p).deadLetters.map((d) => ({ pipeline: p, sink: d.node as SinkNode | SourceNode, topic: d.topic, deadLetter: true })),
+  ]);
   return writers.flatMap((w, i) => {
-    const others = writers.filter((o, j) => j !== i && o.topic === w.topic);
+    const others = writers.filter((o, j) => j !== i && o.topic === w.topic && !(o.deadLetter && w.deadLetter));
     if (others.length === 0) return [];
-    const names = others.map((o) => `${o.sink.path} in pipeline '${o.pipeline.name}'${at(o.sink.site)}`).join("; ");
+    const names = others.map((o) => `${o.deadLetter ? `the dead-letter records of source ${o.sink.path}` : o.sink.path} in pipeline '${o.pipeline.name}'${at(o.sink.site)}`).join("; ");
     return [finding(DiagnosticCode.duplicateTopicWriter, w.pipeline, w.sink,
       `topic '${w.topic}' is also written by ${names}`,
       "give each sink its own topic, or union() the streams and write them with one sink")];
