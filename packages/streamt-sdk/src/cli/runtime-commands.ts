@@ -246,7 +246,7 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
       io.err(`produced ${i.records.length} record${i.records.length === 1 ? "" : "s"} from ${i.file} to ${i.topic}\n`);
     }
     if (outputs.length > 0) {
-      watcher = await watchTopics(bootstrap, outputs, (r) => io.out(`${r.topic} ${r.key !== null ? `${r.key} ` : ""}${JSON.stringify(r.value)}\n`));
+      watcher = await watchTopics(bootstrap, outputs, (r) => io.out(`${r.topic} ${r.key !== null ? `${r.key} ` : ""}${r.text ?? "null"}\n`));
     }
     for (const p of manifest.pipelines) {
       const script = scriptOfPipeline(p.name);

@@ -18,6 +18,8 @@ export interface ConsumedRecord {
   readonly offset: string;
   readonly key: string | null;
   readonly value: unknown;
+  /** The value's bytes as text, as they are in the topic (null for a tombstone): what `run --local` prints. */
+  readonly text: string | null;
   readonly timestamp: string;
 }
 
@@ -165,7 +167,7 @@ export async function watchTopics(
           value = raw;
         }
       }
-      const r: ConsumedRecord = { topic, partition, offset: message.offset, key: message.key?.toString("utf8") ?? null, value, timestamp: message.timestamp };
+      const r: ConsumedRecord = { topic, partition, offset: message.offset, key: message.key?.toString("utf8") ?? null, value, text: raw ?? null, timestamp: message.timestamp };
       records.push(r);
       onRecord(r);
       for (const w of [...waiters]) w();
