@@ -9,7 +9,7 @@ const int: DataType = { kind: "INT", nullable: false };
 describe("Flink result types", () => {
   it("decimal arithmetic follows LogicalTypeMerging", () => {
     expect(arithmeticResultType("+", dec(10, 2), dec(5, 4))).toEqual(dec(13, 4));
-    expect(arithmeticResultType("*", dec(10, 2), dec(5, 4))).toEqual(dec(15, 6));
+    expect(arithmeticResultType("*", dec(10, 2), dec(5, 4))).toEqual(dec(16, 6));
     expect(arithmeticResultType("/", dec(10, 2), int)).toEqual(dec(21, 13));
     expect(arithmeticResultType("%", dec(10, 2), dec(5, 4))).toEqual(dec(5, 4));
     // Over 38 digits: the integer part is kept and the scale trimmed (not below 6).

@@ -8,6 +8,8 @@ import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js
 import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
 import { contractViewName } from "../../packages/streamt-sdk/src/emit-sql/source-contract.js";
 import fc from "fast-check";
+import { pipeline, source, t } from "streamt-sdk";
+import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
 import { recipe, synthRecipe } from "./random-pipelines.js";
 
 /** Random pipelines per Flink target in CI (the bench runs 1,000); STREAMT_FC_SEED replays a run. */
@@ -109,6 +111,23 @@ for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) 
       // The generator must reach the planner, not only the SDK's refusals: most recipes become scripts.
       expect(scripts.length / cases.length, `seed ${SEED}: ${scripts.length} of ${cases.length} recipes became scripts`).toBeGreaterThan(0.6);
     }, 600_000);
+
+    it("arithmetic result types: the plan's are the planner's (DECIMAL precision and scale, FLOAT, DOUBLE)", async () => {
+      const Nums = t.row({ a: t.decimal(10, 2), b: t.decimal(5, 3), big: t.decimal(38, 2), i: t.int(), l: t.bigint(), f: t.float().nullable(), d: t.double() });
+      const nums = source("nums", { topic: "nums.v1", schema: Nums });
+      const ops = nums.select((o) => ({
+        a_mul_b: o.a.mul(o.b), a_mul_i: o.a.mul(o.i), a_mul_l: o.a.mul(o.l), a_mul_2: o.a.mul(2), a_mul_25: o.a.mul(2.5), big_mul_a: o.big.mul(o.a),
+        a_div_b: o.a.div(o.b), a_div_i: o.a.div(o.i), a_add_b: o.a.add(o.b), a_sub_i: o.a.sub(o.i), a_mod_b: o.a.mod(o.b),
+        i_add_l: o.i.add(o.l), i_div_i: o.i.div(o.i), f_mul_i: o.f.mul(o.i), f_add_15: o.f.add(1.5), d_mul_a: o.d.mul(o.a), a_neg: o.a.neg(), a_abs: o.a.abs(), a_round: o.a.round(1),
+      }));
+      const p = pipeline("arithmetic", { flinkVersion: flinkVersion as "2.2" }).write(ops.toBlackhole());
+      const script = emitPipelineSql(p.definition, { bootstrapServers: "127.0.0.1:9092", flinkVersion });
+      const r = await validator.validate("arithmetic", script, { viewSchemas: true });
+      expect(r.ok, r.ok ? "" : r.error).toBe(true);
+      if (!r.ok) return;
+      const step = p.definition.sinks[0]!.input;
+      expect(r.viewSchemas!["nums__select"]).toEqual(step.schema.map((c) => `${c.name} ${formatType(c.type)}`));
+    }, 60_000);
 
     it("reports Flink's message, the statement index and its line for a broken script", async () => {
       const r = await validator.validate("broken", BROKEN);

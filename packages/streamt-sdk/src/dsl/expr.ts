@@ -203,9 +203,9 @@ export function literalNode(value: unknown, like?: DataType): ExprNode {
   if (value === null) return { kind: "literal", value: null, type: withNullable(like ?? { kind: "STRING", nullable: true }, true) };
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw typeError(`${value} is not a valid SQL number`, "use a finite number");
-    // Against a DOUBLE, keep the literal a DOUBLE so comparisons do not widen the column.
     const text = String(value);
-    if (like && (like.kind === "DOUBLE" || like.kind === "FLOAT")) return { kind: "literal", value: text, type: { kind: "DOUBLE", nullable: false } };
+    // Against a FLOAT or DOUBLE, the literal takes the column's kind, so comparisons and arithmetic do not widen it.
+    if (like && (like.kind === "DOUBLE" || like.kind === "FLOAT")) return { kind: "literal", value: text, type: { kind: like.kind, nullable: false } };
     if (/e/i.test(text)) return { kind: "literal", value: text, type: { kind: "DOUBLE", nullable: false } };
     return { kind: "literal", value: text, type: numericLiteralType(text) };
   }
@@ -338,7 +338,13 @@ class ExprImpl implements AnyExpr {
   abs() { this.requireNumeric("abs"); return this.same("ABS"); }
   round(digits = 0) {
     this.requireNumeric("round");
-    return this.same("ROUND", [literalNode(digits)]);
+    if (!Number.isInteger(digits)) throw typeError(`round(${digits}) needs a whole number of digits`, "e.g. round(2), or round(-1) for tens");
+    const t = this.node.type;
+    if (t.kind !== "DECIMAL" || digits >= t.scale) return this.same("ROUND", [literalNode(digits)]);
+    // Flink's ROUND of a DECIMAL to fewer digits: that scale, and one more integer digit for a carry.
+    const scale = Math.max(digits, 0);
+    const type: DataType = { kind: "DECIMAL", precision: Math.min(38, 1 + t.precision - t.scale + scale), scale, nullable: t.nullable };
+    return call("ROUND", [this.node, literalNode(digits)], type);
   }
   private requireNumeric(method: string): void {
     if (!isNumeric(this.node.type)) throw typeError(`${method}() needs a numeric value, got ${describe(this.node)}`, "apply it to a numeric column");

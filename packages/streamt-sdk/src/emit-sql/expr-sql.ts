@@ -81,6 +81,8 @@ function literalSql(node: Extract<ExprNode, { kind: "literal" }>): string {
       return `DATE ${quoteString(node.value)}`;
     case "DOUBLE":
       return /[eE]/.test(node.value) ? node.value : `CAST(${node.value} AS DOUBLE)`;
+    case "FLOAT":
+      return `CAST(${node.value} AS FLOAT)`;
     default:
       return node.value;
   }

@@ -153,7 +153,8 @@ export function arithmeticResultType(op: ArithmeticOp, a: DataType, b: DataType)
         break;
       }
       case "*":
-        r = adjustPrecisionScale(p1 + p2, s1 + s2);
+        // Flink's multiplication keeps one more digit than p1 + p2 (checked against its planner).
+        r = adjustPrecisionScale(p1 + p2 + 1, s1 + s2);
         break;
       case "/": {
         const scale = Math.max(MIN_ADJUSTED_SCALE, s1 + p2 + 1);
