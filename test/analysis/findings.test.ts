@@ -620,7 +620,7 @@ describe("STREAMT-W010 topic feedback loops", () => {
     const ds = analyse(pipeline("echo").write(orders.filter((o) => o.amount.gt(0)).toKafka("orders.v1")));
     expect(codes(ds)).toEqual(["STREAMT-W010"]);
     const d = expectOne(ds, "STREAMT-W010", { pipeline: "echo", path: "orders/filter/orders.v1", line });
-    expect(d.message).toBe(`pipeline 'echo' writes topic 'orders.v1', which it also reads (source orders (${FILE}:22)): every row it writes comes back as input`);
+    expect(d.message).toBe(`pipeline 'echo' writes topic 'orders.v1', which it also reads (source orders (${FILE}:${nodeOf(orders).site!.line})): every row it writes comes back as input`);
     expect(d.hint).toBe("write to another topic; if the loop is intended (a retry topic that converges), acknowledge STREAMT-W010 with the reason");
   });
 
