@@ -303,8 +303,10 @@ describe("sinks and job settings", () => {
   'properties.bootstrap.servers' = '127.0.0.1:9092',
   'key.format' = 'json',
   'key.json.timestamp-format.standard' = 'ISO-8601',
+  'key.json.encode.decimal-as-plain-number' = 'true',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601',
+  'value.json.encode.decimal-as-plain-number' = 'true',
   'sink.delivery-guarantee' = 'at-least-once'
 );`);
   });

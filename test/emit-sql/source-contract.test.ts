@@ -67,6 +67,7 @@ describe("source contract: the schema's NOT NULL columns enforced where the topi
   'properties.bootstrap.servers' = '127.0.0.1:9092',
   'format' = 'json',
   'json.timestamp-format.standard' = 'ISO-8601',
+  'json.encode.decimal-as-plain-number' = 'true',
   'sink.delivery-guarantee' = 'at-least-once',
   'properties.security.protocol' = 'SSL'
 );`);

@@ -228,17 +228,19 @@ class PipelineSqlWriter {
           ["connector", "kafka"],
           ["topic", v.topic],
           ["properties.bootstrap.servers", this.options.bootstrapServers],
-          ...this.formatOptions("json", false, null),
+          ...this.formatOptions("json", false, null, true),
           ["sink.delivery-guarantee", "at-least-once"],
           ...propertyOptions(n.kafka.properties),
         ];
     return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
   }
 
-  private formatOptions(format: string, keyed: boolean, registry: string | null): [string, string][] {
+  private formatOptions(format: string, keyed: boolean, registry: string | null, writing = false): [string, string][] {
     const one = (prefix: string): [string, string][] => {
       const o: [string, string][] = [[prefix ? `${prefix}format` : "format", format]];
       if (format === "json" || format === "debezium-json") o.push([`${prefix}${format}.timestamp-format.standard`, JSON_TIMESTAMPS]);
+      // Flink's JSON writer would otherwise write a DECIMAL such as 30.00 as 3E+1.
+      if (writing && format === "json") o.push([`${prefix}json.encode.decimal-as-plain-number`, "true"]);
       if (format === "avro-confluent" && registry) o.push([`${prefix}avro-confluent.url`, registry]);
       return o;
     };
@@ -264,7 +266,7 @@ class PipelineSqlWriter {
           ["connector", c.kind],
           ["topic", c.topic],
           ["properties.bootstrap.servers", this.options.bootstrapServers],
-          ...this.formatOptions(c.format, c.kind === "upsert-kafka", c.schemaRegistryUrl),
+          ...this.formatOptions(c.format, c.kind === "upsert-kafka", c.schemaRegistryUrl, true),
           ["sink.delivery-guarantee", c.delivery],
         ];
         if (c.delivery === "exactly-once") {
