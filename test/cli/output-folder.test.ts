@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { buildSync } from "esbuild";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
@@ -167,19 +168,23 @@ describe("output folder failures are coded errors that leave nothing behind", ()
   it("a folder of another user: permission denied, no stray folder", () => {
     const parent = tmp();
     chmodSync(parent, 0o755);
-    const script = path.join(tmp(), "write.ts");
-    chmodSync(path.dirname(script), 0o755);
+    // The writer, bundled into one file in a folder anyone can read: the other user may not be able to
+    // enter the checkout (CI clones under /root).
+    const dir = tmp();
+    chmodSync(dir, 0o755);
+    const script = path.join(dir, "write.mjs");
     writeFileSync(
-      script,
+      path.join(dir, "entry.ts"),
       `import { writeOutput } from ${JSON.stringify(OUTPUT_FOLDER)};\n` +
         `try { writeOutput(${JSON.stringify(path.join(parent, "a/out"))}, [{ path: "x.sql", content: "x" }]); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }\n`,
     );
+    buildSync({ entryPoints: [path.join(dir, "entry.ts")], bundle: true, platform: "node", format: "esm", outfile: script, logLevel: "silent" });
     chmodSync(script, 0o644);
-    const node = [process.execPath, "--import", "tsx", script];
+    const node = [process.execPath, script];
     // As root every folder is writable: run the writer as 'nobody' so the file system really refuses.
     const cmd = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...node] : node;
     if (process.getuid?.() !== 0) chmodSync(parent, 0o555);
-    const out = execFileSync(cmd[0]!, cmd.slice(1), { cwd: ROOT, encoding: "utf8" });
+    const out = execFileSync(cmd[0]!, cmd.slice(1), { cwd: dir, encoding: "utf8" });
     expect(JSON.parse(out)).toEqual({
       code: "STREAMT-O004",
       message: `cannot write the output folder ${path.join(parent, "a/out")}: permission denied (the folder or its parent belongs to another user, or is not writable) (EACCES at ${path.join(parent, "a")}); nothing was changed`,
