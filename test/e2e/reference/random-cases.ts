@@ -1,0 +1,709 @@
+/**
+ * Random pipelines and random input for the differential test: each case is a recipe (plain data,
+ * printed when the case fails), the sink the DSL builds from it, and the records to send to its
+ * source topics. Generated from fast-check's `fc.gen()`, so a seed replays the same cases.
+ *
+ * Shapes: one source, or two sources (each with its own filters and computed columns) merged by
+ * union(); then filters, computed columns (withColumns) and selects (subsets, renames); then either an
+ * append sink, a tumbling window aggregate, or a GROUP BY read from an upsert topic, each followed by
+ * filters / computed columns over the result. Expressions are random trees over every operator the
+ * reference interpreter models, with literals drawn from the same pools as the data (so comparisons
+ * hit equality and window boundaries), NULLs in nullable columns, records that break the NOT NULL
+ * contract, duplicate keys, and event times out of order within the watermark delay.
+ *
+ * Left out on purpose: records that would be late for a window (whether Flink drops one depends on
+ * when its periodic watermark was emitted, which the test does not control); CURRENT_TIMESTAMP;
+ * SUM/AVG over computed DOUBLE columns (Flink sums partial aggregates in an order the test does not
+ * control, and double addition is not associative: only the source's DOUBLE, whose values are exact
+ * quarters, is summed); CAST of a DOUBLE to DECIMAL (it goes through Java's Double.toString, whose digits
+ * JDK 17 does not always make shortest); MOD of doubles; FIRST_VALUE / LAST_VALUE after a union (the
+ * arrival order of two topics is not defined); division by anything but a non-zero literal. And the
+ * shapes of the test's findings (differential.test.ts), each excluded where it would be generated: a bare
+ * copy of the rowtime in a union's branch (D1), LIKE '' (D4), a value compared with itself (D5),
+ * aggregates of a TIMESTAMP in a window (D6), `<>` on a time (D7), time equality after a window (D8).
+ */
+import fc from "fast-check";
+import { avg, coalesce, count, countDistinct, firstValue, lastValue, lit, max, min, source, sum, t, when, type Sink } from "streamt-sdk";
+import { exprNode, rowExprs } from "../../../packages/streamt-sdk/src/dsl/expr.js";
+import type { DataType } from "../../../packages/streamt-sdk/src/ir/data-type.js";
+import type { Column } from "../../../packages/streamt-sdk/src/ir/node-base.js";
+import { formatTimestamp, interpretNode, type TopicInput } from "./interpret.js";
+
+export const Ev = t.row({
+  k: t.string(),
+  s: t.string().nullable(),
+  n: t.int(),
+  m: t.int().nullable(),
+  d: t.decimal(10, 2),
+  e: t.decimal(10, 2).nullable(),
+  x: t.double().nullable(),
+  b: t.boolean().nullable(),
+  ts: t.timestamp(3),
+});
+
+const DAY = 86_400_000;
+/** Event times start here (the 15th, so CEIL to MONTH/YEAR of a time is never the day itself). */
+export const BASE_MS = Date.UTC(2024, 2, 15, 10, 0, 0);
+/** The far-future event sent last to every source: the watermark then passes every window of the data. */
+export const FLUSH_MS = BASE_MS + 2 * DAY;
+const SPAN_MS = 150_000;
+
+// ---- expressions as data --------------------------------------------------------------------
+
+/** A plain JS value handed to the DSL ({ date } becomes a Date). */
+export type Plain = number | string | boolean | { readonly date: string };
+export type Ast =
+  | { readonly col: string }
+  | { readonly lit: number | string | boolean }
+  | { readonly call: string; readonly on: Ast; readonly args?: readonly Arg[] }
+  | { readonly cast: Ast; readonly to: CastTo }
+  | { readonly when: readonly (readonly [Ast, Arg])[]; readonly otherwise: Arg | "end" }
+  | { readonly coalesce: readonly Arg[] };
+export type Arg = Ast | { readonly v: Plain };
+export type CastTo = "int" | "bigint" | "double" | "string" | readonly [number, number];
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- a random pipeline is plain JavaScript to the DSL */
+const plain = (p: Plain): unknown => (typeof p === "object" ? new Date(`${p.date}Z`) : p);
+const castType = (to: CastTo): any =>
+  to === "int" ? t.int() : to === "bigint" ? t.bigint() : to === "double" ? t.double() : to === "string" ? t.string() : t.decimal(to[0], to[1]);
+
+export function buildExpr(a: Ast, o: any): any {
+  const arg = (x: Arg): any => ("v" in x ? plain(x.v) : buildExpr(x, o));
+  if ("col" in a) return o[a.col];
+  if ("lit" in a) return lit(a.lit);
+  if ("cast" in a) return buildExpr(a.cast, o).cast(castType(a.to));
+  if ("call" in a) return buildExpr(a.on, o)[a.call](...(a.args ?? []).map(arg));
+  if ("coalesce" in a) return (coalesce as any)(...a.coalesce.map(arg));
+  let c: any = when(buildExpr(a.when[0]![0], o), arg(a.when[0]![1]));
+  for (const [cond, then] of a.when.slice(1)) c = c.when(buildExpr(cond, o), arg(then));
+  return a.otherwise === "end" ? c.end() : c.otherwise(arg(a.otherwise));
+}
+
+/** The expression as the DSL code that builds it, e.g. `o.n.add(1).gt(5)`. */
+export function renderExpr(a: Ast): string {
+  const arg = (x: Arg): string => ("v" in x ? (typeof x.v === "object" ? `new Date("${x.v.date}Z")` : JSON.stringify(x.v)) : renderExpr(x));
+  if ("col" in a) return `o.${a.col}`;
+  if ("lit" in a) return `lit(${JSON.stringify(a.lit)})`;
+  if ("cast" in a) return `${renderExpr(a.cast)}.cast(t.${typeof a.to === "string" ? `${a.to}()` : `decimal(${a.to[0]}, ${a.to[1]})`})`;
+  if ("call" in a) return `${renderExpr(a.on)}.${a.call}(${(a.args ?? []).map(arg).join(", ")})`;
+  if ("coalesce" in a) return `coalesce(${a.coalesce.map(arg).join(", ")})`;
+  const branches = a.when.map(([c, v], i) => `${i === 0 ? "when" : ".when"}(${renderExpr(c)}, ${arg(v)})`).join("");
+  return `${branches}${a.otherwise === "end" ? ".end()" : `.otherwise(${arg(a.otherwise)})`}`;
+}
+
+// ---- recipes ---------------------------------------------------------------------------------
+
+export type Step =
+  | { readonly filter: Ast }
+  | { readonly withColumns: Readonly<Record<string, Ast>> }
+  /** [new name, old name] pairs, in order. */
+  | { readonly select: readonly (readonly [string, string])[] };
+export interface Agg {
+  readonly name: string;
+  readonly fn: "count" | "countDistinct" | "sum" | "avg" | "min" | "max" | "firstValue" | "lastValue";
+  readonly col: string | null;
+}
+export type Shape =
+  | { readonly kind: "append" }
+  | { readonly kind: "tumble"; readonly size: "10s" | "30s" | "1m"; readonly keys: readonly string[]; readonly aggs: readonly Agg[] }
+  | { readonly kind: "group"; readonly keys: readonly string[]; readonly aggs: readonly Agg[] };
+export type Watermark = "monotonous" | "1s" | "5s";
+
+export interface Recipe {
+  readonly id: string;
+  readonly watermarks: readonly Watermark[];
+  /** Per source, before the union (two sources only). */
+  readonly branches: readonly (readonly Step[])[];
+  readonly pre: readonly Step[];
+  readonly shape: Shape;
+  readonly post: readonly Step[];
+}
+
+export interface Case {
+  readonly recipe: Recipe;
+  readonly sink: Sink;
+  readonly sourceTopics: readonly string[];
+  readonly sinkTopic: string;
+  /** JSON text of every record per source topic, in send order, the flush event last. */
+  readonly input: ReadonlyMap<string, readonly string[]>;
+}
+
+function applyStep(s: any, step: Step): any {
+  if ("filter" in step) return s.filter((o: any) => buildExpr(step.filter, o));
+  if ("withColumns" in step) return s.withColumns((o: any) => Object.fromEntries(Object.entries(step.withColumns).map(([k, a]) => [k, buildExpr(a, o)])));
+  return s.select((o: any) => Object.fromEntries(step.select.map(([to, from]) => [to, o[from]])));
+}
+
+const AGG_FNS = { count, countDistinct, sum, avg, min, max, firstValue, lastValue } as const;
+const aggSpecs = (aggs: readonly Agg[]): Record<string, unknown> =>
+  Object.fromEntries(aggs.map((a) => [a.name, a.col === null ? count() : (AGG_FNS[a.fn] as (c: string) => unknown)(a.col)]));
+
+const WATERMARK_MS: Record<Watermark, number> = { monotonous: 0, "1s": 1000, "5s": 5000 };
+const SIZE_MS = { "10s": 10_000, "30s": 30_000, "1m": 60_000 } as const;
+
+export const topicsOf = (runId: string, id: string) => ({
+  sources: [`e2e.diff.${runId}.${id}.a`, `e2e.diff.${runId}.${id}.b`],
+  sink: `e2e.diff.${runId}.${id}.out`,
+});
+
+/** The stream a recipe describes, up to its sink. */
+export function buildSink(r: Recipe, runId: string): Sink {
+  const topics = topicsOf(runId, r.id);
+  const sources = r.watermarks.map((wm, i) =>
+    source(`${r.id}_${"ab"[i]}`, { topic: topics.sources[i]!, schema: Ev }).eventTime("ts").watermark(wm as "5s"),
+  );
+  let s: any = sources[0];
+  if (sources.length > 1) {
+    const [a, b] = sources.map((src: any, i) => r.branches[i]!.reduce(applyStep, src));
+    s = a.union(b);
+  }
+  s = r.pre.reduce(applyStep, s);
+  const sh = r.shape;
+  if (sh.kind === "tumble") {
+    const w = s.tumble(sh.size);
+    s = (sh.keys.length > 0 ? w.groupBy(...sh.keys) : w).aggregate(aggSpecs(sh.aggs));
+  } else if (sh.kind === "group") {
+    s = s.groupBy(...sh.keys).aggregate(aggSpecs(sh.aggs), { ttl: "1d" });
+  }
+  s = r.post.reduce(applyStep, s);
+  return sh.kind === "group" ? s.toUpsertKafka(topics.sink, { key: [...sh.keys] }) : s.toKafka(topics.sink);
+}
+
+/** The recipe as the DSL code that builds it (sources abbreviated). */
+export function renderRecipe(r: Recipe): string {
+  const steps = (ss: readonly Step[]): string[] =>
+    ss.map((st) =>
+      "filter" in st
+        ? `.filter((o) => ${renderExpr(st.filter)})`
+        : "withColumns" in st
+          ? `.withColumns((o) => ({ ${Object.entries(st.withColumns).map(([k, a]) => `${k}: ${renderExpr(a)}`).join(", ")} }))`
+          : `.select((o) => ({ ${st.select.map(([to, from]) => `${to}: o.${from}`).join(", ")} }))`,
+    );
+  const src = (i: number) => `source("${r.id}_${"ab"[i]}", { schema: Ev }).eventTime("ts").watermark("${r.watermarks[i]}")`;
+  const lines = r.watermarks.length > 1 ? [`${src(0)}${steps(r.branches[0]!).join("")}`, `  .union(${src(1)}${steps(r.branches[1]!).join("")})`] : [src(0)];
+  lines.push(...steps(r.pre).map((l) => `  ${l}`));
+  const aggs = (as: readonly Agg[]) => `{ ${as.map((a) => `${a.name}: ${a.fn}(${a.col === null ? "" : JSON.stringify(a.col)})`).join(", ")} }`;
+  const sh = r.shape;
+  if (sh.kind === "tumble") lines.push(`  .tumble("${sh.size}")${sh.keys.length ? `.groupBy(${sh.keys.map((k) => JSON.stringify(k)).join(", ")})` : ""}.aggregate(${aggs(sh.aggs)})`);
+  if (sh.kind === "group") lines.push(`  .groupBy(${sh.keys.map((k) => JSON.stringify(k)).join(", ")}).aggregate(${aggs(sh.aggs)}, { ttl: "1d" })`);
+  lines.push(...steps(r.post).map((l) => `  ${l}`));
+  lines.push(sh.kind === "group" ? `  .toUpsertKafka(out, { key: ${JSON.stringify(sh.keys)} })` : "  .toKafka(out)");
+  return lines.join("\n");
+}
+
+// ---- the generator ---------------------------------------------------------------------------
+
+type Gen = fc.GeneratorValue;
+type Cat = "int" | "dec" | "dbl" | "str" | "bool" | "ts" | "date" | "other";
+
+function catOf(t: DataType): Cat {
+  switch (t.kind) {
+    case "TINYINT":
+    case "SMALLINT":
+    case "INT":
+    case "BIGINT":
+      return "int";
+    case "DECIMAL":
+      return "dec";
+    case "DOUBLE":
+    case "FLOAT":
+      return "dbl";
+    case "STRING":
+      return "str";
+    case "BOOLEAN":
+      return "bool";
+    case "TIMESTAMP":
+      return "ts";
+    case "DATE":
+      return "date";
+    default:
+      return "other";
+  }
+}
+const isNumCat = (c: Cat): boolean => c === "int" || c === "dec" || c === "dbl";
+
+const pick = <T>(g: Gen, xs: readonly T[]): T => xs[g(fc.integer, { min: 0, max: xs.length - 1 })]!;
+const chance = (g: Gen, percent: number): boolean => g(fc.integer, { min: 0, max: 99 }) < percent;
+const between = (g: Gen, lo: number, hi: number): number => g(fc.integer, { min: lo, max: hi });
+
+const INT_LITS = [-3, -1, 0, 1, 2, 3, 5, 7, 10, 12];
+const DEC_LITS = [0.5, 1.5, 2.25, -0.75, 10.01, 3.33, 0.01, 99.99, 7];
+const DIVISORS = [2, 3, 7, -4, 0.5, 1.5, 3.33];
+const INT_DIVISORS = [2, 3, 7, -4];
+const STR_LITS = ["a", "b", "ab", "A", " a ", "", "é", "x_y", "a%b", "abc", "zz"];
+// Not the empty pattern: Flink 2.2 finds every non-null string LIKE '' (finding D4).
+const LIKE_PATTERNS = ["a%", "%b", "_", "%", "a_", "%a%", "A%", "_b%", "x_y", "%é", "a%b", "ab"];
+const DATE_PATTERNS = ["yyyy-MM-dd", "HH:mm:ss", "yyyy-MM-dd HH:mm", "mm:ss.SSS"];
+const TIME_UNITS = ["SECOND", "MINUTE", "HOUR", "DAY", "MONTH", "YEAR"];
+const CAST_NUM: readonly CastTo[] = ["int", "bigint", "double", [18, 4], [12, 1], [20, 6], [38, 10], [10, 2]];
+const boundaryDate = (g: Gen): { date: string } => ({ date: formatTimestamp(BASE_MS + between(g, 0, 15) * 10_000 + pick(g, [0, 0, 1, -1])) });
+
+/** Builds random expressions over a row schema, asking the DSL for each subexpression's type. */
+class ExprGen {
+  private readonly row: any;
+  constructor(
+    private readonly g: Gen,
+    private readonly cols: readonly Column[],
+    /**
+     * allowTime: a TIMESTAMP column is there to build time expressions on. bareTime: a computed column
+     * may be a bare copy of a timestamp column (which Flink keeps as a second rowtime attribute).
+     * timeEq: a time may be compared for equality (not after a window: finding D8).
+     */
+    private readonly opts: { readonly allowTime: boolean; readonly bareTime?: boolean; readonly timeEq?: boolean },
+  ) {
+    this.row = rowExprs(cols, 0, "random case");
+  }
+
+  typeOf(a: Ast): DataType {
+    return exprNode(buildExpr(a, this.row)).type;
+  }
+
+  private ok(a: Ast): boolean {
+    try {
+      this.typeOf(a);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private colsOf(...cats: Cat[]): Ast[] {
+    return this.cols.filter((c) => cats.includes(catOf(c.type))).map((c) => ({ col: c.name }));
+  }
+
+  /** Tries `make` a few times for a valid expression, else falls back. */
+  private attempt(make: () => Ast, fallback: () => Ast): Ast {
+    for (let i = 0; i < 4; i++) {
+      try {
+        const a = make();
+        if (this.ok(a)) return a;
+      } catch {
+        // an invalid combination: try again
+      }
+    }
+    return fallback();
+  }
+
+  numLit(): number {
+    return chance(this.g, 60) ? pick(this.g, INT_LITS) : pick(this.g, DEC_LITS);
+  }
+
+  num(depth: number): Ast {
+    const g = this.g;
+    const leaves = this.colsOf("int", "dec", "dbl");
+    const leaf = (): Ast => (leaves.length > 0 && !chance(g, 5) ? pick(g, leaves) : { lit: pick(g, INT_LITS) });
+    if (depth <= 0 || chance(g, 30)) return leaf();
+    const d = depth - 1;
+    return this.attempt(() => {
+      switch (between(g, 0, 12)) {
+        case 0:
+        case 1:
+        case 2: {
+          const other: Arg = chance(g, 50) ? this.num(d) : { v: this.numLit() };
+          return { call: pick(g, ["add", "sub", "mul"]), on: this.num(d), args: [other] };
+        }
+        case 3:
+          return { call: "div", on: this.num(d), args: [{ v: pick(g, DIVISORS) }] };
+        case 4: {
+          const on = this.num(d);
+          return catOf(this.typeOf(on)) === "dbl" ? on : { call: "mod", on, args: [{ v: pick(g, INT_DIVISORS) }] };
+        }
+        case 5:
+          return { call: pick(g, ["neg", "abs"]), on: this.num(d) };
+        case 6:
+          return { call: "round", on: this.num(d), args: [{ v: between(g, 0, 2) }] };
+        case 7: {
+          const on = this.num(d);
+          const from = catOf(this.typeOf(on));
+          const to = pick(g, CAST_NUM.filter((c) => from !== "dbl" || c === "int" || c === "bigint" || c === "double"));
+          return { cast: on, to };
+        }
+        case 8:
+          return chance(g, 50) ? { call: "length", on: this.str(d) } : this.opts.allowTime ? { call: "extract", on: this.ts(d), args: [{ v: pick(g, TIME_UNITS) }] } : leaf();
+        case 9:
+          return { when: [[this.bool(d), { v: this.numLit() }]], otherwise: chance(g, 20) ? "end" : { v: this.numLit() } };
+        case 10: {
+          const nullable = this.cols.filter((c) => c.type.nullable && isNumCat(catOf(c.type)));
+          return nullable.length > 0 ? { call: "orElse", on: { col: pick(g, nullable).name }, args: [{ v: this.numLit() }] } : leaf();
+        }
+        case 11:
+          return { coalesce: [this.num(d), chance(g, 50) ? this.num(d) : { v: this.numLit() }] };
+        default:
+          return leaf();
+      }
+    }, leaf);
+  }
+
+  str(depth: number): Ast {
+    const g = this.g;
+    const leaves = this.colsOf("str");
+    const leaf = (): Ast => (leaves.length > 0 && !chance(g, 5) ? pick(g, leaves) : { lit: pick(g, STR_LITS) });
+    if (depth <= 0 || chance(g, 35)) return leaf();
+    const d = depth - 1;
+    return this.attempt(() => {
+      switch (between(g, 0, 10)) {
+        case 0:
+          return { call: pick(g, ["upper", "lower", "trim"]), on: this.str(d) };
+        case 1: {
+          const args: Arg[] = [{ v: pick(g, [1, 1, 2, 3, 0, -1]) }];
+          if (chance(g, 60)) args.push({ v: pick(g, [0, 1, 2, 5]) });
+          return { call: "substring", on: this.str(d), args };
+        }
+        case 2:
+        case 3: {
+          const args: Arg[] = [chance(g, 50) ? this.str(d) : { v: pick(g, STR_LITS) }];
+          if (chance(g, 30)) args.push({ v: pick(g, STR_LITS) });
+          return { call: "concat", on: this.str(d), args };
+        }
+        case 4: {
+          const nullable = this.cols.filter((c) => c.type.nullable && catOf(c.type) === "str");
+          return nullable.length > 0 ? { call: "orElse", on: { col: pick(g, nullable).name }, args: [{ v: pick(g, STR_LITS) }] } : leaf();
+        }
+        case 5:
+          return { coalesce: [this.str(d), chance(g, 50) ? this.str(d) : { v: pick(g, STR_LITS) }] };
+        case 6:
+          return { call: "jsonValue", on: this.str(d), args: [{ v: "$.a" }] };
+        case 7:
+          return this.opts.allowTime ? { call: "format", on: this.ts(d), args: [{ v: pick(g, DATE_PATTERNS) }] } : leaf();
+        case 8: {
+          const on = this.num(d);
+          return catOf(this.typeOf(on)) === "dbl" ? leaf() : { cast: on, to: "string" };
+        }
+        case 9:
+          return { when: [[this.bool(d), { v: pick(g, STR_LITS) }]], otherwise: chance(g, 25) ? "end" : { v: pick(g, STR_LITS) } };
+        default:
+          return leaf();
+      }
+    }, leaf);
+  }
+
+  ts(depth: number): Ast {
+    const g = this.g;
+    const leaves = this.colsOf("ts");
+    if (leaves.length === 0) throw new Error("no timestamp column");
+    if (depth <= 0 || chance(g, 50)) return pick(g, leaves);
+    return { call: pick(g, ["floorTo", "ceilTo"]), on: this.ts(depth - 1), args: [{ v: pick(g, TIME_UNITS) }] };
+  }
+
+  bool(depth: number): Ast {
+    const g = this.g;
+    const boolCols = this.colsOf("bool");
+    const any = this.cols.filter((c) => catOf(c.type) !== "other");
+    const leaf = (): Ast => {
+      if (boolCols.length > 0 && chance(g, 25)) return chance(g, 50) ? pick(g, boolCols) : { call: "eq", on: pick(g, boolCols), args: [{ v: chance(g, 50) }] };
+      if (chance(g, 15) && any.length > 0) return { call: pick(g, ["isNull", "isNotNull"]), on: { col: pick(g, any).name } };
+      return this.compare(0);
+    };
+    if (depth <= 0 || chance(g, 25)) return leaf();
+    const d = depth - 1;
+    return this.attempt(() => {
+      switch (between(g, 0, 9)) {
+        case 0:
+        case 1:
+        case 2:
+          return this.compare(d);
+        case 3:
+          return { call: pick(g, ["and", "or"]), on: this.bool(d), args: [chance(g, 90) ? this.bool(d) : { v: chance(g, 50) }] };
+        case 4: {
+          // Not over a time comparison: NOT (ts = t1) is ts <> t1 (finding D7, see compare()).
+          const on = this.bool(d);
+          return renderExpr(on).includes("new Date(") ? on : { call: "not", on };
+        }
+        case 5: {
+          const lo = this.numLit();
+          const hi = chance(g, 85) ? Math.max(lo, this.numLit()) : this.numLit();
+          return { call: "between", on: this.num(d), args: [{ v: lo }, { v: hi }] };
+        }
+        case 6: {
+          const strings = chance(g, 50);
+          const n = between(g, 1, 3);
+          const values = Array.from({ length: n }, () => ({ v: strings ? pick(g, STR_LITS) : this.numLit() }));
+          return { call: pick(g, ["in", "notIn"]), on: strings ? this.str(d) : this.num(d), args: values };
+        }
+        case 7:
+          return { call: "like", on: this.str(d), args: [{ v: pick(g, LIKE_PATTERNS) }] };
+        case 8:
+          return { call: pick(g, ["isNull", "isNotNull"]), on: chance(g, 50) ? this.num(d) : this.str(d) };
+        default:
+          return leaf();
+      }
+    }, () => this.compare(0));
+  }
+
+  private compare(depth: number): Ast {
+    const g = this.g;
+    const op = pick(g, ["eq", "ne", "gt", "ge", "lt", "le"]);
+    const kind = between(g, 0, 9);
+    // Never a value compared with itself: Flink 2.2 finds `s >= s` TRUE for a NULL s (finding D5).
+    const other = (on: Ast, literal: () => Arg, expr: () => Ast, pLiteral: number): Arg => {
+      const o = chance(g, pLiteral) ? literal() : expr();
+      return "v" in o || renderExpr(o) !== renderExpr(on) ? o : literal();
+    };
+    if (kind < 5 || (!this.opts.allowTime && kind >= 8)) {
+      const on = this.num(depth);
+      return { call: op, on, args: [other(on, () => ({ v: this.numLit() }), () => this.num(depth), 65)] };
+    }
+    if (kind < 8) {
+      const on = this.str(depth);
+      return { call: op, on, args: [other(on, () => ({ v: pick(g, STR_LITS) }), () => this.str(depth), 65)] };
+    }
+    // Not `<>` on a time: with another bound on the rowtime (`ts <> t1 AND ts > t2`) Flink 2.2's planner
+    // fails with a ClassCastException (finding D7).
+    const on = this.ts(depth);
+    const timeOp = op === "ne" || (op === "eq" && this.opts.timeEq === false) ? "ge" : op;
+    return { call: timeOp, on, args: [other(on, () => ({ v: boundaryDate(g) }), () => this.ts(depth), 70)] };
+  }
+
+  /** A column for withColumns: any category the sinks can write. */
+  column(depth: number): Ast {
+    const g = this.g;
+    switch (between(g, 0, 9)) {
+      case 0:
+      case 1:
+      case 2:
+        return this.num(depth);
+      case 3:
+      case 4:
+      case 5:
+        return this.str(depth);
+      case 6:
+      case 7:
+        return this.bool(depth);
+      case 8:
+        if (!this.opts.allowTime) return this.num(depth);
+        return this.opts.bareTime === false ? { call: pick(this.g, ["floorTo", "ceilTo"]), on: this.ts(depth), args: [{ v: pick(this.g, TIME_UNITS) }] } : this.ts(depth);
+      default:
+        return this.opts.allowTime ? { call: "toDate", on: this.ts(depth) } : this.str(depth);
+    }
+  }
+}
+
+function schemaOf(s: any): readonly Column[] {
+  return s.node.schema as Column[];
+}
+
+/** How many rows a stream has on the input, by the reference (null if it cannot tell). */
+function rowCount(s: any, input: TopicInput): number | null {
+  try {
+    return interpretNode(s.node, input).rows.length;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A random filter that keeps some rows of the input and drops some (a few tries): a filter that keeps
+ * nothing makes the rest of the case untested, one that keeps everything tests little.
+ */
+function genFilter(g: Gen, s: any, eg: ExprGen, input: TopicInput): Step {
+  const before = rowCount(s, input);
+  let step: Step = { filter: eg.bool(between(g, 1, 3)) };
+  for (let i = 0; i < 5 && before !== null && before > 0; i++) {
+    try {
+      const after = rowCount(applyStep(s, step), input);
+      if (after === null || (after > 0 && (after < before || before === 1))) break;
+    } catch {
+      // refused by the DSL: try another
+    }
+    step = { filter: eg.bool(between(g, 1, 3)) };
+  }
+  return step;
+}
+
+/** Random stateless steps over a stream; `keep` columns survive every select. */
+function genSteps(g: Gen, start: any, keep: readonly string[], prefix: string, count: number, input: TopicInput, allowSelect = true, afterWindow = false): { steps: Step[]; stream: any } {
+  const steps: Step[] = [];
+  let s = start;
+  for (let i = 0; i < count; i++) {
+    const cols = schemaOf(s);
+    // After a window, no time equality: `window_start = t` makes Flink turn the window aggregate into an
+    // updating one, which an append sink refuses (finding D8).
+    const eg = new ExprGen(g, cols, { allowTime: cols.some((c) => catOf(c.type) === "ts"), timeEq: !afterWindow });
+    const kind = between(g, 0, 9);
+    let step: Step;
+    if (kind < 4) step = genFilter(g, s, eg, input);
+    else if (kind < 8 || !allowSelect) {
+      const n = between(g, 1, 2);
+      step = { withColumns: Object.fromEntries(Array.from({ length: n }, (_, j) => [`${prefix}${i}_${j}`, eg.column(between(g, 0, 3))])) };
+    } else {
+      const pairs: [string, string][] = [];
+      for (const c of cols) {
+        if (keep.includes(c.name)) pairs.push([c.name, c.name]);
+        else if (chance(g, 70)) pairs.push([chance(g, 20) ? `${c.name}_r${i}` : c.name, c.name]);
+      }
+      step = { select: pairs };
+    }
+    try {
+      const next = applyStep(s, step);
+      steps.push(step);
+      s = next;
+    } catch {
+      // The DSL refused the step (e.g. a CASE whose branches have no common type): leave it out.
+    }
+  }
+  return { steps, stream: s };
+}
+
+function genAggs(g: Gen, cols: readonly Column[], allowOrdered: boolean, windowed: boolean): Agg[] {
+  const n = between(g, 1, 4);
+  const aggs: Agg[] = [];
+  // In a window, no aggregate of a TIMESTAMP: MIN/MAX/FIRST_VALUE of the rowtime stays a rowtime in Flink,
+  // and when a filter after it is always false Flink's planner refuses the sink (finding D6).
+  const usable = cols.filter((c) => !["other", "date", ...(windowed ? ["ts"] : [])].includes(catOf(c.type)));
+  for (let i = 0; i < n; i++) {
+    const name = `a${i}`;
+    const fns: Agg["fn"][] = ["count", "count", "countDistinct", "sum", "sum", "avg", "avg", "min", "max", ...(allowOrdered ? (["firstValue", "lastValue"] as const) : [])];
+    const fn = pick(g, fns);
+    let candidates: readonly Column[];
+    switch (fn) {
+      case "count":
+        if (chance(g, 50)) {
+          aggs.push({ name, fn, col: null });
+          continue;
+        }
+        candidates = usable;
+        break;
+      case "countDistinct":
+        candidates = usable.filter((c) => catOf(c.type) !== "dbl");
+        break;
+      case "sum":
+      case "avg":
+        // DOUBLE only for the source's own column of exact quarters: double addition is not associative.
+        candidates = usable.filter((c) => catOf(c.type) === "int" || catOf(c.type) === "dec" || (catOf(c.type) === "dbl" && c.name === "x"));
+        break;
+      case "min":
+      case "max":
+        candidates = usable.filter((c) => catOf(c.type) !== "bool");
+        break;
+      default:
+        candidates = usable;
+    }
+    if (candidates.length === 0) aggs.push({ name, fn: "count", col: null });
+    else aggs.push({ name, fn, col: pick(g, candidates).name });
+  }
+  return aggs;
+}
+
+/** One random case: a recipe, its sink and its input. */
+export function genCase(g: Gen, id: string, runId: string): Case {
+  const shapeKind = pick(g, ["append", "append", "tumble", "tumble", "tumble", "group", "group"] as const);
+  const size = pick(g, ["10s", "30s", "1m"] as const);
+  const twoSources = chance(g, 30);
+  const watermarks: Watermark[] = Array.from({ length: twoSources ? 2 : 1 }, () => pick(g, ["monotonous", "1s", "5s"] as const));
+  const topics = topicsOf(runId, id);
+  const keepBase = ["k", "ts"];
+  const input = new Map<string, string[]>(watermarks.map((wm, i) => [topics.sources[i]!, genRecords(g, shapeKind === "tumble" ? SIZE_MS[size] : null, WATERMARK_MS[wm])]));
+
+  // Build as we go: each step is generated against the schema the DSL gives the stream so far.
+  const sources = watermarks.map((wm, i) => source(`${id}_${"ab"[i]}`, { topic: topics.sources[i]!, schema: Ev }).eventTime("ts").watermark(wm as "5s"));
+  let s: any = sources[0];
+  const branches: Step[][] = [];
+  if (twoSources) {
+    // Each side: maybe a filter, then the same new column names (union() lines columns up by name and
+    // position), each side with its own expression: their types may differ, and union() takes a common type.
+    const names = Array.from({ length: between(g, 0, 2) }, (_, j) => `u${j}`);
+    const built = sources.map((src: any) => {
+      const steps: Step[] = [];
+      let b: any = src;
+      // No bare copy of `ts` as a new column here: finding D1 (see the report in differential.test.ts).
+      const eg = new ExprGen(g, schemaOf(b), { allowTime: true, bareTime: false });
+      if (chance(g, 50)) steps.push(genFilter(g, b, eg, input));
+      if (names.length > 0) steps.push({ withColumns: Object.fromEntries(names.map((n) => [n, eg.column(between(g, 0, 2))])) });
+      for (const st of steps) b = applyStep(b, st);
+      return { steps, stream: b };
+    });
+    try {
+      s = built[0]!.stream.union(built[1]!.stream);
+      branches.push(built[0]!.steps, built[1]!.steps);
+    } catch {
+      // No common type for a column: union the filtered sides only.
+      const filters = built.map((b) => b.steps.filter((st) => "filter" in st));
+      s = filters.map((f, i) => f.reduce(applyStep, sources[i] as any)).reduce((a: any, b: any) => a.union(b));
+      branches.push(filters[0]!, filters[1]!);
+    }
+  }
+  const pre = genSteps(g, s, keepBase, "c", between(g, 0, 3), input);
+  s = pre.stream;
+  let shape: Shape = { kind: "append" };
+  const cols = schemaOf(s);
+  if (shapeKind === "tumble") {
+    const keyable = cols.filter((c) => ["str", "int", "bool", "dec"].includes(catOf(c.type)));
+    const keys = [...new Set(Array.from({ length: between(g, 0, 2) }, () => pick(g, keyable).name))];
+    const aggs = genAggs(g, cols.filter((c) => !keys.includes(c.name)), !twoSources, true);
+    shape = { kind: "tumble", size, keys, aggs };
+  } else if (shapeKind === "group") {
+    // An upsert key must be NOT NULL: Flink refuses a null in the sink's PRIMARY KEY at run time.
+    const keyable = cols.filter((c) => ["str", "int", "dec"].includes(catOf(c.type)) && !c.type.nullable);
+    const keys = [...new Set(Array.from({ length: between(g, 1, 2) }, () => pick(g, keyable).name))];
+    const aggs = genAggs(g, cols.filter((c) => !keys.includes(c.name)), !twoSources, false);
+    shape = { kind: "group", keys, aggs };
+  }
+  if (shape.kind === "tumble") {
+    const w = s.tumble(shape.size);
+    s = (shape.keys.length > 0 ? w.groupBy(...shape.keys) : w).aggregate(aggSpecs(shape.aggs));
+  } else if (shape.kind === "group") {
+    s = s.groupBy(...shape.keys).aggregate(aggSpecs(shape.aggs), { ttl: "1d" });
+  }
+  const keepAfter = shape.kind === "append" ? keepBase : shape.kind === "group" ? [...shape.keys] : ["window_start", "window_end", "window_time", ...shape.keys];
+  const post = shape.kind === "append" ? { steps: [] as Step[] } : genSteps(g, s, keepAfter, "p", between(g, 0, 2), input, shape.kind === "tumble", shape.kind === "tumble");
+  const recipe: Recipe = { id, watermarks, branches, pre: pre.steps, shape, post: post.steps };
+  return { recipe, sink: buildSink(recipe, runId), sourceTopics: topics.sources.slice(0, watermarks.length), sinkTopic: topics.sink, input };
+}
+
+// ---- input -----------------------------------------------------------------------------------
+
+const K_POOL = ["a", "b", "c", "A", " a ", "é", "ab"];
+const S_POOL = ["a", "ab", "abc", "", " a ", "x_y", "a%b", "é", "Ab", '{"a":"x"}', '{"a":1}', '{"b":2}', '{"a":null}', '{"a":true}', '{"a":{"c":1}}', "[1]"];
+const INT_POOL = [-3, -1, 0, 1, 2, 3, 5, 7, 10, 12, 2147483647];
+const DEC_POOL = ["0.00", "0.50", "1.50", "2.25", "-0.75", "10.01", "3.33", "99.99", "-12.34", "7.00", "0.01", "1.00", "12345678.99"];
+
+/** A record's fields as JSON text; `undefined` leaves the field out of the record. */
+function field(g: Gen, pNull: number, value: () => string): string | undefined {
+  const r = between(g, 0, 999);
+  if (r < pNull * 10) return r % 3 === 0 ? undefined : "null";
+  return value();
+}
+
+/**
+ * Records with event times spread over 150 s from BASE_MS, often on window boundaries (±1 ms), mostly in
+ * order, some behind by up to the watermark delay + 2 s. When the case has a window, a record that
+ * could be late (a record sent before it has an event time at or past its window's end + delay) is
+ * left out: whether Flink drops it depends on when the periodic watermark was emitted.
+ */
+function genRecords(g: Gen, windowMs: number | null, delayMs: number): string[] {
+  const n = between(g, 12, 36);
+  const offsets = Array.from({ length: n }, () => (chance(g, 40) ? between(g, 0, 15) * 10_000 + pick(g, [0, 0, -1, 1]) : between(g, 0, SPAN_MS)))
+    .map((o) => Math.max(0, o))
+    .sort((a, b) => a - b)
+    .map((o) => (chance(g, 25) ? Math.max(0, o - between(g, 0, delayMs + 2000)) : o));
+  const records: string[] = [];
+  let maxTs = -Infinity;
+  for (const off of offsets) {
+    const ts = BASE_MS + off;
+    const fields: Record<string, string | undefined> = {
+      k: field(g, 4, () => JSON.stringify(pick(g, K_POOL))),
+      s: field(g, 25, () => JSON.stringify(pick(g, S_POOL))),
+      n: field(g, 4, () => String(pick(g, INT_POOL.slice(0, -1)))),
+      m: field(g, 25, () => String(pick(g, INT_POOL))),
+      d: field(g, 3, () => pick(g, DEC_POOL.slice(0, -1))),
+      e: field(g, 25, () => pick(g, DEC_POOL)),
+      x: field(g, 25, () => String(between(g, -20, 40) / 4)),
+      b: field(g, 30, () => String(chance(g, 50))),
+      ts: field(g, 3, () => JSON.stringify(formatTimestamp(ts))),
+    };
+    const hasTs = fields.ts !== undefined && fields.ts !== "null";
+    if (windowMs !== null && hasTs) {
+      const end = ts - (ts % windowMs) + windowMs;
+      if (maxTs - delayMs >= end - 2) continue;
+    }
+    if (hasTs) maxTs = Math.max(maxTs, ts);
+    records.push(`{${Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `"${k}":${v}`).join(",")}}`);
+  }
+  records.push(flushRecord());
+  return records;
+}
+
+/** The last record of every source: valid, and far enough ahead that every window of the data fires. */
+export function flushRecord(): string {
+  return `{"k":"zz","n":0,"d":0.00,"ts":${JSON.stringify(formatTimestamp(FLUSH_MS))}}`;
+}

@@ -1,0 +1,131 @@
+/**
+ * The reference interpreter of the differential test (test/e2e/reference/interpret.ts) checked on
+ * small cases worked out by hand: a wrong reference would hide wrong results, or invent them.
+ */
+import { describe, expect, it } from "vitest";
+import { avg, count, lit, max, min, pipeline, source, sum, t, when } from "streamt-sdk";
+import * as D from "../e2e/reference/decimal.js";
+import { interpretSink, valueKey, type Row, type SinkContents } from "../e2e/reference/interpret.js";
+import { parseJsonText } from "../e2e/reference/json-text.js";
+
+const Ev = t.row({ k: t.string(), n: t.int(), m: t.int().nullable(), d: t.decimal(10, 2), s: t.string().nullable(), ts: t.timestamp(3) });
+const src = (name = "src", watermark: "5s" | "monotonous" = "5s") => source(name, { topic: `${name}.v1`, schema: Ev }).eventTime("ts").watermark(watermark);
+
+/** Runs the reference on one sink; rows as `{col: text}` with valueKey's canonical texts, sorted. */
+function run(sink: unknown, input: Record<string, readonly string[]>): { kind: SinkContents["kind"]; rows: Record<string, string>[] } {
+  const p = pipeline("ref", { parallelism: 1 }).write(sink as never);
+  const node = p.definition.sinks[0]!;
+  const out = interpretSink(node, new Map(Object.entries(input)));
+  const text = (r: Row) => Object.fromEntries(node.schema.map((c) => [c.name, valueKey(r[c.name]!, c.type)]));
+  return { kind: out.kind, rows: out.rows.map(text).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) };
+}
+
+const rec = (fields: Record<string, unknown>) => JSON.stringify(fields);
+const ev = (k: string, n: number, ts: string, more: Record<string, unknown> = {}) => rec({ k, n, d: 1.0, ts: `2024-03-15T${ts}`, ...more });
+
+describe("decimals", () => {
+  it("rounds HALF_UP away from zero, and a result too wide for its precision is NULL", () => {
+    expect(D.toPlain(D.setScale(D.parseDec("2.345"), 2))).toBe("2.35");
+    expect(D.toPlain(D.setScale(D.parseDec("-2.345"), 2))).toBe("-2.35");
+    expect(D.toPlain(D.setScale(D.parseDec("2.344"), 2))).toBe("2.34");
+    expect(D.fit(D.parseDec("123.45"), 4, 2)).toBeNull();
+    expect(D.toPlain(D.fit(D.parseDec("99.994"), 4, 2)!)).toBe("99.99");
+  });
+
+  it("divides to 38 significant digits before the result scale, like MathContext(38, HALF_UP)", () => {
+    expect(D.toPlain(D.fit(D.divide(D.parseDec("1"), D.parseDec("3")), 38, 6)!)).toBe("0.333333");
+    expect(D.toPlain(D.fit(D.divide(D.parseDec("2"), D.parseDec("3")), 38, 6)!)).toBe("0.666667");
+    expect(D.toPlain(D.fit(D.divide(D.parseDec("-5.00"), D.parseDec("8")), 38, 2)!)).toBe("-0.63");
+    expect(D.precisionOf(D.divide(D.parseDec("1"), D.parseDec("7")))).toBe(38);
+    expect(D.canonical(D.divide(D.parseDec("0.0001"), D.parseDec("3")))).toBe(`0.0000${"3".repeat(38)}`);
+  });
+
+  it("parses exponents and compares by value", () => {
+    expect(D.canonical(D.parseDec("1.2300E+2"))).toBe("123");
+    expect(D.canonical(D.parseDec("1E-7"))).toBe("0.0000001");
+    expect(D.cmp(D.parseDec("1.50"), D.parseDec("1.5"))).toBe(0);
+    expect(D.toPlain(D.remainder(D.parseDec("-7.5"), D.parseDec("2")))).toBe("-1.5");
+  });
+
+  it("keeps number texts when parsing JSON", () => {
+    expect(parseJsonText('{"a":12.30,"b":[1,"x",null,true],"c":{}}')).toEqual({ a: { num: "12.30" }, b: [{ num: "1" }, "x", null, true], c: {} });
+  });
+});
+
+describe("the reference interpreter", () => {
+  it("drops records with null in a NOT NULL column before any step; a filter keeps only TRUE (NULL compares as unknown)", () => {
+    const out = run(src().filter((o) => o.m.gt(1).or(o.m.isNull().and(o.n.eq(2)))).toKafka("out"), {
+      "src.v1": [
+        ev("a", 1, "10:00:00", { m: 5 }),
+        ev("b", 1, "10:00:01", { m: null }), // m > 1 is NULL, NULL OR FALSE is NULL: dropped
+        ev("c", 2, "10:00:02"), // m missing: NULL OR TRUE
+        rec({ k: null, n: 2, d: 1, ts: "2024-03-15T10:00:03" }), // breaks the contract
+        rec({ k: "e", d: 1, ts: "2024-03-15T10:00:04" }), // n missing: breaks it too
+      ],
+    });
+    expect(out.rows.map((r) => r.k)).toEqual(['"a"', '"c"']);
+  });
+
+  it("NOT IN with a NULL operand is NULL; CASE takes the first TRUE branch and NULL without ELSE", () => {
+    const out = run(
+      src()
+        .filter((o) => o.m.notIn(1, 2).not().isNull().not())
+        .withColumns((o) => ({ size: when(o.m.gt(5), "big").when(o.m.gt(1), "mid").end() }))
+        .select("k", "size")
+        .toKafka("out"),
+      { "src.v1": [ev("a", 1, "10:00:00", { m: 7 }), ev("b", 1, "10:00:01", { m: 2 }), ev("c", 1, "10:00:02", { m: 1 }), ev("d", 1, "10:00:03")] },
+    );
+    expect(out.rows).toEqual([{ k: '"a"', size: '"big"' }, { k: '"b"', size: '"mid"' }, { k: '"c"', size: "null" }]);
+  });
+
+  it("DECIMAL arithmetic is exact and rounded to the result type; INT arithmetic overflows like Java's", () => {
+    const out = run(
+      src().select((o) => ({ k: o.k, third: o.d.div(3), prod: o.d.mul(o.d), big: o.n.add(2147483647), q: o.n.div(-4), r: o.n.mod(-4) })).toKafka("out"),
+      { "src.v1": [rec({ k: "a", n: 7, d: 2.5, ts: "2024-03-15T10:00:00" })] },
+    );
+    // DECIMAL(10, 2) / INT is DECIMAL(21, 13).
+    expect(out.rows).toEqual([{ k: '"a"', third: "0.8333333333333", prod: "6.25", big: "-2147483642", q: "-1", r: "3" }]);
+  });
+
+  it("a tumbling window fires once the watermark (max event time - delay) reaches its end - 1", () => {
+    const sink = src("w", "5s").tumble("10s").groupBy("k").aggregate({ c: count(), s: sum("d"), a: avg("d"), lo: min("n"), hi: max("n") }).toKafka("out");
+    const out = run(sink, {
+      "w.v1": [
+        rec({ k: "a", n: 1, d: 1.0, ts: "2024-03-15T10:00:00" }),
+        rec({ k: "a", n: 5, d: 2.0, ts: "2024-03-15T10:00:09.999" }),
+        rec({ k: "a", n: 3, d: 2.0, ts: "2024-03-15T10:00:10" }),
+        // Watermark 10:00:19.999 - 5 s = 10:00:14.999: [10:00:00, 10:00:10) fires, [10:00:10, 10:00:20) does not.
+        rec({ k: "b", n: 0, d: 0, ts: "2024-03-15T10:00:19.999" }),
+      ],
+    });
+    expect(out.rows).toEqual([
+      { window_start: "2024-03-15T10:00:00.000", window_end: "2024-03-15T10:00:10.000", k: '"a"', window_time: "2024-03-15T10:00:09.999", c: "2", s: "3", a: "1.5", lo: "1", hi: "5" },
+    ]);
+  });
+
+  it("AVG of DECIMAL rounds HALF_UP to max(6, scale); AVG of INT truncates", () => {
+    const sink = src().groupBy("k").aggregate({ a: avg("d"), i: avg("n") }, { ttl: "1d" }).toUpsertKafka("out", { key: ["k"] });
+    const out = run(sink, { "src.v1": [ev("a", 1, "10:00:00", { d: 1.0 }), ev("a", 2, "10:00:01", { d: 2.0 }), ev("a", -2, "10:00:02", { d: 2.0 })] });
+    expect(out).toEqual({ kind: "upsert", rows: [{ k: '"a"', a: "1.666667", i: "0" }] });
+  });
+
+  it("a union converts each side to the common column type", () => {
+    const a = src("ua").select((o) => ({ k: o.k, v: o.n, ts: o.ts }));
+    const b = src("ub").select((o) => ({ k: o.k, v: o.d, ts: o.ts }));
+    const out = run((a as any).union(b).select((o: any) => ({ k: o.k, v: o.v, half: o.v.div(lit(2)) })).toKafka("out"), {
+      "ua.v1": [ev("a", 3, "10:00:00")],
+      "ub.v1": [ev("b", 0, "10:00:00", { d: 1.25 })],
+    });
+    expect(out.rows).toEqual([{ k: '"a"', v: "3", half: "1.5" }, { k: '"b"', v: "1.25", half: "0.625" }]);
+  });
+});
+
+describe("findings D2 and D3 of the differential test, as the reference computes them now", () => {
+  it("ROUND of a DECIMAL has the rounded scale, and a product of DECIMALs Flink's precision: the values Flink 2.2 wrote", () => {
+    const out = run(
+      src("dd").select((o) => ({ k: o.k, r: o.d.round(1).div(3), cube: o.d.mul(o.d).mul(o.d.div(7).cast(t.decimal(18, 4))) })).toKafka("out"),
+      { "dd.v1": [rec({ k: "a", n: 1, d: 1.37, ts: "2024-03-15T10:00:00" })] },
+    );
+    expect(out.rows).toEqual([{ k: '"a"', r: "0.466666666667", cube: "0.367309" }]);
+  });
+});
