@@ -60,7 +60,8 @@ for (const [file, f] of Object.entries(report.files)) {
 
 const score = (t: { detected: number; undetected: number }) => (t.detected + t.undetected === 0 ? 100 : (100 * t.detected) / (t.detected + t.undetected));
 const total = [...byFolder.values()].reduce((a, t) => ({ detected: a.detected + t.detected, undetected: a.undetected + t.undetected }), { detected: 0, undetected: 0 });
-const commit = (() => {
+// The commit the mutants were made from (STRYKER_COMMIT when the run was made in another checkout).
+const commit = process.env.STRYKER_COMMIT ?? (() => {
   try {
     return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
   } catch {
@@ -83,7 +84,7 @@ const md = [
   "",
   `## Surviving mutants (${survivors.length})`,
   "",
-  "Each is either killed by a new test or explained as equivalent in bench/MUTATION-NOTES.md.",
+  "Each is to be killed by a new test or explained as equivalent.",
   "",
   "| place | mutator | status | original line | replacement |",
   "|---|---|---|---|---|",
