@@ -135,4 +135,14 @@ describe("synth accepts only what Flink accepts", () => {
       site: { file: FILE, line, column: expect.any(Number) },
     });
   });
+
+  it("a fraction in an IN list of an integer column is refused (Flink truncates it: found by the differential test)", () => {
+    const nums = source("nums", { topic: "nums.v1", schema: t.row({ id: t.string(), m: t.int() }) });
+    expect(refusal(() => nums.filter((o) => o.m.notIn(1.5, 10)))).toMatchObject({
+      code: "STREAMT-B002",
+      message: "notIn(): 1.5 is not a whole number, but 'm' (INT NOT NULL) is an integer: Flink would compare it truncated",
+      hint: "list whole numbers, or cast the column first, e.g. o.m.cast(t.decimal(12, 1)).in(1.5, 10)",
+    });
+    expect(() => nums.filter((o) => o.m.in(1, 10))).not.toThrow();
+  });
 });

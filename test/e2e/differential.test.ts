@@ -48,7 +48,8 @@ import { parseJsonText, type JsonValue } from "./reference/json-text.js";
 import { buildSink, genCase, renderRecipe, topicsOf, type Case, type Recipe } from "./reference/random-cases.js";
 import { kafkaBootstrap, runId, send, SETTLE_MS, startPipeline } from "./support.js";
 
-const SEED = process.env.STREAMT_FC_SEED ? Number(process.env.STREAMT_FC_SEED) : randomInt(1, 2 ** 31 - 1);
+// CI runs a fixed seed, so a red run is a change's fault, not a new draw; STREAMT_FC_SEED=random explores.
+const SEED = process.env.STREAMT_FC_SEED === "random" ? randomInt(1, 2 ** 31 - 1) : Number(process.env.STREAMT_FC_SEED ?? 3);
 const CASES = Number(process.env.STREAMT_DIFF_CASES ?? 16);
 const PER_JOB = Number(process.env.STREAMT_DIFF_PER_JOB ?? 16);
 const ONLY = process.env.STREAMT_DIFF_ONLY ? new Set(process.env.STREAMT_DIFF_ONLY.split(",")) : null;

@@ -2,6 +2,7 @@ import {
   arithmeticResultType,
   commonType,
   formatType,
+  INTEGER_KINDS,
   isNumeric,
   isTimestamp,
   numericLiteralType,
@@ -318,6 +319,13 @@ class ExprImpl implements AnyExpr {
     if (values.length === 0) throw typeError(`${op.toLowerCase()}() needs at least one value`, "pass the values to test against");
     const nodes = values.map((v) => literalNode(v, this.node.type));
     nodes.forEach((n) => requireComparable(this.node, n, op));
+    // Flink casts an IN list to the column's type: against an integer column, 1.5 becomes 1 (found by the
+    // differential test: 1 NOT IN (1.5, 10) was false), so a fraction there is refused, not silently truncated.
+    const fraction = INTEGER_KINDS.has(this.node.type.kind) ? nodes.find((n) => n.kind === "literal" && (n.type.kind === "DECIMAL" || n.type.kind === "DOUBLE" || n.type.kind === "FLOAT")) : undefined;
+    if (fraction && fraction.kind === "literal") {
+      throw typeError(`${op === "IN" ? "in" : "notIn"}(): ${String(fraction.value)} is not a whole number, but ${describe(this.node)} is an integer: Flink would compare it truncated`,
+        "list whole numbers, or cast the column first, e.g. o.m.cast(t.decimal(12, 1)).in(1.5, 10)");
+    }
     return call(op, [this.node, ...nodes], BOOL(this.node.type.nullable));
   }
   orElse(fallback: unknown) {
