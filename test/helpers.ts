@@ -1,5 +1,6 @@
 import { emitPipelineSql } from "../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
 import type { Pipeline } from "../packages/streamt-sdk/src/dsl/pipeline.js";
+import { isStreamtError } from "../packages/streamt-sdk/src/errors.js";
 
 /** The whole SQL script of a pipeline, for the local test broker address. */
 export function scriptOf(p: Pipeline, flinkVersion = "2.2"): string {
@@ -18,4 +19,15 @@ export function statementOf(p: Pipeline, name: string): string {
 export function lineHere(): number {
   const frame = new Error().stack!.split("\n")[2]!;
   return Number(/:(\d+):\d+\)?$/.exec(frame)![1]);
+}
+
+/** Runs `build`, which must throw a StreamtError (what a user gets), and returns what it says. */
+export function refusal(build: () => unknown): { code: string; message: string; hint: string | null; site: unknown } {
+  try {
+    build();
+  } catch (e) {
+    if (!isStreamtError(e)) throw e;
+    return { code: e.code, message: e.message, hint: e.hint, site: e.site };
+  }
+  throw new Error("expected a StreamtError");
 }

@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { firstValue, isStreamtError, lastValue, lit, min, pipeline, source, t } from "streamt-sdk";
+import { firstValue, lastValue, lit, min, pipeline, source, t } from "streamt-sdk";
 import { intervalLiteral } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
-import { lineHere, scriptOf, statementOf } from "../helpers.js";
+import { lineHere, refusal, scriptOf, statementOf } from "../helpers.js";
 
 // What synth accepted and Flink's planner then refused: each is now written correctly or refused here.
 const FILE = "test/dsl/flink-limits.test.ts";
 const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), ts: t.timestamp(3) });
 const orders = source("orders", { topic: "orders.v1", schema: Order });
-
-function refusal(build: () => unknown): { code: string; message: string; hint: string | null; site: unknown } {
-  try {
-    build();
-  } catch (e) {
-    if (!isStreamtError(e)) throw e;
-    return { code: e.code, message: e.message, hint: e.hint, site: e.site };
-  }
-  throw new Error("expected a build error");
-}
 
 describe("synth accepts only what Flink accepts", () => {
   it("a zero interval is INTERVAL '0' SECOND (it was INTERVAL '0.' SECOND, which Flink cannot parse)", () => {

@@ -1,24 +1,14 @@
 import path from "node:path";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { env, isStreamtError, pipeline, source, t } from "streamt-sdk";
+import { env, pipeline, source, t } from "streamt-sdk";
 import { synth } from "../../packages/streamt-sdk/src/synth/synth.js";
 import { maskSecrets, resolveSecrets } from "../../packages/streamt-sdk/src/runtime/secrets.js";
-import { lineHere, scriptOf } from "../helpers.js";
+import { lineHere, refusal, scriptOf } from "../helpers.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const FILE = "test/dsl/secrets.test.ts";
 const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2) });
-
-function refusal(build: () => unknown): { code: string; message: string; hint: string | null; site: unknown } {
-  try {
-    build();
-  } catch (e) {
-    if (!isStreamtError(e)) throw e;
-    return { code: e.code, message: e.message, hint: e.hint, site: e.site };
-  }
-  throw new Error("expected an error");
-}
 
 describe("secrets come from the environment and never reach an artifact", () => {
   it("env() is written as a placeholder in the script", () => {
