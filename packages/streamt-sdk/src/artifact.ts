@@ -1,4 +1,4 @@
-import type { SourceSite } from "./ir/node-base.js";
+import type { SqlStatement } from "./emit-sql/sql-emitter.js";
 
 /** A file an emitter produced, in memory (synth writes every file of a run at once). */
 export interface EmittedFile {
@@ -18,13 +18,6 @@ export type EmittedArtifact =
       readonly flinkVersion: string;
       readonly files: readonly EmittedFile[];
       readonly dependsOn: readonly string[];
-      readonly statements: readonly {
-        readonly index: number;
-        readonly line: number;
-        readonly kind: "set" | "create-table" | "create-view" | "insert" | "statement-set";
-        readonly path: string;
-        readonly site: SourceSite | null;
-        readonly parts?: readonly { readonly line: number; readonly path: string; readonly site: SourceSite | null }[];
-      }[];
+      readonly statements: readonly SqlStatement[];
     }
   | { readonly id: string; readonly type: "plan" | "topics"; readonly files: readonly EmittedFile[]; readonly dependsOn: readonly string[] };
