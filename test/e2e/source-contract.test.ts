@@ -6,7 +6,7 @@
  * each asserts the complete output, in order (one partition, parallelism 1).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pipeline, source, t } from "streamt-sdk";
+import { count, pipeline, source, t } from "streamt-sdk";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import type { ConsumedRecord, TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { at, events, runId, send, startPipeline, watch } from "./support.js";
@@ -24,9 +24,15 @@ const readings = source("readings", { topic: topic("readings"), schema: Reading,
   .eventTime("at")
   .watermark("5s");
 
+// A NULLABLE event-time column under a watermark: Flink fails the whole job on a null rowtime, so the
+// contract enforces it too (the schema's nullability is not the topic's promise either way).
+const Sighting = t.row({ k: t.string(), seen: t.timestamp(3).nullable() });
+const sightings = source("sightings", { topic: topic("sightings"), schema: Sighting }).eventTime("seen").watermark("1s");
+
 const job = pipeline(`e2e-contract-${runId}`, { parallelism: 1 }).write(
   known.toKafka(topic("orders_out")),
   readings.select("sensor", "value", "at").toKafka(topic("readings_out")),
+  sightings.tumble("1m").groupBy("k").aggregate({ n: count() }).select("k", "window_start", "n").toKafka(topic("sightings_out")),
 );
 
 let running: LocalJob;
@@ -51,7 +57,7 @@ async function settled(w: TopicWatcher, predicate: (records: readonly ConsumedRe
 const has = (field: string, value: string) => (rs: readonly ConsumedRecord[]) => rs.some((r) => (r.value as Record<string, unknown>)[field] === value);
 
 beforeAll(async () => {
-  running = await startPipeline(job, ["orders", "orders_out", "readings", "readings_out", "readings.dlq"].map((name) => ({ name: topic(name) })));
+  running = await startPipeline(job, ["orders", "orders_out", "readings", "readings_out", "readings.dlq", "sightings", "sightings_out"].map((name) => ({ name: topic(name) })));
 }, 180_000);
 
 afterAll(async () => {
@@ -100,6 +106,22 @@ describe("the schema's NOT NULL columns, enforced at the source", () => {
       { ...envelope, offset: 1, reason: "NOT NULL column(s) missing or null: value", record: { sensor: "s2", value: null, at: at("10:01") } },
       { ...envelope, offset: 2, reason: "NOT NULL column(s) missing or null: sensor, value", record: { sensor: null, value: null, at: at("10:02") } },
       { ...envelope, offset: 3, reason: "NOT NULL column(s) missing or null: at", record: { sensor: "s4", value: 40, at: null } },
+    ]);
+  }, 120_000);
+
+  it("a record with a null event time (in a column declared nullable) is dropped, not a failed job; windows close as usual", async () => {
+    const out = await output("sightings_out");
+    await send(topic("sightings"), events([
+      { k: "a", seen: at("10:00:01") },
+      { k: "a", seen: null },
+      { k: "a" },
+      { k: "a", seen: at("10:00:30") },
+      { k: "b", seen: at("10:01:10") },
+      { k: "b", seen: at("10:02:10") },
+    ]));
+    expect(await settled(out, (rs) => rs.length >= 2)).toEqual([
+      { k: "a", window_start: at("10:00"), n: 2 },
+      { k: "b", window_start: at("10:01"), n: 1 },
     ]);
   }, 120_000);
 });

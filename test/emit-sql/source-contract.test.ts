@@ -79,24 +79,31 @@ describe("source contract: the schema's NOT NULL columns enforced where the topi
     );
   });
 
-  it("reads types inside ARRAY, MAP and ROW as nullable, and leaves a nullable event-time column its WATERMARK", () => {
+  it("reads types inside ARRAY, MAP and ROW as nullable, and enforces a nullable event-time column (Flink fails the job on a null rowtime)", () => {
     const Nested = t.row({ id: t.string(), tags: t.array(t.string()), attrs: t.map(t.string(), t.int()), dims: t.row({ w: t.int(), h: t.int().nullable() }), seen: t.timestamp(3).nullable() });
     const p = pipeline("n").write(source("nested", { topic: "nested.v1", schema: Nested }).eventTime("seen").watermark("1s").toPrint());
-    expect(statementOf(p, "nested__raw").split("\n").slice(1, 7)).toEqual([
+    expect(statementOf(p, "nested__raw").split("\n").slice(1, 8)).toEqual([
       "  `id` STRING,",
       "  `tags` ARRAY<STRING>,",
       "  `attrs` MAP<STRING, INT>,",
       "  `dims` ROW<`w` INT, `h` INT>,",
       "  `seen` TIMESTAMP(3),",
-      "  WATERMARK FOR `seen` AS `seen` - INTERVAL '1' SECOND",
+      "  `__streamt_rowtime` AS COALESCE(`seen`, CAST(TIMESTAMP '1970-01-01 00:00:00' AS TIMESTAMP(3))),",
+      "  WATERMARK FOR `__streamt_rowtime` AS `__streamt_rowtime` - INTERVAL '1' SECOND",
     ]);
     expect(statementOf(p, "nested")).toBe(
       "CREATE TEMPORARY VIEW `nested` AS\n" +
         "SELECT COALESCE(`id`, '') AS `id`, COALESCE(`tags`, ARRAY[CAST(NULL AS STRING)]) AS `tags`, COALESCE(`attrs`, MAP[CAST(NULL AS STRING), CAST(NULL AS INT)]) AS `attrs`, " +
-        "COALESCE(`dims`, ROW(CAST(NULL AS INT), CAST(NULL AS INT))) AS `dims`, `seen`\n" +
+        "COALESCE(`dims`, ROW(CAST(NULL AS INT), CAST(NULL AS INT))) AS `dims`, `__streamt_rowtime` AS `seen`\n" +
         "FROM `nested__raw`\n" +
-        "WHERE `id` IS NOT NULL AND `tags` IS NOT NULL AND `attrs` IS NOT NULL AND `dims` IS NOT NULL;",
+        "WHERE `id` IS NOT NULL AND `tags` IS NOT NULL AND `attrs` IS NOT NULL AND `dims` IS NOT NULL AND `seen` IS NOT NULL;",
     );
+  });
+
+  it("leaves a nullable column that is event time without a watermark nullable (it is no rowtime)", () => {
+    const Seen = t.row({ id: t.string().nullable(), seen: t.timestamp(3).nullable() });
+    const p = pipeline("n").write(source("seen", { topic: "seen.v1", schema: Seen }).eventTime("seen").toPrint());
+    expect(statementOf(p, "seen").split("\n").slice(0, 4)).toEqual(["CREATE TEMPORARY TABLE `seen` (", "  `id` STRING,", "  `seen` TIMESTAMP(3)", ") WITH ("]);
   });
 
   it("keeps a changelog's primary key NOT NULL in the table, and refuses a dead-letter topic for a changelog or for the topic read", () => {

@@ -37,12 +37,15 @@ describe("lowerPipeline: one job plan every output renders", () => {
     expect(plan.flinkVersion).toBe("1.20");
     const at = (line: number) => ({ file: FILE, line, column: expect.any(Number) });
     expect(plan.objects.map((o) => ({ name: o.name, role: o.role, path: o.path, site: o.site }))).toEqual([
-      { name: "orders", role: "source", path: "orders", site: at(sourceLine) },
+      // The event-time column is nullable in the schema but under a watermark, so the source enforces it.
+      { name: "orders__raw", role: "source", path: "orders", site: at(sourceLine) },
+      { name: "orders", role: "source-contract", path: "orders", site: at(sourceLine) },
       { name: "orders__per_customer", role: "step", path: "orders/per-customer", site: at(stepLine) },
+      { name: "orders__violations", role: "contract-violations", path: "orders", site: at(sourceLine) },
       { name: "hourly_v1", role: "sink", path: "orders/per-customer/hourly.v1", site: at(sinkLine) },
       { name: "debug", role: "sink", path: "orders/debug", site: at(sinkLine) },
     ]);
-    expect(plan.inserts.map((i) => `${i.into.name} <- ${i.from.name}`)).toEqual(["hourly_v1 <- orders__per_customer", "debug <- orders"]);
+    expect(plan.inserts.map((i) => `${i.into.name} <- ${i.from.name}`)).toEqual(["hourly_v1 <- orders__per_customer", "debug <- orders", "orders__violations <- orders__raw"]);
   });
 
   it("a source with NOT NULL columns: its Kafka table, the view that enforces them, and where violations go", () => {

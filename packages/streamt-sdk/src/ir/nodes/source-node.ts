@@ -1,7 +1,7 @@
 import type { PropertyValue } from "../secret.js";
 import type { Column, NodeBase, StateBound } from "../node-base.js";
 import { APPEND, NO_STATE, timeFromSchema } from "../node-base.js";
-import { isTimestamp, nullableInside } from "../data-type.js";
+import { isTimestamp, nullableInside, withNullable } from "../data-type.js";
 import { invalid, requireColumn, type NodeOrigin } from "./node-checks.js";
 
 export type SourceFormat = "json" | "csv" | "avro-confluent" | "raw" | "debezium-json";
@@ -78,7 +78,14 @@ export function sourceNode(
   },
 ): SourceNode {
   const { eventTime, processingTime } = init;
-  const physical = init.physical.map((c) => ({ ...c, type: nullableInside(c.type) }));
+  const hasWatermark = eventTime?.watermark != null;
+  // A record without an event time cannot be placed in time, and Flink fails the whole job on one
+  // ("RowTime field should not be null"): the rowtime column is NOT NULL whatever the schema says, so
+  // the source contract (enforcedColumns) drops or dead-letters such a record instead.
+  const physical = init.physical.map((c) => ({
+    ...c,
+    type: hasWatermark && c.name === eventTime?.column ? withNullable(nullableInside(c.type), false) : nullableInside(c.type),
+  }));
   if (eventTime) {
     const col = requireColumn(physical, eventTime.column, origin, "event-time column");
     if (!isTimestamp(col.type)) {
@@ -90,7 +97,6 @@ export function sourceNode(
     invalid(origin, `processingTime('${processingTime}') names an existing column`, "choose a new column name for the processing-time attribute");
   }
   for (const key of init.kafka.primaryKey ?? []) requireColumn(physical, key, origin, "primary-key column");
-  const hasWatermark = eventTime?.watermark != null;
   const schema: Column[] = physical.map((c) =>
     hasWatermark && c.name === eventTime?.column ? { ...c, time: "rowtime" as const } : c,
   );
@@ -114,7 +120,8 @@ export function sourceNode(
 }
 
 /**
- * The columns whose NOT NULL a source enforces: every NOT NULL physical column but the primary key's
+ * The columns whose NOT NULL a source enforces: every NOT NULL physical column (the rowtime column is one,
+ * whatever the schema declares: see sourceNode) but the primary key's
  * (Flink makes a PRIMARY KEY column NOT NULL whatever the DDL says, so no view can see a null there).
  * A topic holds whatever producers wrote, so the source table declares these nullable and a view over it
  * drops the records with a null in one of them (ContractViolation says what becomes of those): only then
