@@ -6,7 +6,7 @@ import { PlannerValidator, type ValidationResult } from "../../packages/streamt-
 import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
-import { contractViewName } from "../../packages/streamt-sdk/src/emit-sql/source-contract.js";
+import { hasContract } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import fc from "fast-check";
 import { pipeline, source, t } from "streamt-sdk";
 import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
@@ -42,7 +42,7 @@ async function exampleScripts(flinkVersion: string): Promise<{ id: string; scrip
       for (const n of topologicalOrder(p.sinks)) {
         if (n.kind === "sink") continue;
         // A source is a table, and the view that enforces its NOT NULL columns when it has some.
-        const name = n.kind === "source" ? contractViewName(n) : tableName(n.path);
+        const name = n.kind === "source" ? (hasContract(n) ? tableName(n.name) : null) : tableName(n.path);
         if (name === null) continue;
         views[name] = n.schema.map((c) => `${c.name} ${formatType(c.type)}${c.time === "rowtime" ? " *ROWTIME*" : c.time === "proctime" ? " *PROCTIME*" : ""}`);
       }

@@ -1,7 +1,7 @@
 import { formatType, withNullable, type DataType } from "../ir/data-type.js";
 import type { Column } from "../ir/node-base.js";
 import { enforcedColumns, type SourceNode } from "../ir/nodes/source-node.js";
-import { quoteIdent as q, quoteString, tableName } from "./sql-text.js";
+import { quoteIdent as q, quoteString } from "./sql-text.js";
 
 /**
  * How a source's script enforces the NOT NULL columns of its schema (see enforcedColumns): the source
@@ -36,14 +36,6 @@ export function sourceContract(n: SourceNode): SourceContract | null {
   const rowtime = time?.watermark && enforced.some((c) => c.name === time.column) ? fresh("__streamt_rowtime") : null;
   const metadata = n.kafka.onContractViolation.kind === "dead-letter" ? { partition: fresh("__streamt_partition"), offset: fresh("__streamt_offset") } : null;
   return { enforced, rowtime, metadata };
-}
-
-/**
- * The name of the view that enforces a source's contract, or null when it has none. The view takes the
- * source's own name, which later steps read; the Kafka table under it is `<source>__raw`.
- */
-export function contractViewName(n: SourceNode): string | null {
-  return enforcedColumns(n).length > 0 ? tableName(n.name) : null;
 }
 
 /** The source table's type of a physical column: nullable when the contract enforces its NOT NULL. */
