@@ -1,3 +1,4 @@
+import { isNumeric } from "../ir/data-type.js";
 import type { ExprNode } from "../ir/expr-node.js";
 import type { Plan } from "../ir/plan.js";
 import { DiagnosticCode } from "./codes.js";
@@ -95,6 +96,7 @@ const METHOD: Record<string, string> = { "=": "eq", "<>": "ne", "<": "lt", "<=":
 /** A value as the message names it: a column by its name, anything else by what it is. */
 function operand(e: ExprNode): string {
   if (e.kind === "column") return e.name;
-  if (e.kind === "literal") return typeof e.value === "string" ? JSON.stringify(e.value) : String(e.value);
+  // Numbers are kept as their text in the plan: shown as the user wrote them, not quoted.
+  if (e.kind === "literal") return typeof e.value === "string" && !isNumeric(e.type) ? JSON.stringify(e.value) : String(e.value);
   return `(${e.kind === "call" ? e.op.toLowerCase() : e.kind} expression)`;
 }

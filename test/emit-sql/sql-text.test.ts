@@ -1,0 +1,91 @@
+/**
+ * The text pieces every statement is made of, exactly: interval literals in each unit and as exact
+ * fractional seconds, comment lines that user text cannot break, the dialect per Flink version, and
+ * instants written for TIMESTAMP_LTZ comparisons.
+ */
+import { describe, expect, it } from "vitest";
+import { pipeline, source, t } from "streamt-sdk";
+import { literalNode } from "../../packages/streamt-sdk/src/dsl/expr.js";
+import type { DataType } from "../../packages/streamt-sdk/src/ir/data-type.js";
+import { DEFAULT_FLINK_VERSION, dialectFor } from "../../packages/streamt-sdk/src/emit-sql/dialect.js";
+import { exprSql } from "../../packages/streamt-sdk/src/emit-sql/expr-sql.js";
+import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
+import { comment, intervalLiteral } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
+import { refusal } from "../helpers.js";
+
+describe("intervalLiteral", () => {
+  it.each([
+    [0, "INTERVAL '0' SECOND"],
+    [1000, "INTERVAL '1' SECOND"],
+    [-1000, "INTERVAL '-1' SECOND"],
+    [60_000, "INTERVAL '1' MINUTE"],
+    [-60_000, "INTERVAL '-1' MINUTE"],
+    [90_000, "INTERVAL '90' SECOND"],
+    [3_600_000, "INTERVAL '1' HOUR"],
+    [86_400_000, "INTERVAL '1' DAY"],
+    [99 * 86_400_000, "INTERVAL '99' DAY"],
+    [100 * 86_400_000, "INTERVAL '100' DAY(3)"],
+    [150 * 60_000, "INTERVAL '150' MINUTE(3)"],
+    // Sub-second parts stay exact, as fractional seconds; more than two whole digits get a precision.
+    [500, "INTERVAL '0.5' SECOND"],
+    [1, "INTERVAL '0.001' SECOND"],
+    [-1500, "INTERVAL '-1.5' SECOND"],
+    [12_500, "INTERVAL '12.5' SECOND"],
+    [99_999, "INTERVAL '99.999' SECOND"],
+    [123_450, "INTERVAL '123.45' SECOND(3, 3)"],
+    [-123_450, "INTERVAL '-123.45' SECOND(3, 3)"],
+  ])("%i ms is %s", (ms, sql) => {
+    expect(intervalLiteral(ms)).toBe(sql);
+  });
+});
+
+describe("comment", () => {
+  it.each([
+    ["plain text", "orders/filter", "-- orders/filter"],
+    ["a line break", "a\nb", "-- a b"],
+    ["a run of line breaks and tabs, as one space", "a\r\n\t\nb", "-- a b"],
+    ["Unicode line and paragraph separators and NEL", "a\u2028b\u2029c\u0085d", "-- a b c d"],
+    ["DEL and NUL", "a\u007f\u0000b", "-- a b"],
+  ])("%s", (_, text, sql) => {
+    expect(comment(text)).toBe(sql);
+  });
+});
+
+describe("dialectFor", () => {
+  it("knows 2.2 (the default) and 1.20, and refuses another version", () => {
+    expect(DEFAULT_FLINK_VERSION).toBe("2.2");
+    expect(dialectFor(undefined)).toEqual({ version: "2.2", stateTtlHint: true, perSourceIdleTimeout: true });
+    expect(dialectFor(null)).toEqual({ version: "2.2", stateTtlHint: true, perSourceIdleTimeout: true });
+    expect(dialectFor("1.20")).toEqual({ version: "1.20", stateTtlHint: true, perSourceIdleTimeout: true });
+    expect(() => dialectFor("1.19")).toThrow(new Error("unknown Flink version 1.19"));
+  });
+
+  it("a script emitted without a version is for Flink 2.2", () => {
+    const src = source("s", { topic: "s.v1", schema: t.row({ id: t.string() }) });
+    const script = emitPipelineSql(pipeline("p").write(src.toBlackhole()).definition, { bootstrapServers: "b:9092" });
+    expect(script.split("\n")[1]).toMatch(/; Flink 2\.2$/);
+  });
+});
+
+describe("instants compared with a TIMESTAMP_LTZ", () => {
+  const LTZ: DataType = { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false };
+  it.each([
+    ["UTC text with a space", "2024-01-01 10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+    ["UTC text with a T", "2024-01-01T10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+    ["an explicit Z", "2024-01-01T10:00:00Z", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+    ["an offset with a colon", "2024-01-01T12:00:00+02:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+    ["an offset without a colon", "2024-01-01T12:00:00+0200", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+    ["a negative offset", "2024-01-01 05:00:00-05:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+  ])("%s", (_, text, sql) => {
+    expect(exprSql(literalNode(text, LTZ))).toBe(sql);
+  });
+
+  it("refuses text that is not an instant", () => {
+    expect(refusal(() => exprSql(literalNode("next tuesday", LTZ)))).toEqual({
+      code: "STREAMT-B002",
+      message: "'next tuesday' is not an instant",
+      hint: "write 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO-8601 with an offset, or pass a Date",
+      site: null,
+    });
+  });
+});
