@@ -246,6 +246,22 @@ describe("messages that name the time operator", () => {
     ]);
   });
 
+  it("STREAMT-E010 for a session window's deduplication and Top-N too", () => {
+    const dedupLine = lineHere() + 1;
+    const firsts = orders.session("2h").deduplicate({ key: ["order_id"] });
+    const topLine = lineHere() + 1;
+    const top = orders.session("2h").topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount" }], n: 1 });
+    const E010 = (path: string, line: number) => ({
+      code: "STREAMT-E010", severity: "error", pipeline: "p", path, site: at(line),
+      message: "state TTL 1h (the pipeline's stateTtl) is shorter than the session gap of 2h: rows would expire while still needed",
+      hint: "make the TTL at least 2h, or shorten the session gap",
+    });
+    expect(analyse(pipeline("p", { stateTtl: "1h" }).write(firsts.toBlackhole({ name: "a" }), top.toBlackhole({ name: "b" })))).toEqual([
+      E010("orders/session-deduplicate", dedupLine),
+      E010("orders/session-top-n", topLine),
+    ]);
+  });
+
   it("STREAMT-E014 names a window join's side windows", () => {
     const line = lineHere() + 1;
     const joined = orders.tumble("1h", { allowedLateness: "5m" }).join(timedEvents.tumble("1h", { allowedLateness: "5m" }), { on: { customer_id: "customer_id" }, select: (o, c) => ({ order_id: o.order_id, name: c.name }) });
@@ -621,9 +637,18 @@ describe("STREAMT-E016, whole", () => {
     ]);
   });
 
-  it("only a sink keyed by the result's unique key asks for upserts: a superset key is E008 alone", () => {
+  it("only a sink keyed by the result's unique key (as a set) asks for upserts: another key is E008 alone", () => {
     const low = joined.filter((r: any) => r.qty.lt(r.min_qty));
     expect(analyse(pipeline("p").write(upserts(low, ["sku", "name"]))).map((d) => d.code)).toEqual(["STREAMT-E008"]);
+    // A key of two columns: the same two in another order ask for upserts; one of them with another column does not.
+    const Limit = t.row({ sku: t.string(), warehouse: t.string(), min_qty: t.int() });
+    const limits = source("limits-wh", { topic: "limits-wh.v1", schema: Limit, primaryKey: ["sku", "warehouse"] });
+    const perWarehouse = source("stock-wh", { topic: "stock.v1", schema: Stock }).groupBy("sku", "warehouse").aggregate({ qty: lastValue("qty") }, { ttl: "1d" });
+    const both = perWarehouse
+      .join(limits, { on: { sku: "sku", warehouse: "warehouse" }, ttl: "1d", select: (s, l) => ({ sku: s.sku, warehouse: s.warehouse, qty: s.qty, min_qty: l.min_qty }) })
+      .filter((r: any) => r.qty.lt(r.min_qty));
+    expect(analyse(pipeline("p").write(upserts(both, ["warehouse", "sku"]))).map((d) => d.code)).toEqual(["STREAMT-E016"]);
+    expect(analyse(pipeline("p").write(upserts(both, ["sku", "qty"]))).map((d) => d.code)).toEqual(["STREAMT-E008"]);
   });
 
   it("a condition on one side's columns goes to that side only, and is checked again at a join there", () => {

@@ -67,7 +67,7 @@ describe("dialectFor", () => {
   });
 });
 
-describe("instants compared with a TIMESTAMP_LTZ", () => {
+describe("literals written for the column they are compared with: instants for a TIMESTAMP_LTZ, a FLOAT", () => {
   const LTZ: DataType = { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false };
   it.each([
     ["UTC text with a space", "2024-01-01 10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
@@ -78,6 +78,10 @@ describe("instants compared with a TIMESTAMP_LTZ", () => {
     ["a negative offset", "2024-01-01 05:00:00-05:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
   ])("%s", (_, text, sql) => {
     expect(exprSql(literalNode(text, LTZ))).toBe(sql);
+  });
+
+  it("a number against a FLOAT column is a FLOAT literal", () => {
+    expect(exprSql(literalNode(2.5, { kind: "FLOAT", nullable: false }))).toBe("CAST(2.5 AS FLOAT)");
   });
 
   it("refuses text that is not an instant", () => {

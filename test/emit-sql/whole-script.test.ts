@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { pipeline, source, t, type Pipeline } from "streamt-sdk";
-import { emitPipelineSql, renderPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
+import { emitPipelineSql, renderPipelineSql, sqlArtifact } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import { lineHere } from "../helpers.js";
 
@@ -359,5 +359,23 @@ describe("the SET block", () => {
       "-- local run: parallelism 2 instead of the pipeline's 4",
       "SET 'parallelism.default' = '2';",
     ]);
+  });
+});
+
+describe("the script as synth writes it", () => {
+  const Order = t.row({ order_id: t.string().nullable() });
+  const orders = source("orders", { topic: "orders.v1", schema: Order });
+
+  it("is one file named after the pipeline, with its statement map", () => {
+    const plan = lowerPipeline(pipeline("copy").write(orders.toBlackhole()).definition, { flinkVersion: "1.20" });
+    const { script, statements } = renderPipelineSql(plan, { bootstrapServers: "b:9092" });
+    expect(sqlArtifact(plan, { bootstrapServers: "b:9092" })).toEqual({
+      id: "sql:copy", type: "sql-script", pipeline: "copy", flinkVersion: "1.20", files: [{ path: "copy.sql", content: script }], dependsOn: [], statements,
+    });
+  });
+
+  it("a pipeline without a known call site has no site note", () => {
+    const def = { ...pipeline("copy").write(orders.toBlackhole()).definition, site: null };
+    expect(emitPipelineSql(def, { bootstrapServers: "b:9092" }).split("\n")[1]).toBe("-- pipeline: copy; Flink 2.2");
   });
 });
