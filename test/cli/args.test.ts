@@ -22,12 +22,13 @@ describe("argument parsing", () => {
       flink: "2.2",
       out: "streamt.out",
       bootstrapServers: process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092",
+      target: "sql",
     });
   });
 
   it("synth with every option", () => {
-    expect(parseCommand(["synth", "a.ts", "--out", "o", "--json", "--strict", "--no-typecheck", "--flink", "1.20", "--bootstrap-servers", "k1:9092,k2:9092"])).toEqual({
-      command: "synth", entries: ["a.ts"], json: true, strict: true, typecheck: false, flink: "1.20", out: "o", bootstrapServers: "k1:9092,k2:9092",
+    expect(parseCommand(["synth", "a.ts", "--out", "o", "--json", "--strict", "--no-typecheck", "--flink", "1.20", "--bootstrap-servers", "k1:9092,k2:9092", "--target", "all"])).toEqual({
+      command: "synth", entries: ["a.ts"], json: true, strict: true, typecheck: false, flink: "1.20", out: "o", bootstrapServers: "k1:9092,k2:9092", target: "all",
     });
   });
 

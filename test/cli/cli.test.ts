@@ -109,10 +109,10 @@ describe("bad input: what, where, how to fix, non-zero exit, nothing written", (
   });
 
   it("an unknown option is a usage error", async () => {
-    expect(await cli("synth", "examples/hourly-revenue.ts", "--target", "jar")).toEqual({
+    expect(await cli("synth", "examples/hourly-revenue.ts", "--format", "yaml")).toEqual({
       code: 2,
       stdout: "",
-      stderr: "streamt-sdk: Unknown option '--target'\nRun 'streamt-sdk --help' for usage.\n",
+      stderr: "streamt-sdk: Unknown option '--format'\nRun 'streamt-sdk --help' for usage.\n",
     });
   });
 

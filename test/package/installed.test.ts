@@ -42,7 +42,7 @@ export default pipeline("hourly", { checkpointInterval: "1m" })
 describe("the installed package", () => {
   it("ships compiled JavaScript, declarations and the runner's sources, not the build output", () => {
     const pkg = path.join(project, "node_modules/streamt-sdk");
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/runtime/index.js", "bin/streamt-sdk.js", "runner/build.sh", "runner/pom.xml", "runner/src/main/java/io/streamt/runner/Main.java"]) {
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/runtime/index.js", "bin/streamt-sdk.js", "runner/build.sh", "runner/pom.xml", "runner/src/main/java/io/streamt/runner/Main.java", "templates/java/Job.java.hbs", "templates/java/pom.xml.hbs", "templates/java/README.md.hbs"]) {
       expect(existsSync(path.join(pkg, f)), f).toBe(true);
     }
     expect(readdirSync(path.join(pkg, "runner")).filter((f) => f.startsWith("target")).length).toBe(0);

@@ -20,4 +20,16 @@ export type EmittedArtifact =
       readonly dependsOn: readonly string[];
       readonly statements: readonly SqlStatement[];
     }
+  | {
+      readonly id: string;
+      readonly type: "java-project";
+      readonly pipeline: string;
+      readonly flinkVersion: string;
+      readonly files: readonly EmittedFile[];
+      readonly dependsOn: readonly string[];
+      /** The job's main class (the JAR's Main-Class). */
+      readonly mainClass: string;
+      /** Paths of the steps the program runs through tEnv.sqlQuery (the Table API has no equivalent). */
+      readonly sqlSteps: readonly string[];
+    }
   | { readonly id: string; readonly type: "plan" | "topics"; readonly files: readonly EmittedFile[]; readonly dependsOn: readonly string[] };

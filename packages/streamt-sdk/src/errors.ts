@@ -42,6 +42,10 @@ export const BuildErrorCode = {
   jsOperatorOnExpr: "STREAMT-B009",
   /** A secret (password, JAAS line, token) written as a literal where env("NAME") belongs. */
   secretInPipeline: "STREAMT-B010",
+  /** A step the Java (Table API) output cannot write yet; the SQL output can. */
+  javaNotExpressible: "STREAMT-B011",
+  /** A template of the generated Java project is missing or does not render. */
+  templateError: "STREAMT-B012",
 } as const;
 
 /** The fix for STREAMT-B009, the same from the run-time check and from the type-check. */

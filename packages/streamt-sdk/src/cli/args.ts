@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DIALECTS, DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
+import { SYNTH_TARGETS } from "../synth/synth.js";
 
 /** A problem with the command line itself: exit code 2. */
 export class UsageError extends Error {}
@@ -11,7 +12,13 @@ const bootstrap = z.string().regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, "--bootstrap-
 const common = { json: z.boolean(), strict: z.boolean(), typecheck: z.boolean(), flink: flinkVersion, entries: z.array(z.string()) };
 
 export const commandSchemas = {
-  synth: z.strictObject({ command: z.literal("synth"), ...common, out: z.string().min(1), bootstrapServers: bootstrap }),
+  synth: z.strictObject({
+    command: z.literal("synth"),
+    ...common,
+    out: z.string().min(1),
+    bootstrapServers: bootstrap,
+    target: z.enum(SYNTH_TARGETS, { message: `--target must be one of ${SYNTH_TARGETS.join(", ")}` }),
+  }),
   check: z.strictObject({ command: z.literal("check"), ...common }),
   validate: z.strictObject({ command: z.literal("validate"), json: z.boolean(), out: z.string().min(1) }),
   run: z.strictObject({
@@ -41,6 +48,7 @@ const OPTIONS = {
   "no-typecheck": { type: "boolean" },
   flink: { type: "string" },
   "bootstrap-servers": { type: "string" },
+  target: { type: "string" },
   local: { type: "boolean" },
   input: { type: "string", multiple: true },
   timeout: { type: "string" },
@@ -50,7 +58,7 @@ const OPTIONS = {
 
 /** Which options each command accepts: anything else is a usage error, never silently ignored. */
 const ALLOWED: Record<string, readonly string[]> = {
-  synth: ["out", "json", "strict", "no-typecheck", "flink", "bootstrap-servers"],
+  synth: ["out", "json", "strict", "no-typecheck", "flink", "bootstrap-servers", "target"],
   check: ["json", "strict", "no-typecheck", "flink"],
   validate: ["json"],
   run: ["local", "input", "flink", "no-typecheck", "strict", "timeout"],
@@ -85,7 +93,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   let candidate: unknown;
   switch (command) {
     case "synth":
-      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092") };
+      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092"), target: values.target ?? "sql" };
       break;
     case "check":
       candidate = base;

@@ -5,6 +5,7 @@ import type { Diagnostic } from "../analysis/diagnostic.js";
 import { isStreamtError } from "../errors.js";
 import { missingEntries } from "../synth/load.js";
 import { check, synth, writeOutput, type SynthOptions } from "../synth/synth.js";
+import { writeOutputAfter } from "../synth/output-folder.js";
 import { SDK_VERSION } from "../version.js";
 import { parseCommand, UsageError, type Command } from "./args.js";
 
@@ -35,6 +36,9 @@ Usage: streamt-sdk <command> [entry.ts ...] [options]
 Commands:
   synth [entry ...]     type-check, analyse and write Flink SQL, plan.json, topics.json, manifest.json
       --out <dir>                 output folder (default streamt.out; replaced as a whole, and only if synth wrote it)
+      --target <sql|java|jar|all> sql: a Flink SQL script per pipeline (default); java: a Flink Table API Maven
+                                  project per pipeline; jar: those projects built into deployable JARs (needs
+                                  Java 17+ and Maven); all: the scripts, the projects and the JARs
       --flink <2.2|1.20>          Flink version line to target (default 2.2)
       --bootstrap-servers <h:p>   Kafka bootstrap servers in the SQL (default $STREAMT_KAFKA_BOOTSTRAP or localhost:9092)
       --strict                    fail on open warnings too
@@ -122,10 +126,22 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         flinkVersion: cmd.flink,
         bootstrapServers: cmd.command === "synth" ? cmd.bootstrapServers : "localhost:9092",
         strict: cmd.strict,
+        ...(cmd.command === "synth" ? { target: cmd.target } : {}),
         ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}),
       };
-      const result = cmd.command === "synth" ? await synth(options) : { ...(await check(options)), files: [] };
-      if (cmd.command === "synth" && result.ok) writeOutput(cmd.out, result.files, { cwd: io.cwd, entries: cmd.entries });
+      const result = cmd.command === "synth" ? await synth(options) : { ...(await check(options)), files: [], jars: [] };
+      if (cmd.command === "synth" && result.ok) {
+        const guard = { cwd: io.cwd, entries: cmd.entries };
+        if (result.jars.length === 0) writeOutput(cmd.out, result.files, guard);
+        else {
+          // The JARs are built in synth's temporary folder: a failed build leaves the previous output as it was.
+          const { buildJars, jarBuildLog, recordJars } = await import("../runtime/jar-build.js");
+          const progress = (line: string) => io.err(`${line}\n`);
+          await writeOutputAfter(cmd.out, result.files, guard, async (staging) => {
+            recordJars(staging, result.jars, await buildJars(staging, result.jars, { logFile: jarBuildLog(path.resolve(io.cwd, cmd.out)), progress }));
+          });
+        }
+      }
       if (cmd.json) {
         io.out(
           JSON.stringify(

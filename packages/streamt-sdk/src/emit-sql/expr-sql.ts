@@ -89,7 +89,7 @@ function literalSql(node: Extract<ExprNode, { kind: "literal" }>): string {
 }
 
 /** The epoch milliseconds of a literal instant: 'yyyy-MM-dd HH:mm:ss[.SSS]' in UTC, or ISO-8601 with its offset. */
-function instantMillis(text: string): number {
+export function instantMillis(text: string): number {
   const iso = text.includes("T") ? text : text.replace(" ", "T");
   const ms = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
   if (Number.isNaN(ms)) throw new StreamtError({ code: BuildErrorCode.typeMismatch, message: `'${text}' is not an instant`, hint: "write 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO-8601 with an offset, or pass a Date" });

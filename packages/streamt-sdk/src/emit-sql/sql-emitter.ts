@@ -1,10 +1,10 @@
 import { formatType, withNullable } from "../ir/data-type.js";
-import { envPlaceholder, type PropertyValue } from "../ir/secret.js";
+import { envPlaceholder } from "../ir/secret.js";
 import type { Column, SourceSite } from "../ir/node-base.js";
 import { visit, type PlanNode } from "../ir/plan-node.js";
 import type { PipelineDef } from "../ir/plan.js";
 import type { WindowSpec } from "../ir/window-spec.js";
-import { isChangelogFormat, type SourceNode } from "../ir/nodes/source-node.js";
+import type { SourceNode } from "../ir/nodes/source-node.js";
 import type { SinkNode } from "../ir/nodes/sink-node.js";
 import type { KeyPair, JoinType } from "../ir/nodes/join-common.js";
 import type { ProjectedColumn } from "../ir/nodes/project-node.js";
@@ -14,6 +14,7 @@ import { lowerPipeline, type JobPlan } from "../ir/job-plan.js";
 import type { EmittedArtifact } from "../artifact.js";
 import { contractViewQuery, notNullPlaceholder, sourceContract, tableColumnType, violationColumns, violationsQuery, type SourceContract } from "./source-contract.js";
 import { exprSql, type ColumnRenderer } from "./expr-sql.js";
+import { sinkOptions, sourceOptions, violationsOptions, type ConnectorOption, type OptionValue } from "./connector-options.js";
 import { comment, configDuration, intervalLiteral, quoteIdent as q, quoteString } from "./sql-text.js";
 
 export interface SqlEmitOptions {
@@ -28,7 +29,6 @@ export interface SqlEmitOptions {
 }
 
 const ROW_NUMBER = "__streamt_row_num";
-const JSON_TIMESTAMPS = "ISO-8601";
 
 /** One statement of an emitted script: where it is, and the step and user code it comes from. */
 export interface SqlStatement {
@@ -69,6 +69,14 @@ export function sqlArtifact(plan: JobPlan, options: SqlEmitOptions): EmittedArti
 /** Renders a job plan (ir/job-plan.ts) as a Flink SQL script with its statement map. */
 export function renderPipelineSql(plan: JobPlan, options: SqlEmitOptions): RenderedSql {
   return new PipelineSqlWriter(plan, options).write();
+}
+
+/**
+ * The SELECT of one step of a job plan, reading its inputs under their job-plan names: what the Java output
+ * runs through `sqlQuery` for the few steps Flink's Table API cannot express (see docs/java-target.md).
+ */
+export function stepQuerySql(plan: JobPlan, node: PlanNode): string {
+  return new PipelineSqlWriter(plan, { bootstrapServers: "" }).query(node);
 }
 
 /** A piece of the script: text, and when it is a statement, what the statement map says of it. */
@@ -197,54 +205,14 @@ class PipelineSqlWriter {
     }
     const pk = n.kafka.primaryKey;
     if (pk) cols.push(`  PRIMARY KEY (${pk.map(q).join(", ")}) NOT ENFORCED`);
-    // A CDC format carries its own changes: the kafka connector reads it (upsert-kafka accepts only
-    // insert-only formats), with the primary key declared on the table.
-    const upsert = pk !== null && !isChangelogFormat(n.kafka.format);
-    const opts: [string, string][] = [
-      ["connector", upsert ? "upsert-kafka" : "kafka"],
-      ["topic", n.kafka.topic],
-      ["properties.bootstrap.servers", this.options.bootstrapServers],
-      ["properties.group.id", this.pipeline.name],
-    ];
-    if (!upsert) {
-      const start = n.kafka.startFrom;
-      if (start.kind === "group-offsets") opts.push(["scan.startup.mode", "group-offsets"], ["properties.auto.offset.reset", "earliest"]);
-      else if (start.kind === "timestamp") opts.push(["scan.startup.mode", "timestamp"], ["scan.startup.timestamp-millis", String(start.millis)]);
-      else opts.push(["scan.startup.mode", `${start.kind}-offset`]);
-    }
-    opts.push(...this.formatOptions(n.kafka.format, upsert, n.kafka.schemaRegistryUrl));
-    if (n.idleTimeoutMs !== null && this.dialect.perSourceIdleTimeout) opts.push(["scan.watermark.idle-timeout", configDuration(n.idleTimeoutMs)]);
-    opts.push(...propertyOptions(n.kafka.properties));
-    return `CREATE TEMPORARY TABLE ${q(this.contracts.get(n)?.table ?? this.plan.nameOf(n))} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
+    const opts = sourceOptions(n, this.pipeline.name, this.dialect);
+    return `CREATE TEMPORARY TABLE ${q(this.contracts.get(n)?.table ?? this.plan.nameOf(n))} (\n${cols.join(",\n")}\n) WITH (\n${this.withClause(opts)}\n);`;
   }
 
   /** Where the records that break a source's contract go: a blackhole that counts them, or the dead-letter topic. */
   private violationsTable(n: SourceNode, contract: SourceContract, name: string): string {
     const cols = violationColumns(n, contract).map((c) => `  ${q(c.name)} ${formatType(c.type, q)}`);
-    const v = n.kafka.onContractViolation;
-    const opts: [string, string][] = v.kind === "drop"
-      ? [["connector", "blackhole"]]
-      : [
-          ["connector", "kafka"],
-          ["topic", v.topic],
-          ["properties.bootstrap.servers", this.options.bootstrapServers],
-          ...this.formatOptions("json", false, null, true),
-          ["sink.delivery-guarantee", "at-least-once"],
-          ...propertyOptions(n.kafka.properties),
-        ];
-    return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
-  }
-
-  private formatOptions(format: string, keyed: boolean, registry: string | null, writing = false): [string, string][] {
-    const one = (prefix: string): [string, string][] => {
-      const o: [string, string][] = [[prefix ? `${prefix}format` : "format", format]];
-      if (format === "json" || format === "debezium-json") o.push([`${prefix}${format}.timestamp-format.standard`, JSON_TIMESTAMPS]);
-      // Flink's JSON writer would otherwise write a DECIMAL such as 30.00 as 3E+1.
-      if (writing && format === "json") o.push([`${prefix}json.encode.decimal-as-plain-number`, "true"]);
-      if (format === "avro-confluent" && registry) o.push([`${prefix}avro-confluent.url`, registry]);
-      return o;
-    };
-    return keyed ? [...one("key."), ...one("value.")] : one("");
+    return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${this.withClause(violationsOptions(n))}\n);`;
   }
 
   private sinkTable(s: SinkNode, name: string): string {
@@ -254,35 +222,19 @@ class PipelineSqlWriter {
     // Flink considers nullable must still be writable.
     const cols = s.schema.map((col: Column) => `  ${q(col.name)} ${formatType(withNullable(col.type, !key.includes(col.name)), q)}`);
     if (key.length > 0) cols.push(`  PRIMARY KEY (${key.map(q).join(", ")}) NOT ENFORCED`);
-    let opts: [string, string][];
-    switch (c.kind) {
-      case "print":
-      case "blackhole":
-        opts = [["connector", c.kind]];
-        break;
-      case "kafka":
-      case "upsert-kafka": {
-        opts = [
-          ["connector", c.kind],
-          ["topic", c.topic],
-          ["properties.bootstrap.servers", this.options.bootstrapServers],
-          ...this.formatOptions(c.format, c.kind === "upsert-kafka", c.schemaRegistryUrl, true),
-          ["sink.delivery-guarantee", c.delivery],
-        ];
-        if (c.delivery === "exactly-once") {
-          opts.push(["sink.transactional-id-prefix", `${this.pipeline.name}.${s.name}`]);
-          opts.push(["properties.transaction.timeout.ms", String(c.transactionTimeoutMs)]);
-        }
-        opts.push(...propertyOptions(c.properties));
-        break;
-      }
-    }
-    return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${withClause(opts)}\n);`;
+    return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${this.withClause(sinkOptions(s, this.pipeline.name))}\n);`;
+  }
+
+  /** The WITH clause: the bootstrap servers given to synth, a secret as a placeholder the runtime fills in at job start. */
+  private withClause(opts: readonly ConnectorOption[]): string {
+    const text = (v: OptionValue): string => (typeof v === "string" ? v : "env" in v ? envPlaceholder(v.env) : this.options.bootstrapServers);
+    return opts.map(([k, v]) => `  ${quoteString(k)} = ${quoteString(text(v))}`).join(",\n");
   }
 
   // ---- queries -----------------------------------------------------------------------------
 
-  private query(node: PlanNode): string {
+  /** The SELECT of one step, reading its inputs under their job-plan names. */
+  query(node: PlanNode): string {
     return visit<string>(node, {
       source: (n) => `SELECT * FROM ${this.ref(n)}`,
       sink: (n) => `SELECT * FROM ${this.ref(n.input)}`,
@@ -416,16 +368,7 @@ function sinkColumns(s: SinkNode): string {
     .join(", ");
 }
 
-function withClause(opts: readonly [string, string][]): string {
-  return opts.map(([k, v]) => `  ${quoteString(k)} = ${quoteString(v)}`).join(",\n");
-}
 
-/** Kafka client properties as connector options; a secret stays a placeholder the runtime fills in at job start. */
-function propertyOptions(props: Readonly<Record<string, PropertyValue>>): [string, string][] {
-  return Object.entries(props)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => [`properties.${k}`, typeof v === "string" ? v : envPlaceholder(v.env)]);
-}
 
 /** The call-site note of a script comment, ` (file:line)`, for readers of the script (tools use the statement map). */
 function siteNote(site: SourceSite | null): string {

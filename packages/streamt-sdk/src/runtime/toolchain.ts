@@ -18,6 +18,8 @@ export const RuntimeErrorCode = {
   jobRestarted: "STREAMT-R011",
   /** A pipeline reads a secret from an environment variable (env("NAME")) that is not set. */
   missingSecret: "STREAMT-R012",
+  /** `synth --target jar`: Maven could not build a pipeline's JAR (the message has the log's path and its ERROR lines). */
+  jarBuild: "STREAMT-R013",
 } as const;
 
 const INSTALL_HINT = "install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH";

@@ -34,6 +34,10 @@ const common = { id: z.string().min(1), files: z.array(file).min(1), dependsOn: 
 /** What synth wrote, by type: never guessed from a file's name. */
 export const artifactSchema = z.discriminatedUnion("type", [
   z.strictObject({ ...common, type: z.literal("sql-script"), pipeline: z.string(), flinkVersion: z.string(), statements: z.array(statementSchema) }),
+  /** A pipeline's generated Table API Maven project (`--target java|jar|all`). */
+  z.strictObject({ ...common, type: z.literal("java-project"), pipeline: z.string(), flinkVersion: z.string(), mainClass: z.string(), sqlSteps: z.array(z.string()) }),
+  /** The deployable JAR Maven built from a pipeline's project (`--target jar|all`); depends on the project. */
+  z.strictObject({ ...common, type: z.literal("jar"), pipeline: z.string(), flinkVersion: z.string(), mainClass: z.string() }),
   z.strictObject({ ...common, type: z.literal("plan") }),
   z.strictObject({ ...common, type: z.literal("topics") }),
 ]);
@@ -51,7 +55,7 @@ export const manifestSchema = z.strictObject({
       name: z.string(),
       flinkVersion: z.string(),
       site,
-      /** Ids of the pipeline's artifacts (its SQL script). */
+      /** Ids of the pipeline's artifacts (its SQL script, Java project, JAR). */
       artifacts: z.array(z.string()),
       sources: z.array(z.string()),
       sinks: z.array(z.string()),
@@ -68,6 +72,13 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export type Artifact = z.infer<typeof artifactSchema>;
 export type SqlScriptArtifact = Extract<Artifact, { type: "sql-script" }>;
 export type StatementEntry = z.infer<typeof statementSchema>;
+
+export type JarArtifact = Extract<Artifact, { type: "jar" }>;
+
+/** The JAR artifact of a pipeline (synth --target jar), or null. */
+export function jarOf(manifest: Manifest, pipeline: string): JarArtifact | null {
+  return manifest.artifacts.find((a): a is JarArtifact => a.type === "jar" && a.pipeline === pipeline) ?? null;
+}
 
 /** The SQL script artifact of a pipeline. */
 export function sqlScriptOf(manifest: Manifest, pipeline: string): SqlScriptArtifact | null {

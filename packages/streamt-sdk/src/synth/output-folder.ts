@@ -50,6 +50,29 @@ const ownershipSchema = z.object({
  * instead of written: creating and deleting files is the slowest part of a re-synth.
  */
 export function writeOutput(outDir: string, files: readonly OutputFile[], guard: OutputGuard = { cwd: process.cwd(), entries: [] }): void {
+  const { staging, target } = stageOutput(outDir, files, guard);
+  swap(staging, target, outDir);
+}
+
+/**
+ * writeOutput, with `finish` run on the written temporary folder before it replaces the output folder (synth
+ * --target jar builds the JARs there): if `finish` fails, the temporary folder goes and the previous output
+ * folder stays as it was.
+ */
+export async function writeOutputAfter(outDir: string, files: readonly OutputFile[], guard: OutputGuard, finish: (staging: string) => Promise<void>): Promise<void> {
+  const { staging, target, createdParents } = stageOutput(outDir, files, guard);
+  try {
+    await finish(staging);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    for (const folder of createdParents.reverse()) rmSync(folder, { recursive: true, force: true });
+    throw e;
+  }
+  swap(staging, target, outDir);
+}
+
+/** Writes every file into `<out>.tmp-<pid>`, beside the output folder, after checking that folder may be replaced. */
+function stageOutput(outDir: string, files: readonly OutputFile[], guard: OutputGuard): { staging: string; target: string; createdParents: string[] } {
   const target = path.resolve(guard.cwd, outDir);
   assertNotProtected(target, outDir, guard);
   recoverInterruptedSwap(target);
@@ -77,7 +100,7 @@ export function writeOutput(outDir: string, files: readonly OutputFile[], guard:
     for (const folder of createdParents.reverse()) rmSync(folder, { recursive: true, force: true });
     throw cannotWrite(outDir, e);
   }
-  swap(staging, target, outDir);
+  return { staging, target, createdParents };
 }
 
 /**

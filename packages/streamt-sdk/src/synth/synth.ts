@@ -5,6 +5,7 @@ import { analysePlan, unusedSources } from "../analysis/analyse.js";
 import { compareDiagnostics, isFailing, type Diagnostic } from "../analysis/diagnostic.js";
 import { setSiteRoot } from "../dsl/call-site.js";
 import { sqlArtifact } from "../emit-sql/sql-emitter.js";
+import { jarPath, javaArtifact, javaProjectDir } from "../emit-java/java-emitter.js";
 import { lowerPipeline } from "../ir/job-plan.js";
 import type { EmittedArtifact } from "../artifact.js";
 import { DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
@@ -30,8 +31,23 @@ export interface SynthOptions {
   readonly strict: boolean;
   /** Overrides every pipeline's parallelism in the emitted SQL (local runs). */
   readonly parallelismOverride?: number;
+  /** What to write: SQL scripts (the default), Java projects, Java projects built into JARs, or all. */
+  readonly target?: SynthTarget;
   /** Called once before the entry modules are imported (the CLI registers its TypeScript loader). */
   readonly beforeLoad?: () => void;
+}
+
+export const SYNTH_TARGETS = ["sql", "java", "jar", "all"] as const;
+export type SynthTarget = (typeof SYNTH_TARGETS)[number];
+
+/** A pipeline's Maven project to build into its JAR once the files are on disk (synth --target jar|all). */
+export interface JarBuild {
+  readonly pipeline: string;
+  readonly flinkVersion: string;
+  /** The project folder and the JAR Maven writes, relative to the output folder. */
+  readonly projectDir: string;
+  readonly jar: string;
+  readonly mainClass: string;
 }
 
 export interface StageTimings {
@@ -54,6 +70,8 @@ export { writeOutput, type OutputFile } from "./output-folder.js";
 
 export interface SynthResult extends CheckResult {
   readonly files: OutputFile[];
+  /** The JARs to build after the files are written (see runtime/jar-build.ts); empty unless --target jar|all. */
+  readonly jars: JarBuild[];
 }
 
 const now = (): number => performance.now();
@@ -124,30 +142,43 @@ function collectGarbage(): void {
 /** check(), then, if nothing fails, every output file in memory (written by writeOutput). */
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const checked = await check(options);
-  if (!checked.ok || !checked.plan) return { ...checked, files: [] };
+  if (!checked.ok || !checked.plan) return { ...checked, files: [], jars: [] };
   const t = now();
   const diagnostics = [...checked.diagnostics];
-  let files: OutputFile[];
+  let emitted: { files: OutputFile[]; jars: JarBuild[] };
   try {
-    files = emitAll(checked.plan, checked.diagnostics, options);
+    emitted = emitAll(checked.plan, checked.diagnostics, options);
   } catch (e) {
     if (!isStreamtError(e)) throw e;
     diagnostics.push({ code: e.code, severity: "error", pipeline: null, path: e.path ?? "", site: e.site, message: e.message, hint: e.hint ?? "" });
-    return { ...checked, ok: false, diagnostics, files: [] };
+    return { ...checked, ok: false, diagnostics, files: [], jars: [] };
   }
   checked.timings.emit = now() - t;
-  return { ...checked, files };
+  return { ...checked, ...emitted };
 }
 
 function sha256(s: string): string {
   return createHash("sha256").update(s).digest("hex");
 }
 
-function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions): OutputFile[] {
-  // Each pipeline lowered once to its job plan, which every output renders (today: the SQL script).
-  const emitted: EmittedArtifact[] = plan.pipelines.map((p) => {
+function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions): { files: OutputFile[]; jars: JarBuild[] } {
+  const target = options.target ?? "sql";
+  const sql = target === "sql" || target === "all";
+  const java = target !== "sql";
+  const jars: JarBuild[] = [];
+  // Each pipeline lowered once to its job plan, which every output renders: the SQL script, the Java project.
+  const emitted: EmittedArtifact[] = plan.pipelines.flatMap((p) => {
     const job = lowerPipeline(p, { flinkVersion: options.flinkVersion, ...(options.parallelismOverride !== undefined ? { parallelismOverride: options.parallelismOverride } : {}) });
-    return sqlArtifact(job, { bootstrapServers: options.bootstrapServers, sdkVersion: SDK_VERSION });
+    const outputs: EmittedArtifact[] = [];
+    if (sql) outputs.push(sqlArtifact(job, { bootstrapServers: options.bootstrapServers, sdkVersion: SDK_VERSION }));
+    if (java) {
+      const project = javaArtifact(job, { sdkVersion: SDK_VERSION });
+      outputs.push(project);
+      if ((target === "jar" || target === "all") && project.type === "java-project") {
+        jars.push({ pipeline: p.name, flinkVersion: job.flinkVersion, projectDir: javaProjectDir(p.name), jar: jarPath(p.name), mainClass: project.mainClass });
+      }
+    }
+    return outputs;
   });
   const topics = collectTopics(plan);
   emitted.push(
@@ -173,7 +204,11 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
         ...use.deadLetters.map((d) => d.topic),
       ])].sort();
       const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
-      const artifactIds = emitted.filter((a) => a.type === "sql-script" && a.pipeline === p.name).map((a) => a.id);
+      const artifactIds = [
+        ...emitted.filter((a) => (a.type === "sql-script" || a.type === "java-project") && a.pipeline === p.name).map((a) => a.id),
+        // Recorded by the JAR build, once Maven has written it (runtime/jar-build.ts).
+        ...jars.filter((j) => j.pipeline === p.name).map((j) => `jar:${j.pipeline}`),
+      ].sort();
       return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, artifacts: artifactIds, sources, sinks, dependsOn, env };
     });
   const artifacts = emitted
@@ -188,7 +223,7 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
     diagnostics,
   });
   files.push({ path: "manifest.json", content: JSON.stringify(manifest, null, 2) + "\n" });
-  return files;
+  return { files, jars };
 }
 
 export { DEFAULT_FLINK_VERSION };
