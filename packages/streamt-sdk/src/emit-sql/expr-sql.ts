@@ -2,6 +2,7 @@ import { BuildErrorCode, StreamtError } from "../errors.js";
 import type { CallOp, ExprNode } from "../ir/expr-node.js";
 import { formatType } from "../ir/data-type.js";
 import { quoteIdent, quoteString } from "./sql-text.js";
+import { comparedAsPlainTime, plannerSafeCall } from "./planner-safe.js";
 
 /** Renders a column reference; joins qualify it with the side's alias. */
 export type ColumnRenderer = (name: string, input: 0 | 1) => string;
@@ -104,8 +105,11 @@ export function exprSql(node: ExprNode, column: ColumnRenderer = unqualified): s
     case "literal":
       return literalSql(node);
     case "call": {
+      // A shape Flink's planner gets wrong is written in a form it gets right (planner-safe.ts).
+      const safe = plannerSafeCall(node);
+      if (safe) return exprSql(safe, column);
       // FLOOR_TO / CEIL_TO / EXTRACT carry their unit as a literal argument that is not rendered.
-      const args = node.args.map((a) => exprSql(a, column));
+      const args = node.args.map((a) => exprSql(comparedAsPlainTime(node, a), column));
       return CALLS[node.op](args, node);
     }
     case "case": {

@@ -240,16 +240,16 @@ class PipelineSqlWriter {
       sink: (n) => `SELECT * FROM ${this.ref(n.input)}`,
       filter: (n) => `SELECT * FROM ${this.ref(n.input)}\nWHERE ${exprSql(n.predicate)}`,
       project: (n) => `SELECT ${selectList(n.columns)}\nFROM ${this.ref(n.input)}`,
-      union: (n) => n.inputs.map((i) => `SELECT ${n.schema.map((c) => q(c.name)).join(", ")} FROM ${this.ref(i)}`).join("\nUNION ALL\n"),
+      union: (n) => n.inputs.map((i) => `SELECT ${materialisedColumns({ input: i, schema: n.schema })} FROM ${this.ref(i)}`).join("\nUNION ALL\n"),
       windowAggregate: (n) => {
         const keys = n.groupBy.map(q);
-        const select = ["window_start", "window_end", ...n.groupBy, "window_time"].map((c) => q(c)).concat(n.aggregates.map(aggregateSql));
+        const select = ["window_start", "window_end", ...n.groupBy, "window_time"].map((c) => q(c)).concat(n.aggregates.map((a) => aggregateSql(a, n.input)));
         return `SELECT ${select.join(", ")}\nFROM ${this.windowTvf(this.ref(n.input), n.window)}\nGROUP BY ${[q("window_start"), q("window_end"), q("window_time"), ...keys].join(", ")}`;
       },
       aggregate: (n) => {
         const alias = this.plan.nameOf(n.input);
         const hint = n.ttlMs !== null && this.dialect.stateTtlHint ? `/*+ STATE_TTL(${quoteString(alias)} = ${quoteString(configDuration(n.ttlMs))}) */ ` : "";
-        const select = [...n.groupBy.map(q), ...n.aggregates.map(aggregateSql)];
+        const select = [...n.groupBy.map(q), ...n.aggregates.map((a) => aggregateSql(a, n.input))];
         const groupBy = n.groupBy.length > 0 ? `\nGROUP BY ${n.groupBy.map(q).join(", ")}` : "";
         return `SELECT ${hint}${select.join(", ")}\nFROM ${this.ref(n.input)}${groupBy}`;
       },
@@ -327,9 +327,10 @@ function projected(c: ProjectedColumn, column?: ColumnRenderer): string {
 }
 
 /**
- * The output columns of a row-number step. Its input's time attributes are plain timestamps in the
- * plan (only window_time stays one), so they are cast: Flink would otherwise keep them as rowtimes,
- * and refuse a sink fed with two.
+ * The output columns of a row-number step, or of one input of a union. Where the input has a time
+ * attribute that the plan's output does not (a row-number step keeps only window_time; a union keeps
+ * one only when every input has it), the column is cast: Flink would otherwise keep it as a rowtime,
+ * and refuse a sink fed with two (finding D1 for a union).
  */
 function materialisedColumns(n: { readonly input: PlanNode; readonly schema: readonly Column[] }): string {
   return n.schema
@@ -348,10 +349,17 @@ function joinKeyword(t: JoinType): string {
   return { inner: "JOIN", left: "LEFT JOIN", right: "RIGHT JOIN", full: "FULL OUTER JOIN" }[t];
 }
 
-function aggregateSql(a: AggregateCall): string {
+/**
+ * An aggregate of a GROUP BY. MIN, MAX, FIRST_VALUE and LAST_VALUE of a time attribute are a plain
+ * timestamp in the plan, but Flink types them as a second rowtime; where it then prunes the aggregate
+ * (a filter after it that is always false) the sink is refused for "more than one rowtime attribute
+ * column" (finding D6), so they are cast to what the plan says.
+ */
+function aggregateSql(a: AggregateCall, input: PlanNode): string {
   const col = a.column === null ? "*" : q(a.column);
   const call = a.fn === "COUNT_DISTINCT" ? `COUNT(DISTINCT ${col})` : `${a.fn}(${col})`;
-  return `${call} AS ${q(a.name)}`;
+  const ofTime = input.schema.find((c) => c.name === a.column)?.time !== undefined;
+  return `${ofTime ? `CAST(${call} AS ${formatType(withNullable(a.type, true), q)})` : call} AS ${q(a.name)}`;
 }
 
 /**

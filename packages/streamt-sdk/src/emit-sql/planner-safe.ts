@@ -1,0 +1,106 @@
+import type { DataType } from "../ir/data-type.js";
+import type { ExprNode } from "../ir/expr-node.js";
+
+/**
+ * Flink's planner (2.2 and 1.20) simplifies or plans a few expression shapes wrongly. Each rewrite here
+ * says the same thing in a form the planner gets right; the differential test found each (finding Dn in
+ * test/e2e/differential.test.ts), and test/e2e/planner-findings.test.ts runs each on the engine.
+ */
+
+type CallNode = Extract<ExprNode, { kind: "call" }>;
+
+const COMPARISONS = new Set(["=", "<>", "<", "<=", ">", ">="]);
+const BOOLEAN_NULL: ExprNode = { kind: "literal", value: null, type: { kind: "BOOLEAN", nullable: true } };
+const NOT_NULL_BOOLEAN: DataType = { kind: "BOOLEAN", nullable: false };
+
+const call = (op: CallNode["op"], args: readonly ExprNode[], type: DataType): ExprNode => ({ kind: "call", op, args, type });
+
+/**
+ * The form of a call the planner gets right, or null when the call is fine as it is. The result is
+ * rendered again, so a rewrite may produce calls that are rewritten in turn.
+ */
+export function plannerSafeCall(node: CallNode): ExprNode | null {
+  return selfComparison(node) ?? plainLike(node) ?? timeEquality(node);
+}
+
+/**
+ * D5. Flink's FlinkRexUtil.simplify turns `$i = $i`, `$i >= $i`, `$i <= $i` into TRUE (and `<>`, `<`,
+ * `>` into FALSE) for any input reference, nullable or not, so a filter keeps the rows where the column
+ * is NULL (where SQL says the comparison is NULL), and NOT (x <> x) keeps them too. Written as the
+ * NULL-aware result directly: `x IS NOT NULL OR NULL` (TRUE, or NULL when x is NULL) and
+ * `x IS NULL AND NULL` (FALSE, or NULL). BETWEEN and IN with the column itself among their values are
+ * expanded into those comparisons. (Two columns that copy one column, `select({ u: o.m, m: o.m })`,
+ * are not merged into one reference before Flink simplifies the view's filter: checked on the engine.)
+ */
+function selfComparison(node: CallNode): ExprNode | null {
+  const [a, ...rest] = node.args;
+  if (a?.kind !== "column") return null;
+  const isSelf = (b: ExprNode | undefined): boolean => b?.kind === "column" && b.name === a.name && b.input === a.input;
+  const bool = node.type;
+  if (COMPARISONS.has(node.op) && isSelf(rest[0])) {
+    const holds = node.op === "=" || node.op === "<=" || node.op === ">=";
+    return holds ? call("OR", [call("IS NOT NULL", [a], NOT_NULL_BOOLEAN), BOOLEAN_NULL], bool) : call("AND", [call("IS NULL", [a], NOT_NULL_BOOLEAN), BOOLEAN_NULL], bool);
+  }
+  if (node.op === "BETWEEN" && rest.some(isSelf)) return call("AND", [call(">=", [a, rest[0]!], bool), call("<=", [a, rest[1]!], bool)], bool);
+  if ((node.op === "IN" || node.op === "NOT IN") && rest.some(isSelf)) {
+    const each = rest.map((v) => call(node.op === "IN" ? "=" : "<>", [a, v], bool));
+    return each.reduce((l, r) => call(node.op === "IN" ? "OR" : "AND", [l, r], bool));
+  }
+  return null;
+}
+
+/**
+ * D4. Flink finds every non-null string LIKE '' (2.2 and 1.20). A pattern with no wildcard (and no
+ * backslash, which Flink may read as an escape) matches exactly that one string: written as `=`.
+ */
+function plainLike(node: CallNode): ExprNode | null {
+  const pattern = node.args[1];
+  if (node.op !== "LIKE" || pattern?.kind !== "literal" || typeof pattern.value !== "string" || /[%_\\]/.test(pattern.value)) return null;
+  return call("=", node.args, node.type);
+}
+
+/**
+ * D8. `window_start = T` after a window aggregate lets Calcite pull the constant out of the GROUP BY,
+ * and without window_start (or window_end) among its keys Flink plans an updating GroupAggregate that
+ * an append sink refuses. An equality of a millisecond time with a literal (also IN with one value,
+ * BETWEEN T AND T) is written as the half-open range [T, T + 1 ms): the same rows, and no constant.
+ */
+function timeEquality(node: CallNode): ExprNode | null {
+  const oneValue = node.op === "IN" && node.args.length === 2;
+  const [lo, hi] = [node.args[1], node.args[2]];
+  const sameBounds = node.op === "BETWEEN" && lo?.kind === "literal" && hi?.kind === "literal" && lo.value === hi.value;
+  if (node.op !== "=" && !oneValue && !sameBounds) return null;
+  const [x, t] = node.op === "=" && node.args[0]?.kind === "literal" ? [node.args[1]!, node.args[0]] : [node.args[0]!, node.args[1]!];
+  if (t.kind !== "literal" || typeof t.value !== "string" || !millisecondTime(x.type) || !millisecondTime(t.type)) return null;
+  const next = nextMillisecond(t.value, t.type.kind === "TIMESTAMP_LTZ");
+  if (next === null) return null;
+  return call("AND", [call(">=", [x, t], node.type), call("<", [x, { ...t, value: next }], node.type)], node.type);
+}
+
+const millisecondTime = (t: DataType): boolean => (t.kind === "TIMESTAMP" || t.kind === "TIMESTAMP_LTZ") && t.precision <= 3;
+
+/**
+ * A time literal's text one millisecond later: 'yyyy-MM-dd HH:mm:ss.SSS' (a TIMESTAMP), or ISO-8601 in
+ * UTC for an instant (whose text may carry an offset). Null for text with more than milliseconds.
+ */
+function nextMillisecond(text: string, instant: boolean): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  if (!m || (m[4] && !instant)) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}.${(m[3] ?? "").padEnd(3, "0")}${m[4] ?? "Z"}`);
+  if (Number.isNaN(ms)) return null;
+  const next = new Date(ms + 1).toISOString();
+  return instant ? next : next.replace("T", " ").replace("Z", "");
+}
+
+/**
+ * D7. A filter with two bounds on a rowtime attribute that Calcite folds into one multi-range SEARCH
+ * (`ts <> t1 AND ts > t2`, `ts = t1 OR ts = t2`) crashes Flink's planner (ClassCastException RexCall ->
+ * RexLiteral in RexCall.isAlwaysTrue: the search's ranges are cast to the time indicator type). A
+ * rowtime compared with a literal as a plain timestamp (CAST to its own type) plans; the column keeps
+ * its attribute.
+ */
+export function comparedAsPlainTime(node: CallNode, arg: ExprNode): ExprNode {
+  const compares = COMPARISONS.has(node.op) || node.op === "BETWEEN" || node.op === "IN" || node.op === "NOT IN";
+  const withLiteral = node.args.some((a) => a.kind === "literal");
+  return compares && withLiteral && arg.kind === "column" && arg.time === "rowtime" ? { kind: "cast", expr: arg, type: arg.type } : arg;
+}

@@ -1,0 +1,89 @@
+/**
+ * The shapes Flink's planner gets wrong (findings D1, D4-D8 of test/e2e/differential.test.ts) and the
+ * exact SQL the emitter writes for them instead; test/e2e/planner-findings.test.ts runs each on the
+ * engine, test/flink/rowtime-comparisons.test.ts plans every pair of rowtime bounds.
+ */
+import { describe, expect, it } from "vitest";
+import { count, firstValue, max, min, pipeline, source, t } from "streamt-sdk";
+import { exprNode, rowExprs } from "../../packages/streamt-sdk/src/dsl/expr.js";
+import { exprSql } from "../../packages/streamt-sdk/src/emit-sql/expr-sql.js";
+import { statementOf } from "../helpers.js";
+
+const Ev = t.row({ k: t.string(), s: t.string().nullable(), m: t.int().nullable(), at: t.timestamp(3), ltz: t.timestampLtz(3), ts: t.timestamp(3) });
+const events = () => source("ev", { topic: "ev", schema: Ev }).eventTime("ts").watermark("5s");
+/* eslint-disable @typescript-eslint/no-explicit-any -- expressions built over the schema's columns */
+const o: any = rowExprs((events() as any).node.schema, 0, "test");
+const sql = (e: unknown) => exprSql(exprNode(e as never));
+const T = new Date("2024-03-15T10:00:10Z");
+
+describe("D4: LIKE with no wildcard is an equality", () => {
+  it.each([
+    ["the empty pattern", o.s.like(""), "(`s` = '')"],
+    ["a plain word", o.s.like("ab"), "(`s` = 'ab')"],
+    ["a quote", o.s.like("it's"), "(`s` = 'it''s')"],
+    ["%", o.s.like("a%"), "(`s` LIKE 'a%')"],
+    ["_", o.s.like("x_y"), "(`s` LIKE 'x_y')"],
+    ["a backslash", o.s.like("a\\b"), "(`s` LIKE 'a\\b')"],
+  ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
+});
+
+describe("D5: a column compared with itself is NULL where the column is", () => {
+  it.each([
+    ["=", o.m.eq(o.m), "((`m` IS NOT NULL) OR CAST(NULL AS BOOLEAN))"],
+    [">=", o.m.ge(o.m), "((`m` IS NOT NULL) OR CAST(NULL AS BOOLEAN))"],
+    ["<=", o.s.le(o.s), "((`s` IS NOT NULL) OR CAST(NULL AS BOOLEAN))"],
+    ["<>", o.m.ne(o.m), "((`m` IS NULL) AND CAST(NULL AS BOOLEAN))"],
+    ["<", o.m.lt(o.m), "((`m` IS NULL) AND CAST(NULL AS BOOLEAN))"],
+    [">", o.k.gt(o.k), "((`k` IS NULL) AND CAST(NULL AS BOOLEAN))"],
+    ["NOT <>", o.m.ne(o.m).not(), "(NOT ((`m` IS NULL) AND CAST(NULL AS BOOLEAN)))"],
+    ["BETWEEN itself", o.m.between(o.m, 5), "(((`m` IS NOT NULL) OR CAST(NULL AS BOOLEAN)) AND (`m` <= 5))"],
+    ["IN with itself", o.m.in(o.m, 99), "(((`m` IS NOT NULL) OR CAST(NULL AS BOOLEAN)) OR (`m` = 99))"],
+    ["NOT IN with itself", o.m.notIn(1, o.m), "((`m` <> 1) AND ((`m` IS NULL) AND CAST(NULL AS BOOLEAN)))"],
+    ["an expression (Flink gets it right)", o.m.add(1).eq(o.m.add(1)), "((`m` + 1) = (`m` + 1))"],
+    ["another column", o.m.eq(o.k.length()), "(`m` = CHAR_LENGTH(`k`))"],
+  ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
+});
+
+describe("D7: a rowtime compared with a literal is compared as a plain timestamp", () => {
+  it.each([
+    ["<>", o.ts.ne(T), "(CAST(`ts` AS TIMESTAMP(3)) <> TIMESTAMP '2024-03-15 10:00:10.000')"],
+    [">", o.ts.gt(T), "(CAST(`ts` AS TIMESTAMP(3)) > TIMESTAMP '2024-03-15 10:00:10.000')"],
+    ["IN", o.ts.in(T, new Date("2024-03-15T10:00:20Z")), "(CAST(`ts` AS TIMESTAMP(3)) IN (TIMESTAMP '2024-03-15 10:00:10.000', TIMESTAMP '2024-03-15 10:00:20.000'))"],
+    ["a plain timestamp column", o.at.ne(T), "(`at` <> TIMESTAMP '2024-03-15 10:00:10.000')"],
+    ["two columns", o.ts.gt(o.at), "(`ts` > `at`)"],
+  ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
+});
+
+describe("D8: a millisecond time equal to a literal is the half-open millisecond after it", () => {
+  it.each([
+    ["=", o.at.eq(T), "((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.001'))"],
+    ["a rowtime", o.ts.eq(T), "((CAST(`ts` AS TIMESTAMP(3)) >= TIMESTAMP '2024-03-15 10:00:10.000') AND (CAST(`ts` AS TIMESTAMP(3)) < TIMESTAMP '2024-03-15 10:00:10.001'))"],
+    ["the end of a day", o.at.eq(new Date("2024-02-29T23:59:59.999Z")), "((`at` >= TIMESTAMP '2024-02-29 23:59:59.999') AND (`at` < TIMESTAMP '2024-03-01 00:00:00.000'))"],
+    ["IN with one value", o.at.in(T), "((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.001'))"],
+    ["BETWEEN the same bounds", o.at.between(T, T), "((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.001'))"],
+    ["an instant", o.ltz.eq(T), "((`ltz` >= TO_TIMESTAMP_LTZ(1710496810000, 3)) AND (`ltz` < TO_TIMESTAMP_LTZ(1710496810001, 3)))"],
+    ["<> stays", o.at.ne(T), "(`at` <> TIMESTAMP '2024-03-15 10:00:10.000')"],
+    ["IN with two values stays", o.at.in(T, T), "(`at` IN (TIMESTAMP '2024-03-15 10:00:10.000', TIMESTAMP '2024-03-15 10:00:10.000'))"],
+  ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
+});
+
+describe("D1, D6: a time attribute the plan made plain is cast where Flink would keep it", () => {
+  it("D1: the input of a union whose copy of the rowtime is not a time attribute after the union", () => {
+    const left = events().select((e) => ({ k: e.k, ts: e.ts, u0: e.ts }));
+    const right = source("ev2", { topic: "ev2", schema: Ev }).eventTime("ts").watermark("5s").select((e) => ({ k: e.k, ts: e.ts, u0: e.ts.floorTo("MINUTE") }));
+    const p = pipeline("p").write(left.union(right as never).toKafka("out"));
+    expect(statementOf(p, "ev__select__union")).toBe(
+      "CREATE TEMPORARY VIEW `ev__select__union` AS\n" +
+        "SELECT `k`, `ts`, CAST(`u0` AS TIMESTAMP(3)) AS `u0` FROM `ev__select`\nUNION ALL\nSELECT `k`, `ts`, `u0` FROM `ev2__select`;",
+    );
+  });
+
+  it("D6: MIN, MAX, FIRST_VALUE of the rowtime in a window, and MAX of a plain timestamp", () => {
+    const p = pipeline("p").write(events().tumble("10s").aggregate({ a: min("ts"), b: max("ts"), c: firstValue("ts"), d: max("at"), n: count() }).toKafka("out"));
+    expect(statementOf(p, "ev__tumble")).toBe(
+      "CREATE TEMPORARY VIEW `ev__tumble` AS\n" +
+        "SELECT `window_start`, `window_end`, `window_time`, CAST(MIN(`ts`) AS TIMESTAMP(3)) AS `a`, CAST(MAX(`ts`) AS TIMESTAMP(3)) AS `b`, CAST(FIRST_VALUE(`ts`) AS TIMESTAMP(3)) AS `c`, MAX(`at`) AS `d`, COUNT(*) AS `n`\n" +
+        "FROM TABLE(TUMBLE(TABLE `ev`, DESCRIPTOR(`ts`), INTERVAL '10' SECOND))\nGROUP BY `window_start`, `window_end`, `window_time`;",
+    );
+  });
+});
