@@ -19,19 +19,29 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Kafka, logLevel } from "kafkajs";
 import {
+  arrayAgg,
   avg,
   coalesce,
   concat,
   count,
   countDistinct,
   firstValue,
+  fn,
+  jsonObject,
+  jsonString,
   lastValue,
+  listagg,
   max,
   min,
   pipeline,
   source,
+  stddevPop,
+  stddevSamp,
   sum,
   t,
+  timestampDiff,
+  varPop,
+  varSamp,
   when,
   type Sink,
   type Traits,
@@ -324,6 +334,224 @@ function windowAggregates(tag: string): Family {
   };
 }
 
+/** MD5, SHA1, SHA256 and SHA2 of 224 to 512 bits: the standard test vector "abc", an empty string, non-ASCII text, a NULL. */
+function hashing(tag: string): Family {
+  const f = `hash${tag}`;
+  const Row = t.row({ id: t.string(), s: t.string(), note: t.string().nullable() });
+  const out = source(`${f}_in`, { topic: topicOf(f, "in"), schema: Row, startFrom: "earliest" }).select((o) => ({
+    id: o.id,
+    md5: o.s.md5(),
+    sha1: o.s.sha1(),
+    sha256: o.s.sha256(),
+    sha224: o.s.sha2(224),
+    sha384: o.s.sha2(384),
+    sha512: o.s.sha2(512),
+    note_md5: o.note.md5(),
+  }));
+  return {
+    sinks: [out.toKafka(topicOf(f, "out"))],
+    inputs: {
+      [topicOf(f, "in")]: [
+        { id: "h1", s: "abc", note: "" },
+        { id: "h2", s: "", note: null },
+        { id: "h3", s: "Émile", note: "abc" },
+      ],
+    },
+    outputs: {
+      [topicOf(f, "out")]: ordered(
+        {
+          id: "h1", md5: "900150983cd24fb0d6963f7d28e17f72", sha1: "a9993e364706816aba3e25717850c26c9cd0d89d",
+          sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", sha224: "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7",
+          sha384: "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7",
+          sha512: "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+          note_md5: "d41d8cd98f00b204e9800998ecf8427e",
+        },
+        {
+          id: "h2", md5: "d41d8cd98f00b204e9800998ecf8427e", sha1: "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+          sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", sha224: "d14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f",
+          sha384: "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b",
+          sha512: "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+          note_md5: null,
+        },
+        {
+          // UTF-8 bytes of the text
+          id: "h3", md5: "9a86dba177b44cb492d5dce53821da5e", sha1: "e2ac637eac74a7955ecbabca1ed8517928fa37f6",
+          sha256: "afb4b674db82eb614f344e86306dbb80fb08d5fa1df423da1bac63ed42200bb6", sha224: "9eb346ebf0c75db20934ac2dec61489d0db54c7dd58e228e76ce1107",
+          sha384: "64f0ad477c2949b5d2516ed7c698fd99b25ed237a1fd9d6c2269abeea8f3be8a7c99f56c76eb969e0ddc0d36771caee8",
+          sha512: "7363cd0f9350c40abaa9ee1f56eae35570ccb6186202f0c9fdeb17d2da0f630cd71da0e33b14eecf2dfb8129a0f5f282a2abc230d8dd96dcd9175526aa1ba679",
+          note_md5: "900150983cd24fb0d6963f7d28e17f72",
+        },
+      ),
+    },
+  };
+}
+
+/** TIMESTAMPDIFF in every unit (a leap February, a negative span), a timestamp and a DATE moved by durations and calendar units. */
+function timeArithmetic(tag: string): Family {
+  const f = `tarith${tag}`;
+  const Row = t.row({ id: t.string(), at: t.timestamp(3), later: t.timestamp(3), day: t.date(), n: t.int() });
+  const out = source(`${f}_in`, { topic: topicOf(f, "in"), schema: Row, startFrom: "earliest" }).select((o) => ({
+    id: o.id,
+    diff_second: timestampDiff("SECOND", o.at, o.later),
+    diff_minute: timestampDiff("MINUTE", o.at, o.later),
+    diff_hour: timestampDiff("HOUR", o.at, o.later),
+    diff_day: timestampDiff("DAY", o.at, o.later),
+    diff_week: timestampDiff("WEEK", o.at, o.later),
+    diff_month: timestampDiff("MONTH", o.at, o.later),
+    diff_year: timestampDiff("YEAR", o.day, o.later),
+    plus_90m: o.at.plus("90m"),
+    minus_half_second: o.at.minus("0.5s"),
+    plus_month: o.at.plus(1, "MONTH"),
+    minus_n_days: o.at.minus(o.n, "DAY"),
+    day_plus: o.day.plus("1d"),
+    day_plus_n_weeks: o.day.plus(o.n, "WEEK"),
+    day_minus_year: o.day.minus(1, "YEAR"),
+  }));
+  return {
+    sinks: [out.toKafka(topicOf(f, "out"))],
+    inputs: {
+      [topicOf(f, "in")]: [
+        // 30 days less 1 ms across February 29: 29 whole days, and a month not quite complete at 09:59:59.999 on March 1
+        { id: "d1", at: "2024-01-31T10:00:00", later: "2024-03-01T09:59:59.999", day: "2023-02-28", n: 2 },
+        // 30 minutes backwards: no whole unit, not even a month (Flink alone counts -1 month there)
+        { id: "d2", at: "2024-03-10T12:30:00", later: "2024-03-10T12:00:00", day: "2024-12-31", n: -1 },
+        // backwards across months: 1 month 29 days, 2 months less a minute
+        { id: "d3", at: "2024-03-31T00:00:00", later: "2024-02-01T00:00:00", day: "2026-02-01", n: 0 },
+        { id: "d4", at: "2024-03-01T00:00:00", later: "2024-01-01T00:01:00", day: "2024-01-01", n: 0 },
+      ],
+    },
+    outputs: {
+      [topicOf(f, "out")]: ordered(
+        {
+          id: "d1", diff_second: 2591999, diff_minute: 43199, diff_hour: 719, diff_day: 29, diff_week: 4, diff_month: 1, diff_year: 1,
+          plus_90m: "2024-01-31T11:30:00", minus_half_second: "2024-01-31T09:59:59.5", plus_month: "2024-02-29T10:00:00", minus_n_days: "2024-01-29T10:00:00",
+          day_plus: "2023-03-01", day_plus_n_weeks: "2023-03-14", day_minus_year: "2022-02-28",
+        },
+        {
+          id: "d2", diff_second: -1800, diff_minute: -30, diff_hour: 0, diff_day: 0, diff_week: 0, diff_month: 0, diff_year: 0,
+          plus_90m: "2024-03-10T14:00:00", minus_half_second: "2024-03-10T12:29:59.5", plus_month: "2024-04-10T12:30:00", minus_n_days: "2024-03-11T12:30:00",
+          day_plus: "2025-01-01", day_plus_n_weeks: "2024-12-24", day_minus_year: "2023-12-31",
+        },
+        {
+          id: "d3", diff_second: -5097600, diff_minute: -84960, diff_hour: -1416, diff_day: -59, diff_week: -8, diff_month: -1, diff_year: -2,
+          plus_90m: "2024-03-31T01:30:00", minus_half_second: "2024-03-30T23:59:59.5", plus_month: "2024-04-30T00:00:00", minus_n_days: "2024-03-31T00:00:00",
+          day_plus: "2026-02-02", day_plus_n_weeks: "2026-02-01", day_minus_year: "2025-02-01",
+        },
+        {
+          id: "d4", diff_second: -5183940, diff_minute: -86399, diff_hour: -1439, diff_day: -59, diff_week: -8, diff_month: -1, diff_year: 0,
+          plus_90m: "2024-03-01T01:30:00", minus_half_second: "2024-02-29T23:59:59.5", plus_month: "2024-04-01T00:00:00", minus_n_days: "2024-03-01T00:00:00",
+          day_plus: "2024-01-02", day_plus_n_weeks: "2024-01-01", day_minus_year: "2023-01-01",
+        },
+      ),
+    },
+  };
+}
+
+/** JSON_OBJECT of a whole row and of an error record (nested, NULL left out), JSON_STRING, and a declared built-in (REGEXP_EXTRACT). */
+function json(tag: string): Family {
+  const f = `json${tag}`;
+  const Row = t.row({ id: t.string(), amount: t.decimal(10, 2), n: t.int(), note: t.string().nullable(), ok: t.boolean(), at: t.timestamp(3), day: t.date() });
+  const regexpExtract = fn("REGEXP_EXTRACT", { args: [t.string(), t.string(), t.int()], returns: t.string().nullable() });
+  const amount = tag === "v120" ? "12.5" : "12.50";
+  const out = source(`${f}_in`, { topic: topicOf(f, "in"), schema: Row, startFrom: "earliest" }).select((o) => ({
+    id: o.id,
+    row: jsonObject(o),
+    error: jsonObject({ id: o.id, reason: "negative", detail: jsonObject({ amount: o.amount }), note: o.note }, { onNull: "absent" }),
+    note_json: jsonString(o.note),
+    n_json: jsonString(o.n),
+    code: regexpExtract(o.id, "^([a-z]+)-", 1),
+  }));
+  return {
+    sinks: [out.toKafka(topicOf(f, "out"))],
+    inputs: {
+      [topicOf(f, "in")]: [
+        { id: "ab-1", amount: 12.5, n: 3, note: null, ok: true, at: "2024-01-01T10:00:00", day: "2024-02-29" },
+        { id: "xyz", amount: -0.05, n: -7, note: 'it\'s "q"', ok: false, at: "2024-01-01T10:00:00.123", day: "2024-01-01" },
+      ],
+    },
+    outputs: {
+      // Flink writes a JSON object's keys in alphabetical order, a TIMESTAMP as ISO-8601 text, and a DECIMAL read
+      // from JSON with the column's scale on 2.2 but as it was read on 1.20 (the same number).
+      [topicOf(f, "out")]: ordered(
+        {
+          id: "ab-1",
+          row: `{"amount":${amount},"at":"2024-01-01T10:00:00","day":"2024-02-29","id":"ab-1","n":3,"note":null,"ok":true}`,
+          error: `{"detail":{"amount":${amount}},"id":"ab-1","reason":"negative"}`,
+          note_json: null,
+          n_json: "3",
+          code: "ab",
+        },
+        {
+          id: "xyz",
+          row: '{"amount":-0.05,"at":"2024-01-01T10:00:00.123","day":"2024-01-01","id":"xyz","n":-7,"note":"it\'s \\"q\\"","ok":false}',
+          error: '{"detail":{"amount":-0.05},"id":"xyz","note":"it\'s \\"q\\"","reason":"negative"}',
+          note_json: '"it\'s \\"q\\""',
+          n_json: "-7",
+          code: null,
+        },
+      ),
+    },
+  };
+}
+
+/**
+ * STDDEV/VAR (population and sample), LISTAGG, ARRAY_AGG and aggregates over expressions in a tumbling
+ * window. Group a's values make every result exact in binary floating point: x = 2, 2, 4, 6, 6 (sample
+ * variance 4, deviation 2; population variance 3.2) and y = 1, 3, 4, 5, 7 (population deviation 2).
+ * Group b has one row: its sample statistics are NULL (Flink alone would write -1 there).
+ */
+function statistics(tag: string): Family {
+  const f = `stat${tag}`;
+  const Row = t.row({ k: t.string(), x: t.double(), y: t.double(), n: t.int(), price: t.decimal(10, 2), s: t.string(), note: t.string().nullable(), ts: t.timestamp(3) });
+  const out = source(`${f}_in`, { topic: topicOf(f, "in"), schema: Row, startFrom: "earliest" })
+    .eventTime("ts")
+    .watermark("1s")
+    .tumble("1m")
+    .groupBy("k")
+    .aggregate((o) => ({
+      sd_samp_x: stddevSamp("x"),
+      var_samp_x: varSamp(o.x),
+      var_pop_x: varPop("x"),
+      sd_pop_y: stddevPop(o.y),
+      sd_samp_n: stddevSamp("n"),
+      var_pop_price: varPop("price"),
+      revenue: sum(o.price.mul(o.n)),
+      longest: max(o.s.length()),
+      names: listagg("s", "; "),
+      notes: listagg(o.note),
+      ns: arrayAgg("n"),
+      all_notes: arrayAgg("note"),
+    }));
+  const w = { window_start: at("10:00"), window_end: at("10:01"), window_time: at("10:00:59.999") };
+  return {
+    sinks: [out.toKafka(topicOf(f, "out"))],
+    inputs: {
+      [topicOf(f, "in")]: [
+        { k: "a", x: 2, y: 1, n: 1, price: 1, s: "p", note: "u", ts: at("10:00:01") },
+        { k: "a", x: 2, y: 3, n: 3, price: 3, s: "qq", note: null, ts: at("10:00:02") },
+        { k: "b", x: 5, y: 5, n: 5, price: 2.5, s: "r", note: null, ts: at("10:00:03") },
+        { k: "a", x: 4, y: 4, n: 4, price: 4, s: "sss", note: "v", ts: at("10:00:04") },
+        { k: "a", x: 6, y: 5, n: 5, price: 5, s: "t", note: "w", ts: at("10:00:05") },
+        { k: "a", x: 6, y: 7, n: 7, price: 7, s: "u", note: null, ts: at("10:00:06") },
+      ],
+    },
+    outputs: {
+      [topicOf(f, "out")]: unordered(
+        {
+          ...w, k: "a", sd_samp_x: 2, var_samp_x: 4, var_pop_x: 3.2, sd_pop_y: 2,
+          // n = 1, 3, 4, 5, 7: sample deviation sqrt(5), typed INT by Flink as its argument is
+          sd_samp_n: 2,
+          var_pop_price: 4, revenue: 100, longest: 3, names: "p; qq; sss; t; u", notes: "u,v,w", ns: [1, 3, 4, 5, 7], all_notes: ["u", null, "v", "w", null],
+        },
+        {
+          ...w, k: "b", sd_samp_x: null, var_samp_x: null, var_pop_x: 0, sd_pop_y: 0, sd_samp_n: null,
+          var_pop_price: 0, revenue: 12.5, longest: 1, names: "r", notes: null, ns: [5], all_notes: [null],
+        },
+      ),
+    },
+  };
+}
+
 /** Regular joins, inner/left/right/full, each with a state TTL: c3 has no customer, c4 no order. */
 function regularJoins(tag: string): Family {
   const f = `join${tag}`;
@@ -502,9 +730,13 @@ const STATELESS = [
   ["strings: LOWER, UPPER, SUBSTRING, TRIM, CHAR_LENGTH, CONCAT, LIKE, JSON_VALUE, COALESCE", strings],
   ["time: FLOOR, CEIL, EXTRACT, DATE_FORMAT, CAST AS DATE", time],
   ["conditionals: COALESCE, CASE with and without ELSE, CAST", conditionals],
+  ["hashing: MD5, SHA1, SHA256, SHA2", hashing],
+  ["time arithmetic: TIMESTAMPDIFF, + / - INTERVAL, TIMESTAMPADD, on timestamps and dates", timeArithmetic],
+  ["JSON: JSON_OBJECT (row, nested, ABSENT ON NULL), JSON_STRING, a declared REGEXP_EXTRACT", json],
 ] as const;
 const STATEFUL = [
   ["aggregates in a tumbling window: COUNT(*), COUNT(col), COUNT(DISTINCT), SUM, AVG, MIN, MAX, FIRST_VALUE, LAST_VALUE", windowAggregates],
+  ["statistics in a tumbling window: STDDEV_POP/SAMP, VAR_POP/SAMP, LISTAGG, ARRAY_AGG, aggregates over expressions", statistics],
   ["regular joins: inner, left, right, full outer, with STATE_TTL hints", regularJoins],
   ["interval joins: inner and left", intervalJoins],
 ] as const;

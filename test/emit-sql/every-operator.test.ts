@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  arrayAgg,
   avg,
   coalesce,
   concat,
@@ -15,13 +16,18 @@ import {
   currentTimestamp,
   firstValue,
   lastValue,
+  listagg,
   lit,
   max,
   min,
   pipeline,
   source,
+  stddevPop,
+  stddevSamp,
   sum,
   t,
+  varPop,
+  varSamp,
   when,
   type AggSpec,
   type Pipeline,
@@ -303,6 +309,17 @@ const CALL_OPS: Record<CallOp, readonly [readonly ExprNode[], DataType, string]>
   TO_DATE: [[col("a", TS)], { kind: "DATE", nullable: false }, "CAST(`a` AS DATE)"],
   JSON_VALUE: [[col("a", STR), col("b", STR)], STR, "JSON_VALUE(`a`, `b`)"],
   CURRENT_TIMESTAMP: [[], { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false }, "CURRENT_TIMESTAMP"],
+  MD5: [[col("a", STR)], STR, "MD5(`a`)"],
+  SHA1: [[col("a", STR)], STR, "SHA1(`a`)"],
+  SHA256: [[col("a", STR)], STR, "SHA256(`a`)"],
+  SHA2: [[col("a", STR), col("b")], STR, "SHA2(`a`, `b`)"],
+  TIMESTAMPDIFF: [[unit("HOUR"), col("a", TS), col("b", TS)], INT, "TIMESTAMPDIFF(HOUR, `a`, `b`)"],
+  TIMESTAMPADD: [[unit("MONTH"), col("a"), col("b", TS)], TS, "TIMESTAMPADD(MONTH, `a`, `b`)"],
+  PLUS_INTERVAL: [[col("a", TS), { kind: "literal", value: "5400000", type: INT }], TS, "(`a` + INTERVAL '90' MINUTE)"],
+  MINUS_INTERVAL: [[col("a", TS), { kind: "literal", value: "500", type: INT }], TS, "(`a` - INTERVAL '0.5' SECOND)"],
+  JSON_OBJECT: [[unit("ABSENT"), { kind: "literal", value: "k", type: STR }, col("a"), { kind: "literal", value: "it's", type: STR }, col("b", STR)], STR, "JSON_OBJECT(KEY 'k' VALUE `a`, KEY 'it''s' VALUE `b` ABSENT ON NULL)"],
+  JSON_STRING: [[col("a")], STR, "JSON_STRING(`a`)"],
+  FUNCTION: [[unit("REGEXP_EXTRACT"), col("a", STR), col("b", STR)], STR, "REGEXP_EXTRACT(`a`, `b`)"],
 };
 
 describe("every CallOp of the IR has its SQL", () => {
@@ -435,6 +452,13 @@ const AGGREGATES: readonly (readonly [string, AggSpec, string])[] = [
   ["max", max("ts"), "CAST(MAX(`ts`) AS TIMESTAMP(3))"],
   ["firstValue", firstValue("status"), "FIRST_VALUE(`status`)"],
   ["lastValue", lastValue("order_id"), "LAST_VALUE(`order_id`)"],
+  ["stddevPop", stddevPop("qty"), "STDDEV_POP(`qty`)"],
+  ["stddevSamp (NULL for one value)", stddevSamp("amount"), "CASE WHEN COUNT(`amount`) > 1 THEN STDDEV_SAMP(`amount`) END"],
+  ["varPop", varPop("amount"), "VAR_POP(`amount`)"],
+  ["varSamp (NULL for one value)", varSamp("qty"), "CASE WHEN COUNT(`qty`) > 1 THEN VAR_SAMP(`qty`) END"],
+  ["listagg", listagg("order_id"), "LISTAGG(`order_id`, ',')"],
+  ["listagg with a separator", listagg("status", "it's"), "LISTAGG(`status`, 'it''s')"],
+  ["arrayAgg", arrayAgg("qty"), "ARRAY_AGG(`qty`)"],
 ];
 
 describe.each(TARGETS)("aggregates, Flink %s", (target) => {

@@ -9,8 +9,8 @@ export { source, registerSources, clearSourceCatalog, type SourceCatalog, type S
 export type { Stream, Traits, Append, WindowedStream, GroupedStream, WindowGroupedStream, JoinOn, WindowOptions, HopWindow, CumulateWindow, StateOptions } from "./dsl/stream.js";
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from "./dsl/pipeline.js";
 export type { Sink, KafkaSinkOptions, UpsertKafkaSinkOptions, SinkOptions } from "./dsl/sink.js";
-export { count, countDistinct, sum, avg, min, max, firstValue, lastValue, type AggSpec } from "./dsl/aggregates.js";
-export { lit, when, coalesce, concat, currentTimestamp, type Expr, type RowExprs } from "./dsl/expr.js";
+export { count, countDistinct, sum, avg, min, max, firstValue, lastValue, stddevPop, stddevSamp, varPop, varSamp, listagg, arrayAgg, type AggSpec } from "./dsl/aggregates.js";
+export { lit, when, coalesce, concat, currentTimestamp, timestampDiff, jsonObject, jsonString, fn, type Expr, type RowExprs, type JsonInput, type DeclaredFunction } from "./dsl/expr.js";
 export type { Duration } from "./dsl/duration.js";
 export type { StreamtTypeError } from "./dsl/type-error.js";
 export { env, type SecretRef } from "./dsl/secret.js";

@@ -25,6 +25,7 @@ import type { AggregateCall } from "../../../packages/streamt-sdk/src/ir/aggrega
 import type { PlanNode } from "../../../packages/streamt-sdk/src/ir/plan-node.js";
 import type { SinkNode } from "../../../packages/streamt-sdk/src/ir/nodes/sink-node.js";
 import type { SourceNode } from "../../../packages/streamt-sdk/src/ir/nodes/source-node.js";
+import { createHash } from "node:crypto";
 import * as D from "./decimal.js";
 import { isNum, parseJsonText, type JsonValue } from "./json-text.js";
 
@@ -128,7 +129,7 @@ class Interpreter {
           const row: Record<string, Value> = { window_start: g.start, window_end: end };
           n.groupBy.forEach((k, i) => (row[k] = g.keys[i]!));
           row.window_time = end - 1;
-          for (const a of n.aggregates) row[a.name] = aggregate(a, g.rows, n.input);
+          for (const a of n.aggregates) row[a.name] = aggregate(a, g.rows);
           rows.push(row);
         }
         return { mode: "append", rows };
@@ -148,7 +149,7 @@ class Interpreter {
         const rows = [...groups.values()].map((g) => {
           const row: Record<string, Value> = {};
           n.groupBy.forEach((k, i) => (row[k] = g.keys[i]!));
-          for (const a of n.aggregates) row[a.name] = aggregate(a, g.rows, n.input);
+          for (const a of n.aggregates) row[a.name] = aggregate(a, g.rows);
           return row;
         });
         return { mode: "table", rows };
@@ -713,15 +714,40 @@ function evalCall(op: CallOp, args: readonly ExprNode[], t: DataType, row: Row):
     }
     case "CURRENT_TIMESTAMP":
       return unsupported("CURRENT_TIMESTAMP (processing time)");
+    case "MD5":
+    case "SHA1":
+    case "SHA256":
+    case "SHA2": {
+      const a = arg(0);
+      if (a === null) return null;
+      const algorithm = op === "SHA2" ? `sha${intArg(1)}` : op.toLowerCase();
+      return createHash(algorithm).update(a as string, "utf8").digest("hex");
+    }
+    case "PLUS_INTERVAL":
+    case "MINUS_INTERVAL": {
+      const a = arg(0);
+      if (a === null) return null;
+      const ms = Number((args[1] as Extract<ExprNode, { kind: "literal" }>).value) * (op === "PLUS_INTERVAL" ? 1 : -1);
+      if (type(0).kind === "TIMESTAMP") return (a as number) + ms;
+      if (type(0).kind === "DATE") return (a as number) + ms / 86_400_000;
+      return unsupported(`${op} of ${type(0).kind}`);
+    }
+    case "TIMESTAMPDIFF":
+    case "TIMESTAMPADD":
+    case "JSON_OBJECT":
+    case "JSON_STRING":
+    case "FUNCTION":
+      return unsupported(op);
   }
 }
 
 // ---- aggregates ------------------------------------------------------------------------------
 
-function aggregate(a: AggregateCall, rows: readonly Row[], input: PlanNode): Value {
-  if (a.column === null) return BigInt(rows.length); // COUNT(*)
-  const at = columnType(input, a.column);
-  const values = rows.map((r) => r[a.column!]!).filter((v) => v !== null);
+function aggregate(a: AggregateCall, rows: readonly Row[]): Value {
+  const value = a.args[0];
+  if (value === undefined) return BigInt(rows.length); // COUNT(*)
+  const at = value.type;
+  const values = rows.map((r) => evalExpr(value, r)).filter((v) => v !== null);
   switch (a.fn) {
     case "COUNT":
       return BigInt(values.length);
@@ -763,6 +789,14 @@ function aggregate(a: AggregateCall, rows: readonly Row[], input: PlanNode): Val
       return values.length === 0 ? null : values[0]!;
     case "LAST_VALUE":
       return values.length === 0 ? null : values[values.length - 1]!;
+    case "LISTAGG":
+      return values.length === 0 ? null : values.join(String(evalExpr(a.args[1]!, {})));
+    case "STDDEV_POP":
+    case "STDDEV_SAMP":
+    case "VAR_POP":
+    case "VAR_SAMP":
+    case "ARRAY_AGG":
+      return unsupported(a.fn);
   }
 }
 

@@ -11,11 +11,12 @@ import {
   type DataType,
   type TypeKind,
 } from "../ir/data-type.js";
-import type { CallOp, ColumnRef, ExprNode } from "../ir/expr-node.js";
+import { FUNCTION_NAME, type CallOp, type ColumnRef, type ExprNode } from "../ir/expr-node.js";
 import type { Column, SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, JS_OPERATOR_HINT, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
-import type { Col, ColumnType, NumericKind, Row, TemporalKind, TimestampKind } from "./schema.js";
+import { isColumnType, type Col, type ColumnType, type NumericKind, type Row, type TemporalKind, type TimestampKind } from "./schema.js";
+import { parseDuration, type Duration } from "./duration.js";
 
 const EXPR = Symbol.for("streamt-sdk.expr");
 
@@ -138,6 +139,14 @@ export interface StringOps<C extends Col> extends ComparableOps<C> {
   concat(...others: Operand<C>[]): Expr<Col<"STRING", C["__nullable"], "none">>;
   /** `JSON_VALUE(a, path)`: a scalar out of a JSON string. */
   jsonValue(path: string): Expr<Col<"STRING", true, "none">>;
+  /** `MD5(a)`: 32 lower-case hex digits. */
+  md5(): Expr<Col<"STRING", C["__nullable"], "none">>;
+  /** `SHA1(a)`: 40 lower-case hex digits. */
+  sha1(): Expr<Col<"STRING", C["__nullable"], "none">>;
+  /** `SHA256(a)`: 64 lower-case hex digits. */
+  sha256(): Expr<Col<"STRING", C["__nullable"], "none">>;
+  /** `SHA2(a, bits)`: the SHA-2 hash of that many bits, as lower-case hex digits. */
+  sha2(bits: 224 | 256 | 384 | 512): Expr<Col<"STRING", C["__nullable"], "none">>;
 }
 
 export interface BooleanOps<C extends Col> {
@@ -157,7 +166,18 @@ export interface TemporalOps<C extends Col> extends ComparableOps<C> {
   extract(unit: TimeUnit): Expr<Col<"BIGINT", C["__nullable"], "none">>;
   /** `CAST(ts AS DATE)` */
   toDate(): Expr<Col<"DATE", C["__nullable"], "none">>;
+  /**
+   * Later by a duration, `ts + INTERVAL '1' HOUR` (a DATE: whole days only); or by a number of calendar
+   * units, `TIMESTAMPADD(MONTH, 1, ts)`, the amount a whole number or an integer expression.
+   */
+  plus(interval: Duration): Expr<Col<C["__kind"], C["__nullable"], "none">>;
+  plus<A extends IntegerOperand>(amount: A, unit: TimeUnit): Expr<Col<C["__kind"], Or<C["__nullable"], NullOfOperand<A>>, "none">>;
+  /** Earlier by a duration, `ts - INTERVAL '1' HOUR`, or by a number of units, `TIMESTAMPADD(DAY, -7, ts)`. */
+  minus(interval: Duration): Expr<Col<C["__kind"], C["__nullable"], "none">>;
+  minus<A extends IntegerOperand>(amount: A, unit: TimeUnit): Expr<Col<C["__kind"], Or<C["__nullable"], NullOfOperand<A>>, "none">>;
 }
+
+type IntegerOperand = number | Expr<Col<"TINYINT" | "SMALLINT" | "INT" | "BIGINT", boolean, any>>;
 
 type OpsFor<C extends Col> = C["__kind"] extends NumericKind
   ? NumericOps<C>
@@ -382,6 +402,13 @@ class ExprImpl implements AnyExpr {
     this.requireKind(["STRING"], "jsonValue");
     return call("JSON_VALUE", [this.node, literalNode(path)], { kind: "STRING", nullable: true });
   }
+  md5() { return this.str("MD5"); }
+  sha1() { return this.str("SHA1"); }
+  sha256() { return this.str("SHA256"); }
+  sha2(bits: number) {
+    if (![224, 256, 384, 512].includes(bits)) throw typeError(`sha2(${bits}): SHA-2 hashes have 224, 256, 384 or 512 bits`, "e.g. sha2(256)");
+    return this.str("SHA2", [literalNode(bits)]);
+  }
   and(o: unknown) { return this.logic("AND", o); }
   or(o: unknown) { return this.logic("OR", o); }
   not() {
@@ -406,15 +433,50 @@ class ExprImpl implements AnyExpr {
     this.requireKind(["TIMESTAMP", "TIMESTAMP_LTZ", "DATE"], "toDate");
     return new ExprImpl({ kind: "cast", expr: this.node, type: { kind: "DATE", nullable: this.node.type.nullable } });
   }
+  plus(amount: unknown, unit?: TimeUnit) { return this.shift("plus", amount, unit); }
+  minus(amount: unknown, unit?: TimeUnit) { return this.shift("minus", amount, unit); }
+  /** `time ± INTERVAL ...` for a duration; `TIMESTAMPADD(unit, ±amount, time)` for calendar units. */
+  private shift(method: "plus" | "minus", amount: unknown, unit: TimeUnit | undefined): ExprImpl {
+    this.requireKind(["TIMESTAMP", "TIMESTAMP_LTZ", "DATE"], method);
+    const time = this.node.type;
+    const onDate = time.kind === "DATE";
+    if (unit === undefined) {
+      const ms = parseDuration(amount, `${method}()`);
+      // Flink adds hours to a DATE and drops them again: DATE '2024-01-01' + INTERVAL '3' HOUR is 2024-01-01.
+      if (onDate && ms % 86_400_000 !== 0) {
+        throw typeError(`${method}(${JSON.stringify(amount)}) of ${describe(this.node)}: a DATE has no time of day, so only whole days move it`,
+          `write whole days, e.g. ${method}("1d"), or move a timestamp: .cast(t.timestamp(3)).${method}(${JSON.stringify(amount)})`);
+      }
+      const interval: ExprNode = { kind: "literal", value: String(ms), type: { kind: "BIGINT", nullable: false } };
+      return call(method === "plus" ? "PLUS_INTERVAL" : "MINUS_INTERVAL", [this.node, interval], time);
+    }
+    const unitNode = unitLiteral(unit);
+    if (onDate && !DATE_UNITS.includes(unit)) {
+      throw typeError(`${method}(_, "${unit}") of ${describe(this.node)}: a DATE moves by ${DATE_UNITS.join(", ")}`, `cast it to a timestamp first: .cast(t.timestamp(3)).${method}(_, "${unit}")`);
+    }
+    let n = literalNode(amount);
+    if (!INTEGER_KINDS.has(n.type.kind)) {
+      throw typeError(`${method}(amount, "${unit}") needs a whole number of units, got ${describe(n)}`, `e.g. ${method}(3, "${unit}"), or an integer column`);
+    }
+    if (method === "minus") n = n.kind === "literal" ? literalNode(-Number(n.value)) : { kind: "call", op: "NEGATE", args: [n], type: n.type };
+    return call("TIMESTAMPADD", [unitNode, n, this.node], withNullable(time, time.nullable || n.type.nullable));
+  }
   private plainTime(): DataType {
     return this.node.type;
   }
   private temporal(op: CallOp, unit: TimeUnit, type: DataType): ExprImpl {
     this.requireKind(["TIMESTAMP", "TIMESTAMP_LTZ", "DATE"], op.toLowerCase());
-    const units: readonly TimeUnit[] = ["SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"];
-    if (!units.includes(unit)) throw typeError(`unknown time unit '${unit}'`, `use one of ${units.join(", ")}`);
-    return call(op, [this.node, { kind: "literal", value: unit, type: { kind: "STRING", nullable: false } }], type);
+    return call(op, [this.node, unitLiteral(unit)], type);
   }
+}
+
+const TIME_UNITS: readonly TimeUnit[] = ["SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"];
+const DATE_UNITS: readonly TimeUnit[] = ["DAY", "WEEK", "MONTH", "YEAR"];
+
+/** A time unit as the literal argument its call renders as a keyword. */
+function unitLiteral(unit: TimeUnit): ExprNode {
+  if (!TIME_UNITS.includes(unit)) throw typeError(`unknown time unit '${unit}'`, `use one of ${TIME_UNITS.join(", ")}`);
+  return { kind: "literal", value: unit, type: { kind: "STRING", nullable: false } };
 }
 
 // ---- conditions a callback builds but does not return -------------------------------------------
@@ -444,9 +506,10 @@ const scopes: CallbackScope[] = [];
 
 /**
  * Runs a DSL callback (filter, select, withColumns, a join's select) and refuses a condition it built
- * but dropped, at the user's line where it was built. `where` names the step, e.g. "filter()".
+ * but dropped, at the user's line where it was built. `where` names the step, e.g. "filter()"; `returned`
+ * finds the expressions in what the callback returns (by default: it, or the values of its object).
  */
-export function runCallback<X>(where: string, callback: () => X): X {
+export function runCallback<X>(where: string, callback: () => X, returned: (result: X) => AnyExpr[] = resultExprs): X {
   const scope: CallbackScope = { built: [] };
   scopes.push(scope);
   let result: X;
@@ -457,7 +520,7 @@ export function runCallback<X>(where: string, callback: () => X): X {
   }
   if (scope.built.length === 0) return result;
   const reached = new Set<ExprNode>();
-  for (const root of resultExprs(result)) addTree(exprNode(root), reached);
+  for (const root of returned(result)) addTree(exprNode(root), reached);
   const dropped = scope.built.find((b) => !reached.has(b.node));
   if (dropped) {
     throw new StreamtError({
@@ -645,6 +708,149 @@ class CaseBuilderImpl {
     // A string CASE's type is the widest branch in Flink (CHAR(n)); STRING keeps sink schemas simple.
     return wrapExpr({ kind: "case", branches: this.branches, otherwise, type: withNullable(type, nullable) });
   }
+}
+
+// ---- time, JSON and declared functions ---------------------------------------------------------
+
+/** An expression of one of these kinds (checked by its column picture alone: cheap for the checker, and a union of kinds fits). */
+export type ExprOf<K extends TypeKind> = AnyExpr & { readonly __col?: Col<K, boolean, any> };
+
+type TemporalExpr = ExprOf<TemporalKind>;
+
+/**
+ * `TIMESTAMPDIFF(unit, from, to)`: the whole units from `from` to `to` (negative when `to` is earlier),
+ * an INT as Flink types it. Each side is a TIMESTAMP or a DATE (midnight), or both TIMESTAMP_LTZ.
+ *
+ * @example
+ * timestampDiff("MINUTE", o.ordered_at, o.shipped_at)   // TIMESTAMPDIFF(MINUTE, `ordered_at`, `shipped_at`)
+ */
+export function timestampDiff<A extends TemporalExpr, B extends TemporalExpr>(unit: TimeUnit, from: A, to: B): Expr<Col<"INT", Or<NullOfOperand<A>, NullOfOperand<B>>, "none">> {
+  const a = temporalArg(from, "timestampDiff()");
+  const b = temporalArg(to, "timestampDiff()");
+  // An instant and a wall-clock time meet only in the session's time zone: another cluster would count differently.
+  if ((a.type.kind === "TIMESTAMP_LTZ") !== (b.type.kind === "TIMESTAMP_LTZ")) {
+    throw typeError(`timestampDiff() of ${describe(a)} and ${describe(b)}: a TIMESTAMP_LTZ (an instant) and a wall-clock time differ by the session's time zone`,
+      "convert one side first, so both are TIMESTAMP_LTZ or both are not");
+  }
+  return wrapExpr({ kind: "call", op: "TIMESTAMPDIFF", args: [unitLiteral(unit), a, b], type: { kind: "INT", nullable: a.type.nullable || b.type.nullable } });
+}
+
+function temporalArg(v: unknown, where: string): ExprNode {
+  if (!isExpr(v)) throw typeError(`${where} takes time expressions, got ${typeof v}`, "pass columns or expressions, e.g. o.ordered_at");
+  const n = exprNode(v);
+  if (n.type.kind !== "TIMESTAMP" && n.type.kind !== "TIMESTAMP_LTZ" && n.type.kind !== "DATE") {
+    throw typeError(`${where} takes TIMESTAMP, TIMESTAMP_LTZ or DATE values, got ${describe(n)}`, "pass time columns");
+  }
+  return n;
+}
+
+/** The kinds Flink writes as JSON values (a DATE is written as its 'yyyy-MM-dd' text). */
+type JsonKind = "STRING" | "BOOLEAN" | NumericKind | TemporalKind | "ARRAY";
+/** A value of a JSON object: an expression of a kind JSON can hold, or a plain value. */
+export type JsonInput = ExprOf<JsonKind> | string | number | boolean | null;
+
+const JSON_SCALARS: ReadonlySet<TypeKind> = new Set(["STRING", "BOOLEAN", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "DECIMAL", "TIMESTAMP", "TIMESTAMP_LTZ"]);
+
+/**
+ * A value as Flink's JSON functions take it. A DATE becomes its text: Flink's planner accepts a DATE
+ * there but the job fails at run time ("Type 'DATE' ... cannot be converted into JSON"). Kinds not
+ * checked on the engine (MAP, ROW, BYTES, arrays of times) are refused rather than risked.
+ */
+function jsonValueNode(v: unknown, where: string): ExprNode {
+  const n = literalNode(v);
+  if (n.type.kind === "DATE") return { kind: "cast", expr: n, type: { kind: "STRING", nullable: n.type.nullable } };
+  const ok = JSON_SCALARS.has(n.type.kind) || (n.type.kind === "ARRAY" && JSON_SCALARS.has(n.type.element.kind) && !isTimestamp(n.type.element));
+  if (!ok) throw typeError(`${where}: ${describe(n)} cannot be written as a JSON value`, "cast it to a STRING first, e.g. .cast(t.string()), or pick its fields");
+  return n;
+}
+
+/**
+ * `JSON_OBJECT(KEY 'k' VALUE v, ...)`: a JSON object text, e.g. for a dead-letter or error record. Values
+ * are written as JSON numbers, strings and booleans; a TIMESTAMP as ISO-8601 text ("2024-01-01T10:00:00.5"),
+ * a DATE as 'yyyy-MM-dd', an array as a JSON array, another jsonObject() nested as an object. A NULL value
+ * is written as null, or left out with `{ onNull: "absent" }`. Pass the row itself (`jsonObject(o)`) for
+ * every column. The result is never NULL.
+ *
+ * @example
+ * jsonObject({ id: o.order_id, amount: o.amount, reason: "negative amount" })
+ * // JSON_OBJECT(KEY 'id' VALUE `order_id`, KEY 'amount' VALUE `amount`, KEY 'reason' VALUE 'negative amount')
+ */
+export function jsonObject(entries: { readonly [key: string]: JsonInput }, options: { readonly onNull?: "null" | "absent" } = {}): Expr<Col<"STRING", false, "none">> {
+  if (typeof entries !== "object" || entries === null || isExpr(entries)) throw typeError("jsonObject() takes an object of keys and values", "e.g. jsonObject({ id: o.id, amount: o.amount })");
+  const onNull = options.onNull ?? "null";
+  if (onNull !== "null" && onNull !== "absent") throw typeError(`jsonObject(): onNull is "null" or "absent", got ${JSON.stringify(onNull)}`, 'write { onNull: "absent" } to leave NULL values out');
+  const args: ExprNode[] = [{ kind: "literal", value: onNull === "absent" ? "ABSENT" : "NULL", type: { kind: "STRING", nullable: false } }];
+  for (const [key, value] of Object.entries(entries)) args.push(literalNode(key), jsonValueNode(value, `jsonObject() key '${key}'`));
+  if (args.length === 1) throw typeError("jsonObject() needs at least one key", "e.g. jsonObject({ id: o.id })");
+  return wrapExpr({ kind: "call", op: "JSON_OBJECT", args, type: { kind: "STRING", nullable: false } });
+}
+
+/**
+ * `JSON_STRING(v)`: one value as JSON text (a string quoted, a number as digits); NULL stays NULL.
+ *
+ * @example
+ * jsonString(o.name)   // 'Ann' -> '"Ann"'
+ */
+export function jsonString<E extends ExprOf<JsonKind>>(value: E): Expr<Col<"STRING", NullOfOperand<E>, "none">> {
+  if (!isExpr(value)) throw typeError("jsonString() takes an expression", "e.g. jsonString(o.name)");
+  const n = jsonValueNode(value, "jsonString()");
+  return wrapExpr({ kind: "call", op: "JSON_STRING", args: [n], type: { kind: "STRING", nullable: n.type.nullable } });
+}
+
+type DeclaredArgs<A extends readonly ColumnType[]> = { readonly [I in keyof A]: A[I] extends ColumnType<infer C> ? Operand<C> : never };
+type AnyNullable<P extends readonly unknown[]> = true extends { [I in keyof P]: NullOfOperand<P[I]> }[number] ? true : false;
+
+/** A Flink built-in declared with `fn()`: called with arguments of the declared kinds. */
+export type DeclaredFunction<A extends readonly ColumnType[], R extends Col> = <P extends DeclaredArgs<A>>(
+  ...args: P
+) => Expr<Col<R["__kind"], Or<R["__nullable"], AnyNullable<P>>, "none">>;
+
+/**
+ * Any Flink built-in function the DSL has no method for, declared with its argument and result types:
+ * calls are type-checked against the declaration, and Flink's planner (synth --validate, validate) checks
+ * that the function exists and takes those types. The name is an identifier (letters, digits, '_'), so it
+ * cannot change the script around it. The result is nullable when declared so or when an argument is
+ * nullable; declare `.nullable()` when the function can return NULL for values that are not.
+ *
+ * @example
+ * const regexpExtract = fn("REGEXP_EXTRACT", { args: [t.string(), t.string(), t.int()], returns: t.string().nullable() });
+ * orders.select((o) => ({ code: regexpExtract(o.ref, "^([A-Z]+)-", 1) }))   // REGEXP_EXTRACT(`ref`, '^([A-Z]+)-', 1)
+ */
+export function fn<const A extends readonly ColumnType[], R extends Col>(name: string, signature: { readonly args: A; readonly returns: ColumnType<R> }): DeclaredFunction<A, R> {
+  const site = callSite();
+  if (typeof name !== "string" || !FUNCTION_NAME.test(name)) {
+    throw new StreamtError({
+      code: BuildErrorCode.invalidName,
+      message: `fn(${JSON.stringify(name)}): a function name has letters, digits and '_' only, starting with a letter`,
+      hint: 'write the name as Flink\'s documentation spells it, e.g. fn("REGEXP_EXTRACT", ...)',
+      site,
+    });
+  }
+  const declared = signature?.args;
+  if (!Array.isArray(declared) || !declared.every(isColumnType) || !isColumnType(signature.returns)) {
+    throw new StreamtError({
+      code: BuildErrorCode.invalidArgument,
+      message: `fn("${name}"): declare { args: [...], returns } with column types`,
+      hint: `e.g. fn("${name}", { args: [t.string(), t.int()], returns: t.string().nullable() })`,
+      site,
+    });
+  }
+  const returns = signature.returns.type;
+  const named: ExprNode = { kind: "literal", value: name, type: { kind: "STRING", nullable: false } };
+  const declaredFn = (...args: unknown[]) => {
+    if (args.length !== declared.length) {
+      throw typeError(`${name}() is declared with ${declared.length} argument(s), called with ${args.length}`, `pass ${declared.map((d) => formatType(d.type)).join(", ") || "no arguments"}`);
+    }
+    const nodes = args.map((a, i) => {
+      const want = declared[i]!.type;
+      const n = literalNode(a, want);
+      const fits = isNumeric(want) ? isNumeric(n.type) : n.type.kind === want.kind;
+      if (!fits) throw typeError(`${name}() argument ${i + 1} is declared ${formatType(withNullable(want, true))}, got ${describe(n)}`, "pass a value of the declared type, or cast it");
+      return n;
+    });
+    return wrapExpr({ kind: "call", op: "FUNCTION", args: [named, ...nodes], type: withNullable(returns, returns.nullable || nodes.some((n) => n.type.nullable)) });
+  };
+  return declaredFn as unknown as DeclaredFunction<A, R>;
 }
 
 export type { TimestampKind };

@@ -372,6 +372,8 @@ export interface WindowedStream<R extends Row> {
   groupBy<K extends Keys<R>>(...keys: K[]): WindowGroupedStream<R, K>;
   /** Aggregates each whole window. */
   aggregate<A extends AggSpecs>(aggs: A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & AggCols<R, A>>, Append>;
+  /** The same, the aggregates built from the row's expressions: `aggregate((o) => ({ revenue: sum(o.price.mul(o.qty)) }))`. */
+  aggregate<A extends AggSpecs>(build: (row: RowExprs<R>) => A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & AggCols<R, A>>, Append>;
   /** `COUNT(*)` per window, as column `count`. */
   count(): Stream<Simplify<WindowCols<R> & { readonly count: Col<"BIGINT", false, "none"> }>, Append>;
   /** Window deduplication: one row per key per window (append-only; state freed with the window). */
@@ -394,6 +396,8 @@ export interface SessionWindowedStream<R extends Row> {
   /** Sessions per key (Flink partitions the session window by these keys). */
   groupBy<K extends Keys<R>>(...keys: K[]): WindowGroupedStream<R, K>;
   aggregate<A extends AggSpecs>(aggs: A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & AggCols<R, A>>, Append>;
+  /** The same, the aggregates built from the row's expressions: `aggregate((o) => ({ revenue: sum(o.price.mul(o.qty)) }))`. */
+  aggregate<A extends AggSpecs>(build: (row: RowExprs<R>) => A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & AggCols<R, A>>, Append>;
   count(): Stream<Simplify<WindowCols<R> & { readonly count: Col<"BIGINT", false, "none"> }>, Append>;
 }
 
@@ -403,6 +407,8 @@ export interface WindowGroupedStream<R extends Row, K extends Keys<R>> {
    * @example .tumble("1h").groupBy("customer_id").aggregate({ orders: count(), revenue: sum("amount") })
    */
   aggregate<A extends AggSpecs>(aggs: A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & PlainRow<Pick<R, K>> & AggCols<R, A>>, Append>;
+  /** The same, the aggregates built from the row's expressions: `aggregate((o) => ({ revenue: sum(o.price.mul(o.qty)) }))`. */
+  aggregate<A extends AggSpecs>(build: (row: RowExprs<R>) => A & CheckAggs<R, A>): Stream<Simplify<WindowCols<R> & PlainRow<Pick<R, K>> & AggCols<R, A>>, Append>;
   /** `COUNT(*)` per key per window, as column `count`. */
   count(): Stream<Simplify<WindowCols<R> & PlainRow<Pick<R, K>> & { readonly count: Col<"BIGINT", false, "none"> }>, Append>;
 }
@@ -413,6 +419,8 @@ export interface GroupedStream<R extends Row, K extends Keys<R>> {
    * @example .groupBy("customer_id").aggregate({ total: sum("amount") }, { ttl: "7d" })
    */
   aggregate<A extends AggSpecs, O extends StateOptions = {}>(aggs: A & CheckAggs<R, A>, options?: O): Stream<Simplify<PlainRow<Pick<R, K>> & AggCols<R, A>>, Updating<TtlState<O>>>;
+  /** The same, the aggregates built from the row's expressions: `aggregate((o) => ({ revenue: sum(o.price.mul(o.qty)) }))`. */
+  aggregate<A extends AggSpecs, O extends StateOptions = {}>(build: (row: RowExprs<R>) => A & CheckAggs<R, A>, options?: O): Stream<Simplify<PlainRow<Pick<R, K>> & AggCols<R, A>>, Updating<TtlState<O>>>;
   count<O extends StateOptions = {}>(options?: O): Stream<Simplify<PlainRow<Pick<R, K>> & { readonly count: Col<"BIGINT", false, "none"> }>, Updating<TtlState<O>>>;
 }
 
@@ -774,18 +782,18 @@ class WindowedStreamImpl {
   groupBy(...keys: string[]): WindowGroupedStreamImpl {
     return new WindowGroupedStreamImpl(this, keys);
   }
-  aggregate(aggs: Record<string, unknown>): StreamImpl {
+  aggregate(aggs: unknown): StreamImpl {
     return this.aggregateBy([], aggs);
   }
   count(): StreamImpl {
     return this.aggregateBy([], { count: { [Symbol.for("streamt-sdk.aggregate")]: true, fn: "COUNT", column: null } });
   }
-  aggregateBy(keys: string[], aggs: Record<string, unknown>): StreamImpl {
+  aggregateBy(keys: string[], aggs: unknown): StreamImpl {
     const origin = this.origin("");
     return new StreamImpl(
       atSite(origin, () => {
         const spec: WindowSpec = this.spec.kind === "session" ? { ...this.spec, partitionBy: keys } : this.spec;
-        return windowAggregateNode(origin, this.input, spec, keys, aggregateRequests(aggs, "aggregate()"));
+        return windowAggregateNode(origin, this.input, spec, keys, aggregateRequests(aggs, "aggregate()", this.input.schema));
       }),
     );
   }
@@ -836,7 +844,7 @@ class WindowGroupedStreamImpl {
     private readonly windowed: WindowedStreamImpl,
     private readonly keys: string[],
   ) {}
-  aggregate(aggs: Record<string, unknown>): StreamImpl {
+  aggregate(aggs: unknown): StreamImpl {
     return this.windowed.aggregateBy(this.keys, aggs);
   }
   count(): StreamImpl {
@@ -849,12 +857,12 @@ class GroupedStreamImpl {
     private readonly stream: StreamImpl,
     private readonly keys: string[],
   ) {}
-  aggregate(aggs: Record<string, unknown>, options?: StateOptions): StreamImpl {
+  aggregate(aggs: unknown, options?: StateOptions): StreamImpl {
     const input = this.stream.node;
     const origin: NodeOrigin = { path: `${input.path}/aggregate`, site: callSite() };
     return new StreamImpl(
       atSite(origin, () =>
-        aggregateNode(origin, input, { groupBy: this.keys, aggregates: aggregateRequests(aggs, "aggregate()"), distinct: false, ttlMs: optionalTtl(options, "aggregate()") }),
+        aggregateNode(origin, input, { groupBy: this.keys, aggregates: aggregateRequests(aggs, "aggregate()", input.schema), distinct: false, ttlMs: optionalTtl(options, "aggregate()") }),
       ),
     );
   }

@@ -415,7 +415,8 @@ function aggregateJava(a: AggregateCall, at: { path: string }): string {
     });
   }
   // COUNT(*) is COUNT(1) in the Table API, which has no `*` argument.
-  return `${render(a.column === null ? "lit(1)" : plainColumn(a.column, 0))}.as(${javaString(a.name)})`;
+  const value = a.args[0];
+  return `${render(value === undefined ? "lit(1)" : exprJava(value, plainColumn, at))}.as(${javaString(a.name)})`;
 }
 
 /** A group window over the plan's window (tumble, hop or session; cumulate has none). */

@@ -1,8 +1,9 @@
 import { BuildErrorCode, StreamtError } from "../errors.js";
-import type { CallOp, ExprNode } from "../ir/expr-node.js";
+import { FUNCTION_NAME, type CallOp, type ExprNode } from "../ir/expr-node.js";
 import { formatType } from "../ir/data-type.js";
-import { quoteIdent, quoteString } from "./sql-text.js";
+import { intervalLiteral, quoteIdent, quoteString } from "./sql-text.js";
 import { comparedAsPlainTime, plannerSafeCall } from "./planner-safe.js";
+import { SAMPLE_STATISTICS, type AggregateCall } from "../ir/aggregate-call.js";
 
 /** Renders a column reference; joins qualify it with the side's alias. */
 export type ColumnRenderer = (name: string, input: 0 | 1) => string;
@@ -54,7 +55,69 @@ const CALLS: Record<CallOp, CallRenderer> = {
   TO_DATE: ([a]) => `CAST(${a} AS DATE)`,
   JSON_VALUE: fn("JSON_VALUE"),
   CURRENT_TIMESTAMP: () => "CURRENT_TIMESTAMP",
+  MD5: fn("MD5"),
+  SHA1: fn("SHA1"),
+  SHA256: fn("SHA256"),
+  SHA2: fn("SHA2"),
+  TIMESTAMPDIFF: ([, from, to], node) => timestampDiffSql(node, from!, to!),
+  TIMESTAMPADD: ([, amount, time], node) => `TIMESTAMPADD(${literalText(node.args[0])}, ${amount}, ${time})`,
+  PLUS_INTERVAL: ([a], node) => plainTime(`(${a} + ${intervalLiteral(Number(literalText(node.args[1])))})`, node),
+  MINUS_INTERVAL: ([a], node) => plainTime(`(${a} - ${intervalLiteral(Number(literalText(node.args[1])))})`, node),
+  JSON_OBJECT: ([, ...entries], node) => jsonObjectSql(entries, node),
+  JSON_STRING: fn("JSON_STRING"),
+  FUNCTION: ([, ...args], node) => `${functionName(literalText(node.args[0]))}(${args.join(", ")})`,
 };
+
+/**
+ * `TIMESTAMPDIFF`: whole units from `from` to `to`. Flink counts months (and years, from months) one too
+ * many backwards: TIMESTAMPDIFF(MONTH, 12:30, 12:00 the same day) is -1 (2.2 and 1.20), while days and
+ * smaller units count the whole units towards zero. A backward month span is counted forwards and negated.
+ */
+function timestampDiffSql(node: Extract<ExprNode, { kind: "call" }>, from: string, to: string): string {
+  const unit = literalText(node.args[0]);
+  const diff = `TIMESTAMPDIFF(${unit}, ${from}, ${to})`;
+  if (unit !== "MONTH" && unit !== "YEAR") return diff;
+  // A DATE is compared with a TIMESTAMP at its midnight, as TIMESTAMPDIFF reads it.
+  const mixed = node.args[1]!.type.kind !== node.args[2]!.type.kind;
+  const asTime = (sql: string, arg: ExprNode) => (mixed && arg.type.kind === "DATE" ? `CAST(${sql} AS TIMESTAMP(0))` : sql);
+  return `CASE WHEN ${asTime(to, node.args[2]!)} >= ${asTime(from, node.args[1]!)} THEN ${diff} ELSE - TIMESTAMPDIFF(${unit}, ${to}, ${from}) END`;
+}
+
+/** The text of a literal argument that is part of the syntax (a unit, a name), not a value. */
+function literalText(arg: ExprNode | undefined): string {
+  if (arg?.kind !== "literal" || arg.value === null) throw new Error("expected a literal argument");
+  return String(arg.value);
+}
+
+/**
+ * A declared function's name goes into the script unquoted (built-ins are found by their plain name),
+ * so it is checked again here: identifier characters only, nothing that could end the call.
+ */
+function functionName(name: string): string {
+  if (!FUNCTION_NAME.test(name)) {
+    throw new StreamtError({ code: BuildErrorCode.invalidName, message: `${JSON.stringify(name)} is not a function name`, hint: "use letters, digits and '_', starting with a letter, e.g. REGEXP_EXTRACT" });
+  }
+  return name;
+}
+
+/** `JSON_OBJECT(KEY 'k' VALUE v, ...)`: entries are rendered key, value, key, value; the first argument says what a NULL value does. */
+function jsonObjectSql(entries: readonly string[], node: Extract<ExprNode, { kind: "call" }>): string {
+  const pairs: string[] = [];
+  for (let i = 0; i < entries.length; i += 2) pairs.push(`KEY ${entries[i]} VALUE ${entries[i + 1]}`);
+  return `JSON_OBJECT(${pairs.join(", ")}${literalText(node.args[0]) === "ABSENT" ? " ABSENT ON NULL" : ""})`;
+}
+
+/**
+ * An aggregate call. The sample deviation and variance are guarded by the group's count: Flink computes
+ * them as -1 for a single NOT NULL value (2.2 and 1.20), where SQL says NULL.
+ */
+export function aggregateCallSql(a: AggregateCall, column: ColumnRenderer = unqualified): string {
+  const args = a.args.map((e) => exprSql(e, column));
+  if (a.fn === "COUNT" && args.length === 0) return "COUNT(*)";
+  if (a.fn === "COUNT_DISTINCT") return `COUNT(DISTINCT ${args[0]})`;
+  const call = `${a.fn}(${args.join(", ")})`;
+  return SAMPLE_STATISTICS.has(a.fn) ? `CASE WHEN COUNT(${args[0]}) > 1 THEN ${call} END` : call;
+}
 
 /**
  * Flink keeps the time attribute of a rowtime column through FLOOR/CEIL, so a second rowtime column would

@@ -13,7 +13,7 @@ import { DEFAULT_FLINK_VERSION, dialectFor, type FlinkDialect } from "./dialect.
 import { lowerPipeline, type JobPlan } from "../ir/job-plan.js";
 import type { EmittedArtifact } from "../artifact.js";
 import { contractViewQuery, notNullPlaceholder, sourceContract, tableColumnType, violationColumns, violationsQuery, type SourceContract } from "./source-contract.js";
-import { exprSql, type ColumnRenderer } from "./expr-sql.js";
+import { aggregateCallSql, exprSql, type ColumnRenderer } from "./expr-sql.js";
 import { sinkOptions, sourceOptions, violationsOptions, type ConnectorOption, type OptionValue } from "./connector-options.js";
 import { comment, configDuration, intervalLiteral, quoteIdent as q, quoteString } from "./sql-text.js";
 
@@ -356,8 +356,7 @@ function joinKeyword(t: JoinType): string {
  * column" (finding D6), so they are cast to what the plan says.
  */
 function aggregateSql(a: AggregateCall, input: PlanNode): string {
-  const col = a.column === null ? "*" : q(a.column);
-  const call = a.fn === "COUNT_DISTINCT" ? `COUNT(DISTINCT ${col})` : `${a.fn}(${col})`;
+  const call = aggregateCallSql(a);
   const ofTime = input.schema.find((c) => c.name === a.column)?.time !== undefined;
   return `${ofTime ? `CAST(${call} AS ${formatType(withNullable(a.type, true), q)})` : call} AS ${q(a.name)}`;
 }

@@ -63,7 +63,28 @@ export type CallOp =
   | "EXTRACT"
   | "TO_DATE"
   | "JSON_VALUE"
-  | "CURRENT_TIMESTAMP";
+  | "CURRENT_TIMESTAMP"
+  // Hashes of a string, as lower-case hex text.
+  | "MD5"
+  | "SHA1"
+  | "SHA256"
+  /** args: [string, bits literal (224, 256, 384 or 512)] */
+  | "SHA2"
+  /** args: [unit literal, from, to]: whole units from `from` to `to`, an INT. */
+  | "TIMESTAMPDIFF"
+  /** args: [unit literal, amount, time]: `time` moved by `amount` units (months and years as calendars count them). */
+  | "TIMESTAMPADD"
+  /** args: [time, milliseconds literal]: `time + INTERVAL ...`, `time - INTERVAL ...` */
+  | "PLUS_INTERVAL"
+  | "MINUS_INTERVAL"
+  /** args: [on-null literal ('NULL' or 'ABSENT'), key literal, value, key literal, value, ...] */
+  | "JSON_OBJECT"
+  | "JSON_STRING"
+  /** A Flink built-in the user declared: args [name literal, ...arguments]; the name is an identifier. */
+  | "FUNCTION";
+
+/** The name of a declared function (the FUNCTION call): an identifier, so it cannot change the script around it. */
+export const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 export interface Call {
   readonly kind: "call";
