@@ -12,21 +12,31 @@
  * STREAMT_DIFF_REPLAY=<file> runs the cases of a JSON file holding an array of such lines (edited, e.g.
  * to shrink a case by hand) instead of generated ones.
  *
- * What it found (the generator leaves out D1 and D4-D8, each at the place it would generate them):
- * - D1 synth accepts, Flink refuses: a union whose column is a bare copy of the rowtime on one side
+ * What it found. Each is generated again; test/e2e/planner-findings.test.ts runs each on Flink 2.2 and
+ * 1.20 with exact records, test/emit-sql/planner-safe.test.ts pins the SQL written for it.
+ * - D1 synth accepted, Flink refused: a union whose column is a bare copy of the rowtime on one side
  *   (`withColumns((o) => ({ u0: o.ts }))`) and a computed timestamp on the other. The plan drops the time
- *   attribute (only one side has it), Flink keeps it, so the sink gets two rowtimes [ts, u0] uncast.
+ *   attribute (only one side has it), Flink kept it, so the sink got two rowtimes [ts, u0]. Fixed: a
+ *   union's input casts a time attribute the union's output does not have (sql-emitter.ts).
  * - D2, D3 wrong DECIMAL results: ROUND of a DECIMAL and DECIMAL products were typed unlike Flink
  *   (`o.d.round(1).div(3)`: plan 0.4666666666667, Flink 0.466666666667; see the unit test of the
- *   interpreter); fixed in the SDK meanwhile (3dad3d6), and generated again.
- * - D4 wrong result (Flink 2.2): `o.s.like("")` keeps every non-null s, not only ''.
- * - D5 wrong result (Flink 2.2): `o.s.ge(o.s)`, `o.m.eq(o.m)` keep the rows where the column is NULL.
- * - D6 synth accepts, Flink refuses: `tumble(..).aggregate({ a: firstValue("ts") })` (or min/max of the
+ *   interpreter); fixed in the SDK (3dad3d6).
+ * - D4 wrong result (2.2 and 1.20): `o.s.like("")` kept every non-null s, not only ''. Fixed: a pattern
+ *   with no wildcard is written as `=` (emit-sql/planner-safe.ts, as are D5, D7 and D8).
+ * - D5 wrong result (2.2 and 1.20): `o.s.ge(o.s)`, `o.m.eq(o.m)` kept the rows where the column is NULL
+ *   (Flink's FlinkRexUtil.simplify makes `$i = $i` TRUE whatever its nullability). Fixed: written as
+ *   `x IS NOT NULL OR NULL` (`x IS NULL AND NULL` for <>, <, >).
+ * - D6 synth accepted, Flink refused: `tumble(..).aggregate({ a: firstValue("ts") })` (or min/max of the
  *   rowtime) then a filter that is always false: "more than one rowtime attribute column [window_time, a]".
- * - D7 synth accepts, Flink's planner crashes (ClassCastException RexCall -> RexLiteral):
- *   `.filter((o) => o.ts.ne(t1)).filter((o) => o.ts.gt(t2))` on the event-time column.
- * - D8 synth accepts, Flink refuses: `window_start` / `window_end` compared for equality with a time
- *   after a window aggregate: Flink plans an updating aggregate, which the append sink refuses.
+ *   Fixed: such an aggregate is cast to the plain timestamp the plan says.
+ * - D7 synth accepted, Flink's planner crashed (ClassCastException RexCall -> RexLiteral):
+ *   `.filter((o) => o.ts.ne(t1)).filter((o) => o.ts.gt(t2))` on the event-time column (any two bounds
+ *   Calcite folds into one multi-range SEARCH on a rowtime). Fixed: a rowtime compared with a literal is
+ *   compared as CAST(ts AS TIMESTAMP(3)).
+ * - D8 synth accepted, Flink refused: `window_start` / `window_end` compared for equality with a time
+ *   after a window aggregate: Calcite pulled the constant out of the GROUP BY, and Flink planned an
+ *   updating aggregate, which the append sink refused. Fixed: a millisecond time equal to a literal is
+ *   written as the range [t, t + 1 ms). (Two filters `ge(t)` and `le(t)` on window_start still pin it.)
  */
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
