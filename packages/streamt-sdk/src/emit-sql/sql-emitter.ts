@@ -357,7 +357,8 @@ function joinKeyword(t: JoinType): string {
  */
 function aggregateSql(a: AggregateCall, input: PlanNode): string {
   const call = aggregateCallSql(a);
-  const ofTime = input.schema.find((c) => c.name === a.column)?.time !== undefined;
+  const value = a.args[0];
+  const ofTime = value?.kind === "column" && input.schema.find((c) => c.name === value.name)?.time !== undefined;
   return `${ofTime ? `CAST(${call} AS ${formatType(withNullable(a.type, true), q)})` : call} AS ${q(a.name)}`;
 }
 
