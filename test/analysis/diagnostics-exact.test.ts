@@ -637,6 +637,14 @@ describe("STREAMT-E016, whole", () => {
     ]);
   });
 
+  it("names every column of each side a term reads", () => {
+    const line = lineHere() + 1;
+    const low = joined.filter((r: any) => r.name.eq(r.sku).or(r.min_qty.gt(r.qty)));
+    expect(analyse(pipeline("p").write(upserts(low)))).toEqual([
+      E016("stock/aggregate/join/filter", "stock/aggregate/join", "sku, qty of stock/aggregate with name, min_qty of products", "stock/aggregate/join/filter/low-stock.v1", line, hint(JOINED)),
+    ]);
+  });
+
   it("only a sink keyed by the result's unique key (as a set) asks for upserts: another key is E008 alone", () => {
     const low = joined.filter((r: any) => r.qty.lt(r.min_qty));
     expect(analyse(pipeline("p").write(upserts(low, ["sku", "name"]))).map((d) => d.code)).toEqual(["STREAMT-E008"]);
@@ -647,7 +655,13 @@ describe("STREAMT-E016, whole", () => {
     const both = perWarehouse
       .join(limits, { on: { sku: "sku", warehouse: "warehouse" }, ttl: "1d", select: (s, l) => ({ sku: s.sku, warehouse: s.warehouse, qty: s.qty, min_qty: l.min_qty }) })
       .filter((r: any) => r.qty.lt(r.min_qty));
-    expect(analyse(pipeline("p").write(upserts(both, ["warehouse", "sku"]))).map((d) => d.code)).toEqual(["STREAMT-E016"]);
+    expect(analyse(pipeline("p").write(upserts(both, ["warehouse", "sku"]))).map((d) => [d.code, d.message.slice(d.message.indexOf("keyed by"), d.message.indexOf(": Flink")), d.hint])).toEqual([[
+      "STREAMT-E016",
+      'keyed by ["warehouse", "sku"]',
+      "keep the comparison as a column instead of filtering on it (e.g. select a boolean column in the join) and filter when reading the topic; " +
+        `or aggregate by the key before writing: .groupBy("warehouse", "sku").aggregate({ qty: lastValue("qty"), min_qty: lastValue("min_qty") }, { ttl }), which makes Flink send the deletes; ` +
+        "a condition on one side's columns alone can stay a filter",
+    ]]);
     expect(analyse(pipeline("p").write(upserts(both, ["sku", "qty"]))).map((d) => d.code)).toEqual(["STREAMT-E008"]);
   });
 
