@@ -8,14 +8,15 @@
  *   reaches a step (the source contract); the watermark is max(event time) - delay over every record
  *   with an event time, including the records the contract drops (the WATERMARK is on the Kafka table);
  * - filter (WHERE keeps TRUE only), project, union (values converted to the union's column types);
- * - every scalar expression but CURRENT_TIMESTAMP, with SQL's three-valued logic, exact DECIMAL
+ * - the scalar expressions (not CURRENT_TIMESTAMP, nor those named below), with SQL's three-valued logic, exact DECIMAL
  *   arithmetic with Flink's rounding (HALF_UP to the result scale, NULL on precision overflow; division
  *   to 38 significant digits first), Java integer overflow and division, IEEE doubles;
  * - tumbling window aggregates (a window fires when the watermark reaches window_end - 1; late rows are
  *   not modelled: the generator sends none) and non-windowed GROUP BY read as the final row per key,
  *   followed by stateless steps;
  * - aggregates COUNT, COUNT DISTINCT, SUM, AVG (Flink's result types and rounding), MIN, MAX,
- *   FIRST_VALUE / LAST_VALUE (in arrival order, nulls skipped).
+ *   FIRST_VALUE / LAST_VALUE (in arrival order, nulls skipped), LISTAGG, of a column or an expression;
+ *   STDDEV/VAR and ARRAY_AGG are Unsupported, as are TIMESTAMPDIFF/TIMESTAMPADD, JSON and declared functions.
  * Values: integers are bigint, DOUBLE a number, DECIMAL a Dec, TIMESTAMP epoch ms (UTC wall clock),
  * DATE days since the epoch; which is which follows the IR's type of each expression.
  */

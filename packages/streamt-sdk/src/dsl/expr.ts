@@ -177,7 +177,7 @@ export interface TemporalOps<C extends Col> extends ComparableOps<C> {
   minus<A extends IntegerOperand>(amount: A, unit: TimeUnit): Expr<Col<C["__kind"], Or<C["__nullable"], NullOfOperand<A>>, "none">>;
 }
 
-type IntegerOperand = number | Expr<Col<"TINYINT" | "SMALLINT" | "INT" | "BIGINT", boolean, any>>;
+type IntegerOperand = number | ExprOf<"TINYINT" | "SMALLINT" | "INT" | "BIGINT">;
 
 type OpsFor<C extends Col> = C["__kind"] extends NumericKind
   ? NumericOps<C>
@@ -797,7 +797,17 @@ export function jsonString<E extends ExprOf<JsonKind>>(value: E): Expr<Col<"STRI
   return wrapExpr({ kind: "call", op: "JSON_STRING", args: [n], type: { kind: "STRING", nullable: n.type.nullable } });
 }
 
-type DeclaredArgs<A extends readonly ColumnType[]> = { readonly [I in keyof A]: A[I] extends ColumnType<infer C> ? Operand<C> : never };
+/** What a declared argument of column type C takes: an expression of its kind (any numeric for a number), or a plain value. */
+type DeclaredArg<C extends Col> = C["__kind"] extends NumericKind
+  ? ExprOf<NumericKind> | number
+  : C["__kind"] extends "STRING"
+    ? ExprOf<"STRING"> | string
+    : C["__kind"] extends "BOOLEAN"
+      ? ExprOf<"BOOLEAN"> | boolean
+      : C["__kind"] extends TemporalKind
+        ? ExprOf<C["__kind"]> | Date
+        : ExprOf<C["__kind"]>;
+type DeclaredArgs<A extends readonly ColumnType[]> = { readonly [I in keyof A]: A[I] extends ColumnType<infer C> ? DeclaredArg<C> : never };
 type AnyNullable<P extends readonly unknown[]> = true extends { [I in keyof P]: NullOfOperand<P[I]> }[number] ? true : false;
 
 /** A Flink built-in declared with `fn()`: called with arguments of the declared kinds. */
