@@ -29,6 +29,7 @@ function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run
 const EXAMPLES = [
   ...readdirSync(path.join(ROOT, "examples")).filter((f) => f.endsWith(".ts")).map((f) => `examples/${f}`),
   "examples/catalog-app/src/pipelines.ts",
+  "examples/catalog/src/revenue.ts",
 ].sort();
 
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), "streamt-cli-"));
@@ -41,8 +42,8 @@ describe("synth on every example", () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     const pipelines = [
-      "card-velocity", "customer-totals", "event-dedup", "hourly-revenue", "order-routing", "orders-enriched",
-      "orders-latest-customer", "orders-payments", "orders-per-hour", "page-view-sessions", "top-spenders",
+      "big-spenders", "card-velocity", "customer-revenue", "customer-totals", "event-dedup", "hourly-revenue", "order-routing",
+      "orders-enriched", "orders-latest-customer", "orders-payments", "orders-per-hour", "page-view-sessions", "top-spenders",
     ];
     expect(summary.ok).toBe(true);
     expect(summary.pipelines).toEqual(pipelines);
@@ -59,6 +60,19 @@ describe("synth on every example", () => {
       sources: ["orders.raw.v1"],
       sinks: ["orders.hourly.v1"],
       dependsOn: [],
+      upstream: [],
+      env: [],
+    });
+    // The catalog-app reads the catalog package's customer-revenue output through its sink handle.
+    expect(manifest.pipelines.find((p: { name: string }) => p.name === "big-spenders")).toEqual({
+      name: "big-spenders",
+      flinkVersion: "2.2",
+      site: { file: "examples/catalog-app/src/pipelines.ts", line: 33, column: 31 },
+      artifacts: ["sql:big-spenders"],
+      sources: ["orders.customer-revenue.v1"],
+      sinks: ["orders.big-spenders.v1"],
+      dependsOn: ["customer-revenue"],
+      upstream: [{ source: "customer_revenue", topic: "orders.customer-revenue.v1", pipeline: "customer-revenue", sink: "orders/filter/tumble/orders.customer-revenue.v1", typed: true }],
       env: [],
     });
     // Typed artifacts: a SQL script per pipeline with its statement map, the plan, the topics.
@@ -239,7 +253,7 @@ describe("bad input: what, where, how to fix, non-zero exit, nothing written", (
     const r = await cli("check", ...EXAMPLES, "--no-typecheck");
     expect(r).toEqual({
       code: 0,
-      stdout: "checked 11 pipelines (card-velocity, customer-totals, event-dedup, hourly-revenue, order-routing, orders-enriched, orders-latest-customer and 4 more): no failing findings\n",
+      stdout: "checked 13 pipelines (big-spenders, card-velocity, customer-revenue, customer-totals, event-dedup, hourly-revenue, order-routing and 6 more): no failing findings\n",
       stderr: "",
     });
   }, 60_000);

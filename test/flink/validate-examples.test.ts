@@ -25,6 +25,7 @@ const entries = [
     .sort()
     .map((f) => `examples/${f}`),
   "examples/catalog-app/src/pipelines.ts",
+  "examples/catalog/src/revenue.ts",
 ];
 
 /** The columns of every view the IR expects, written as Flink's planner prints them ("n BIGINT NOT NULL"). */

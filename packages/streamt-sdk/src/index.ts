@@ -5,7 +5,7 @@
  * the IR types for tools that read plans. The local Flink/Kafka runtime is `streamt-sdk/runtime`.
  */
 export { t, type Col, type Row, type RowSchema, type ColumnType, type Infer } from "./dsl/schema.js";
-export { source, registerSources, clearSourceCatalog, type SourceCatalog, type SourceStream, type SourceOptions } from "./dsl/source.js";
+export { source, registerSources, clearSourceCatalog, type SourceCatalog, type SourceStream, type SourceOptions, type FromSinkOptions, type SourceFromSink } from "./dsl/source.js";
 export type { Stream, Traits, Append, WindowedStream, GroupedStream, WindowGroupedStream, JoinOn, WindowOptions, HopWindow, CumulateWindow, StateOptions } from "./dsl/stream.js";
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from "./dsl/pipeline.js";
 export type { Sink, KafkaSinkOptions, UpsertKafkaSinkOptions, SinkOptions } from "./dsl/sink.js";

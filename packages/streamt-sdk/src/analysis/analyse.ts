@@ -15,6 +15,7 @@ import { unboundedStatePass } from "./state-ttl-pass.js";
 import { temporalJoinPass } from "./temporal-join-pass.js";
 import { topicNamesPass } from "./topic-names-pass.js";
 import { topicLoopPass } from "./topic-loop-pass.js";
+import { topicSchemaPass } from "./topic-schema-pass.js";
 import { topicWritersPass } from "./topic-writers-pass.js";
 import { ttlVersusTimeBoundPass } from "./ttl-time-bound-pass.js";
 import { upsertJoinFilterPass } from "./upsert-join-filter-pass.js";
@@ -49,6 +50,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "pipeline-names", run: pipelineNamesPass },
   { name: "topic-writers", run: topicWritersPass },
   { name: "topic-loop", run: topicLoopPass },
+  { name: "topic-schema", run: topicSchemaPass },
   { name: "topic-names", run: topicNamesPass },
   { name: "constant-filter", run: constantFilterPass },
 ];

@@ -23,6 +23,7 @@ export const DiagnosticCode = {
   allowedLatenessUnsupported: "STREAMT-E014",
   transactionTimeoutWithinCheckpointInterval: "STREAMT-E015",
   joinFilterLosesDelete: "STREAMT-E016",
+  topicSchemaMismatch: "STREAMT-E017",
 
   transactionTimeoutTooLong: "STREAMT-W001",
   watermarkDelayExceedsWindow: "STREAMT-W002",

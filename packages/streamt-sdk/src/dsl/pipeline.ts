@@ -4,7 +4,7 @@ import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { parsePositiveDuration, type Duration } from "./duration.js";
 import { durationSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
-import { isSink, type Sink } from "./sink.js";
+import { isSink, recordWriter, type Sink } from "./sink.js";
 import { checkName, type Traits } from "./stream.js";
 import type { StreamtTypeError } from "./type-error.js";
 
@@ -41,6 +41,13 @@ export function isPipeline(v: unknown): v is Pipeline {
 
 type HasTtl<O> = O extends { readonly stateTtl: Duration } ? true : false;
 
+/** A sink whose state would grow without bound is an error unless the pipeline has a stateTtl. */
+type CheckTtl<T extends Traits, Ttl extends boolean> = T["state"] extends "unbounded"
+  ? Ttl extends true
+    ? unknown
+    : StreamtTypeError<"this sink's stream keeps unbounded state (a regular join, group-by, distinct, dedup or Top-N without ttl): give that step { ttl } or the pipeline a stateTtl">
+  : unknown;
+
 /** Each sink whose state would grow without bound becomes an error unless the pipeline has a stateTtl. */
 type CheckSinks<S extends readonly Sink<Traits>[], Ttl extends boolean> = {
   [I in keyof S]: S[I] extends Sink<infer T>
@@ -57,6 +64,10 @@ export interface PipelineBuilder<Ttl extends boolean> {
    * The sinks this job writes. Several sinks become one job (`EXECUTE STATEMENT SET`), sharing sources.
    * @example pipeline("hourly-revenue").write(revenue.toKafka("orders.hourly.v1"))
    */
+  write<T1 extends Traits>(sink: Sink<T1> & CheckTtl<T1, Ttl>): Pipeline;
+  write<T1 extends Traits, T2 extends Traits>(sink1: Sink<T1> & CheckTtl<T1, Ttl>, sink2: Sink<T2> & CheckTtl<T2, Ttl>): Pipeline;
+  // One or two sinks (most pipelines) are checked by their traits alone: inferring the whole sink type,
+  // with the row it carries for source({ from }), cost the checker twice the instantiations per pipeline.
   write<S extends readonly Sink<Traits>[]>(...sinks: S & CheckSinks<S, Ttl>): Pipeline;
 }
 
@@ -112,6 +123,8 @@ export function pipeline<O extends PipelineOptions = {}>(name: string, options?:
         }
         return s.node;
       });
+      // So a source read from one of these sinks' handles knows its upstream pipeline.
+      for (const n of nodes) recordWriter(n, name);
       return { [PIPELINE]: true, definition: { name, settings, sinks: nodes, site } };
     },
   } as PipelineBuilder<HasTtl<O>>;

@@ -6,16 +6,45 @@ import { callSite } from "./call-site.js";
 import { planProperties, propertiesSchema, registryUrl, type SecretRef } from "./secret.js";
 import { parseDuration, type Duration } from "./duration.js";
 import { durationSchema, nameSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
+import type { Row } from "./schema.js";
 import type { Traits } from "./stream.js";
 
 const SINK = Symbol.for("streamt-sdk.sink");
 
-/** A destination of a pipeline, made by `stream.toKafka(...)` and friends; pass it to `pipeline(...).write()`. */
-export interface Sink<T extends Traits = Traits> {
+/**
+ * A destination of a pipeline, made by `stream.toKafka(...)` and friends; pass it to `pipeline(...).write()`.
+ * A Kafka sink is also a typed handle on its topic: `source(name, { from: sink })` reads it in another
+ * pipeline, module or package with the row type `R` written here, and the upsert key `K`.
+ */
+// The row and key default to any, so that `Sink<Traits>` (what write() takes) accepts every sink without
+// comparing its row column by column: that comparison doubled the type-check cost of each pipeline.
+export interface Sink<T extends Traits = Traits, R extends Row = any, K extends string = any> {
   readonly [SINK]: true;
   readonly node: SinkNode;
   /** Phantom: the traits of the stream written. */
   readonly __traits?: T;
+  /** Phantom: the row written (time attributes as the stream had them). */
+  readonly __row?: R;
+  /** Phantom: the upsert key's columns (never for an append-only topic). */
+  readonly __key?: K;
+}
+
+const WRITERS_KEY = Symbol.for("streamt-sdk.sink-writers");
+
+/** Which pipeline writes each sink: shared through globalThis, as a catalog package may load its own copy of the SDK. */
+function writers(): WeakMap<SinkNode, string> {
+  const g = globalThis as unknown as Record<symbol, WeakMap<SinkNode, string> | undefined>;
+  return (g[WRITERS_KEY] ??= new WeakMap());
+}
+
+/** Records that pipeline `name` writes the sink (the first pipeline wins; two writers of a topic are STREAMT-E012). */
+export function recordWriter(sink: SinkNode, pipeline: string): void {
+  if (!writers().has(sink)) writers().set(sink, pipeline);
+}
+
+/** The pipeline that writes the sink, if one has been declared. */
+export function writerOf(sink: SinkNode): string | null {
+  return writers().get(sink) ?? null;
 }
 
 export function isSink(v: unknown): v is Sink {

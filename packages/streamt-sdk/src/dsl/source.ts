@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Column } from "../ir/node-base.js";
-import { isChangelogFormat, sourceNode, type ChangelogFormat, type ContractViolation, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type WatermarkSpec } from "../ir/nodes/source-node.js";
+import { isChangelogFormat, sourceNode, type ChangelogFormat, type ContractViolation, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type UpstreamSink, type WatermarkSpec } from "../ir/nodes/source-node.js";
 import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
@@ -8,8 +8,8 @@ import { planProperties, propertiesSchema, registryUrl, type SecretRef } from ".
 import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
 import { durationSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import { isRowSchema, type Col, type Row, type RowSchema, type TimestampKind } from "./schema.js";
-import { checkTopic } from "./sink.js";
-import { checkName, StreamImpl, type Append, type Stream, type Traits } from "./stream.js";
+import { checkTopic, isSink, writerOf, type Sink } from "./sink.js";
+import { checkName, StreamImpl, type Append, type PlainRow, type RowtimeKey, type Stream, type Traits } from "./stream.js";
 import type { StreamtTypeError } from "./type-error.js";
 import { isZodObject, zodFields, type ZodRow } from "./zod-schema.js";
 
@@ -97,11 +97,15 @@ interface SourceSpec {
   readonly processingTime: string | null;
   readonly idleTimeoutMs: number | null;
   readonly site: SourceSite | null;
+  readonly upstream?: UpstreamSink;
+  /** The writer's event-time column, which watermark() uses when eventTime() did not choose one. */
+  readonly carriedEventTime?: string;
 }
 
 class SourceImpl extends StreamImpl {
   constructor(readonly spec: SourceSpec) {
-    super(sourceNode({ path: spec.name, site: spec.site }, spec));
+    const { carriedEventTime: _, ...init } = spec;
+    super(sourceNode({ path: spec.name, site: spec.site }, init));
   }
   get name(): string {
     return this.spec.name;
@@ -118,11 +122,12 @@ class SourceImpl extends StreamImpl {
     return this.with({ eventTime: { column, watermark: this.spec.eventTime?.watermark ?? null } });
   }
   watermark(delay: unknown): SourceImpl {
-    if (!this.spec.eventTime) {
+    const column = this.spec.eventTime?.column ?? this.spec.carriedEventTime;
+    if (column === undefined) {
       throw new StreamtError({ code: BuildErrorCode.missingTimeAttribute, message: `watermark() on source '${this.spec.name}' needs eventTime(column) first`, hint: "call .eventTime('your_timestamp_column').watermark('5s')", path: this.spec.name, site: callSite() });
     }
     const watermark: WatermarkSpec = delay === "monotonous" ? { kind: "monotonous" } : { kind: "bounded", delayMs: parseDuration(delay, `watermark of source '${this.spec.name}'`) };
-    return this.with({ eventTime: { column: this.spec.eventTime.column, watermark } });
+    return this.with({ eventTime: { column, watermark } });
   }
   idleTimeout(timeout: unknown): SourceImpl {
     return this.with({ idleTimeoutMs: parsePositiveDuration(timeout, `idleTimeout of source '${this.spec.name}'`) });
@@ -151,15 +156,19 @@ function startFrom(v: z.infer<typeof sourceOptions>["startFrom"]): StartFrom {
   return { kind: "timestamp", millis: v.timestamp instanceof Date ? v.timestamp.getTime() : v.timestamp };
 }
 
-function contractViolation(o: z.infer<typeof sourceOptions>, name: string, site: SourceSite | null): ContractViolation {
-  const v = o.onContractViolation;
+function contractViolation(
+  v: z.infer<typeof sourceOptions>["onContractViolation"],
+  read: { readonly topic: string; readonly changelog: boolean },
+  name: string,
+  site: SourceSite | null,
+): ContractViolation {
   if (v === undefined || v === "drop") return { kind: "drop" };
   checkTopic(v.deadLetter, name);
   const refuse = (message: string, hint: string): never => {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): ${message}`, hint, site, path: name });
   };
-  if (v.deadLetter === o.topic) refuse(`the dead-letter topic is the topic it reads, '${o.topic}'`, `give the dead-letter records a topic of their own, e.g. '${o.topic}.dlq'`);
-  if (o.primaryKey || (o.format !== undefined && isChangelogFormat(o.format))) {
+  if (v.deadLetter === read.topic) refuse(`the dead-letter topic is the topic it reads, '${read.topic}'`, `give the dead-letter records a topic of their own, e.g. '${read.topic}.dlq'`);
+  if (read.changelog) {
     refuse("a dead-letter topic needs an append-only source; this one is a changelog (primaryKey or a CDC format), whose broken updates have no place in an append-only topic",
       'leave onContractViolation at "drop" (a broken update then removes the key\'s row downstream), or declare the column nullable');
   }
@@ -168,6 +177,92 @@ function contractViolation(o: z.infer<typeof sourceOptions>, name: string, site:
 
 /** A keyed (primaryKey) or CDC source: updating, with no state of its own. */
 type SourceChangelog = { readonly changelog: "updating"; readonly state: "bounded" };
+
+// ---- another pipeline's sink as a source ---------------------------------------------------------
+
+/**
+ * Reading the topic another pipeline writes, through that pipeline's sink: `source(name, { from: sink })`.
+ * The topic, columns (with their nullability), format and its options, schema registry and upsert key
+ * are the writer's; the reader states only how it reads (where to start, client properties, idle
+ * timeout, what to do with a record that breaks the contract) and, if it needs event time, the watermark.
+ */
+export interface FromSinkOptions<Snk> {
+  /** The writer's sink, made by `toKafka()` or `toUpsertKafka()` (exported by its module or package). */
+  readonly from: Snk & ReadableSink<Snk>;
+  readonly startFrom?: SourceOptions<RowSchema>["startFrom"];
+  readonly properties?: SourceOptions<RowSchema>["properties"];
+  readonly idleTimeout?: Duration;
+  readonly onContractViolation?: SourceOptions<RowSchema>["onContractViolation"];
+}
+
+type SinkRow<Snk> = Snk extends Sink<any, infer R, any> ? R : never;
+type SinkKey<Snk> = Snk extends Sink<any, any, infer K> ? K : never;
+type ReadableSink<Snk> = [SinkRow<Snk>] extends [never] ? StreamtTypeError<"from: needs a sink that writes a topic (toKafka or toUpsertKafka); toPrint() and toBlackhole() write none"> : unknown;
+type IsUnion<U, All = U> = U extends unknown ? ([All] extends [U] ? false : true) : never;
+/** The writer's event-time column, when its rows had exactly one. */
+type CarriedEventTime<R extends Row> = [RowtimeKey<R>] extends [never] ? never : true extends IsUnion<RowtimeKey<R>> ? never : RowtimeKey<R> & string;
+
+/**
+ * The stream a sink's topic is read back as: the writer's columns (time attributes become plain
+ * timestamps until the reader's watermark), append-only from toKafka(), a changelog keyed by the
+ * upsert key from toUpsertKafka(). `watermark()` may be called directly: it uses the writer's
+ * event-time column.
+ */
+export type SourceFromSink<Snk> = SourceStream<PlainRow<SinkRow<Snk>>, [SinkKey<Snk>] extends [never] ? Append : SourceChangelog, CarriedEventTime<SinkRow<Snk>>>;
+
+/** What the sink decides, which a reader of its topic does not repeat. */
+const CARRIED = ["topic", "schema", "format", "primaryKey", "schemaRegistryUrl", "partitions"] as const;
+
+const fromSinkOptions = z.strictObject({
+  from: z.unknown(),
+  startFrom: sourceOptions.shape.startFrom,
+  properties: sourceOptions.shape.properties,
+  idleTimeout: sourceOptions.shape.idleTimeout,
+  onContractViolation: sourceOptions.shape.onContractViolation,
+});
+
+function fromSink(name: string, options: object, site: SourceSite | null): SourceImpl {
+  const refuse = (message: string, hint: string): never => {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): ${message}`, hint, site, path: name });
+  };
+  const repeated = CARRIED.filter((k) => k in options);
+  if (repeated.length > 0) {
+    refuse(`${repeated.map((k) => `'${k}'`).join(", ")} ${repeated.length > 1 ? "come" : "comes"} from the sink given in 'from'`,
+      `remove ${repeated.length > 1 ? "them" : "it"}: the writer's sink decides the topic, columns, format and key`);
+  }
+  const o = parseOptions(fromSinkOptions, options, `source('${name}')`, name);
+  if (!isSink(o.from)) refuse("'from' is not a sink", "pass the writer's sink, e.g. { from: revenue.toKafka('orders.hourly.v1') } exported by its module");
+  const sink = (o.from as Sink).node;
+  const c = sink.connector;
+  if (c.kind !== "kafka" && c.kind !== "upsert-kafka") {
+    return refuse(`'from' is a ${c.kind} sink (${sink.path}), which writes no topic`, "read a sink made by toKafka() or toUpsertKafka()");
+  }
+  refuseOwnedKeys(o.properties ?? {}, SDK_OWNED.sourceProperties, `source('${name}') properties`, name);
+  const primaryKey = c.kind === "upsert-kafka" ? c.key : null;
+  const rowtimes = sink.schema.filter((col) => col.time === "rowtime");
+  const upstream: UpstreamSink = { sink: sink.path, pipeline: writerOf(sink), site: sink.site };
+  return new SourceImpl({
+    name,
+    site,
+    // The rows as the writer's plan types them; time attributes are the reader's to declare.
+    physical: sink.schema.map((col) => ({ name: col.name, type: col.type })),
+    eventTime: null,
+    processingTime: null,
+    idleTimeoutMs: o.idleTimeout === undefined ? null : parsePositiveDuration(o.idleTimeout, `idleTimeout of source '${name}'`),
+    kafka: {
+      topic: c.topic,
+      format: c.format,
+      properties: planProperties(o.properties ?? {}, `source('${name}') properties`, name),
+      startFrom: startFrom(o.startFrom),
+      primaryKey,
+      schemaRegistryUrl: c.schemaRegistryUrl,
+      partitions: c.partitions,
+      onContractViolation: contractViolation(o.onContractViolation, { topic: c.topic, changelog: primaryKey !== null }, name, site),
+    },
+    upstream,
+    ...(rowtimes.length === 1 ? { carriedEventTime: rowtimes[0]!.name } : {}),
+  });
+}
 
 // ---- the typed catalog -----------------------------------------------------------------------
 
@@ -224,6 +319,7 @@ export function clearSourceCatalog(): void {
  * // WITH ('connector' = 'kafka', 'topic' = 'orders.raw.v1', 'format' = 'json', ...)
  */
 export function source<N extends keyof SourceCatalog & string>(name: N): SourceCatalog[N];
+export function source<Snk extends Sink<Traits, Row, string>>(name: string, options: FromSinkOptions<Snk>): SourceFromSink<Snk>;
 export function source<S extends SchemaInput, K extends keyof RowOf<S> & string = never, F extends SourceFormat = "json">(
   name: string,
   options: SourceOptions<S, K, F>,
@@ -245,6 +341,14 @@ export function source(name: string, options?: unknown): unknown {
       });
     }
     return found;
+  }
+  if (typeof options === "object" && options !== null && "from" in options) {
+    try {
+      return fromSink(name, options, site);
+    } catch (e) {
+      if (e instanceof StreamtError) throw new StreamtError({ code: e.code, message: e.message, hint: e.hint, path: name, site });
+      throw e;
+    }
   }
   const o = parseOptions(sourceOptions, options, `source('${name}')`, name);
   checkTopic(o.topic, name);
@@ -271,7 +375,7 @@ export function source(name: string, options?: unknown): unknown {
       primaryKey: o.primaryKey ?? null,
       schemaRegistryUrl: registryUrl(o.schemaRegistryUrl, `source('${name}')`, name),
       partitions: o.partitions ?? null,
-      onContractViolation: contractViolation(o, name, site),
+      onContractViolation: contractViolation(o.onContractViolation, { topic: o.topic, changelog: o.primaryKey !== undefined || (o.format !== undefined && isChangelogFormat(o.format)) }, name, site),
     },
   };
   try {

@@ -236,13 +236,13 @@ export interface Stream<R extends Row, T extends Traits = Append> {
   toKafka(
     topic: Guard<IsAppend<T>, "toKafka() writes append-only topics, and this stream is updating: use toUpsertKafka(topic, { key: [...] })", string>,
     options?: KafkaSinkOptions,
-  ): Sink<T>;
+  ): Sink<T, R, never>;
   /** Writes an updating (or append) stream to a compacted topic keyed by `key` (`connector = upsert-kafka`). */
-  toUpsertKafka<K extends Keys<R>>(topic: string, options: UpsertKafkaSinkOptions<K>): Sink<T>;
+  toUpsertKafka<K extends Keys<R>>(topic: string, options: UpsertKafkaSinkOptions<K>): Sink<T, R, K>;
   /** Prints rows to the task manager's stdout (development). */
-  toPrint(options?: SinkOptions): Sink<T>;
+  toPrint(options?: SinkOptions): Sink<T, never, never>;
   /** Discards rows (benchmarks, development). */
-  toBlackhole(options?: SinkOptions): Sink<T>;
+  toBlackhole(options?: SinkOptions): Sink<T, never, never>;
 }
 
 type RowOf<S> = S extends StreamOf<infer R, any> ? R : never;

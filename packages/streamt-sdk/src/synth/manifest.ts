@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { PipelineDef, Plan } from "../ir/plan.js";
+import { topicUse } from "../ir/topic-use.js";
 
 /** Version 2: typed artifacts (id, type, files, dependencies; a SQL script's statement map). */
 export const MANIFEST_VERSION = 2;
@@ -27,6 +29,15 @@ const statementSchema = z.strictObject({
   site,
   /** The INSERTs of a statement set, each with its line, sink path and call site. */
   parts: z.array(z.strictObject({ line: z.number().int().positive(), path: z.string(), site })).optional(),
+});
+
+const upstreamSchema = z.strictObject({
+  source: z.string(),
+  topic: z.string(),
+  /** The writing pipeline; null when the handle's sink was not yet written by a pipeline when the source was made. */
+  pipeline: z.string().nullable(),
+  sink: z.string(),
+  typed: z.boolean(),
 });
 
 const common = { id: z.string().min(1), files: z.array(file).min(1), dependsOn: z.array(z.string()) };
@@ -60,6 +71,12 @@ export const manifestSchema = z.strictObject({
       sources: z.array(z.string()),
       sinks: z.array(z.string()),
       dependsOn: z.array(z.string()),
+      /**
+       * Lineage: each source whose topic has a known writer, with that writer's pipeline and sink. `typed`
+       * when the source was made from the sink's handle (`source(name, { from: sink })`), whose pipeline
+       * may be in another package and not in this synth. Optional: manifests written before it still read.
+       */
+      upstream: z.array(upstreamSchema).optional(),
       /** Environment variables the pipeline's secrets are read from when a job starts (names only). */
       env: z.array(z.string()),
     }),
@@ -102,4 +119,29 @@ export function parseManifest(json: string, where: string): Manifest {
     throw new Error(`${where} is not a streamt-sdk manifest (version ${MANIFEST_VERSION}): ${i.path.join(".") || "root"}: ${i.message}`);
   }
   return r.data;
+}
+
+export type UpstreamEntry = z.infer<typeof upstreamSchema>;
+
+/**
+ * Where a pipeline's sources come from: the sink a source was made from (its handle), and every sink of
+ * the plan that writes a topic the pipeline reads. Sorted by source, then pipeline and sink.
+ */
+export function upstreamOf(pipeline: PipelineDef, plan: Plan): UpstreamEntry[] {
+  const writers = plan.pipelines.flatMap((p) => topicUse(p).writes.map((w) => ({ pipeline: p.name, sink: w.node.path, topic: w.topic })));
+  const entries = new Map<string, UpstreamEntry>();
+  const add = (e: UpstreamEntry): void => {
+    const id = `${e.source}\u0000${e.sink}`;
+    if (!entries.has(id) || e.typed) entries.set(id, e);
+  };
+  for (const { topic, node } of topicUse(pipeline).reads) {
+    for (const w of writers) if (w.topic === topic && w.pipeline !== pipeline.name) add({ source: node.name, topic, pipeline: w.pipeline, sink: w.sink, typed: false });
+    const up = node.upstream;
+    if (up) {
+      const known = writers.find((w) => w.sink === up.sink && w.topic === topic);
+      add({ source: node.name, topic, pipeline: up.pipeline ?? known?.pipeline ?? null, sink: up.sink, typed: true });
+    }
+  }
+  const order = (e: UpstreamEntry): string => `${e.source}\u0000${e.pipeline ?? ""}\u0000${e.sink}`;
+  return [...entries.values()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }

@@ -16,7 +16,7 @@ import { planToJson } from "../ir/plan-json.js";
 import type { Plan } from "../ir/plan.js";
 import { buildPlan } from "./build-plan.js";
 import { loadEntries } from "./load.js";
-import { MANIFEST_VERSION, manifestSchema, type Manifest } from "./manifest.js";
+import { MANIFEST_VERSION, manifestSchema, upstreamOf, type Manifest } from "./manifest.js";
 import { collectTopics } from "./topics.js";
 import { SDK_VERSION } from "../version.js";
 
@@ -209,7 +209,7 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
         // Recorded by the JAR build, once Maven has written it (runtime/jar-build.ts).
         ...jars.filter((j) => j.pipeline === p.name).map((j) => `jar:${j.pipeline}`),
       ].sort();
-      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, artifacts: artifactIds, sources, sinks, dependsOn, env };
+      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, artifacts: artifactIds, sources, sinks, dependsOn, upstream: upstreamOf(p, plan), env };
     });
   const artifacts = emitted
     .map((a) => ({ ...a, files: a.files.map((f) => ({ path: f.path, sha256: sha256(f.content) })) }))

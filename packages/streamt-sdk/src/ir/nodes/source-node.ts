@@ -1,5 +1,5 @@
 import type { PropertyValue } from "../secret.js";
-import type { Column, NodeBase, StateBound } from "../node-base.js";
+import type { Column, NodeBase, SourceSite, StateBound } from "../node-base.js";
 import { APPEND, NO_STATE, timeFromSchema } from "../node-base.js";
 import { isTimestamp, nullableInside, withNullable } from "../data-type.js";
 import { invalid, requireColumn, type NodeOrigin } from "./node-checks.js";
@@ -50,6 +50,18 @@ export interface KafkaSourceConfig {
   readonly onContractViolation: ContractViolation;
 }
 
+/**
+ * The sink whose topic a source reads when it was made from that sink's handle (`source(name, { from })`):
+ * its schema, format and key are the sink's, and the manifest records the writer as an upstream.
+ */
+export interface UpstreamSink {
+  /** The sink's path (`<step path>/<sink name>`). */
+  readonly sink: string;
+  /** The pipeline that writes the sink, when it was declared before the source (null otherwise). */
+  readonly pipeline: string | null;
+  readonly site: SourceSite | null;
+}
+
 /** A Kafka topic read as a table; event time and watermark are declared here, in the DDL. */
 export interface SourceNode extends NodeBase {
   readonly kind: "source";
@@ -64,6 +76,8 @@ export interface SourceNode extends NodeBase {
   readonly eventTime: { readonly column: string; readonly watermark: WatermarkSpec | null } | null;
   readonly processingTime: string | null;
   readonly idleTimeoutMs: number | null;
+  /** Set when the source reads another pipeline's sink through its handle. */
+  readonly upstream?: UpstreamSink;
 }
 
 export function sourceNode(
@@ -75,6 +89,7 @@ export function sourceNode(
     eventTime: SourceNode["eventTime"];
     processingTime: string | null;
     idleTimeoutMs: number | null;
+    upstream?: UpstreamSink;
   },
 ): SourceNode {
   const { eventTime, processingTime } = init;
