@@ -1,6 +1,8 @@
 import type { TestProject } from "vitest/node";
 import { buildRunner } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
 import { startLocalKafka } from "../../packages/streamt-sdk/src/runtime/local-kafka.js";
+import { shareJobServer } from "../../packages/streamt-sdk/src/runtime/job-server.js";
+import { JOB_SERVER_ENV, KAFKA_ENV } from "../../packages/streamt-sdk/src/testing/engine.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,5 +19,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const progress = (line: string) => process.stderr.write(`[flink-runner] ${line}\n`);
   const [kafka] = await Promise.all([startLocalKafka({ progress }), buildRunner("2", progress)]);
   project.provide("kafkaBootstrap", kafka.bootstrap);
-  return () => kafka.stop();
+  // What streamt-sdk/testing reads (its own global setup sets them for users): the same broker, and one
+  // warm Flink JVM for the pipeline tests (started by the first test job).
+  const jobs = await shareJobServer("2", { progress });
+  process.env[KAFKA_ENV] = kafka.bootstrap;
+  process.env[JOB_SERVER_ENV] = jobs.address;
+  return async () => {
+    await Promise.all([jobs.close(), kafka.stop()]);
+  };
 }

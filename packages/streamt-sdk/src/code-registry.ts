@@ -3,10 +3,11 @@ import { BuildErrorCode } from "./errors.js";
 import { RuntimeErrorCode } from "./runtime/toolchain.js";
 import { LoadCode } from "./synth/load.js";
 import { OutputCode } from "./synth/output-folder.js";
+import { TestingErrorCode } from "./testing/codes.js";
 
 /**
- * Every code streamt-sdk reports, by group: analysis findings (E/W), build (B), load (L), output (O) and
- * runtime (R) errors. Each is documented in docs/diagnostics.md; a test holds the two together.
+ * Every code streamt-sdk reports, by group: analysis findings (E/W), build (B), load (L), output (O),
+ * runtime (R) and pipeline-test (T) errors. Each is documented in docs/diagnostics.md; a test holds the two together.
  */
 export const CODE_GROUPS = {
   analysis: DiagnosticCode,
@@ -14,6 +15,7 @@ export const CODE_GROUPS = {
   load: LoadCode,
   output: OutputCode,
   runtime: RuntimeErrorCode,
+  testing: TestingErrorCode,
 } as const;
 
 /** Every code, sorted. */

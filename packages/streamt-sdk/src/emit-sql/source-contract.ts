@@ -87,14 +87,17 @@ function present(contract: SourceContract): string {
   return contract.enforced.map((c) => `${q(c.name)} IS NOT NULL`).join(" AND ");
 }
 
-/** The view's query: the records that keep the contract, with its columns NOT NULL for Flink too. */
-export function contractViewQuery(n: SourceNode, table: string, contract: SourceContract): string {
+/**
+ * The view's query: the records that keep the contract, with its columns NOT NULL for Flink too. `keep`
+ * is a further condition on the table's records (a test run's heartbeat filter).
+ */
+export function contractViewQuery(n: SourceNode, table: string, contract: SourceContract, keep?: string): string {
   const columns = n.schema.map((c) => {
     if (contract.rowtime !== null && c.name === n.eventTime?.column) return `${q(contract.rowtime)} AS ${q(c.name)}`;
     const enforced = contract.enforced.find((e) => e.name === c.name);
     return enforced ? `COALESCE(${q(c.name)}, ${notNullPlaceholder(enforced.type)}) AS ${q(c.name)}` : q(c.name);
   });
-  return `SELECT ${columns.join(", ")}\nFROM ${q(table)}\nWHERE ${present(contract)}`;
+  return `SELECT ${columns.join(", ")}\nFROM ${q(table)}\nWHERE ${present(contract)}${keep ? ` AND ${keep}` : ""}`;
 }
 
 /** The columns of the violations sink: a reason, and with a dead-letter topic where the record came from and what it held. */
@@ -116,9 +119,10 @@ export function violationColumns(n: SourceNode, contract: SourceContract): Colum
 
 /**
  * The INSERT's query of the violations sink: every record with a null in an enforced column, and why
- * (`NOT NULL column(s) missing or null: a, b`, the columns as the schema names them).
+ * (`NOT NULL column(s) missing or null: a, b`, the columns as the schema names them); `keep` as for
+ * contractViewQuery.
  */
-export function violationsQuery(pipeline: string, n: SourceNode, table: string, contract: SourceContract): string {
+export function violationsQuery(pipeline: string, n: SourceNode, table: string, contract: SourceContract, keep?: string): string {
   const missing = contract.enforced.map((c) => `CASE WHEN ${q(c.name)} IS NULL THEN ${quoteString(c.name)} END`);
   const reason = `CONCAT(${quoteString("NOT NULL column(s) missing or null: ")}, CONCAT_WS(', ', ${missing.join(", ")})) AS ${q("reason")}`;
   const select = contract.metadata === null
@@ -132,5 +136,6 @@ export function violationsQuery(pipeline: string, n: SourceNode, table: string, 
         reason,
         `ROW(${n.physical.map((c) => q(c.name)).join(", ")}) AS ${q("record")}`,
       ];
-  return `SELECT ${select.join(", ")}\nFROM ${q(table)}\nWHERE ${contract.enforced.map((c) => `${q(c.name)} IS NULL`).join(" OR ")}`;
+  const broken = contract.enforced.map((c) => `${q(c.name)} IS NULL`).join(" OR ");
+  return `SELECT ${select.join(", ")}\nFROM ${q(table)}\nWHERE ${keep ? `(${broken}) AND ${keep}` : broken}`;
 }

@@ -16,6 +16,7 @@ import { contractViewQuery, notNullPlaceholder, sourceContract, tableColumnType,
 import { aggregateCallSql, exprSql, type ColumnRenderer } from "./expr-sql.js";
 import { sinkOptions, sourceOptions, violationsOptions, type ConnectorOption, type OptionValue } from "./connector-options.js";
 import { comment, configDuration, intervalLiteral, quoteIdent as q, quoteString } from "./sql-text.js";
+import { headersColumnSql, notHeartbeat, takesHeartbeats, testSourceOptions } from "./test-run.js";
 
 export interface SqlEmitOptions {
   /** Kafka bootstrap servers written into every Kafka table. */
@@ -129,7 +130,7 @@ class PipelineSqlWriter {
           const c = this.contracts.get(n as SourceNode)!;
           chunks.push(
             { text: comment(`source ${n.path}${siteNote(n.site)}: its NOT NULL columns enforced; a record with null there goes to ${c.violations}, and COALESCE, never applied after the WHERE, tells Flink the column is NOT NULL`) },
-            { text: `CREATE TEMPORARY VIEW ${q(o.name)} AS\n${contractViewQuery(n as SourceNode, c.table, c.contract)};`, statement: { kind: "create-view", ...at } },
+            { text: `CREATE TEMPORARY VIEW ${q(o.name)} AS\n${contractViewQuery(n as SourceNode, c.table, c.contract, this.heartbeatFilter(n as SourceNode))};`, statement: { kind: "create-view", ...at } },
             { text: "" },
           );
           break;
@@ -157,7 +158,7 @@ class PipelineSqlWriter {
       const n = i.into.node;
       const sql = i.into.role === "sink"
         ? `INSERT INTO ${q(i.into.name)}\nSELECT ${sinkColumns(n as SinkNode)} FROM ${q(i.from.name)}`
-        : `INSERT INTO ${q(i.into.name)}\n${violationsQuery(p.name, n as SourceNode, i.from.name, this.contracts.get(n as SourceNode)!.contract)}`;
+        : `INSERT INTO ${q(i.into.name)}\n${violationsQuery(p.name, n as SourceNode, i.from.name, this.contracts.get(n as SourceNode)!.contract, this.heartbeatFilter(n as SourceNode))}`;
       return { sql, path: i.into.path, site: i.into.site };
     });
     if (inserts.length === 1) chunks.push({ text: `${inserts[0]!.sql};`, statement: { kind: "insert", path: inserts[0]!.path, site: inserts[0]!.site } });
@@ -199,6 +200,7 @@ class PipelineSqlWriter {
     if (contract?.metadata) {
       cols.push(`  ${q(contract.metadata.partition)} INT METADATA FROM 'partition' VIRTUAL`, `  ${q(contract.metadata.offset)} BIGINT METADATA FROM 'offset' VIRTUAL`);
     }
+    if (this.heartbeatFilter(n)) cols.push(`  ${headersColumnSql(n)}`);
     if (n.eventTime && wm) {
       const ts = q(contract?.rowtime ?? n.eventTime.column);
       cols.push(`  WATERMARK FOR ${ts} AS ${wm.kind === "monotonous" ? ts : `${ts} - ${intervalLiteral(wm.delayMs)}`}`);
@@ -206,7 +208,13 @@ class PipelineSqlWriter {
     const pk = n.kafka.primaryKey;
     if (pk) cols.push(`  PRIMARY KEY (${pk.map(q).join(", ")}) NOT ENFORCED`);
     const opts = sourceOptions(n, this.pipeline.name, this.dialect);
+    if (this.plan.testRun) opts.push(...testSourceOptions(n));
     return `CREATE TEMPORARY TABLE ${q(this.contracts.get(n)?.table ?? this.plan.nameOf(n))} (\n${cols.join(",\n")}\n) WITH (\n${this.withClause(opts)}\n);`;
+  }
+
+  /** In a test run, the condition that leaves a source's heartbeat records out of its contract view and violations. */
+  private heartbeatFilter(n: SourceNode): string | undefined {
+    return this.plan.testRun && takesHeartbeats(n, this.contracts.has(n)) ? notHeartbeat(n) : undefined;
   }
 
   /** Where the records that break a source's contract go: a blackhole that counts them, or the dead-letter topic. */

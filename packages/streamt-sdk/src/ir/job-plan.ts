@@ -24,6 +24,8 @@ export interface JobPlan {
   readonly inserts: readonly JobInsert[];
   /** The name later steps read a node's rows under (a source with a contract: its checked view). */
   nameOf(node: PlanNode): string;
+  /** A test run's job (streamt-sdk/testing): bounded sources that leave heartbeat records out (emit-sql/test-run.ts). */
+  readonly testRun: boolean;
 }
 
 /** One Flink configuration entry and why it is set. */
@@ -69,6 +71,8 @@ export interface LowerOptions {
   readonly flinkVersion: string;
   /** Overrides the pipeline's parallelism (local runs: 1, for one partition per topic). */
   readonly parallelismOverride?: number;
+  /** Lower for a test run (streamt-sdk/testing). */
+  readonly testRun?: boolean;
 }
 
 /** A name for a table or view from a path or user name: letters, digits and '_' only. */
@@ -142,6 +146,7 @@ export function lowerPipeline(def: PipelineDef, options: LowerOptions): JobPlan 
     objects: [...sources, ...steps, ...violations.map((v) => v.sink), ...sinks],
     inserts,
     nameOf,
+    testRun: options.testRun ?? false,
   };
 }
 

@@ -90,7 +90,7 @@ function inputProblems(input: InputFile, sources: readonly SourceNode[], notes: 
  * Why Flink could not read the record as a row of the source, or null. A NOT NULL column the source's
  * contract enforces may be missing or null: the job itself routes such a record (see contractBreach).
  */
-function rowProblem(source: SourceNode, value: unknown): string | null {
+export function rowProblem(source: SourceNode, value: unknown): string | null {
   if (!isObject(value)) return `not a JSON object: ${snippet(value)}`;
   const enforced = new Set(enforcedColumns(source).map((c) => c.name));
   for (const c of source.physical) {

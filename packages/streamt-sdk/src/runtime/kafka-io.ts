@@ -30,6 +30,8 @@ export interface ProduceRecord {
   readonly partition?: number;
   /** Kafka record timestamp (ms). */
   readonly timestamp?: number;
+  /** Kafka record headers. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 function client(bootstrap: string): Kafka {
@@ -124,6 +126,7 @@ export async function produce(bootstrap: string, topic: string, records: readonl
         value: r.value === null ? null : typeof r.value === "string" ? r.value : JSON.stringify(r.value),
         ...(r.partition !== undefined ? { partition: r.partition } : {}),
         ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+        ...(r.headers !== undefined ? { headers: { ...r.headers } } : {}),
       })),
     });
   } finally {
@@ -215,6 +218,17 @@ export async function consumeUntil(
   } finally {
     await w.stop();
   }
+}
+
+/**
+ * Everything the topics hold now (read_committed), in order per partition: reads until each partition's
+ * end offset as it was when called, so it ends without waiting for quiet.
+ */
+export async function readTopics(bootstrap: string, topics: readonly string[], timeoutMs = 60_000): Promise<ConsumedRecord[]> {
+  const ends = await withAdmin(bootstrap, (admin) => Promise.all(topics.map((t) => admin.fetchTopicOffsets(t))));
+  const total = ends.flat().reduce((n, p) => n + (Number(p.high) - Number(p.low)), 0);
+  if (total === 0) return [];
+  return [...(await consumeUntil(bootstrap, topics, (records) => records.length >= total, timeoutMs))];
 }
 
 /** The latest value per key of an upsert topic (a tombstone removes the key), like compaction would. */

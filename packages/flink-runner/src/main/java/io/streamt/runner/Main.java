@@ -13,6 +13,7 @@ import java.util.Properties;
  *   <li>{@code version}: {"flink":"...","target":"2|1.20"} (on the kafka classpath: {"kafka":...,"target":"kafka"})
  *   <li>{@code validate}: JSON-lines requests on stdin, one JSON-line answer each on stdout
  *   <li>{@code run <script.sql> [--checkpoint-dir D] [--restore P]}: runs a script on a MiniCluster
+ *   <li>{@code serve}: JSON-lines job requests on stdin, each run to its end (tests); events on stdout
  *   <li>{@code kafka --port P --controller-port C --dir D}: single-node KRaft broker (kafka classpath)
  * </ul>
  *
@@ -22,6 +23,7 @@ import java.util.Properties;
 public final class Main {
     private static final String FLINK = "io.streamt.runner.flink.FlinkCommands";
     private static final String KAFKA = "io.streamt.runner.kafka.KafkaBroker";
+    private static final String JOB_SERVER = "io.streamt.runner.flink.JobServer";
 
     private Main() {}
 
@@ -42,8 +44,11 @@ public final class Main {
                 case "kafka":
                     rc = dispatch(KAFKA, "main", rest);
                     break;
+                case "serve":
+                    rc = dispatch(JOB_SERVER, "serve", rest);
+                    break;
                 default:
-                    System.err.println("usage: Main version | validate | run <script.sql> [--checkpoint-dir <dir>] [--restore <path>]"
+                    System.err.println("usage: Main version | validate | run <script.sql> [--checkpoint-dir <dir>] [--restore <path>] | serve"
                             + " | kafka --port <p> --controller-port <c> --dir <dir>");
                     rc = 2;
             }

@@ -1,0 +1,164 @@
+package io.streamt.runner.flink;
+
+import io.streamt.runner.Json;
+import io.streamt.runner.Out;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code serve}: one warm JVM that runs many bounded jobs (a test suite's), each to its end. Planner
+ * classes, code generation and the JIT are paid once instead of per job.
+ *
+ * <p>Requests are JSON lines on stdin: {@code {"id":"t1","script":"..."}} runs a script (each job on
+ * its own MiniCluster, concurrently with others), {@code {"id":"t1","cancel":true}} cancels it. Events
+ * are JSON lines on stdout, each with the request's id: {@code submitted}, then {@code finished} or
+ * {@code failed} (with the statement, for a script that fails before it runs), or {@code cancelled}.
+ * A job fails at its first error: the restart strategy is off, so a record that fails a task fails the
+ * test instead of being read again for ever. When stdin closes, running jobs are cancelled and the JVM
+ * exits.
+ */
+public final class JobServer {
+    private JobServer() {}
+
+    private static final Map<String, JobClient> RUNNING = new ConcurrentHashMap<>();
+    /** Jobs cancelled before they were submitted: they never start. */
+    private static final Set<String> CANCELLED = ConcurrentHashMap.newKeySet();
+
+    public static int serve(String[] args) throws Exception {
+        if (args.length > 0) {
+            Out.event(Json.obj().put("event", "failed").put("error", "serve takes no arguments, got " + args[0]));
+            return 2;
+        }
+        Out.event(Json.obj().put("event", "ready"));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) continue;
+            Map<?, ?> request;
+            try {
+                Object parsed = Json.parse(line);
+                if (!(parsed instanceof Map)) throw new IllegalArgumentException("a request is a JSON object");
+                request = (Map<?, ?>) parsed;
+                if (!(request.get("id") instanceof String)) throw new IllegalArgumentException("a request needs a string \"id\"");
+            } catch (RuntimeException e) {
+                Out.event(Json.obj().put("event", "failed").put("error", "bad request: " + e.getMessage()));
+                continue;
+            }
+            String id = (String) request.get("id");
+            if (Boolean.TRUE.equals(request.get("cancel"))) {
+                cancel(id);
+            } else if (request.get("script") instanceof String) {
+                String script = (String) request.get("script");
+                Thread t = new Thread(() -> runJob(id, script), "streamt-serve-" + id);
+                t.setDaemon(true);
+                t.start();
+            } else {
+                Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "bad request: needs \"script\" or \"cancel\""));
+            }
+        }
+        for (String id : RUNNING.keySet()) cancel(id);
+        return 0;
+    }
+
+    private static void cancel(String id) {
+        JobClient client;
+        synchronized (RUNNING) {
+            client = RUNNING.remove(id);
+            if (client == null) {
+                CANCELLED.add(id);
+                return;
+            }
+        }
+        try {
+            client.cancel().get(15, TimeUnit.SECONDS);
+        } catch (Throwable t) {
+            System.err.println("serve: cancelling " + id + ": " + FlinkCommands.errorMessage(t));
+        }
+        Out.event(Json.obj().put("id", id).put("event", "cancelled"));
+    }
+
+    /** Runs one script as one job and reports how it ended. */
+    private static void runJob(String id, String script) {
+        long t0 = System.nanoTime();
+        Configuration conf = new Configuration();
+        conf.setString("restart-strategy.type", "none");
+        TableEnvironment tEnv;
+        StatementSet set;
+        int inserts = 0;
+        int index = 0;
+        SqlSplitter.Statement current = null;
+        try {
+            tEnv = FlinkCommands.newTableEnvironment(conf);
+            set = tEnv.createStatementSet();
+            List<SqlSplitter.Statement> statements = SqlSplitter.split(EnvReferences.resolve(script, System.getenv()));
+            for (SqlSplitter.Statement st : statements) {
+                index++;
+                current = st;
+                switch (FlinkCommands.kindOf(st)) {
+                    case STATEMENT_SET:
+                        for (SqlSplitter.Statement inner : SqlSplitter.innerStatements(st)) {
+                            current = inner;
+                            set.addInsertSql(FlinkCommands.stripExecute(inner));
+                            inserts++;
+                        }
+                        break;
+                    case QUERY:
+                        set.addInsertSql(FlinkCommands.stripExecute(st));
+                        inserts++;
+                        break;
+                    case SET:
+                        FlinkCommands.applySet(tEnv, st);
+                        break;
+                    case CREATE_TABLE_AS:
+                        throw new IllegalArgumentException("CREATE TABLE ... AS SELECT is not supported; use CREATE TABLE and INSERT INTO");
+                    default:
+                        tEnv.executeSql(st.text);
+                }
+            }
+        } catch (Throwable t) {
+            Json.Obj o = Json.obj().put("id", id).put("event", "failed").put("error", FlinkCommands.errorMessage(t));
+            if (current != null) o.put("statementIndex", index).put("statement", current.text).put("line", current.line);
+            Out.event(o);
+            return;
+        }
+        if (inserts == 0) {
+            Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "the script has no INSERT INTO statement"));
+            return;
+        }
+        JobClient client = null;
+        try {
+            if (CANCELLED.remove(id)) {
+                Out.event(Json.obj().put("id", id).put("event", "cancelled"));
+                return;
+            }
+            TableResult result = set.execute();
+            client = result.getJobClient().orElse(null);
+            synchronized (RUNNING) {
+                if (client != null) RUNNING.put(id, client);
+            }
+            if (CANCELLED.remove(id)) cancel(id);
+            Out.event(Json.obj().put("id", id).put("event", "submitted").put("jobId", client == null ? null : client.getJobID().toString()));
+            result.await();
+            if (RUNNING.remove(id) != null || client == null) {
+                Out.event(Json.obj().put("id", id).put("event", "finished").put("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+            }
+        } catch (Throwable t) {
+            // A cancelled job was reported by cancel(); anything else failed.
+            if (client == null || RUNNING.remove(id) != null) {
+                Out.event(Json.obj().put("id", id).put("event", "failed").put("error", FlinkCommands.errorMessage(t)));
+            }
+        }
+    }
+}

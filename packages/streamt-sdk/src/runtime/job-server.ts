@@ -1,0 +1,206 @@
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { createInterface } from "node:readline";
+import { StreamtError } from "../errors.js";
+import { buildRunner, onJsonLines, spawnRunner, stderrTail, type ProgressSink } from "./flink-runner.js";
+import { stopChild } from "./process-registry.js";
+import { RuntimeErrorCode } from "./toolchain.js";
+
+/** How a job the server ran ended. `timeout`: it had not ended in time and was cancelled. */
+export type ServedJobEnd =
+  | { readonly state: "finished"; readonly ms: number }
+  | { readonly state: "failed"; readonly error: string; readonly statementIndex?: number; readonly statement?: string; readonly line?: number }
+  | { readonly state: "timeout" };
+
+/** Something that runs bounded jobs to their end: the runner's `serve` JVM, directly or through a relay. */
+export interface JobService {
+  run(script: string, options: { readonly timeoutMs: number }): Promise<ServedJobEnd>;
+  close(): Promise<void>;
+}
+
+type Event = Record<string, unknown>;
+
+/**
+ * The JSON-lines protocol of `Main serve` over any line transport: requests `{id, script}` and
+ * `{id, cancel: true}`, events carrying the request's id (see JobServer.java).
+ */
+class JobChannel implements JobService {
+  private readonly waiting = new Map<string, (e: Event) => void>();
+  private closedBecause: string | null = null;
+
+  constructor(
+    private readonly send: (line: string) => void,
+    private readonly shut: () => Promise<void>,
+  ) {}
+
+  /** Feeds an event from the server to the job it belongs to. */
+  event(e: Event): void {
+    if (typeof e.id === "string") this.waiting.get(e.id)?.(e);
+  }
+
+  /** The transport is gone: every job still waiting fails with why. */
+  lost(why: string): void {
+    this.closedBecause = why;
+    for (const [id, listener] of this.waiting) listener({ id, event: "failed", error: why });
+  }
+
+  run(script: string, options: { readonly timeoutMs: number }): Promise<ServedJobEnd> {
+    if (this.closedBecause !== null) return Promise.reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `the Flink job server is gone: ${this.closedBecause}` }));
+    const id = randomBytes(6).toString("hex");
+    return new Promise<ServedJobEnd>((resolve) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        this.send(JSON.stringify({ id, cancel: true }));
+      }, options.timeoutMs);
+      this.waiting.set(id, (e) => {
+        if (e.event === "submitted") return;
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        if (timedOut || e.event === "cancelled") resolve({ state: "timeout" });
+        else if (e.event === "finished") resolve({ state: "finished", ms: Number(e.ms ?? 0) });
+        else {
+          resolve({
+            state: "failed",
+            error: String(e.error ?? "unknown error"),
+            ...(typeof e.statementIndex === "number" ? { statementIndex: e.statementIndex, statement: String(e.statement ?? ""), line: Number(e.line ?? 0) } : {}),
+          });
+        }
+      });
+      this.send(JSON.stringify({ id, script }));
+    });
+  }
+
+  close(): Promise<void> {
+    return this.shut();
+  }
+}
+
+/**
+ * Starts the runner's `serve` JVM: one warm JVM for a whole test run, each job on its own MiniCluster.
+ * The JVM is tracked (it cannot outlive this process) and exits when its stdin closes.
+ *
+ * @example
+ * const server = await startJobServer("2");
+ * await server.run(script, { timeoutMs: 60_000 }); // { state: "finished", ms: 2140 }
+ * await server.close();
+ */
+export async function startJobServer(target: "2" | "1.20", options: { progress?: ProgressSink; onStderr?: (line: string) => void } = {}): Promise<JobService> {
+  let channel: JobChannel | null = null;
+  const child = await spawnServe(target, options, (e) => channel?.event(e), (why) => channel?.lost(why));
+  channel = new JobChannel(
+    (line) => child.stdin!.write(`${line}\n`),
+    () => closeChild(child),
+  );
+  return channel;
+}
+
+/**
+ * Spawns `Main serve` and resolves once it is ready; then each event goes to `onEvent`, and `onExit`
+ * says why, should the JVM exit.
+ */
+async function spawnServe(target: "2" | "1.20", options: { progress?: ProgressSink; onStderr?: (line: string) => void }, onEvent: (e: Event) => void, onExit: (why: string) => void): Promise<ChildProcess> {
+  const runner = await buildRunner(target, options.progress);
+  const child = spawnRunner(runner, ["serve"], { jvmArgs: ["-Xmx2g"] });
+  const tail = stderrTail(child, 80, options.onStderr);
+  await new Promise<void>((resolve, reject) => {
+    onJsonLines(child, (e) => (e.event === "ready" ? resolve() : onEvent(e)));
+    child.once("exit", (code, signal) => {
+      const why = `the Flink job server exited (${signal ?? `code ${code}`}):\n${tail()}`;
+      onExit(why);
+      reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: why }));
+    });
+  });
+  return child;
+}
+
+async function closeChild(child: ChildProcess | null): Promise<void> {
+  if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.stdin!.end();
+  const timer = setTimeout(() => void stopChild(child, { timeoutMs: 5_000 }), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Shares one job server with other processes (test workers) over a loopback socket: each connection
+ * speaks the same JSON lines, and its jobs are cancelled when it closes. The JVM starts with the first
+ * request (a run that tests no pipeline pays nothing). Returns "127.0.0.1:<port>".
+ */
+export async function shareJobServer(target: "2" | "1.20", options: { progress?: ProgressSink } = {}): Promise<{ readonly address: string; close(): Promise<void> }> {
+  const owners = new Map<string, Socket>();
+  let jvm: Promise<ChildProcess> | null = null;
+  const started = (): Promise<ChildProcess> =>
+    (jvm ??= spawnServe(
+      target,
+      options,
+      (e) => {
+        const owner = typeof e.id === "string" ? owners.get(e.id) : undefined;
+        if (owner && e.event !== "submitted") owners.delete(e.id as string);
+        owner?.write(`${JSON.stringify(e)}\n`);
+      },
+      () => {
+        for (const s of owners.values()) s.destroy();
+      },
+    ));
+  const server: Server = createServer((socket) => {
+    const mine = new Set<string>();
+    createInterface({ input: socket }).on("line", (line) => {
+      let id: unknown;
+      try {
+        id = (JSON.parse(line) as Event).id;
+      } catch {
+        return;
+      }
+      if (typeof id !== "string") return;
+      owners.set(id, socket);
+      mine.add(id);
+      started().then(
+        (child) => child.stdin!.write(`${line}\n`),
+        (e: Error) => socket.write(`${JSON.stringify({ id, event: "failed", error: e.message })}\n`),
+      );
+    });
+    socket.on("error", () => socket.destroy());
+    socket.on("close", () => {
+      for (const id of mine) if (owners.get(id) === socket) void started().then((child) => child.stdin!.write(`${JSON.stringify({ id, cancel: true })}\n`));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    address: `127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (jvm) await closeChild(await jvm.catch(() => null));
+    },
+  };
+}
+
+/** Connects to a job server shared by shareJobServer. */
+export async function connectJobServer(address: string): Promise<JobService> {
+  const [host, port] = address.split(":");
+  const socket = createConnection({ host: host!, port: Number(port) });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", (e) => reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `cannot reach the shared Flink job server at ${address}: ${e.message}` })));
+  });
+  // The connection must not keep this process alive on its own.
+  socket.unref();
+  const channel = new JobChannel(
+    (line) => socket.write(`${line}\n`),
+    async () => {
+      socket.end();
+    },
+  );
+  createInterface({ input: socket }).on("line", (line) => {
+    try {
+      channel.event(JSON.parse(line) as Event);
+    } catch {
+      // not an event
+    }
+  });
+  socket.on("close", () => channel.lost(`the connection to the shared Flink job server at ${address} closed`));
+  return channel;
+}
