@@ -3,7 +3,7 @@
  * fractional seconds, comment lines that user text cannot break, the dialect per Flink version, and
  * instants written for TIMESTAMP_LTZ comparisons.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
 import { literalNode } from "../../packages/streamt-sdk/src/dsl/expr.js";
 import type { DataType } from "../../packages/streamt-sdk/src/ir/data-type.js";
@@ -69,6 +69,15 @@ describe("dialectFor", () => {
 
 describe("literals written for the column they are compared with: instants for a TIMESTAMP_LTZ, a FLOAT", () => {
   const LTZ: DataType = { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false };
+  // Text without an offset is UTC whatever zone synth runs in: run these where local time is not UTC.
+  const zone = process.env.TZ;
+  beforeAll(() => {
+    process.env.TZ = "Asia/Tokyo";
+  });
+  afterAll(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
   it.each([
     ["UTC text with a space", "2024-01-01 10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
     ["UTC text with a T", "2024-01-01T10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
@@ -76,6 +85,7 @@ describe("literals written for the column they are compared with: instants for a
     ["an offset with a colon", "2024-01-01T12:00:00+02:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
     ["an offset without a colon", "2024-01-01T12:00:00+0200", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
     ["a negative offset", "2024-01-01 05:00:00-05:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+    ["an expanded year", "+002024-01-01T10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
   ])("%s", (_, text, sql) => {
     expect(exprSql(literalNode(text, LTZ))).toBe(sql);
   });
