@@ -38,7 +38,7 @@ describe("argument parsing", () => {
 
   it("run parses inputs", () => {
     expect(parseCommand(["run", "p.ts", "--local", "--input", "orders=o.jsonl", "--input", "x=y.jsonl", "--timeout", "30"])).toEqual({
-      command: "run", entries: ["p.ts"], local: true, inputs: [{ topic: "orders", file: "o.jsonl" }, { topic: "x", file: "y.jsonl" }], flink: "2.2", typecheck: true, strict: false, timeout: 30,
+      command: "run", entries: ["p.ts"], local: true, inputs: [{ topic: "orders", file: "o.jsonl" }, { topic: "x", file: "y.jsonl" }], flink: "2.2", typecheck: true, strict: false, timeout: 30, target: "sql",
     });
   });
 

@@ -30,6 +30,8 @@ export const commandSchemas = {
     typecheck: z.boolean(),
     strict: z.boolean(),
     timeout: z.number().int().positive().nullable(),
+    /** What runs: each pipeline's SQL script (default), or its Table API JAR built for the run. */
+    target: z.enum(["sql", "jar"], { message: "run --target must be sql or jar" }),
   }),
 };
 
@@ -61,7 +63,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   synth: ["out", "json", "strict", "no-typecheck", "flink", "bootstrap-servers", "target"],
   check: ["json", "strict", "no-typecheck", "flink"],
   validate: ["json"],
-  run: ["local", "input", "flink", "no-typecheck", "strict", "timeout"],
+  run: ["local", "input", "flink", "no-typecheck", "strict", "timeout", "target"],
 };
 
 /** Parses argv (without node and the script) into a validated command. Throws UsageError. */
@@ -109,7 +111,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
         return { topic: spec.slice(0, eq), file: spec.slice(eq + 1) };
       });
       const timeout = values.timeout === undefined ? null : Number(values.timeout);
-      candidate = { command, entries, local: values.local ?? false, inputs, flink: base.flink, typecheck: base.typecheck, strict: base.strict, timeout };
+      candidate = { command, entries, local: values.local ?? false, inputs, flink: base.flink, typecheck: base.typecheck, strict: base.strict, timeout, target: values.target ?? "sql" };
       break;
     }
   }

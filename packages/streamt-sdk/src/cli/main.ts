@@ -51,6 +51,7 @@ Commands:
   run <entry> --local   run the pipelines on an embedded Kafka broker and Flink MiniCluster
       --input <topic>=<file.jsonl>   produce these events first (repeatable)
       --timeout <seconds>            stop after this long (default: until Ctrl-C)
+      --target <sql|jar>             run each pipeline's SQL script (default), or its Table API JAR (built first)
       --flink, --strict, --no-typecheck as above
 
 Entries default to "streamt": { "entries": [...] } in ./package.json.

@@ -11,6 +11,7 @@ import { runnerTargetFor } from "../runtime/flink-runner.js";
 import { PlannerValidator, type ValidationResult } from "../runtime/planner-validator.js";
 import { freePort, startLocalKafka, type LocalKafka } from "../runtime/local-kafka.js";
 import { jobFailureError, startLocalJob, type JobRestartingEvent, type LocalJob } from "../runtime/local-job.js";
+import { asLocalJob, buildLocalJars, startJarJob } from "../runtime/jar-run.js";
 import { checkInputs, sourcesByTopic } from "../runtime/input-check.js";
 import { tableName } from "../emit-sql/sql-text.js";
 import { findToolchain } from "../runtime/toolchain.js";
@@ -180,7 +181,7 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   const bootstrap = `127.0.0.1:${port}`;
   // Locally every topic has one partition, so each job runs with parallelism 1: an extra source
   // subtask would read nothing and hold the watermark (and every window) back until its idle timeout.
-  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, flinkVersion: cmd.flink, bootstrapServers: bootstrap, strict: cmd.strict, parallelismOverride: 1, ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}) });
+  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, flinkVersion: cmd.flink, bootstrapServers: bootstrap, strict: cmd.strict, parallelismOverride: 1, ...(cmd.target === "jar" ? { target: "all" as const } : {}), ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}) });
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + "\n");
   if (result.diagnostics.length > 0) io.err(formatSummary(result.diagnostics) + "\n");
   if (!result.ok) return 1;
@@ -214,12 +215,15 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
     return 1;
   };
   let watcher: TopicWatcher | null = null;
+  // --target jar: the pipelines' JARs, built before anything starts (a build error stops here).
+  const built = cmd.target === "jar" ? await buildLocalJars(result.files, result.jars, (line) => io.err(`${line}\n`)) : null;
   let stopping: Promise<void> | null = null;
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
       await watcher?.stop().catch(() => {});
       await Promise.allSettled(jobs.map((j) => j.stop()));
       await kafka?.stop();
+      built?.remove();
     })());
 
   let interrupted: (signal: string) => void = () => {};
@@ -250,7 +254,11 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
     }
     for (const p of manifest.pipelines) {
       const script = scriptOfPipeline(p.name);
-      const job = await startLocalJob({ name: p.name, script, target: runnerTargetFor(p.flinkVersion), progress, onStderr: (l) => (/^(\d+> )?[+-][IUD]\[/.test(l) ? io.out(`print ${l}\n`) : undefined) });
+      const onStderr = (l: string) => (/^(\d+> )?[+-][IUD]\[/.test(l) ? io.out(`print ${l}\n`) : undefined);
+      const jar = built ? result.jars.find((j) => j.pipeline === p.name)! : null;
+      const job = built && jar
+        ? asLocalJob(await startJarJob({ name: p.name, jar: path.join(built.dir, jar.jar), mainClass: jar.mainClass, target: runnerTargetFor(p.flinkVersion), args: ["--bootstrap-servers", bootstrap], progress, onStderr }))
+        : await startLocalJob({ name: p.name, script, target: runnerTargetFor(p.flinkVersion), progress, onStderr });
       job.onEvent((e) => {
         if (e.event === "restarting") restartedJob({ job: p.name, event: e });
       });

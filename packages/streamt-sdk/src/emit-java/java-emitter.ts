@@ -12,6 +12,7 @@ import type { WindowSpec } from "../ir/window-spec.js";
 import type { AggregateCall } from "../ir/aggregate-call.js";
 import type { EmittedArtifact } from "../artifact.js";
 import { dialectFor } from "../emit-sql/dialect.js";
+import { intervalLiteral, quoteIdent } from "../emit-sql/sql-text.js";
 import { stepQuerySql } from "../emit-sql/sql-emitter.js";
 import { formatsOf, sinkOptions, sourceOptions, violationsOptions, type ConnectorOption } from "../emit-sql/connector-options.js";
 import { sourceContract, tableColumnType, violationColumns, type SourceContract } from "../emit-sql/source-contract.js";
@@ -200,8 +201,10 @@ class PipelineJavaWriter {
     }
     const wm = n.eventTime?.watermark;
     if (n.eventTime && wm) {
+      // Schema.Builder's SQL form of the watermark, the one Flink documents: with it the watermark's delay is
+      // the SQL output's INTERVAL literal to the type (an Expression's lit(5).seconds() is INTERVAL DAY TO SECOND).
       const ts = contract?.rowtime ?? n.eventTime.column;
-      lines.push(`.watermark(${javaString(ts)}, ${wm.kind === "monotonous" ? plainColumn(ts, 0) : `${plainColumn(ts, 0)}.minus(${intervalJava(wm.delayMs)})`})`);
+      lines.push(`.watermark(${javaString(ts)}, ${javaString(wm.kind === "monotonous" ? quoteIdent(ts) : `${quoteIdent(ts)} - ${intervalLiteral(wm.delayMs)}`)})`);
     }
     if (n.kafka.primaryKey) lines.push(`.primaryKey(${n.kafka.primaryKey.map(javaString).join(", ")})`);
     return schemaBuilder(lines);
@@ -223,7 +226,8 @@ class PipelineJavaWriter {
   /** The records that break a source's contract, with the reason (and, for a dead-letter topic, where they came from). */
   private violations(n: SourceNode, from: JobObject): string {
     const contract = this.contracts.get(n)!;
-    const missing = contract.enforced.map((c) => `ifThenElse(${plainColumn(c.name, 0)}.isNull(), lit(${javaString(c.name)}), nullOf(DataTypes.STRING()))`);
+    // The null typed as the SQL output's CASE types it (CHAR of the name's length).
+    const missing = contract.enforced.map((c) => `ifThenElse(${plainColumn(c.name, 0)}.isNull(), lit(${javaString(c.name)}), nullOf(DataTypes.CHAR(${[...c.name].length})))`);
     const reason = `concat(lit("NOT NULL column(s) missing or null: "), concatWs(lit(", "), ${missing.join(", ")})).as("reason")`;
     const select = contract.metadata === null
       ? [reason]

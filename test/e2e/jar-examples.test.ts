@@ -1,0 +1,240 @@
+/**
+ * The second output, proven on the engine: every example's Table API project builds into a JAR (one Maven
+ * reactor for all of them), the JAR is packaged as Flink needs, Flink's optimised plan of the Table API job
+ * equals the SQL script's (or differs only as docs/java-target.md lists), and JARs run on the local
+ * MiniCluster against the shared broker write exactly the records the SQL scripts write.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { synth, type JarBuild } from "../../packages/streamt-sdk/src/synth/synth.js";
+import { buildJars } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
+import { buildRunner, runnerDir } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
+import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { findToolchain } from "../../packages/streamt-sdk/src/runtime/toolchain.js";
+import { executionPlan } from "../../bench/job-speed.js";
+import { startJarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
+import { startLocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
+import { createTopics, produce, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { complete, kafkaBootstrap, sorted, watch } from "./support.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const entries = [
+  ...readdirSync(path.join(root, "examples")).filter((f) => f.endsWith(".ts")).sort().map((f) => `examples/${f}`),
+  "examples/catalog-app/src/pipelines.ts",
+];
+
+let dir: string;
+let jars: JarBuild[] = [];
+const scripts = new Map<string, string>();
+let buildSeconds = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "streamt-jar-examples-"));
+  const bootstrap = await kafkaBootstrap();
+  for (const entry of entries) {
+    // The local run's settings (parallelism 1: one partition per topic), as `run --local` synthesises.
+    const r = await synth({ entries: [entry], root, typecheck: false, flinkVersion: "2.2", bootstrapServers: bootstrap, strict: false, target: "all", parallelismOverride: 1 });
+    expect(r.diagnostics.filter((d) => d.severity === "error"), entry).toEqual([]);
+    for (const f of r.files) {
+      if (f.path.endsWith(".sql")) scripts.set(f.path.replace(/\.sql$/, ""), f.content);
+      if (!f.path.includes("/")) continue;
+      mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+      writeFileSync(path.join(dir, f.path), f.content);
+    }
+    jars.push(...r.jars);
+  }
+  expect(new Set(jars.map((j) => j.pipeline)).size).toBe(jars.length);
+  const started = performance.now();
+  await buildJars(dir, jars, { logFile: path.join(dir, "maven.log"), progress: () => {} });
+  buildSeconds = (performance.now() - started) / 1000;
+  console.log(`built ${jars.length} example JARs in one Maven reactor in ${buildSeconds.toFixed(0)} s`);
+}, 900_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const list = (jar: string): string[] => execFileSync("unzip", ["-Z1", jar], { encoding: "utf8", maxBuffer: 64 << 20 }).split("\n");
+const read = (jar: string, entry: string): string => execFileSync("unzip", ["-p", jar, entry], { encoding: "utf8" });
+
+describe("every example builds into a deployable JAR", () => {
+  it("all of them, in one Maven reactor", () => {
+    expect(jars.map((j) => j.pipeline).sort()).toEqual([
+      "card-velocity", "customer-totals", "event-dedup", "hourly-revenue", "order-routing", "orders-enriched",
+      "orders-latest-customer", "orders-payments", "orders-per-hour", "page-view-sessions", "top-spenders",
+    ]);
+  });
+
+  it("is packaged as Flink needs: Main-Class, the merged table factories, no Flink classes", () => {
+    for (const j of jars) {
+      const jar = path.join(dir, j.jar);
+      expect(read(jar, "META-INF/MANIFEST.MF"), j.pipeline).toMatch(new RegExp(`^Main-Class: ${j.mainClass.replace(/\./g, "\\.")}\\r?$`, "m"));
+      const factories = read(jar, "META-INF/services/org.apache.flink.table.factories.Factory").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+      expect(factories, j.pipeline).toEqual(expect.arrayContaining([
+        "org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
+        "org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory",
+        "org.apache.flink.formats.json.JsonFormatFactory",
+      ]));
+      const entries = list(jar);
+      expect(entries.filter((e) => /^org\/apache\/flink\/(table\/api|table\/planner|runtime|api\/common)\//.test(e)), j.pipeline).toEqual([]);
+      expect(entries.filter((e) => /^META-INF\/[^/]+\.(SF|DSA|RSA)$/.test(e)), j.pipeline).toEqual([]);
+      expect(entries, j.pipeline).toContain(`${j.mainClass.replace(/\./g, "/")}.class`);
+    }
+  });
+});
+
+/**
+ * Where Flink's optimised plans of the two outputs differ, per pipeline: the SQL plan's lines not in the JAR's
+ * ("- ") and the JAR's not in the SQL's ("+ "), after normalising table names. Every kind of difference is
+ * explained in docs/java-target.md ("Plan differences"); a change that adds or removes one fails here.
+ * STREAMT_PLAN_DIFF_OUT=<file> writes the differences found, to review and replace the fixture with.
+ */
+const PLAN_DIFFERENCES = JSON.parse(readFileSync(path.join(import.meta.dirname, "jar-plan-differences.json"), "utf8")) as Record<string, string[]>;
+
+describe("plan equivalence: Flink's optimised plan of each JAR's job equals its SQL script's", () => {
+  let sqlPlans: Map<string, string>;
+  let javaPlans: Map<string, string>;
+
+  beforeAll(async () => {
+    const validator = await PlannerValidator.start("2");
+    try {
+      const results = await validator.validateAll([...scripts].map(([id, script]) => ({ id, script })), { explain: true });
+      sqlPlans = new Map(results.map((r) => {
+        if (!r.ok || r.explain === undefined) throw new Error(`${r.id}: ${r.ok ? "no plan" : r.error}`);
+        return [r.id, r.explain];
+      }));
+    } finally {
+      await validator.close();
+    }
+    javaPlans = await explainJars(jars.map((j) => ({ pipeline: j.pipeline, jar: path.join(dir, j.jar), mainClass: j.mainClass })));
+  }, 600_000);
+
+  it("for every example", () => {
+    const differences: Record<string, string[]> = {};
+    for (const j of jars) {
+      const diff = planDiff(executionPlan(sqlPlans.get(j.pipeline)!), executionPlan(javaPlans.get(j.pipeline)!));
+      if (diff.length > 0) differences[j.pipeline] = diff;
+    }
+    if (process.env.STREAMT_PLAN_DIFF_OUT) writeFileSync(process.env.STREAMT_PLAN_DIFF_OUT, JSON.stringify(differences, null, 2));
+    expect(differences).toEqual(PLAN_DIFFERENCES);
+  });
+});
+
+/** Lines of `sql` not in `java` ("- "), then lines of `java` not in `sql` ("+ "), counted with multiplicity. */
+function planDiff(sql: readonly string[], java: readonly string[]): string[] {
+  const only = (a: readonly string[], b: readonly string[]): string[] => {
+    const left = new Map<string, number>();
+    for (const l of b) left.set(l, (left.get(l) ?? 0) + 1);
+    return a.filter((l) => {
+      const n = left.get(l) ?? 0;
+      if (n > 0) left.set(l, n - 1);
+      return n === 0;
+    });
+  };
+  return [...only(sql, java).map((l) => `- ${l.trim()}`), ...only(java, sql).map((l) => `+ ${l.trim()}`)];
+}
+
+/** Each JAR's `--explain`, from one JVM (a small driver calls every main class in turn). */
+async function explainJars(all: readonly { pipeline: string; jar: string; mainClass: string }[]): Promise<Map<string, string>> {
+  const runner = await buildRunner("2");
+  const { java } = findToolchain();
+  const driverDir = path.join(dir, "explain-driver");
+  mkdirSync(driverDir, { recursive: true });
+  writeFileSync(path.join(driverDir, "ExplainAll.java"), `
+public final class ExplainAll {
+    public static void main(String[] classes) throws Exception {
+        for (String c : classes) {
+            System.out.println("=== " + c);
+            Class.forName(c).getMethod("main", String[].class).invoke(null, (Object) new String[] {"--explain"});
+        }
+    }
+}
+`);
+  const javac = path.join(path.dirname(java), "javac");
+  execFileSync(javac, ["-d", driverDir, path.join(driverDir, "ExplainAll.java")]);
+  const jvm = readFileSync(path.join(runnerDir(), "jvm-options.txt"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const cp = [driverDir, ...all.map((a) => a.jar), runner.classes, runner.classpath].join(path.delimiter);
+  const r = spawnSync(java, [...jvm, "-cp", cp, "ExplainAll", ...all.map((a) => a.mainClass)], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`explain failed (${r.status}):\n${r.stderr.slice(-4000)}`);
+  const plans = new Map<string, string>();
+  for (const part of r.stdout.split(/^=== /m).slice(1)) {
+    const [cls, ...plan] = part.split("\n");
+    plans.set(all.find((a) => a.mainClass === cls)!.pipeline, plan.join("\n"));
+  }
+  return plans;
+}
+
+/**
+ * Output equivalence: the SQL script, then the JAR (on the local MiniCluster, the runner's Flink jars as the
+ * cluster's classpath), read the same input topic and write the same output topic, one after the other; each
+ * writes exactly the expected records. The JAR reads with a consumer group of its own (--kafka-property), so
+ * it starts from the topic's beginning as the script did.
+ */
+describe("output equivalence: each JAR writes exactly the records its SQL script writes", () => {
+  const cases: { pipeline: string; input: string; output: string; records: { value: Record<string, unknown> }[]; expected: Record<string, unknown>[] }[] = [
+    {
+      pipeline: "hourly-revenue",
+      input: "orders.raw.v1",
+      output: "orders.hourly.v1",
+      records: readFileSync(path.join(root, "examples/data/orders.jsonl"), "utf8").trim().split("\n").map((l) => ({ value: JSON.parse(l) as Record<string, unknown> })),
+      // Paid orders per customer and hour; the 13:00 hour stays open (the watermark is 12:59:55).
+      expected: [
+        { window_start: "2026-01-01T10:00:00", window_end: "2026-01-01T11:00:00", customer_id: "c1", window_time: "2026-01-01T10:59:59.999", orders: 2, revenue: 17.75 },
+        { window_start: "2026-01-01T10:00:00", window_end: "2026-01-01T11:00:00", customer_id: "c2", window_time: "2026-01-01T10:59:59.999", orders: 2, revenue: 30 },
+        { window_start: "2026-01-01T11:00:00", window_end: "2026-01-01T12:00:00", customer_id: "c1", window_time: "2026-01-01T11:59:59.999", orders: 1, revenue: 12 },
+        { window_start: "2026-01-01T11:00:00", window_end: "2026-01-01T12:00:00", customer_id: "c3", window_time: "2026-01-01T11:59:59.999", orders: 1, revenue: 100 },
+      ],
+    },
+    {
+      pipeline: "event-dedup",
+      input: "web.clicks.v1",
+      output: "web.clicks.unique.v1",
+      records: [
+        { event_id: "e1", user_id: "u1", action: "click", event_time: "2026-01-01T10:00:00" },
+        { event_id: "e2", user_id: "u2", action: "view", event_time: "2026-01-01T10:00:01" },
+        { event_id: "e1", user_id: "u1", action: "click", event_time: "2026-01-01T10:00:00" },
+        { event_id: "e3", user_id: "u1", action: "buy", event_time: "2026-01-01T10:00:02" },
+      ].map((value) => ({ value })),
+      expected: [
+        { event_id: "e1", user_id: "u1", action: "click", event_time: "2026-01-01T10:00:00" },
+        { event_id: "e2", user_id: "u2", action: "view", event_time: "2026-01-01T10:00:01" },
+        { event_id: "e3", user_id: "u1", action: "buy", event_time: "2026-01-01T10:00:02" },
+      ],
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.pipeline, async () => {
+      const bootstrap = await kafkaBootstrap();
+      await createTopics(bootstrap, [{ name: c.input }, { name: c.output }]);
+      await produce(bootstrap, c.input, c.records);
+      const w = await watch(c.output);
+      const values = (rs: readonly ConsumedRecord[]) => sorted(rs.map((r) => r.value));
+      try {
+        const sqlJob = await startLocalJob({ name: c.pipeline, script: scripts.get(c.pipeline)! });
+        await sqlJob.submitted;
+        const fromSql = await complete(w, (rs) => rs.length >= c.expected.length, 120_000);
+        await sqlJob.stop();
+        expect(values(fromSql)).toEqual(sorted(c.expected));
+
+        const j = jars.find((x) => x.pipeline === c.pipeline)!;
+        const jarJob = await startJarJob({
+          name: c.pipeline,
+          jar: path.join(dir, j.jar),
+          mainClass: j.mainClass,
+          target: "2",
+          args: ["--bootstrap-servers", bootstrap, "--kafka-property", `group.id=${c.pipeline}-jar`],
+        });
+        await jarJob.submitted;
+        const all = await complete(w, (rs) => rs.length >= 2 * c.expected.length, 120_000);
+        await jarJob.stop();
+        expect(values(all.slice(fromSql.length))).toEqual(values(fromSql));
+      } finally {
+        await w.stop();
+      }
+    }, 400_000);
+  }
+});
