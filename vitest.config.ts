@@ -23,7 +23,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "flink", include: ["test/flink/**/*.test.ts", "test/e2e/**/*.test.ts"], globalSetup: ["test/e2e/global-setup.ts"] },
+        // The examples' own pipeline tests (streamt-sdk/testing) run here too, on the same broker.
+        test: { name: "flink", include: ["test/flink/**/*.test.ts", "test/e2e/**/*.test.ts", "examples/tests/**/*.test.ts"], globalSetup: ["test/e2e/global-setup.ts"] },
       },
     ],
   },

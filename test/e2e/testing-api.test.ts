@@ -31,7 +31,8 @@ const window = (start: string, end: string) => {
   return { window_start: `2024-01-01T${start}`, window_end: `2024-01-01T${end}`, window_time: last };
 };
 
-describe("testPipeline on the engine", () => {
+// The first test of a run also starts the warm Flink JVM; each later one runs one bounded job.
+describe("testPipeline on the engine", { timeout: 240_000 }, () => {
   it("a tumbling window closed by advanceWatermarkTo; a record behind the watermark after it is dropped as late", async () => {
     await testPipeline(hourlyRevenue)
       .given(orders, [order("o1", "c1", 10, "10:05"), order("o2", "c1", 20.5, "10:40"), order("o3", "c2", 7, "10:59:59"), order("o4", "c2", 99, "10:30", "cancelled")])
@@ -117,7 +118,7 @@ describe("testPipeline on the engine", () => {
   });
 });
 
-describe("testPipeline refuses what it cannot run, with a coded error", () => {
+describe("testPipeline refuses what it cannot run, with a coded error", { timeout: 240_000 }, () => {
   it("a sink or source the pipeline does not have", async () => {
     await expect(testPipeline(hourlyRevenue).expect(totalsSink, [])).rejects.toMatchObject({
       code: "STREAMT-T002",

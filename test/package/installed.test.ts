@@ -42,21 +42,23 @@ export default pipeline("hourly", { checkpointInterval: "1m" })
 describe("the installed package", () => {
   it("ships compiled JavaScript, declarations and the runner's sources, not the build output", () => {
     const pkg = path.join(project, "node_modules/streamt-sdk");
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/runtime/index.js", "bin/streamt-sdk.js", "runner/build.sh", "runner/pom.xml", "runner/src/main/java/io/streamt/runner/Main.java", "templates/java/Job.java.hbs", "templates/java/pom.xml.hbs", "templates/java/README.md.hbs"]) {
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/runtime/index.js", "dist/testing/index.js", "dist/testing/index.d.ts", "dist/testing/global-setup.js", "dist/testing/vitest-config.js", "bin/streamt-sdk.js", "runner/build.sh", "runner/pom.xml", "runner/src/main/java/io/streamt/runner/Main.java", "templates/java/Job.java.hbs", "templates/java/pom.xml.hbs", "templates/java/README.md.hbs"]) {
       expect(existsSync(path.join(pkg, f)), f).toBe(true);
     }
     expect(readdirSync(path.join(pkg, "runner")).filter((f) => f.startsWith("target")).length).toBe(0);
   });
 
-  it("imports as a user's module does: the DSL from streamt-sdk, the runtime from streamt-sdk/runtime", () => {
+  it("imports as a user's module does: the DSL from streamt-sdk, the runtime from streamt-sdk/runtime, tests from streamt-sdk/testing", () => {
     writeFileSync(
       path.join(project, "exports.mjs"),
-      `const sdk = await import("streamt-sdk");\nconst runtime = await import("streamt-sdk/runtime");\n` +
-        `console.log(JSON.stringify({ sdk: Object.keys(sdk).sort(), runtime: ["PlannerValidator", "buildRunner", "startLocalJob"].filter((k) => k in runtime) }));\n`,
+      `const sdk = await import("streamt-sdk");\nconst runtime = await import("streamt-sdk/runtime");\nconst testing = await import("streamt-sdk/testing");\n` +
+        `const setup = await import("streamt-sdk/testing/global-setup");\n` +
+        `console.log(JSON.stringify({ sdk: Object.keys(sdk).sort(), runtime: ["PlannerValidator", "buildRunner", "startLocalJob"].filter((k) => k in runtime), testing: Object.keys(testing).sort(), setup: typeof setup.default }));\n`,
     );
     const r = run(process.execPath, ["exports.mjs"]);
     expect(r.err).toBe("");
-    const { sdk, runtime } = JSON.parse(r.out);
+    const { sdk, runtime, testing, setup } = JSON.parse(r.out);
+    expect({ testing, setup }).toEqual({ testing: ["TestingErrorCode", "testPipeline"], setup: "function" });
     expect(sdk).toEqual(expect.arrayContaining(["avg", "coalesce", "count", "env", "isStreamtError", "lit", "pipeline", "source", "sum", "t", "when"]));
     expect(runtime).toEqual(["PlannerValidator", "buildRunner", "startLocalJob"]);
   });

@@ -12,6 +12,8 @@ const bootstrap = z.string().regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, "--bootstrap-
 const common = { json: z.boolean(), strict: z.boolean(), typecheck: z.boolean(), flink: flinkVersion, entries: z.array(z.string()) };
 
 export const commandSchemas = {
+  /** Runs the project's pipeline tests through its vitest; the positionals are vitest's file filters. */
+  test: z.strictObject({ command: z.literal("test"), filters: z.array(z.string()) }),
   synth: z.strictObject({
     command: z.literal("synth"),
     ...common,
@@ -40,6 +42,7 @@ export type Command =
   | z.infer<(typeof commandSchemas)["check"]>
   | z.infer<(typeof commandSchemas)["validate"]>
   | z.infer<(typeof commandSchemas)["run"]>
+  | z.infer<(typeof commandSchemas)["test"]>
   | { command: "help"; topic: string | null }
   | { command: "version" };
 
@@ -60,6 +63,7 @@ const OPTIONS = {
 
 /** Which options each command accepts: anything else is a usage error, never silently ignored. */
 const ALLOWED: Record<string, readonly string[]> = {
+  test: [],
   synth: ["out", "json", "strict", "no-typecheck", "flink", "bootstrap-servers", "target"],
   check: ["json", "strict", "no-typecheck", "flink"],
   validate: ["json"],
@@ -79,9 +83,9 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   if (values.version) return { command: "version" };
   if (values.help || command === undefined || command === "help") return { command: "help", topic: command === "help" ? (rest[0] ?? null) : (command ?? null) };
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, validate, run`);
+  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, validate, run, test`);
   for (const key of Object.keys(values)) {
-    if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to '${command}'; it takes ${allowed.map((a) => `--${a}`).join(", ")}`);
+    if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to '${command}'; ${allowed.length === 0 ? "it takes none" : `it takes ${allowed.map((a) => `--${a}`).join(", ")}`}`);
   }
   const entries = rest.length > 0 ? rest : defaults.entries;
   const base = {
@@ -99,6 +103,9 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
       break;
     case "check":
       candidate = base;
+      break;
+    case "test":
+      candidate = { command, filters: rest };
       break;
     case "validate":
       if (rest.length > 1) throw new UsageError("validate takes one output folder (default streamt.out)");

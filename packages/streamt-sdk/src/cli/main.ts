@@ -48,6 +48,8 @@ Commands:
       --strict, --no-typecheck, --flink, --json as above
   validate [dir]        check every synthesised script with Flink's own planner (default dir streamt.out)
       --json
+  test [filter ...]     run the project's pipeline tests (streamt-sdk/testing) with its vitest, on an
+                        embedded Kafka broker and Flink MiniCluster (see docs/testing.md)
   run <entry> --local   run the pipelines on an embedded Kafka broker and Flink MiniCluster
       --input <topic>=<file.jsonl>   produce these events first (repeatable)
       --timeout <seconds>            stop after this long (default: until Ctrl-C)
@@ -168,6 +170,10 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         }
       }
       return result.ok ? ExitCode.ok : ExitCode.pipelineErrors;
+    }
+    case "test": {
+      const { runTests } = await import("./test-command.js");
+      return runTests(cmd.filters, io);
     }
     case "validate":
     case "run": {

@@ -14,4 +14,6 @@ export const TestingErrorCode = {
   invalidTest: "STREAMT-T006",
   /** A source the test cannot feed: not the json format, or a changelog source given a watermark step. */
   unsupportedSource: "STREAMT-T007",
+  /** `streamt-sdk test`: the project has no vitest to run its tests with. */
+  noVitest: "STREAMT-T008",
 } as const;
