@@ -251,6 +251,15 @@ class PipelineSqlWriter {
       union: (n) => n.inputs.map((i) => `SELECT ${materialisedColumns({ input: i, schema: n.schema })} FROM ${this.ref(i)}`).join("\nUNION ALL\n"),
       windowAggregate: (n) => {
         const keys = n.groupBy.map(q);
+        const w = n.window;
+        if (w.kind === "session" && w.partitionBy.length > 1) {
+          // Finding D9 of the differential test: Flink keeps a view's query as text and writes
+          // SESSION(TABLE t PARTITION BY (a, b), ...) back without the parentheses, so a view over a session
+          // window of several keys cannot be read ("Column 'b' not found"). The group-window form has the same windows.
+          const call = (fn: string) => `${fn}(${q(w.timeColumn)}, ${intervalLiteral(w.gapMs)})`;
+          const select = [`${call("SESSION_START")} AS ${q("window_start")}`, `${call("SESSION_END")} AS ${q("window_end")}`, ...keys, `${call("SESSION_ROWTIME")} AS ${q("window_time")}`];
+          return `SELECT ${select.concat(n.aggregates.map((a) => aggregateSql(a, n.input))).join(", ")}\nFROM ${this.ref(n.input)}\nGROUP BY ${[call("SESSION"), ...keys].join(", ")}`;
+        }
         const select = ["window_start", "window_end", ...n.groupBy, "window_time"].map((c) => q(c)).concat(n.aggregates.map((a) => aggregateSql(a, n.input)));
         return `SELECT ${select.join(", ")}\nFROM ${this.windowTvf(this.ref(n.input), n.window)}\nGROUP BY ${[q("window_start"), q("window_end"), q("window_time"), ...keys].join(", ")}`;
       },
