@@ -3,7 +3,7 @@
  * small cases worked out by hand: a wrong reference would hide wrong results, or invent them.
  */
 import { describe, expect, it } from "vitest";
-import { avg, count, lit, max, min, pipeline, source, sum, t, when } from "streamt-sdk";
+import { avg, coalesce, count, lit, max, min, pipeline, source, sum, t, when } from "streamt-sdk";
 import * as D from "../e2e/reference/decimal.js";
 import { interpretSink, valueKey, type Row, type SinkContents } from "../e2e/reference/interpret.js";
 import { parseJsonText } from "../e2e/reference/json-text.js";
@@ -117,6 +117,47 @@ describe("the reference interpreter", () => {
       "ub.v1": [ev("b", 0, "10:00:00", { d: 1.25 })],
     });
     expect(out.rows).toEqual([{ k: '"a"', v: "3", half: "1.5" }, { k: '"b"', v: "1.25", half: "0.625" }]);
+  });
+});
+
+describe("windows and joins of the reference interpreter", () => {
+  const at = (time: string) => `2024-03-15T${time}.000`;
+  const flush = rec({ k: "zz", n: 0, d: 0, ts: "2024-03-15T12:00:00" });
+
+  it("hop windows hold a row in size / slide windows; cumulate windows grow by step from the max-size boundary", () => {
+    const input = { "w.v1": [ev("a", 1, "10:00:05"), ev("a", 2, "10:00:12"), flush] };
+    const hop = run(src("w").hop("20s", "10s").aggregate({ c: count() }).select((o) => ({ s: o.window_start, c: o.c })).toKafka("out"), input);
+    // 10:00:05 is in [09:59:50, 10:00:10) and [10:00:00, 10:00:20); 10:00:12 in [10:00:00, 10:00:20) and [10:00:10, 10:00:30).
+    expect(hop.rows).toEqual([{ s: "2024-03-15T09:59:50.000", c: "1" }, { s: at("10:00:00"), c: "2" }, { s: at("10:00:10"), c: "1" }]);
+    const cum = run(src("w").cumulate("10s", "30s").aggregate({ c: count() }).select((o) => ({ e: o.window_end, c: o.c })).toKafka("out"), input);
+    expect(cum.rows).toEqual([{ e: at("10:00:10"), c: "1" }, { e: at("10:00:20"), c: "2" }, { e: at("10:00:30"), c: "2" }]);
+  });
+
+  it("a session per key takes in a row exactly one gap after its last row", () => {
+    const out = run(src("w").session("10s").groupBy("k").aggregate({ c: count() }).select((o) => ({ k: o.k, s: o.window_start, e: o.window_end, c: o.c })).toKafka("out"), {
+      "w.v1": [ev("a", 1, "10:00:00"), ev("b", 1, "10:00:03"), ev("a", 1, "10:00:10"), ev("a", 1, "10:00:20.001"), flush],
+    });
+    expect(out.rows).toEqual([
+      { k: '"a"', s: at("10:00:00"), e: at("10:00:20"), c: "2" },
+      { k: '"a"', s: "2024-03-15T10:00:20.001", e: "2024-03-15T10:00:30.001", c: "1" },
+      { k: '"b"', s: at("10:00:03"), e: at("10:00:13"), c: "1" },
+    ]);
+  });
+
+  it("a left interval join pads a left row without a partner in its bounds, but not the flush event the watermark never passes", () => {
+    const sink = src("l")
+      .intervalJoin(src("r"), { on: { k: "k" }, between: ["0s", "5s"], type: "left", select: (l, r) => ({ k: l.k, ln: l.n, rn: r.n }) })
+      .toKafka("out");
+    const out = run(sink, { "l.v1": [ev("a", 1, "10:00:00"), ev("b", 2, "10:00:00"), flush], "r.v1": [ev("a", 10, "10:00:05"), ev("a", 11, "10:00:05.001"), ev("b", 12, "09:59:59.999"), flush] });
+    expect(out.rows).toEqual([{ k: '"a"', ln: "1", rn: "10" }, { k: '"b"', ln: "2", rn: "null" }, { k: '"zz"', ln: "0", rn: "0" }]);
+  });
+
+  it("a full join of two grouped tables is the join of their final tables; a NULL key matches nothing", () => {
+    const l = src("l").groupBy("k").aggregate({ c: count() }, { ttl: "1d" });
+    const r = src("r").groupBy("k").aggregate({ m: max("m") }, { ttl: "1d" });
+    const sink = (l as any).join(r, { on: { k: "k" }, type: "full", ttl: "1d", select: (a: any, b: any) => ({ key: coalesce(a.k, b.k), c: a.c, m: b.m }) }).toUpsertKafka("out", { key: ["key"] });
+    const out = run(sink, { "l.v1": [ev("a", 1, "10:00:00"), ev("a", 1, "10:00:01"), ev("b", 1, "10:00:02")], "r.v1": [ev("a", 1, "10:00:00", { m: 4 }), ev("c", 1, "10:00:00")] });
+    expect(out).toEqual({ kind: "upsert", rows: [{ key: '"a"', c: "2", m: "4" }, { key: '"b"', c: "1", m: "null" }, { key: '"c"', c: "null", m: "null" }] });
   });
 });
 

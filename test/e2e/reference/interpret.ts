@@ -11,9 +11,14 @@
  * - the scalar expressions (not CURRENT_TIMESTAMP, nor those named below), with SQL's three-valued logic, exact DECIMAL
  *   arithmetic with Flink's rounding (HALF_UP to the result scale, NULL on precision overflow; division
  *   to 38 significant digits first), Java integer overflow and division, IEEE doubles;
- * - tumbling window aggregates (a window fires when the watermark reaches window_end - 1; late rows are
- *   not modelled: the generator sends none) and non-windowed GROUP BY read as the final row per key,
- *   followed by stateless steps;
+ * - window aggregates over tumbling, hopping, cumulating and session windows (a window fires when the
+ *   watermark reaches window_end - 1; late rows are not modelled: the generator sends none; a session
+ *   takes in a row that starts exactly where it ends) and non-windowed GROUP BY read as the final row
+ *   per key, followed by stateless steps;
+ * - interval joins (inner, left: an unmatched left row is written once the watermark passes its time +
+ *   the upper bound), window joins (per window the watermark closed; outer rows padded per window) and
+ *   regular joins (the join of either side's final table; a TTL under a day is Unsupported); a NULL key
+ *   matches nothing;
  * - aggregates COUNT, COUNT DISTINCT, SUM, AVG (Flink's result types and rounding), MIN, MAX,
  *   FIRST_VALUE / LAST_VALUE (in arrival order, nulls skipped), LISTAGG, of a column or an expression;
  *   STDDEV/VAR and ARRAY_AGG are Unsupported, as are TIMESTAMPDIFF/TIMESTAMPADD, JSON and declared functions.
@@ -26,6 +31,9 @@ import type { AggregateCall } from "../../../packages/streamt-sdk/src/ir/aggrega
 import type { PlanNode } from "../../../packages/streamt-sdk/src/ir/plan-node.js";
 import type { SinkNode } from "../../../packages/streamt-sdk/src/ir/nodes/sink-node.js";
 import type { SourceNode } from "../../../packages/streamt-sdk/src/ir/nodes/source-node.js";
+import type { WindowSpec } from "../../../packages/streamt-sdk/src/ir/window-spec.js";
+import type { JoinType, KeyPair } from "../../../packages/streamt-sdk/src/ir/nodes/join-common.js";
+import type { ProjectedColumn } from "../../../packages/streamt-sdk/src/ir/nodes/project-node.js";
 import { createHash } from "node:crypto";
 import * as D from "./decimal.js";
 import { isNum, parseJsonText, type JsonValue } from "./json-text.js";
@@ -109,27 +117,16 @@ class Interpreter {
       }
       case "windowAggregate": {
         const w = n.window;
-        if (w.kind !== "tumble") return unsupported(`${w.kind} windows`);
         const inp = this.node(n.input);
         if (inp.mode !== "append") unsupported("a window over an updating stream");
         const wm = this.watermark(n.time.watermark?.sources ?? []);
-        const groups = new Map<string, { start: number; keys: Value[]; rows: Row[] }>();
-        for (const r of inp.rows) {
-          const t = r[w.timeColumn] as number;
-          const start = t - mod(t, w.sizeMs);
-          const keys = n.groupBy.map((k) => r[k]!);
-          const id = `${start}|${rowKey(n.groupBy.map((k, i) => [keys[i]!, columnType(n.input, k)]))}`;
-          let g = groups.get(id);
-          if (!g) groups.set(id, (g = { start, keys, rows: [] }));
-          g.rows.push(r);
-        }
+        const keyTypes = n.groupBy.map((k) => columnType(n.input, k));
         const rows: Row[] = [];
-        for (const g of groups.values()) {
-          const end = g.start + w.sizeMs;
-          if (end - 1 > wm) continue; // not fired: the watermark did not reach it
-          const row: Record<string, Value> = { window_start: g.start, window_end: end };
+        for (const g of windowGroups(w, inp.rows, n.groupBy, keyTypes)) {
+          if (g.end - 1 > wm) continue; // not fired: the watermark did not reach it
+          const row: Record<string, Value> = { window_start: g.start, window_end: g.end };
           n.groupBy.forEach((k, i) => (row[k] = g.keys[i]!));
-          row.window_time = end - 1;
+          row.window_time = g.end - 1;
           for (const a of n.aggregates) row[a.name] = aggregate(a, g.rows);
           rows.push(row);
         }
@@ -154,6 +151,45 @@ class Interpreter {
           return row;
         });
         return { mode: "table", rows };
+      }
+      case "intervalJoin": {
+        const [left, right] = [this.node(n.left), this.node(n.right)];
+        const lt = n.left.time.rowtime!;
+        const rt = n.right.time.rowtime!;
+        // An unmatched left row is written when the watermark passes its time + upper bound: the flush
+        // event never is.
+        const wm = this.watermark([...(n.left.time.watermark?.sources ?? []), ...(n.right.time.watermark?.sources ?? [])]);
+        const rows = joinRows(n, left.rows, right.rows, (l, r) => {
+          const t = (r[rt] as number) - (l[lt] as number);
+          return t >= n.lowerMs && t <= n.upperMs;
+        }, (l) => (l[lt] as number) + n.upperMs < wm);
+        return { mode: "append", rows };
+      }
+      case "windowJoin": {
+        const [left, right] = [this.node(n.left), this.node(n.right)];
+        if (left.mode !== "append" || right.mode !== "append") unsupported("a window join of updating streams");
+        const wm = this.watermark([...(n.left.time.watermark?.sources ?? []), ...(n.right.time.watermark?.sources ?? [])]);
+        // Each side's rows per window, with the window's columns; only windows the watermark closed.
+        const byWindow = (rows: readonly Row[], w: WindowSpec) => {
+          const m = new Map<string, Row[]>();
+          for (const g of windowGroups(w, rows, [], [])) {
+            if (g.end - 1 > wm) continue;
+            m.set(`${g.start}|${g.end}`, g.rows.map((r) => ({ ...r, window_start: g.start, window_end: g.end, window_time: g.end - 1 })));
+          }
+          return m;
+        };
+        const [lw, rw] = [byWindow(left.rows, n.leftWindow), byWindow(right.rows, n.rightWindow)];
+        const rows: Row[] = [];
+        for (const id of new Set([...lw.keys(), ...rw.keys()])) rows.push(...joinRows(n, lw.get(id) ?? [], rw.get(id) ?? [], () => true, () => true));
+        return { mode: "append", rows };
+      }
+      case "join": {
+        if (n.ttl && Math.min(n.ttl.leftMs, n.ttl.rightMs) < DAY) unsupported("a join TTL shorter than a day (rows could expire during the test)");
+        // Either side read as its final table (an append stream is one): the join of the final tables
+        // is the join's final table.
+        const [left, right] = [this.node(n.left), this.node(n.right)];
+        const append = left.mode === "append" && right.mode === "append" && n.joinType === "inner";
+        return { mode: append ? "append" : "table", rows: joinRows(n, left.rows, right.rows, () => true, () => true) };
       }
       default:
         return unsupported(`${n.kind} steps`);
@@ -185,6 +221,132 @@ class Interpreter {
   private memoSources(): SourceNode[] {
     return [...this.memo.keys()].filter((n): n is SourceNode => n.kind === "source");
   }
+}
+
+// ---- joins -----------------------------------------------------------------------------------
+
+/** Where a right-side column sits in a joined row (left-side columns keep their names). */
+const RIGHT = "\u0001";
+
+/**
+ * An equi-join of two row lists with an extra condition; outer joins add each unmatched row with NULLs
+ * for the other side when `padded` says it was written. A NULL key matches nothing (SQL's =).
+ */
+function joinRows(
+  n: { readonly on: readonly KeyPair[]; readonly joinType: JoinType; readonly columns: readonly ProjectedColumn[]; readonly left: PlanNode; readonly right: PlanNode },
+  left: readonly Row[],
+  right: readonly Row[],
+  also: (l: Row, r: Row) => boolean,
+  padded: (l: Row) => boolean,
+): Row[] {
+  const keyOf = (r: Row, side: "left" | "right", node: PlanNode): string | null => {
+    const vs = n.on.map((p) => r[p[side]]!);
+    return vs.some((v) => v === null) ? null : rowKey(n.on.map((p, i) => [vs[i]!, columnType(node, p[side])]));
+  };
+  const nulls = (node: PlanNode): Row => Object.fromEntries(node.schema.map((c) => [c.name, null]));
+  const joined = (l: Row, r: Row): Row => {
+    const both: Record<string, Value> = { ...l };
+    for (const [k, v] of Object.entries(r)) both[RIGHT + k] = v;
+    return Object.fromEntries(n.columns.map((c) => [c.name, evalExpr(c.expr, both)]));
+  };
+  const rows: Row[] = [];
+  const rightMatched = new Set<number>();
+  const rightKeys = right.map((r) => keyOf(r, "right", n.right));
+  for (const l of left) {
+    const lk = keyOf(l, "left", n.left);
+    let matched = false;
+    right.forEach((r, i) => {
+      if (lk === null || rightKeys[i] !== lk || !also(l, r)) return;
+      matched = true;
+      rightMatched.add(i);
+      rows.push(joined(l, r));
+    });
+    if (!matched && (n.joinType === "left" || n.joinType === "full") && padded(l)) rows.push(joined(l, nulls(n.right)));
+  }
+  if (n.joinType === "right" || n.joinType === "full") right.forEach((r, i) => rightMatched.has(i) || rows.push(joined(nulls(n.left), r)));
+  return rows;
+}
+
+// ---- windows ---------------------------------------------------------------------------------
+
+interface WindowGroup {
+  readonly start: number;
+  readonly end: number;
+  readonly keys: readonly Value[];
+  /** In arrival order. */
+  readonly rows: Row[];
+}
+
+/** The [start, end) windows a time falls in: tumble, hop (every slide-aligned start within size) and cumulate (from the max-size-aligned start, one per step). */
+function windowsOf(w: WindowSpec, t: number): [number, number][] {
+  switch (w.kind) {
+    case "tumble": {
+      const start = t - mod(t, w.sizeMs);
+      return [[start, start + w.sizeMs]];
+    }
+    case "hop": {
+      const out: [number, number][] = [];
+      for (let start = t - mod(t, w.slideMs); start > t - w.sizeMs; start -= w.slideMs) out.push([start, start + w.sizeMs]);
+      return out;
+    }
+    case "cumulate": {
+      const start = t - mod(t, w.maxSizeMs);
+      const out: [number, number][] = [];
+      for (let end = start + w.stepMs; end <= start + w.maxSizeMs; end += w.stepMs) if (t < end) out.push([start, end]);
+      return out;
+    }
+    case "session":
+      return unsupported("session windows are merged, not assigned");
+  }
+}
+
+/**
+ * The rows of each window and key (late rows are not modelled: the generator sends none). A session
+ * window per key is the union of the rows' [t, t + gap) that touch or overlap: Flink's TimeWindow
+ * merges windows when `start <= other.end && end >= other.start`, so a row exactly `gap` after the
+ * last one joins its session.
+ */
+function windowGroups(w: WindowSpec, rows: readonly Row[], keyNames: readonly string[], keyTypes: readonly DataType[]): WindowGroup[] {
+  if (w.allowedLatenessMs) unsupported("allowed lateness");
+  const byKey = new Map<string, { keys: Value[]; rows: Row[] }>();
+  for (const r of rows) {
+    const keys = keyNames.map((k) => r[k]!);
+    const id = rowKey(keys.map((v, i) => [v, keyTypes[i]!]));
+    let g = byKey.get(id);
+    if (!g) byKey.set(id, (g = { keys, rows: [] }));
+    g.rows.push(r);
+  }
+  const time = (r: Row) => r[w.timeColumn] as number;
+  const out: WindowGroup[] = [];
+  for (const { keys, rows: keyed } of byKey.values()) {
+    if (w.kind === "session") {
+      const sorted = keyed.map((r, i) => ({ r, i })).sort((a, b) => time(a.r) - time(b.r) || a.i - b.i);
+      let cur: { start: number; end: number; members: { r: Row; i: number }[] } | null = null;
+      const close = () => cur && out.push({ start: cur.start, end: cur.end, keys, rows: cur.members.sort((a, b) => a.i - b.i).map((m) => m.r) });
+      for (const m of sorted) {
+        const t = time(m.r);
+        if (cur && t <= cur.end) {
+          cur.end = Math.max(cur.end, t + w.gapMs);
+          cur.members.push(m);
+        } else {
+          close();
+          cur = { start: t, end: t + w.gapMs, members: [m] };
+        }
+      }
+      close();
+      continue;
+    }
+    const windows = new Map<string, WindowGroup>();
+    for (const r of keyed) {
+      for (const [start, end] of windowsOf(w, time(r))) {
+        let g = windows.get(`${start}|${end}`);
+        if (!g) windows.set(`${start}|${end}`, (g = { start, end, keys, rows: [] }));
+        g.rows.push(r);
+      }
+    }
+    out.push(...windows.values());
+  }
+  return out;
 }
 
 // ---- sources ---------------------------------------------------------------------------------
@@ -554,7 +716,7 @@ function roundValue(v: Value, t: DataType, digits: number, rt: DataType): Value 
 export function evalExpr(e: ExprNode, row: Row): Value {
   switch (e.kind) {
     case "column": {
-      const v = row[e.name];
+      const v = row[e.input === 1 && RIGHT + e.name in row ? RIGHT + e.name : e.name];
       if (v === undefined) throw new Error(`no column ${e.name} in row ${Object.keys(row).join(",")}`);
       return v;
     }

@@ -4,22 +4,32 @@
  * source topics. Generated from fast-check's `fc.gen()`, so a seed replays the same cases.
  *
  * Shapes: one source, or two sources (each with its own filters and computed columns) merged by
- * union(); then filters, computed columns (withColumns) and selects (subsets, renames); then either an
- * append sink, a tumbling window aggregate, or a GROUP BY read from an upsert topic, each followed by
- * filters / computed columns over the result. Expressions are random trees over every operator the
- * reference interpreter models, with literals drawn from the same pools as the data (so comparisons
- * hit equality and window boundaries), NULLs in nullable columns, records that break the NOT NULL
- * contract, duplicate keys, and event times out of order within the watermark delay.
+ * union() or joined: an interval join (inner, left; bounds around 0, or wholly before), a window join
+ * (tumble / hop / cumulate; inner, left, right, full), an inner regular join, or a regular join
+ * (inner, left, right, full; TTL a day) of the two sources each grouped by the join key, whose output
+ * is a table keyed by that key; then filters, computed columns (withColumns) and selects (subsets,
+ * renames); then either an append sink, a window aggregate (tumble, hop, cumulate, session;
+ * FIRST_VALUE / LAST_VALUE only in a tumble, as the DSL allows), a GROUP BY read from an upsert topic,
+ * or the joined table into an upsert topic keyed by its key, each followed by filters / computed
+ * columns over the result. Expressions are random trees over every operator the reference interpreter
+ * models, with literals drawn from the same pools as the data (so comparisons hit equality and window
+ * boundaries), NULLs in nullable columns, records that break the NOT NULL contract, duplicate keys,
+ * and event times out of order within the watermark delay.
  *
  * Left out on purpose: records that would be late for a window (whether Flink drops one depends on
- * when its periodic watermark was emitted, which the test does not control); CURRENT_TIMESTAMP;
- * SUM/AVG over computed DOUBLE columns (Flink sums partial aggregates in an order the test does not
- * control, and double addition is not associative: only the source's DOUBLE, whose values are exact
- * quarters, is summed); CAST of a DOUBLE to DECIMAL (it goes through Java's Double.toString, whose digits
- * JDK 17 does not always make shortest); MOD of doubles; FIRST_VALUE / LAST_VALUE after a union (the
- * arrival order of two topics is not defined); division by anything but a non-zero literal. The shapes
- * of the test's findings (differential.test.ts) are generated: the SDK writes each in a form Flink gets
- * right, and a case synth refuses is left out by the test, not here.
+ * when its periodic watermark was emitted, which the test does not control: LateRule; for a session
+ * window or an interval join every record at or behind the eager watermark, since a session it would
+ * extend may have fired, or a join partner left state); a window after a join (an interval join holds
+ * its output watermark back, so whether its late outer rows reach a window is again timing; the other
+ * joins have no event time); outer regular joins of append streams (they update with no unique key: no
+ * sink holds their result exactly); window joins of session windows (the DSL refuses them: Flink has
+ * none); CURRENT_TIMESTAMP; SUM/AVG over computed DOUBLE columns (Flink sums partial aggregates in an
+ * order the test does not control, and double addition is not associative: only the source's DOUBLE,
+ * whose values are exact quarters, is summed); CAST of a DOUBLE to DECIMAL (it goes through Java's
+ * Double.toString, whose digits JDK 17 does not always make shortest); MOD of doubles; FIRST_VALUE /
+ * LAST_VALUE after a union or a join (the arrival order of two topics is not defined); division by anything but
+ * a non-zero literal. The shapes of the test's findings (differential.test.ts) are generated: the SDK
+ * writes each in a form Flink gets right, and a case synth refuses is left out by the test, not here.
  */
 import fc from "fast-check";
 import { avg, coalesce, count, countDistinct, firstValue, lastValue, lit, max, min, source, sum, t, when, type Sink } from "streamt-sdk";
@@ -104,15 +114,40 @@ export interface Agg {
 }
 export type Shape =
   | { readonly kind: "append" }
-  | { readonly kind: "tumble"; readonly size: "10s" | "30s" | "1m"; readonly keys: readonly string[]; readonly aggs: readonly Agg[] }
-  | { readonly kind: "group"; readonly keys: readonly string[]; readonly aggs: readonly Agg[] };
+  | { readonly kind: "window"; readonly win: Win; readonly keys: readonly string[]; readonly aggs: readonly Agg[] }
+  | { readonly kind: "group"; readonly keys: readonly string[]; readonly aggs: readonly Agg[] }
+  /** The stream is already a table unique on `keys` (a join of tables keyed by the join key): an upsert sink. */
+  | { readonly kind: "table"; readonly keys: readonly string[] };
 export type Watermark = "monotonous" | "1s" | "5s";
+type Size = "5s" | "10s" | "20s" | "30s" | "1m";
+/** A window: tumble(size), hop(size, slide), cumulate(step, maxSize) or session(gap). */
+export type Win =
+  | { readonly tumble: Size }
+  | { readonly hop: readonly [Size, Size] }
+  | { readonly cumulate: readonly [Size, Size] }
+  | { readonly session: Size };
+
+/** A join's output column: [name, side (0 left, 1 right, 2 COALESCE(left, right)), column]. */
+export type Pick = readonly [string, 0 | 1 | 2, string];
+export type JoinKind = "inner" | "left" | "right" | "full";
+/** How two sources are combined when not by union(). */
+export type JoinRecipe = {
+  readonly on: readonly (readonly [string, string])[];
+  readonly select: readonly Pick[];
+} & (
+  | { readonly kind: "interval"; readonly type: "inner" | "left"; readonly between: readonly [string, string] }
+  | { readonly kind: "window"; readonly win: Win; readonly type: JoinKind }
+  /** A regular join (TTL a day: nothing expires); `grouped`: each side first aggregated by its join keys. */
+  | { readonly kind: "regular"; readonly type: JoinKind; readonly grouped: readonly [readonly Agg[], readonly Agg[]] | null }
+);
 
 export interface Recipe {
   readonly id: string;
   readonly watermarks: readonly Watermark[];
-  /** Per source, before the union (two sources only). */
+  /** Per source, before the union or join (two sources only). */
   readonly branches: readonly (readonly Step[])[];
+  /** Two sources are joined so, not unioned. */
+  readonly join?: JoinRecipe;
   readonly pre: readonly Step[];
   readonly shape: Shape;
   readonly post: readonly Step[];
@@ -138,7 +173,33 @@ const aggSpecs = (aggs: readonly Agg[]): Record<string, unknown> =>
   Object.fromEntries(aggs.map((a) => [a.name, a.col === null ? count() : (AGG_FNS[a.fn] as (c: string) => unknown)(a.col)]));
 
 const WATERMARK_MS: Record<Watermark, number> = { monotonous: 0, "1s": 1000, "5s": 5000 };
-const SIZE_MS = { "10s": 10_000, "30s": 30_000, "1m": 60_000 } as const;
+const SIZE_MS: Record<Size, number> = { "5s": 5_000, "10s": 10_000, "20s": 20_000, "30s": 30_000, "1m": 60_000 };
+
+function windowed(s: any, win: Win): any {
+  if ("tumble" in win) return s.tumble(win.tumble);
+  if ("hop" in win) return s.hop(...win.hop);
+  if ("cumulate" in win) return s.cumulate(...win.cumulate);
+  return s.session(win.session);
+}
+
+const renderWin = (win: Win): string =>
+  "tumble" in win ? `tumble("${win.tumble}")` : "hop" in win ? `hop("${win.hop[0]}", "${win.hop[1]}")` : "cumulate" in win ? `cumulate("${win.cumulate[0]}", "${win.cumulate[1]}")` : `session("${win.session}")`;
+
+/**
+ * Which records the input leaves out as possibly late. `slice`: a record whose slice (the tumble, the
+ * hop's slide, the cumulate's step) may have fired already, i.e. ends at or before the eager watermark
+ * max(event time) - delay; Flink drops it, or (hop, cumulate) adds it to the windows not yet fired,
+ * depending on when its periodic watermark was emitted. `behind`: a record at or behind the eager
+ * watermark at all (a session it would extend may have fired; a join partner may have left state).
+ */
+export type LateRule = { readonly slice: number } | "behind" | null;
+
+function lateRuleOf(win: Win): LateRule {
+  if ("tumble" in win) return { slice: SIZE_MS[win.tumble] };
+  if ("hop" in win) return { slice: SIZE_MS[win.hop[1]] };
+  if ("cumulate" in win) return { slice: SIZE_MS[win.cumulate[0]] };
+  return "behind";
+}
 
 export const topicsOf = (runId: string, id: string) => ({
   sources: [`e2e.diff.${runId}.${id}.a`, `e2e.diff.${runId}.${id}.b`],
@@ -154,18 +215,38 @@ export function buildSink(r: Recipe, runId: string): Sink {
   let s: any = sources[0];
   if (sources.length > 1) {
     const [a, b] = sources.map((src: any, i) => r.branches[i]!.reduce(applyStep, src));
-    s = a.union(b);
+    s = r.join ? joinStreams(a, b, r.join) : a.union(b);
   }
   s = r.pre.reduce(applyStep, s);
   const sh = r.shape;
-  if (sh.kind === "tumble") {
-    const w = s.tumble(sh.size);
-    s = (sh.keys.length > 0 ? w.groupBy(...sh.keys) : w).aggregate(aggSpecs(sh.aggs));
-  } else if (sh.kind === "group") {
-    s = s.groupBy(...sh.keys).aggregate(aggSpecs(sh.aggs), { ttl: "1d" });
-  }
+  s = applyShape(s, sh);
   s = r.post.reduce(applyStep, s);
-  return sh.kind === "group" ? s.toUpsertKafka(topics.sink, { key: [...sh.keys] }) : s.toKafka(topics.sink);
+  return sh.kind === "group" || sh.kind === "table" ? s.toUpsertKafka(topics.sink, { key: [...sh.keys] }) : s.toKafka(topics.sink);
+}
+
+const picked = (select: readonly Pick[]) => (l: any, r: any) =>
+  Object.fromEntries(select.map(([name, side, col]) => [name, side === 0 ? l[col] : side === 1 ? r[col] : coalesce(l[col], r[col])]));
+
+/** Two streams joined as the recipe says (a grouped regular join aggregates each side by its join keys first). */
+function joinStreams(a: any, b: any, j: JoinRecipe): any {
+  const on = Object.fromEntries(j.on);
+  const select = picked(j.select);
+  if (j.kind === "interval") return a.intervalJoin(b, { on, between: j.between, type: j.type, select });
+  if (j.kind === "window") return windowed(a, j.win).join(windowed(b, j.win), { on, type: j.type, select });
+  const [l, r] = j.grouped
+    ? [a.groupBy(...j.on.map((p) => p[0])).aggregate(aggSpecs(j.grouped[0]), { ttl: "1d" }), b.groupBy(...j.on.map((p) => p[1])).aggregate(aggSpecs(j.grouped[1]), { ttl: "1d" })]
+    : [a, b];
+  return l.join(r, { on, type: j.type, ttl: "1d", select });
+}
+
+function renderJoin(j: JoinRecipe, right: string): string {
+  const on = `{ ${j.on.map(([l, r]) => `${l}: "${r}"`).join(", ")} }`;
+  const select = `(l, r) => ({ ${j.select.map(([name, side, col]) => `${name}: ${side === 2 ? `coalesce(l.${col}, r.${col})` : `${side ? "r" : "l"}.${col}`}`).join(", ")} })`;
+  if (j.kind === "interval") return `.intervalJoin(${right}, { on: ${on}, between: ${JSON.stringify(j.between)}, type: "${j.type}", select: ${select} })`;
+  if (j.kind === "window") return `.${renderWin(j.win)}.join(${right}.${renderWin(j.win)}, { on: ${on}, type: "${j.type}", select: ${select} })`;
+  const agg = (as: readonly Agg[]) => `{ ${as.map((a) => `${a.name}: ${a.fn}(${a.col === null ? "" : JSON.stringify(a.col)})`).join(", ")} }`;
+  const grouped = (i: 0 | 1) => (j.grouped ? `.groupBy(${j.on.map((p) => JSON.stringify(p[i])).join(", ")}).aggregate(${agg(j.grouped[i])}, { ttl: "1d" })` : "");
+  return `${grouped(0)}.join(${right}${grouped(1)}, { on: ${on}, type: "${j.type}", ttl: "1d", select: ${select} })`;
 }
 
 /** The recipe as the DSL code that builds it (sources abbreviated). */
@@ -179,14 +260,15 @@ export function renderRecipe(r: Recipe): string {
           : `.select((o) => ({ ${st.select.map(([to, from]) => `${to}: o.${from}`).join(", ")} }))`,
     );
   const src = (i: number) => `source("${r.id}_${"ab"[i]}", { schema: Ev }).eventTime("ts").watermark("${r.watermarks[i]}")`;
-  const lines = r.watermarks.length > 1 ? [`${src(0)}${steps(r.branches[0]!).join("")}`, `  .union(${src(1)}${steps(r.branches[1]!).join("")})`] : [src(0)];
+  const right = `${src(1)}${r.watermarks.length > 1 ? steps(r.branches[1]!).join("") : ""}`;
+  const lines = r.watermarks.length > 1 ? [`${src(0)}${steps(r.branches[0]!).join("")}`, r.join ? `  ${renderJoin(r.join, right)}` : `  .union(${right})`] : [src(0)];
   lines.push(...steps(r.pre).map((l) => `  ${l}`));
   const aggs = (as: readonly Agg[]) => `{ ${as.map((a) => `${a.name}: ${a.fn}(${a.col === null ? "" : JSON.stringify(a.col)})`).join(", ")} }`;
   const sh = r.shape;
-  if (sh.kind === "tumble") lines.push(`  .tumble("${sh.size}")${sh.keys.length ? `.groupBy(${sh.keys.map((k) => JSON.stringify(k)).join(", ")})` : ""}.aggregate(${aggs(sh.aggs)})`);
+  if (sh.kind === "window") lines.push(`  .${renderWin(sh.win)}${sh.keys.length ? `.groupBy(${sh.keys.map((k) => JSON.stringify(k)).join(", ")})` : ""}.aggregate(${aggs(sh.aggs)})`);
   if (sh.kind === "group") lines.push(`  .groupBy(${sh.keys.map((k) => JSON.stringify(k)).join(", ")}).aggregate(${aggs(sh.aggs)}, { ttl: "1d" })`);
   lines.push(...steps(r.post).map((l) => `  ${l}`));
-  lines.push(sh.kind === "group" ? `  .toUpsertKafka(out, { key: ${JSON.stringify(sh.keys)} })` : "  .toKafka(out)");
+  lines.push(sh.kind === "group" || sh.kind === "table" ? `  .toUpsertKafka(out, { key: ${JSON.stringify(sh.keys)} })` : "  .toKafka(out)");
   return lines.join("\n");
 }
 
@@ -564,21 +646,90 @@ function genAggs(g: Gen, cols: readonly Column[], allowOrdered: boolean): Agg[] 
   return aggs;
 }
 
+function applyShape(s: any, sh: Shape): any {
+  if (sh.kind === "window") {
+    const w = windowed(s, sh.win);
+    return (sh.keys.length > 0 ? w.groupBy(...sh.keys) : w).aggregate(aggSpecs(sh.aggs));
+  }
+  if (sh.kind === "group") return s.groupBy(...sh.keys).aggregate(aggSpecs(sh.aggs), { ttl: "1d" });
+  return s;
+}
+
+/** Sizes around the spacing of the input's event times (many on 10 s boundaries, 150 s in all). */
+function genWin(g: Gen, session: boolean): Win {
+  switch (between(g, 0, session ? 3 : 2)) {
+    case 0:
+      return { tumble: pick(g, ["10s", "30s", "1m"] as const) };
+    case 1:
+      return { hop: pick(g, [["20s", "10s"], ["30s", "10s"], ["1m", "30s"], ["1m", "20s"]] as const) };
+    case 2:
+      return { cumulate: pick(g, [["10s", "30s"], ["10s", "1m"], ["20s", "1m"], ["30s", "1m"]] as const) };
+    default:
+      return { session: pick(g, ["5s", "10s", "20s"] as const) };
+  }
+}
+
+const JOIN_KEYS: readonly (readonly [string, string])[] = [["k", "k"], ["k", "k"], ["n", "n"], ["n", "n"], ["s", "k"], ["k", "s"], ["m", "n"], ["n", "m"], ["d", "d"], ["b", "b"]];
+
+/**
+ * A join of two sources: one or two key pairs (same type kinds), the left key first in the output,
+ * the left event time as `ts`, and a random part of the other columns of each side (the right's as
+ * r_<name>). A grouped regular join aggregates each side by its keys first and its first output column
+ * is then the key (COALESCE of both sides for a full join), the upsert key of its sink.
+ */
+function genJoin(g: Gen, kind: "interval" | "window" | "regular" | "grouped", win: Win, left: readonly Column[], right: readonly Column[]): JoinRecipe {
+  // An outer regular join of append streams updates with no unique key: no sink can hold it exactly.
+  const type = kind === "interval" ? pick(g, ["inner", "left"] as const) : kind === "regular" ? "inner" : pick(g, ["inner", "left", "right", "full"] as const);
+  if (kind === "grouped") {
+    const key = pick(g, ["k", "n"] as const);
+    const aggs = (cols: readonly Column[]) => genAggs(g, cols.filter((c) => c.name !== key), false);
+    const [la, ra] = [aggs(left), aggs(right)];
+    const keyPick: Pick = type === "full" ? ["key", 2, key] : type === "right" ? ["key", 1, key] : ["key", 0, key];
+    const select: Pick[] = [keyPick, ...la.map((a): Pick => [a.name, 0, a.name]), ...ra.map((a): Pick => [`r_${a.name}`, 1, a.name])];
+    return { kind: "regular", type, grouped: [la, ra], on: [[key, key]], select };
+  }
+  const pairs = [pick(g, JOIN_KEYS)];
+  if (chance(g, 25)) pairs.push(pick(g, JOIN_KEYS.filter((p) => p[0] !== pairs[0]![0])));
+  const select: Pick[] = [[pairs[0]![0], 0, pairs[0]![0]], ["ts", 0, "ts"]];
+  for (const c of left) if (!select.some((p) => p[0] === c.name) && chance(g, 40)) select.push([c.name, 0, c.name]);
+  for (const c of right) if (chance(g, 40)) select.push([`r_${c.name}`, 1, c.name]);
+  if (kind === "window" && chance(g, 60)) select.push(["window_start", 0, "window_start"], ["window_end", 1, "window_end"]);
+  if (kind === "interval") return { kind, type: type as "inner" | "left", between: pick(g, [["-5s", "5s"], ["0s", "10s"], ["-10s", "0s"], ["-1s", "1s"], ["0s", "0s"], ["-20s", "-10s"]] as const), on: pairs, select };
+  if (kind === "window") return { kind, win, type, on: pairs, select };
+  return { kind, type, grouped: null, on: pairs, select };
+}
+
 /** One random case: a recipe, its sink and its input. */
 export function genCase(g: Gen, id: string, runId: string): Case {
-  const shapeKind = pick(g, ["append", "append", "tumble", "tumble", "tumble", "group", "group"] as const);
-  const size = pick(g, ["10s", "30s", "1m"] as const);
-  const twoSources = chance(g, 30);
+  const twoSources = chance(g, 45);
+  const combine = twoSources ? pick(g, ["union", "union", "interval", "window", "regular", "grouped"] as const) : "union";
+  const joinWin = genWin(g, false);
+  // After a join, no window: an interval join holds its output watermark back by its bounds (rows it
+  // writes late would be late for the window), and a window join or regular join has no event time.
+  const shapeKind = combine === "grouped" ? "table" : pick(g, ["append", "append", "window", "window", "window", "window", "group", "group"].filter((k) => combine === "union" || k !== "window"));
+  const win = genWin(g, true);
   const watermarks: Watermark[] = Array.from({ length: twoSources ? 2 : 1 }, () => pick(g, ["monotonous", "1s", "5s"] as const));
   const topics = topicsOf(runId, id);
   const keepBase = ["k", "ts"];
-  const input = new Map<string, string[]>(watermarks.map((wm, i) => [topics.sources[i]!, genRecords(g, shapeKind === "tumble" ? SIZE_MS[size] : null, WATERMARK_MS[wm])]));
+  const late: LateRule = combine === "interval" ? "behind" : combine === "window" ? lateRuleOf(joinWin) : shapeKind === "window" ? lateRuleOf(win) : null;
+  const input = new Map<string, string[]>(watermarks.map((wm, i) => [topics.sources[i]!, genRecords(g, late, WATERMARK_MS[wm])]));
 
   // Build as we go: each step is generated against the schema the DSL gives the stream so far.
   const sources = watermarks.map((wm, i) => source(`${id}_${"ab"[i]}`, { topic: topics.sources[i]!, schema: Ev }).eventTime("ts").watermark(wm as "5s"));
   let s: any = sources[0];
   const branches: Step[][] = [];
-  if (twoSources) {
+  let join: JoinRecipe | undefined;
+  if (combine !== "union") {
+    const built = sources.map((src: any) => {
+      const eg = new ExprGen(g, schemaOf(src), { allowTime: true });
+      const steps: Step[] = chance(g, 50) ? [genFilter(g, src, eg, input)] : [];
+      if (chance(g, 40)) steps.push({ withColumns: { w0: eg.column(between(g, 0, 2)) } });
+      return { steps, stream: steps.reduce(applyStep, src) };
+    });
+    join = genJoin(g, combine, joinWin, schemaOf(built[0]!.stream), schemaOf(built[1]!.stream));
+    s = joinStreams(built[0]!.stream, built[1]!.stream, join);
+    branches.push(built[0]!.steps, built[1]!.steps);
+  } else if (twoSources) {
     // Each side: maybe a filter, then the same new column names (union() lines columns up by name and
     // position), each side with its own expression: their types may differ, and union() takes a common type.
     const names = Array.from({ length: between(g, 0, 2) }, (_, j) => `u${j}`);
@@ -601,15 +752,17 @@ export function genCase(g: Gen, id: string, runId: string): Case {
       branches.push(filters[0]!, filters[1]!);
     }
   }
-  const pre = genSteps(g, s, keepBase, "c", between(g, 0, 3), input);
+  const pre = genSteps(g, s, shapeKind === "table" ? [join!.select[0]![0]] : keepBase, "c", between(g, 0, 3), input);
   s = pre.stream;
   let shape: Shape = { kind: "append" };
   const cols = schemaOf(s);
-  if (shapeKind === "tumble") {
+  if (shapeKind === "table") shape = { kind: "table", keys: [join!.select[0]![0]] };
+  else if (shapeKind === "window") {
     const keyable = cols.filter((c) => ["str", "int", "bool", "dec"].includes(catOf(c.type)));
     const keys = [...new Set(Array.from({ length: between(g, 0, 2) }, () => pick(g, keyable).name))];
-    const aggs = genAggs(g, cols.filter((c) => !keys.includes(c.name)), !twoSources);
-    shape = { kind: "tumble", size, keys, aggs };
+    // FIRST_VALUE / LAST_VALUE only in a tumble window (the DSL refuses them elsewhere: Flink cannot merge them).
+    const aggs = genAggs(g, cols.filter((c) => !keys.includes(c.name)), !twoSources && "tumble" in win);
+    shape = { kind: "window", win, keys, aggs };
   } else if (shapeKind === "group") {
     // An upsert key must be NOT NULL: Flink refuses a null in the sink's PRIMARY KEY at run time.
     const keyable = cols.filter((c) => ["str", "int", "dec"].includes(catOf(c.type)) && !c.type.nullable);
@@ -617,15 +770,10 @@ export function genCase(g: Gen, id: string, runId: string): Case {
     const aggs = genAggs(g, cols.filter((c) => !keys.includes(c.name)), !twoSources);
     shape = { kind: "group", keys, aggs };
   }
-  if (shape.kind === "tumble") {
-    const w = s.tumble(shape.size);
-    s = (shape.keys.length > 0 ? w.groupBy(...shape.keys) : w).aggregate(aggSpecs(shape.aggs));
-  } else if (shape.kind === "group") {
-    s = s.groupBy(...shape.keys).aggregate(aggSpecs(shape.aggs), { ttl: "1d" });
-  }
-  const keepAfter = shape.kind === "append" ? keepBase : shape.kind === "group" ? [...shape.keys] : ["window_start", "window_end", "window_time", ...shape.keys];
-  const post = shape.kind === "append" ? { steps: [] as Step[] } : genSteps(g, s, keepAfter, "p", between(g, 0, 2), input, shape.kind === "tumble");
-  const recipe: Recipe = { id, watermarks, branches, pre: pre.steps, shape, post: post.steps };
+  s = applyShape(s, shape);
+  const keepAfter = shape.kind === "append" ? keepBase : shape.kind === "window" ? ["window_start", "window_end", "window_time", ...shape.keys] : [...shape.keys];
+  const post = shape.kind === "append" || shape.kind === "table" ? { steps: [] as Step[] } : genSteps(g, s, keepAfter, "p", between(g, 0, 2), input, shape.kind === "window");
+  const recipe: Recipe = { id, watermarks, branches, ...(join ? { join } : {}), pre: pre.steps, shape, post: post.steps };
   return { recipe, sink: buildSink(recipe, runId), sourceTopics: topics.sources.slice(0, watermarks.length), sinkTopic: topics.sink, input };
 }
 
@@ -645,11 +793,10 @@ function field(g: Gen, pNull: number, value: () => string): string | undefined {
 
 /**
  * Records with event times spread over 150 s from BASE_MS, often on window boundaries (±1 ms), mostly in
- * order, some behind by up to the watermark delay + 2 s. When the case has a window, a record that
- * could be late (a record sent before it has an event time at or past its window's end + delay) is
- * left out: whether Flink drops it depends on when the periodic watermark was emitted.
+ * order, some behind by up to the watermark delay + 2 s. A record that could be late by the case's
+ * LateRule is left out: whether Flink drops it depends on when the periodic watermark was emitted.
  */
-function genRecords(g: Gen, windowMs: number | null, delayMs: number): string[] {
+function genRecords(g: Gen, late: LateRule, delayMs: number): string[] {
   const n = between(g, 12, 36);
   const offsets = Array.from({ length: n }, () => (chance(g, 40) ? between(g, 0, 15) * 10_000 + pick(g, [0, 0, -1, 1]) : between(g, 0, SPAN_MS)))
     .map((o) => Math.max(0, o))
@@ -671,8 +818,8 @@ function genRecords(g: Gen, windowMs: number | null, delayMs: number): string[] 
       ts: field(g, 3, () => JSON.stringify(formatTimestamp(ts))),
     };
     const hasTs = fields.ts !== undefined && fields.ts !== "null";
-    if (windowMs !== null && hasTs) {
-      const end = ts - (ts % windowMs) + windowMs;
+    if (late !== null && hasTs) {
+      const end = late === "behind" ? ts + 1 : ts - (ts % late.slice) + late.slice;
       if (maxTs - delayMs >= end - 2) continue;
     }
     if (hasTs) maxTs = Math.max(maxTs, ts);
