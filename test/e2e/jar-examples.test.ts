@@ -57,13 +57,19 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const list = (jar: string): string[] => execFileSync("unzip", ["-Z1", jar], { encoding: "utf8", maxBuffer: 64 << 20 }).split("\n");
-const read = (jar: string, entry: string): string => execFileSync("unzip", ["-p", jar, entry], { encoding: "utf8" });
+/** The JDK's jar tool (Java is needed anyway): the JAR's entries, and one entry's text. */
+const jarTool = () => path.join(path.dirname(findToolchain().java), "jar");
+const list = (jar: string): string[] => execFileSync(jarTool(), ["tf", jar], { encoding: "utf8", maxBuffer: 64 << 20 }).split("\n");
+function read(jar: string, entry: string): string {
+  const into = mkdtempSync(path.join(dir, "entry-"));
+  execFileSync(jarTool(), ["xf", jar, entry], { cwd: into });
+  return readFileSync(path.join(into, entry), "utf8");
+}
 
 describe("every example builds into a deployable JAR", () => {
   it("all of them, in one Maven reactor", () => {
     expect(jars.map((j) => j.pipeline).sort()).toEqual([
-      "card-velocity", "customer-totals", "event-dedup", "hourly-revenue", "order-routing", "orders-enriched",
+      "big-spenders", "card-velocity", "customer-totals", "event-dedup", "hourly-revenue", "order-routing", "orders-enriched",
       "orders-latest-customer", "orders-payments", "orders-per-hour", "page-view-sessions", "top-spenders",
     ]);
   });
@@ -84,6 +90,25 @@ describe("every example builds into a deployable JAR", () => {
       expect(entries, j.pipeline).toContain(`${j.mainClass.replace(/\./g, "/")}.class`);
     }
   });
+});
+
+describe("a JAR's run-time options", () => {
+  it("--help says where Kafka addresses and secrets come from; a bad option is a usage error", async () => {
+    const runner = await buildRunner("2");
+    const j = jars.find((x) => x.pipeline === "hourly-revenue")!;
+    const cp = [path.join(dir, j.jar), runner.classes, runner.classpath].join(path.delimiter);
+    const help = spawnSync(findToolchain().java, ["-cp", cp, j.mainClass, "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout.split("\n").slice(0, 3)).toEqual([
+      "Usage: flink run hourly-revenue.jar [options]   (or the JAR's URI in a FlinkDeployment's jarURI, args in its args)",
+      "",
+      "Runs the Flink job of pipeline hourly-revenue.",
+    ]);
+    expect(help.stdout).toContain("  --bootstrap-servers <host:port,...>  the Kafka bootstrap servers (default: $STREAMT_KAFKA_BOOTSTRAP)");
+    expect(help.stdout).toContain("Secrets are never part of this JAR: pass them through the environment or a properties file.");
+    const bad = spawnSync(findToolchain().java, ["-cp", cp, j.mainClass, "--bootstrap"], { encoding: "utf8" });
+    expect([bad.status, bad.stderr]).toEqual([2, "hourly-revenue: unknown option --bootstrap\nRun with --help for the options.\n"]);
+  }, 60_000);
 });
 
 /**
