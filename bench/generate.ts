@@ -15,7 +15,8 @@
  *
  * Usage: node --import tsx bench/generate.ts [sizes...]   (default 10 100 1000 3000)
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -204,6 +205,58 @@ export function generateProject(size: number, variant: Variant = "typed"): Gener
   }
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `bench-n${size}-${variant}`, private: true, type: "module", streamt: { entries } }, null, 2) + "\n");
   return { dir, size, variant, entries };
+}
+
+const REPO = path.resolve(BENCH_DIR, "..");
+/** The copy of the SDK the generated projects import and whose CLI the bench runs. */
+export const SDK_SNAPSHOT = path.join(GENERATED_DIR, "node_modules", "streamt-sdk");
+
+/**
+ * Builds the SDK of the commit checked out (HEAD, from `git archive`: uncommitted edits left out) and
+ * installs its package.json, bin/ and dist/ in bench/generated/node_modules, where the generated
+ * projects resolve "streamt-sdk" first: the layout of an installed package. The whole bench then
+ * measures one build of one commit. (The checkout's own CLI runs the SDK's TypeScript sources through
+ * tsx as soon as any file in src/ is newer than dist/: on a checkout others are editing, that can
+ * start in the middle of a run and would time something no user runs.)
+ */
+export function installSdkSnapshot(): { commit: string; description: string } {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: REPO, encoding: "utf8" }).trim();
+  const commit = git("rev-parse", "--short", "HEAD");
+  const build = path.join(GENERATED_DIR, "sdk-build");
+  rmSync(build, { recursive: true, force: true });
+  mkdirSync(build, { recursive: true });
+  execFileSync("sh", ["-c", `git archive ${commit} tsconfig.json packages/streamt-sdk | tar -x -C "${build}"`], { cwd: REPO });
+  const pkg = path.join(build, "packages", "streamt-sdk");
+  execFileSync(process.execPath, [path.join(REPO, "node_modules/typescript/lib/tsc.js"), "-p", path.join(pkg, "tsconfig.build.json")], { cwd: pkg, stdio: "inherit" });
+  rmSync(SDK_SNAPSHOT, { recursive: true, force: true });
+  mkdirSync(SDK_SNAPSHOT, { recursive: true });
+  for (const part of ["package.json", "bin", "dist"]) cpSync(path.join(pkg, part), path.join(SDK_SNAPSHOT, part), { recursive: true });
+  rmSync(build, { recursive: true, force: true });
+  return { commit, description: `the SDK of commit ${commit} (git archive, built with tsc -p tsconfig.build.json) installed as package.json, bin/ and dist/ in bench/generated/node_modules/streamt-sdk, as in a user's project` };
+}
+
+/** One edit to a generated module: which pipeline, and the text its script must contain afterwards. */
+export interface ModuleEdit {
+  readonly module: string;
+  readonly pipeline: string;
+  readonly threshold: number;
+  /** In the pipeline's script once synth has seen the edit. */
+  readonly expectedSql: string;
+}
+
+/**
+ * A developer's edit that changes the output: the filter threshold of the first pipeline of module `m`
+ * (always a filter + projection: modules start at a multiple of 100, shape 0) becomes `threshold`.
+ */
+export function editFilterThreshold(p: GeneratedProject, m: number, threshold: number): ModuleEdit {
+  const module = p.entries[m]!;
+  const file = path.join(p.dir, module);
+  const code = readFileSync(file, "utf8");
+  const edited = code.replace(/o\.amount\.gt\(\d+\)/, `o.amount.gt(${threshold})`);
+  if (edited === code) throw new Error(`${module} has no filter threshold to edit`);
+  writeFileSync(file, edited);
+  const first = m * PIPELINES_PER_MODULE;
+  return { module, pipeline: `bench-p${pad(first, String(Math.max(p.size - 1, 1)).length)}`, threshold, expectedSql: `\`amount\` > ${threshold})` };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

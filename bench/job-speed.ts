@@ -1,8 +1,9 @@
 /**
  * Section 3 of bench/RESULTS.md: the speed of the jobs the SDK generates, against hand-written Flink SQL.
  *
- *   node --conditions=streamt-source --import tsx bench/job-speed.ts [--quick] [--events N] [--reps N]
- *                                                    this section alone; rewrites section 3 of RESULTS.md
+ *   node --conditions=streamt-source --import tsx bench/job-speed.ts [--quick] [--events N] [--reps N] [--no-write]
+ *                                                    this section alone: writes bench/results/job-speed.json
+ *                                                    (unless --no-write) and re-renders RESULTS.md
  *   ... bench/job-speed.ts --plans-only              only compare the EXPLAIN plans (no broker, no jobs)
  *   npm run bench [-- --no-jobs]                      as part of the whole benchmark (bench/run.ts)
  *
@@ -17,7 +18,7 @@
  * For the aggregate, the SDK pipeline is also run with mini-batch + two-phase aggregation (pipeline
  * `config`), and its gain over the plain form is the paired ratio of the two.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CompressionTypes, Kafka, logLevel } from "kafkajs";
@@ -28,11 +29,12 @@ import { startLocalJob, type LocalJob } from "../packages/streamt-sdk/src/runtim
 import { createTopics } from "../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { PlannerValidator } from "../packages/streamt-sdk/src/runtime/planner-validator.js";
 import { buildRunner } from "../packages/streamt-sdk/src/runtime/flink-runner.js";
+import { jobSpeedMarkdown, LoadSampler, MINI_BATCH, QUERIES, renderResults, writeSection, type JobRun, type JobSpeedResult, type JobVariant, type PlanComparison, type QueryName } from "./render-results.js";
+
+export { JOB_SPEED_TARGET } from "./render-results.js";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SCRIPTS_DIR = path.join(BENCH_DIR, "generated", "job-speed");
-
-export const JOB_SPEED_TARGET = 0.95;
 
 export interface JobSpeedOptions {
   readonly quick: boolean;
@@ -42,59 +44,6 @@ export interface JobSpeedOptions {
   /** Repetitions of each variant (default 7; --quick 2). */
   readonly reps?: number | undefined;
 }
-
-type Variant = "sdk" | "hand" | "sdk-minibatch";
-
-interface JobRun {
-  readonly query: QueryName;
-  readonly variant: Variant;
-  readonly rep: number;
-  readonly ok: boolean;
-  readonly error?: string;
-  /** submitted -> finished, ms. */
-  readonly runMs: number;
-  /** JVM start -> submitted, ms (parse, plan, deploy). */
-  readonly startMs: number;
-  readonly eventsPerSec: number;
-}
-
-/** Flink's optimized execution plan of the SDK's script against the hand-written one, names normalised. */
-export interface PlanComparison {
-  readonly query: QueryName;
-  readonly variant: "sdk" | "sdk-minibatch";
-  readonly identical: boolean;
-  /** Lines only in the SDK's plan ("- ...") or only in the hand-written one ("+ ..."). */
-  readonly diff: readonly string[];
-  readonly error?: string;
-}
-
-export interface JobSpeedResult {
-  readonly skipped: string | null;
-  readonly plans: readonly PlanComparison[];
-  readonly events: number;
-  readonly reps: number;
-  readonly produceMs: Record<string, number>;
-  readonly runs: readonly JobRun[];
-  readonly wallMs: number;
-}
-
-// ---- the queries ------------------------------------------------------------------------------------
-
-type QueryName = "tumble" | "interval-join" | "dedup" | "aggregate";
-const QUERIES: readonly QueryName[] = ["tumble", "interval-join", "dedup", "aggregate"];
-const TITLES: Record<QueryName, string> = {
-  tumble: "tumbling count (1 min event-time windows, per user)",
-  "interval-join": "interval join (orders ⋈ payments within [0, 1 h])",
-  dedup: "deduplication (keep first per event_id, processing time)",
-  aggregate: "non-windowed aggregate (COUNT, SUM per key; TTL 1 d)",
-};
-
-const MINI_BATCH = {
-  "table.exec.mini-batch.enabled": "true",
-  "table.exec.mini-batch.allow-latency": "1 s",
-  "table.exec.mini-batch.size": "5000",
-  "table.optimizer.agg-phase-strategy": "TWO_PHASE",
-} as const;
 
 const topicOf = (run: string, name: string) => `bench.jobs.${run}.${name}`;
 
@@ -253,7 +202,7 @@ async function produceAll(bootstrap: string, topic: string, count: number, value
 
 const live = new Set<LocalJob>();
 
-async function runJob(q: QueryName, variant: Variant, rep: number, script: string, name: string, events: number, scriptsDir: string | null): Promise<JobRun> {
+async function runJob(q: QueryName, variant: JobVariant, rep: number, script: string, name: string, events: number, scriptsDir: string | null): Promise<JobRun> {
   if (scriptsDir) writeFileSync(path.join(scriptsDir, `${q}.${variant}.sql`), script);
   const t0 = performance.now();
   let submittedAt = NaN;
@@ -393,7 +342,7 @@ export async function jobSpeedBench(options: JobSpeedOptions): Promise<JobSpeedR
     }
     for (let rep = 0; rep < reps; rep++) {
       for (const q of QUERIES) {
-        const variants: Variant[] = q === "aggregate" ? ["sdk", "hand", "sdk-minibatch"] : ["sdk", "hand"];
+        const variants: JobVariant[] = q === "aggregate" ? ["sdk", "hand", "sdk-minibatch"] : ["sdk", "hand"];
         if (rep % 2 === 1) variants.reverse();
         for (const v of variants) {
           const name = `bench-${q}-${v}-${run}-${rep}`;
@@ -415,89 +364,7 @@ export async function jobSpeedBench(options: JobSpeedOptions): Promise<JobSpeedR
   }
 }
 
-// ---- RESULTS.md section 3 -------------------------------------------------------------------------------
-
-interface Stats {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-function stats(xs: readonly number[]): Stats {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return { median: NaN, min: NaN, max: NaN };
-  const mid = Math.floor(s.length / 2);
-  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
-}
-
-const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en") : "n/a");
-const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "n/a");
-const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "n/a");
-const cell = (s: Stats, fmt: (n: number) => string) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
-
-function pairedRatio(r: JobSpeedResult, q: QueryName, a: Variant, b: Variant): Stats {
-  const of = (v: Variant) => r.runs.filter((x) => x.query === q && x.variant === v);
-  return stats(of(a).flatMap((x) => of(b).filter((y) => y.rep === x.rep).map((y) => x.eventsPerSec / y.eventsPerSec)));
-}
-
-/** The worst paired SDK / hand-written median over the queries (for a target line). */
-export function jobSpeedWorstRatio(r: JobSpeedResult): number {
-  return Math.min(...QUERIES.map((q) => pairedRatio(r, q, "sdk", "hand").median));
-}
-
-export function jobSpeedMarkdown(r: JobSpeedResult): string[] {
-  if (r.skipped) return [`Skipped: ${r.skipped}.`];
-  const md: string[] = [
-    `One local broker (\`startLocalKafka\`, single-partition topics) for the section; per query ${r.events.toLocaleString("en")} events produced once (kafkajs, batches of 10,000, acks=1, no compression), then each job run ${r.reps}× on its own MiniCluster (\`startLocalJob\`, parallelism 1, -Xmx1g), SDK and hand-written alternating (order reversed on odd repetitions). The SDK's job is the DSL pipeline emitted by \`emitPipelineSql\`; the hand-written one is the same query as the Flink SQL documentation writes it (bench/job-speed.ts). Both are bounded — \`'scan.bounded.mode' = 'latest-offset'\` on every source table, added to the SDK's script by a string edit after emission and written into the hand-written script — and write to a \`blackhole\` sink, so each job ends after reading all the events. Time: from the runner's \`submitted\` event to its \`finished\` event (includes task deployment and the end of input; excludes JVM start and planning, shown separately). events/s = events / that time. Scripts of the first repetition: bench/generated/job-speed/.`,
-    "",
-    "| query | job | events/s | run s | JVM start → submitted s |",
-    "|---|---|---|---|---|",
-  ];
-  const label: Record<Variant, string> = { sdk: "SDK", hand: "hand-written", "sdk-minibatch": "SDK + mini-batch, two-phase" };
-  for (const q of QUERIES) {
-    for (const v of ["sdk", "hand", "sdk-minibatch"] as const) {
-      const rs = r.runs.filter((x) => x.query === q && x.variant === v);
-      if (rs.length === 0) continue;
-      const failed = rs.filter((x) => !x.ok).length;
-      md.push(
-        `| ${TITLES[q]} | ${label[v]} | ${cell(stats(rs.map((x) => x.eventsPerSec)), f0)}${failed ? ` (${failed} failed)` : ""} | ${cell(stats(rs.map((x) => x.runMs / 1000)), f1)} | ${cell(stats(rs.map((x) => x.startMs / 1000)), f1)} |`,
-      );
-    }
-  }
-  md.push("", `Paired ratio SDK / hand-written events/s per repetition (target ≥ ${JOB_SPEED_TARGET}):`, "", "| query | SDK / hand-written | |", "|---|---|---|");
-  for (const q of QUERIES) {
-    const s = pairedRatio(r, q, "sdk", "hand");
-    md.push(`| ${TITLES[q]} | ${cell(s, f2)}× | ${Number.isFinite(s.median) ? (s.median >= JOB_SPEED_TARGET ? "**pass**" : "**FAIL**") : "n/a"} |`);
-  }
-  if (r.plans.length > 0) {
-    md.push("", "Flink's optimized execution plan (`EXPLAIN` through the runner's validator, table names and scan options normalised) of the SDK's script against the hand-written one:", "", "| query | plans | what differs |", "|---|---|---|");
-    for (const p of r.plans) {
-      const what = p.error ?? (p.identical ? "nothing" : p.diff.map((l) => `\`${l.replaceAll("|", "\\|").slice(0, 160)}\``).join("<br>"));
-      md.push(`| ${TITLES[p.query]}${p.variant === "sdk-minibatch" ? " (SDK with mini-batch, two-phase)" : ""} | ${p.error ? "not compared" : p.identical ? "**identical**" : "differ"} | ${what} |`);
-    }
-  }
-  const mb = pairedRatio(r, "aggregate", "sdk-minibatch", "sdk");
-  md.push(
-    "",
-    `Non-windowed aggregate, the same SDK pipeline with \`config\` { ${Object.entries(MINI_BATCH).map(([k, v]) => `'${k}' = '${v}'`).join(", ")} } over its plain form (paired): **${cell(mb, f2)}×** events/s. The SDK does not set these by itself; a pipeline opts in with \`pipeline(name, { config })\`.`,
-    "",
-    `Producing the events: ${QUERIES.map((q) => `${q} ${f1((r.produceMs[q] ?? NaN) / 1000)} s`).join(", ")}. Section wall time: ${f0(r.wallMs / 1000)} s.`,
-  );
-  const failures = r.runs.filter((x) => !x.ok);
-  if (failures.length) md.push("", `**Failed runs**: ${failures.map((x) => `${x.query} ${x.variant} #${x.rep + 1}: ${x.error}`).join("; ")}`);
-  return md;
-}
-
 // ---- run on its own -----------------------------------------------------------------------------------
-
-/** Replaces the body of "## 3. Generated job speed" in RESULTS.md (up to the next "## " heading). */
-export function spliceSection3(results: string, body: readonly string[]): string {
-  const start = results.indexOf("## 3. Generated job speed");
-  if (start < 0) throw new Error("RESULTS.md has no section 3");
-  const next = results.indexOf("\n## ", start + 5);
-  const end = next < 0 ? results.length : next + 1;
-  return `${results.slice(0, start)}## 3. Generated job speed\n\n${body.join("\n")}\n\n${results.slice(end)}`;
-}
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
@@ -510,25 +377,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     for (const p of await comparePlans(log)) process.stdout.write(`${p.query} ${p.variant}: ${p.error ?? (p.identical ? "identical" : `differ\n  ${p.diff.join("\n  ")}`)}\n`);
     process.exit(0);
   }
+  const sampler = new LoadSampler();
   const r = await jobSpeedBench({ quick: argv.includes("--quick"), log, events: num("--events"), reps: num("--reps") });
-  const md = jobSpeedMarkdown(r);
-  process.stdout.write(md.join("\n") + "\n");
-  if (!argv.includes("--no-write")) {
-    const file = path.join(BENCH_DIR, "RESULTS.md");
-    const stamp = `_Written by \`node --conditions=streamt-source --import tsx bench/job-speed.ts${argv.length ? ` ${argv.join(" ")}` : ""}\` on ${new Date().toISOString().replace("T", " ").slice(0, 16)} UTC (this section alone; the rest of the file is from the run named at the top)._`;
-    let text = spliceSection3(readFileSync(file, "utf8"), [stamp, "", ...md]);
-    // RESULTS.md ends with a copy of ANALYSIS.md: refresh its "Generated job speed" paragraph too.
-    const para = (s: string) => {
-      const i = s.indexOf("### Generated job speed");
-      if (i < 0) return null;
-      const j = s.slice(i + 4).search(/\n#{2,3} |\nBenchmark wall time/);
-      return { i, end: j < 0 ? s.length : i + 4 + j };
-    };
-    const analysis = readFileSync(path.join(BENCH_DIR, "ANALYSIS.md"), "utf8");
-    const a = para(analysis);
-    const b = para(text);
-    if (a && b) text = text.slice(0, b.i) + analysis.slice(a.i, a.end).trimEnd() + "\n" + text.slice(b.end);
-    writeFileSync(file, text);
-    log(`wrote section 3 of ${path.relative(process.cwd(), file)}`);
+  process.stdout.write(jobSpeedMarkdown(r).join("\n") + "\n");
+  if (argv.includes("--no-write")) process.exit(0);
+  if (r.skipped) {
+    log(`job speed skipped (${r.skipped}): bench/results/job-speed.json keeps the previous run`);
+    process.exit(1);
   }
+  writeSection("job-speed", `node --conditions=streamt-source --import tsx bench/job-speed.ts${argv.length ? ` ${argv.join(" ")}` : ""}`, sampler, r);
+  const { missed } = renderResults();
+  log(`wrote bench/results/job-speed.json and re-rendered bench/RESULTS.md (${missed} target(s) missed)`);
 }

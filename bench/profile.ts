@@ -43,17 +43,23 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 function where(url: string, line: number): string {
   if (!url) return "(native)";
   const p = url.replace(/^file:\/\//, "");
-  const rel = p.startsWith(REPO) ? path.relative(REPO, p) : p;
+  const rel = sdkFile(p) ?? (p.startsWith(REPO) ? path.relative(REPO, p) : p);
   // tsx emits each SDK file on one line, so a line number there says nothing: name the file only.
   return line === 0 && /\.[cm]?ts$/.test(rel) ? rel : `${rel}:${line + 1}`;
+}
+
+/** An SDK file as `streamt-sdk/dist/...`, wherever the package is (the checkout, or the bench's installed copy). */
+function sdkFile(p: string): string | null {
+  const m = /(?:packages|node_modules)\/streamt-sdk\/((?:src|dist|bin)\/.+)$/.exec(p);
+  return m ? `streamt-sdk/${m[1]}` : null;
 }
 
 function area(url: string): string {
   const p = url.replace(/^file:\/\//, "");
   if (!p) return "(native / GC / idle)";
   if (p.startsWith("node:")) return "node internals";
-  const sdk = /packages\/streamt-sdk\/src\/([^/]+)\//.exec(p);
-  if (sdk) return `streamt-sdk src/${sdk[1]}`;
+  const sdk = sdkFile(p);
+  if (sdk) return sdk;
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p);
   if (nm) return nm[1]!;
   if (p.includes("/bench/generated/")) return "generated pipeline modules";
