@@ -94,7 +94,7 @@ describe("source(name, { from: sink })", () => {
     expect(refusal(() => source("hourly", { from: hourlyOut, topic: "x", format: "csv" } as never))).toEqual({
       code: "STREAMT-B006",
       message: "source('hourly'): 'topic', 'format' come from the sink given in 'from'",
-      hint: "remove them: the writer's sink decides the topic, columns, format and key",
+      hint: "remove them: the writer's sink decides the topic, columns, format (with its JSON options) and key",
       site: { file: FILE, line, column: expect.any(Number) },
     });
     expect(refusal(() => source("p", { from: orders.toPrint() } as never))).toMatchObject({

@@ -46,6 +46,11 @@ export const BuildErrorCode = {
   javaNotExpressible: "STREAMT-B011",
   /** A template of the generated Java project is missing or does not render. */
   templateError: "STREAMT-B012",
+  /**
+   * `json: { onParseError: "skip" }` where an unreadable value would read as null unnoticed: a nullable
+   * column, a value inside ARRAY/MAP/ROW, or a changelog source (keyed or CDC).
+   */
+  unseenParseError: "STREAMT-B013",
 } as const;
 
 /** The fix for STREAMT-B009, the same from the run-time check and from the type-check. */

@@ -48,6 +48,12 @@ function mismatches(reader: SourceNode, sink: SinkNode): Mismatch[] {
     return [{ what: `the source reads format '${reader.kafka.format}', the sink writes '${c.format}'`, fix: `give the source format: '${c.format}'` }];
   }
   const found: Mismatch[] = [];
+  // A timestamp written in one JSON form is unreadable in the other ("Failed to deserialize").
+  const writesTimestamps = c.json?.timestampFormat;
+  const readsTimestamps = reader.kafka.json?.timestampFormat;
+  if (writesTimestamps !== undefined && readsTimestamps !== undefined && writesTimestamps !== readsTimestamps && reader.physical.some((col) => hasTimestamp(col.type))) {
+    found.push({ what: `the sink writes timestamps in the ${writesTimestamps} form, the source reads them in the ${readsTimestamps} form`, fix: `give the source json: { timestampFormat: "${writesTimestamps}" }` });
+  }
   const key = c.kind === "upsert-kafka" ? c.key : null;
   const readKey = reader.kafka.primaryKey;
   const list = (cols: readonly string[]): string => cols.map((k) => `'${k}'`).join(", ");
@@ -81,6 +87,23 @@ function mismatches(reader: SourceNode, sink: SinkNode): Mismatch[] {
     }
   }
   return found;
+}
+
+/** Whether values of the type hold a TIMESTAMP or TIMESTAMP_LTZ, whose JSON text the timestamp format decides. */
+function hasTimestamp(type: DataType): boolean {
+  switch (type.kind) {
+    case "TIMESTAMP":
+    case "TIMESTAMP_LTZ":
+      return true;
+    case "ARRAY":
+      return hasTimestamp(type.element);
+    case "MAP":
+      return hasTimestamp(type.key) || hasTimestamp(type.value);
+    case "ROW":
+      return type.fields.some((f) => hasTimestamp(f.type));
+    default:
+      return false;
+  }
 }
 
 /** A sink column's type as a reader can rely on it: nested values nullable (as a source reads them), a key column never null. */

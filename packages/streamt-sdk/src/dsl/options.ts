@@ -77,3 +77,21 @@ export const nameSchema = z
   .string()
   .max(100, "names have at most 100 characters")
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "names use letters, digits, '_', '.', '-', starting with a letter, digit or '_'");
+
+/** How a JSON table writes and reads timestamps: 'json.timestamp-format.standard'. */
+export const jsonTimestampFormatSchema = z.enum(["ISO-8601", "SQL"]);
+
+/**
+ * Refuses JSON options on a table in another format: they would otherwise be silently ignored.
+ * `where` names the call, e.g. `source('orders')`.
+ */
+export function refuseJsonOptions(given: object | undefined, format: string, where: string, path: string | null): void {
+  if (given === undefined) return;
+  throw new StreamtError({
+    code: BuildErrorCode.invalidArgument,
+    message: `${where}: 'json' options are for the JSON format, and this table's format is '${format}'`,
+    hint: `remove 'json', or read and write the topic as format: "json"`,
+    path,
+    site: callSite(),
+  });
+}

@@ -5,7 +5,7 @@ import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { planProperties, propertiesSchema, registryUrl, type SecretRef } from "./secret.js";
 import { parseDuration, type Duration } from "./duration.js";
-import { durationSchema, nameSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
+import { durationSchema, jsonTimestampFormatSchema, nameSchema, parseOptions, refuseJsonOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import type { Row } from "./schema.js";
 import type { Traits } from "./stream.js";
 
@@ -67,6 +67,18 @@ export interface KafkaSinkOptions extends SinkOptions {
   /** Partitions to create the topic with (topics.json). */
   readonly partitions?: number;
   readonly schemaRegistryUrl?: string;
+  /** Options of the JSON format; a sink in another format given them is an error. */
+  readonly json?: JsonSinkOptions;
+}
+
+/** How a sink writes JSON. */
+export interface JsonSinkOptions {
+  /**
+   * How TIMESTAMP values are written: "ISO-8601" (default) `2024-01-01T10:00:00.5`, or "SQL"
+   * `2024-01-01 10:00:00.5`; a TIMESTAMP_LTZ has a trailing `Z` in both ('json.timestamp-format.standard').
+   * A source made from this sink (`source(name, { from })`) reads it the same way.
+   */
+  readonly timestampFormat?: "ISO-8601" | "SQL";
 }
 
 export interface UpsertKafkaSinkOptions<K extends string> extends Omit<KafkaSinkOptions, "format"> {
@@ -85,6 +97,7 @@ const common = {
   properties: propertiesSchema.optional(),
   partitions: z.number().int().min(1).optional(),
   schemaRegistryUrl: z.string().optional(),
+  json: z.strictObject({ timestampFormat: jsonTimestampFormatSchema.optional() }).optional(),
 };
 const kafkaOptions = z.strictObject({ ...common, format: z.enum(["json", "csv", "avro-confluent", "raw"]).optional() });
 const upsertOptions = z.strictObject({ ...common, key: z.array(z.string()).min(1), format: z.enum(["json", "csv", "avro-confluent"]).optional() });
@@ -119,6 +132,8 @@ export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
     const o = req.kind === "kafka" ? parseOptions(kafkaOptions, req.options, where, input.path) : parseOptions(upsertOptions, req.options, where, input.path);
     refuseOwnedKeys(o.properties ?? {}, SDK_OWNED.sinkProperties, `${where} properties`, input.path);
     const delivery = o.delivery ?? "at-least-once";
+    const format = o.format ?? "json";
+    if (format !== "json") refuseJsonOptions(o.json, format, where, input.path);
     const base = {
       topic,
       delivery,
@@ -126,10 +141,11 @@ export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
       properties: planProperties(o.properties ?? {}, `${where} properties`, input.path),
       partitions: o.partitions ?? null,
       schemaRegistryUrl: registryUrl(o.schemaRegistryUrl, where, input.path),
+      json: format === "json" ? { timestampFormat: o.json?.timestampFormat ?? "ISO-8601" } : null,
     };
     connector = "key" in o
-      ? { kind: "upsert-kafka", ...base, format: (o.format ?? "json") as "json" | "csv" | "avro-confluent", key: o.key as string[] }
-      : { kind: "kafka", ...base, format: o.format ?? "json" };
+      ? { kind: "upsert-kafka", ...base, format: format as "json" | "csv" | "avro-confluent", key: o.key as string[] }
+      : { kind: "kafka", ...base, format };
     name = o.name ?? topic;
   } else {
     const o = parseOptions(devOptions, req.options, where, input.path);

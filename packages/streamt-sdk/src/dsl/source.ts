@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { Column } from "../ir/node-base.js";
-import { isChangelogFormat, sourceNode, type ChangelogFormat, type ContractViolation, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type UpstreamSink, type WatermarkSpec } from "../ir/nodes/source-node.js";
+import { isChangelogFormat, isJsonFormat, sourceNode, type ChangelogFormat, type ContractViolation, type JsonReadOptions, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type UpstreamSink, type WatermarkSpec } from "../ir/nodes/source-node.js";
 import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { planProperties, propertiesSchema, registryUrl, type SecretRef } from "./secret.js";
 import { parseDuration, parsePositiveDuration, type Duration } from "./duration.js";
-import { durationSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
+import { durationSchema, jsonTimestampFormatSchema, parseOptions, refuseJsonOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import { isRowSchema, type Col, type Row, type RowSchema, type TimestampKind } from "./schema.js";
 import { checkTopic, isSink, writerOf, type Sink } from "./sink.js";
 import { checkName, StreamImpl, type Append, type PlainRow, type RowtimeKey, type Stream, type Traits } from "./stream.js";
@@ -52,6 +52,26 @@ export interface SourceOptions<S extends SchemaInput, K extends string = string,
    * @example source("orders", { topic: "orders.raw.v1", schema: Order, onContractViolation: { deadLetter: "orders.raw.v1.dlq" } })
    */
   readonly onContractViolation?: "drop" | { readonly deadLetter: string };
+  /** Options of the JSON format (json, debezium-json); another format given them is an error. */
+  readonly json?: [F] extends ["json" | "debezium-json"] ? JsonSourceOptions : never;
+}
+
+/** How a source reads JSON. */
+export interface JsonSourceOptions {
+  /**
+   * How TIMESTAMP values are written in the topic: "ISO-8601" (default) `2024-01-01T10:00:00.5`, or "SQL"
+   * `2024-01-01 10:00:00.5`; a TIMESTAMP_LTZ has a trailing `Z` in both ('json.timestamp-format.standard').
+   */
+  readonly timestampFormat?: "ISO-8601" | "SQL";
+  /**
+   * A record Flink cannot parse:
+   * - `"fail"` (default): the job fails ("Failed to deserialize JSON"), and fails again on restart;
+   * - `"skip"` ('json.ignore-parse-errors'): a value that cannot be read as its column's type reads as null,
+   *   so the record breaks the source's NOT NULL contract and goes where `onContractViolation` says (dropped
+   *   and counted, or the dead-letter topic). Every column where that could happen must be NOT NULL, and the
+   *   source append-only (STREAMT-B013). A record that is not a JSON object at all is skipped by Flink.
+   */
+  readonly onParseError?: "fail" | "skip";
 }
 
 type TimestampColumn<R extends Row> = { [K in keyof R]: R[K]["__kind"] extends TimestampKind ? K : never }[keyof R] & string;
@@ -148,7 +168,17 @@ const sourceOptions = z.strictObject({
   schemaRegistryUrl: z.string().optional(),
   idleTimeout: durationSchema.optional(),
   onContractViolation: z.union([z.literal("drop"), z.strictObject({ deadLetter: z.string() })]).optional(),
+  json: z.strictObject({ timestampFormat: jsonTimestampFormatSchema.optional(), onParseError: z.enum(["fail", "skip"]).optional() }).optional(),
 });
+
+/** The source's JSON options: the defaults for a JSON format, null for another (which must not be given them). */
+function jsonOptions(given: z.infer<typeof sourceOptions>["json"], format: SourceFormat, name: string): JsonReadOptions | null {
+  if (!isJsonFormat(format)) {
+    refuseJsonOptions(given, format, `source('${name}')`, name);
+    return null;
+  }
+  return { timestampFormat: given?.timestampFormat ?? "ISO-8601", ignoreParseErrors: given?.onParseError === "skip" };
+}
 
 function startFrom(v: z.infer<typeof sourceOptions>["startFrom"]): StartFrom {
   if (v === undefined || v === "group-offsets") return { kind: "group-offsets" };
@@ -211,7 +241,7 @@ type CarriedEventTime<R extends Row> = [RowtimeKey<R>] extends [never] ? never :
 export type SourceFromSink<Snk> = SourceStream<PlainRow<SinkRow<Snk>>, [SinkKey<Snk>] extends [never] ? Append : SourceChangelog, CarriedEventTime<SinkRow<Snk>>>;
 
 /** What the sink decides, which a reader of its topic does not repeat. */
-const CARRIED = ["topic", "schema", "format", "primaryKey", "schemaRegistryUrl", "partitions"] as const;
+const CARRIED = ["topic", "schema", "format", "primaryKey", "schemaRegistryUrl", "partitions", "json"] as const;
 
 const fromSinkOptions = z.strictObject({
   from: z.unknown(),
@@ -228,7 +258,7 @@ function fromSink(name: string, options: object, site: SourceSite | null): Sourc
   const repeated = CARRIED.filter((k) => k in options);
   if (repeated.length > 0) {
     refuse(`${repeated.map((k) => `'${k}'`).join(", ")} ${repeated.length > 1 ? "come" : "comes"} from the sink given in 'from'`,
-      `remove ${repeated.length > 1 ? "them" : "it"}: the writer's sink decides the topic, columns, format and key`);
+      `remove ${repeated.length > 1 ? "them" : "it"}: the writer's sink decides the topic, columns, format (with its JSON options) and key`);
   }
   const o = parseOptions(fromSinkOptions, options, `source('${name}')`, name);
   if (!isSink(o.from)) refuse("'from' is not a sink", "pass the writer's sink, e.g. { from: revenue.toKafka('orders.hourly.v1') } exported by its module");
@@ -258,6 +288,8 @@ function fromSink(name: string, options: object, site: SourceSite | null): Sourc
       schemaRegistryUrl: c.schemaRegistryUrl,
       partitions: c.partitions,
       onContractViolation: contractViolation(o.onContractViolation, { topic: c.topic, changelog: primaryKey !== null }, name, site),
+      // The writer's timestamp format; what Flink wrote, it can read.
+      json: c.json === null ? null : { timestampFormat: c.json.timestampFormat, ignoreParseErrors: false },
     },
     upstream,
     ...(rowtimes.length === 1 ? { carriedEventTime: rowtimes[0]!.name } : {}),
@@ -376,6 +408,7 @@ export function source(name: string, options?: unknown): unknown {
       schemaRegistryUrl: registryUrl(o.schemaRegistryUrl, `source('${name}')`, name),
       partitions: o.partitions ?? null,
       onContractViolation: contractViolation(o.onContractViolation, { topic: o.topic, changelog: o.primaryKey !== undefined || (o.format !== undefined && isChangelogFormat(o.format)) }, name, site),
+      json: jsonOptions(o.json, o.format ?? "json", name),
     },
   };
   try {

@@ -1,5 +1,5 @@
 import type { EnvReference, PropertyValue } from "../ir/secret.js";
-import { isChangelogFormat, type SourceNode } from "../ir/nodes/source-node.js";
+import { isChangelogFormat, type JsonTimestampFormat, type SourceNode } from "../ir/nodes/source-node.js";
 import type { SinkNode } from "../ir/nodes/sink-node.js";
 import { configDuration } from "../ir/config-duration.js";
 import type { FlinkDialect } from "./dialect.js";
@@ -14,7 +14,8 @@ export type OptionValue = string | { readonly bootstrapServers: true } | EnvRefe
 export type ConnectorOption = readonly [key: string, value: OptionValue];
 
 const BOOTSTRAP: OptionValue = { bootstrapServers: true };
-const JSON_TIMESTAMPS = "ISO-8601";
+/** The JSON options of a table that reads or writes JSON: the timestamp format, and (reading) whether to skip what it cannot parse. */
+type JsonTable = { readonly timestampFormat: JsonTimestampFormat; readonly ignoreParseErrors?: boolean };
 
 /** A CDC format carries its own changes: the kafka connector reads it (upsert-kafka takes only insert-only formats). */
 export function readsWithUpsertKafka(n: SourceNode): boolean {
@@ -36,7 +37,7 @@ export function sourceOptions(n: SourceNode, pipeline: string, dialect: FlinkDia
     else if (start.kind === "timestamp") opts.push(["scan.startup.mode", "timestamp"], ["scan.startup.timestamp-millis", String(start.millis)]);
     else opts.push(["scan.startup.mode", `${start.kind}-offset`]);
   }
-  opts.push(...formatOptions(n.kafka.format, upsert, n.kafka.schemaRegistryUrl));
+  opts.push(...formatOptions(n.kafka.format, upsert, n.kafka.schemaRegistryUrl, n.kafka.json));
   if (n.idleTimeoutMs !== null && dialect.perSourceIdleTimeout) opts.push(["scan.watermark.idle-timeout", configDuration(n.idleTimeoutMs)]);
   opts.push(...propertyOptions(n.kafka.properties));
   return opts;
@@ -50,7 +51,8 @@ export function violationsOptions(n: SourceNode): ConnectorOption[] {
     ["connector", "kafka"],
     ["topic", v.topic],
     ["properties.bootstrap.servers", BOOTSTRAP],
-    ...formatOptions("json", false, null, true),
+    // The record as it was read: timestamps in the source's format.
+    ...formatOptions("json", false, null, { timestampFormat: n.kafka.json?.timestampFormat ?? "ISO-8601" }, true),
     ["sink.delivery-guarantee", "at-least-once"],
     ...propertyOptions(n.kafka.properties),
   ];
@@ -69,7 +71,7 @@ export function sinkOptions(s: SinkNode, pipeline: string): ConnectorOption[] {
         ["connector", c.kind],
         ["topic", c.topic],
         ["properties.bootstrap.servers", BOOTSTRAP],
-        ...formatOptions(c.format, c.kind === "upsert-kafka", c.schemaRegistryUrl, true),
+        ...formatOptions(c.format, c.kind === "upsert-kafka", c.schemaRegistryUrl, c.json, true),
         ["sink.delivery-guarantee", c.delivery],
       ];
       if (c.delivery === "exactly-once") {
@@ -82,10 +84,12 @@ export function sinkOptions(s: SinkNode, pipeline: string): ConnectorOption[] {
   }
 }
 
-function formatOptions(format: string, keyed: boolean, registry: string | null, writing = false): ConnectorOption[] {
+function formatOptions(format: string, keyed: boolean, registry: string | null, json: JsonTable | null, writing = false): ConnectorOption[] {
   const one = (prefix: string): ConnectorOption[] => {
     const o: ConnectorOption[] = [[prefix ? `${prefix}format` : "format", format]];
-    if (format === "json" || format === "debezium-json") o.push([`${prefix}${format}.timestamp-format.standard`, JSON_TIMESTAMPS]);
+    if (json !== null) o.push([`${prefix}${format}.timestamp-format.standard`, json.timestampFormat]);
+    // Only an append-only source skips parse errors (dsl/source.ts refuses it on a keyed one): no key format here.
+    if (json?.ignoreParseErrors) o.push([`${prefix}${format}.ignore-parse-errors`, "true"]);
     // Flink's JSON writer would otherwise write a DECIMAL such as 30.00 as 3E+1.
     if (writing && format === "json") o.push([`${prefix}json.encode.decimal-as-plain-number`, "true"]);
     if (format === "avro-confluent" && registry) o.push([`${prefix}avro-confluent.url`, registry]);

@@ -38,7 +38,9 @@ export interface InputFile {
  * Sources in the `json` format are checked field by field (the JSON type Flink can read as the
  * column's type). A record without a value in a NOT NULL column the source's contract enforces is
  * not refused: the job drops it or writes it to the dead-letter topic, and the returned notes say
- * so, one per such line (a primary-key column must have its value: refused). `debezium-json`
+ * so, one per such line (a primary-key column must have its value: refused). A source that skips parse
+ * errors (`json: { onParseError: "skip" }`) gets a note, not a refusal, for a line it cannot parse, and
+ * timestamps are read in the source's form (ISO-8601 or SQL). `debezium-json`
  * values must be objects (change events); other formats are not checked (csv, raw: a JSON string line
  * is produced as it is; avro). A null value (a tombstone) is always allowed: Flink skips it.
  *
@@ -70,7 +72,10 @@ function inputProblems(input: InputFile, sources: readonly SourceNode[], notes: 
     for (const r of records) {
       if (r.value === null) continue;
       const problem = format === "json" ? rowProblem(source, r.value) : isObject(r.value) ? null : `not a JSON object: ${snippet(r.value)}`;
-      if (problem !== null) problems.push(`${file}:${r.line}: ${problem}`);
+      if (problem !== null && source.kafka.json?.ignoreParseErrors) {
+        // The job reads it (json: { onParseError: "skip" }): say what becomes of it instead of refusing it.
+        notes.push(`${file}:${r.line}: ${problem}: source ${source.name} ${isObject(r.value) ? whereViolationsGo(source) : "skips this record (onParseError \"skip\"; not counted)"}`);
+      } else if (problem !== null) problems.push(`${file}:${r.line}: ${problem}`);
       else if (format === "json") {
         const broken = contractBreach(source, r.value as Record<string, unknown>);
         if (broken !== null) notes.push(`${file}:${r.line}: ${broken}: source ${source.name} ${whereViolationsGo(source)}`);
@@ -96,7 +101,7 @@ export function rowProblem(source: SourceNode, value: unknown): string | null {
   for (const c of source.physical) {
     const v = value[c.name];
     if ((v === null || v === undefined) && enforced.has(c.name)) continue;
-    const problem = valueProblem(c.type, v, c.name, c.name in value, true);
+    const problem = valueProblem(c.type, v, c.name, timestampForms(source), c.name in value, true);
     if (problem !== null) return problem;
   }
   return null;
@@ -118,13 +123,13 @@ function whereViolationsGo(source: SourceNode): string {
 }
 
 /** Why `v` cannot be read as `type` by Flink's JSON format, or null. `name` is the field's path. */
-function valueProblem(type: DataType, v: unknown, name: string, present = true, topLevel = false): string | null {
+function valueProblem(type: DataType, v: unknown, name: string, forms: TimestampForms, present = true, topLevel = false): string | null {
   if (v === null || v === undefined) {
     // Inside ARRAY, MAP and ROW values, a source reads every value as nullable (its contract).
     if (type.nullable || !topLevel) return null;
     return present ? `field "${name}" is null, but its type is ${formatType(type)}` : `missing NOT NULL field "${name}" (${formatType(type)})`;
   }
-  const wrong = (): string => `field "${name}" is ${snippet(v)}, not ${expected(type)}`;
+  const wrong = (): string => `field "${name}" is ${snippet(v)}, not ${expected(type, forms)}`;
   switch (type.kind) {
     case "STRING":
       return null; // Flink reads any JSON value as its text
@@ -151,29 +156,29 @@ function valueProblem(type: DataType, v: unknown, name: string, present = true, 
     case "DATE":
       return typeof v === "string" && DATE.test(v) ? null : wrong();
     case "TIMESTAMP":
-      return typeof v === "string" && TIMESTAMP.test(v) ? null : wrong();
+      return typeof v === "string" && forms.timestamp.test(v) ? null : wrong();
     case "TIMESTAMP_LTZ":
-      return typeof v === "string" && TIMESTAMP_LTZ.test(v) ? null : wrong();
+      return typeof v === "string" && forms.timestampLtz.test(v) ? null : wrong();
     case "BYTES":
       return typeof v === "string" ? null : wrong(); // base64
     case "ARRAY":
       if (!Array.isArray(v)) return wrong();
       for (let i = 0; i < v.length; i++) {
-        const p = valueProblem(type.element, v[i], `${name}[${i}]`);
+        const p = valueProblem(type.element, v[i], `${name}[${i}]`, forms);
         if (p !== null) return p;
       }
       return null;
     case "MAP":
       if (!isObject(v)) return wrong();
       for (const [k, e] of Object.entries(v)) {
-        const p = valueProblem(type.value, e, `${name}.${k}`);
+        const p = valueProblem(type.value, e, `${name}.${k}`, forms);
         if (p !== null) return p;
       }
       return null;
     case "ROW":
       if (!isObject(v)) return wrong();
       for (const f of type.fields) {
-        const p = valueProblem(f.type, v[f.name], `${name}.${f.name}`, f.name in v);
+        const p = valueProblem(f.type, v[f.name], `${name}.${f.name}`, forms, f.name in v);
         if (p !== null) return p;
       }
       return null;
@@ -181,12 +186,31 @@ function valueProblem(type: DataType, v: unknown, name: string, present = true, 
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-/** Flink's JSON format with 'timestamp-format.standard' = 'ISO-8601' (what synth emits). */
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
-const TIMESTAMP_LTZ = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
 
-function expected(type: DataType): string {
+/**
+ * The timestamps Flink's JSON format reads under the source's 'timestamp-format.standard': ISO-8601
+ * `2024-01-01T10:00[:00[.5]]` (ISO_LOCAL_TIME), SQL `2024-01-01 10:00:00[.5]` (seconds required: `HH:mm:ss`);
+ * a TIMESTAMP_LTZ ends in `Z` in both.
+ */
+interface TimestampForms {
+  readonly separator: "T" | " ";
+  readonly timestamp: RegExp;
+  readonly timestampLtz: RegExp;
+}
+
+const formsWith = (separator: "T" | " ", time: string): TimestampForms => {
+  const base = `^\\d{4}-\\d{2}-\\d{2}${separator}${time}`;
+  return { separator, timestamp: new RegExp(`${base}$`), timestampLtz: new RegExp(`${base}Z$`) };
+};
+const ISO_FORMS = formsWith("T", "\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?");
+const SQL_FORMS = formsWith(" ", "\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?");
+
+function timestampForms(source: SourceNode): TimestampForms {
+  return source.kafka.json?.timestampFormat === "SQL" ? SQL_FORMS : ISO_FORMS;
+}
+
+function expected(type: DataType, forms: TimestampForms): string {
   const t = formatType(type);
   if (INTEGER_KINDS.has(type.kind)) return `an integer (${t})`;
   switch (type.kind) {
@@ -199,9 +223,9 @@ function expected(type: DataType): string {
     case "DATE":
       return `a date "yyyy-MM-dd" (${t})`;
     case "TIMESTAMP":
-      return `a timestamp "yyyy-MM-ddTHH:mm:ss[.SSS]" (${t})`;
+      return `a timestamp "yyyy-MM-dd${forms.separator}HH:mm:ss[.SSS]" (${t})`;
     case "TIMESTAMP_LTZ":
-      return `a UTC timestamp "yyyy-MM-ddTHH:mm:ss[.SSS]Z" (${t})`;
+      return `a UTC timestamp "yyyy-MM-dd${forms.separator}HH:mm:ss[.SSS]Z" (${t})`;
     case "BYTES":
       return `a base64 string (${t})`;
     case "ARRAY":

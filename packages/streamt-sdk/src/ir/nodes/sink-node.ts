@@ -1,10 +1,15 @@
 import type { PropertyValue } from "../secret.js";
 import { NO_STATE, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
-import type { SourceFormat } from "./source-node.js";
+import type { JsonTimestampFormat, SourceFormat } from "./source-node.js";
 import { requireColumn, type NodeOrigin } from "./node-checks.js";
 
 export type DeliveryGuarantee = "none" | "at-least-once" | "exactly-once";
+
+/** The JSON format's options of a sink (null for the other formats): how it writes timestamps. */
+export interface JsonWriteOptions {
+  readonly timestampFormat: JsonTimestampFormat;
+}
 
 export type SinkConnector =
   | {
@@ -17,6 +22,8 @@ export type SinkConnector =
       readonly properties: Readonly<Record<string, PropertyValue>>;
       readonly partitions: number | null;
       readonly schemaRegistryUrl: string | null;
+      /** Set exactly when the format is json. */
+      readonly json: JsonWriteOptions | null;
     }
   | {
       readonly kind: "upsert-kafka";
@@ -28,6 +35,8 @@ export type SinkConnector =
       readonly properties: Readonly<Record<string, PropertyValue>>;
       readonly partitions: number | null;
       readonly schemaRegistryUrl: string | null;
+      /** Set exactly when the format is json. */
+      readonly json: JsonWriteOptions | null;
     }
   | { readonly kind: "print" }
   | { readonly kind: "blackhole" };

@@ -1,7 +1,8 @@
 import type { PropertyValue } from "../secret.js";
 import type { Column, NodeBase, SourceSite, StateBound } from "../node-base.js";
 import { APPEND, NO_STATE, timeFromSchema } from "../node-base.js";
-import { isTimestamp, nullableInside, withNullable } from "../data-type.js";
+import { formatType, isTimestamp, nullableInside, withNullable, type DataType } from "../data-type.js";
+import { BuildErrorCode } from "../../errors.js";
 import { invalid, requireColumn, type NodeOrigin } from "./node-checks.js";
 
 export type SourceFormat = "json" | "csv" | "avro-confluent" | "raw" | "debezium-json";
@@ -34,6 +35,27 @@ export type WatermarkSpec =
  */
 export type ContractViolation = { readonly kind: "drop" } | { readonly kind: "dead-letter"; readonly topic: string };
 
+/**
+ * How Flink's JSON format writes and reads TIMESTAMP and TIMESTAMP_LTZ values ('json.timestamp-format.standard'):
+ * `ISO-8601` is `2024-01-01T10:00:00.5` (`...Z` for TIMESTAMP_LTZ), `SQL` is `2024-01-01 10:00:00.5` (`...Z`).
+ */
+export type JsonTimestampFormat = "ISO-8601" | "SQL";
+
+/** The JSON format's options of a source (null for the other formats). */
+export interface JsonReadOptions {
+  readonly timestampFormat: JsonTimestampFormat;
+  /**
+   * 'json.ignore-parse-errors': a value Flink cannot read as its column's type reads as null (the source
+   * contract then catches it in a NOT NULL column), and a record that is not a JSON object is skipped.
+   */
+  readonly ignoreParseErrors: boolean;
+}
+
+/** The JSON options a format takes: JSON and CDC JSON, not csv, raw or avro. */
+export function isJsonFormat(format: SourceFormat): format is "json" | "debezium-json" {
+  return format === "json" || format === "debezium-json";
+}
+
 export interface KafkaSourceConfig {
   readonly topic: string;
   readonly format: SourceFormat;
@@ -48,6 +70,8 @@ export interface KafkaSourceConfig {
   readonly schemaRegistryUrl: string | null;
   readonly partitions: number | null;
   readonly onContractViolation: ContractViolation;
+  /** Set exactly when the format is JSON (json, debezium-json). */
+  readonly json: JsonReadOptions | null;
 }
 
 /**
@@ -112,6 +136,7 @@ export function sourceNode(
     invalid(origin, `processingTime('${processingTime}') names an existing column`, "choose a new column name for the processing-time attribute");
   }
   for (const key of init.kafka.primaryKey ?? []) requireColumn(physical, key, origin, "primary-key column");
+  if (init.kafka.json?.ignoreParseErrors) refuseUnseenParseErrors(origin, init.kafka, physical);
   const schema: Column[] = physical.map((c) =>
     hasWatermark && c.name === eventTime?.column ? { ...c, time: "rowtime" as const } : c,
   );
@@ -132,6 +157,43 @@ export function sourceNode(
     ...init,
     physical,
   };
+}
+
+/**
+ * With 'json.ignore-parse-errors', Flink reads a value it cannot convert to its column's type as null. That
+ * null must be seen: only the source contract sees it, in a NOT NULL column, and routes the record (dropped
+ * and counted, or dead-lettered). A nullable column (but STRING, which reads any JSON value as its text), a
+ * value inside ARRAY/MAP/ROW (read nullable) or a changelog (an update lost without a trace) would pass it
+ * on as if the producer had written null: STREAMT-B013.
+ */
+function refuseUnseenParseErrors(origin: NodeOrigin, kafka: KafkaSourceConfig, physical: readonly Column[]): void {
+  const skip = `source('${origin.path}'): json: { onParseError: "skip" }`;
+  if (kafka.primaryKey !== null || isChangelogFormat(kafka.format)) {
+    invalid(origin, `${skip} needs an append-only source; this one is a changelog (${kafka.primaryKey !== null ? "primaryKey" : kafka.format}), where a skipped change would be lost without a trace`,
+      `leave onParseError at "fail" (the default): the job then stops at the record it cannot read`, BuildErrorCode.unseenParseError);
+  }
+  const unseen = physical.filter((c) => readsUnseenNull(c.type, true));
+  if (unseen.length === 0) return;
+  const list = unseen.map((c) => `'${c.name}' (${formatType(c.type)})`).join(", ");
+  invalid(origin, `${skip}: a value Flink cannot read as its column's type reads as null, and in ${list} that null would pass on as if the producer wrote it`,
+    `declare ${unseen.length > 1 ? "them" : "it"} NOT NULL (the source contract then drops and counts, or dead-letters, such a record), or t.string() to parse in the pipeline; or leave onParseError at "fail"`,
+    BuildErrorCode.unseenParseError);
+}
+
+/** Whether a value that fails to parse can become an unnoticed null in a column of this type (STRING never fails). */
+function readsUnseenNull(type: DataType, topLevel: boolean): boolean {
+  switch (type.kind) {
+    case "STRING":
+      return false;
+    case "ARRAY":
+      return (topLevel && type.nullable) || readsUnseenNull(type.element, false);
+    case "MAP":
+      return (topLevel && type.nullable) || readsUnseenNull(type.key, false) || readsUnseenNull(type.value, false);
+    case "ROW":
+      return (topLevel && type.nullable) || type.fields.some((f) => readsUnseenNull(f.type, false));
+    default:
+      return !topLevel || type.nullable;
+  }
 }
 
 /**

@@ -1,0 +1,191 @@
+/**
+ * The JSON format's options (issue 15): how timestamps are written ('json.timestamp-format.standard',
+ * ISO-8601 by default or SQL), carried by a sink's handle to its readers and compared by STREAMT-E017;
+ * and what a record Flink cannot parse does (`onParseError`: "fail" by default, or "skip", which is
+ * 'json.ignore-parse-errors' with every such value caught by the source contract, else STREAMT-B013).
+ */
+import { describe, expect, it } from "vitest";
+import { pipeline, source, t, type Pipeline } from "streamt-sdk";
+import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
+import { PLAN_VERSION, type Plan } from "../../packages/streamt-sdk/src/ir/plan.js";
+import { checkInputs } from "../../packages/streamt-sdk/src/runtime/input-check.js";
+import { lineHere, refusal, statementOf } from "../helpers.js";
+
+const FILE = "test/emit-sql/json-options.test.ts";
+const at = (line: number) => ({ file: FILE, line, column: expect.any(Number) });
+const Reading = t.row({ sensor: t.string(), value: t.int(), at: t.timestamp(3), note: t.string().nullable() });
+
+describe("json: { timestampFormat }", () => {
+  it("a source in the SQL form: 'json.timestamp-format.standard' = 'SQL'; its dead-letter records keep that form", () => {
+    const readings = source("readings", { topic: "readings.v1", schema: Reading, json: { timestampFormat: "SQL" }, onContractViolation: { deadLetter: "readings.dlq" } });
+    const p = pipeline("r").write(readings.toKafka("out.v1"));
+    expect(statementOf(p, "readings__raw")).toBe(
+      "CREATE TEMPORARY TABLE `readings__raw` (\n" +
+        "  `sensor` STRING,\n  `value` INT,\n  `at` TIMESTAMP(3),\n  `note` STRING,\n" +
+        "  `__streamt_partition` INT METADATA FROM 'partition' VIRTUAL,\n  `__streamt_offset` BIGINT METADATA FROM 'offset' VIRTUAL\n" +
+        ") WITH (\n" +
+        "  'connector' = 'kafka',\n  'topic' = 'readings.v1',\n  'properties.bootstrap.servers' = '127.0.0.1:9092',\n  'properties.group.id' = 'r',\n" +
+        "  'scan.startup.mode' = 'group-offsets',\n  'properties.auto.offset.reset' = 'earliest',\n" +
+        "  'format' = 'json',\n  'json.timestamp-format.standard' = 'SQL'\n);",
+    );
+    expect(statementOf(p, "readings__violations")).toContain(
+      "  'format' = 'json',\n  'json.timestamp-format.standard' = 'SQL',\n  'json.encode.decimal-as-plain-number' = 'true',\n",
+    );
+    // The sink writes ISO-8601: a pipeline may convert from one form to the other.
+    expect(statementOf(p, "out_v1")).toContain("  'format' = 'json',\n  'json.timestamp-format.standard' = 'ISO-8601',\n");
+  });
+
+  it("a sink in the SQL form, keyed: the key's and the value's JSON both", () => {
+    const readings = source("readings", { topic: "readings.v1", schema: Reading });
+    const p = pipeline("w").write(
+      readings.toKafka("plain.v1", { json: { timestampFormat: "SQL" } }),
+      readings.toUpsertKafka("keyed.v1", { key: ["sensor"], json: { timestampFormat: "SQL" } }),
+    );
+    expect(statementOf(p, "readings__raw")).toContain("  'format' = 'json',\n  'json.timestamp-format.standard' = 'ISO-8601'\n);");
+    expect(statementOf(p, "plain_v1")).toContain("  'format' = 'json',\n  'json.timestamp-format.standard' = 'SQL',\n  'json.encode.decimal-as-plain-number' = 'true',\n");
+    expect(statementOf(p, "keyed_v1")).toContain(
+      "  'key.format' = 'json',\n  'key.json.timestamp-format.standard' = 'SQL',\n  'key.json.encode.decimal-as-plain-number' = 'true',\n" +
+        "  'value.format' = 'json',\n  'value.json.timestamp-format.standard' = 'SQL',\n  'value.json.encode.decimal-as-plain-number' = 'true',\n",
+    );
+  });
+
+  it("a debezium-json source takes it too", () => {
+    const cdc = source("cdc", { topic: "cdc.v1", schema: Reading, format: "debezium-json", json: { timestampFormat: "SQL" } });
+    expect(statementOf(pipeline("c").write(cdc.toUpsertKafka("out.v1", { key: ["sensor"] })), "cdc__raw")).toContain(
+      "  'format' = 'debezium-json',\n  'debezium-json.timestamp-format.standard' = 'SQL'\n);",
+    );
+  });
+
+  it("a source made from a sink's handle reads the writer's form", () => {
+    const writer = source("readings", { topic: "readings.v1", schema: Reading }).toKafka("sql.v1", { json: { timestampFormat: "SQL" } });
+    pipeline("writer").write(writer);
+    const reader = source("back", { from: writer });
+    expect(statementOf(pipeline("reader").write(reader.toKafka("out.v1")), "back__raw")).toContain("  'format' = 'json',\n  'json.timestamp-format.standard' = 'SQL'\n);");
+    expect(reader.node.kind === "source" && reader.node.kafka.json).toEqual({ timestampFormat: "SQL", ignoreParseErrors: false });
+  });
+
+  it("refused on another format, never ignored; beside 'from' it is the writer's", () => {
+    let line = lineHere() + 1;
+    expect(refusal(() => source("c", { topic: "c.v1", schema: Reading, format: "csv", json: { timestampFormat: "SQL" } as never }))).toEqual({
+      code: "STREAMT-B006",
+      message: "source('c'): 'json' options are for the JSON format, and this table's format is 'csv'",
+      hint: 'remove \'json\', or read and write the topic as format: "json"',
+      site: at(line),
+    });
+    const readings = source("readings", { topic: "readings.v1", schema: Reading });
+    line = lineHere() + 1;
+    expect(refusal(() => readings.toKafka("raw.v1", { format: "raw", json: { timestampFormat: "SQL" } }))).toEqual({
+      code: "STREAMT-B006",
+      message: "toKafka(): 'json' options are for the JSON format, and this table's format is 'raw'",
+      hint: 'remove \'json\', or read and write the topic as format: "json"',
+      site: at(line),
+    });
+    expect(refusal(() => readings.toUpsertKafka("avro.v1", { key: ["sensor"], format: "avro-confluent", schemaRegistryUrl: "http://registry:8081", json: {} })).message).toBe(
+      "toUpsertKafka(): 'json' options are for the JSON format, and this table's format is 'avro-confluent'",
+    );
+    expect(refusal(() => readings.toKafka("x.v1", { json: { timestampFormat: "RFC-3339" as "SQL" } })).message).toBe(
+      "toKafka(): 'json.timestampFormat': Invalid option: expected one of \"ISO-8601\"|\"SQL\"",
+    );
+    expect(refusal(() => readings.toKafka("x.v1", { json: { onParseError: "skip" } as never })).message).toBe("toKafka(): unknown option 'onParseError'");
+    const sink = readings.toKafka("sql.v1");
+    expect(refusal(() => source("back", { from: sink, json: { timestampFormat: "SQL" } } as never))).toMatchObject({
+      code: "STREAMT-B006",
+      message: "source('back'): 'json' comes from the sink given in 'from'",
+    });
+  });
+
+  it("STREAMT-E017: a reader declared by hand in the other form, when it reads a timestamp", () => {
+    const sqlOut = source("readings", { topic: "readings.v1", schema: Reading }).toKafka("sql.v1", { json: { timestampFormat: "SQL" } });
+    const writerLine = lineHere() - 1;
+    const writer = pipeline("writer").write(sqlOut);
+    const e017 = (reader: Pipeline) => analysePlan({ version: PLAN_VERSION, pipelines: [writer.definition, reader.definition] }).filter((d) => d.code === "STREAMT-E017");
+    const line = lineHere() + 1;
+    const iso = source("iso", { topic: "sql.v1", schema: t.row({ sensor: t.string(), at: t.timestamp(3) }) });
+    expect(e017(pipeline("reader").write(iso.toKafka("out.v1")))).toEqual([{
+      code: "STREAMT-E017", severity: "error", pipeline: "reader", path: "iso", site: at(line),
+      message: `source 'iso' reads topic 'sql.v1', written by sink readings/sql.v1 in pipeline 'writer' (${FILE}:${writerLine}): the sink writes timestamps in the SQL form, the source reads them in the ISO-8601 form`,
+      hint: "give the source json: { timestampFormat: \"SQL\" }; or read the topic through the writer's sink, which carries its schema: source('iso', { from: <that sink> })",
+    }]);
+    const same = source("same", { topic: "sql.v1", schema: t.row({ sensor: t.string(), at: t.timestamp(3) }), json: { timestampFormat: "SQL" } });
+    expect(e017(pipeline("reader").write(same.toKafka("out.v1")))).toEqual([]);
+    // No timestamp read: the form does not matter.
+    const noTime = source("no_time", { topic: "sql.v1", schema: t.row({ sensor: t.string(), value: t.int() }) });
+    expect(e017(pipeline("reader").write(noTime.toKafka("out.v1")))).toEqual([]);
+  });
+});
+
+describe("json: { onParseError }", () => {
+  it('"skip" is \'json.ignore-parse-errors\' = \'true\'; "fail" (the default) writes nothing', () => {
+    const skip = source("readings", { topic: "readings.v1", schema: Reading, json: { onParseError: "skip" } });
+    expect(statementOf(pipeline("r").write(skip.toKafka("out.v1")), "readings__raw")).toContain(
+      "  'format' = 'json',\n  'json.timestamp-format.standard' = 'ISO-8601',\n  'json.ignore-parse-errors' = 'true'\n);",
+    );
+    const fail = source("readings", { topic: "readings.v1", schema: Reading, json: { onParseError: "fail", timestampFormat: "SQL" } });
+    expect(statementOf(pipeline("r").write(fail.toKafka("out.v1")), "readings__raw")).toContain("  'json.timestamp-format.standard' = 'SQL'\n);");
+  });
+
+  it("STREAMT-B013 where an unreadable value would become a null nobody sees: a nullable column, a value inside ARRAY/MAP/ROW, a changelog", () => {
+    const hint = 'declare it NOT NULL (the source contract then drops and counts, or dead-letters, such a record), or t.string() to parse in the pipeline; or leave onParseError at "fail"';
+    let line = lineHere() + 1;
+    expect(refusal(() => source("a", { topic: "a.v1", schema: t.row({ id: t.string(), qty: t.int().nullable(), note: t.string().nullable() }), json: { onParseError: "skip" } }))).toEqual({
+      code: "STREAMT-B013",
+      message: `source('a'): json: { onParseError: "skip" }: a value Flink cannot read as its column's type reads as null, and in 'qty' (INT) that null would pass on as if the producer wrote it`,
+      hint,
+      site: at(line),
+    });
+    line = lineHere() + 1;
+    expect(refusal(() => source("b", { topic: "b.v1", schema: t.row({ id: t.string(), tags: t.array(t.string()), qtys: t.array(t.int()), item: t.row({ sku: t.string() }).nullable() }), json: { onParseError: "skip" } }))).toEqual({
+      code: "STREAMT-B013",
+      message: `source('b'): json: { onParseError: "skip" }: a value Flink cannot read as its column's type reads as null, and in 'qtys' (ARRAY<INT> NOT NULL), 'item' (ROW<sku STRING>) that null would pass on as if the producer wrote it`,
+      hint: hint.replace("declare it", "declare them"),
+      site: at(line),
+    });
+    expect(refusal(() => source("k", { topic: "k.v1", schema: Reading, primaryKey: ["sensor"], json: { onParseError: "skip" } }))).toMatchObject({
+      code: "STREAMT-B013",
+      message: `source('k'): json: { onParseError: "skip" } needs an append-only source; this one is a changelog (primaryKey), where a skipped change would be lost without a trace`,
+      hint: 'leave onParseError at "fail" (the default): the job then stops at the record it cannot read',
+    });
+    expect(refusal(() => source("d", { topic: "d.v1", schema: Reading, format: "debezium-json", json: { onParseError: "skip" } })).message).toBe(
+      `source('d'): json: { onParseError: "skip" } needs an append-only source; this one is a changelog (debezium-json), where a skipped change would be lost without a trace`,
+    );
+    // Nullable STRING columns and STRINGs inside a NOT NULL array cannot go unseen: Flink reads any JSON value as its text.
+    expect(() => source("s", { topic: "s.v1", schema: t.row({ id: t.string(), note: t.string().nullable(), tags: t.array(t.string()) }), json: { onParseError: "skip" } })).not.toThrow();
+  });
+});
+
+describe("run --local's input check reads timestamps in the source's form", () => {
+  const plan = (...pipelines: Pipeline[]): Plan => ({ version: PLAN_VERSION, pipelines: pipelines.map((p) => p.definition) });
+  const records = (...values: unknown[]) => values.map((value, i) => ({ line: i + 1, value }));
+  const Row = t.row({ id: t.string(), at: t.timestamp(3), ltz: t.timestampLtz(3).nullable() });
+
+  it("SQL: 'yyyy-MM-dd HH:mm:ss[.SSS]' (and 'Z' for TIMESTAMP_LTZ); the ISO-8601 form is refused, and the other way round", () => {
+    const sql = plan(pipeline("p").write(source("s", { topic: "s.v1", schema: Row, json: { timestampFormat: "SQL" } }).toKafka("o1")));
+    expect(checkInputs([{ topic: "s.v1", file: "s.jsonl", records: records({ id: "a", at: "2024-01-01 10:00:00.5", ltz: "2024-01-01 10:00:00Z" }, { id: "b", at: "2024-01-01 10:00:00.123456789" }) }], sql)).toEqual([]);
+    const line = lineHere() - 2;
+    const bad = records({ id: "a", at: "2024-01-01T10:00:00" }, { id: "b", at: "2024-01-01 10:00:00", ltz: "2024-01-01T10:00:00Z" }, { id: "c", at: "2024-01-01 10:00" });
+    // The SQL form needs the seconds (Flink's 'HH:mm:ss'); ISO-8601 does not.
+    expect(refusal(() => checkInputs([{ topic: "s.v1", file: "s.jsonl", records: bad }], sql)).message.split("\n")).toEqual([
+      `--input s.v1=s.jsonl does not fit source s (format json, defined at ${FILE}:${line}):`,
+      '  s.jsonl:1: field "at" is "2024-01-01T10:00:00", not a timestamp "yyyy-MM-dd HH:mm:ss[.SSS]" (TIMESTAMP(3) NOT NULL)',
+      '  s.jsonl:2: field "ltz" is "2024-01-01T10:00:00Z", not a UTC timestamp "yyyy-MM-dd HH:mm:ss[.SSS]Z" (TIMESTAMP_LTZ(3))',
+      '  s.jsonl:3: field "at" is "2024-01-01 10:00", not a timestamp "yyyy-MM-dd HH:mm:ss[.SSS]" (TIMESTAMP(3) NOT NULL)',
+    ]);
+  });
+
+  it("ISO-8601 (the default): the SQL form is refused", () => {
+    const iso = plan(pipeline("p").write(source("i", { topic: "i.v1", schema: Row }).toKafka("o1")));
+    expect(checkInputs([{ topic: "i.v1", file: "i.jsonl", records: records({ id: "a", at: "2024-01-01T10:00" }) }], iso)).toEqual([]);
+    expect(() => checkInputs([{ topic: "i.v1", file: "i.jsonl", records: records({ id: "a", at: "2024-01-01 10:00:00" }) }], iso)).toThrow(
+      'i.jsonl:1: field "at" is "2024-01-01 10:00:00", not a timestamp "yyyy-MM-ddTHH:mm:ss[.SSS]" (TIMESTAMP(3) NOT NULL)',
+    );
+  });
+
+  it('with onParseError "skip", a line the source cannot parse is a note saying what the job does with it, not a refusal', () => {
+    const p = plan(pipeline("p").write(source("s", { topic: "s.v1", schema: t.row({ id: t.string(), qty: t.int() }), json: { onParseError: "skip" }, onContractViolation: { deadLetter: "s.dlq" } }).toKafka("o1")));
+    expect(checkInputs([{ topic: "s.v1", file: "s.jsonl", records: records({ id: "a", qty: 1 }, { id: "b", qty: "many" }, [1], { id: "c" }) }], p)).toEqual([
+      's.jsonl:2: field "qty" is "many", not an integer (INT NOT NULL): source s writes this record to its dead-letter topic s.dlq',
+      's.jsonl:3: not a JSON object: [1]: source s skips this record (onParseError "skip"; not counted)',
+      's.jsonl:4: missing NOT NULL field "qty": source s writes this record to its dead-letter topic s.dlq',
+    ]);
+  });
+});
