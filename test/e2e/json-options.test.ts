@@ -1,0 +1,109 @@
+/**
+ * The JSON format's options on the engine (issue 15). Timestamps in the SQL form are read and written as
+ * such; `onParseError: "skip"` ('json.ignore-parse-errors') on Flink: a value that cannot be read as its
+ * column's type reads as null (the rest of the record as written), so a NOT NULL column's contract drops or
+ * dead-letters the record; a record that is not JSON is skipped whole (Flink emits no row for it). One
+ * job for the file, each scenario on its own topics, each asserting the complete output in order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pipeline, source, t } from "streamt-sdk";
+import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
+import type { ConsumedRecord, TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { complete, runId, send, startPipeline, watch } from "./support.js";
+
+const topic = (name: string) => `e2e.json.${name}.${runId}`;
+
+const Reading = t.row({ sensor: t.string(), value: t.int(), at: t.timestamp(3), seen: t.timestampLtz(3).nullable() });
+const sqlReadings = source("sql_readings", { topic: topic("sql"), schema: Reading, json: { timestampFormat: "SQL" } });
+
+const Order = t.row({ id: t.string(), qty: t.int(), note: t.string().nullable() });
+const dropped = source("dropped", { topic: topic("dropped"), schema: Order, json: { onParseError: "skip" } });
+const dead = source("dead", { topic: topic("dead"), schema: Order, json: { onParseError: "skip" }, onContractViolation: { deadLetter: topic("dead.dlq") } });
+
+const job = pipeline(`e2e-json-${runId}`, { parallelism: 1 }).write(
+  sqlReadings.toKafka(topic("sql_out"), { json: { timestampFormat: "SQL" } }),
+  sqlReadings.toKafka(topic("iso_out")),
+  dropped.toKafka(topic("dropped_out")),
+  dead.toKafka(topic("dead_out")),
+);
+
+let running: LocalJob;
+const watchers: TopicWatcher[] = [];
+async function output(name: string): Promise<TopicWatcher> {
+  const w = await watch(topic(name));
+  watchers.push(w);
+  return w;
+}
+const values = (rs: readonly ConsumedRecord[]) => rs.map((r) => r.value);
+const has = (field: string, value: string) => (rs: readonly ConsumedRecord[]) => rs.some((r) => (r.value as Record<string, unknown>)[field] === value);
+
+beforeAll(async () => {
+  running = await startPipeline(job, ["sql", "sql_out", "iso_out", "dropped", "dropped_out", "dead", "dead_out", "dead.dlq"].map((name) => ({ name: topic(name) })));
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(watchers.map((w) => w.stop()));
+  await running?.stop();
+});
+
+describe("JSON options on Flink", () => {
+  it("timestampFormat SQL: 'yyyy-MM-dd HH:mm:ss[.SSS]' read (seconds required), and written in either form", async () => {
+    const sqlOut = await output("sql_out");
+    const isoOut = await output("iso_out");
+    await send(topic("sql"), [
+      { value: '{"sensor":"s1","value":1,"at":"2024-01-01 10:00:00.5","seen":"2024-01-01 10:00:01Z"}' },
+      { value: '{"sensor":"s2","value":2,"at":"2024-01-01 10:00:00","seen":null}' },
+      { value: '{"sensor":"last","value":9,"at":"2024-01-01 23:59:59.999"}' },
+    ]);
+    expect(values(await complete(sqlOut, has("sensor", "last")))).toEqual([
+      { sensor: "s1", value: 1, at: "2024-01-01 10:00:00.5", seen: "2024-01-01 10:00:01Z" },
+      { sensor: "s2", value: 2, at: "2024-01-01 10:00:00", seen: null },
+      { sensor: "last", value: 9, at: "2024-01-01 23:59:59.999", seen: null },
+    ]);
+    expect(values(await complete(isoOut, has("sensor", "last")))).toEqual([
+      { sensor: "s1", value: 1, at: "2024-01-01T10:00:00.5", seen: "2024-01-01T10:00:01Z" },
+      { sensor: "s2", value: 2, at: "2024-01-01T10:00:00", seen: null },
+      { sensor: "last", value: 9, at: "2024-01-01T23:59:59.999", seen: null },
+    ]);
+  }, 120_000);
+
+  it('onParseError "skip": an unreadable value in a NOT NULL column breaks the contract (dropped); a record that is not JSON is skipped; the job goes on', async () => {
+    const out = await output("dropped_out");
+    await send(topic("dropped"), [
+      { value: '{"id":"a","qty":1,"note":"fine"}' },
+      { value: '{"id":"b","qty":"many","note":"qty is text"}' },
+      { value: "not json at all" },
+      { value: '{"id":"c","qty":3,"note":{"any":"json"}}' },
+      { value: '{"id":"d","qty":4.5}' },
+      { value: '{"id":"last","qty":9}' },
+    ]);
+    // c's note: a STRING column reads any JSON value as its text. d's 4.5: Flink reads an INT from a number by truncating it.
+    expect(values(await complete(out, has("id", "last")))).toEqual([
+      { id: "a", qty: 1, note: "fine" },
+      { id: "c", qty: 3, note: '{"any":"json"}' },
+      { id: "d", qty: 4, note: null },
+      { id: "last", qty: 9, note: null },
+    ]);
+  }, 120_000);
+
+  it('onParseError "skip" with a dead-letter topic: the record goes there with the unreadable value null and the reason', async () => {
+    const out = await output("dead_out");
+    const dlq = await output("dead.dlq");
+    await send(topic("dead"), [
+      { value: '{"id":"a","qty":1}' },
+      { value: '{"id":"b","qty":"many","note":"qty is text"}' },
+      { value: "{broken" },
+      { value: '{"id":null,"qty":[1]}' },
+      { value: '{"id":"last","qty":9}' },
+    ]);
+    expect(values(await complete(out, has("id", "last")))).toEqual([
+      { id: "a", qty: 1, note: null },
+      { id: "last", qty: 9, note: null },
+    ]);
+    const envelope = { pipeline: `e2e-json-${runId}`, source: "dead", topic: topic("dead"), partition: 0 };
+    expect(values(await complete(dlq, (rs) => rs.length >= 2))).toEqual([
+      { ...envelope, offset: 1, reason: "NOT NULL column(s) missing or null: qty", record: { id: "b", qty: null, note: "qty is text" } },
+      { ...envelope, offset: 3, reason: "NOT NULL column(s) missing or null: id, qty", record: { id: null, qty: null, note: null } },
+    ]);
+  }, 120_000);
+});
