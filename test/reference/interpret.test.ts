@@ -152,6 +152,18 @@ describe("windows and joins of the reference interpreter", () => {
     expect(out.rows).toEqual([{ k: '"a"', ln: "1", rn: "10" }, { k: '"b"', ln: "2", rn: "null" }, { k: '"zz"', ln: "0", rn: "0" }]);
   });
 
+  it("a full window join pads per closed window, NULL in the missing side's window columns too", () => {
+    const sink = (src("l").tumble("10s") as any)
+      .join(src("r").tumble("10s"), { on: { k: "k" }, type: "full", select: (a: any, b: any) => ({ ws: a.window_start, lk: a.k, rk: b.k, re: b.window_end }) })
+      .toKafka("out");
+    const out = run(sink, { "l.v1": [ev("a", 1, "10:00:01"), flush], "r.v1": [ev("b", 1, "10:00:02"), ev("a", 1, "10:00:12"), flush] });
+    expect(out.rows).toEqual([
+      { ws: at("10:00:00"), lk: '"a"', rk: "null", re: "null" },
+      { ws: "null", lk: "null", rk: '"a"', re: at("10:00:20") },
+      { ws: "null", lk: "null", rk: '"b"', re: at("10:00:10") },
+    ]);
+  });
+
   it("a full join of two grouped tables is the join of their final tables; a NULL key matches nothing", () => {
     const l = src("l").groupBy("k").aggregate({ c: count() }, { ttl: "1d" });
     const r = src("r").groupBy("k").aggregate({ m: max("m") }, { ttl: "1d" });

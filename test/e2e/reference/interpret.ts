@@ -243,7 +243,8 @@ function joinRows(
     const vs = n.on.map((p) => r[p[side]]!);
     return vs.some((v) => v === null) ? null : rowKey(n.on.map((p, i) => [vs[i]!, columnType(node, p[side])]));
   };
-  const nulls = (node: PlanNode): Row => Object.fromEntries(node.schema.map((c) => [c.name, null]));
+  // A missing side: NULL in each of its columns, and in the window columns a window join's select may read.
+  const nulls = (node: PlanNode): Row => Object.fromEntries([...node.schema.map((c) => c.name), "window_start", "window_end", "window_time"].map((c) => [c, null]));
   const joined = (l: Row, r: Row): Row => {
     const both: Record<string, Value> = { ...l };
     for (const [k, v] of Object.entries(r)) both[RIGHT + k] = v;
