@@ -17,13 +17,13 @@ describe("given() rows", () => {
   });
 
   it("refuses an unknown column, a wrong type and a missing NOT NULL column", () => {
-    const test = testPipeline(p);
-    test.given(orders, [{ order_id: "o1", amount: 1, ts: "2024-01-01T10:00:00" }, { order_id: "o2", amount: 2, note: null, ts: "2024-01-01T10:00:01" }]);
+    const harness = testPipeline(p);
+    harness.given(orders, [{ order_id: "o1", amount: 1, ts: "2024-01-01T10:00:00" }, { order_id: "o2", amount: 2, note: null, ts: "2024-01-01T10:00:01" }]);
     // @ts-expect-error amount is a number
-    test.given(orders, [{ order_id: "o1", amount: "1", ts: "2024-01-01T10:00:00" }]);
+    harness.given(orders, [{ order_id: "o1", amount: "1", ts: "2024-01-01T10:00:00" }]);
     // @ts-expect-error amonut is not a column
-    test.given(orders, [{ order_id: "o1", amonut: 1, ts: "2024-01-01T10:00:00" }]);
+    harness.given(orders, [{ order_id: "o1", amonut: 1, ts: "2024-01-01T10:00:00" }]);
     // @ts-expect-error ts is NOT NULL
-    test.given(orders, [{ order_id: "o1", amount: 1 }]);
+    harness.given(orders, [{ order_id: "o1", amount: 1 }]);
   });
 });
