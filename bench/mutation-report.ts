@@ -116,7 +116,7 @@ const stale = equivalents.filter((e) => !used.has(e) && files.has(e.file));
 const md = [
   "# Mutation testing results",
   "",
-  `StrykerJS (vitest runner, TypeScript checker) over the folders in stryker.config.json; run by \`npm run mutate\` (or scoped: \`npx stryker run --mutate <files>\`), then \`npm run mutate:report [report.json ...]\`. Commit ${commit}, ${new Date().toISOString().slice(0, 10)}.${process.env.STRYKER_NOTE ? ` ${process.env.STRYKER_NOTE}` : ""} Score = killed (or timed out) / (killed + survived + not covered); mutants that do not compile are not counted. Equivalent survivors (explained below) still count as survived in the score.`,
+  `StrykerJS (vitest runner, TypeScript checker) over the folders in stryker.config.json; run by \`npm run mutate\` (or scoped: \`npx stryker run --mutate <files>\`), then \`npm run mutate:report [report.json ...]\`; \`npm run mutate:ci\` runs the small scoped set of stryker.ci.config.mjs and fails below its break threshold. Commit ${commit}, ${new Date().toISOString().slice(0, 10)}.${process.env.STRYKER_NOTE ? ` ${process.env.STRYKER_NOTE}` : ""} Score = killed (or timed out) / (killed + survived + not covered); mutants that do not compile are not counted. Equivalent survivors (explained below) still count as survived in the score.`,
   "",
   "| folder | mutants | killed | survived or not covered | of them equivalent | score | goal | |",
   "|---|---:|---:|---:|---:|---:|---:|---|",

@@ -2,7 +2,7 @@
  * The Flink planner findings of the differential test (D1, D4-D8 in differential.test.ts), each as the
  * smallest pipeline, run on the engine with exact records: on Flink 2.2 and on 1.20, one job per
  * version (a statement set of every case, each on its own topics). Before the SDK wrote these shapes in
- * forms Flink's planner gets right (emit-sql/planner-safe.ts, and casts in sql-emitter.ts), D4 and D5
+ * forms Flink's planner gets right (ir/planner-safe.ts, and casts in sql-emitter.ts), D4 and D5
  * gave wrong rows and D1, D6, D7, D8 made Flink refuse the script synth had accepted, so no job started.
  * Windows fire when the far-future event every source gets last moves the watermark past them.
  */

@@ -61,7 +61,8 @@ describe("json: { timestampFormat }", () => {
     pipeline("writer").write(writer);
     const reader = source("back", { from: writer });
     expect(statementOf(pipeline("reader").write(reader.toKafka("out.v1")), "back__raw")).toContain("  'format' = 'json',\n  'json.timestamp-format.standard' = 'SQL'\n);");
-    expect(reader.node.kind === "source" && reader.node.kafka.json).toEqual({ timestampFormat: "SQL", ignoreParseErrors: false });
+    const read = pipeline("reader-node").write(reader.toBlackhole()).definition.sinks[0]!.input;
+    expect(read.kind === "source" && read.kafka.json).toEqual({ timestampFormat: "SQL", ignoreParseErrors: false });
   });
 
   it("refused on another format, never ignored; beside 'from' it is the writer's", () => {

@@ -115,3 +115,23 @@ describe("synth --target", () => {
     expect(() => parseCommand(["check", "p.ts", "--target", "jar"])).toThrow("option --target does not apply to 'check'");
   });
 });
+
+describe("shapes Flink's planner gets wrong (ir/planner-safe.ts) are written in the form it gets right, as in SQL", () => {
+  const Row = t.row({ k: t.string(), s: t.string().nullable(), m: t.int().nullable(), ts: t.timestamp(3) });
+  const rows = source("rows", { topic: "rows.v1", schema: Row }).eventTime("ts").watermark("1s");
+  const filterOf = (p: ReturnType<typeof pipeline>): string => java(p.definition).steps.find((s) => s.code.startsWith("Table rowsFilter"))!.code.split("\n")[1]!.trim();
+
+  it("D4: LIKE with no wildcard is an equality (Flink finds every non-null string LIKE '')", () => {
+    expect(filterOf(pipeline("like").write(rows.filter((o) => o.s.like("")).toKafka("out.v1")))).toBe('.filter($("s").isEqual(lit("")));');
+  });
+
+  it("D5: a column compared with itself keeps its NULL (Flink simplifies m = m to TRUE)", () => {
+    expect(filterOf(pipeline("self").write(rows.filter((o) => o.m.eq(o.m)).toKafka("out.v1")))).toBe('.filter(or($("m").isNotNull(), nullOf(DataTypes.BOOLEAN())));');
+  });
+
+  it("D7: a rowtime compared with a literal is compared as a plain timestamp", () => {
+    expect(filterOf(pipeline("rowtime").write(rows.filter((o) => o.ts.gt("2024-01-01 10:00:00")).toKafka("out.v1")))).toBe(
+      '.filter($("ts").cast(DataTypes.TIMESTAMP(3)).isGreater(lit(LocalDateTime.parse("2024-01-01T10:00:00"), DataTypes.TIMESTAMP(0).notNull())));',
+    );
+  });
+});

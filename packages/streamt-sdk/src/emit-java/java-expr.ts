@@ -2,6 +2,7 @@ import { BuildErrorCode, StreamtError } from "../errors.js";
 import { withNullable, type DataType } from "../ir/data-type.js";
 import type { CallOp, ExprNode } from "../ir/expr-node.js";
 import { instantMillis } from "../emit-sql/expr-sql.js";
+import { comparedAsPlainTime, plannerSafeCall } from "../ir/planner-safe.js";
 import { dataTypeJava } from "./java-types.js";
 import { javaString } from "./java-text.js";
 
@@ -129,6 +130,10 @@ export function exprJava(node: ExprNode, column: JavaColumnRenderer = plainColum
     case "literal":
       return literalJava(node);
     case "call": {
+      // A shape Flink's planner gets wrong is written in a form it gets right (ir/planner-safe.ts): the
+      // Table API reaches the same planner as the SQL script.
+      const safe = plannerSafeCall(node);
+      if (safe) return exprJava(safe, column, where);
       const render = CALLS[node.op];
       if (!render) {
         throw new StreamtError({
@@ -139,7 +144,7 @@ export function exprJava(node: ExprNode, column: JavaColumnRenderer = plainColum
         });
       }
       // FLOOR_TO / CEIL_TO / EXTRACT / JSON_VALUE carry a literal argument rendered by their own renderer.
-      const args = node.args.map((a) => exprJava(a, column, where));
+      const args = node.args.map((a) => exprJava(comparedAsPlainTime(node, a), column, where));
       return render(args, node);
     }
     case "case": {

@@ -2,7 +2,7 @@ import { BuildErrorCode, StreamtError } from "../errors.js";
 import { FUNCTION_NAME, type CallOp, type ExprNode } from "../ir/expr-node.js";
 import { formatType } from "../ir/data-type.js";
 import { intervalLiteral, quoteIdent, quoteString } from "./sql-text.js";
-import { comparedAsPlainTime, plannerSafeCall } from "./planner-safe.js";
+import { comparedAsPlainTime, plannerSafeCall } from "../ir/planner-safe.js";
 import { SAMPLE_STATISTICS, type AggregateCall } from "../ir/aggregate-call.js";
 
 /** Renders a column reference; joins qualify it with the side's alias. */
@@ -168,7 +168,7 @@ export function exprSql(node: ExprNode, column: ColumnRenderer = unqualified): s
     case "literal":
       return literalSql(node);
     case "call": {
-      // A shape Flink's planner gets wrong is written in a form it gets right (planner-safe.ts).
+      // A shape Flink's planner gets wrong is written in a form it gets right (ir/planner-safe.ts).
       const safe = plannerSafeCall(node);
       if (safe) return exprSql(safe, column);
       // FLOOR_TO / CEIL_TO / EXTRACT carry their unit as a literal argument that is not rendered.

@@ -1,10 +1,11 @@
-import type { DataType } from "../ir/data-type.js";
-import type { ExprNode } from "../ir/expr-node.js";
+import type { DataType } from "./data-type.js";
+import type { ExprNode } from "./expr-node.js";
 
 /**
  * Flink's planner (2.2 and 1.20) simplifies or plans a few expression shapes wrongly. Each rewrite here
  * says the same thing in a form the planner gets right; the differential test found each (finding Dn in
- * test/e2e/differential.test.ts), and test/e2e/planner-findings.test.ts runs each on the engine.
+ * test/e2e/differential.test.ts), and test/e2e/planner-findings.test.ts runs each on the engine. Both
+ * outputs apply them (SQL and the Table API: the same planner reads both), so they live with the IR.
  */
 
 type CallNode = Extract<ExprNode, { kind: "call" }>;
