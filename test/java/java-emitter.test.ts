@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { count, env, pipeline, source, sum, t } from "streamt-sdk";
+import { count, env, pipeline, source, sum, t, type Pipeline } from "streamt-sdk";
 import { javaArtifact, joinRowNames, renderPipelineJava } from "../../packages/streamt-sdk/src/emit-java/java-emitter.js";
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import type { PipelineDef } from "../../packages/streamt-sdk/src/ir/plan.js";
@@ -119,7 +119,7 @@ describe("synth --target", () => {
 describe("shapes Flink's planner gets wrong (ir/planner-safe.ts) are written in the form it gets right, as in SQL", () => {
   const Row = t.row({ k: t.string(), s: t.string().nullable(), m: t.int().nullable(), ts: t.timestamp(3) });
   const rows = source("rows", { topic: "rows.v1", schema: Row }).eventTime("ts").watermark("1s");
-  const filterOf = (p: ReturnType<typeof pipeline>): string => java(p.definition).steps.find((s) => s.code.startsWith("Table rowsFilter"))!.code.split("\n")[1]!.trim();
+  const filterOf = (p: Pipeline): string => java(p.definition).steps.find((s) => s.code.startsWith("Table rowsFilter"))!.code.split("\n")[1]!.trim();
 
   it("D4: LIKE with no wildcard is an equality (Flink finds every non-null string LIKE '')", () => {
     expect(filterOf(pipeline("like").write(rows.filter((o) => o.s.like("")).toKafka("out.v1")))).toBe('.filter($("s").isEqual(lit("")));');
@@ -130,8 +130,8 @@ describe("shapes Flink's planner gets wrong (ir/planner-safe.ts) are written in 
   });
 
   it("D7: a rowtime compared with a literal is compared as a plain timestamp", () => {
-    expect(filterOf(pipeline("rowtime").write(rows.filter((o) => o.ts.gt("2024-01-01 10:00:00")).toKafka("out.v1")))).toBe(
-      '.filter($("ts").cast(DataTypes.TIMESTAMP(3)).isGreater(lit(LocalDateTime.parse("2024-01-01T10:00:00"), DataTypes.TIMESTAMP(0).notNull())));',
+    expect(filterOf(pipeline("rowtime").write(rows.filter((o) => o.ts.gt(new Date("2024-01-01T10:00:00Z"))).toKafka("out.v1")))).toBe(
+      '.filter($("ts").cast(DataTypes.TIMESTAMP(3)).isGreater(lit(LocalDateTime.parse("2024-01-01T10:00:00.000"), DataTypes.TIMESTAMP(3).notNull())));',
     );
   });
 });
