@@ -51,3 +51,24 @@ describe("builder: the t.* type a hint declares", () => {
     expect(builder(row as never)).toBe('t.row({ city: t.string().nullable(), _zip2: t.int(), "zip code": t.string(), "2nd": t.boolean() })');
   });
 });
+
+describe("STREAMT-E017: JSON timestamps in one form, read in the other", () => {
+  const ISO = { timestampFormat: "ISO-8601" } as const;
+  const SQL = { timestampFormat: "SQL" } as const;
+  it.each([
+    ["a TIMESTAMP column", t.timestamp(3), SQL, ISO, true],
+    ["a TIMESTAMP column read in the same form", t.timestamp(3), SQL, SQL, false],
+    ["a MAP with TIMESTAMP values", t.map(t.string(), t.timestamp(3)), SQL, ISO, true],
+    ["a MAP without timestamps", t.map(t.string(), t.int()), SQL, ISO, false],
+    ["a ROW with a TIMESTAMP field beside another", t.row({ note: t.string(), at: t.timestamp(3) }), ISO, SQL, true],
+    ["a ROW without timestamps", t.row({ note: t.string() }), ISO, SQL, false],
+  ] as const)("%s", (_, type, written, read, reported) => {
+    const In = t.row({ id: t.string(), v: type as never });
+    const w = pipeline("writer").write(source("in", { topic: "in.v1", schema: In }).toKafka("x.v1", { json: written }));
+    const declared = source("r", { topic: "x.v1", schema: t.row({ id: t.string(), v: (type as { nullable(): unknown }).nullable() as never }), json: read });
+    const timestamps = e017(w, pipeline("reader").write(declared.toBlackhole())).filter((m) => m.includes("timestamps"));
+    expect(timestamps).toEqual(reported
+      ? [`source 'r' reads topic 'x.v1', written by sink in/x.v1 in pipeline 'writer' (${"test/analysis/topic-schema-exact.test.ts"}:${w.definition.sinks[0]!.site!.line}): the sink writes timestamps in the ${written.timestampFormat} form, the source reads them in the ${read.timestampFormat} form | give the source json: { timestampFormat: "${written.timestampFormat}" }${FROM}`]
+      : []);
+  });
+});
