@@ -53,6 +53,20 @@ const CASES: readonly Case[] = [
       { window_start: at("10:00:40"), window_end: at("10:00:50"), k: "a", s: "x", n: 1 },
     ],
   },
+  // D10: an outer window join reading the event time (and window_time) of the side it pads: the job
+  // failed on the padded row's NULL rowtime ("TimestampData.getMillisecond() ... is null").
+  {
+    name: "d10",
+    inputs: { l: [{ k: "a", ts: at("10:00:01") }], r: [{ k: "a", ts: at("10:00:02") }, { k: "b", ts: at("10:00:03") }] },
+    build: (src) =>
+      src("l")
+        .tumble("10s")
+        .join(src("r").tumble("10s"), { on: { k: "k" }, type: "right", select: (l: any, r: any) => ({ lk: l.k, lts: l.ts, lwt: l.window_time, rk: r.k, rts: r.ts }) }),
+    rows: [
+      { lk: "a", lts: at("10:00:01"), lwt: at("10:00:09.999"), rk: "a", rts: at("10:00:02") },
+      { lk: null, lts: null, lwt: null, rk: "b", rts: at("10:00:03") },
+    ],
+  },
 ];
 
 describe.each(["2.2", "1.20"])("differential test findings on Flink %s, exact records", (version) => {
