@@ -45,13 +45,13 @@
  *   as SESSION's next argument; bracketed, `PARTITION BY (s, k)` passes, but Flink keeps a view's query as
  *   text and writes it back without the brackets, so reading the view fails ("Column 'k' not found").
  *   Fixed: such a window is written as the group window `GROUP BY SESSION(ts, gap), s, k` (the same
- *   windows: Flink merges [t, t + gap) windows that overlap or touch in both); test/e2e/differential-findings.test.ts.
+ *   windows: Flink merges [t, t + gap) windows that overlap or touch in both); test/e2e/planner-findings.test.ts.
  * - D10 synth accepted, the job failed (seed 1786325816): a right (left, full) window join whose select
  *   reads the padded side's event time, `select: (l, r) => ({ ts: l.ts, ... })`. Flink keeps each side's
  *   event time and window_time a time attribute through the window join: the padded row's is NULL, and
  *   the sink's timestamp inserter threw (reading two of them, Flink refused the script: "more than one
  *   rowtime attribute column"). Fixed: a window join reads each side's rowtime and window_time as a plain timestamp (CAST), as
- *   the plan has no time attribute after it; differential-findings.test.ts.
+ *   the plan has no time attribute after it; planner-findings.test.ts.
  */
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";

@@ -1,9 +1,11 @@
 /**
- * The Flink planner findings of the differential test (D1, D4-D8 in differential.test.ts), each as the
+ * The Flink planner findings of the differential test (D1, D4-D10 in differential.test.ts), each as the
  * smallest pipeline, run on the engine with exact records: on Flink 2.2 and on 1.20, one job per
  * version (a statement set of every case, each on its own topics). Before the SDK wrote these shapes in
  * forms Flink's planner gets right (ir/planner-safe.ts, and casts in sql-emitter.ts), D4 and D5
- * gave wrong rows and D1, D6, D7, D8 made Flink refuse the script synth had accepted, so no job started.
+ * gave wrong rows and D1, D6, D7, D8 made Flink refuse the script synth had accepted, so no job started;
+ * D9 (a session window grouped by two keys) was refused, and D10 (an outer window join reading the padded
+ * side's time) failed the job.
  * Windows fire when the far-future event every source gets last moves the watermark past them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,6 +93,47 @@ const CASES: readonly Case[] = [
       rows: [{ [bound]: at("10:00:10"), n: bound === "window_start" ? 2 : 1 }],
     }),
   ),
+  // D9: a session window grouped by two columns (SESSION(... PARTITION BY (k, s), ...)); a row exactly
+  // one gap after the last row of its session (10:00:15 after 10:00:05) extends it.
+  {
+    name: "d9",
+    inputs: {
+      in: [
+        { k: "a", s: "x", ts: at("10:00:00") },
+        { k: "a", s: "x", ts: at("10:00:05") },
+        { k: "a", s: "y", ts: at("10:00:07") },
+        { k: "b", s: "x", ts: at("10:00:10") },
+        { k: "a", s: "x", ts: at("10:00:15") },
+        { k: "a", s: "x", ts: at("10:00:40") },
+      ],
+    },
+    build: (src) =>
+      src("in")
+        .session("10s")
+        .groupBy("k", "s")
+        .aggregate({ n: count() })
+        .select((o: any) => ({ window_start: o.window_start, window_end: o.window_end, k: o.k, s: o.s, n: o.n })),
+    rows: [
+      { window_start: at("10:00:00"), window_end: at("10:00:25"), k: "a", s: "x", n: 3 },
+      { window_start: at("10:00:07"), window_end: at("10:00:17"), k: "a", s: "y", n: 1 },
+      { window_start: at("10:00:10"), window_end: at("10:00:20"), k: "b", s: "x", n: 1 },
+      { window_start: at("10:00:40"), window_end: at("10:00:50"), k: "a", s: "x", n: 1 },
+    ],
+  },
+  // D10: an outer window join reading the event time (and window_time) of the side it pads: the job
+  // failed on the padded row's NULL rowtime ("TimestampData.getMillisecond() ... is null").
+  {
+    name: "d10",
+    inputs: { l: [{ k: "a", ts: at("10:00:01") }], r: [{ k: "a", ts: at("10:00:02") }, { k: "b", ts: at("10:00:03") }] },
+    build: (src) =>
+      src("l")
+        .tumble("10s")
+        .join(src("r").tumble("10s"), { on: { k: "k" }, type: "right", select: (l: any, r: any) => ({ lk: l.k, lts: l.ts, lwt: l.window_time, rk: r.k, rts: r.ts }) }),
+    rows: [
+      { lk: "a", lts: at("10:00:01"), lwt: at("10:00:09.999"), rk: "a", rts: at("10:00:02") },
+      { lk: null, lts: null, lwt: null, rk: "b", rts: at("10:00:03") },
+    ],
+  },
 ];
 
 describe.each(["2.2", "1.20"])("Flink planner findings on Flink %s, exact records", (version) => {
