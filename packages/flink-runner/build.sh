@@ -2,10 +2,11 @@
 # Builds the flink-runner for one target into packages/flink-runner/target-<target>/:
 #   classes/        compiled io.streamt.runner.* (+ log4j2.xml, streamt-runner.properties)
 #   classpath.txt   runtime classpath (one line, ':'-separated jar paths)
-# Usage: build.sh <2|1.20|kafka>
+# Usage: build.sh <2|1.20|kafka|cluster>
 #   2      Flink 2.x  (default line)
 #   1.20   Flink 1.20
 #   kafka  single-node Kafka broker (separate classpath)
+#   cluster  Flink 2.x + web UI + SQL Gateway: the session cluster of `streamt-sdk dev up`
 # Idempotent: does nothing when classes/ and classpath.txt are newer than pom.xml,
 # build.sh and src/. Maven output goes to stderr; on success stdout gets one JSON line:
 #   {"target":"2","classes":"/abs/target-2/classes","classpath":"/abs/target-2/classpath.txt"}
@@ -18,7 +19,8 @@ case "$target" in
   2)     profile=runner-flink2;   what="Flink 2.2.0" ;;
   1.20)  profile=runner-flink120; what="Flink 1.20.3" ;;
   kafka) profile=runner-kafka;    what="Kafka broker 3.9.2" ;;
-  *) echo "usage: build.sh <2|1.20|kafka>" >&2; exit 2 ;;
+  cluster) profile=runner-flink2,runner-cluster; what="Flink 2.2.0 session cluster and SQL Gateway" ;;
+  *) echo "usage: build.sh <2|1.20|kafka|cluster>" >&2; exit 2 ;;
 esac
 
 out="$here/target-$target"

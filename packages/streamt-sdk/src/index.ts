@@ -14,6 +14,7 @@ export { lit, when, coalesce, concat, currentTimestamp, timestampDiff, jsonObjec
 export type { Duration } from "./dsl/duration.js";
 export type { StreamtTypeError } from "./dsl/type-error.js";
 export { env, type SecretRef } from "./dsl/secret.js";
+export { defineConfig, type StreamtConfigInput, type DeployMode } from "./deploy/define-config.js";
 export { StreamtError, isStreamtError } from "./errors.js";
 export type { Plan, PipelineDef, PipelineSettings } from "./ir/plan.js";
 export type { PlanNode } from "./ir/plan-node.js";

@@ -35,6 +35,12 @@ export const commandSchemas = {
     /** What runs: each pipeline's SQL script (default), or its Table API JAR built for the run. */
     target: z.enum(["sql", "jar"], { message: "run --target must be sql or jar" }),
   }),
+  /** The local Flink session cluster, SQL Gateway and Kafka broker of .streamt/dev/. */
+  dev: z.strictObject({
+    command: z.literal("dev"),
+    action: z.enum(["up", "down", "status"], { message: "dev takes up, down or status: streamt-sdk dev up" }),
+    json: z.boolean(),
+  }),
 };
 
 export type Command =
@@ -43,6 +49,7 @@ export type Command =
   | z.infer<(typeof commandSchemas)["validate"]>
   | z.infer<(typeof commandSchemas)["run"]>
   | z.infer<(typeof commandSchemas)["test"]>
+  | z.infer<(typeof commandSchemas)["dev"]>
   | { command: "help"; topic: string | null }
   | { command: "version" };
 
@@ -68,6 +75,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   check: ["json", "strict", "no-typecheck", "flink"],
   validate: ["json"],
   run: ["local", "input", "flink", "no-typecheck", "strict", "timeout", "target"],
+  dev: ["json"],
 };
 
 /** Parses argv (without node and the script) into a validated command. Throws UsageError. */
@@ -83,7 +91,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   if (values.version) return { command: "version" };
   if (values.help || command === undefined || command === "help") return { command: "help", topic: command === "help" ? (rest[0] ?? null) : (command ?? null) };
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, validate, run, test`);
+  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, validate, run, test, dev`);
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to '${command}'; ${allowed.length === 0 ? "it takes none" : `it takes ${allowed.map((a) => `--${a}`).join(", ")}`}`);
   }
@@ -106,6 +114,10 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
       break;
     case "test":
       candidate = { command, filters: rest };
+      break;
+    case "dev":
+      if (rest.length > 1) throw new UsageError(`dev takes one action (up, down or status), not ${rest.join(" ")}`);
+      candidate = { command, action: rest[0] ?? "", json: base.json };
       break;
     case "validate":
       if (rest.length > 1) throw new UsageError("validate takes one output folder (default streamt.out)");

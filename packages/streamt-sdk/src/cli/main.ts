@@ -55,6 +55,10 @@ Commands:
       --timeout <seconds>            stop after this long (default: until Ctrl-C)
       --target <sql|jar>             run each pipeline's SQL script (default), or its Table API JAR (built first)
       --flink, --strict, --no-typecheck as above
+  dev <up|down|status>  a local Flink session cluster (JobManager with web UI, a TaskManager), a SQL Gateway
+                        and a Kafka broker, each its own JVM on 127.0.0.1; ports, logs, checkpoints and
+                        savepoints in .streamt/dev/ (see docs/dev-cluster.md)
+      --json                      print the parts (address, pid, up/down) as JSON
 
 Entries default to "streamt": { "entries": [...] } in ./package.json.
 Exit codes: 0 ok, 1 pipeline errors (findings, type errors, Flink errors), 2 usage errors.
@@ -174,6 +178,10 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
     case "test": {
       const { runTests } = await import("./test-command.js");
       return runTests(cmd.filters, io);
+    }
+    case "dev": {
+      const { devCommand } = await import("./dev-command.js");
+      return devCommand(cmd, io);
     }
     case "validate":
     case "run": {

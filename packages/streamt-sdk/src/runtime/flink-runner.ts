@@ -7,11 +7,14 @@ import { StreamtError } from "../errors.js";
 import { trackChild } from "./process-registry.js";
 import { findToolchain, RuntimeErrorCode } from "./toolchain.js";
 
-/** A build of packages/flink-runner: "2" (Flink 2.2), "1.20", or "kafka" (the test broker). */
-export type RunnerTarget = "2" | "1.20" | "kafka";
+/**
+ * A build of packages/flink-runner: "2" (Flink 2.2), "1.20", "kafka" (the test broker), or "cluster"
+ * (Flink 2.2 with the web UI and the SQL Gateway: the JVMs of `streamt-sdk dev up`).
+ */
+export type RunnerTarget = "2" | "1.20" | "kafka" | "cluster";
 
 /** Maps a pipeline's Flink version line ("2.2", "1.20") to the runner target that runs it. */
-export function runnerTargetFor(flinkVersion: string): Exclude<RunnerTarget, "kafka"> {
+export function runnerTargetFor(flinkVersion: string): "2" | "1.20" {
   if (flinkVersion === "1.20" || flinkVersion.startsWith("1.20.")) return "1.20";
   if (/^2(\.|$)/.test(flinkVersion)) return "2";
   throw new StreamtError({
@@ -115,6 +118,11 @@ async function doBuild(target: RunnerTarget, progress: ProgressSink): Promise<Bu
   }
   const result = JSON.parse(stdout.trim().split("\n").pop()!) as { classes: string; classpath: string };
   return { target, classes: result.classes, classpath: readFileSync(result.classpath, "utf8").trim() };
+}
+
+/** The JVM flags every Flink JVM needs on Java 17+ (jvm-options.txt: Flink's --add-opens/--add-exports list). */
+export function flinkJvmOptions(): string[] {
+  return optionsFile("jvm-options.txt");
 }
 
 function optionsFile(name: string): string[] {

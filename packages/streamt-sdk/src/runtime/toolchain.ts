@@ -20,6 +20,12 @@ export const RuntimeErrorCode = {
   missingSecret: "STREAMT-R012",
   /** `synth --target jar`: Maven could not build a pipeline's JAR (the message has the log's path and its ERROR lines). */
   jarBuild: "STREAMT-R013",
+  /** `dev up`: a port remembered for the dev cluster is taken by another program. */
+  devPortTaken: "STREAMT-R014",
+  /** `dev up`: a part of the dev cluster (broker, JobManager, TaskManager, SQL Gateway) did not become ready. */
+  devNotReady: "STREAMT-R015",
+  /** .streamt/dev/state.json is not a state file `dev up` wrote. */
+  devState: "STREAMT-R016",
 } as const;
 
 const INSTALL_HINT = "install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH";

@@ -12,6 +12,8 @@ export const LoadCode = {
   noPipelines: "STREAMT-L002",
   /** A top-level await in the module can never settle. */
   neverSettles: "STREAMT-L003",
+  /** streamt.config.ts does not import, or does not fit its schema (with the file's line), or names no such environment. */
+  configInvalid: "STREAMT-L004",
 } as const;
 
 export interface LoadedPipeline {

@@ -1,0 +1,46 @@
+import path from "node:path";
+import { devDown, devPaths, devStatus, devUp, type DevStatus } from "../runtime/dev-cluster.js";
+import type { Command } from "./args.js";
+import type { Io } from "./main.js";
+
+type DevCommand = Extract<Command, { command: "dev" }>;
+
+/** `dev up | down | status`: progress on stderr, the result on stdout (as JSON with --json). */
+export async function devCommand(cmd: DevCommand, io: Io): Promise<number> {
+  const write = (text: string) => io.err(text);
+  switch (cmd.action) {
+    case "up": {
+      const status = await devUp(io.cwd, { write });
+      printStatus(io, status, cmd.json);
+      if (!cmd.json) io.out(`stop it with: streamt-sdk dev down\n`);
+      return 0;
+    }
+    case "down": {
+      const { stopped } = await devDown(io.cwd, { write });
+      if (cmd.json) io.out(JSON.stringify({ stopped }, null, 2) + "\n");
+      else io.out(stopped.length === 0 ? "the dev cluster was not running\n" : `stopped ${stopped.length} process${stopped.length === 1 ? "" : "es"}; checkpoints and savepoints are kept in ${shown(io, devPaths(io.cwd).root)}/\n`);
+      return 0;
+    }
+    case "status":
+      printStatus(io, await devStatus(io.cwd), cmd.json);
+      return 0;
+  }
+}
+
+function shown(io: Io, file: string): string {
+  const rel = path.relative(io.cwd, file);
+  return rel.startsWith("..") ? file : rel;
+}
+
+function printStatus(io: Io, status: DevStatus, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify(status, null, 2) + "\n");
+    return;
+  }
+  const width = Math.max(...status.parts.map((p) => p.label.length));
+  for (const p of status.parts) {
+    io.out(`${p.label.padEnd(width)}  ${p.state.padEnd(8)}  ${p.pid === null ? "".padEnd(8) : `pid ${p.pid}`.padEnd(8)}  ${p.address}\n`);
+  }
+  if (status.restUrl) io.out(`web UI: ${status.restUrl}\n`);
+  io.out(`logs, checkpoints and savepoints: ${shown(io, status.dir)}/\n`);
+}

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { propertiesSchema } from "../dsl/secret.js";
+
+/**
+ * streamt.config.ts: where pipelines are deployed. Named environments (staging, prod, ...) with their
+ * Kafka cluster (bootstrap servers, client security properties whose secrets are env("NAME")
+ * references), their Flink cluster (REST API, SQL Gateway, savepoint directory), whether they are
+ * protected; and how each pipeline is deployed (its SQL script through the gateway, or its JAR through
+ * the REST API). The environment `dev` is the local cluster of `streamt-sdk dev up`: it is never written
+ * here; its addresses come from .streamt/dev/state.json. This module is what the config file imports
+ * (through "streamt-sdk"): the schema and defineConfig only; loading is deploy/config.ts.
+ */
+
+export const CONFIG_FILE = "streamt.config.ts";
+
+export const CONFIG_BRAND = Symbol.for("streamt-sdk.config");
+
+const bootstrapServers = z
+  .string()
+  .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'write host:port[,host:port...], e.g. "kafka-1.internal:9092,kafka-2.internal:9092"');
+
+/** An http(s) URL without credentials (it is printed in plans and logs). */
+const serviceUrl = (what: string) =>
+  z.string().superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `${what} must be an http(s) URL, e.g. "https://flink.internal:8081"` });
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") ctx.addIssue({ code: "custom", message: `${what} must be an http(s) URL, not ${url.protocol}` });
+    else if (url.username !== "" || url.password !== "") ctx.addIssue({ code: "custom", message: `${what} must not carry a user name or password (it is printed in plans and logs)` });
+  });
+
+const environmentSchema = z.strictObject({
+  kafka: z.strictObject({
+    bootstrapServers,
+    /** Kafka client properties of the jobs and of the SDK's admin client: literals, or env("NAME") for secrets. */
+    properties: propertiesSchema.optional(),
+  }),
+  flink: z.strictObject({
+    /** The JobManager's REST API (jobs, savepoints, JAR uploads). */
+    restUrl: serviceUrl("flink.restUrl"),
+    /** The SQL Gateway's REST endpoint; needed by pipelines deployed as "sql". */
+    sqlGatewayUrl: serviceUrl("flink.sqlGatewayUrl").optional(),
+    /** Where savepoints go: a URI the JobManager and TaskManagers can all write (s3://, hdfs://, file:// on shared storage). */
+    savepointDir: z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, 'write a URI with a scheme, e.g. "s3://my-bucket/savepoints" or "file:///shared/savepoints"'),
+  }),
+  /** Commands that change a protected environment need an explicit confirmation flag. */
+  protected: z.boolean().optional(),
+});
+
+const ENV_NAME = /^[a-z][a-z0-9-]*$/;
+
+export const configSchema = z.strictObject({
+  environments: z.record(z.string(), environmentSchema).superRefine((envs, ctx) => {
+    for (const name of Object.keys(envs)) {
+      if (name === "dev") {
+        ctx.addIssue({ code: "custom", path: [name], message: "the environment 'dev' is the local cluster of `streamt-sdk dev up` and is not configured here; name this one differently, e.g. 'local' or 'staging'" });
+      } else if (!ENV_NAME.test(name)) {
+        ctx.addIssue({ code: "custom", path: [name], message: `environment name '${name}': use lower-case letters, digits and '-', starting with a letter, e.g. 'staging'` });
+      }
+    }
+  }),
+  /** How each pipeline is deployed, by its name; a pipeline not listed is deployed as "sql". */
+  pipelines: z.record(z.string(), z.strictObject({ deploy: z.enum(["sql", "jar"], { message: 'deploy must be "sql" (its script through the SQL Gateway) or "jar" (its Table API JAR through the REST API)' }) })).optional(),
+});
+
+/** What a streamt.config.ts declares (the argument of defineConfig). */
+export type StreamtConfigInput = z.input<typeof configSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type DeployMode = "sql" | "jar";
+
+export interface DefinedConfig {
+  readonly [CONFIG_BRAND]: true;
+  readonly input: StreamtConfigInput;
+}
+
+/**
+ * Declares the project's deploy configuration; the default export of streamt.config.ts. Checked when a
+ * command loads it, with errors at the line of the offending property.
+ *
+ * @example
+ * export default defineConfig({
+ *   environments: {
+ *     staging: {
+ *       kafka: { bootstrapServers: "kafka.staging:9092", properties: { "security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN", "sasl.jaas.config": env("KAFKA_JAAS") } },
+ *       flink: { restUrl: "https://flink.staging:8081", sqlGatewayUrl: "https://flink.staging:8083", savepointDir: "s3://acme-flink/savepoints" },
+ *     },
+ *     prod: { ..., protected: true },
+ *   },
+ *   pipelines: { "order-routing": { deploy: "jar" } },
+ * });
+ */
+export function defineConfig(config: StreamtConfigInput): DefinedConfig {
+  return { [CONFIG_BRAND]: true, input: config };
+}

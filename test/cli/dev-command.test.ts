@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
+
+/**
+ * `dev` on the command line, without starting anything: usage errors, and status/down in a project where
+ * `dev up` never ran or whose state file is damaged. (Starting the cluster: test/e2e/dev-cluster.test.ts.)
+ */
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function run(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), cwd };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+function project(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "streamt-dev-cli-"));
+  dirs.push(dir);
+  return dir;
+}
+
+describe("streamt-sdk dev", () => {
+  it("usage errors exit 2 and say what to write", async () => {
+    const dir = project();
+    expect(await run(dir, "dev")).toEqual({ code: 2, out: "", err: "streamt-sdk: dev takes up, down or status: streamt-sdk dev up\nRun 'streamt-sdk --help' for usage.\n" });
+    expect(await run(dir, "dev", "start")).toEqual({ code: 2, out: "", err: "streamt-sdk: dev takes up, down or status: streamt-sdk dev up\nRun 'streamt-sdk --help' for usage.\n" });
+    expect(await run(dir, "dev", "up", "now")).toEqual({ code: 2, out: "", err: "streamt-sdk: dev takes one action (up, down or status), not up now\nRun 'streamt-sdk --help' for usage.\n" });
+    expect(await run(dir, "dev", "up", "--local")).toEqual({ code: 2, out: "", err: "streamt-sdk: option --local does not apply to 'dev'; it takes --json\nRun 'streamt-sdk --help' for usage.\n" });
+  });
+
+  it("status and down before any up: everything down, nothing to stop", async () => {
+    const dir = project();
+    expect(await run(dir, "dev", "status")).toEqual({
+      code: 0,
+      err: "",
+      out: "Kafka broker  down                \nJobManager    down                \nTaskManager   down                \nSQL Gateway   down                \nlogs, checkpoints and savepoints: .streamt/dev/\n",
+    });
+    const json = JSON.parse((await run(dir, "dev", "status", "--json")).out) as { parts: { part: string; state: string; pid: number | null }[]; restUrl: string | null };
+    expect([json.parts.map((p) => [p.part, p.state, p.pid]), json.restUrl]).toEqual([
+      [
+        ["kafka", "down", null],
+        ["jobmanager", "down", null],
+        ["taskmanager", "down", null],
+        ["gateway", "down", null],
+      ],
+      null,
+    ]);
+    expect(await run(dir, "dev", "down")).toEqual({ code: 0, err: "", out: "the dev cluster was not running\n" });
+  });
+
+  it("a damaged state.json is STREAMT-R016, saying what to do", async () => {
+    const dir = project();
+    mkdirSync(path.join(dir, ".streamt/dev"), { recursive: true });
+    writeFileSync(path.join(dir, ".streamt/dev/state.json"), JSON.stringify({ version: 1, ports: { kafka: 1 }, processes: {} }));
+    const file = path.join(dir, ".streamt/dev/state.json");
+    const r = await run(dir, "dev", "down");
+    expect(r).toEqual({
+      code: 1,
+      out: "",
+      err: `error STREAMT-R016: ${file} is not a state file of \`streamt-sdk dev up\` (Invalid input: expected number, received undefined)\n  fix: stop any dev cluster JVMs by hand (look for io.streamt or org.apache.flink in \`ps\`), delete ${file}, and run \`streamt-sdk dev up\` again\n`,
+    });
+  });
+});
