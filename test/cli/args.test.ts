@@ -19,6 +19,7 @@ describe("argument parsing", () => {
       json: false,
       strict: false,
       typecheck: true,
+      cache: true,
       flink: "2.2",
       out: "streamt.out",
       bootstrapServers: process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092",
@@ -27,8 +28,8 @@ describe("argument parsing", () => {
   });
 
   it("synth with every option", () => {
-    expect(parseCommand(["synth", "a.ts", "--out", "o", "--json", "--strict", "--no-typecheck", "--flink", "1.20", "--bootstrap-servers", "k1:9092,k2:9092", "--target", "all"])).toEqual({
-      command: "synth", entries: ["a.ts"], json: true, strict: true, typecheck: false, flink: "1.20", out: "o", bootstrapServers: "k1:9092,k2:9092", target: "all",
+    expect(parseCommand(["synth", "a.ts", "--out", "o", "--json", "--strict", "--no-typecheck", "--no-cache", "--flink", "1.20", "--bootstrap-servers", "k1:9092,k2:9092", "--target", "all"])).toEqual({
+      command: "synth", entries: ["a.ts"], json: true, strict: true, typecheck: false, cache: false, flink: "1.20", out: "o", bootstrapServers: "k1:9092,k2:9092", target: "all",
     });
   });
 
@@ -53,7 +54,7 @@ describe("argument parsing", () => {
     expect(usage(["deploy"])).toBe("unknown command 'deploy'; commands: synth, check, validate, run, test, dev");
     expect(usage(["synth", "a.ts", "--flink", "1.18"])).toBe("--flink must be one of 2.2, 1.20");
     expect(usage(["synth"])).toBe('synth needs an entry module: streamt-sdk synth path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)');
-    expect(usage(["check", "a.ts", "--out", "x"])).toBe("option --out does not apply to 'check'; it takes --json, --strict, --no-typecheck, --flink");
+    expect(usage(["check", "a.ts", "--out", "x"])).toBe("option --out does not apply to 'check'; it takes --json, --strict, --no-typecheck, --no-cache, --flink");
     expect(usage(["run", "p.ts"])).toBe("run needs --local (deploying to a cluster is `deploy`, not available yet)");
     expect(usage(["run", "p.ts", "--local", "--input", "orders"])).toBe("--input orders: write --input <topic>=<file.jsonl>");
     expect(usage(["synth", "a.ts", "--bootstrap-servers", "nohost"])).toBe("--bootstrap-servers takes host:port[,host:port...]");

@@ -9,7 +9,7 @@ export class UsageError extends Error {}
 const flinkVersion = z.enum(Object.keys(DIALECTS) as [string, ...string[]], { message: `--flink must be one of ${Object.keys(DIALECTS).join(", ")}` });
 const bootstrap = z.string().regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, "--bootstrap-servers takes host:port[,host:port...]");
 
-const common = { json: z.boolean(), strict: z.boolean(), typecheck: z.boolean(), flink: flinkVersion, entries: z.array(z.string()) };
+const common = { json: z.boolean(), strict: z.boolean(), typecheck: z.boolean(), cache: z.boolean(), flink: flinkVersion, entries: z.array(z.string()) };
 
 export const commandSchemas = {
   /** Runs the project's pipeline tests through its vitest; the positionals are vitest's file filters. */
@@ -58,6 +58,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   strict: { type: "boolean" },
   "no-typecheck": { type: "boolean" },
+  "no-cache": { type: "boolean" },
   flink: { type: "string" },
   "bootstrap-servers": { type: "string" },
   target: { type: "string" },
@@ -71,8 +72,8 @@ const OPTIONS = {
 /** Which options each command accepts: anything else is a usage error, never silently ignored. */
 const ALLOWED: Record<string, readonly string[]> = {
   test: [],
-  synth: ["out", "json", "strict", "no-typecheck", "flink", "bootstrap-servers", "target"],
-  check: ["json", "strict", "no-typecheck", "flink"],
+  synth: ["out", "json", "strict", "no-typecheck", "no-cache", "flink", "bootstrap-servers", "target"],
+  check: ["json", "strict", "no-typecheck", "no-cache", "flink"],
   validate: ["json"],
   run: ["local", "input", "flink", "no-typecheck", "strict", "timeout", "target"],
   dev: ["json"],
@@ -101,6 +102,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
     json: values.json ?? false,
     strict: values.strict ?? false,
     typecheck: !(values["no-typecheck"] ?? false),
+    cache: !(values["no-cache"] ?? false),
     flink: values.flink ?? DEFAULT_FLINK_VERSION,
     entries,
   };

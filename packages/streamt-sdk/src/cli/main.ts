@@ -43,9 +43,10 @@ Commands:
       --bootstrap-servers <h:p>   Kafka bootstrap servers in the SQL (default $STREAMT_KAFKA_BOOTSTRAP or localhost:9092)
       --strict                    fail on open warnings too
       --no-typecheck              skip the TypeScript type-check (faster; types are still enforced by your editor)
+      --no-cache                  neither read nor write the type-check cache (node_modules/.cache/streamt-sdk/)
       --json                      print a machine-readable summary
   check [entry ...]     type-check and analyse only; print every finding
-      --strict, --no-typecheck, --flink, --json as above
+      --strict, --no-typecheck, --no-cache, --flink, --json as above
   validate [dir]        check every synthesised script with Flink's own planner (default dir streamt.out)
       --json
   test [filter ...]     run the project's pipeline tests (streamt-sdk/testing) with its vitest, on an
@@ -130,6 +131,7 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         entries: cmd.entries,
         root: io.cwd,
         typecheck: cmd.typecheck,
+        cache: cmd.cache,
         flinkVersion: cmd.flink,
         bootstrapServers: cmd.command === "synth" ? cmd.bootstrapServers : "localhost:9092",
         strict: cmd.strict,
@@ -137,6 +139,7 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}),
       };
       const result = cmd.command === "synth" ? await synth(options) : { ...(await check(options)), files: [], jars: [] };
+      for (const note of result.notes) io.err(`note: ${note}\n`);
       if (cmd.command === "synth" && result.ok) {
         const guard = { cwd: io.cwd, entries: cmd.entries };
         if (result.jars.length === 0) writeOutput(cmd.out, result.files, guard);

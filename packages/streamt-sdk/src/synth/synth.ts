@@ -15,6 +15,7 @@ import { envNames } from "../ir/secret.js";
 import { planToJson } from "../ir/plan-json.js";
 import type { Plan } from "../ir/plan.js";
 import { buildPlan } from "./build-plan.js";
+import { cacheFolder } from "./cache.js";
 import { loadEntries } from "./load.js";
 import { MANIFEST_VERSION, manifestSchema, upstreamOf, type Manifest } from "./manifest.js";
 import { collectTopics } from "./topics.js";
@@ -33,6 +34,11 @@ export interface SynthOptions {
   readonly parallelismOverride?: number;
   /** What to write: SQL scripts (the default), Java projects, Java projects built into JARs, or all. */
   readonly target?: SynthTarget;
+  /**
+   * Keep the type-check's incremental state in the project's cache folder (synth/cache.ts), so an
+   * unchanged file is not checked again. The CLI turns it on unless --no-cache; off by default here.
+   */
+  readonly cache?: boolean;
   /** Called once before the entry modules are imported (the CLI registers its TypeScript loader). */
   readonly beforeLoad?: () => void;
 }
@@ -62,6 +68,8 @@ export interface CheckResult {
   readonly ok: boolean;
   readonly plan: Plan | null;
   readonly diagnostics: Diagnostic[];
+  /** Not findings: what synth noticed on the way (a corrupt or foreign cache ignored), for stderr. */
+  readonly notes: string[];
   readonly timings: StageTimings;
 }
 
@@ -84,16 +92,19 @@ export async function check(options: SynthOptions): Promise<CheckResult> {
   setSiteRoot(options.root);
   const timings: StageTimings = { load: 0, typecheck: 0, plan: 0, analyse: 0, emit: 0 };
   const diagnostics: Diagnostic[] = [];
+  const notes: string[] = [];
   const finish = (plan: Plan | null): CheckResult => {
     const sorted = [...diagnostics].sort(compareDiagnostics);
-    return { ok: plan !== null && !sorted.some((d) => isFailing(d, options.strict)), plan, diagnostics: sorted, timings };
+    return { ok: plan !== null && !sorted.some((d) => isFailing(d, options.strict)), plan, diagnostics: sorted, notes, timings };
   };
 
   let t = now();
   if (options.typecheck) {
     // Loaded only when asked for: the TypeScript compiler costs ~0.4 s and ~70 MB to load.
     const { typecheckEntries } = await import("./typecheck.js");
-    diagnostics.push(...typecheckEntries(options.entries, options.root));
+    const checked = typecheckEntries(options.entries, options.root, options.cache ? { cacheDir: cacheFolder(options.root) } : {});
+    diagnostics.push(...checked.diagnostics);
+    notes.push(...checked.notes);
     collectGarbage();
     timings.typecheck = now() - t;
     // A module that does not type-check is not run: its errors would only repeat the compiler's.

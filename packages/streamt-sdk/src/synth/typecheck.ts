@@ -1,9 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { Project, ts } from "ts-morph";
+import { fileURLToPath } from "node:url";
+import { ts } from "ts-morph";
 import type { Diagnostic } from "../analysis/diagnostic.js";
 import { BuildErrorCode, JS_OPERATOR_HINT } from "../errors.js";
 import { isSdkOrDependencyFile } from "../sdk-location.js";
+import { SDK_VERSION } from "../version.js";
+import { readCache, sha256, writeCache, type CacheKey } from "./cache.js";
 
 function findTsconfig(from: string, root: string): string | undefined {
   let dir = path.dirname(from);
@@ -35,22 +39,72 @@ function compilerOptions(tsconfig: string | undefined): { options: ts.CompilerOp
 /** "No inputs were found in config file": synth's inputs are its entries, not the tsconfig's include. */
 const NO_INPUTS = 18003;
 
+/** Where the compiler looks for its standard library: ts-morph's copy, served from memory. */
+const LIB_FOLDER = "/node_modules/typescript/lib";
+let libFiles: Map<string, string> | undefined;
+
+/** The lib .d.ts files bundled with ts-morph's TypeScript (it has no lib folder on disk). */
+function standardLibrary(): Map<string, string> {
+  if (!libFiles) {
+    const fromTsMorph = createRequire(createRequire(import.meta.url).resolve("ts-morph"));
+    const { getLibFiles } = fromTsMorph("@ts-morph/common") as { getLibFiles(): { fileName: string; text: string }[] };
+    libFiles = new Map(getLibFiles().map((f) => [`${LIB_FOLDER}/${f.fileName}`, f.text]));
+  }
+  return libFiles;
+}
+
+export interface TypecheckOptions {
+  /** The folder to keep the compiler's incremental state in (synth/cache.ts); none: check everything. */
+  readonly cacheDir?: string;
+}
+
+export interface TypecheckResult {
+  readonly diagnostics: Diagnostic[];
+  /** What the cache did that the user should know (a corrupt or foreign cache ignored). */
+  readonly notes: string[];
+  /** The user files the compiler checked in this run (the others' results came from the cache), sorted. */
+  readonly checked: string[];
+}
+
+/** The part of the cache beside TypeScript's own build info: B009 findings of each user file. */
+interface CachedState {
+  readonly buildInfo: string;
+  readonly operatorFindings: Record<string, Diagnostic[]>;
+}
+
+/** This module's own code is part of every cache key: a changed checker must not reuse old findings. */
+function sdkBuildStamp(): string {
+  try {
+    const s = statSync(fileURLToPath(import.meta.url));
+    return `${s.size}-${Math.round(s.mtimeMs)}`;
+  } catch {
+    return "unknown";
+  }
+}
+
 /**
  * Type-checks the entry modules and the project files they import with the TypeScript compiler, the
  * same errors the editor shows. Library files are checked only as far as the user's code uses them.
- * The program is kept only inside this function: it is the largest thing synth holds in memory, and
- * it is garbage before the pipeline modules are loaded.
+ *
+ * With a cache folder, TypeScript's own incremental builder keeps what it learnt (its build info:
+ * each file's hash, the signatures of what it exports, its diagnostics) between runs, so a file is
+ * checked again only if it, or the signature of something it imports, changed. The B009 findings of
+ * each file are kept beside it in the same cache file, and recomputed exactly for the files the
+ * builder checks again. The program is kept only inside this function: it is the largest thing synth
+ * holds in memory, and it is garbage before the pipeline modules are loaded.
  */
-export function typecheckEntries(entries: readonly string[], root: string): Diagnostic[] {
+export function typecheckEntries(entries: readonly string[], root: string, typecheckOptions: TypecheckOptions = {}): TypecheckResult {
   const files = entries.map((e) => path.resolve(root, e));
   const tsconfig = findTsconfig(files[0]!, root);
-  const { options, errors } = compilerOptions(tsconfig);
+  const { options: projectOptions, errors } = compilerOptions(tsconfig);
   const out: Diagnostic[] = [];
+  const notes: string[] = [];
+  const relative = (file: string): string => path.relative(root, path.resolve(file)).split(path.sep).join("/");
   const report = (d: ts.Diagnostic, fallbackFile: string, hint: string): void => {
     if (d.category !== ts.DiagnosticCategory.Error) return;
     const file = d.file?.fileName ?? fallbackFile;
     const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
-    const rel = path.relative(root, path.resolve(file)).split(path.sep).join("/");
+    const rel = relative(file);
     out.push({
       code: `TS${d.code}`,
       severity: "error",
@@ -62,24 +116,92 @@ export function typecheckEntries(entries: readonly string[], root: string): Diag
     });
   };
   for (const d of errors) report(d, tsconfig ?? files[0]!, "fix tsconfig.json there; synth type-checks with your project's settings");
-  if (out.length > 0) return out;
-  // ts-morph's Project only to build the program (it supplies the standard library files); the
-  // diagnostics come from the compiler's own objects, with no wrappers created.
-  const project = new Project({ compilerOptions: options, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
-  for (const f of files) project.addSourceFileAtPath(f);
-  const program = project.getProgram().compilerObject;
+  if (out.length > 0) return { diagnostics: out, notes, checked: [] };
+
+  const { cacheDir } = typecheckOptions;
+  const buildInfoFile = path.join(cacheDir ?? root, "typecheck.tsbuildinfo");
+  // The build info lives in synth's cache file, never where the project's own tsconfig puts it.
+  const { tsBuildInfoFile: _ownBuildInfo, ...ownOptions } = projectOptions;
+  const options: ts.CompilerOptions = cacheDir !== undefined ? { ...ownOptions, noEmit: true, incremental: true, tsBuildInfoFile: buildInfoFile } : { ...ownOptions, noEmit: true, incremental: false };
+  // One cache file per tsconfig and entry list, so checking other entries does not evict this state.
+  const inputs = sha256(JSON.stringify({ tsconfig: tsconfig ?? null, entries: [...files].sort() }));
+  const cacheFile = cacheDir ? path.join(cacheDir, `typecheck-${inputs.slice(0, 16)}.json`) : undefined;
+  const key: CacheKey = { sdkVersion: SDK_VERSION, sdkBuild: sdkBuildStamp(), typescript: ts.version, inputs: sha256(JSON.stringify({ inputs, options })) };
+  let previous: CachedState | null = null;
+  if (cacheFile) {
+    const read = readCache(cacheFile, key);
+    if (read.note) notes.push(read.note);
+    previous = read.data === null ? null : parseState(read.data);
+    if (read.data !== null && previous === null) notes.push(`cache file ${path.basename(cacheFile)} holds no type-check state: ignored, rebuilt from scratch`);
+  }
+
+  const lib = standardLibrary();
+  let buildInfo = previous?.buildInfo;
+  const system: ts.System = {
+    ...ts.sys,
+    getExecutingFilePath: () => `${LIB_FOLDER}/typescript.js`,
+    fileExists: (f) => lib.has(f) || (f === buildInfoFile ? buildInfo !== undefined : ts.sys.fileExists(f)),
+    readFile: (f, encoding) => lib.get(f) ?? (f === buildInfoFile ? buildInfo : ts.sys.readFile(f, encoding)),
+    directoryExists: (d) => d === LIB_FOLDER || ts.sys.directoryExists(d),
+    // The program writes nothing (noEmit); the build info is captured through emit()'s callback.
+    writeFile: () => {},
+  };
+  const host = ts.createIncrementalCompilerHost(options, system);
+  const builder = ts.createIncrementalProgram({ rootNames: files, options, host, createProgram: ts.createSemanticDiagnosticsBuilderProgram });
+  const program = builder.getProgram();
+  const isUsers = (sf: ts.SourceFile): boolean => !sf.isDeclarationFile && !isSdkOrDependencyFile(path.resolve(sf.fileName));
+
+  // The files the builder must check (all at first; then those changed or importing a changed
+  // signature), walked first: checking a file before the walk reaches it would be undone by the walk.
+  // Their B009 findings are recomputed; every other user file's come from the cache. The SDK's and
+  // libraries' files are not checked in full (only as far as user code uses them).
+  const recheck = new Set<ts.SourceFile>();
+  for (;;) {
+    const next = builder.getSemanticDiagnosticsOfNextAffectedFile(undefined, (sf) => !isUsers(sf));
+    if (!next) break;
+    if (next.affected !== program) recheck.add(next.affected as ts.SourceFile);
+  }
   const checker = program.getTypeChecker();
+  const operatorFindings: Record<string, Diagnostic[]> = {};
+  const hint = "fix the type error (your editor shows it too); synth refuses code that does not type-check";
+  for (const d of [...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics()]) report(d, tsconfig ?? files[0]!, hint);
   for (const sf of program.getSourceFiles()) {
-    if (sf.isDeclarationFile || isSdkOrDependencyFile(path.resolve(sf.fileName))) continue;
-    for (const d of ts.getPreEmitDiagnostics(program, sf)) report(d, sf.fileName, "fix the type error (your editor shows it too); synth refuses code that does not type-check");
-    out.push(...jsOperatorsOnExprs(sf, checker, path.relative(root, path.resolve(sf.fileName)).split(path.sep).join("/")));
+    if (!isUsers(sf)) continue;
+    const rel = relative(sf.fileName);
+    for (const d of builder.getSyntacticDiagnostics(sf)) report(d, sf.fileName, hint);
+    for (const d of builder.getSemanticDiagnostics(sf)) report(d, sf.fileName, hint);
+    if (options.declaration || options.composite) for (const d of builder.getDeclarationDiagnostics(sf)) report(d, sf.fileName, hint);
+    const cached = previous?.operatorFindings[rel];
+    const findings = cached && !recheck.has(sf) ? cached : jsOperatorsOnExprs(sf, checker, rel);
+    operatorFindings[rel] = findings;
+    out.push(...findings);
+  }
+
+  if (cacheFile) {
+    builder.emit(undefined, (name, text) => {
+      if (name === buildInfoFile) buildInfo = text;
+    });
+    if (buildInfo !== undefined) {
+      const note = writeCache(cacheFile, key, JSON.stringify({ buildInfo, operatorFindings } satisfies CachedState));
+      if (note) notes.push(note);
+    }
   }
   // A file reached from two entries, and a global error, report once.
   const seen = new Set<string>();
-  return out.filter((d) => {
+  const diagnostics = out.filter((d) => {
     const key = `${d.site?.file}:${d.site?.line}:${d.site?.column}:${d.code}:${d.message}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
+  return { diagnostics, notes, checked: [...recheck].map((sf) => relative(sf.fileName)).sort() };
+}
+
+function parseState(data: string): CachedState | null {
+  try {
+    const state = JSON.parse(data) as Partial<CachedState>;
+    return typeof state.buildInfo === "string" && typeof state.operatorFindings === "object" && state.operatorFindings !== null ? (state as CachedState) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What each JavaScript operator does to a streamt expression, which is an object and always truthy. */

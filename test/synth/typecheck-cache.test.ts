@@ -1,0 +1,187 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
+import { typecheckEntries, type TypecheckResult } from "../../packages/streamt-sdk/src/synth/typecheck.js";
+import { SDK_VERSION } from "../../packages/streamt-sdk/src/version.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
+// Inside the repository (gitignored), so "streamt-sdk" resolves to this checkout's SDK as in a user's project.
+const SCRATCH = path.join(ROOT, ".tmp", "typecheck-cache");
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2023"], types: ["node"],
+    strict: true, skipLibCheck: true, noEmit: true, customConditions: ["streamt-source"],
+  },
+};
+const SCHEMAS = `import { t } from "streamt-sdk";
+export const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), status: t.string() });
+`;
+const moduleCode = (name: string, filter: string, extra = ""): string => `import { pipeline, source } from "streamt-sdk";
+import { Order } from "./schemas.js";
+const orders = source("orders", { topic: "orders", schema: Order });
+export default pipeline("${name}").write(orders.filter((o) => ${filter}).toKafka("${name}.out"));
+${extra}`;
+
+let dir: string;
+const write = (file: string, text: string): void => writeFileSync(path.join(dir, file), text);
+const edit = (file: string, from: string, to: string): void => {
+  const text = readFileSync(path.join(dir, file), "utf8");
+  expect(text).toContain(from);
+  write(file, text.replace(from, to));
+};
+const ENTRIES = ["a.ts", "b.ts"];
+const cached = (): TypecheckResult => typecheckEntries(ENTRIES, dir, { cacheDir: cacheFolder(dir) });
+/** The reference: a cold check with no cache at all. */
+const cold = (): TypecheckResult => typecheckEntries(ENTRIES, dir);
+const cacheFile = (): string => {
+  const files = readdirSync(cacheFolder(dir)).filter((f) => f.endsWith(".json"));
+  expect(files).toHaveLength(1);
+  return path.join(cacheFolder(dir), files[0]!);
+};
+
+beforeEach(() => {
+  mkdirSync(SCRATCH, { recursive: true });
+  dir = mkdtempSync(path.join(SCRATCH, "p-"));
+  write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
+  write("schemas.ts", SCHEMAS);
+  write("a.ts", moduleCode("a", "o.amount.gt(100)"));
+  write("b.ts", moduleCode("b", `o.status.eq("paid")`));
+});
+
+describe("the incremental type-check cache", () => {
+  it("checks every file once, then only what changed; results equal a cold check's", { timeout: 180_000 }, () => {
+    const first = cached();
+    expect(first).toEqual({ diagnostics: [], notes: [], checked: ["a.ts", "b.ts", "schemas.ts"] });
+    expect(cached()).toEqual({ diagnostics: [], notes: [], checked: [] });
+
+    // A JavaScript && on a streamt expression (B009, found by the SDK's own walk) and a type error, in one module.
+    edit("a.ts", "o.amount.gt(100)", `o.amount.gt(100) && o.status.eq("paid")`);
+    write("b.ts", moduleCode("b", `o.status.eq(1)`));
+    const edited = cached();
+    expect(edited.checked).toEqual(["a.ts", "b.ts"]);
+    expect(edited.diagnostics.map((d) => `${d.code} ${d.site?.file}:${d.site?.line}:${d.site?.column}`)).toEqual([
+      "STREAMT-B009 a.ts:4:57",
+      "TS2769 b.ts:4:69",
+    ]);
+    expect(edited.diagnostics[0]!.message).toBe("`o.amount.gt(100)` is a streamt expression, always truthy in JavaScript: && returns its right operand and drops this one");
+    expect(edited.diagnostics).toEqual(cold().diagnostics);
+    // Unchanged: nothing checked, the same findings (B009 from the cache, TS2769 from TypeScript's build info).
+    expect(cached()).toEqual({ diagnostics: edited.diagnostics, notes: [], checked: [] });
+
+    // Fixing b.ts re-checks b.ts alone; a.ts's finding stays.
+    write("b.ts", moduleCode("b", `o.status.eq("paid")`));
+    const fixed = cached();
+    expect(fixed.checked).toEqual(["b.ts"]);
+    expect(fixed.diagnostics.map((d) => d.code)).toEqual(["STREAMT-B009"]);
+    expect(fixed.diagnostics).toEqual(cold().diagnostics);
+  });
+
+  it("a change to an imported module re-checks its importers: an error in an unchanged file is still reported", { timeout: 180_000 }, () => {
+    expect(cached().diagnostics).toEqual([]);
+    edit("schemas.ts", "amount: t.decimal(10, 2)", "total: t.decimal(10, 2)");
+    const after = cached();
+    expect(after.checked).toEqual(["a.ts", "b.ts", "schemas.ts"]);
+    expect(after.diagnostics.map((d) => `${d.code} ${d.site?.file}:${d.site?.line}:${d.site?.column}`)).toEqual(["TS2339 a.ts:4:59"]);
+    expect(after.diagnostics[0]!.message).toMatch(/^Property 'amount' does not exist on type /);
+    expect(after.diagnostics).toEqual(cold().diagnostics);
+    expect(cached()).toEqual({ diagnostics: after.diagnostics, notes: [], checked: [] });
+  });
+
+  it("an edited tsconfig.json is a new check with the new options", { timeout: 180_000 }, () => {
+    write("a.ts", moduleCode("a", "o.amount.gt(100)", "const first = [1][0];\nexport const n: number = first;\n"));
+    expect(cached().diagnostics).toEqual([]);
+    write("tsconfig.json", JSON.stringify({ compilerOptions: { ...TSCONFIG.compilerOptions, noUncheckedIndexedAccess: true } }, null, 2));
+    const after = cached();
+    expect(after.checked).toEqual(["a.ts", "b.ts", "schemas.ts"]);
+    expect(after.diagnostics.map((d) => `${d.code} ${d.site?.file}:${d.site?.line}:${d.site?.column}`)).toEqual(["TS2322 a.ts:6:14"]);
+    expect(after.diagnostics).toEqual(cold().diagnostics);
+  });
+
+  it("a cache written by another SDK version, or corrupt, is ignored with a note and rewritten", { timeout: 180_000 }, () => {
+    write("b.ts", moduleCode("b", `o.status.eq(1)`));
+    const reference = cached().diagnostics;
+    expect(reference.map((d) => d.code)).toEqual(["TS2769"]);
+    const file = cacheFile();
+    const name = path.basename(file);
+    const entry = JSON.parse(readFileSync(file, "utf8")) as { key: { sdkVersion: string } };
+
+    // Another version's state may claim b.ts is clean: it must not be believed.
+    writeFileSync(file, JSON.stringify({ ...entry, key: { ...entry.key, sdkVersion: "0.0.1" } }));
+    const typescript = (entry.key as unknown as { typescript: string }).typescript;
+    expect(cached()).toEqual({
+      diagnostics: reference,
+      notes: [`cache file ${name} was written by streamt-sdk 0.0.1 with TypeScript ${typescript}, not streamt-sdk ${SDK_VERSION} with TypeScript ${typescript}: ignored, rebuilt`],
+      checked: ["a.ts", "b.ts", "schemas.ts"],
+    });
+    expect(cached()).toEqual({ diagnostics: reference, notes: [], checked: [] });
+
+    writeFileSync(file, readFileSync(file, "utf8").slice(0, 100));
+    expect(cached()).toEqual({ diagnostics: reference, notes: [`cache file ${name} is corrupt (not JSON): ignored, rebuilt from scratch`], checked: ["a.ts", "b.ts", "schemas.ts"] });
+
+    // Valid JSON whose data was altered (the checksum no longer matches): b.ts's error removed from the state.
+    const intact = JSON.parse(readFileSync(file, "utf8")) as { data: string };
+    writeFileSync(file, JSON.stringify({ ...intact, data: intact.data.replace(/2769/g, "0") }));
+    expect(cached()).toEqual({ diagnostics: reference, notes: [`cache file ${name} is corrupt (checksum mismatch): ignored, rebuilt from scratch`], checked: ["a.ts", "b.ts", "schemas.ts"] });
+    expect(cached()).toEqual({ diagnostics: reference, notes: [], checked: [] });
+  });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(cwd: string, ...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function folder(out: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(out).sort().map((f) => [f, readFileSync(path.join(out, f), "utf8")]));
+}
+
+describe("synth with the cache", () => {
+  it("writes the same folder byte for byte as --no-cache, cold, warm and after an edit; --no-cache leaves no cache", { timeout: 300_000 }, async () => {
+    const noCache = await cli(dir, "synth", ...ENTRIES, "--out", "ref", "--no-cache");
+    expect(noCache).toEqual({ code: 0, stdout: "synthesised 2 pipelines (a, b) into ref\n", stderr: "" });
+    expect(existsSync(cacheFolder(dir))).toBe(false);
+    expect(await cli(dir, "synth", ...ENTRIES, "--out", "cold")).toEqual({ code: 0, stdout: "synthesised 2 pipelines (a, b) into cold\n", stderr: "" });
+    expect(existsSync(cacheFile())).toBe(true);
+    expect(await cli(dir, "synth", ...ENTRIES, "--out", "warm")).toEqual({ code: 0, stdout: "synthesised 2 pipelines (a, b) into warm\n", stderr: "" });
+    const reference = folder(path.join(dir, "ref"));
+    expect(Object.keys(reference)).toEqual(["a.sql", "b.sql", "manifest.json", "plan.json", "topics.json"]);
+    expect(folder(path.join(dir, "cold"))).toEqual(reference);
+    expect(folder(path.join(dir, "warm"))).toEqual(reference);
+
+    edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+    expect((await cli(dir, "synth", ...ENTRIES, "--out", "edited")).code).toBe(0);
+    expect((await cli(dir, "synth", ...ENTRIES, "--out", "edited-ref", "--no-cache")).code).toBe(0);
+    const edited = folder(path.join(dir, "edited"));
+    expect(edited).toEqual(folder(path.join(dir, "edited-ref")));
+    expect(edited["a.sql"]).toContain("`amount` > 250");
+    expect(edited["b.sql"]).toBe(reference["b.sql"]);
+  });
+
+  it("concurrent synths share the cache without corrupting it", { timeout: 300_000 }, async () => {
+    write("b.ts", moduleCode("b", `o.status.eq(1)`));
+    const runs = await Promise.all([1, 2, 3].map(() => cli(dir, "check", ...ENTRIES, "--json")));
+    for (const r of runs) {
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(1);
+      expect((JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code)).toEqual(["TS2769"]);
+    }
+    // Whichever wrote last left a whole entry: the next run trusts it (no note) and reports the same.
+    expect(readdirSync(cacheFolder(dir))).toEqual([path.basename(cacheFile())]);
+    const after = cached();
+    expect(after.notes).toEqual([]);
+    expect(after.diagnostics.map((d) => d.code)).toEqual(["TS2769"]);
+  });
+});
