@@ -5,6 +5,7 @@
  * MiniCluster against the shared broker write exactly the records the SQL scripts write.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,6 +25,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 const entries = [
   ...readdirSync(path.join(root, "examples")).filter((f) => f.endsWith(".ts")).sort().map((f) => `examples/${f}`),
   "examples/catalog-app/src/pipelines.ts",
+  // The functions and aggregates the Table API output lowers itself, and the D1 / D6 rowtime casts.
+  "test/java/fixtures/functions.ts",
 ];
 
 let dir: string;
@@ -69,8 +72,8 @@ function read(jar: string, entry: string): string {
 describe("every example builds into a deployable JAR", () => {
   it("all of them, in one Maven reactor", () => {
     expect(jars.map((j) => j.pipeline).sort()).toEqual([
-      "big-spenders", "card-velocity", "customer-totals", "event-dedup", "hourly-revenue", "order-routing", "orders-enriched",
-      "orders-latest-customer", "orders-payments", "orders-per-hour", "page-view-sessions", "top-spenders",
+      "big-spenders", "card-velocity", "customer-totals", "event-dedup", "hourly-revenue", "java-functions", "order-routing",
+      "orders-enriched", "orders-latest-customer", "orders-payments", "orders-per-hour", "page-view-sessions", "top-spenders",
     ]);
   });
 
@@ -194,56 +197,141 @@ public final class ExplainAll {
 
 /**
  * Output equivalence: the SQL script, then the JAR (on the local MiniCluster, the runner's Flink jars as the
- * cluster's classpath), read the same input topic and write the same output topic, one after the other; each
- * writes exactly the expected records. The JAR reads with a consumer group of its own (--kafka-property), so
- * it starts from the topic's beginning as the script did.
+ * cluster's classpath), read the same input topics and write the same output topics, one after the other;
+ * each writes exactly the expected records. The JAR reads with a consumer group of its own (--kafka-property),
+ * so it starts from the topics' beginning as the script did.
  */
-describe("output equivalence: each JAR writes exactly the records its SQL script writes", () => {
-  const cases: { pipeline: string; input: string; output: string; records: { value: Record<string, unknown> }[]; expected: Record<string, unknown>[] }[] = [
-    {
-      pipeline: "hourly-revenue",
-      input: "orders.raw.v1",
-      output: "orders.hourly.v1",
-      records: readFileSync(path.join(root, "examples/data/orders.jsonl"), "utf8").trim().split("\n").map((l) => ({ value: JSON.parse(l) as Record<string, unknown> })),
-      // Paid orders per customer and hour; the 13:00 hour stays open (the watermark is 12:59:55).
-      expected: [
+interface OutputCase {
+  readonly pipeline: string;
+  readonly inputs: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+  /** Every record each output topic gets, in any order. */
+  readonly outputs: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+}
+
+const hex = (algorithm: string, text: string): string => createHash(algorithm).update(text, "utf8").digest("hex");
+const hashes = (s: string, note: string | null) => ({ md5: hex("md5", s), sha1: hex("sha1", s), sha256: hex("sha256", s), sha512: hex("sha512", s), note_md5: note === null ? null : hex("md5", note) });
+const reading = (id: string, k: string, s: string, note: string | null, at: string, later: string, day: string, n: number, x: number, y: number | null, amount: number, ts: string) => ({ id, k, s, note, at, later, day, n, x, y, amount, ts: `2026-01-01T${ts}` });
+const functionsWindow = { window_start: "2026-01-01T10:00:00", window_end: "2026-01-01T10:01:00", window_time: "2026-01-01T10:00:59.999" };
+
+const OUTPUT_CASES: readonly OutputCase[] = [
+  {
+    pipeline: "hourly-revenue",
+    inputs: { "orders.raw.v1": readFileSync(path.join(root, "examples/data/orders.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) },
+    // Paid orders per customer and hour; the 13:00 hour stays open (the watermark is 12:59:55).
+    outputs: {
+      "orders.hourly.v1": [
         { window_start: "2026-01-01T10:00:00", window_end: "2026-01-01T11:00:00", customer_id: "c1", window_time: "2026-01-01T10:59:59.999", orders: 2, revenue: 17.75 },
         { window_start: "2026-01-01T10:00:00", window_end: "2026-01-01T11:00:00", customer_id: "c2", window_time: "2026-01-01T10:59:59.999", orders: 2, revenue: 30 },
         { window_start: "2026-01-01T11:00:00", window_end: "2026-01-01T12:00:00", customer_id: "c1", window_time: "2026-01-01T11:59:59.999", orders: 1, revenue: 12 },
         { window_start: "2026-01-01T11:00:00", window_end: "2026-01-01T12:00:00", customer_id: "c3", window_time: "2026-01-01T11:59:59.999", orders: 1, revenue: 100 },
       ],
     },
-    {
-      pipeline: "event-dedup",
-      input: "web.clicks.v1",
-      output: "web.clicks.unique.v1",
-      records: [
+  },
+  {
+    pipeline: "event-dedup",
+    inputs: {
+      "web.clicks.v1": [
         { event_id: "e1", user_id: "u1", action: "click", event_time: "2026-01-01T10:00:00" },
         { event_id: "e2", user_id: "u2", action: "view", event_time: "2026-01-01T10:00:01" },
         { event_id: "e1", user_id: "u1", action: "click", event_time: "2026-01-01T10:00:00" },
         { event_id: "e3", user_id: "u1", action: "buy", event_time: "2026-01-01T10:00:02" },
-      ].map((value) => ({ value })),
-      expected: [
+      ],
+    },
+    outputs: {
+      "web.clicks.unique.v1": [
         { event_id: "e1", user_id: "u1", action: "click", event_time: "2026-01-01T10:00:00" },
         { event_id: "e2", user_id: "u2", action: "view", event_time: "2026-01-01T10:00:01" },
         { event_id: "e3", user_id: "u1", action: "buy", event_time: "2026-01-01T10:00:02" },
       ],
     },
-  ];
+  },
+  {
+    // test/java/fixtures/functions.ts. The spans are those of docs/functions.md's examples: a month across a
+    // leap February, 30 minutes backwards (no whole month), backward months. The last record (12:00) closes
+    // the 10:00 windows; group a's x (2, 4, 6) has sample variance 4, its y (1, 5; a NULL) population variance 4.
+    pipeline: "java-functions",
+    inputs: {
+      "java.functions.in.v1": [
+        reading("ab-1", "a", "abc", "u", "2024-01-31T10:00:00", "2024-03-01T09:59:59.999", "2023-02-28", 1, 2, 1, 1.5, "10:00:01"),
+        reading("xyz", "a", "", null, "2024-03-10T12:30:00", "2024-03-10T12:00:00", "2024-12-31", 3, 4, null, 2, "10:00:02"),
+        reading("ab-3", "a", "abc", "w", "2024-03-31T00:00:00", "2024-02-01T00:00:00", "2026-02-01", 5, 6, 5, 0.1, "10:00:03"),
+        reading("cd-4", "b", "Émile", "v", "2024-03-01T00:00:00", "2024-01-01T00:01:00", "2024-01-01", 2, 6, 3, 0.25, "10:00:04"),
+        reading("zz", "z", "zz", null, "2026-01-01T12:00:00", "2026-01-01T12:00:00", "2026-01-01", 0, 0, null, 0, "12:00:00"),
+      ],
+    },
+    outputs: {
+      "java.functions.scalar.v1": [
+        {
+          id: "ab-1", ...hashes("abc", "u"), diff_day: 29, diff_month: 1, diff_year: 1,
+          plus_90m: "2024-01-31T11:30:00", minus_half_second: "2024-01-31T09:59:59.5", plus_month: "2024-02-29T10:00:00", minus_n_days: "2024-01-30T10:00:00",
+          day_plus: "2023-03-01", ts_plus: "2026-01-01T10:00:02",
+          json: '{"amount":1.50,"id":"ab-1","note":"u"}', nested: '{"detail":{"n":1},"id":"ab-1"}', note_json: '"u"', code: "ab",
+        },
+        {
+          id: "xyz", ...hashes("", null), diff_day: 0, diff_month: 0, diff_year: 0,
+          plus_90m: "2024-03-10T14:00:00", minus_half_second: "2024-03-10T12:29:59.5", plus_month: "2024-04-10T12:30:00", minus_n_days: "2024-03-07T12:30:00",
+          day_plus: "2025-01-01", ts_plus: "2026-01-01T10:00:03",
+          json: '{"amount":2.00,"id":"xyz"}', nested: '{"detail":{"n":3},"id":"xyz"}', note_json: null, code: null,
+        },
+        {
+          id: "ab-3", ...hashes("abc", "w"), diff_day: -59, diff_month: -1, diff_year: -2,
+          plus_90m: "2024-03-31T01:30:00", minus_half_second: "2024-03-30T23:59:59.5", plus_month: "2024-04-30T00:00:00", minus_n_days: "2024-03-26T00:00:00",
+          day_plus: "2026-02-02", ts_plus: "2026-01-01T10:00:04",
+          json: '{"amount":0.10,"id":"ab-3","note":"w"}', nested: '{"detail":{"n":5},"id":"ab-3"}', note_json: '"w"', code: "ab",
+        },
+        {
+          id: "cd-4", ...hashes("Émile", "v"), diff_day: -59, diff_month: -1, diff_year: 0,
+          plus_90m: "2024-03-01T01:30:00", minus_half_second: "2024-02-29T23:59:59.5", plus_month: "2024-04-01T00:00:00", minus_n_days: "2024-02-28T00:00:00",
+          day_plus: "2024-01-02", ts_plus: "2026-01-01T10:00:05",
+          json: '{"amount":0.25,"id":"cd-4","note":"v"}', nested: '{"detail":{"n":2},"id":"cd-4"}', note_json: '"v"', code: "cd",
+        },
+        {
+          id: "zz", ...hashes("zz", null), diff_day: 0, diff_month: 0, diff_year: 0,
+          plus_90m: "2026-01-01T13:30:00", minus_half_second: "2026-01-01T11:59:59.5", plus_month: "2026-02-01T12:00:00", minus_n_days: "2026-01-01T12:00:00",
+          day_plus: "2026-01-02", ts_plus: "2026-01-01T12:00:01",
+          json: '{"amount":0.00,"id":"zz"}', nested: '{"detail":{"n":0},"id":"zz"}', note_json: null, code: null,
+        },
+      ],
+      "java.functions.stats.v1": [
+        {
+          ...functionsWindow, k: "a", sd_samp_x: 2, var_samp_x: 4, sd_pop_y: 2, var_pop_y: 4, notes: "u; w", ns: [1, 3, 5], revenue: 8,
+          first: "2026-01-01T10:00:01", last: "2026-01-01T10:00:03", n: 3,
+        },
+        {
+          // one row: the sample statistics are NULL (Flink alone computes -1)
+          ...functionsWindow, k: "b", sd_samp_x: null, var_samp_x: null, sd_pop_y: 0, var_pop_y: 0, notes: "v", ns: [2], revenue: 0.5,
+          first: "2026-01-01T10:00:04", last: "2026-01-01T10:00:04", n: 1,
+        },
+      ],
+      // D1: group a's copy of the rowtime and group b's floored time, through one union
+      "java.functions.union.v1": [
+        { id: "ab-1", ts: "2026-01-01T10:00:01", u0: "2026-01-01T10:00:01" },
+        { id: "xyz", ts: "2026-01-01T10:00:02", u0: "2026-01-01T10:00:02" },
+        { id: "ab-3", ts: "2026-01-01T10:00:03", u0: "2026-01-01T10:00:03" },
+        { id: "cd-4", ts: "2026-01-01T10:00:04", u0: "2026-01-01T10:00:00" },
+      ],
+    },
+  },
+];
 
-  for (const c of cases) {
+describe("output equivalence: each JAR writes exactly the records its SQL script writes", () => {
+  for (const c of OUTPUT_CASES) {
     it(c.pipeline, async () => {
       const bootstrap = await kafkaBootstrap();
-      await createTopics(bootstrap, [{ name: c.input }, { name: c.output }]);
-      await produce(bootstrap, c.input, c.records);
-      const w = await watch(c.output);
-      const values = (rs: readonly ConsumedRecord[]) => sorted(rs.map((r) => r.value));
+      const outputs = Object.keys(c.outputs);
+      await createTopics(bootstrap, [...Object.keys(c.inputs), ...outputs].map((name) => ({ name })));
+      for (const [topic, records] of Object.entries(c.inputs)) await produce(bootstrap, topic, records.map((value) => ({ value })));
+      const w = await watch(...outputs);
+      /** Each output topic's values, from its `skip`-th record on, sorted. */
+      const byTopic = (rs: readonly ConsumedRecord[], skip: Readonly<Record<string, number>> = {}) =>
+        Object.fromEntries(outputs.map((t) => [t, sorted(rs.filter((r) => r.topic === t).slice(skip[t] ?? 0).map((r) => r.value))]));
+      const reached = (times: number) => (rs: readonly ConsumedRecord[]) => outputs.every((t) => rs.filter((r) => r.topic === t).length >= times * c.outputs[t]!.length);
       try {
         const sqlJob = await startLocalJob({ name: c.pipeline, script: scripts.get(c.pipeline)! });
         await sqlJob.submitted;
-        const fromSql = await complete(w, (rs) => rs.length >= c.expected.length, 120_000);
+        const fromSql = await complete(w, reached(1), 120_000);
         await sqlJob.stop();
-        expect(values(fromSql)).toEqual(sorted(c.expected));
+        expect(byTopic(fromSql)).toEqual(Object.fromEntries(outputs.map((t) => [t, sorted(c.outputs[t]!)])));
 
         const j = jars.find((x) => x.pipeline === c.pipeline)!;
         const jarJob = await startJarJob({
@@ -254,9 +342,10 @@ describe("output equivalence: each JAR writes exactly the records its SQL script
           args: ["--bootstrap-servers", bootstrap, "--kafka-property", `group.id=${c.pipeline}-jar`],
         });
         await jarJob.submitted;
-        const all = await complete(w, (rs) => rs.length >= 2 * c.expected.length, 120_000);
+        const all = await complete(w, reached(2), 120_000);
         await jarJob.stop();
-        expect(values(all.slice(fromSql.length))).toEqual(values(fromSql));
+        const sqlCounts = Object.fromEntries(outputs.map((t) => [t, fromSql.filter((r) => r.topic === t).length]));
+        expect(byTopic(all, sqlCounts)).toEqual(byTopic(fromSql));
       } finally {
         await w.stop();
       }

@@ -1,17 +1,13 @@
 /**
- * The Java output's bad input: a step it cannot write, a broken template, a Maven build that fails (a real
- * Maven run: a template whose Flink version does not exist). Each is a coded error; nothing is replaced.
+ * The Java output's bad input: a broken template, a Maven build that fails (a real Maven run: a template
+ * whose Flink version does not exist). Each is a coded error; nothing is replaced.
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { pipeline, source, t } from "streamt-sdk";
 import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
-import { javaArtifact } from "../../packages/streamt-sdk/src/emit-java/java-emitter.js";
-import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import { jarBuildLog } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
-import { refusal } from "../helpers.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const work = mkdtempSync(path.join(tmpdir(), "streamt-java-bad-"));
@@ -30,15 +26,6 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 /** Every file of a folder with its content (folders with none). */
 const snapshot = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort().map((f) => [f, statSync(path.join(dir, f)).isDirectory() ? null : readFileSync(path.join(dir, f), "utf8")]);
-
-describe("the Java output refuses what it cannot write", () => {
-  it("an operator without a Table API rendering is STREAMT-B011 at the step, never written another way", () => {
-    const Row = t.row({ id: t.string(), ts: t.timestamp(3) });
-    const def = pipeline("hashes", {}).write(source("s", { topic: "s.v1", schema: Row }).select((r) => ({ id: r.id, h: r.id.md5() })).toKafka("h.v1")).definition;
-    const e = refusal(() => javaArtifact(lowerPipeline(def, { flinkVersion: "2.2" }), { sdkVersion: "0" }));
-    expect(e).toEqual({ code: "STREAMT-B011", message: "the Java (Table API) output cannot write MD5 yet", hint: "synthesise this pipeline with --target sql (the SQL output writes it)", site: null });
-  });
-});
 
 describe("synth --target java|jar with broken templates or a failing build", () => {
   it("a missing template is STREAMT-B012, naming the file; nothing is written", async () => {

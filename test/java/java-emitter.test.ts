@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { count, env, pipeline, source, sum, t, type Pipeline } from "streamt-sdk";
+import { arrayAgg, count, env, firstValue, fn, jsonObject, jsonString, listagg, max, pipeline, source, stddevPop, stddevSamp, sum, t, timestampDiff, varSamp, type Pipeline } from "streamt-sdk";
 import { javaArtifact, joinRowNames, renderPipelineJava } from "../../packages/streamt-sdk/src/emit-java/java-emitter.js";
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import type { PipelineDef } from "../../packages/streamt-sdk/src/ir/plan.js";
@@ -130,8 +130,109 @@ describe("shapes Flink's planner gets wrong (ir/planner-safe.ts) are written in 
   });
 
   it("D7: a rowtime compared with a literal is compared as a plain timestamp", () => {
-    expect(filterOf(pipeline("rowtime").write(rows.filter((o) => o.ts.gt(new Date("2024-01-01T10:00:00Z"))).toKafka("out.v1")))).toBe(
-      '.filter($("ts").cast(DataTypes.TIMESTAMP(3)).isGreater(lit(LocalDateTime.parse("2024-01-01T10:00:00.000"), DataTypes.TIMESTAMP(3).notNull())));',
+    expect(filterOf(pipeline("rowtime").write(rows.filter((o) => o.ts.lt(new Date("2024-01-01T10:00:00Z"))).toKafka("out.v1")))).toBe(
+      '.filter($("ts").cast(DataTypes.TIMESTAMP(3)).isLess(lit(LocalDateTime.parse("2024-01-01T10:00:00.000"), DataTypes.TIMESTAMP(3).notNull())));',
     );
+  });
+
+  it("D8: a bound of a millisecond time is half-open (<= T is < T + 1 ms), so two filters cannot pin it to T", () => {
+    expect(filterOf(pipeline("upto").write(rows.filter((o) => o.ts.le(new Date("2024-01-01T10:00:00Z"))).toKafka("out.v1")))).toBe(
+      '.filter($("ts").cast(DataTypes.TIMESTAMP(3)).isLess(lit(LocalDateTime.parse("2024-01-01T10:00:00.001"), DataTypes.TIMESTAMP(3).notNull())));',
+    );
+  });
+});
+
+describe("functions and aggregates: the Table API's own builders, callSql only where it has none (as the SQL output writes them)", () => {
+  const Reading = t.row({ id: t.string().nullable(), s: t.string().nullable(), note: t.string().nullable(), at: t.timestamp(3).nullable(), day: t.date().nullable(), n: t.int().nullable(), x: t.double().nullable(), amount: t.decimal(10, 2).nullable(), ts: t.timestamp(3) });
+  const readings = source("r", { topic: "r.v1", schema: Reading }).eventTime("ts").watermark("1s");
+  /** The lines of the step whose variable is `name`, trimmed. */
+  const step = (p: Pipeline, name: string): string[] => java(p.definition).steps.find((s) => s.code.startsWith(`Table ${name} =`))!.code.split("\n").map((l) => l.trim());
+  const regexpExtract = fn("REGEXP_EXTRACT", { args: [t.string(), t.string(), t.int()], returns: t.string().nullable() });
+
+  it("hashes, TIMESTAMPDIFF (a backward month counted forwards), intervals, TIMESTAMPADD, JSON and a declared built-in", () => {
+    const p = pipeline("scalar").write(readings.select((o) => ({
+      md5: o.s.md5(),
+      sha1: o.s.sha1(),
+      sha256: o.s.sha256(),
+      sha384: o.s.sha2(384),
+      days: timestampDiff("DAY", o.at, o.ts),
+      months: timestampDiff("MONTH", o.at, o.ts),
+      years: timestampDiff("YEAR", o.day, o.at),
+      later: o.at.plus("90m"),
+      earlier: o.at.minus("0.5s"),
+      next_month: o.at.plus(1, "MONTH"),
+      n_days_before: o.at.minus(o.n, "DAY"),
+      tomorrow: o.day.plus("1d"),
+      ts_plus: o.ts.plus("1s"),
+      json: jsonObject({ id: o.id, detail: jsonObject({ n: o.n }) }, { onNull: "absent" }),
+      note: jsonString(o.note),
+      code: regexpExtract(o.id, "^([a-z]+)-", 1),
+    })).toKafka("out.v1"));
+    expect(step(p, "rSelect")).toEqual([
+      "Table rSelect = r",
+      '.select($("s").md5().as("md5"),',
+      '$("s").sha1().as("sha1"),',
+      '$("s").sha256().as("sha256"),',
+      '$("s").sha2(lit(384)).as("sha384"),',
+      'callSql("TIMESTAMPDIFF(DAY, `at`, `ts`)").as("days"),',
+      // a backward span of months counted forwards and negated, as the SQL output writes it
+      'callSql("CASE WHEN `ts` >= `at` THEN TIMESTAMPDIFF(MONTH, `at`, `ts`) ELSE - TIMESTAMPDIFF(MONTH, `ts`, `at`) END").as("months"),',
+      'callSql("CASE WHEN `at` >= CAST(`day` AS TIMESTAMP(0)) THEN TIMESTAMPDIFF(YEAR, `day`, `at`) ELSE - TIMESTAMPDIFF(YEAR, `at`, `day`) END").as("years"),',
+      '$("at").plus(lit(90).minutes()).as("later"),',
+      '$("at").minus(lit(500).millis()).as("earlier"),',
+      'callSql("TIMESTAMPADD(MONTH, 1, `at`)").as("next_month"),',
+      'callSql("TIMESTAMPADD(DAY, (- `n`), `at`)").as("n_days_before"),',
+      '$("day").plus(lit(1).days()).as("tomorrow"),',
+      // the rowtime plus an interval is a plain timestamp, as the SQL output casts it
+      '$("ts").plus(lit(1).seconds()).cast(DataTypes.TIMESTAMP(3)).as("ts_plus"),',
+      'jsonObject(JsonOnNull.ABSENT, "id", $("id"), "detail", jsonObject(JsonOnNull.NULL, "n", $("n"))).as("json"),',
+      'jsonString($("note")).as("note"),',
+      'callSql("REGEXP_EXTRACT(`id`, \'^([a-z]+)-\', 1)").as("code"));',
+      'tEnv.createTemporaryView("r__select", rSelect);',
+    ]);
+  });
+
+  it("callSql names a join's right-side column as it is named after the join", () => {
+    const other = source("p", { topic: "p.v1", schema: Reading }).eventTime("ts").watermark("1s");
+    const p = pipeline("joined").write(readings.intervalJoin(other, { on: { id: "id" }, between: ["0s", "1m"], select: (l, r) => ({ id: l.id, code: regexpExtract(r.s, "x", 0) }) }).toKafka("out.v1"));
+    const join = step(p, "rIntervalJoin");
+    expect(join.find((l) => l.includes("callSql"))).toBe('callSql("REGEXP_EXTRACT(`s0`, \'x\', 0)").as("code"));');
+  });
+
+  it("deviations and variances (the sample ones guarded by the count, as in SQL), LISTAGG, ARRAY_AGG, an expression, the rowtime's FIRST_VALUE and MAX cast (D6)", () => {
+    const p = pipeline("stats").write(readings.tumble("1m").groupBy("id").aggregate((o) => ({
+      sd: stddevSamp("x"),
+      v: varSamp(o.x),
+      sd_pop: stddevPop("x"),
+      notes: listagg("note", "; "),
+      all: listagg(o.s),
+      ns: arrayAgg("n"),
+      revenue: sum(o.amount.mul(o.n)),
+      first: firstValue("ts"),
+      last: max("ts"),
+    })).toKafka("out.v1"));
+    expect(step(p, "rTumble").slice(7, -1)).toEqual([
+      'ifThenElse($("x").count().isGreater(lit(1)), $("x").stddevSamp(), nullOf(DataTypes.DOUBLE())).as("sd"),',
+      'ifThenElse($("x").count().isGreater(lit(1)), $("x").varSamp(), nullOf(DataTypes.DOUBLE())).as("v"),',
+      '$("x").stddevPop().as("sd_pop"),',
+      '$("note").listAgg("; ").as("notes"),',
+      '$("s").listAgg(",").as("all"),',
+      '$("n").arrayAgg().as("ns"),',
+      '$("amount").times($("n")).sum().as("revenue"),',
+      '$("ts").firstValue().cast(DataTypes.TIMESTAMP(3)).as("first"),',
+      '$("ts").max().cast(DataTypes.TIMESTAMP(3)).as("last"));',
+    ]);
+  });
+
+  it("D1: a union input's time attribute the union's output lacks is cast to a plain timestamp, as in SQL", () => {
+    /* eslint-disable @typescript-eslint/no-explicit-any -- a union TypeScript refuses (the inputs differ on a time attribute) */
+    const copied: any = readings.filter((o) => o.id.eq("a")).as("a").select((o) => ({ id: o.id, ts: o.ts, u0: o.ts }));
+    const floored: any = readings.filter((o) => o.id.eq("b")).as("b").select((o) => ({ id: o.id, ts: o.ts, u0: o.ts.floorTo("MINUTE") }));
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    const p = pipeline("union").write(copied.union(floored).toKafka("out.v1"));
+    expect(step(p, "rASelectUnion").slice(0, 2)).toEqual([
+      'Table rASelectUnion = rASelect.select($("id"), $("ts"), $("u0").cast(DataTypes.TIMESTAMP(3)).as("u0"))',
+      '.unionAll(rBSelect.select($("id"), $("ts"), $("u0")));',
+    ]);
   });
 });

@@ -42,7 +42,7 @@ export const BuildErrorCode = {
   jsOperatorOnExpr: "STREAMT-B009",
   /** A secret (password, JAAS line, token) written as a literal where env("NAME") belongs. */
   secretInPipeline: "STREAMT-B010",
-  /** A step the Java (Table API) output cannot write yet; the SQL output can. */
+  /** No longer raised: the Java (Table API) output writes every operator and aggregate (docs/diagnostics.md). */
   javaNotExpressible: "STREAMT-B011",
   /** A template of the generated Java project is missing or does not render. */
   templateError: "STREAMT-B012",

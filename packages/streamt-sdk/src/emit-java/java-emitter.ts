@@ -1,4 +1,3 @@
-import { BuildErrorCode, StreamtError } from "../errors.js";
 import { withNullable } from "../ir/data-type.js";
 import type { ExprNode } from "../ir/expr-node.js";
 import type { Column, SourceSite } from "../ir/node-base.js";
@@ -9,7 +8,7 @@ import type { SinkNode } from "../ir/nodes/sink-node.js";
 import type { KeyPair, JoinType } from "../ir/nodes/join-common.js";
 import type { ProjectedColumn } from "../ir/nodes/project-node.js";
 import type { WindowSpec } from "../ir/window-spec.js";
-import type { AggregateCall } from "../ir/aggregate-call.js";
+import { SAMPLE_STATISTICS, type AggregateCall } from "../ir/aggregate-call.js";
 import type { EmittedArtifact } from "../artifact.js";
 import { dialectFor } from "../emit-sql/dialect.js";
 import { intervalLiteral, quoteIdent } from "../emit-sql/sql-text.js";
@@ -17,7 +16,7 @@ import { stepQuerySql } from "../emit-sql/sql-emitter.js";
 import { formatsOf, sinkOptions, sourceOptions, violationsOptions, type ConnectorOption } from "../emit-sql/connector-options.js";
 import { sourceContract, tableColumnType, violationColumns, type SourceContract } from "../emit-sql/source-contract.js";
 import { dataTypeJava } from "./java-types.js";
-import { exprJava, plainColumn, type JavaColumnRenderer } from "./java-expr.js";
+import { exprJava, intervalJava, nullOfJava, plainColumn, sameNames, type JavaColumnNames } from "./java-expr.js";
 import { javaClassName, javaComment, JavaNames, javaString } from "./java-text.js";
 import { notNullPlaceholderJava } from "./placeholders.js";
 import { renderJavaProject, type JavaProjectModel } from "./templates.js";
@@ -261,7 +260,6 @@ class PipelineJavaWriter {
     const api = (java: string) => ({ java, sqlWhy: null });
     const sql = (why: string) => ({ java: `tEnv.sqlQuery(${sqlText(stepQuerySql(this.plan, node))})`, sqlWhy: why });
     const dialect = dialectFor(this.plan.flinkVersion);
-    const at = { path: node.path };
     const chain = (input: PlanNode, ...calls: string[]) => [this.input(input), ...calls].join(`\n${INDENT}        `);
     return visit<{ java: string; sqlWhy: string | null }>(node, {
       source: () => {
@@ -270,8 +268,8 @@ class PipelineJavaWriter {
       sink: () => {
         throw new Error("internal: a sink is not a step");
       },
-      filter: (n) => api(chain(n.input, `.filter(${exprJava(n.predicate, plainColumn, at)})`)),
-      project: (n) => api(chain(n.input, `.select(${selectList(n.columns, plainColumn, at)})`)),
+      filter: (n) => api(chain(n.input, `.filter(${exprJava(n.predicate, sameNames)})`)),
+      project: (n) => api(chain(n.input, `.select(${selectList(n.columns, sameNames)})`)),
       union: (n) => {
         const branch = (i: PlanNode) => `${this.input(i)}.select(${n.schema.map((c) => unionColumn(c, i)).join(", ")})`;
         const [first, ...rest] = n.inputs.map(branch);
@@ -290,7 +288,7 @@ class PipelineJavaWriter {
           `${wRef}.end().as("window_end")`,
           ...n.groupBy.map((k) => plainColumn(k, 0)),
           `${wRef}.rowtime().as("window_time")`,
-          ...n.aggregates.map((a) => aggregateJava(a, at)),
+          ...n.aggregates.map((a) => aggregateJava(a, n.input)),
         ];
         return api(chain(
           n.input,
@@ -301,7 +299,7 @@ class PipelineJavaWriter {
       },
       aggregate: (n) => {
         if (n.ttlMs !== null && dialect.stateTtlHint) return sql("its state TTL is a STATE_TTL hint, which only SQL can give");
-        const select = [...n.groupBy.map((k) => plainColumn(k, 0)), ...n.aggregates.map((a) => aggregateJava(a, at))].join(`,\n${INDENT}                `);
+        const select = [...n.groupBy.map((k) => plainColumn(k, 0)), ...n.aggregates.map((a) => aggregateJava(a, n.input))].join(`,\n${INDENT}                `);
         return api(n.groupBy.length > 0 ? chain(n.input, `.groupBy(${n.groupBy.map((k) => plainColumn(k, 0)).join(", ")})`, `.select(${select})`) : chain(n.input, `.select(${select})`));
       },
       deduplicate: () => sql("deduplication is ROW_NUMBER() OVER (...) = 1, which the Table API cannot write"),
@@ -309,17 +307,17 @@ class PipelineJavaWriter {
       temporalJoin: () => sql("a join FOR SYSTEM_TIME AS OF a versioned table has no Table API form (temporal table functions need an append-only history)"),
       windowJoin: () => sql("a window join exists only on SQL window functions"),
       intervalJoin: (n) => {
-        const j = this.joinSides(n.left, n.right, at);
+        const j = this.joinSides(n.left, n.right);
         const lt = plainColumn(n.left.time.rowtime!, 0);
-        const rt = j.column(n.right.time.rowtime!, 1);
+        const rt = plainColumn(j.column(n.right.time.rowtime!, 1));
         const bound = (ms: number): string => (ms === 0 ? lt : `${lt}.${ms < 0 ? "minus" : "plus"}(${intervalJava(Math.abs(ms))})`);
         const cond = [...j.keys(n.on), `${rt}.between(${bound(n.lowerMs)}, ${bound(n.upperMs)})`];
-        return api(j.join(n.joinType, cond, selectList(n.columns, j.column, at)));
+        return api(j.join(n.joinType, cond, selectList(n.columns, j.column)));
       },
       join: (n) => {
         if (n.ttl && dialect.stateTtlHint) return sql("its per-side state TTL is a STATE_TTL hint, which only SQL can give");
-        const j = this.joinSides(n.left, n.right, at);
-        return api(j.join(n.joinType, j.keys(n.on), selectList(n.columns, j.column, at)));
+        const j = this.joinSides(n.left, n.right);
+        return api(j.join(n.joinType, j.keys(n.on), selectList(n.columns, j.column)));
       },
     });
   }
@@ -328,16 +326,16 @@ class PipelineJavaWriter {
    * A join of two tables whose columns may share names: the Table API refuses that, so the right side's
    * clashing columns are renamed as Flink's planner names them in the join's row (`order_id` -> `order_id0`).
    */
-  private joinSides(left: PlanNode, right: PlanNode, _at: { path: string }) {
+  private joinSides(left: PlanNode, right: PlanNode) {
     const renamed = joinRowNames(left.schema.map((c) => c.name), right.schema.map((c) => c.name));
     const rightVar = this.input(right);
     const rightTable = renamed.some((r, i) => r !== right.schema[i]!.name)
       ? `${rightVar}.select(${right.schema.map((c, i) => (renamed[i] === c.name ? plainColumn(c.name, 0) : `${plainColumn(c.name, 0)}.as(${javaString(renamed[i]!)})`)).join(", ")})`
       : rightVar;
-    const column: JavaColumnRenderer = (name, input) => plainColumn(input === 0 ? name : renamed[right.schema.findIndex((c) => c.name === name)]!, 0);
+    const column: JavaColumnNames = (name, input) => (input === 0 ? name : renamed[right.schema.findIndex((c) => c.name === name)]!);
     return {
       column,
-      keys: (on: readonly KeyPair[]) => on.map((k) => `${column(k.left, 0)}.isEqual(${column(k.right, 1)})`),
+      keys: (on: readonly KeyPair[]) => on.map((k) => `${plainColumn(column(k.left, 0))}.isEqual(${plainColumn(column(k.right, 1))})`),
       join: (type: JoinType, cond: readonly string[], select: string) =>
         [this.input(left), `.${JOIN_METHOD[type]}(${rightTable}, ${allOf(cond, "and")})`, `.select(${select})`].join(`\n${INDENT}        `),
     };
@@ -377,27 +375,30 @@ function allOf(conditions: readonly string[], op: "and" | "or"): string {
 
 function unionColumn(c: Column, input: PlanNode): string {
   const from = input.schema.find((x) => x.name === c.name)!;
+  // As the SQL output (finding D1): a time attribute of this input that the union's output lacks is cast to
+  // a plain timestamp; Flink would keep it a rowtime and refuse a sink fed with two.
+  if (from.time && !c.time) return `${plainColumn(c.name, 0)}.cast(${dataTypeJava(withNullable(c.type, true))}).as(${javaString(c.name)})`;
   // As SQL's UNION ALL does implicitly: every input widened to the union's column type.
   return dataTypeJava(withNullable(from.type, true)) === dataTypeJava(withNullable(c.type, true)) ? plainColumn(c.name, 0) : `${plainColumn(c.name, 0)}.cast(${dataTypeJava(c.type)}).as(${javaString(c.name)})`;
 }
 
-function selectList(columns: readonly ProjectedColumn[], column: JavaColumnRenderer, at: { path: string }): string {
+function selectList(columns: readonly ProjectedColumn[], column: JavaColumnNames): string {
   return columns
     .map((c) => {
-      if (c.expr.kind === "column" && column(c.expr.name, c.expr.input) === plainColumn(c.name, 0)) return plainColumn(c.name, 0);
-      return `${projected(c.expr, column, at)}.as(${javaString(c.name)})`;
+      if (c.expr.kind === "column" && column(c.expr.name, c.expr.input) === c.name) return plainColumn(c.name, 0);
+      return `${projected(c.expr, column)}.as(${javaString(c.name)})`;
     })
     .join(`,\n${INDENT}                `);
 }
 
 /** As the SQL output: a string literal or CASE of them is cast to STRING (Flink would type it CHAR(n)). */
-function projected(expr: ExprNode, column: JavaColumnRenderer, at: { path: string }): string {
-  const java = exprJava(expr, column, at);
+function projected(expr: ExprNode, column: JavaColumnNames): string {
+  const java = exprJava(expr, column);
   return expr.type.kind === "STRING" && (expr.kind === "literal" || expr.kind === "case") ? `${java}.cast(DataTypes.STRING())` : java;
 }
 
-/** One Table API aggregate per function the plan has; one missing here is refused, never written another way. */
-const AGGREGATES: Partial<Record<AggregateCall["fn"], (column: string) => string>> = {
+/** One Table API aggregate per function the plan has: a new one without it is a compile error here. */
+const AGGREGATES: Record<AggregateCall["fn"], (column: string, separator: string) => string> = {
   COUNT: (c) => `${c}.count()`,
   COUNT_DISTINCT: (c) => `${c}.count().distinct()`,
   SUM: (c) => `${c}.sum()`,
@@ -406,21 +407,31 @@ const AGGREGATES: Partial<Record<AggregateCall["fn"], (column: string) => string
   MAX: (c) => `${c}.max()`,
   FIRST_VALUE: (c) => `${c}.firstValue()`,
   LAST_VALUE: (c) => `${c}.lastValue()`,
+  STDDEV_POP: (c) => `${c}.stddevPop()`,
+  STDDEV_SAMP: (c) => `${c}.stddevSamp()`,
+  VAR_POP: (c) => `${c}.varPop()`,
+  VAR_SAMP: (c) => `${c}.varSamp()`,
+  LISTAGG: (c, separator) => `${c}.listAgg(${separator})`,
+  ARRAY_AGG: (c) => `${c}.arrayAgg()`,
 };
 
-function aggregateJava(a: AggregateCall, at: { path: string }): string {
-  const render = AGGREGATES[a.fn];
-  if (!render) {
-    throw new StreamtError({
-      code: BuildErrorCode.javaNotExpressible,
-      message: `the Java (Table API) output cannot write the aggregate ${a.fn} yet`,
-      hint: "synthesise this pipeline with --target sql (the SQL output writes it)",
-      path: at.path,
-    });
-  }
+/**
+ * An aggregate as the SQL output writes it (emit-sql: aggregateCallSql, aggregateSql): the sample deviation
+ * and variance guarded by the group's count (Flink computes -1 for a single NOT NULL value), and MIN, MAX,
+ * FIRST_VALUE, LAST_VALUE of a time attribute cast to the plain timestamp the plan says (finding D6: Flink
+ * would type it as a second rowtime).
+ */
+function aggregateJava(a: AggregateCall, input: PlanNode): string {
   // COUNT(*) is COUNT(1) in the Table API, which has no `*` argument.
   const value = a.args[0];
-  return `${render(value === undefined ? "lit(1)" : exprJava(value, plainColumn, at))}.as(${javaString(a.name)})`;
+  const arg = value === undefined ? "lit(1)" : exprJava(value, sameNames);
+  // LISTAGG's separator is a literal the Table API takes as a Java string.
+  const separator = a.args[1]?.kind === "literal" ? javaString(String(a.args[1].value)) : "";
+  let call = AGGREGATES[a.fn](arg, separator);
+  if (SAMPLE_STATISTICS.has(a.fn)) call = `ifThenElse(${arg}.count().isGreater(lit(1)), ${call}, ${nullOfJava(a.type)})`;
+  const ofTime = value?.kind === "column" && input.schema.find((c) => c.name === value.name)?.time !== undefined;
+  if (ofTime) call = `${call}.cast(${dataTypeJava(withNullable(a.type, true))})`;
+  return `${call}.as(${javaString(a.name)})`;
 }
 
 /** A group window over the plan's window (tumble, hop or session; cumulate has none). */
@@ -434,19 +445,6 @@ function groupWindow(w: Exclude<WindowSpec, { kind: "cumulate" }>): string {
     case "session":
       return `Session.withGap(${intervalJava(w.gapMs)})${on}`;
   }
-}
-
-const UNITS = [
-  ["days", 86_400_000],
-  ["hours", 3_600_000],
-  ["minutes", 60_000],
-  ["seconds", 1000],
-] as const;
-
-/** An interval in the largest exact unit: `lit(5).seconds()`, `lit(500).millis()`. */
-export function intervalJava(ms: number): string {
-  for (const [unit, size] of UNITS) if (ms !== 0 && ms % size === 0) return `lit(${ms / size}).${unit}()`;
-  return `lit(${ms}).millis()`;
 }
 
 function schemaJava(columns: readonly { name: string; type: Column["type"] }[], key: readonly string[]): string {
