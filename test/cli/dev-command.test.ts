@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
+import { freePort } from "../../packages/streamt-sdk/src/runtime/free-port.js";
 
 /**
  * `dev` on the command line, without starting anything: usage errors, and status/down in a project where
@@ -67,5 +68,20 @@ describe("streamt-sdk dev", () => {
       out: "",
       err: `error STREAMT-R016: ${file} is not a state file of \`streamt-sdk dev up\` (Invalid input: expected number, received undefined)\n  fix: stop any dev cluster JVMs by hand (look for io.streamt or org.apache.flink in \`ps\`), delete ${file}, and run \`streamt-sdk dev up\` again\n`,
     });
+  });
+
+  it("status --env dev: R016 before any up; R017 when the cluster does not answer", async () => {
+    const dir = project();
+    const r = await run(dir, "status", "--env", "dev");
+    expect(r).toEqual({ code: 1, out: "", err: `error STREAMT-R016: the environment 'dev' is the local cluster, and it was never started in ${dir}\n  fix: run \`streamt-sdk dev up\` first\n` });
+    const port = await freePort();
+    mkdirSync(path.join(dir, ".streamt/dev"), { recursive: true });
+    writeFileSync(path.join(dir, ".streamt/dev/state.json"), JSON.stringify({ version: 1, ports: { kafka: port, kafkaController: port, jobmanagerRpc: port, rest: port, gateway: port }, processes: {} }));
+    expect(await run(dir, "status", "--env", "dev")).toEqual({
+      code: 1,
+      out: "",
+      err: `error STREAMT-R017: the Flink REST API of environment 'dev' (http://127.0.0.1:${port}) did not answer: connect ECONNREFUSED 127.0.0.1:${port}\n  fix: start the local cluster with \`streamt-sdk dev up\`\n`,
+    });
+    expect(await run(dir, "status")).toEqual({ code: 2, out: "", err: "streamt-sdk: status needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts\nRun 'streamt-sdk --help' for usage.\n" });
   });
 });

@@ -11,6 +11,7 @@ import { FlinkRestClient } from "../../packages/streamt-sdk/src/runtime/flink-re
 import { createTopics, produce, watchTopics } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { scriptStatements, SqlGatewayClient } from "../../packages/streamt-sdk/src/runtime/sql-gateway.js";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
+import { main } from "../../packages/streamt-sdk/src/cli/main.js";
 
 /**
  * `dev up | status | down` for real: four JVMs (broker, JobManager, TaskManager, SQL Gateway) in a fresh
@@ -104,9 +105,9 @@ describe("dev up / status / down", () => {
     expect((await taskManagerIds()).filter((id) => !idsBefore.includes(id))).toEqual([expect.stringMatching(/^streamt-dev-taskmanager-\d+$/)]);
   }, 180_000);
 
-  it("runs a synthesised pipeline submitted through the SQL Gateway, and stops it with a savepoint", async () => {
+  it("runs a synthesised pipeline submitted through the SQL Gateway, shows it in status --env dev, and stops it with a savepoint", async () => {
     const orders = source("orders", { topic: "dev.orders", schema: t.row({ id: t.int().notNull(), qty: t.int().notNull() }) });
-    const p = pipeline("dev-doubles").write(
+    const p = pipeline("dev-doubles", { checkpointInterval: "1s" }).write(
       orders
         .filter((o) => o.qty.gt(1))
         .withColumns((o) => ({ twice: o.qty.mul(2) }))
@@ -119,6 +120,8 @@ describe("dev up / status / down", () => {
     const session = await gateway.openSession("dev-doubles");
     const results = [];
     for (const statement of scriptStatements(script, statements)) results.push(await gateway.execute(session, statement));
+    // A statement Flink refuses: the error says why (the root cause of the gateway's stack trace).
+    await expect(gateway.execute(session, "SELECT * FROM no_such_table")).rejects.toThrow(/HTTP 500: .*Object 'no_such_table' not found/);
     await gateway.closeSession(session);
     const jobId = results.at(-1)!.jobId!;
     expect(jobId).toMatch(/^[0-9a-f]{32}$/);
@@ -140,12 +143,48 @@ describe("dev up / status / down", () => {
     const jobs = await rest.jobs();
     expect(jobs.filter((j) => j.id === jobId).map((j) => [j.name, j.state])).toEqual([["dev-doubles", "RUNNING"]]);
 
+    const status = async () => {
+      let out = "";
+      expect(await main(["status", "--env", "dev", "--json"], { out: (t) => (out += t), err: (t) => void process.stderr.write(t), cwd: project })).toBe(0);
+      return JSON.parse(out) as { environment: string; pipelines: Record<string, unknown>[] };
+    };
+    // status --env dev once the job has completed a checkpoint (every second): the pipeline's job by its name.
+    let running = await status();
+    for (let i = 0; i < 60 && running.pipelines[0]?.lastCheckpoint === null; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      running = await status();
+    }
+    expect(running).toEqual({
+      environment: "dev",
+      restUrl: up.restUrl,
+      pipelines: [
+        {
+          pipeline: "dev-doubles",
+          jobId,
+          state: "RUNNING",
+          startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+          restarts: 0,
+          lastCheckpoint: { id: expect.any(Number), completedAt: expect.stringMatching(/Z$/), path: expect.stringMatching(new RegExp(`^file:${paths.checkpoints}/${jobId}/chk-\\d+$`)) },
+          lastSavepoint: null,
+          earlierJobs: 0,
+        },
+      ],
+    });
+
     const location = await rest.stopWithSavepoint(jobId, `file://${paths.savepoints}`);
     const dir = location.replace(/^file:/, "");
     expect(path.dirname(dir)).toBe(paths.savepoints);
     expect(existsSync(path.join(dir, "_metadata"))).toBe(true);
     const ended = (await rest.jobs()).find((j) => j.id === jobId)!;
     expect(ended.state).toBe("FINISHED");
+    // status --env dev: the pipeline's job by its name, ended, with the savepoint it was stopped with.
+    // (The JobManager caches checkpoint statistics for a few seconds: the savepoint shows once the cache expires.)
+    let after = (await status()).pipelines[0]!;
+    for (let i = 0; i < 40 && after.lastSavepoint === null; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = (await status()).pipelines[0]!;
+    }
+    expect([after.state, (after.lastSavepoint as { path: string } | null)?.path]).toEqual(["FINISHED", location]);
   }, 240_000);
 
   it("refuses to start on a remembered port another program holds (STREAMT-R014), before starting anything", async () => {
@@ -201,4 +240,29 @@ describe("dev up / status / down", () => {
     expect(readdirSync(paths.savepoints).filter((d) => d.startsWith("savepoint-"))).toHaveLength(1);
     expect((await devDown(project)).stopped).toEqual([]);
   }, 120_000);
+
+  it("a part whose JVM cannot start is STREAMT-R015 with its log's path and lines; nothing is left running", async () => {
+    // An initial heap above the broker JVM's -Xmx512m: it exits at once, as a broken Java install would.
+    const saved = process.env.JAVA_TOOL_OPTIONS;
+    process.env.JAVA_TOOL_OPTIONS = "-Xms2g";
+    let out = "";
+    try {
+      const error = await devUp(project, { write: (t) => (out += t) }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      const log = path.join(paths.logs, "kafka.log");
+      expect(isStreamtError(error) && error.code).toBe("STREAMT-R015");
+      const message = (error as Error).message;
+      expect(message.startsWith(`the Kafka broker of the dev cluster did not become ready: `)).toBe(true);
+      expect(message).toContain(`; its full log: ${log}\n`);
+      expect(message).toContain("Initial heap size set to a larger value than the maximum heap size");
+    } finally {
+      if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+      else process.env.JAVA_TOOL_OPTIONS = saved;
+    }
+    expect(out).toBe("starting Kafka broker... failed\n");
+    expect(readDevState(project)!.processes).toEqual({});
+    expect(processesOfProject()).toEqual([]);
+  });
 });

@@ -41,6 +41,12 @@ export const commandSchemas = {
     action: z.enum(["up", "down", "status"], { message: "dev takes up, down or status: streamt-sdk dev up" }),
     json: z.boolean(),
   }),
+  /** What runs on an environment's Flink cluster, by pipeline. */
+  status: z.strictObject({
+    command: z.literal("status"),
+    env: z.string({ message: "status needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts" }).min(1),
+    json: z.boolean(),
+  }),
 };
 
 export type Command =
@@ -50,6 +56,7 @@ export type Command =
   | z.infer<(typeof commandSchemas)["run"]>
   | z.infer<(typeof commandSchemas)["test"]>
   | z.infer<(typeof commandSchemas)["dev"]>
+  | z.infer<(typeof commandSchemas)["status"]>
   | { command: "help"; topic: string | null }
   | { command: "version" };
 
@@ -65,6 +72,7 @@ const OPTIONS = {
   local: { type: "boolean" },
   input: { type: "string", multiple: true },
   timeout: { type: "string" },
+  env: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -77,6 +85,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   validate: ["json"],
   run: ["local", "input", "flink", "no-typecheck", "strict", "timeout", "target"],
   dev: ["json"],
+  status: ["env", "json"],
 };
 
 /** Parses argv (without node and the script) into a validated command. Throws UsageError. */
@@ -92,7 +101,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   if (values.version) return { command: "version" };
   if (values.help || command === undefined || command === "help") return { command: "help", topic: command === "help" ? (rest[0] ?? null) : (command ?? null) };
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, validate, run, test, dev`);
+  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, validate, run, test, dev, status`);
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to '${command}'; ${allowed.length === 0 ? "it takes none" : `it takes ${allowed.map((a) => `--${a}`).join(", ")}`}`);
   }
@@ -120,6 +129,10 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
     case "dev":
       if (rest.length > 1) throw new UsageError(`dev takes one action (up, down or status), not ${rest.join(" ")}`);
       candidate = { command, action: rest[0] ?? "", json: base.json };
+      break;
+    case "status":
+      if (rest.length > 0) throw new UsageError(`status takes no positional arguments (${rest.join(" ")}); write status --env <name>`);
+      candidate = { command, env: values.env, json: base.json };
       break;
     case "validate":
       if (rest.length > 1) throw new UsageError("validate takes one output folder (default streamt.out)");

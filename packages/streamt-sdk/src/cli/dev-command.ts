@@ -4,6 +4,7 @@ import type { Command } from "./args.js";
 import type { Io } from "./main.js";
 
 type DevCommand = Extract<Command, { command: "dev" }>;
+type StatusCommand = Extract<Command, { command: "status" }>;
 
 /** `dev up | down | status`: progress on stderr, the result on stdout (as JSON with --json). */
 export async function devCommand(cmd: DevCommand, io: Io): Promise<number> {
@@ -43,4 +44,27 @@ function printStatus(io: Io, status: DevStatus, json: boolean): void {
   }
   if (status.restUrl) io.out(`web UI: ${status.restUrl}\n`);
   io.out(`logs, checkpoints and savepoints: ${shown(io, status.dir)}/\n`);
+}
+
+/** `status --env <name>`: each pipeline's job on the environment's cluster (the newest job of its name). */
+export async function statusCommand(cmd: StatusCommand, io: Io): Promise<number> {
+  const { environmentOf, loadConfig } = await import("../deploy/config.js");
+  const { pipelineStatus } = await import("../deploy/status.js");
+  // streamt.config.ts is TypeScript: the loader must be in place before it is imported.
+  io.beforeLoad?.();
+  const env = environmentOf(await loadConfig(io.cwd), cmd.env, io.cwd);
+  const pipelines = await pipelineStatus(env);
+  if (cmd.json) {
+    io.out(JSON.stringify({ environment: env.name, restUrl: env.flink.restUrl, pipelines }, null, 2) + "\n");
+    return 0;
+  }
+  io.out(`environment ${env.name}: ${env.flink.restUrl}\n`);
+  if (pipelines.length === 0) io.out("no jobs\n");
+  for (const p of pipelines) {
+    const checkpoint = p.lastCheckpoint ? `#${p.lastCheckpoint.id} at ${p.lastCheckpoint.completedAt}` : "none";
+    const savepoint = p.lastSavepoint ? `${p.lastSavepoint.path ?? `#${p.lastSavepoint.id}`} at ${p.lastSavepoint.completedAt}` : "none";
+    io.out(`${p.pipeline}  ${p.state}  job ${p.jobId} since ${p.startedAt}  restarts ${p.restarts ?? "?"}\n`);
+    io.out(`  last checkpoint: ${checkpoint}; last savepoint: ${savepoint}${p.earlierJobs > 0 ? `; ${p.earlierJobs} earlier job${p.earlierJobs === 1 ? "" : "s"} of this name` : ""}\n`);
+  }
+  return 0;
 }

@@ -60,6 +60,9 @@ Commands:
                         and a Kafka broker, each its own JVM on 127.0.0.1; ports, logs, checkpoints and
                         savepoints in .streamt/dev/ (see docs/dev-cluster.md)
       --json                      print the parts (address, pid, up/down) as JSON
+  status --env <name>   each pipeline's job on an environment's Flink cluster (dev, or one of streamt.config.ts):
+                        state, restarts, last checkpoint and savepoint, found by the pipeline's name
+      --json
 
 Entries default to "streamt": { "entries": [...] } in ./package.json.
 Exit codes: 0 ok, 1 pipeline errors (findings, type errors, Flink errors), 2 usage errors.
@@ -185,6 +188,10 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
     case "dev": {
       const { devCommand } = await import("./dev-command.js");
       return devCommand(cmd, io);
+    }
+    case "status": {
+      const { statusCommand } = await import("./dev-command.js");
+      return statusCommand(cmd, io);
     }
     case "validate":
     case "run": {

@@ -503,16 +503,19 @@ export async function devUp(projectDir: string, options: DevUpOptions = {}): Pro
     write(`starting ${LABEL[part]}... `);
     const started = Date.now();
     const taskManagerId = `streamt-dev-taskmanager-${started}`;
-    const p = spawnPart(part, paths, state.ports, runners, taskManagerId);
-    state.processes[part] = p;
-    writeState(paths, state);
+    let p: DevProcess | null = null;
     try {
+      p = spawnPart(part, paths, state.ports, runners, taskManagerId);
+      state.processes[part] = p;
+      writeState(paths, state);
       await waitReady(part, p, paths, state.ports, part === "taskmanager" ? taskManagerId : null, readyTimeoutMs);
     } catch (e) {
       write("failed\n");
-      await stopProcess(p, 5_000);
-      delete state.processes[part];
-      writeState(paths, state);
+      if (p !== null) {
+        await stopProcess(p, 5_000);
+        delete state.processes[part];
+        writeState(paths, state);
+      }
       throw e;
     }
     write(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -3,7 +3,33 @@
  * name and state, and stop-with-savepoint awaited to its end.
  */
 
+/** A request to a Flink REST endpoint (the JobManager's or the SQL Gateway's) that failed: what was asked and Flink's root cause. */
 export class FlinkRestError extends Error {}
+
+/**
+ * One JSON request to a Flink REST endpoint. Both the JobManager and the SQL Gateway answer an error with
+ * `errors: [...]` holding Java stack traces; the error thrown keeps their root cause, which says why.
+ */
+export async function flinkRestCall(baseUrl: string, method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  const json = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
+  if (!res.ok) {
+    const errors = Array.isArray(json.errors) ? (json.errors as unknown[]).map(String).join("\n") : text;
+    throw new FlinkRestError(`${method} ${path}: HTTP ${res.status}: ${rootCause(errors)}`);
+  }
+  return json;
+}
+
+/** The last "Caused by:" of a Java stack trace, else its first line. */
+export function rootCause(trace: string): string {
+  return [...trace.matchAll(/Caused by: ([^\n]+)/g)].at(-1)?.[1] ?? trace.split("\n")[0]!;
+}
 
 export interface FlinkJobSummary {
   readonly id: string;
@@ -16,20 +42,8 @@ export interface FlinkJobSummary {
 export class FlinkRestClient {
   constructor(readonly url: string) {}
 
-  private async call(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await res.text();
-    const json = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
-    if (!res.ok) {
-      const errors = Array.isArray(json.errors) ? (json.errors as unknown[]).map(String).join("\n") : text;
-      throw new FlinkRestError(`${method} ${path}: HTTP ${res.status}: ${errors.split("\n")[0]}`);
-    }
-    return json;
+  private call(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<Record<string, unknown>> {
+    return flinkRestCall(this.url, method, path, body);
   }
 
   /** Every job the cluster knows (running and recently ended), newest first. */
@@ -55,7 +69,7 @@ export class FlinkRestClient {
         const op = (s.operation ?? {}) as { location?: string; "failure-cause"?: { "stack-trace"?: string; class?: string } };
         if (op.location) return op.location;
         const trace = op["failure-cause"]?.["stack-trace"] ?? "no location and no cause reported";
-        throw new FlinkRestError(`stop-with-savepoint of job ${jobId} failed: ${[...trace.matchAll(/Caused by: ([^\n]+)/g)].at(-1)?.[1] ?? trace.split("\n")[0]}`);
+        throw new FlinkRestError(`stop-with-savepoint of job ${jobId} failed: ${rootCause(trace)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

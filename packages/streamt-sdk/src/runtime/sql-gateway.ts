@@ -1,4 +1,5 @@
 import type { SqlStatement } from "../emit-sql/sql-emitter.js";
+import { FlinkRestError, flinkRestCall } from "./flink-rest.js";
 
 /**
  * A client of Flink's SQL Gateway REST API (v1 paths; Flink 1.17+ and 2.x): one session per job so no
@@ -21,8 +22,6 @@ export function scriptStatements(script: string, statements: readonly Pick<SqlSt
   });
 }
 
-export class SqlGatewayError extends Error {}
-
 export interface StatementResult {
   /** The Flink job an INSERT (or statement set) started, else null. */
   readonly jobId: string | null;
@@ -31,21 +30,8 @@ export interface StatementResult {
 export class SqlGatewayClient {
   constructor(readonly url: string) {}
 
-  private async call(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(60_000),
-    });
-    const text = await res.text();
-    const json = (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>;
-    if (!res.ok) {
-      // The gateway puts Flink's error (with its cause chain) in errors[]; the root cause is what says why.
-      const errors = Array.isArray(json.errors) ? (json.errors as unknown[]).map(String) : [text];
-      throw new SqlGatewayError(`${method} ${path}: HTTP ${res.status}: ${rootCause(errors.join("\n"))}`);
-    }
-    return json;
+  private call(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<Record<string, unknown>> {
+    return flinkRestCall(this.url, method, path, body, 60_000);
   }
 
   /** Opens a session; `properties` are its Flink settings (e.g. execution.checkpointing.interval). */
@@ -68,7 +54,7 @@ export class SqlGatewayClient {
     const deadline = Date.now() + timeoutMs;
     let jobId: string | null = null;
     while (next !== null) {
-      if (Date.now() > deadline) throw new SqlGatewayError(`the statement did not finish within ${timeoutMs / 1000} s:\n${statement}`);
+      if (Date.now() > deadline) throw new FlinkRestError(`the statement did not finish within ${timeoutMs / 1000} s:\n${statement}`);
       const r: Record<string, unknown> = await this.call("GET", next);
       if (typeof r.jobID === "string") jobId = r.jobID;
       if (r.resultType === "NOT_READY") {
@@ -80,10 +66,4 @@ export class SqlGatewayClient {
     }
     return { jobId };
   }
-}
-
-/** The last "Caused by:" of a Java stack trace, else its first line. */
-function rootCause(trace: string): string {
-  const causes = [...trace.matchAll(/Caused by: ([^\n]+)/g)].map((m) => m[1]!);
-  return causes.at(-1) ?? trace.split("\n")[0]!;
 }

@@ -26,6 +26,8 @@ export const RuntimeErrorCode = {
   devNotReady: "STREAMT-R015",
   /** .streamt/dev/state.json is not a state file `dev up` wrote. */
   devState: "STREAMT-R016",
+  /** An environment's Flink REST API did not answer (down, wrong URL, unreachable from here). */
+  clusterUnreachable: "STREAMT-R017",
 } as const;
 
 const INSTALL_HINT = "install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH";
