@@ -38,8 +38,10 @@
  *   compared as CAST(ts AS TIMESTAMP(3)).
  * - D8 synth accepted, Flink refused: `window_start` / `window_end` compared for equality with a time
  *   after a window aggregate: Calcite pulled the constant out of the GROUP BY, and Flink planned an
- *   updating aggregate, which the append sink refused. Fixed: a millisecond time equal to a literal is
- *   written as the range [t, t + 1 ms). (Two filters `ge(t)` and `le(t)` on window_start still pin it.)
+ *   updating aggregate, which the append sink refused; so did any bounds that meet at one instant, such
+ *   as two filters `ge(t)` and `le(t)` (Calcite merges them into an equality). Fixed: every bound of a
+ *   millisecond time by a literal is half-open (`= t` is [t, t + 1 ms), `<= t` is `< t + 1 ms`, `> t` is
+ *   `>= t + 1 ms`), so no two meet at one instant (test/flink/window-time-bounds.test.ts plans every pair).
  * - D9 synth accepted, Flink refused (2.2 and 1.20): a session window grouped by two or more columns
  *   (`session("10s").groupBy("s", "k")`). Unbracketed, `SESSION(TABLE t PARTITION BY s, k, ...)` reads k
  *   as SESSION's next argument; bracketed, `PARTITION BY (s, k)` passes, but Flink keeps a view's query as
