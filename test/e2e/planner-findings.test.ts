@@ -93,6 +93,19 @@ const CASES: readonly Case[] = [
       rows: [{ [bound]: at("10:00:10"), n: bound === "window_start" ? 2 : 1 }],
     }),
   ),
+  // D8 too: two filter steps whose bounds meet at one instant (Calcite merges them into an equality).
+  {
+    name: "d8_ge_le",
+    inputs: { in: [{ k: "x", ts: at("10:00:05") }, { k: "y", ts: at("10:00:11") }, { k: "z", ts: at("10:00:19") }] },
+    build: (src) =>
+      src("in")
+        .tumble("10s")
+        .aggregate({ n: count() })
+        .filter((o: any) => o.window_start.ge(T("10:00:10")))
+        .filter((o: any) => o.window_start.le(T("10:00:10")))
+        .select((o: any) => ({ window_start: o.window_start, n: o.n })),
+    rows: [{ window_start: at("10:00:10"), n: 2 }],
+  },
   // D9: a session window grouped by two columns (SESSION(... PARTITION BY (k, s), ...)); a row exactly
   // one gap after the last row of its session (10:00:15 after 10:00:05) extends it.
   {
