@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -83,5 +84,15 @@ describe("streamt-sdk dev", () => {
       err: `error STREAMT-R017: the Flink REST API of environment 'dev' (http://127.0.0.1:${port}) did not answer: connect ECONNREFUSED 127.0.0.1:${port}\n  fix: start the local cluster with \`streamt-sdk dev up\`\n`,
     });
     expect(await run(dir, "status")).toEqual({ code: 2, out: "", err: "streamt-sdk: status needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts\nRun 'streamt-sdk --help' for usage.\n" });
+  });
+
+  it("a lock left by a dev command that no longer runs is taken over, and released afterwards", async () => {
+    const dir = project();
+    mkdirSync(path.join(dir, ".streamt/dev"), { recursive: true });
+    writeFileSync(path.join(dir, ".streamt/dev/state.json"), JSON.stringify({ version: 1, ports: { kafka: 1, kafkaController: 2, jobmanagerRpc: 3, rest: 4, gateway: 5 }, processes: {} }));
+    const gone = spawnSync("true").pid!;
+    writeFileSync(path.join(dir, ".streamt/dev/lock"), JSON.stringify({ pid: gone, startTime: "1" }));
+    expect(await run(dir, "dev", "down")).toEqual({ code: 0, err: "", out: "the dev cluster was not running\n" });
+    expect(existsSync(path.join(dir, ".streamt/dev/lock"))).toBe(false);
   });
 });
