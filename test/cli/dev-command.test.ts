@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -95,4 +95,22 @@ describe("streamt-sdk dev", () => {
     expect(await run(dir, "dev", "down")).toEqual({ code: 0, err: "", out: "the dev cluster was not running\n" });
     expect(existsSync(path.join(dir, ".streamt/dev/lock"))).toBe(false);
   });
+
+  it("dev up without Java says what to install, and creates nothing", async () => {
+    const dir = project();
+    const bin = path.resolve(import.meta.dirname, "../../packages/streamt-sdk/bin/streamt-sdk.js");
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [bin, "dev", "up"], { cwd: dir, env: { ...process.env, JAVA_HOME: "/nonexistent" } }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "error STREAMT-R001: Java was not found (/nonexistent/bin/java): running Flink and Kafka locally needs a JDK 17 or newer\n" +
+        "  fix: install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH\n",
+    });
+    expect(existsSync(path.join(dir, ".streamt"))).toBe(false);
+  }, 60_000);
 });
