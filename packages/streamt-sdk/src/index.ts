@@ -7,6 +7,8 @@
 export { t, type Col, type Row, type RowSchema, type ColumnType, type Infer } from "./dsl/schema.js";
 export { source, registerSources, clearSourceCatalog, type SourceCatalog, type SourceStream, type SourceOptions, type FromSinkOptions, type SourceFromSink } from "./dsl/source.js";
 export type { Stream, Traits, Append, WindowedStream, GroupedStream, WindowGroupedStream, JoinOn, WindowOptions, HopWindow, CumulateWindow, StateOptions } from "./dsl/stream.js";
+export type { CheckedStream } from "./dsl/stream.js";
+export type { CheckRules, CheckOptions, CheckFailureRow, Bounds } from "./dsl/check.js";
 export { pipeline, isPipeline, type Pipeline, type PipelineOptions } from "./dsl/pipeline.js";
 export type { Sink, KafkaSinkOptions, UpsertKafkaSinkOptions, SinkOptions } from "./dsl/sink.js";
 export { count, countDistinct, sum, avg, min, max, firstValue, lastValue, stddevPop, stddevSamp, varPop, varSamp, listagg, arrayAgg, type AggSpec } from "./dsl/aggregates.js";

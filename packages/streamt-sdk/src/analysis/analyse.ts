@@ -1,6 +1,7 @@
 import type { PipelineDef, Plan } from "../ir/plan.js";
 import { allowedLatenessPass } from "./allowed-lateness-pass.js";
 import { appendSinkPass } from "./append-sink-pass.js";
+import { checkFailuresPass } from "./check-failures-pass.js";
 import { DiagnosticCode, severityOf } from "./codes.js";
 import { constantFilterPass } from "./constant-filter-pass.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostic.js";
@@ -9,7 +10,6 @@ import { exactlyOncePass } from "./exactly-once-pass.js";
 import { idleSourcePass } from "./idle-source-pass.js";
 import { finding, nodesOf, type AnalysisPass, type PassContext } from "./pass-support.js";
 import { pipelineNamesPass } from "./pipeline-names-pass.js";
-import { rankFilterPass } from "./rank-filter-pass.js";
 import { rowNumberTtlPass } from "./row-number-ttl-pass.js";
 import { sourceWatermarkPass } from "./source-watermark-pass.js";
 import { unboundedStatePass } from "./state-ttl-pass.js";
@@ -54,7 +54,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "topic-schema", run: topicSchemaPass },
   { name: "topic-names", run: topicNamesPass },
   { name: "constant-filter", run: constantFilterPass },
-  { name: "rank-filter", run: rankFilterPass },
+  { name: "check-failures", run: checkFailuresPass },
 ];
 
 /**

@@ -24,8 +24,8 @@ export const DiagnosticCode = {
   transactionTimeoutWithinCheckpointInterval: "STREAMT-E015",
   joinFilterLosesDelete: "STREAMT-E016",
   topicSchemaMismatch: "STREAMT-E017",
-  /** A filter reading a Top-N's rank other than against a number: Flink cannot plan it as a Top-N. */
-  rankFilterNotPlanned: "STREAMT-E019",
+  /** A check's failure records (onFail "route") that its pipeline does not write. */
+  checkFailuresNotWritten: "STREAMT-E018",
 
   transactionTimeoutTooLong: "STREAMT-W001",
   watermarkDelayExceedsWindow: "STREAMT-W002",

@@ -42,6 +42,8 @@ function namedWindow<K extends string>(v: unknown, keys: readonly [K, K], what: 
 import { exprNode, isExpr, rowExprs, runCallback, type AnyExpr, type ExprBase, type ColOf, type Expr, type RowExprs } from "./expr.js";
 import type { Col, NumericKind, Row, TimestampKind } from "./schema.js";
 import type { TypeKind } from "../ir/data-type.js";
+import { buildCheck, type CheckFailureRow, type CheckOptions, type CheckRules } from "./check.js";
+import { lateRecordsNode } from "./late.js";
 import { makeSink, type KafkaSinkOptions, type Sink, type SinkOptions, type UpsertKafkaSinkOptions } from "./sink.js";
 import type { Simplify, StreamtTypeError } from "./type-error.js";
 
@@ -232,6 +234,28 @@ export interface Stream<R extends Row, T extends Traits = Append> {
     options: RegularJoinOptions<R, R2, O, JT, TTL>,
   ): Stream<Simplify<ColsOfExprs<O>>, RegularJoinTraits<T, T2, JT, TTL>>;
 
+  /**
+   * Data-quality checks in the job (docs/data-quality.md). The stream returned keeps the rows for which
+   * every rule is TRUE; each other row becomes one record of `.failures` (test_name, violation_type,
+   * violation_details, record as JSON, detected_at), to be written to a topic. A rule on a column passes
+   * a NULL value (only notNull fails it); an expr rule fails on NULL.
+   * @example
+   * const checked = orders.check("orders_quality", { notNull: ["customer"], accepted: { status: ["NEW", "PAID"] }, range: { amount: { min: 0 } } });
+   * pipeline("p").write(checked.toKafka("orders.valid"), checked.failures.toKafka("orders.quality-failures"));
+   */
+  check<const O extends CheckOptions = {}>(
+    name: Guard<IsAppend<T>, "check() needs an append-only stream: check before aggregating or joining", string>,
+    rules: CheckRules<R>,
+    options?: O,
+  ): CheckedStream<R, T, O>;
+
+  /**
+   * The records that are behind the source's watermark when read (`ts <= CURRENT_WATERMARK(ts)`), the
+   * ones a window or interval join after the source may drop unseen: write them to a late topic.
+   * On a source with event time, or right after its filters and selects (docs/data-quality.md).
+   */
+  lateRecords(...needsEventTime: HasRowtime<R> extends true ? [] : [StreamtTypeError<"lateRecords() needs event time: declare .eventTime(column).watermark(delay) on the source">]): Stream<R, Append>;
+
   /** Writes to an append-only Kafka topic (`connector = kafka`). */
   toKafka(
     topic: Guard<IsAppend<T>, "toKafka() writes append-only topics, and this stream is updating: use toUpsertKafka(topic, { key: [...] })", string>,
@@ -244,6 +268,11 @@ export interface Stream<R extends Row, T extends Traits = Append> {
   /** Discards rows (benchmarks, development). */
   toBlackhole(options?: SinkOptions): Sink<T, never, never>;
 }
+
+/** A checked stream: the rows that pass, and (unless onFail is "drop") the failure records. */
+export type CheckedStream<R extends Row, T extends Traits, O> = Stream<R, T> & {
+  readonly failures: O extends { readonly onFail: "drop" } ? StreamtTypeError<'onFail "drop" discards failing rows: there are no failure records'> : Stream<CheckFailureRow, Append>;
+};
 
 type RowOf<S> = S extends StreamOf<infer R, any> ? R : never;
 type TraitsOf<S> = S extends StreamOf<any, infer T> ? T : never;
@@ -710,6 +739,17 @@ export class StreamImpl {
     });
   }
 
+  check(name: string, rules: unknown, options?: CheckOptions): CheckedStreamImpl {
+    checkName(name, "check name");
+    const origin = this.origin(`check-${name}`);
+    const built = atSite(origin, () => buildCheck(origin, this.node, name, rules, options));
+    return new CheckedStreamImpl(built.passed, built.failures);
+  }
+
+  lateRecords(): StreamImpl {
+    return this.next("late-records", (o) => lateRecordsNode(o, this.node));
+  }
+
   toKafka(topic: unknown, options?: KafkaSinkOptions): Sink<Traits> {
     return makeSink(this.node, { kind: "kafka", topic, options: options ?? {} });
   }
@@ -721,6 +761,23 @@ export class StreamImpl {
   }
   toBlackhole(options?: SinkOptions): Sink<Traits> {
     return makeSink(this.node, { kind: "blackhole", options: options ?? {} });
+  }
+}
+
+class CheckedStreamImpl extends StreamImpl {
+  constructor(
+    node: PlanNode,
+    private readonly failureRecords: PlanNode | null,
+  ) {
+    super(node);
+  }
+
+  /** The failure records of the check (streamt's continuous-test shape), to write to a topic. */
+  get failures(): StreamImpl {
+    if (this.failureRecords === null) {
+      throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `check at ${this.path} has onFail "drop": it discards failing rows, so it has no failure records`, hint: 'leave onFail out (or "route") to write the failures to a topic', path: this.path, site: callSite() });
+    }
+    return new StreamImpl(this.failureRecords);
   }
 }
 

@@ -2,12 +2,15 @@ import type { ExprNode } from "../expr-node.js";
 import { NO_STATE, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
 import { invalid, type NodeOrigin } from "./node-checks.js";
+import type { CheckMark } from "../check-mark.js";
 
 /** `WHERE predicate`: keeps schema, time attributes and changelog of its input. */
 export interface FilterNode extends NodeBase {
   readonly kind: "filter";
   readonly input: PlanNode;
   readonly predicate: ExprNode;
+  /** Set on the filters a data-quality check makes (dsl/check.ts). */
+  readonly check?: CheckMark;
 }
 
 export function filterNode(origin: NodeOrigin, input: PlanNode, predicate: ExprNode): FilterNode {

@@ -5,22 +5,17 @@ import { formatType, isTimestamp, nullableInside, withNullable, type DataType } 
 import { BuildErrorCode } from "../../errors.js";
 import { invalid, requireColumn, type NodeOrigin } from "./node-checks.js";
 
-export type SourceFormat = "json" | "csv" | "avro-confluent" | "raw" | "debezium-json" | "debezium-avro-confluent";
+export type SourceFormat = "json" | "csv" | "avro-confluent" | "raw" | "debezium-json";
 
 /** Formats whose records are change events (insert, update, delete) rather than appended rows. */
-export type ChangelogFormat = Extract<SourceFormat, "debezium-json" | "debezium-avro-confluent">;
+export type ChangelogFormat = Extract<SourceFormat, "debezium-json">;
 
 /**
  * A CDC format makes the source a changelog whatever its key: Flink reads it as an updating table
  * (an append-only sink then refuses it), keyed by the primary key when the source declares one.
  */
 export function isChangelogFormat(format: SourceFormat): format is ChangelogFormat {
-  return format === "debezium-json" || format === "debezium-avro-confluent";
-}
-
-/** Formats whose records are written against a schema registry (the url option is required). */
-export function usesSchemaRegistry(format: SourceFormat): format is "avro-confluent" | "debezium-avro-confluent" {
-  return format === "avro-confluent" || format === "debezium-avro-confluent";
+  return format === "debezium-json";
 }
 
 export type StartFrom =
