@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -84,4 +85,32 @@ describe("streamt-sdk dev", () => {
     });
     expect(await run(dir, "status")).toEqual({ code: 2, out: "", err: "streamt-sdk: status needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts\nRun 'streamt-sdk --help' for usage.\n" });
   });
+
+  it("a lock left by a dev command that no longer runs is taken over, and released afterwards", async () => {
+    const dir = project();
+    mkdirSync(path.join(dir, ".streamt/dev"), { recursive: true });
+    writeFileSync(path.join(dir, ".streamt/dev/state.json"), JSON.stringify({ version: 1, ports: { kafka: 1, kafkaController: 2, jobmanagerRpc: 3, rest: 4, gateway: 5 }, processes: {} }));
+    const gone = spawnSync("true").pid!;
+    writeFileSync(path.join(dir, ".streamt/dev/lock"), JSON.stringify({ pid: gone, startTime: "1" }));
+    expect(await run(dir, "dev", "down")).toEqual({ code: 0, err: "", out: "the dev cluster was not running\n" });
+    expect(existsSync(path.join(dir, ".streamt/dev/lock"))).toBe(false);
+  });
+
+  it("dev up without Java says what to install, and creates nothing", async () => {
+    const dir = project();
+    const bin = path.resolve(import.meta.dirname, "../../packages/streamt-sdk/bin/streamt-sdk.js");
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [bin, "dev", "up"], { cwd: dir, env: { ...process.env, JAVA_HOME: "/nonexistent" } }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "error STREAMT-R001: Java was not found (/nonexistent/bin/java): running Flink and Kafka locally needs a JDK 17 or newer\n" +
+        "  fix: install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH\n",
+    });
+    expect(existsSync(path.join(dir, ".streamt"))).toBe(false);
+  }, 60_000);
 });

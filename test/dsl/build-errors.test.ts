@@ -160,3 +160,28 @@ describe("immutability and naming", () => {
     expect(paid.path).toBe("orders/filter");
   });
 });
+
+describe("schema-registry formats need the registry's URL", () => {
+  it("an avro-confluent sink without schemaRegistryUrl (Flink would refuse the script: 'url' is required)", () => {
+    const line = lineHere() + 1;
+    const e = errorOf(() => orders.toKafka("orders.avro", { format: "avro-confluent" }));
+    expect({ code: e.code, path: e.path, site: e.site, message: e.message, hint: e.hint }).toEqual({
+      code: "STREAMT-B006",
+      path: "orders",
+      site: { file: FILE, line, column: expect.any(Number) },
+      message: "toKafka(): format avro-confluent needs schemaRegistryUrl",
+      hint: "pass schemaRegistryUrl: 'http://registry:8081'",
+    });
+  });
+
+  it("a debezium-avro-confluent source without schemaRegistryUrl", () => {
+    const line = lineHere() + 1;
+    const e = errorOf(() => source("changes", { topic: "customers.cdc", schema: Order, format: "debezium-avro-confluent", primaryKey: ["order_id"] }));
+    expect({ code: e.code, path: e.path, site: e.site, message: e.message }).toEqual({
+      code: "STREAMT-B006",
+      path: "changes",
+      site: { file: FILE, line, column: expect.any(Number) },
+      message: "source('changes'): format debezium-avro-confluent needs schemaRegistryUrl",
+    });
+  });
+});

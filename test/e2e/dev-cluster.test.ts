@@ -82,11 +82,12 @@ describe("dev up / status / down", () => {
 
   it("a second up starts nothing; after a crash it restarts only the dead part", async () => {
     const before = readDevState(project)!.processes;
-    let again = "";
-    await devUp(project, { write: (t) => (again += t) });
-    expect(again).toBe(
-      `Kafka broker is running (pid ${before.kafka!.pid})\nJobManager is running (pid ${before.jobmanager!.pid})\nTaskManager is running (pid ${before.taskmanager!.pid})\nSQL Gateway is running (pid ${before.gateway!.pid})\n`,
-    );
+    // Two at once: the second waits for the first (the project's lock), then finds everything running.
+    const outputs = ["", ""];
+    await Promise.all([0, 1].map((i) => devUp(project, { write: (t) => (outputs[i] += t) })));
+    const running = `Kafka broker is running (pid ${before.kafka!.pid})\nJobManager is running (pid ${before.jobmanager!.pid})\nTaskManager is running (pid ${before.taskmanager!.pid})\nSQL Gateway is running (pid ${before.gateway!.pid})\n`;
+    expect(outputs.sort()).toEqual([running, `waiting for another streamt-sdk dev command in this project (pid ${process.pid})...\n${running}`]);
+    expect(readDevState(project)!.processes).toEqual(before);
 
     const taskManagerIds = async () => ((await (await fetch(`${up.restUrl}/taskmanagers`)).json()) as { taskmanagers: { id: string }[] }).taskmanagers.map((t) => t.id);
     const idsBefore = await taskManagerIds();

@@ -1,11 +1,11 @@
 /**
- * The Flink planner findings of the differential test (D1, D4-D10 in differential.test.ts), each as the
+ * The Flink planner findings of the differential test (D1, D4-D11 in differential.test.ts), each as the
  * smallest pipeline, run on the engine with exact records: on Flink 2.2 and on 1.20, one job per
  * version (a statement set of every case, each on its own topics). Before the SDK wrote these shapes in
  * forms Flink's planner gets right (ir/planner-safe.ts, and casts in sql-emitter.ts), D4 and D5
  * gave wrong rows and D1, D6, D7, D8 made Flink refuse the script synth had accepted, so no job started;
  * D9 (a session window grouped by two keys) was refused, and D10 (an outer window join reading the padded
- * side's time) failed the job.
+ * side's time) failed the job. D11 is refused by synth (STREAMT-E019); its case runs the form the hint gives.
  * Windows fire when the far-future event every source gets last moves the watermark past them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +93,19 @@ const CASES: readonly Case[] = [
       rows: [{ [bound]: at("10:00:10"), n: bound === "window_start" ? 2 : 1 }],
     }),
   ),
+  // D8 too: two filter steps whose bounds meet at one instant (Calcite merges them into an equality).
+  {
+    name: "d8_ge_le",
+    inputs: { in: [{ k: "x", ts: at("10:00:05") }, { k: "y", ts: at("10:00:11") }, { k: "z", ts: at("10:00:19") }] },
+    build: (src) =>
+      src("in")
+        .tumble("10s")
+        .aggregate({ n: count() })
+        .filter((o: any) => o.window_start.ge(T("10:00:10")))
+        .filter((o: any) => o.window_start.le(T("10:00:10")))
+        .select((o: any) => ({ window_start: o.window_start, n: o.n })),
+    rows: [{ window_start: at("10:00:10"), n: 2 }],
+  },
   // D9: a session window grouped by two columns (SESSION(... PARTITION BY (k, s), ...)); a row exactly
   // one gap after the last row of its session (10:00:15 after 10:00:05) extends it.
   {
@@ -133,6 +146,21 @@ const CASES: readonly Case[] = [
       { lk: "a", lts: at("10:00:01"), lwt: at("10:00:09.999"), rk: "a", rts: at("10:00:02") },
       { lk: null, lts: null, lwt: null, rk: "b", rts: at("10:00:03") },
     ],
+  },
+  // D11: a filter reading the rank of a Top-N other than against a number is STREAMT-E019 (Flink plans no
+  // Top-N then); what its hint says to write instead, the rank compared with numbers and a test of it
+  // kept as a column, is a window Top-N on both versions.
+  {
+    name: "d11",
+    inputs: { in: [{ k: "a", m: 5, ts: at("10:00:01") }, { k: "b", m: 1, ts: at("10:00:02") }, { k: "c", m: 2, ts: at("10:00:03") }, { k: "d", m: 9, ts: at("10:00:12") }] },
+    build: (src) =>
+      src("in")
+        .tumble("10s")
+        .topN({ partitionBy: [], orderBy: [{ column: "m", direction: "desc" }], n: 3 })
+        .filter((o: any) => o.row_num.le(2))
+        .withColumns((o: any) => ({ above: o.m.gt(o.row_num.mul(2)) }))
+        .select((o: any) => ({ k: o.k, m: o.m, row_num: o.row_num, above: o.above })),
+    rows: [{ k: "a", m: 5, row_num: 1, above: true }, { k: "c", m: 2, row_num: 2, above: false }, { k: "d", m: 9, row_num: 1, above: true }],
   },
 ];
 

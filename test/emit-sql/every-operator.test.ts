@@ -120,7 +120,8 @@ const CONDITIONS: readonly (readonly [string, Build, string])[] = [
   ["ne boolean", (o) => o.flag.ne(false), "(`flag` <> FALSE)"],
   ["ge timestamp literal", (o) => o.at.ge(jan1), "(`at` >= TIMESTAMP '2024-01-01 10:00:00.500')"],
   ["lt rowtime literal", (o) => o.ts.lt(jan1), "(CAST(`ts` AS TIMESTAMP(3)) < TIMESTAMP '2024-01-01 10:00:00.500')"],
-  ["gt timestamp_ltz literal", (o) => o.ltz.gt(jan1), "(`ltz` > TO_TIMESTAMP_LTZ(1704103200500, 3))"],
+  // Finding D8: a bound of a millisecond time that excludes T from below is `>= T + 1 ms` (ir/planner-safe.ts).
+  ["gt timestamp_ltz literal", (o) => o.ltz.gt(jan1), "(`ltz` >= TO_TIMESTAMP_LTZ(1704103200501, 3))"],
   ["le timestamp column", (o) => o.at.le(o.ts), "(`at` <= `ts`)"],
   ["between numbers", (o) => o.n.between(1, 10), "(`n` BETWEEN 1 AND 10)"],
   ["between negative and decimal", (o) => o.amount.between(-0.5, 10.25), "(`amount` BETWEEN -0.5 AND 10.25)"],

@@ -9,12 +9,13 @@ import { exprNode, rowExprs } from "../../packages/streamt-sdk/src/dsl/expr.js";
 import { exprSql } from "../../packages/streamt-sdk/src/emit-sql/expr-sql.js";
 import { statementOf } from "../helpers.js";
 
-const Ev = t.row({ k: t.string(), s: t.string().nullable(), m: t.int().nullable(), at: t.timestamp(3), ltz: t.timestampLtz(3), ts: t.timestamp(3) });
+const Ev = t.row({ k: t.string(), s: t.string().nullable(), m: t.int().nullable(), at: t.timestamp(3), ltz: t.timestampLtz(3), ts: t.timestamp(3), d: t.date(), micros: t.timestamp(6) });
 const events = () => source("ev", { topic: "ev", schema: Ev }).eventTime("ts").watermark("5s");
 /* eslint-disable @typescript-eslint/no-explicit-any -- expressions built over the schema's columns */
 const o: any = rowExprs((events() as any).node.schema, 0, "test");
 const sql = (e: unknown) => exprSql(exprNode(e as never));
 const T = new Date("2024-03-15T10:00:10Z");
+const U = new Date("2024-03-15T10:00:20Z");
 
 describe("D4: LIKE with no wildcard is an equality", () => {
   it.each([
@@ -46,15 +47,14 @@ describe("D5: a column compared with itself is NULL where the column is", () => 
 
 describe("D7: a rowtime compared with a literal is compared as a plain timestamp", () => {
   it.each([
-    ["<>", o.ts.ne(T), "(CAST(`ts` AS TIMESTAMP(3)) <> TIMESTAMP '2024-03-15 10:00:10.000')"],
-    [">", o.ts.gt(T), "(CAST(`ts` AS TIMESTAMP(3)) > TIMESTAMP '2024-03-15 10:00:10.000')"],
-    ["IN", o.ts.in(T, new Date("2024-03-15T10:00:20Z")), "(CAST(`ts` AS TIMESTAMP(3)) IN (TIMESTAMP '2024-03-15 10:00:10.000', TIMESTAMP '2024-03-15 10:00:20.000'))"],
-    ["a plain timestamp column", o.at.ne(T), "(`at` <> TIMESTAMP '2024-03-15 10:00:10.000')"],
+    ["<", o.ts.lt(T), "(CAST(`ts` AS TIMESTAMP(3)) < TIMESTAMP '2024-03-15 10:00:10.000')"],
+    [">= (D8: > T is >= T + 1 ms)", o.ts.gt(T), "(CAST(`ts` AS TIMESTAMP(3)) >= TIMESTAMP '2024-03-15 10:00:10.001')"],
+    ["a plain timestamp column", o.at.lt(T), "(`at` < TIMESTAMP '2024-03-15 10:00:10.000')"],
     ["two columns", o.ts.gt(o.at), "(`ts` > `at`)"],
   ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
 });
 
-describe("D8: a millisecond time equal to a literal is the half-open millisecond after it", () => {
+describe("D8: every bound of a millisecond time by a literal is half-open, so no two bounds meet at one instant", () => {
   it.each([
     ["=", o.at.eq(T), "((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.001'))"],
     ["a rowtime", o.ts.eq(T), "((CAST(`ts` AS TIMESTAMP(3)) >= TIMESTAMP '2024-03-15 10:00:10.000') AND (CAST(`ts` AS TIMESTAMP(3)) < TIMESTAMP '2024-03-15 10:00:10.001'))"],
@@ -62,8 +62,26 @@ describe("D8: a millisecond time equal to a literal is the half-open millisecond
     ["IN with one value", o.at.in(T), "((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.001'))"],
     ["BETWEEN the same bounds", o.at.between(T, T), "((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.001'))"],
     ["an instant", o.ltz.eq(T), "((`ltz` >= TO_TIMESTAMP_LTZ(1710496810000, 3)) AND (`ltz` < TO_TIMESTAMP_LTZ(1710496810001, 3)))"],
-    ["<> stays", o.at.ne(T), "(`at` <> TIMESTAMP '2024-03-15 10:00:10.000')"],
-    ["IN with two values stays", o.at.in(T, T), "(`at` IN (TIMESTAMP '2024-03-15 10:00:10.000', TIMESTAMP '2024-03-15 10:00:10.000'))"],
+    ["<= T is < T + 1 ms", o.at.le(T), "(`at` < TIMESTAMP '2024-03-15 10:00:10.001')"],
+    ["> T is >= T + 1 ms", o.at.gt(T), "(`at` >= TIMESTAMP '2024-03-15 10:00:10.001')"],
+    [">= and < stay", o.at.ge(T).and(o.at.lt(T)), "((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.000'))"],
+    ["<> is outside the millisecond", o.at.ne(T), "((`at` < TIMESTAMP '2024-03-15 10:00:10.000') OR (`at` >= TIMESTAMP '2024-03-15 10:00:10.001'))"],
+    [
+      "IN with two values: each its millisecond",
+      o.at.in(T, U),
+      "(((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.001')) OR ((`at` >= TIMESTAMP '2024-03-15 10:00:20.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:20.001')))",
+    ],
+    [
+      "NOT IN: outside each",
+      o.at.notIn(T, U),
+      "(((`at` < TIMESTAMP '2024-03-15 10:00:10.000') OR (`at` >= TIMESTAMP '2024-03-15 10:00:10.001')) AND ((`at` < TIMESTAMP '2024-03-15 10:00:20.000') OR (`at` >= TIMESTAMP '2024-03-15 10:00:20.001')))",
+    ],
+    ["BETWEEN up to a literal", o.at.between(o.ts, U), "((`at` >= `ts`) AND (`at` < TIMESTAMP '2024-03-15 10:00:20.001'))"],
+    ["BETWEEN up to a column stays", o.at.between(T, o.ts), "(`at` BETWEEN TIMESTAMP '2024-03-15 10:00:10.000' AND CAST(`ts` AS TIMESTAMP(3)))"],
+    ["a rowtime: compared as a plain timestamp (D7) too", o.ts.le(T), "(CAST(`ts` AS TIMESTAMP(3)) < TIMESTAMP '2024-03-15 10:00:10.001')"],
+    ["a DATE stays", o.d.le(new Date("2024-03-15T00:00:00Z")), "(`d` <= DATE '2024-03-15')"],
+    // Values lie between T and T + 1 ms: no half-open form says the same.
+    ["a microsecond time stays", o.micros.le(T), "(`micros` <= TIMESTAMP '2024-03-15 10:00:10.000')"],
   ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
 });
 

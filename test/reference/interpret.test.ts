@@ -173,6 +173,59 @@ describe("windows and joins of the reference interpreter", () => {
   });
 });
 
+describe("deduplication, Top-N and temporal joins of the reference interpreter", () => {
+  const at = (time: string) => `2024-03-15T${time}.000`;
+  const flush = rec({ k: "zz", n: 0, d: 0, ts: "2024-03-15T12:00:00" });
+
+  it("keep first takes the earliest event time per key (of two at the same time, the first to arrive); keep last the latest (the last to arrive)", () => {
+    const input = { "s.v1": [ev("a", 1, "10:00:05"), ev("a", 2, "10:00:01"), ev("a", 3, "10:00:01"), ev("a", 4, "10:00:09"), ev("a", 5, "10:00:09"), ev("b", 6, "10:00:03")] };
+    const pick = (keep: "first" | "last") => run(src("s").deduplicate({ key: ["k"], keep, ttl: "1d" }).select("k", "n").toUpsertKafka("out", { key: ["k"] }), input);
+    expect(pick("first")).toEqual({ kind: "upsert", rows: [{ k: '"a"', n: "2" }, { k: '"b"', n: "6" }] });
+    expect(pick("last")).toEqual({ kind: "upsert", rows: [{ k: '"a"', n: "5" }, { k: '"b"', n: "6" }] });
+  });
+
+  it("by processing time, keep first is the first row per key to arrive (append), keep last the last (upsert)", () => {
+    const input = { "p.v1": [ev("a", 1, "10:00:05"), ev("b", 2, "10:00:01"), ev("a", 3, "10:00:01")] };
+    const clicks = () => source("p", { topic: "p.v1", schema: Ev }).processingTime("pt");
+    expect(run(clicks().deduplicate({ key: ["k"], keep: "first", ttl: "1d" }).select("k", "n").toKafka("out"), input)).toEqual({ kind: "append", rows: [{ k: '"a"', n: "1" }, { k: '"b"', n: "2" }] });
+    expect(run(clicks().deduplicate({ key: ["k"], keep: "last", ttl: "1d" }).select("k", "n").toUpsertKafka("out", { key: ["k"] }), input)).toEqual({ kind: "upsert", rows: [{ k: '"a"', n: "3" }, { k: '"b"', n: "2" }] });
+  });
+
+  it("a window deduplication keeps one row per key in each window the watermark closed", () => {
+    const input = { "s.v1": [ev("a", 1, "10:00:05"), ev("a", 2, "10:00:02"), ev("a", 3, "10:00:12"), ev("b", 4, "10:00:08"), flush] };
+    const out = run(src("s").tumble("10s").deduplicate({ key: ["k"], keep: "first" }).select((o) => ({ k: o.k, n: o.n, e: o.window_end })).toKafka("out"), input);
+    // The flush event's window [12:00:00, 12:00:10) is not closed: its watermark is 11:59:55.
+    expect(out.rows).toEqual([{ k: '"a"', n: "2", e: at("10:00:10") }, { k: '"a"', n: "3", e: at("10:00:20") }, { k: '"b"', n: "4", e: at("10:00:10") }]);
+  });
+
+  it("Top-N ranks NULL lowest (first ascending, last descending) and ties by arrival; rows pushed out are gone", () => {
+    const input = { "s.v1": [ev("a", 1, "10:00:00", { m: 5 }), ev("a", 2, "10:00:01", { m: null }), ev("a", 3, "10:00:02", { m: 5 }), ev("a", 4, "10:00:03", { m: 7 }), ev("b", 5, "10:00:04", { m: 1 })] };
+    const top = (direction: "asc" | "desc") =>
+      run(src("s").topN({ partitionBy: ["k"], orderBy: [{ column: "m", direction }], n: 2, ttl: "1d" }).select("k", "n", "row_num").toUpsertKafka("out", { key: ["k", "row_num"] }), input);
+    expect(top("asc").rows).toEqual([{ k: '"a"', n: "1", row_num: "2" }, { k: '"a"', n: "2", row_num: "1" }, { k: '"b"', n: "5", row_num: "1" }]);
+    expect(top("desc").rows).toEqual([{ k: '"a"', n: "1", row_num: "2" }, { k: '"a"', n: "4", row_num: "1" }, { k: '"b"', n: "5", row_num: "1" }]);
+  });
+
+  it("a window Top-N ranks within each closed window", () => {
+    const input = { "s.v1": [ev("a", 1, "10:00:01"), ev("b", 9, "10:00:02"), ev("a", 4, "10:00:03"), ev("a", 8, "10:00:11"), flush] };
+    const out = run(src("s").tumble("10s").topN({ partitionBy: [], orderBy: [{ column: "n", direction: "desc" }], n: 2 }).select((o) => ({ n: o.n, r: o.row_num, e: o.window_end })).toKafka("out"), input);
+    expect(out.rows).toEqual([{ n: "4", r: "2", e: at("10:00:10") }, { n: "8", r: "1", e: at("10:00:20") }, { n: "9", r: "1", e: at("10:00:10") }]);
+  });
+
+  it("a temporal join meets the version of the key valid at the left row's time, once both watermarks pass the row", () => {
+    const versions = source("v", { topic: "v.v1", schema: Ev, primaryKey: ["k"] }).eventTime("ts").watermark("monotonous");
+    const sink = src("l", "monotonous")
+      .temporalJoin(versions, { on: { k: "k" }, type: "left", select: (l, r) => ({ k: l.k, ln: l.n, rn: r.n }) })
+      .toKafka("out");
+    const out = run(sink, {
+      "l.v1": [ev("a", 1, "10:00:04.999"), ev("a", 2, "10:00:05"), ev("a", 3, "10:00:20"), ev("b", 4, "10:00:06"), ev("a", 5, "10:00:31"), flush],
+      // The versioned side's watermark ends at 10:00:30: the left row at 10:00:31 and the flush are not joined yet.
+      "v.v1": [ev("a", 10, "10:00:05"), ev("b", 11, "10:00:07"), ev("a", 12, "10:00:10"), ev("a", 13, "10:00:30")],
+    });
+    expect(out.rows).toEqual([{ k: '"a"', ln: "1", rn: "null" }, { k: '"a"', ln: "2", rn: "10" }, { k: '"a"', ln: "3", rn: "12" }, { k: '"b"', ln: "4", rn: "null" }]);
+  });
+});
+
 describe("findings D2 and D3 of the differential test, as the reference computes them now", () => {
   it("ROUND of a DECIMAL has the rounded scale, and a product of DECIMALs Flink's precision: the values Flink 2.2 wrote", () => {
     const out = run(

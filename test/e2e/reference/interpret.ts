@@ -4,7 +4,7 @@
  * every record is processed and the watermark has passed every closed window.
  *
  * It models Flink SQL's semantics for a deterministic subset, and throws `Unsupported` for the rest:
- * - sources (JSON, one partition): a record with null in a NOT NULL column (not a primary key) never
+ * - sources (JSON, one partition; a keyed source only as a temporal join's versioned side): a record with null in a NOT NULL column (not a primary key) never
  *   reaches a step (the source contract); the watermark is max(event time) - delay over every record
  *   with an event time, including the records the contract drops (the WATERMARK is on the Kafka table);
  * - filter (WHERE keeps TRUE only), project, union (values converted to the union's column types);
@@ -19,6 +19,14 @@
  *   the upper bound), window joins (per window the watermark closed; outer rows padded per window) and
  *   regular joins (the join of either side's final table; a TTL under a day is Unsupported); a NULL key
  *   matches nothing;
+ * - deduplication (DeduplicateFunctionHelper.isDuplicate: keep first replaces the kept row only by an
+ *   earlier time, keep last by a time not earlier, so equal times keep the first or the last to arrive;
+ *   by processing time the first or last to arrive), per window too; Top-N per partition (ORDER BY
+ *   with NULL the least value, ties in arrival order: TopNBuffer appends to a sort key's rows), per
+ *   window too, the final table of an updating input; late rows are not modelled (none are sent);
+ * - event-time temporal joins against a keyed (upsert) source: a left row is joined once the watermark
+ *   of both sides reaches it, with its key's latest version at or before its time (two versions of a
+ *   key at one time are Unsupported: the generator sends none);
  * - aggregates COUNT, COUNT DISTINCT, SUM, AVG (Flink's result types and rounding), MIN, MAX,
  *   FIRST_VALUE / LAST_VALUE (in arrival order, nulls skipped), LISTAGG, of a column or an expression;
  *   STDDEV/VAR and ARRAY_AGG are Unsupported, as are TIMESTAMPDIFF/TIMESTAMPADD, JSON and declared functions.
@@ -60,6 +68,7 @@ type Stream = { readonly mode: "append" | "table"; readonly rows: readonly Row[]
 
 export function interpretSink(sink: SinkNode, input: TopicInput): SinkContents {
   const out = new Interpreter(input).node(sink.input);
+  if (out.rows.some((r) => Object.values(r).includes(PROCTIME))) unsupported("processing time in a sink");
   if (sink.connector.kind === "upsert-kafka") {
     const key = sink.connector.key;
     const byKey = new Map<string, Row>();
@@ -183,6 +192,69 @@ class Interpreter {
         for (const id of new Set([...lw.keys(), ...rw.keys()])) rows.push(...joinRows(n, lw.get(id) ?? [], rw.get(id) ?? [], () => true, () => true));
         return { mode: "append", rows };
       }
+      case "deduplicate": {
+        const inp = this.node(n.input);
+        if (inp.mode !== "append") unsupported("a deduplication of an updating stream");
+        const keyTypes = n.key.map((k) => columnType(n.input, k));
+        if (n.window) {
+          const rows: Row[] = [];
+          for (const w of this.firedWindows(n.window, inp.rows, n.input)) {
+            for (const part of partitions(w.rows, n.key, keyTypes)) rows.push(keptRow(part, n.orderBy, n.keep));
+          }
+          return { mode: "append", rows };
+        }
+        if (n.orderBy === n.input.time.proctime) {
+          // Processing time orders rows as they arrive (one partition): the first or the last per key.
+          const rows = partitions(inp.rows, n.key, keyTypes).map((part) => (n.keep === "first" ? part[0]! : part[part.length - 1]!));
+          return { mode: n.keep === "first" ? "append" : "table", rows };
+        }
+        return { mode: "table", rows: partitions(inp.rows, n.key, keyTypes).map((part) => keptRow(part, n.orderBy, n.keep)) };
+      }
+      case "topN": {
+        const inp = this.node(n.input);
+        const order = n.orderBy.map((o) => ({ ...o, type: columnType(n.input, o.column) }));
+        const keyTypes = n.partitionBy.map((k) => columnType(n.input, k));
+        const top = (rows: readonly Row[], extra: Row): Row[] =>
+          stableSort(rows, order)
+            .slice(0, n.n)
+            .map((r, i) => ({ ...r, ...extra, [n.rankColumn]: BigInt(i + 1) }));
+        if (n.window) {
+          if (inp.mode !== "append") unsupported("a window Top-N of an updating stream");
+          const rows: Row[] = [];
+          for (const w of this.firedWindows(n.window, inp.rows, n.input)) {
+            for (const part of partitions(w.rows, n.partitionBy, keyTypes)) rows.push(...top(part, {}));
+          }
+          return { mode: "append", rows };
+        }
+        // The final table: the first n rows per partition of the input's final rows. Among rows that tie
+        // on the order, the one that arrived first ranks first (Flink's TopNBuffer appends a row to the
+        // rows of its sort key) for an append input; an updating input ranks ties by the order of their
+        // last update, which the final table does not tell: the generator orders those totally.
+        return { mode: "table", rows: partitions(inp.rows, n.partitionBy, keyTypes).flatMap((part) => top(part, {})) };
+      }
+      case "temporalJoin": {
+        const left = this.node(n.left);
+        if (left.mode !== "append") unsupported("a temporal join of an updating stream");
+        if (n.right.kind !== "source") return unsupported("a temporal join against a versioned table other than a keyed source");
+        const versioned = n.right;
+        const versions = sourceRows(versioned, this.records(versioned, true));
+        const lt = n.left.time.rowtime!;
+        const rt = versioned.time.rowtime!;
+        // A left row is joined when the watermark of both sides reaches its time: the flush event never is.
+        const wm = Math.min(this.watermark(n.left.time.watermark?.sources ?? []), sourceWatermark(versioned, this.records(versioned, true)));
+        const emitted = left.rows.filter((l) => (l[lt] as number) <= wm);
+        const rows = joinRows(n, emitted, versions, (l, r) => {
+          // The version valid at the left row's time: the latest at or before it (of its key, which joinRows matched).
+          const at = l[lt] as number;
+          const t = r[rt] as number;
+          if (t > at) return false;
+          const same = versions.filter((v) => n.on.every((p) => valueKey(v[p.right]!, columnType(versioned, p.right)) === valueKey(r[p.right]!, columnType(versioned, p.right))));
+          const later = same.filter((v) => (v[rt] as number) <= at && (v[rt] as number) >= t && v !== r);
+          if (later.some((v) => v[rt] === t)) unsupported("two versions of a key with the same time (the generator sends none)");
+          return later.length === 0;
+        }, () => true);
+        return { mode: "append", rows };
+      }
       case "join": {
         if (n.ttl && Math.min(n.ttl.leftMs, n.ttl.rightMs) < DAY) unsupported("a join TTL shorter than a day (rows could expire during the test)");
         // Either side read as its final table (an append stream is one): the join of the final tables
@@ -196,9 +268,18 @@ class Interpreter {
     }
   }
 
-  private records(n: SourceNode): readonly string[] {
+  /** A window step's windows that the watermark closed, each with its rows (with the window's columns) in arrival order. */
+  private firedWindows(w: WindowSpec, rows: readonly Row[], input: PlanNode): { rows: Row[] }[] {
+    const wm = this.watermark(input.time.watermark?.sources ?? []);
+    return windowGroups(w, rows, [], [])
+      .filter((g) => g.end - 1 <= wm)
+      .map((g) => ({ rows: g.rows.map((r) => ({ ...r, window_start: g.start, window_end: g.end, window_time: g.end - 1 })) }));
+  }
+
+  /** A source's records; a keyed (upsert) source only as a temporal join's versioned side (`versioned`), whose records are all upserts. */
+  private records(n: SourceNode, versioned = false): readonly string[] {
     if (n.kafka.format !== "json") unsupported(`${n.kafka.format} sources`);
-    if (n.kafka.primaryKey) unsupported("keyed (upsert) sources");
+    if (n.kafka.primaryKey && !versioned) unsupported("keyed (upsert) sources outside a temporal join");
     return this.input.get(n.kafka.topic) ?? [];
   }
 
@@ -267,6 +348,49 @@ function joinRows(
   if (n.joinType === "right" || n.joinType === "full") right.forEach((r, i) => rightMatched.has(i) || rows.push(joined(nulls(n.left), r)));
   return rows;
 }
+
+// ---- deduplication and Top-N -----------------------------------------------------------------
+
+/** Rows grouped by the values of `keys` (NULL is a value of its own, as in PARTITION BY), each group in arrival order. */
+function partitions(rows: readonly Row[], keys: readonly string[], keyTypes: readonly DataType[]): Row[][] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const id = rowKey(keys.map((k, i) => [r[k]!, keyTypes[i]!]));
+    const g = groups.get(id);
+    if (g) g.push(r);
+    else groups.set(id, [r]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The row a deduplication keeps of one key's rows (in arrival order), ordered by a time: Flink's
+ * DeduplicateFunctionHelper.isDuplicate replaces the kept row by a later-arriving one when its time is
+ * strictly earlier (keep first) or not earlier (keep last). So with equal times, first keeps the row
+ * that arrived first, last the row that arrived last.
+ */
+function keptRow(rows: readonly Row[], time: string, keep: "first" | "last"): Row {
+  let kept = rows[0]!;
+  for (const r of rows.slice(1)) {
+    const [t, k] = [r[time] as number, kept[time] as number];
+    if (keep === "first" ? t < k : t >= k) kept = r;
+  }
+  return kept;
+}
+
+/** ORDER BY with Flink's default null order (NULLS FIRST ascending, NULLS LAST descending: NULL is the least value); ties keep arrival order. */
+function stableSort(rows: readonly Row[], order: readonly { column: string; direction: "asc" | "desc"; type: DataType }[]): Row[] {
+  const cmp = (a: Row, b: Row): number => {
+    for (const o of order) {
+      const [x, y] = [a[o.column]!, b[o.column]!];
+      const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compare(x, o.type, y, o.type);
+      if (c !== 0) return o.direction === "asc" ? c : -c;
+    }
+    return 0;
+  };
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => cmp(a.r, b.r) || a.i - b.i).map((x) => x.r);
+}
+
 
 // ---- windows ---------------------------------------------------------------------------------
 
@@ -358,8 +482,10 @@ function enforced(n: SourceNode): Set<string> {
   return new Set(n.physical.filter((c) => !c.type.nullable && !key.has(c.name)).map((c) => c.name));
 }
 
+/** The value of a processing-time attribute: the clock's, which no sink may hold for a comparison. */
+const PROCTIME = "\u0000processing time";
+
 function sourceRows(n: SourceNode, records: readonly string[]): Row[] {
-  if (n.processingTime) unsupported("processing time");
   const notNull = enforced(n);
   const rows: Row[] = [];
   for (const text of records) {
@@ -368,6 +494,7 @@ function sourceRows(n: SourceNode, records: readonly string[]): Row[] {
     const obj = json as Record<string, JsonValue>;
     const row: Record<string, Value> = {};
     for (const c of n.physical) row[c.name] = fromJson(obj[c.name], c.type);
+    if (n.processingTime) row[n.processingTime] = PROCTIME;
     if ([...notNull].some((c) => row[c] === null)) continue;
     rows.push(row);
   }

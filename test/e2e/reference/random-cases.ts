@@ -5,13 +5,17 @@
  *
  * Shapes: one source, or two sources (each with its own filters and computed columns) merged by
  * union() or joined: an interval join (inner, left; bounds around 0, or wholly before), a window join
- * (tumble / hop / cumulate; inner, left, right, full), an inner regular join, or a regular join
+ * (tumble / hop / cumulate; inner, left, right, full), an inner regular join, a regular join
  * (inner, left, right, full; TTL a day) of the two sources each grouped by the join key, whose output
- * is a table keyed by that key; then filters, computed columns (withColumns) and selects (subsets,
+ * is a table keyed by that key, or a temporal join (inner, left) against the second source read as a
+ * versioned table (primary key k); then filters, computed columns (withColumns) and selects (subsets,
  * renames); then either an append sink, a window aggregate (tumble, hop, cumulate, session;
  * FIRST_VALUE / LAST_VALUE only in a tumble, as the DSL allows), a GROUP BY read from an upsert topic,
- * or the joined table into an upsert topic keyed by its key, each followed by filters / computed
- * columns over the result. Expressions are random trees over every operator the reference interpreter
+ * the joined table into an upsert topic keyed by its key, or (one source) a deduplication (keep first
+ * or last; by event time or processing time into an upsert topic keyed by the dedup key, or per window)
+ * or a Top-N (1-3 rows per partition, ordered by 1-2 columns with ties and NULLs, into an upsert topic
+ * keyed by partition and rank; of a GROUP BY's updating result; or per window), each followed by
+ * filters / computed columns over the result. Expressions are random trees over every operator the reference interpreter
  * models, with literals drawn from the same pools as the data (so comparisons hit equality and window
  * boundaries), NULLs in nullable columns, records that break the NOT NULL contract, duplicate keys,
  * and event times out of order within the watermark delay.
@@ -27,7 +31,11 @@
  * order the test does not control, and double addition is not associative: only the source's DOUBLE,
  * whose values are exact quarters, is summed); CAST of a DOUBLE to DECIMAL (it goes through Java's
  * Double.toString, whose digits JDK 17 does not always make shortest); MOD of doubles; FIRST_VALUE /
- * LAST_VALUE after a union or a join (the arrival order of two topics is not defined); division by anything but
+ * LAST_VALUE, deduplication and Top-N after a union or a join (the arrival order of two topics is not
+ * defined, and it orders their ties); two versions of a key at one time in a temporal join's versioned
+ * table, or a record in it that breaks the NOT NULL contract; ties in a Top-N of an
+ * updating input (Flink ranks them by the order of their updates; the order is made total); a window
+ * after a temporal join (its rows are written as the watermark passes them); division by anything but
  * a non-zero literal. The shapes of the test's findings (differential.test.ts) are generated: the SDK
  * writes each in a form Flink gets right, and a case synth refuses is left out by the test, not here.
  */
@@ -117,7 +125,25 @@ export type Shape =
   | { readonly kind: "window"; readonly win: Win; readonly keys: readonly string[]; readonly aggs: readonly Agg[] }
   | { readonly kind: "group"; readonly keys: readonly string[]; readonly aggs: readonly Agg[] }
   /** The stream is already a table unique on `keys` (a join of tables keyed by the join key): an upsert sink. */
-  | { readonly kind: "table"; readonly keys: readonly string[] };
+  | { readonly kind: "table"; readonly keys: readonly string[] }
+  /**
+   * deduplicate(); with `win`, a window deduplication (append); else by event time, or by processing
+   * time when the recipe's source declares it (`proctime`), into an upsert sink keyed by `keys`
+   * (keep first on processing time appends).
+   */
+  | { readonly kind: "dedup"; readonly keys: readonly string[]; readonly keep: "first" | "last"; readonly win: Win | null }
+  /**
+   * topN(); with `win`, a window Top-N (append), else an upsert sink keyed by the partition and the rank.
+   * `grouped`: the Top-N reads a GROUP BY (an updating input: Flink's retracting Top-N).
+   */
+  | {
+      readonly kind: "topN";
+      readonly partitionBy: readonly string[];
+      readonly orderBy: readonly (readonly [string, "asc" | "desc"])[];
+      readonly n: number;
+      readonly win: Win | null;
+      readonly grouped: { readonly keys: readonly string[]; readonly aggs: readonly Agg[] } | null;
+    };
 export type Watermark = "monotonous" | "1s" | "5s";
 type Size = "5s" | "10s" | "20s" | "30s" | "1m";
 /** A window: tumble(size), hop(size, slide), cumulate(step, maxSize) or session(gap). */
@@ -139,11 +165,15 @@ export type JoinRecipe = {
   | { readonly kind: "window"; readonly win: Win; readonly type: JoinKind }
   /** A regular join (TTL a day: nothing expires); `grouped`: each side first aggregated by its join keys. */
   | { readonly kind: "regular"; readonly type: JoinKind; readonly grouped: readonly [readonly Agg[], readonly Agg[]] | null }
+  /** A temporal join against the second source read as a versioned table (primary key k). */
+  | { readonly kind: "temporal"; readonly type: "inner" | "left" }
 );
 
 export interface Recipe {
   readonly id: string;
   readonly watermarks: readonly Watermark[];
+  /** The (one) source declares processing time `pt` instead of event time: a deduplication by arrival. */
+  readonly proctime?: boolean;
   /** Per source, before the union or join (two sources only). */
   readonly branches: readonly (readonly Step[])[];
   /** Two sources are joined so, not unioned. */
@@ -209,9 +239,7 @@ export const topicsOf = (runId: string, id: string) => ({
 /** The stream a recipe describes, up to its sink. */
 export function buildSink(r: Recipe, runId: string): Sink {
   const topics = topicsOf(runId, r.id);
-  const sources = r.watermarks.map((wm, i) =>
-    source(`${r.id}_${"ab"[i]}`, { topic: topics.sources[i]!, schema: Ev }).eventTime("ts").watermark(wm as "5s"),
-  );
+  const sources = sourcesOf(r, topics.sources);
   let s: any = sources[0];
   if (sources.length > 1) {
     const [a, b] = sources.map((src: any, i) => r.branches[i]!.reduce(applyStep, src));
@@ -221,7 +249,35 @@ export function buildSink(r: Recipe, runId: string): Sink {
   const sh = r.shape;
   s = applyShape(s, sh);
   s = r.post.reduce(applyStep, s);
-  return sh.kind === "group" || sh.kind === "table" ? s.toUpsertKafka(topics.sink, { key: [...sh.keys] }) : s.toKafka(topics.sink);
+  const key = upsertKey(sh, r.proctime);
+  return key ? s.toUpsertKafka(topics.sink, { key: [...key] }) : s.toKafka(topics.sink);
+}
+
+/** The key of the upsert topic a shape writes to, or null for an append topic. */
+function upsertKey(sh: Shape, proctime = false): readonly string[] | null {
+  if (sh.kind === "group" || sh.kind === "table") return sh.keys;
+  if (sh.kind === "dedup" && sh.win === null && !(proctime && sh.keep === "first")) return sh.keys;
+  if (sh.kind === "topN" && sh.win === null) return [...sh.partitionBy, "row_num"];
+  return null;
+}
+
+/** Which source is a temporal join's versioned table (read keyed by k), if any. */
+export const versionedSource = (r: { readonly join?: JoinRecipe }): number | null => (r.join?.kind === "temporal" ? 1 : null);
+
+function sourcesOf(r: { readonly id: string; readonly watermarks: readonly Watermark[]; readonly join?: JoinRecipe; readonly proctime?: boolean }, topics: readonly string[]): any[] {
+  return r.watermarks.map((wm, i) => {
+    const src = source(`${r.id}_${"ab"[i]}`, { topic: topics[i]!, schema: Ev, ...(versionedSource(r) === i ? { primaryKey: ["k"] } : {}) });
+    return r.proctime ? src.processingTime("pt") : src.eventTime("ts").watermark(wm as "5s");
+  });
+}
+
+/** A processing-time deduplication's stream without its `pt` column, whose values are the clock's. */
+const withoutPt = (s: any): any => (schemaOf(s).some((c) => c.name === "pt") ? s.select(...schemaOf(s).map((c) => c.name).filter((n) => n !== "pt")) : s);
+
+/** The Kafka key of a record sent to source `i`: the primary key of a versioned source as JSON, else none. */
+export function recordKey(r: Recipe, i: number, value: string): string | null {
+  if (versionedSource(r) !== i) return null;
+  return JSON.stringify({ k: (JSON.parse(value) as { k: string }).k });
 }
 
 const picked = (select: readonly Pick[]) => (l: any, r: any) =>
@@ -233,6 +289,7 @@ function joinStreams(a: any, b: any, j: JoinRecipe): any {
   const select = picked(j.select);
   if (j.kind === "interval") return a.intervalJoin(b, { on, between: j.between, type: j.type, select });
   if (j.kind === "window") return windowed(a, j.win).join(windowed(b, j.win), { on, type: j.type, select });
+  if (j.kind === "temporal") return a.temporalJoin(b, { on, type: j.type, select });
   const [l, r] = j.grouped
     ? [a.groupBy(...j.on.map((p) => p[0])).aggregate(aggSpecs(j.grouped[0]), { ttl: "1d" }), b.groupBy(...j.on.map((p) => p[1])).aggregate(aggSpecs(j.grouped[1]), { ttl: "1d" })]
     : [a, b];
@@ -244,6 +301,7 @@ function renderJoin(j: JoinRecipe, right: string): string {
   const select = `(l, r) => ({ ${j.select.map(([name, side, col]) => `${name}: ${side === 2 ? `coalesce(l.${col}, r.${col})` : `${side ? "r" : "l"}.${col}`}`).join(", ")} })`;
   if (j.kind === "interval") return `.intervalJoin(${right}, { on: ${on}, between: ${JSON.stringify(j.between)}, type: "${j.type}", select: ${select} })`;
   if (j.kind === "window") return `.${renderWin(j.win)}.join(${right}.${renderWin(j.win)}, { on: ${on}, type: "${j.type}", select: ${select} })`;
+  if (j.kind === "temporal") return `.temporalJoin(${right}, { on: ${on}, type: "${j.type}", select: ${select} })`;
   const agg = (as: readonly Agg[]) => `{ ${as.map((a) => `${a.name}: ${a.fn}(${a.col === null ? "" : JSON.stringify(a.col)})`).join(", ")} }`;
   const grouped = (i: 0 | 1) => (j.grouped ? `.groupBy(${j.on.map((p) => JSON.stringify(p[i])).join(", ")}).aggregate(${agg(j.grouped[i])}, { ttl: "1d" })` : "");
   return `${grouped(0)}.join(${right}${grouped(1)}, { on: ${on}, type: "${j.type}", ttl: "1d", select: ${select} })`;
@@ -259,16 +317,25 @@ export function renderRecipe(r: Recipe): string {
           ? `.withColumns((o) => ({ ${Object.entries(st.withColumns).map(([k, a]) => `${k}: ${renderExpr(a)}`).join(", ")} }))`
           : `.select((o) => ({ ${st.select.map(([to, from]) => `${to}: o.${from}`).join(", ")} }))`,
     );
-  const src = (i: number) => `source("${r.id}_${"ab"[i]}", { schema: Ev }).eventTime("ts").watermark("${r.watermarks[i]}")`;
+  const time = (i: number) => (r.proctime ? `.processingTime("pt")` : `.eventTime("ts").watermark("${r.watermarks[i]}")`);
+  const src = (i: number) => `source("${r.id}_${"ab"[i]}", { schema: Ev${versionedSource(r) === i ? `, primaryKey: ["k"]` : ""} })${time(i)}`;
   const right = `${src(1)}${r.watermarks.length > 1 ? steps(r.branches[1]!).join("") : ""}`;
   const lines = r.watermarks.length > 1 ? [`${src(0)}${steps(r.branches[0]!).join("")}`, r.join ? `  ${renderJoin(r.join, right)}` : `  .union(${right})`] : [src(0)];
   lines.push(...steps(r.pre).map((l) => `  ${l}`));
   const aggs = (as: readonly Agg[]) => `{ ${as.map((a) => `${a.name}: ${a.fn}(${a.col === null ? "" : JSON.stringify(a.col)})`).join(", ")} }`;
   const sh = r.shape;
   if (sh.kind === "window") lines.push(`  .${renderWin(sh.win)}${sh.keys.length ? `.groupBy(${sh.keys.map((k) => JSON.stringify(k)).join(", ")})` : ""}.aggregate(${aggs(sh.aggs)})`);
-  if (sh.kind === "group") lines.push(`  .groupBy(${sh.keys.map((k) => JSON.stringify(k)).join(", ")}).aggregate(${aggs(sh.aggs)}, { ttl: "1d" })`);
+  const group = (keys: readonly string[], as: readonly Agg[]) => `  .groupBy(${keys.map((k) => JSON.stringify(k)).join(", ")}).aggregate(${aggs(as)}, { ttl: "1d" })`;
+  if (sh.kind === "group") lines.push(group(sh.keys, sh.aggs));
+  if (sh.kind === "dedup") lines.push(`  ${sh.win ? `.${renderWin(sh.win)}` : ""}.deduplicate({ key: ${JSON.stringify(sh.keys)}, keep: "${sh.keep}"${sh.win ? "" : `, ttl: "1d"`} })${r.proctime ? " (then select() every column but pt)" : ""}`);
+  if (sh.kind === "topN") {
+    if (sh.grouped) lines.push(group(sh.grouped.keys, sh.grouped.aggs));
+    const orderBy = sh.orderBy.map(([column, direction]) => `{ column: "${column}", direction: "${direction}" }`).join(", ");
+    lines.push(`  ${sh.win ? `.${renderWin(sh.win)}` : ""}.topN({ partitionBy: ${JSON.stringify(sh.partitionBy)}, orderBy: [${orderBy}], n: ${sh.n}${sh.win ? "" : `, ttl: "1d"`} })`);
+  }
   lines.push(...steps(r.post).map((l) => `  ${l}`));
-  lines.push(sh.kind === "group" || sh.kind === "table" ? `  .toUpsertKafka(out, { key: ${JSON.stringify(sh.keys)} })` : "  .toKafka(out)");
+  const key = upsertKey(sh, r.proctime);
+  lines.push(key ? `  .toUpsertKafka(out, { key: ${JSON.stringify(key)} })` : "  .toKafka(out)");
   return lines.join("\n");
 }
 
@@ -652,6 +719,12 @@ function applyShape(s: any, sh: Shape): any {
     return (sh.keys.length > 0 ? w.groupBy(...sh.keys) : w).aggregate(aggSpecs(sh.aggs));
   }
   if (sh.kind === "group") return s.groupBy(...sh.keys).aggregate(aggSpecs(sh.aggs), { ttl: "1d" });
+  if (sh.kind === "dedup") return sh.win ? windowed(s, sh.win).deduplicate({ key: [...sh.keys], keep: sh.keep }) : withoutPt(s.deduplicate({ key: [...sh.keys], keep: sh.keep, ttl: "1d" }));
+  if (sh.kind === "topN") {
+    const input = sh.grouped ? s.groupBy(...sh.grouped.keys).aggregate(aggSpecs(sh.grouped.aggs), { ttl: "1d" }) : s;
+    const options = { partitionBy: [...sh.partitionBy], orderBy: sh.orderBy.map(([column, direction]) => ({ column, direction })), n: sh.n };
+    return sh.win ? windowed(input, sh.win).topN(options) : input.topN({ ...options, ttl: "1d" });
+  }
   return s;
 }
 
@@ -677,9 +750,9 @@ const JOIN_KEYS: readonly (readonly [string, string])[] = [["k", "k"], ["k", "k"
  * r_<name>). A grouped regular join aggregates each side by its keys first and its first output column
  * is then the key (COALESCE of both sides for a full join), the upsert key of its sink.
  */
-function genJoin(g: Gen, kind: "interval" | "window" | "regular" | "grouped", win: Win, left: readonly Column[], right: readonly Column[]): JoinRecipe {
+function genJoin(g: Gen, kind: "interval" | "window" | "regular" | "grouped" | "temporal", win: Win, left: readonly Column[], right: readonly Column[]): JoinRecipe {
   // An outer regular join of append streams updates with no unique key: no sink can hold it exactly.
-  const type = kind === "interval" ? pick(g, ["inner", "left"] as const) : kind === "regular" ? "inner" : pick(g, ["inner", "left", "right", "full"] as const);
+  const type = kind === "interval" || kind === "temporal" ? pick(g, ["inner", "left"] as const) : kind === "regular" ? "inner" : pick(g, ["inner", "left", "right", "full"] as const);
   if (kind === "grouped") {
     const key = pick(g, ["k", "n"] as const);
     const aggs = (cols: readonly Column[]) => genAggs(g, cols.filter((c) => c.name !== key), false);
@@ -688,39 +761,86 @@ function genJoin(g: Gen, kind: "interval" | "window" | "regular" | "grouped", wi
     const select: Pick[] = [keyPick, ...la.map((a): Pick => [a.name, 0, a.name]), ...ra.map((a): Pick => [`r_${a.name}`, 1, a.name])];
     return { kind: "regular", type, grouped: [la, ra], on: [[key, key]], select };
   }
-  const pairs = [pick(g, JOIN_KEYS)];
-  if (chance(g, 25)) pairs.push(pick(g, JOIN_KEYS.filter((p) => p[0] !== pairs[0]![0])));
+  // A temporal join joins on the versioned side's primary key, k.
+  const pairs = kind === "temporal" ? [pick(g, [["k", "k"], ["k", "k"], ["s", "k"]] as const)] : [pick(g, JOIN_KEYS)];
+  if (kind !== "temporal" && chance(g, 25)) pairs.push(pick(g, JOIN_KEYS.filter((p) => p[0] !== pairs[0]![0])));
   const select: Pick[] = [[pairs[0]![0], 0, pairs[0]![0]], ["ts", 0, "ts"]];
   for (const c of left) if (!select.some((p) => p[0] === c.name) && chance(g, 40)) select.push([c.name, 0, c.name]);
   for (const c of right) if (chance(g, 40)) select.push([`r_${c.name}`, 1, c.name]);
   if (kind === "window" && chance(g, 60)) select.push(["window_start", 0, "window_start"], ["window_end", 1, "window_end"]);
   if (kind === "interval") return { kind, type: type as "inner" | "left", between: pick(g, [["-5s", "5s"], ["0s", "10s"], ["-10s", "0s"], ["-1s", "1s"], ["0s", "0s"], ["-20s", "-10s"]] as const), on: pairs, select };
   if (kind === "window") return { kind, win, type, on: pairs, select };
+  if (kind === "temporal") return { kind, type: type as "inner" | "left", on: pairs, select };
   return { kind, type, grouped: null, on: pairs, select };
+}
+
+/** Columns a key can be: strings, integers, decimals (NOT NULL where an upsert topic's key needs it). */
+const keyable = (cols: readonly Column[], notNull: boolean): Column[] =>
+  cols.filter((c) => ["str", "int", "dec"].includes(catOf(c.type)) && (!notNull || !c.type.nullable) && c.name !== "row_num");
+
+/** A deduplication by event time: 1-2 keys (NOT NULL unless per window, where the sink appends), keep first or last. */
+function genDedup(g: Gen, cols: readonly Column[], win: Win | null): Shape {
+  const candidates = keyable(cols, win === null);
+  const keys = [...new Set(Array.from({ length: between(g, 1, 2) }, () => pick(g, candidates).name))];
+  return { kind: "dedup", keys, keep: pick(g, ["first", "last"] as const), win };
+}
+
+/**
+ * A Top-N of 1-3 rows per partition (0-2 columns) ordered by 1-2 columns, with ties and NULLs; or, not
+ * per window, a Top-N of a GROUP BY ordered by an aggregate, then by the group keys outside the
+ * partition: the order is total, since among rows of an updating input that tie Flink ranks by the
+ * order of their updates, which the reference (reading final tables) does not follow.
+ */
+function genTopN(g: Gen, cols: readonly Column[], win: Win | null): Shape {
+  const n = between(g, 1, 3);
+  const dir = () => pick(g, ["asc", "desc"] as const);
+  if (win === null && chance(g, 35)) {
+    const keys = [...new Set(Array.from({ length: between(g, 1, 2) }, () => pick(g, keyable(cols, true)).name))];
+    const aggs = genAggs(g, cols.filter((c) => !keys.includes(c.name)), true);
+    const partitionBy = keys.slice(0, between(g, 0, keys.length - 1));
+    const orderBy: (readonly [string, "asc" | "desc"])[] = [[pick(g, aggs).name, dir()], ...keys.filter((k) => !partitionBy.includes(k)).map((k) => [k, "asc"] as const)];
+    return { kind: "topN", partitionBy, orderBy, n, win, grouped: { keys, aggs } };
+  }
+  const partitionBy = [...new Set(Array.from({ length: between(g, 0, 2) }, () => pick(g, keyable(cols, win === null)).name))];
+  const orderable = cols.filter((c) => ["str", "int", "dec", "dbl", "ts", "bool"].includes(catOf(c.type)) && !partitionBy.includes(c.name));
+  const orderBy = [...new Set(Array.from({ length: between(g, 1, 2) }, () => pick(g, orderable).name))].map((c) => [c, dir()] as const);
+  return { kind: "topN", partitionBy, orderBy, n, win, grouped: null };
 }
 
 /** One random case: a recipe, its sink and its input. */
 export function genCase(g: Gen, id: string, runId: string): Case {
   const twoSources = chance(g, 45);
-  const combine = twoSources ? pick(g, ["union", "union", "interval", "window", "regular", "grouped"] as const) : "union";
+  const combine = twoSources ? pick(g, ["union", "union", "interval", "window", "regular", "grouped", "temporal"] as const) : "union";
   const joinWin = genWin(g, false);
   // After a join, no window: an interval join holds its output watermark back by its bounds (rows it
   // writes late would be late for the window), and a window join or regular join has no event time.
-  const shapeKind = combine === "grouped" ? "table" : pick(g, ["append", "append", "window", "window", "window", "window", "group", "group"].filter((k) => combine === "union" || k !== "window"));
+  // Deduplication and Top-N read one source: with two, rows that tie arrive in an order the test does not control.
+  const kinds = ["append", "append", "window", "window", "window", "window", "group", "group", ...(twoSources ? [] : ["dedup", "dedup", "dedup", "topN", "topN", "topN"])];
+  const shapeKind = combine === "grouped" ? "table" : pick(g, kinds.filter((k) => combine === "union" || k !== "window"));
   const win = genWin(g, true);
+  /** Dedup and Top-N: per window (of `win`), or over the whole stream. */
+  const perWindow = chance(g, 50);
+  /** A deduplication over the whole stream by processing time (the source then has no event time). */
+  const proctime = shapeKind === "dedup" && !perWindow && chance(g, 35);
   const watermarks: Watermark[] = Array.from({ length: twoSources ? 2 : 1 }, () => pick(g, ["monotonous", "1s", "5s"] as const));
   const topics = topicsOf(runId, id);
   const keepBase = ["k", "ts"];
-  const late: LateRule = combine === "interval" ? "behind" : combine === "window" ? lateRuleOf(joinWin) : shapeKind === "window" ? lateRuleOf(win) : null;
-  const input = new Map<string, string[]>(watermarks.map((wm, i) => [topics.sources[i]!, genRecords(g, late, WATERMARK_MS[wm])]));
+  const inWindow = shapeKind === "window" || ((shapeKind === "dedup" || shapeKind === "topN") && perWindow);
+  // A temporal join: a left row behind the watermark may have been joined already, a version behind it
+  // may come after the rows it should have met.
+  const late: LateRule = combine === "interval" || combine === "temporal" ? "behind" : combine === "window" ? lateRuleOf(joinWin) : inWindow ? lateRuleOf(win) : null;
+  const partial = { id, watermarks, ...(proctime ? { proctime } : {}), ...(combine === "temporal" ? { join: { kind: "temporal", type: "inner", on: [], select: [] } as JoinRecipe } : {}) };
+  const input = new Map<string, string[]>(watermarks.map((wm, i) => [topics.sources[i]!, genRecords(g, late, WATERMARK_MS[wm], versionedSource(partial) === i)]));
 
   // Build as we go: each step is generated against the schema the DSL gives the stream so far.
-  const sources = watermarks.map((wm, i) => source(`${id}_${"ab"[i]}`, { topic: topics.sources[i]!, schema: Ev }).eventTime("ts").watermark(wm as "5s"));
+  const sources = sourcesOf(partial, topics.sources);
   let s: any = sources[0];
   const branches: Step[][] = [];
   let join: JoinRecipe | undefined;
   if (combine !== "union") {
-    const built = sources.map((src: any) => {
+    const built = sources.map((src: any, i) => {
+      // The versioned side of a temporal join is the keyed source itself.
+      if (versionedSource(partial) === i) return { steps: [] as Step[], stream: src };
       const eg = new ExprGen(g, schemaOf(src), { allowTime: true });
       const steps: Step[] = chance(g, 50) ? [genFilter(g, src, eg, input)] : [];
       if (chance(g, 40)) steps.push({ withColumns: { w0: eg.column(between(g, 0, 2)) } });
@@ -752,7 +872,7 @@ export function genCase(g: Gen, id: string, runId: string): Case {
       branches.push(filters[0]!, filters[1]!);
     }
   }
-  const pre = genSteps(g, s, shapeKind === "table" ? [join!.select[0]![0]] : keepBase, "c", between(g, 0, 3), input);
+  const pre = genSteps(g, s, shapeKind === "table" ? [join!.select[0]![0]] : proctime ? [...keepBase, "pt"] : keepBase, "c", between(g, 0, shapeKind === "topN" || shapeKind === "dedup" ? 2 : 3), input);
   s = pre.stream;
   let shape: Shape = { kind: "append" };
   const cols = schemaOf(s);
@@ -763,17 +883,27 @@ export function genCase(g: Gen, id: string, runId: string): Case {
     // FIRST_VALUE / LAST_VALUE only in a tumble window (the DSL refuses them elsewhere: Flink cannot merge them).
     const aggs = genAggs(g, cols.filter((c) => !keys.includes(c.name)), !twoSources && "tumble" in win);
     shape = { kind: "window", win, keys, aggs };
-  } else if (shapeKind === "group") {
-    // An upsert key must be NOT NULL: Flink refuses a null in the sink's PRIMARY KEY at run time.
-    const keyable = cols.filter((c) => ["str", "int", "dec"].includes(catOf(c.type)) && !c.type.nullable);
-    const keys = [...new Set(Array.from({ length: between(g, 1, 2) }, () => pick(g, keyable).name))];
+  } else if (shapeKind === "group" && keyable(cols, true).length > 0) {
+    // An upsert key must be NOT NULL: Flink refuses a null in the sink's PRIMARY KEY at run time (with
+    // no such column, e.g. after a join on a nullable column, the case appends).
+    const keys = [...new Set(Array.from({ length: between(g, 1, 2) }, () => pick(g, keyable(cols, true)).name))];
     const aggs = genAggs(g, cols.filter((c) => !keys.includes(c.name)), !twoSources);
     shape = { kind: "group", keys, aggs };
   }
+  else if (shapeKind === "dedup") shape = genDedup(g, cols, perWindow ? win : null);
+  else if (shapeKind === "topN") shape = genTopN(g, cols, perWindow ? win : null);
   s = applyShape(s, shape);
-  const keepAfter = shape.kind === "append" ? keepBase : shape.kind === "window" ? ["window_start", "window_end", "window_time", ...shape.keys] : [...shape.keys];
-  const post = shape.kind === "append" || shape.kind === "table" ? { steps: [] as Step[] } : genSteps(g, s, keepAfter, "p", between(g, 0, 2), input, shape.kind === "window");
-  const recipe: Recipe = { id, watermarks, branches, ...(join ? { join } : {}), pre: pre.steps, shape, post: post.steps };
+  const windowCols = ["window_start", "window_end", "window_time"];
+  const keepAfter =
+    shape.kind === "append"
+      ? keepBase
+      : shape.kind === "window"
+        ? [...windowCols, ...shape.keys]
+        : shape.kind === "dedup" || shape.kind === "topN"
+          ? [...(shape.win ? windowCols : []), ...(upsertKey(shape) ?? (shape.kind === "dedup" ? shape.keys : [...shape.partitionBy, "row_num"]))]
+          : [...shape.keys];
+  const post = shape.kind === "append" || shape.kind === "table" ? { steps: [] as Step[] } : genSteps(g, s, keepAfter, "p", between(g, 0, 2), input, shape.kind !== "group");
+  const recipe: Recipe = { id, watermarks, ...(proctime ? { proctime } : {}), branches, ...(join ? { join } : {}), pre: pre.steps, shape, post: post.steps };
   return { recipe, sink: buildSink(recipe, runId), sourceTopics: topics.sources.slice(0, watermarks.length), sinkTopic: topics.sink, input };
 }
 
@@ -796,7 +926,7 @@ function field(g: Gen, pNull: number, value: () => string): string | undefined {
  * order, some behind by up to the watermark delay + 2 s. A record that could be late by the case's
  * LateRule is left out: whether Flink drops it depends on when the periodic watermark was emitted.
  */
-function genRecords(g: Gen, late: LateRule, delayMs: number): string[] {
+function genRecords(g: Gen, late: LateRule, delayMs: number, versioned = false): string[] {
   const n = between(g, 12, 36);
   const offsets = Array.from({ length: n }, () => (chance(g, 40) ? between(g, 0, 15) * 10_000 + pick(g, [0, 0, -1, 1]) : between(g, 0, SPAN_MS)))
     .map((o) => Math.max(0, o))
@@ -804,19 +934,28 @@ function genRecords(g: Gen, late: LateRule, delayMs: number): string[] {
     .map((o) => (chance(g, 25) ? Math.max(0, o - between(g, 0, delayMs + 2000)) : o));
   const records: string[] = [];
   let maxTs = -Infinity;
+  // A versioned table's records are all valid upserts, each key's at distinct times: of two versions
+  // of a key with the same time, which one a temporal join picks depends on the order its state holds them.
+  const versionTimes = new Set<string>();
+  const pNull = (p: number) => (versioned ? 0 : p);
   for (const off of offsets) {
     const ts = BASE_MS + off;
     const fields: Record<string, string | undefined> = {
-      k: field(g, 4, () => JSON.stringify(pick(g, K_POOL))),
+      k: field(g, pNull(4), () => JSON.stringify(pick(g, K_POOL))),
       s: field(g, 25, () => JSON.stringify(pick(g, S_POOL))),
-      n: field(g, 4, () => String(pick(g, INT_POOL.slice(0, -1)))),
+      n: field(g, pNull(4), () => String(pick(g, INT_POOL.slice(0, -1)))),
       m: field(g, 25, () => String(pick(g, INT_POOL))),
-      d: field(g, 3, () => pick(g, DEC_POOL.slice(0, -1))),
+      d: field(g, pNull(3), () => pick(g, DEC_POOL.slice(0, -1))),
       e: field(g, 25, () => pick(g, DEC_POOL)),
       x: field(g, 25, () => String(between(g, -20, 40) / 4)),
       b: field(g, 30, () => String(chance(g, 50))),
-      ts: field(g, 3, () => JSON.stringify(formatTimestamp(ts))),
+      ts: field(g, pNull(3), () => JSON.stringify(formatTimestamp(ts))),
     };
+    if (versioned) {
+      const version = `${fields.k}|${ts}`;
+      if (versionTimes.has(version)) continue;
+      versionTimes.add(version);
+    }
     const hasTs = fields.ts !== undefined && fields.ts !== "null";
     if (late !== null && hasTs) {
       const end = late === "behind" ? ts + 1 : ts - (ts % late.slice) + late.slice;

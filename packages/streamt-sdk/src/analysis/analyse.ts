@@ -10,6 +10,7 @@ import { exactlyOncePass } from "./exactly-once-pass.js";
 import { idleSourcePass } from "./idle-source-pass.js";
 import { finding, nodesOf, type AnalysisPass, type PassContext } from "./pass-support.js";
 import { pipelineNamesPass } from "./pipeline-names-pass.js";
+import { rankFilterPass } from "./rank-filter-pass.js";
 import { rowNumberTtlPass } from "./row-number-ttl-pass.js";
 import { sourceWatermarkPass } from "./source-watermark-pass.js";
 import { unboundedStatePass } from "./state-ttl-pass.js";
@@ -55,6 +56,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "topic-names", run: topicNamesPass },
   { name: "constant-filter", run: constantFilterPass },
   { name: "check-failures", run: checkFailuresPass },
+  { name: "rank-filter", run: rankFilterPass },
 ];
 
 /**

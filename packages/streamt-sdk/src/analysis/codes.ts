@@ -26,6 +26,8 @@ export const DiagnosticCode = {
   topicSchemaMismatch: "STREAMT-E017",
   /** A check's failure records (onFail "route") that its pipeline does not write. */
   checkFailuresNotWritten: "STREAMT-E018",
+  /** A filter reading a Top-N's rank other than against a number: Flink cannot plan it as a Top-N. */
+  rankFilterNotPlanned: "STREAMT-E019",
 
   transactionTimeoutTooLong: "STREAMT-W001",
   watermarkDelayExceedsWindow: "STREAMT-W002",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PlanNode } from "../ir/plan-node.js";
+import type { SourceSite } from "../ir/node-base.js";
 import { sinkNode, type SinkConnector, type SinkNode } from "../ir/nodes/sink-node.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
@@ -124,6 +125,17 @@ type SinkRequest =
   | { kind: "print" | "blackhole"; options: unknown };
 
 export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
+  const site = callSite();
+  try {
+    return buildSink(input, req, site);
+  } catch (e) {
+    // Option errors are found before the node exists: they get the user's call site here.
+    if (e instanceof StreamtError && e.site === null) throw new StreamtError({ ...e, message: e.message, site });
+    throw e;
+  }
+}
+
+function buildSink(input: PlanNode, req: SinkRequest, site: SourceSite | null): Sink<Traits> {
   const where = req.kind === "kafka" ? "toKafka()" : req.kind === "upsert-kafka" ? "toUpsertKafka()" : req.kind === "print" ? "toPrint()" : "toBlackhole()";
   let connector: SinkConnector;
   let name: string;
@@ -134,6 +146,9 @@ export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
     const delivery = o.delivery ?? "at-least-once";
     const format = o.format ?? "json";
     if (format !== "json") refuseJsonOptions(o.json, format, where, input.path);
+    if (format === "avro-confluent" && !o.schemaRegistryUrl) {
+      throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${where}: format avro-confluent needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", path: input.path });
+    }
     const base = {
       topic,
       delivery,
@@ -152,7 +167,6 @@ export function makeSink(input: PlanNode, req: SinkRequest): Sink<Traits> {
     connector = { kind: req.kind };
     name = o.name ?? req.kind;
   }
-  const site = callSite();
   const path = `${input.path}/${name}`;
   const node = (() => {
     try {

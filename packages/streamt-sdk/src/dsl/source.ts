@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Column } from "../ir/node-base.js";
-import { isChangelogFormat, isJsonFormat, sourceNode, type ChangelogFormat, type ContractViolation, type JsonReadOptions, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type UpstreamSink, type WatermarkSpec } from "../ir/nodes/source-node.js";
+import { isChangelogFormat, isJsonFormat, sourceNode, usesSchemaRegistry, type ChangelogFormat, type ContractViolation, type JsonReadOptions, type KafkaSourceConfig, type SourceFormat, type SourceNode, type StartFrom, type UpstreamSink, type WatermarkSpec } from "../ir/nodes/source-node.js";
 import type { SourceSite } from "../ir/node-base.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
@@ -22,8 +22,9 @@ export interface SourceOptions<S extends SchemaInput, K extends string = string,
   /** The row schema: `t.row({...})` or a zod object. */
   readonly schema: S;
   /**
-   * json (default), csv, avro-confluent (needs schemaRegistryUrl), raw, debezium-json. debezium-json is
-   * a changelog (CDC): the stream is updating, so it goes to toUpsertKafka(), not toKafka().
+   * json (default), csv, avro-confluent (needs schemaRegistryUrl), raw, debezium-json,
+   * debezium-avro-confluent (needs schemaRegistryUrl). The debezium formats are changelogs (CDC): the
+   * stream is updating, so it goes to toUpsertKafka(), not toKafka().
    */
   readonly format?: F;
   /**
@@ -160,7 +161,7 @@ class SourceImpl extends StreamImpl {
 const sourceOptions = z.strictObject({
   topic: z.string(),
   schema: z.custom<SchemaInput>((v) => isRowSchema(v) || isZodObject(v), { message: "must be t.row({...}) or a zod object schema" }),
-  format: z.enum(["json", "csv", "avro-confluent", "raw", "debezium-json"]).optional(),
+  format: z.enum(["json", "csv", "avro-confluent", "raw", "debezium-json", "debezium-avro-confluent"]).optional(),
   primaryKey: z.array(z.string()).min(1).optional(),
   startFrom: z.union([z.enum(["group-offsets", "earliest", "latest"]), z.strictObject({ timestamp: z.union([z.number().int(), z.date()]) })]).optional(),
   properties: propertiesSchema.optional(),
@@ -388,8 +389,8 @@ export function source(name: string, options?: unknown): unknown {
   if (physical.length === 0) {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): the schema has no columns`, hint: "declare the topic's fields, e.g. t.row({ id: t.string() }) or z.object({ id: z.string() })", site, path: name });
   }
-  if (o.format === "avro-confluent" && !o.schemaRegistryUrl) {
-    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): format avro-confluent needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", site, path: name });
+  if (o.format !== undefined && usesSchemaRegistry(o.format) && !o.schemaRegistryUrl) {
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): format ${o.format} needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", site, path: name });
   }
   refuseOwnedKeys(o.properties ?? {}, SDK_OWNED.sourceProperties, `source('${name}') properties`, name);
   const spec: SourceSpec = {

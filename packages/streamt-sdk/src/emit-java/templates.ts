@@ -94,6 +94,7 @@ const FORMAT_DEPENDENCIES: Readonly<Record<string, { artifactId: string; version
   csv: { artifactId: "flink-csv", version: "${flink.version}" },
   raw: { artifactId: "", version: "" },
   "avro-confluent": { artifactId: "flink-sql-avro-confluent-registry", version: "${flink.version}" },
+  "debezium-avro-confluent": { artifactId: "flink-sql-avro-confluent-registry", version: "${flink.version}" },
 };
 
 /** The Maven project's files (paths relative to the project folder). */

@@ -92,7 +92,7 @@ function formatOptions(format: string, keyed: boolean, registry: string | null, 
     if (json?.ignoreParseErrors) o.push([`${prefix}${format}.ignore-parse-errors`, "true"]);
     // Flink's JSON writer would otherwise write a DECIMAL such as 30.00 as 3E+1.
     if (writing && format === "json") o.push([`${prefix}json.encode.decimal-as-plain-number`, "true"]);
-    if (format === "avro-confluent" && registry) o.push([`${prefix}avro-confluent.url`, registry]);
+    if ((format === "avro-confluent" || format === "debezium-avro-confluent") && registry) o.push([`${prefix}${format}.url`, registry]);
     return o;
   };
   return keyed ? [...one("key."), ...one("value.")] : one("");

@@ -21,7 +21,7 @@ const call = (op: CallNode["op"], args: readonly ExprNode[], type: DataType): Ex
  * rendered again, so a rewrite may produce calls that are rewritten in turn.
  */
 export function plannerSafeCall(node: CallNode): ExprNode | null {
-  return selfComparison(node) ?? plainLike(node) ?? timeEquality(node);
+  return selfComparison(node) ?? plainLike(node) ?? timeBound(node);
 }
 
 /**
@@ -63,19 +63,52 @@ function plainLike(node: CallNode): ExprNode | null {
 /**
  * D8. `window_start = T` after a window aggregate lets Calcite pull the constant out of the GROUP BY,
  * and without window_start (or window_end) among its keys Flink plans an updating GroupAggregate that
- * an append sink refuses. An equality of a millisecond time with a literal (also IN with one value,
- * BETWEEN T AND T) is written as the half-open range [T, T + 1 ms): the same rows, and no constant.
+ * an append sink refuses. Calcite finds that constant wherever bounds meet at one instant: `= T`, and
+ * also `>= T` with `<= T` (in one filter, or in two filter steps, which it merges), `NOT (x <> T)`, or
+ * `IN (T, U)` with `> U`. So every bound of a millisecond time by a literal is written half-open, as
+ * `x >= T` or `x < T`, with `T + 1 ms` where the bound includes T from above or excludes it from below
+ * (the same rows: no millisecond value lies between T and T + 1 ms): `=` is [T, T + 1 ms), `<=` is
+ * `< T + 1 ms`, `>` is `>= T + 1 ms`, `<>` is outside [T, T + 1 ms), BETWEEN a AND T is `>= a AND <= T`
+ * in turn, IN and NOT IN one `=` or `<>` per value. Half-open bounds can never meet at one instant, and
+ * the negation of one is another.
  */
-function timeEquality(node: CallNode): ExprNode | null {
-  const oneValue = node.op === "IN" && node.args.length === 2;
-  const [lo, hi] = [node.args[1], node.args[2]];
-  const sameBounds = node.op === "BETWEEN" && lo?.kind === "literal" && hi?.kind === "literal" && lo.value === hi.value;
-  if (node.op !== "=" && !oneValue && !sameBounds) return null;
-  const [x, t] = node.op === "=" && node.args[0]?.kind === "literal" ? [node.args[1]!, node.args[0]] : [node.args[0]!, node.args[1]!];
-  if (t.kind !== "literal" || typeof t.value !== "string" || !millisecondTime(x.type) || !millisecondTime(t.type)) return null;
-  const next = nextMillisecond(t.value, t.type.kind === "TIMESTAMP_LTZ");
-  if (next === null) return null;
-  return call("AND", [call(">=", [x, t], node.type), call("<", [x, { ...t, value: next }], node.type)], node.type);
+function timeBound(node: CallNode): ExprNode | null {
+  const bool = node.type;
+  if (node.op === "BETWEEN") {
+    const [x, lo, hi] = node.args as [ExprNode, ExprNode, ExprNode];
+    if (!millisecondTime(x.type) || timeLiteral(hi) === null) return null;
+    return call("AND", [call(">=", [x, lo], bool), call("<=", [x, hi], bool)], bool);
+  }
+  if (node.op === "IN" || node.op === "NOT IN") {
+    const [x, ...values] = node.args as [ExprNode, ...ExprNode[]];
+    if (!millisecondTime(x.type) || !values.some((v) => timeLiteral(v) !== null)) return null;
+    const each = values.map((v) => call(node.op === "IN" ? "=" : "<>", [x, v], bool));
+    return each.reduce((l, r) => call(node.op === "IN" ? "OR" : "AND", [l, r], bool));
+  }
+  if (!COMPARISONS.has(node.op)) return null;
+  // The DSL writes the column (or expression) on the left, the literal on the right.
+  const [x, t] = node.args as [ExprNode, ExprNode];
+  const next = timeLiteral(t);
+  if (next === null || !millisecondTime(x.type) || t.kind !== "literal") return null;
+  const after = { ...t, value: next };
+  switch (node.op) {
+    case "=":
+      return call("AND", [call(">=", [x, t], bool), call("<", [x, after], bool)], bool);
+    case "<>":
+      return call("OR", [call("<", [x, t], bool), call(">=", [x, after], bool)], bool);
+    case "<=":
+      return call("<", [x, after], bool);
+    case ">":
+      return call(">=", [x, after], bool);
+    default:
+      return null;
+  }
+}
+
+/** The text of a millisecond time literal one millisecond later, or null when `e` is not one. */
+function timeLiteral(e: ExprNode): string | null {
+  if (e.kind !== "literal" || typeof e.value !== "string" || !millisecondTime(e.type)) return null;
+  return nextMillisecond(e.value, e.type.kind === "TIMESTAMP_LTZ");
 }
 
 const millisecondTime = (t: DataType): boolean => (t.kind === "TIMESTAMP" || t.kind === "TIMESTAMP_LTZ") && t.precision <= 3;

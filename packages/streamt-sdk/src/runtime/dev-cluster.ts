@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
@@ -387,6 +387,59 @@ async function waitReady(part: DevPart, p: DevProcess, paths: DevPaths, ports: D
   throw notReady(part, paths, `no answer after ${Math.round(timeoutMs / 1000)} s (${why})`);
 }
 
+// ---- one command at a time ---------------------------------------------------------------------------
+
+/**
+ * Runs `fn` holding .streamt/dev/lock, so that two `dev up` (or an `up` and a `down`) in one project never
+ * both choose ports or start parts: the second waits for the first, then sees what it started. The lock
+ * names its holder by pid and start time; one whose holder is gone (killed mid-`up`) is taken over.
+ */
+async function withLock<T>(paths: DevPaths, write: (text: string) => void, fn: () => Promise<T>): Promise<T> {
+  const file = path.join(paths.root, "lock");
+  const me = JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) });
+  let told = false;
+  for (;;) {
+    try {
+      writeFileSync(file, me, { flag: "wx" });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const holder = lockHolder(file);
+    if (holder === "gone") {
+      rmSync(file, { force: true });
+      continue;
+    }
+    if (!told && holder !== "unknown") {
+      write(`waiting for another streamt-sdk dev command in this project (pid ${holder.pid})...\n`);
+      told = true;
+    }
+    await sleep(250);
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** Who holds the lock: a live process, "gone" (its holder no longer runs), or "unknown" (being written right now). */
+function lockHolder(file: string): { pid: number } | "gone" | "unknown" {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return "gone";
+  }
+  try {
+    const { pid, startTime } = JSON.parse(text) as { pid: number; startTime: string | null };
+    return processStartTime(pid) === startTime ? { pid } : "gone";
+  } catch {
+    // Created but not yet written, or left half-written by a holder killed in between: give it a moment.
+    return Date.now() - statSync(file).mtimeMs > 5_000 ? "gone" : "unknown";
+  }
+}
+
 // ---- up / down / status -----------------------------------------------------------------------------
 
 export interface DevPartStatus {
@@ -476,6 +529,12 @@ export async function devUp(projectDir: string, options: DevUpOptions = {}): Pro
   const runners = { cluster, kafka };
   const paths = devPaths(projectDir);
   for (const dir of [paths.root, paths.conf, paths.logs, paths.checkpoints, paths.savepoints, paths.kafkaData, paths.tmp]) mkdirSync(dir, { recursive: true });
+  await withLock(paths, write, () => startMissing(projectDir, paths, runners, write, readyTimeoutMs));
+  return devStatus(projectDir);
+}
+
+/** The parts of `up` that read and write state.json: run by one command at a time (see withLock). */
+async function startMissing(projectDir: string, paths: DevPaths, runners: Runners, write: (text: string) => void, readyTimeoutMs: number): Promise<void> {
   const state: DevState = readDevState(projectDir) ?? { version: 1, ports: await choosePorts(), processes: {} };
   writeConf(paths, state.ports);
   writeState(paths, state);
@@ -520,7 +579,6 @@ export async function devUp(projectDir: string, options: DevUpOptions = {}): Pro
     }
     write(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   }
-  return devStatus(projectDir);
 }
 
 export interface DevDownResult {
@@ -535,15 +593,20 @@ export interface DevDownResult {
  */
 export async function devDown(projectDir: string, options: { write?: (text: string) => void; timeoutMs?: number } = {}): Promise<DevDownResult> {
   const write = options.write ?? ((t: string) => process.stderr.write(t));
-  const state = readDevState(projectDir);
-  if (!state) return { stopped: [] };
+  if (!readDevState(projectDir)) return { stopped: [] };
   const paths = devPaths(projectDir);
+  return withLock(paths, write, () => stopAll(projectDir, paths, write, options.timeoutMs ?? 20_000));
+}
+
+async function stopAll(projectDir: string, paths: DevPaths, write: (text: string) => void, timeoutMs: number): Promise<DevDownResult> {
+  // Read again under the lock: an `up` that held it may have started parts since.
+  const state = readDevState(projectDir)!;
   const stopped: { part: DevPart; pid: number; how: "stopped" | "killed" }[] = [];
   for (const part of [...DEV_PARTS].reverse()) {
     const p = state.processes[part];
     if (isRunning(p)) {
       write(`stopping ${LABEL[part]} (pid ${p.pid})... `);
-      const how = await stopProcess(p, options.timeoutMs ?? 20_000);
+      const how = await stopProcess(p, timeoutMs);
       write(how === "stopped" ? "ok\n" : "killed (it did not stop on SIGTERM)\n");
       stopped.push({ part, pid: p.pid, how });
     }

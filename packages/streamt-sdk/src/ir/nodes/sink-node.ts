@@ -1,7 +1,7 @@
 import type { PropertyValue } from "../secret.js";
 import { NO_STATE, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
-import type { JsonTimestampFormat, SourceFormat } from "./source-node.js";
+import type { ChangelogFormat, JsonTimestampFormat, SourceFormat } from "./source-node.js";
 import { requireColumn, type NodeOrigin } from "./node-checks.js";
 
 export type DeliveryGuarantee = "none" | "at-least-once" | "exactly-once";
@@ -15,7 +15,7 @@ export type SinkConnector =
   | {
       readonly kind: "kafka";
       readonly topic: string;
-      readonly format: Exclude<SourceFormat, "debezium-json">;
+      readonly format: Exclude<SourceFormat, ChangelogFormat>;
       readonly delivery: DeliveryGuarantee;
       /** Kafka producer transaction timeout for exactly-once, in ms. */
       readonly transactionTimeoutMs: number | null;

@@ -5,17 +5,22 @@ import { formatType, isTimestamp, nullableInside, withNullable, type DataType } 
 import { BuildErrorCode } from "../../errors.js";
 import { invalid, requireColumn, type NodeOrigin } from "./node-checks.js";
 
-export type SourceFormat = "json" | "csv" | "avro-confluent" | "raw" | "debezium-json";
+export type SourceFormat = "json" | "csv" | "avro-confluent" | "raw" | "debezium-json" | "debezium-avro-confluent";
 
 /** Formats whose records are change events (insert, update, delete) rather than appended rows. */
-export type ChangelogFormat = Extract<SourceFormat, "debezium-json">;
+export type ChangelogFormat = Extract<SourceFormat, "debezium-json" | "debezium-avro-confluent">;
 
 /**
  * A CDC format makes the source a changelog whatever its key: Flink reads it as an updating table
  * (an append-only sink then refuses it), keyed by the primary key when the source declares one.
  */
 export function isChangelogFormat(format: SourceFormat): format is ChangelogFormat {
-  return format === "debezium-json";
+  return format === "debezium-json" || format === "debezium-avro-confluent";
+}
+
+/** Formats whose records are written against a schema registry (the url option is required). */
+export function usesSchemaRegistry(format: SourceFormat): format is "avro-confluent" | "debezium-avro-confluent" {
+  return format === "avro-confluent" || format === "debezium-avro-confluent";
 }
 
 export type StartFrom =
