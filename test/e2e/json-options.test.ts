@@ -2,14 +2,22 @@
  * The JSON format's options on the engine (issue 15). Timestamps in the SQL form are read and written as
  * such; `onParseError: "skip"` ('json.ignore-parse-errors') on Flink: a value that cannot be read as its
  * column's type reads as null (the rest of the record as written), so a NOT NULL column's contract drops or
- * dead-letters the record; a record that is not JSON is skipped whole (Flink emits no row for it). One
- * job for the file, each scenario on its own topics, each asserting the complete output in order.
+ * dead-letters the record; a record that is not a JSON object, which the JSON format skips whole, is read
+ * again as text and dropped and counted, or dead-lettered, the same way; a tombstone is skipped. One job
+ * for the file, each scenario on its own topics, each asserting the complete output in order.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
+import { jarPath, javaArtifact, javaProjectDir, mainClassOf } from "../../packages/streamt-sdk/src/emit-java/java-emitter.js";
+import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
+import { buildJars } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
+import { startJarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import type { ConsumedRecord, TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { complete, runId, send, startPipeline, watch } from "./support.js";
+import { createTopics, type ConsumedRecord, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { complete, kafkaBootstrap, runId, send, startPipeline, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.json.${name}.${runId}`;
 
@@ -67,7 +75,7 @@ describe("JSON options on Flink", () => {
     ]);
   }, 120_000);
 
-  it('onParseError "skip": an unreadable value in a NOT NULL column breaks the contract (dropped); a record that is not JSON is skipped; the job goes on', async () => {
+  it('onParseError "skip": an unreadable value in a NOT NULL column breaks the contract (dropped); a record that is not JSON is dropped too (counted by the violations blackhole); the job goes on', async () => {
     const out = await output("dropped_out");
     await send(topic("dropped"), [
       { value: '{"id":"a","qty":1,"note":"fine"}' },
@@ -86,7 +94,7 @@ describe("JSON options on Flink", () => {
     ]);
   }, 120_000);
 
-  it('onParseError "skip" with a dead-letter topic: the record goes there with the unreadable value null and the reason', async () => {
+  it('onParseError "skip" with a dead-letter topic: an unreadable value goes there null with the reason, a record that is not a JSON object with its text; a tombstone is skipped', async () => {
     const out = await output("dead_out");
     const dlq = await output("dead.dlq");
     await send(topic("dead"), [
@@ -94,16 +102,74 @@ describe("JSON options on Flink", () => {
       { value: '{"id":"b","qty":"many","note":"qty is text"}' },
       { value: "{broken" },
       { value: '{"id":null,"qty":[1]}' },
+      { value: "[1,2]" },
+      { value: "garbage text" },
+      { value: "" },
+      { value: null },
+      { value: "42" },
+      { value: '{"id":"e","qty":5}' },
       { value: '{"id":"last","qty":9}' },
     ]);
     expect(values(await complete(out, has("id", "last")))).toEqual([
       { id: "a", qty: 1, note: null },
+      { id: "e", qty: 5, note: null },
       { id: "last", qty: 9, note: null },
     ]);
+    // Two INSERTs write the topic (the contract's and the text table's), so the records are compared in offset order.
     const envelope = { pipeline: `e2e-json-${runId}`, source: "dead", topic: topic("dead"), partition: 0 };
-    expect(values(await complete(dlq, (rs) => rs.length >= 2))).toEqual([
-      { ...envelope, offset: 1, reason: "NOT NULL column(s) missing or null: qty", record: { id: "b", qty: null, note: "qty is text" } },
-      { ...envelope, offset: 3, reason: "NOT NULL column(s) missing or null: id, qty", record: { id: null, qty: null, note: null } },
+    const unreadable = (offset: number, reason: string, text: string) => ({ ...envelope, offset, reason, record: null, text });
+    const dead = values(await complete(dlq, (rs) => rs.length >= 7)) as { offset: number }[];
+    expect(dead.sort((x, y) => x.offset - y.offset)).toEqual([
+      { ...envelope, offset: 1, reason: "NOT NULL column(s) missing or null: qty", record: { id: "b", qty: null, note: "qty is text" }, text: null },
+      unreadable(2, "not JSON", "{broken"),
+      { ...envelope, offset: 3, reason: "NOT NULL column(s) missing or null: id, qty", record: { id: null, qty: null, note: null }, text: null },
+      unreadable(4, "JSON, but not an object", "[1,2]"),
+      unreadable(5, "not JSON", "garbage text"),
+      unreadable(6, "not JSON", ""),
+      unreadable(8, "JSON, but not an object", "42"),
     ]);
   }, 120_000);
+});
+
+describe('onParseError "skip" in the Table API output (a JAR on the MiniCluster)', () => {
+  const jarTopic = (name: string) => topic(`jar.${name}`);
+  const name = `e2e-json-jar-${runId}`;
+  const read = source("dead", { topic: jarTopic("in"), schema: Order, json: { onParseError: "skip" }, onContractViolation: { deadLetter: jarTopic("dlq") } });
+  const def = pipeline(name, { parallelism: 1 }).write(read.toKafka(jarTopic("out"))).definition;
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "streamt-json-jar-"));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes the same rows and dead letters as the SQL script", async () => {
+    for (const f of javaArtifact(lowerPipeline(def, { flinkVersion: "2.2" }), { sdkVersion: "0.0.0-test" }).files) {
+      mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+      writeFileSync(path.join(dir, f.path), f.content);
+    }
+    await buildJars(dir, [{ pipeline: name, flinkVersion: "2.2", projectDir: javaProjectDir(name), jar: jarPath(name), mainClass: mainClassOf(name) }], { logFile: path.join(dir, "maven.log"), progress: () => {} });
+    const bootstrap = await kafkaBootstrap();
+    await createTopics(bootstrap, ["in", "out", "dlq"].map((n) => ({ name: jarTopic(n) })));
+    const out = await watch(jarTopic("out"));
+    const dlq = await watch(jarTopic("dlq"));
+    watchers.push(out, dlq);
+    const job = await startJarJob({ name, jar: path.join(dir, jarPath(name)), mainClass: mainClassOf(name), target: "2", args: ["--bootstrap-servers", bootstrap] });
+    try {
+      await job.submitted;
+      await send(jarTopic("in"), [{ value: '{"id":"a","qty":1}' }, { value: "garbage" }, { value: "[1]" }, { value: '{"id":"b","qty":"x"}' }, { value: null }, { value: '{"id":"last","qty":9}' }]);
+      expect(values(await complete(out, has("id", "last")))).toEqual([{ id: "a", qty: 1, note: null }, { id: "last", qty: 9, note: null }]);
+      const envelope = { pipeline: name, source: "dead", topic: jarTopic("in"), partition: 0 };
+      const dead = values(await complete(dlq, (rs) => rs.length >= 3)) as { offset: number }[];
+      expect(dead.sort((x, y) => x.offset - y.offset)).toEqual([
+        { ...envelope, offset: 1, reason: "not JSON", record: null, text: "garbage" },
+        { ...envelope, offset: 2, reason: "JSON, but not an object", record: null, text: "[1]" },
+        { ...envelope, offset: 3, reason: "NOT NULL column(s) missing or null: qty", record: { id: "b", qty: null, note: null }, text: null },
+      ]);
+    } finally {
+      await job.stop();
+    }
+  }, 600_000);
 });

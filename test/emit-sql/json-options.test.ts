@@ -9,7 +9,9 @@ import { pipeline, source, t, type Pipeline } from "streamt-sdk";
 import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import { PLAN_VERSION, type Plan } from "../../packages/streamt-sdk/src/ir/plan.js";
 import { checkInputs } from "../../packages/streamt-sdk/src/runtime/input-check.js";
-import { lineHere, refusal, statementOf } from "../helpers.js";
+import { renderPipelineJava } from "../../packages/streamt-sdk/src/emit-java/java-emitter.js";
+import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
+import { lineHere, refusal, scriptOf, statementOf } from "../helpers.js";
 
 const FILE = "test/emit-sql/json-options.test.ts";
 const at = (line: number) => ({ file: FILE, line, column: expect.any(Number) });
@@ -154,6 +156,86 @@ describe("json: { onParseError }", () => {
   });
 });
 
+describe('onParseError "skip": a record that is not a JSON object is read again as text, and routed as a contract violation', () => {
+  const Order = t.row({ id: t.string(), qty: t.int(), note: t.string().nullable() });
+  const dead = source("dead", { topic: "dead.v1", schema: Order, json: { onParseError: "skip" }, onContractViolation: { deadLetter: "dead.dlq" } });
+  const dlq = pipeline("p").write(dead.toKafka("out.v1"));
+
+  it("the text table: format 'raw', a consumer group of its own, partition and offset for the dead letter", () => {
+    expect(statementOf(dlq, "dead__text")).toBe(
+      "CREATE TEMPORARY TABLE `dead__text` (\n" +
+        "  `text` STRING,\n  `partition` INT METADATA FROM 'partition' VIRTUAL,\n  `offset` BIGINT METADATA FROM 'offset' VIRTUAL\n" +
+        ") WITH (\n" +
+        "  'connector' = 'kafka',\n  'topic' = 'dead.v1',\n  'properties.bootstrap.servers' = '127.0.0.1:9092',\n  'properties.group.id' = 'p.dead.text',\n" +
+        "  'scan.startup.mode' = 'group-offsets',\n  'properties.auto.offset.reset' = 'earliest',\n  'format' = 'raw'\n);",
+    );
+  });
+
+  it("the dead-letter record gains `text` (null for a contract violation); the text table's INSERT picks what is not a JSON object and says why", () => {
+    expect(statementOf(dlq, "dead__violations")).toContain("  `reason` STRING,\n  `record` ROW<`id` STRING, `qty` INT, `note` STRING>,\n  `text` STRING\n) WITH (");
+    const script = scriptOf(dlq);
+    expect(script).toContain("ROW(`id`, `qty`, `note`) AS `record`, CAST(NULL AS STRING) AS `text`\nFROM `dead__raw`\nWHERE `id` IS NULL OR `qty` IS NULL;\n");
+    expect(script).toContain(
+      "INSERT INTO `dead__violations`\n" +
+        "SELECT 'p' AS `pipeline`, 'dead' AS `source`, 'dead.v1' AS `topic`, `partition` AS `partition`, `offset` AS `offset`, " +
+        "CASE WHEN `text` IS JSON THEN 'JSON, but not an object' ELSE 'not JSON' END AS `reason`, CAST(NULL AS ROW<`id` STRING, `qty` INT, `note` STRING>) AS `record`, `text` AS `text`\n" +
+        "FROM `dead__text`\nWHERE `text` IS NOT NULL AND NOT (`text` IS JSON OBJECT);\nEND;\n",
+    );
+  });
+
+  it("a source with nothing to enforce still gets its violations sink (a counting blackhole); without skip there is no text table", () => {
+    const lines = source("lines", { topic: "lines.v1", schema: t.row({ line: t.string().nullable() }), json: { onParseError: "skip" } });
+    const p = pipeline("p").write(lines.toKafka("out.v1"));
+    expect(statementOf(p, "lines__violations")).toBe("CREATE TEMPORARY TABLE `lines__violations` (\n  `reason` STRING\n) WITH (\n  'connector' = 'blackhole'\n);");
+    expect(statementOf(p, "lines__text")).toBe(
+      "CREATE TEMPORARY TABLE `lines__text` (\n  `text` STRING\n) WITH (\n" +
+        "  'connector' = 'kafka',\n  'topic' = 'lines.v1',\n  'properties.bootstrap.servers' = '127.0.0.1:9092',\n  'properties.group.id' = 'p.lines.text',\n" +
+        "  'scan.startup.mode' = 'group-offsets',\n  'properties.auto.offset.reset' = 'earliest',\n  'format' = 'raw'\n);",
+    );
+    expect(scriptOf(p)).toContain(
+      "INSERT INTO `lines__violations`\nSELECT CASE WHEN `text` IS JSON THEN 'JSON, but not an object' ELSE 'not JSON' END AS `reason`\nFROM `lines__text`\nWHERE `text` IS NOT NULL AND NOT (`text` IS JSON OBJECT);\nEND;\n",
+    );
+    const fail = scriptOf(pipeline("p").write(source("lines", { topic: "lines.v1", schema: t.row({ line: t.string().nullable() }) }).toKafka("out.v1")));
+    expect(fail).not.toContain("lines__text");
+    expect(fail).not.toContain("lines__violations");
+  });
+
+  it("the Table API output reads and routes them the same way", () => {
+    const j = renderPipelineJava(lowerPipeline(dlq.definition, { flinkVersion: "2.2" }));
+    const text = j.steps.find((s) => s.code.includes('tEnv.createTemporaryTable("dead__text"'))!;
+    expect(text.code.split("\n").map((l) => l.trim())).toEqual([
+      'tEnv.createTemporaryTable("dead__text", options.withKafkaProperties(TableDescriptor.forConnector("kafka")',
+      ".schema(Schema.newBuilder()",
+      '.column("text", DataTypes.STRING())',
+      '.columnByMetadata("partition", DataTypes.INT(), "partition", true)',
+      '.columnByMetadata("offset", DataTypes.BIGINT(), "offset", true)',
+      ".build())",
+      '.option("topic", "dead.v1")',
+      '.option("properties.bootstrap.servers", options.bootstrapServers())',
+      '.option("properties.group.id", "p.dead.text")',
+      '.option("scan.startup.mode", "group-offsets")',
+      '.option("properties.auto.offset.reset", "earliest")',
+      '.option("format", "raw"))',
+      ".build());",
+      'Table deadText = tEnv.from("dead__text");',
+    ]);
+    const routed = j.inserts.find((i) => i.code.includes("deadText"))!;
+    expect(routed.code.split("\n").map((l) => l.trim())).toEqual([
+      'job.addInsert("dead__violations", deadText',
+      '.filter($("text").isNotNull().and($("text").isJson(org.apache.flink.table.api.JsonType.OBJECT).not()))',
+      '.select(lit("p").as("pipeline"),',
+      'lit("dead").as("source"),',
+      'lit("dead.v1").as("topic"),',
+      '$("partition"),',
+      '$("offset"),',
+      'ifThenElse($("text").isJson(), lit("JSON, but not an object", DataTypes.STRING().notNull()), lit("not JSON", DataTypes.STRING().notNull())).as("reason"),',
+      'nullOf(DataTypes.ROW(DataTypes.FIELD("id", DataTypes.STRING()), DataTypes.FIELD("qty", DataTypes.INT()), DataTypes.FIELD("note", DataTypes.STRING()))).as("record"),',
+      '$("text")));',
+    ]);
+    expect(j.inserts.find((i) => i.code.includes("deadRaw"))!.code).toContain('nullOf(DataTypes.STRING()).as("text")');
+  });
+});
+
 describe("run --local's input check reads timestamps in the source's form", () => {
   const plan = (...pipelines: Pipeline[]): Plan => ({ version: PLAN_VERSION, pipelines: pipelines.map((p) => p.definition) });
   const records = (...values: unknown[]) => values.map((value, i) => ({ line: i + 1, value }));
@@ -185,7 +267,7 @@ describe("run --local's input check reads timestamps in the source's form", () =
     const p = plan(pipeline("p").write(source("s", { topic: "s.v1", schema: t.row({ id: t.string(), qty: t.int() }), json: { onParseError: "skip" }, onContractViolation: { deadLetter: "s.dlq" } }).toKafka("o1")));
     expect(checkInputs([{ topic: "s.v1", file: "s.jsonl", records: records({ id: "a", qty: 1 }, { id: "b", qty: "many" }, [1], { id: "c" }) }], p)).toEqual([
       's.jsonl:2: field "qty" is "many", not an integer (INT NOT NULL): source s writes this record to its dead-letter topic s.dlq',
-      's.jsonl:3: not a JSON object: [1]: source s skips this record (onParseError "skip"; not counted)',
+      's.jsonl:3: not a JSON object: [1]: source s writes this record to its dead-letter topic s.dlq',
       's.jsonl:4: missing NOT NULL field "qty": source s writes this record to its dead-letter topic s.dlq',
     ]);
   });

@@ -70,7 +70,8 @@ export interface JsonSourceOptions {
    * - `"skip"` ('json.ignore-parse-errors'): a value that cannot be read as its column's type reads as null,
    *   so the record breaks the source's NOT NULL contract and goes where `onContractViolation` says (dropped
    *   and counted, or the dead-letter topic). Every column where that could happen must be NOT NULL, and the
-   *   source append-only (STREAMT-B013). A record that is not a JSON object at all is skipped by Flink.
+   *   source append-only (STREAMT-B013). A record that is not a JSON object, which Flink skips, is read again
+   *   as text and goes there too (the dead-letter record's `text`); a record without a value is skipped.
    */
   readonly onParseError?: "fail" | "skip";
 }

@@ -2,7 +2,7 @@ import { withNullable } from "../ir/data-type.js";
 import type { ExprNode } from "../ir/expr-node.js";
 import type { Column, SourceSite } from "../ir/node-base.js";
 import { visit, type PlanNode } from "../ir/plan-node.js";
-import type { JobObject, JobPlan } from "../ir/job-plan.js";
+import { countsUnreadable, type JobObject, type JobPlan } from "../ir/job-plan.js";
 import type { SourceNode } from "../ir/nodes/source-node.js";
 import type { SinkNode } from "../ir/nodes/sink-node.js";
 import type { KeyPair, JoinType } from "../ir/nodes/join-common.js";
@@ -13,8 +13,8 @@ import type { EmittedArtifact } from "../artifact.js";
 import { dialectFor } from "../emit-sql/dialect.js";
 import { intervalLiteral, quoteIdent } from "../emit-sql/sql-text.js";
 import { stepQuerySql } from "../emit-sql/sql-emitter.js";
-import { formatsOf, sinkOptions, sourceOptions, violationsOptions, type ConnectorOption } from "../emit-sql/connector-options.js";
-import { sourceContract, tableColumnType, violationColumns, type SourceContract } from "../emit-sql/source-contract.js";
+import { formatsOf, sinkOptions, sourceOptions, textSourceOptions, violationsOptions, type ConnectorOption } from "../emit-sql/connector-options.js";
+import { sourceContract, tableColumnType, recordType, TEXT_COLUMN, textMetadata, violationColumns, type SourceContract } from "../emit-sql/source-contract.js";
 import { dataTypeJava } from "./java-types.js";
 import { exprJava, intervalJava, nullOfJava, plainColumn, sameNames, type JavaColumnNames } from "./java-expr.js";
 import { javaClassName, javaComment, JavaNames, javaString } from "./java-text.js";
@@ -104,10 +104,11 @@ class PipelineJavaWriter {
       code: `tEnv.getConfig().set(${javaString(s.key)}, ${javaString(s.value)});`,
     }));
     const steps = this.plan.objects.map((o) => this.object(o));
-    const inserts = this.plan.inserts.map((i) => ({
-      comments: [javaComment(`${i.into.role === "sink" ? "sink" : "contract violations of"} ${i.into.path}${siteNote(i.into.site)}`)],
-      code: `job.addInsert(${javaString(i.into.name)}, ${i.into.role === "sink" ? this.sinkInput(i.into.node as SinkNode, i.from) : this.violations(i.into.node as SourceNode, i.from)});`,
-    }));
+    const inserts = this.plan.inserts.map((i) => {
+      const what = i.into.role === "sink" ? "sink" : i.from.role === "source-text" ? "unreadable records (not a JSON object) of" : "contract violations of";
+      const rows = i.into.role === "sink" ? this.sinkInput(i.into.node as SinkNode, i.from) : i.from.role === "source-text" ? this.unreadable(i.into.node as SourceNode, i.from) : this.violations(i.into.node as SourceNode, i.from);
+      return { comments: [javaComment(`${what} ${i.into.path}${siteNote(i.into.site)}`)], code: `job.addInsert(${javaString(i.into.name)}, ${rows});` };
+    });
     const env = [...new Set(this.options.flatMap(([, v]) => (typeof v === "object" && "env" in v ? [v.env] : [])))].sort();
     return {
       className: `${javaClassName(p.name)}Job`,
@@ -144,10 +145,16 @@ class PipelineJavaWriter {
       case "source-contract":
         comments.push(javaComment(`records with a null in a NOT NULL column are kept out (see its contract violations); COALESCE tells Flink the column is NOT NULL`));
         return { comments, code: this.view(o.name, v, this.contractView(n as SourceNode)) };
+      case "source-text": {
+        // The topic read as text (format 'raw'): the records its JSON format skips as not a JSON object go to the violations.
+        const src = n as SourceNode;
+        const lines = [`.column(${javaString(TEXT_COLUMN)}, DataTypes.STRING())`, ...textMetadata(src).map((m) => `.columnByMetadata(${javaString(m)}, DataTypes.${m === "partition" ? "INT" : "BIGINT"}(), ${javaString(m)}, true)`)];
+        const options = this.remember(textSourceOptions(src, this.plan.pipeline.name, dialectFor(this.plan.flinkVersion)));
+        return { comments, code: `${this.table(o.name, schemaBuilder(lines), options)}\n${INDENT}Table ${v} = tEnv.from(${javaString(o.name)});` };
+      }
       case "contract-violations": {
         const src = n as SourceNode;
-        const cols = violationColumns(src, this.contracts.get(src)!);
-        return { comments, code: this.table(o.name, schemaJava(cols, []), this.remember(violationsOptions(src))) };
+        return { comments, code: this.table(o.name, schemaJava(violationColumns(src), []), this.remember(violationsOptions(src))) };
       }
       case "sink": {
         const s = n as SinkNode;
@@ -238,9 +245,30 @@ class PipelineJavaWriter {
           `${plainColumn(contract.metadata.offset, 0)}.as("offset")`,
           reason,
           `row(${n.physical.map((c) => plainColumn(c.name, 0)).join(", ")}).as("record")`,
+          ...(countsUnreadable(n) ? [`nullOf(DataTypes.STRING()).as("text")`] : []),
         ];
     const absent = allOf(contract.enforced.map((c) => `${plainColumn(c.name, 0)}.isNull()`), "or");
     return `${this.varOf(from.name)}\n${INDENT}        .filter(${absent})\n${INDENT}        .select(${select.join(`,\n${INDENT}                `)})`;
+  }
+
+  /** As the SQL output's unreadableQuery: the records of a source's text table that are not a JSON object, and why. */
+  private unreadable(n: SourceNode, from: JobObject): string {
+    const text = plainColumn(TEXT_COLUMN, 0);
+    const reason = `ifThenElse(${text}.isJson(), lit("JSON, but not an object", DataTypes.STRING().notNull()), lit("not JSON", DataTypes.STRING().notNull())).as("reason")`;
+    const select = n.kafka.onContractViolation.kind === "drop"
+      ? [reason]
+      : [
+          `lit(${javaString(this.plan.pipeline.name)}).as("pipeline")`,
+          `lit(${javaString(n.name)}).as("source")`,
+          `lit(${javaString(n.kafka.topic)}).as("topic")`,
+          plainColumn("partition", 0),
+          plainColumn("offset", 0),
+          reason,
+          `nullOf(${dataTypeJava(recordType(n))}).as("record")`,
+          text,
+        ];
+    const unreadable = `${text}.isNotNull().and(${text}.isJson(org.apache.flink.table.api.JsonType.OBJECT).not())`;
+    return `${this.varOf(from.name)}\n${INDENT}        .filter(${unreadable})\n${INDENT}        .select(${select.join(`,\n${INDENT}                `)})`;
   }
 
   /** What a sink writes: its input, with extra rowtime columns cast to plain timestamps as the SQL output does. */

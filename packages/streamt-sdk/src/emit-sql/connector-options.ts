@@ -43,6 +43,20 @@ export function sourceOptions(n: SourceNode, pipeline: string, dialect: FlinkDia
   return opts;
 }
 
+/**
+ * The options of a source's text table (see countsUnreadable): the source's own, but the value read with
+ * format 'raw' (the JSON options dropped) and a consumer group of its own, so the two readers of the topic
+ * never commit offsets over each other.
+ */
+export function textSourceOptions(n: SourceNode, pipeline: string, dialect: FlinkDialect): ConnectorOption[] {
+  return sourceOptions(n, pipeline, dialect).flatMap(([key, value]): ConnectorOption[] => {
+    if (key === "properties.group.id") return [[key, `${pipeline}.${n.name}.text`]];
+    if (key === "format") return [[key, "raw"]];
+    if (key.startsWith("json.") || key === "scan.watermark.idle-timeout") return [];
+    return [[key, value]];
+  });
+}
+
 /** Where the records that break a source's contract go: a blackhole that counts them, or the dead-letter topic. */
 export function violationsOptions(n: SourceNode): ConnectorOption[] {
   const v = n.kafka.onContractViolation;

@@ -1,5 +1,6 @@
 import { formatType, withNullable, type DataType } from "../ir/data-type.js";
 import type { Column } from "../ir/node-base.js";
+import { countsUnreadable } from "../ir/job-plan.js";
 import { enforcedColumns, type SourceNode } from "../ir/nodes/source-node.js";
 import { quoteIdent as q, quoteString } from "./sql-text.js";
 
@@ -100,20 +101,28 @@ export function contractViewQuery(n: SourceNode, table: string, contract: Source
   return `SELECT ${columns.join(", ")}\nFROM ${q(table)}\nWHERE ${present(contract)}${keep ? ` AND ${keep}` : ""}`;
 }
 
-/** The columns of the violations sink: a reason, and with a dead-letter topic where the record came from and what it held. */
-export function violationColumns(n: SourceNode, contract: SourceContract): Column[] {
-  const text: DataType = { kind: "STRING", nullable: true };
-  const reason: Column = { name: "reason", type: text };
-  if (contract.metadata === null) return [reason];
-  const record: DataType = { kind: "ROW", nullable: true, fields: n.physical.map((c) => ({ name: c.name, type: withNullable(c.type, true) })) };
+const STRING: DataType = { kind: "STRING", nullable: true };
+const deadLetter = (n: SourceNode): boolean => n.kafka.onContractViolation.kind === "dead-letter";
+/** The dead-letter record's `record`: the row as read, every field nullable. */
+export const recordType = (n: SourceNode): DataType => ({ kind: "ROW", nullable: true, fields: n.physical.map((c) => ({ name: c.name, type: withNullable(c.type, true) })) });
+
+/**
+ * The columns of the violations sink: a reason, and with a dead-letter topic where the record came from
+ * and what it held (`record` as read; `text`, under onParseError "skip", the value of a record that is not
+ * a JSON object, as it is in the topic).
+ */
+export function violationColumns(n: SourceNode): Column[] {
+  const reason: Column = { name: "reason", type: STRING };
+  if (!deadLetter(n)) return [reason];
   return [
-    { name: "pipeline", type: text },
-    { name: "source", type: text },
-    { name: "topic", type: text },
+    { name: "pipeline", type: STRING },
+    { name: "source", type: STRING },
+    { name: "topic", type: STRING },
     { name: "partition", type: { kind: "INT", nullable: true } },
     { name: "offset", type: { kind: "BIGINT", nullable: true } },
     reason,
-    { name: "record", type: record },
+    { name: "record", type: recordType(n) },
+    ...(countsUnreadable(n) ? [{ name: "text", type: STRING }] : []),
   ];
 }
 
@@ -135,7 +144,41 @@ export function violationsQuery(pipeline: string, n: SourceNode, table: string, 
         `${q(contract.metadata.offset)} AS ${q("offset")}`,
         reason,
         `ROW(${n.physical.map((c) => q(c.name)).join(", ")}) AS ${q("record")}`,
+        ...(countsUnreadable(n) ? [`CAST(NULL AS STRING) AS ${q("text")}`] : []),
       ];
   const broken = contract.enforced.map((c) => `${q(c.name)} IS NULL`).join(" OR ");
   return `SELECT ${select.join(", ")}\nFROM ${q(table)}\nWHERE ${keep ? `(${broken}) AND ${keep}` : broken}`;
+}
+
+/** A source's text table (its topic read again with format 'raw', see countsUnreadable): the value as text. */
+export const TEXT_COLUMN = "text";
+
+/** The text table's metadata columns, named as Flink's metadata keys (the table has no other columns to clash with): a dead-letter record's partition and offset. */
+export function textMetadata(n: SourceNode): readonly ("partition" | "offset")[] {
+  return deadLetter(n) ? ["partition", "offset"] : [];
+}
+
+/**
+ * The INSERT's query of the violations sink from a source's text table: the records the JSON format skips
+ * (under onParseError "skip") because their value is not a JSON object (Flink's `IS JSON OBJECT` and the
+ * format agree on every case tried on the engine: text, an empty value, an array, a number, a string,
+ * `null`). A record without a value (a tombstone) is not one: the format skips it whatever onParseError
+ * says, as it holds no row.
+ */
+export function unreadableQuery(pipeline: string, n: SourceNode, table: string): string {
+  const text = q(TEXT_COLUMN);
+  const reason = `CASE WHEN ${text} IS JSON THEN ${quoteString("JSON, but not an object")} ELSE ${quoteString("not JSON")} END AS ${q("reason")}`;
+  const select = !deadLetter(n)
+    ? [reason]
+    : [
+        `${quoteString(pipeline)} AS ${q("pipeline")}`,
+        `${quoteString(n.name)} AS ${q("source")}`,
+        `${quoteString(n.kafka.topic)} AS ${q("topic")}`,
+        `${q("partition")} AS ${q("partition")}`,
+        `${q("offset")} AS ${q("offset")}`,
+        reason,
+        `CAST(NULL AS ${formatType(recordType(n), q)}) AS ${q("record")}`,
+        `${text} AS ${q("text")}`,
+      ];
+  return `SELECT ${select.join(", ")}\nFROM ${q(table)}\nWHERE ${text} IS NOT NULL AND NOT (${text} IS JSON OBJECT)`;
 }

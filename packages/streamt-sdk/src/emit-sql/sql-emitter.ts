@@ -10,11 +10,11 @@ import type { KeyPair, JoinType } from "../ir/nodes/join-common.js";
 import type { ProjectedColumn } from "../ir/nodes/project-node.js";
 import type { AggregateCall } from "../ir/aggregate-call.js";
 import { DEFAULT_FLINK_VERSION, dialectFor, type FlinkDialect } from "./dialect.js";
-import { lowerPipeline, type JobPlan } from "../ir/job-plan.js";
+import { countsUnreadable, lowerPipeline, type JobPlan } from "../ir/job-plan.js";
 import type { EmittedArtifact } from "../artifact.js";
-import { contractViewQuery, notNullPlaceholder, sourceContract, tableColumnType, violationColumns, violationsQuery, type SourceContract } from "./source-contract.js";
+import { contractViewQuery, notNullPlaceholder, sourceContract, tableColumnType, TEXT_COLUMN, textMetadata, unreadableQuery, violationColumns, violationsQuery, type SourceContract } from "./source-contract.js";
 import { aggregateCallSql, exprSql, type ColumnRenderer } from "./expr-sql.js";
-import { sinkOptions, sourceOptions, violationsOptions, type ConnectorOption, type OptionValue } from "./connector-options.js";
+import { sinkOptions, sourceOptions, textSourceOptions, violationsOptions, type ConnectorOption, type OptionValue } from "./connector-options.js";
 import { comment, configDuration, intervalLiteral, quoteIdent as q, quoteString } from "./sql-text.js";
 import { headersColumnSql, notHeartbeat, takesHeartbeats, testSourceOptions } from "./test-run.js";
 
@@ -135,13 +135,21 @@ class PipelineSqlWriter {
           );
           break;
         }
-        case "contract-violations": {
-          const c = this.contracts.get(n as SourceNode)!;
-          const v = (n as SourceNode).kafka.onContractViolation;
-          const what = v.kind === "drop" ? "dropped, counted by this sink's numRecordsIn" : `written to the dead-letter topic ${v.topic}`;
+        case "source-text":
           chunks.push(
-            { text: comment(`source ${n.path}${siteNote(n.site)}: records with null in a NOT NULL column, ${what}`) },
-            { text: this.violationsTable(n as SourceNode, c.contract, o.name), statement: { kind: "create-table", ...at } },
+            { text: comment(`source ${n.path}${siteNote(n.site)}: its topic read as text, for the records that are not a JSON object (skipped by onParseError "skip") to go to its violations`) },
+            { text: this.textTable(n as SourceNode, o.name), statement: { kind: "create-table", ...at } },
+            { text: "" },
+          );
+          break;
+        case "contract-violations": {
+          const src = n as SourceNode;
+          const v = src.kafka.onContractViolation;
+          const what = v.kind === "drop" ? "dropped, counted by this sink's numRecordsIn" : `written to the dead-letter topic ${v.topic}`;
+          const which = [...(this.contracts.has(src) ? ["records with null in a NOT NULL column"] : []), ...(countsUnreadable(src) ? ["records that are not a JSON object"] : [])].join(" and ");
+          chunks.push(
+            { text: comment(`source ${n.path}${siteNote(n.site)}: ${which}, ${what}`) },
+            { text: this.violationsTable(src, o.name), statement: { kind: "create-table", ...at } },
             { text: "" },
           );
           break;
@@ -158,7 +166,9 @@ class PipelineSqlWriter {
       const n = i.into.node;
       const sql = i.into.role === "sink"
         ? `INSERT INTO ${q(i.into.name)}\nSELECT ${sinkColumns(n as SinkNode)} FROM ${q(i.from.name)}`
-        : `INSERT INTO ${q(i.into.name)}\n${violationsQuery(p.name, n as SourceNode, i.from.name, this.contracts.get(n as SourceNode)!.contract, this.heartbeatFilter(n as SourceNode))}`;
+        : i.from.role === "source-text"
+          ? `INSERT INTO ${q(i.into.name)}\n${unreadableQuery(p.name, n as SourceNode, i.from.name)}`
+          : `INSERT INTO ${q(i.into.name)}\n${violationsQuery(p.name, n as SourceNode, i.from.name, this.contracts.get(n as SourceNode)!.contract, this.heartbeatFilter(n as SourceNode))}`;
       return { sql, path: i.into.path, site: i.into.site };
     });
     if (inserts.length === 1) chunks.push({ text: `${inserts[0]!.sql};`, statement: { kind: "insert", path: inserts[0]!.path, site: inserts[0]!.site } });
@@ -217,9 +227,17 @@ class PipelineSqlWriter {
     return this.plan.testRun && takesHeartbeats(n, this.contracts.has(n)) ? notHeartbeat(n) : undefined;
   }
 
+  /** A source's topic read as text (format 'raw'), with the metadata a dead-letter record names it by; bounded in a test run as the source is. */
+  private textTable(n: SourceNode, name: string): string {
+    const cols = [`  ${q(TEXT_COLUMN)} STRING`, ...textMetadata(n).map((m) => `  ${q(m)} ${m === "partition" ? "INT" : "BIGINT"} METADATA FROM ${quoteString(m)} VIRTUAL`)];
+    const opts = textSourceOptions(n, this.pipeline.name, this.dialect);
+    if (this.plan.testRun) opts.push(["scan.bounded.mode", "latest-offset"]);
+    return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${this.withClause(opts)}\n);`;
+  }
+
   /** Where the records that break a source's contract go: a blackhole that counts them, or the dead-letter topic. */
-  private violationsTable(n: SourceNode, contract: SourceContract, name: string): string {
-    const cols = violationColumns(n, contract).map((c) => `  ${q(c.name)} ${formatType(c.type, q)}`);
+  private violationsTable(n: SourceNode, name: string): string {
+    const cols = violationColumns(n).map((c) => `  ${q(c.name)} ${formatType(c.type, q)}`);
     return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${this.withClause(violationsOptions(n))}\n);`;
   }
 

@@ -20,7 +20,7 @@ export interface JobPlan {
   readonly settings: readonly JobSetting[];
   /** In the order a job creates them: sources (with their contract view), steps, contract sinks, sinks. */
   readonly objects: readonly JobObject[];
-  /** One per sink, then one per source contract's violations sink. */
+  /** One per sink, then one per source contract's violations sink, then one per source's text table. */
   readonly inserts: readonly JobInsert[];
   /** The name later steps read a node's rows under (a source with a contract: its checked view). */
   nameOf(node: PlanNode): string;
@@ -45,8 +45,13 @@ export type JobObjectRole =
   | "source"
   /** The view over a source's table that keeps only records with a value in every NOT NULL column. */
   | "source-contract"
-  /** Where the records that break a source's NOT NULL contract go. */
+  /** Where the records that break a source's NOT NULL contract go (and, with `onParseError: "skip"`, the unreadable ones). */
   | "contract-violations"
+  /**
+   * A source's topic read again as text (format 'raw'), under `json: { onParseError: "skip" }`: the records
+   * that are not a JSON object, which the JSON format skips, go from here to the violations sink.
+   */
+  | "source-text"
   /** An intermediate step (a view). */
   | "step"
   /** A table a sink writes. */
@@ -62,7 +67,10 @@ export interface JobObject {
 
 export interface JobInsert {
   readonly into: JobObject;
-  /** What the rows come from: the sink's input, or for a contract's violations the source's table. */
+  /**
+   * What the rows come from: the sink's input, or for a source's violations the source's table (records
+   * breaking its contract) or its text table (records that are not a JSON object).
+   */
   readonly from: JobObject;
 }
 
@@ -106,21 +114,30 @@ export function lowerPipeline(def: PipelineDef, options: LowerOptions): JobPlan 
   const sources: JobObject[] = [];
   const steps: JobObject[] = [];
   const violations: { sink: JobObject; table: JobObject }[] = [];
+  const unreadable: { sink: JobObject; text: JobObject }[] = [];
   const sinks: JobObject[] = [];
   for (const n of nodes) {
     if (n.kind === "source") {
       const name = objectName(n.name);
+      let sink: JobObject | null = null;
       if (hasContract(n)) {
         // Later steps read the checked view under the source's own name; the Kafka table is `<name>__raw`.
         const table = object(`${name}__raw`, "source", n);
         const view = object(name, "source-contract", n);
         sources.push(table, view);
-        violations.push({ sink: object(`${name}__violations`, "contract-violations", n), table });
+        sink = object(`${name}__violations`, "contract-violations", n);
+        violations.push({ sink, table });
         readAs.set(n, view);
       } else {
         const table = object(name, "source", n);
         sources.push(table);
         readAs.set(n, table);
+      }
+      if (countsUnreadable(n)) {
+        const text = object(`${name}__text`, "source-text", n);
+        sources.push(text);
+        sink ??= object(`${name}__violations`, "contract-violations", n);
+        unreadable.push({ sink, text });
       }
     } else if (n.kind === "sink") {
       sinks.push(object(objectName(n.name), "sink", n));
@@ -138,12 +155,13 @@ export function lowerPipeline(def: PipelineDef, options: LowerOptions): JobPlan 
   const inserts: JobInsert[] = [
     ...sinks.map((s) => ({ into: s, from: readAs.get((s.node as SinkNode).input)! })),
     ...violations.map((v) => ({ into: v.sink, from: v.table })),
+    ...unreadable.map((u) => ({ into: u.sink, from: u.text })),
   ];
   return {
     pipeline: def,
     flinkVersion: def.settings.flinkVersion ?? options.flinkVersion,
     settings: jobSettings(def, nodes, options),
-    objects: [...sources, ...steps, ...violations.map((v) => v.sink), ...sinks],
+    objects: [...sources, ...steps, ...new Set([...violations, ...unreadable].map((v) => v.sink)), ...sinks],
     inserts,
     nameOf,
     testRun: options.testRun ?? false,
@@ -153,6 +171,14 @@ export function lowerPipeline(def: PipelineDef, options: LowerOptions): JobPlan 
 /** Whether a source's NOT NULL columns are enforced by a view over its table (see enforcedColumns). */
 export function hasContract(n: SourceNode): boolean {
   return enforcedColumns(n).length > 0;
+}
+
+/**
+ * Whether a source counts the records its JSON format skips as not a JSON object (`onParseError: "skip"`):
+ * its topic is read a second time as text, and those records go to its violations sink.
+ */
+export function countsUnreadable(n: SourceNode): boolean {
+  return n.kafka.json?.ignoreParseErrors === true;
 }
 
 /** The Flink configuration of a pipeline's job, in a fixed order, each entry with its reason. */

@@ -39,7 +39,9 @@ export interface InputFile {
  * column's type). A record without a value in a NOT NULL column the source's contract enforces is
  * not refused: the job drops it or writes it to the dead-letter topic, and the returned notes say
  * so, one per such line (a primary-key column must have its value: refused). A source that skips parse
- * errors (`json: { onParseError: "skip" }`) gets a note, not a refusal, for a line it cannot parse, and
+ * errors (`json: { onParseError: "skip" }`) gets a note, not a refusal, for a line it cannot parse (the job
+ * drops and counts it, or dead-letters it, as a contract violation: a value it cannot read breaks a NOT
+ * NULL column, and a value that is not a JSON object is caught by the source's text table), and
  * timestamps are read in the source's form (ISO-8601 or SQL). `debezium-json`
  * values must be objects (change events); other formats are not checked (csv, raw: a JSON string line
  * is produced as it is; avro). A null value (a tombstone) is always allowed: Flink skips it.
@@ -74,7 +76,7 @@ function inputProblems(input: InputFile, sources: readonly SourceNode[], notes: 
       const problem = format === "json" ? rowProblem(source, r.value) : isObject(r.value) ? null : `not a JSON object: ${snippet(r.value)}`;
       if (problem !== null && source.kafka.json?.ignoreParseErrors) {
         // The job reads it (json: { onParseError: "skip" }): say what becomes of it instead of refusing it.
-        notes.push(`${file}:${r.line}: ${problem}: source ${source.name} ${isObject(r.value) ? whereViolationsGo(source) : "skips this record (onParseError \"skip\"; not counted)"}`);
+        notes.push(`${file}:${r.line}: ${problem}: source ${source.name} ${whereViolationsGo(source, isObject(r.value) ? "its NOT NULL contract" : "not a JSON object")}`);
       } else if (problem !== null) problems.push(`${file}:${r.line}: ${problem}`);
       else if (format === "json") {
         const broken = contractBreach(source, r.value as Record<string, unknown>);
@@ -117,9 +119,10 @@ function contractBreach(source: SourceNode, value: Record<string, unknown>): str
   return null;
 }
 
-function whereViolationsGo(source: SourceNode): string {
+/** What the job does with a record that breaks the source's contract, or (onParseError "skip") that is not a JSON object. */
+function whereViolationsGo(source: SourceNode, why = "its NOT NULL contract"): string {
   const v = source.kafka.onContractViolation;
-  return v.kind === "dead-letter" ? `writes this record to its dead-letter topic ${v.topic}` : "drops this record (its NOT NULL contract; counted by Flink)";
+  return v.kind === "dead-letter" ? `writes this record to its dead-letter topic ${v.topic}` : `drops this record (${why}; counted by Flink)`;
 }
 
 /** Why `v` cannot be read as `type` by Flink's JSON format, or null. `name` is the field's path. */

@@ -51,7 +51,8 @@ export interface JsonReadOptions {
   readonly timestampFormat: JsonTimestampFormat;
   /**
    * 'json.ignore-parse-errors': a value Flink cannot read as its column's type reads as null (the source
-   * contract then catches it in a NOT NULL column), and a record that is not a JSON object is skipped.
+   * contract then catches it in a NOT NULL column), and a record that is not a JSON object is skipped (the
+   * job reads the topic again as text to route those to the violations sink: countsUnreadable in ir/job-plan.ts).
    */
   readonly ignoreParseErrors: boolean;
 }
