@@ -65,6 +65,11 @@
  *   ordered by event time; after a window Top-N it updates, which the append sink refuses). No SQL
  *   keeps Calcite from merging the filter: refused as STREAMT-E019 (analysis/rank-filter-pass.ts), whose
  *   hint (compare the rank with numbers, keep other tests as columns) planner-findings.test.ts runs.
+ * - D12 synth accepted, Flink refused (seed 31, case c36, on 1.20; 2.2 too): a join on a key an earlier
+ *   filter makes NULL on every row, `.filter((o) => o.s.isNull()).temporalJoin(v, { on: { s: "k" } })`
+ *   (interval and regular joins too): "Cannot add expression of different type to set" (Calcite folds
+ *   the key to NULL, infers the other side's key NULL and changes its nullability). The join matches
+ *   nothing; refused as STREAMT-E020 (analysis/null-join-key-pass.ts).
  */
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";

@@ -8,6 +8,7 @@ import { compareDiagnostics, type Diagnostic } from "./diagnostic.js";
 import { eventTimePass } from "./event-time-pass.js";
 import { exactlyOncePass } from "./exactly-once-pass.js";
 import { idleSourcePass } from "./idle-source-pass.js";
+import { nullJoinKeyPass } from "./null-join-key-pass.js";
 import { finding, nodesOf, type AnalysisPass, type PassContext } from "./pass-support.js";
 import { pipelineNamesPass } from "./pipeline-names-pass.js";
 import { rankFilterPass } from "./rank-filter-pass.js";
@@ -57,6 +58,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "constant-filter", run: constantFilterPass },
   { name: "check-failures", run: checkFailuresPass },
   { name: "rank-filter", run: rankFilterPass },
+  { name: "null-join-key", run: nullJoinKeyPass },
 ];
 
 /**

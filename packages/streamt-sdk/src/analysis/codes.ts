@@ -28,6 +28,8 @@ export const DiagnosticCode = {
   checkFailuresNotWritten: "STREAMT-E018",
   /** A filter reading a Top-N's rank other than against a number: Flink cannot plan it as a Top-N. */
   rankFilterNotPlanned: "STREAMT-E019",
+  /** A join on a key an earlier filter makes NULL on every row: no match, and Flink's planner fails. */
+  nullJoinKey: "STREAMT-E020",
 
   transactionTimeoutTooLong: "STREAMT-W001",
   watermarkDelayExceedsWindow: "STREAMT-W002",
