@@ -134,14 +134,18 @@ interface SynthOptions {
 }
 
 /**
- * One `streamt-sdk synth` process. A cold run gets an empty output folder and a new, empty TMPDIR
- * (tsx caches its transforms in $TMPDIR/tsx-<uid>); the others run over the previous output with the
- * warm TMPDIR.
+ * One `streamt-sdk synth` process. A cold run gets an empty output folder, a new, empty TMPDIR
+ * (tsx caches its transforms in $TMPDIR/tsx-<uid>) and no type-check cache; the others run over the
+ * previous output with the warm TMPDIR and the type-check cache the previous run left.
  */
 async function synthOnce(p: GeneratedProject, typecheck: boolean, o: SynthOptions): Promise<SynthRun> {
   const out = path.join(p.dir, "streamt.out");
   const coldTmp = o.kind === "cold" ? mkdtempSync(path.join(os.tmpdir(), "streamt-bench-cold-")) : null;
-  if (o.kind === "cold") rmSync(out, { recursive: true, force: true });
+  if (o.kind === "cold") {
+    rmSync(out, { recursive: true, force: true });
+    // A fresh clone has no type-check cache (node_modules/.cache/streamt-sdk/, synth/cache.ts).
+    rmSync(path.join(p.dir, "node_modules", ".cache"), { recursive: true, force: true });
+  }
   const args = [...(o.extraNodeArgs ?? []), CLI, "synth", ...p.entries, "--out", "streamt.out", "--json", ...(typecheck ? [] : ["--no-typecheck"])];
   const r = await runProcess(process.execPath, args, p.dir, { TMPDIR: coldTmp ?? WARM_TMPDIR });
   if (coldTmp) rmSync(coldTmp, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
+import { cacheFolder, reuseTypecheck } from "../../packages/streamt-sdk/src/synth/cache.js";
 import { typecheckEntries, type TypecheckResult } from "../../packages/streamt-sdk/src/synth/typecheck.js";
 import { SDK_VERSION } from "../../packages/streamt-sdk/src/version.js";
 
@@ -37,8 +37,12 @@ const ENTRIES = ["a.ts", "b.ts"];
 const cached = (): TypecheckResult => typecheckEntries(ENTRIES, dir, { cacheDir: cacheFolder(dir) });
 /** The reference: a cold check with no cache at all. */
 const cold = (): TypecheckResult => typecheckEntries(ENTRIES, dir);
+/** What synth does: the last result if nothing changed, else the incremental check. */
+const synthCheck = (): TypecheckResult => reuseTypecheck(ENTRIES, dir, cacheFolder(dir)).result ?? cached();
+const reused = (): TypecheckResult | null => reuseTypecheck(ENTRIES, dir, cacheFolder(dir)).result;
+/** The incremental builder's cache file. */
 const cacheFile = (): string => {
-  const files = readdirSync(cacheFolder(dir)).filter((f) => f.endsWith(".json"));
+  const files = readdirSync(cacheFolder(dir)).filter((f) => f.startsWith("typecheck-"));
   expect(files).toHaveLength(1);
   return path.join(cacheFolder(dir), files[0]!);
 };
@@ -130,6 +134,35 @@ describe("the incremental type-check cache", () => {
   });
 });
 
+describe("reusing the last type-check while nothing it read changed", () => {
+  it("returns its findings without the compiler, and never once a file, a folder or the configuration changed", { timeout: 180_000 }, () => {
+    write("b.ts", moduleCode("b", `o.status.eq(1)`));
+    expect(reused()).toBeNull();
+    const first = synthCheck();
+    expect(first.diagnostics.map((d) => `${d.code} ${d.site?.file}:${d.site?.line}:${d.site?.column}`)).toEqual(["TS2769 b.ts:4:69"]);
+    expect(reused()).toEqual({ diagnostics: first.diagnostics, notes: [], checked: [] });
+
+    // An edited module, and an edited tsconfig.json: not reused.
+    write("b.ts", moduleCode("b", `o.status.eq("paid")`));
+    expect(reused()).toBeNull();
+    expect(synthCheck().diagnostics).toEqual([]);
+    expect(reused()).toEqual({ diagnostics: [], notes: [], checked: [] });
+    write("tsconfig.json", JSON.stringify({ compilerOptions: { ...TSCONFIG.compilerOptions, noUnusedLocals: true } }, null, 2));
+    expect(reused()).toBeNull();
+    expect(synthCheck().diagnostics).toEqual([]);
+
+    // An import that did not resolve resolves once the file exists, though no file of the program changed.
+    write("a.ts", moduleCode("a", "o.amount.gt(100)", `import { x } from "./extra.js";\nexport const y = x;\n`));
+    const missing = synthCheck();
+    expect(missing.diagnostics.map((d) => `${d.code} ${d.site?.file}:${d.site?.line}:${d.site?.column}`)).toEqual(["TS2307 a.ts:5:19"]);
+    expect(reused()).toEqual({ diagnostics: missing.diagnostics, notes: [], checked: [] });
+    write("extra.ts", "export const x = 1;\n");
+    expect(reused()).toBeNull();
+    expect(synthCheck()).toEqual({ diagnostics: [], notes: [], checked: ["a.ts", "extra.ts"] });
+    expect(cold().diagnostics).toEqual([]);
+  });
+});
+
 interface Run {
   code: number;
   stdout: string;
@@ -179,7 +212,8 @@ describe("synth with the cache", () => {
       expect((JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code)).toEqual(["TS2769"]);
     }
     // Whichever wrote last left a whole entry: the next run trusts it (no note) and reports the same.
-    expect(readdirSync(cacheFolder(dir))).toEqual([path.basename(cacheFile())]);
+    const last = readdirSync(cacheFolder(dir)).filter((f) => f.startsWith("last-typecheck-"));
+    expect(readdirSync(cacheFolder(dir)).sort()).toEqual([...last, path.basename(cacheFile())]);
     const after = cached();
     expect(after.notes).toEqual([]);
     expect(after.diagnostics.map((d) => d.code)).toEqual(["TS2769"]);

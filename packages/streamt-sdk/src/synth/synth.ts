@@ -15,7 +15,7 @@ import { envNames } from "../ir/secret.js";
 import { planToJson } from "../ir/plan-json.js";
 import type { Plan } from "../ir/plan.js";
 import { buildPlan } from "./build-plan.js";
-import { cacheFolder } from "./cache.js";
+import { cacheFolder, reuseTypecheck } from "./cache.js";
 import { loadEntries } from "./load.js";
 import { MANIFEST_VERSION, manifestSchema, upstreamOf, type Manifest } from "./manifest.js";
 import { collectTopics } from "./topics.js";
@@ -101,10 +101,13 @@ export async function check(options: SynthOptions): Promise<CheckResult> {
   let t = now();
   if (options.typecheck) {
     // Loaded only when asked for: the TypeScript compiler costs ~0.4 s and ~70 MB to load.
-    const { typecheckEntries } = await import("./typecheck.js");
-    const checked = typecheckEntries(options.entries, options.root, options.cache ? { cacheDir: cacheFolder(options.root) } : {});
+    // Unchanged since the last check: its findings, without loading the compiler at all.
+    const cacheDir = options.cache ? cacheFolder(options.root) : undefined;
+    const reused = cacheDir ? reuseTypecheck(options.entries, options.root, cacheDir) : { result: null, notes: [] };
+    notes.push(...reused.notes);
+    const checked = reused.result ?? (await import("./typecheck.js")).typecheckEntries(options.entries, options.root, cacheDir ? { cacheDir } : {});
     diagnostics.push(...checked.diagnostics);
-    notes.push(...checked.notes);
+    if (!reused.result) notes.push(...checked.notes);
     collectGarbage();
     timings.typecheck = now() - t;
     // A module that does not type-check is not run: its errors would only repeat the compiler's.

@@ -1,26 +1,13 @@
-import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ts } from "ts-morph";
 import type { Diagnostic } from "../analysis/diagnostic.js";
 import { BuildErrorCode, JS_OPERATOR_HINT } from "../errors.js";
 import { isSdkOrDependencyFile } from "../sdk-location.js";
 import { SDK_VERSION } from "../version.js";
-import { readCache, sha256, writeCache, type CacheKey } from "./cache.js";
+import { findTsconfig, readCache, recordTypecheck, sdkBuildStamp, sha256, typecheckInputs, writeCache, type CacheKey } from "./cache.js";
 
-function findTsconfig(from: string, root: string): string | undefined {
-  let dir = path.dirname(from);
-  for (;;) {
-    const candidate = path.join(dir, "tsconfig.json");
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir || !dir.startsWith(root)) return undefined;
-    dir = parent;
-  }
-}
-
-function compilerOptions(tsconfig: string | undefined): { options: ts.CompilerOptions; errors: readonly ts.Diagnostic[] } {
+function compilerOptions(tsconfig: string | undefined): { options: ts.CompilerOptions; errors: readonly ts.Diagnostic[]; configFiles: string[] } {
   const defaults: ts.CompilerOptions = {
     strict: true,
     target: ts.ScriptTarget.ES2022,
@@ -28,12 +15,18 @@ function compilerOptions(tsconfig: string | undefined): { options: ts.CompilerOp
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     skipLibCheck: true,
   };
-  if (!tsconfig) return { options: defaults, errors: [] };
+  if (!tsconfig) return { options: defaults, errors: [], configFiles: [] };
   const errors: ts.Diagnostic[] = [];
-  const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => errors.push(d) };
+  // Every file the configuration is read from (tsconfig.json and what it extends): part of the result.
+  const configFiles = new Set<string>();
+  const host: ts.ParseConfigFileHost = {
+    ...ts.sys,
+    readFile: (f) => (configFiles.add(path.resolve(f)), ts.sys.readFile(f)),
+    onUnRecoverableConfigFileDiagnostic: (d) => errors.push(d),
+  };
   const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, host);
-  if (!parsed) return { options: defaults, errors };
-  return { options: { ...parsed.options, noEmit: true }, errors: [...errors, ...ts.getConfigFileParsingDiagnostics(parsed).filter((e) => e.code !== NO_INPUTS)] };
+  if (!parsed) return { options: defaults, errors, configFiles: [...configFiles] };
+  return { options: { ...parsed.options, noEmit: true }, errors: [...errors, ...ts.getConfigFileParsingDiagnostics(parsed).filter((e) => e.code !== NO_INPUTS)], configFiles: [...configFiles] };
 }
 
 /** "No inputs were found in config file": synth's inputs are its entries, not the tsconfig's include. */
@@ -72,16 +65,6 @@ interface CachedState {
   readonly operatorFindings: Record<string, Diagnostic[]>;
 }
 
-/** This module's own code is part of every cache key: a changed checker must not reuse old findings. */
-function sdkBuildStamp(): string {
-  try {
-    const s = statSync(fileURLToPath(import.meta.url));
-    return `${s.size}-${Math.round(s.mtimeMs)}`;
-  } catch {
-    return "unknown";
-  }
-}
-
 /**
  * Type-checks the entry modules and the project files they import with the TypeScript compiler, the
  * same errors the editor shows. Library files are checked only as far as the user's code uses them.
@@ -96,7 +79,7 @@ function sdkBuildStamp(): string {
 export function typecheckEntries(entries: readonly string[], root: string, typecheckOptions: TypecheckOptions = {}): TypecheckResult {
   const files = entries.map((e) => path.resolve(root, e));
   const tsconfig = findTsconfig(files[0]!, root);
-  const { options: projectOptions, errors } = compilerOptions(tsconfig);
+  const { options: projectOptions, errors, configFiles } = compilerOptions(tsconfig);
   const out: Diagnostic[] = [];
   const notes: string[] = [];
   const relative = (file: string): string => path.relative(root, path.resolve(file)).split(path.sep).join("/");
@@ -124,7 +107,7 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
   const { tsBuildInfoFile: _ownBuildInfo, ...ownOptions } = projectOptions;
   const options: ts.CompilerOptions = cacheDir !== undefined ? { ...ownOptions, noEmit: true, incremental: true, tsBuildInfoFile: buildInfoFile } : { ...ownOptions, noEmit: true, incremental: false };
   // One cache file per tsconfig and entry list, so checking other entries does not evict this state.
-  const inputs = sha256(JSON.stringify({ tsconfig: tsconfig ?? null, entries: [...files].sort() }));
+  const inputs = typecheckInputs(files, tsconfig);
   const cacheFile = cacheDir ? path.join(cacheDir, `typecheck-${inputs.slice(0, 16)}.json`) : undefined;
   const key: CacheKey = { sdkVersion: SDK_VERSION, sdkBuild: sdkBuildStamp(), typescript: ts.version, inputs: sha256(JSON.stringify({ inputs, options })) };
   let previous: CachedState | null = null;
@@ -192,6 +175,12 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
     const key = `${d.site?.file}:${d.site?.line}:${d.site?.column}:${d.code}:${d.message}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
+  if (cacheDir) {
+    // What the next run compares with the disk to reuse this result without starting the compiler.
+    const texts = new Map(program.getSourceFiles().filter((sf) => !lib.has(sf.fileName)).map((sf) => [path.resolve(sf.fileName), sf.text]));
+    const note = recordTypecheck(cacheDir, inputs, diagnostics, texts, configFiles);
+    if (note) notes.push(note);
+  }
   return { diagnostics, notes, checked: [...recheck].map((sf) => relative(sf.fileName)).sort() };
 }
 
