@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
+import { testPipeline } from "streamt-sdk/testing";
 import { jarPath, javaArtifact, javaProjectDir, mainClassOf } from "../../packages/streamt-sdk/src/emit-java/java-emitter.js";
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import { buildJars } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
@@ -172,4 +173,14 @@ describe('onParseError "skip" in the Table API output (a JAR on the MiniCluster)
       await job.stop();
     }
   }, 600_000);
+});
+
+describe('onParseError "skip" in a test run (streamt-sdk/testing)', () => {
+  it("the text table is bounded as the source is: the job ends when its input is consumed", async () => {
+    const read = source("tested", { topic: topic("tested"), schema: Order, json: { onParseError: "skip" }, onContractViolation: { deadLetter: topic("tested.dlq") } });
+    const out = read.toKafka(topic("tested_out"));
+    await testPipeline(pipeline(`e2e-json-test-${runId}`, { parallelism: 1 }).write(out))
+      .given(read, [{ id: "a", qty: 1 }, { id: "b", qty: null as unknown as number }, { id: "c", qty: 3, note: "x" }])
+      .expect(out, [{ id: "a", qty: 1, note: null }, { id: "c", qty: 3, note: "x" }]);
+  }, 240_000);
 });
