@@ -20,3 +20,5 @@ export { defineConfig, type StreamtConfigInput, type DeployMode } from "./deploy
 export { StreamtError, isStreamtError } from "./errors.js";
 export type { Plan, PipelineDef, PipelineSettings } from "./ir/plan.js";
 export type { PlanNode } from "./ir/plan-node.js";
+export { lineageOf, LINEAGE_VERSION, type Lineage, type ColumnTrace, type ColumnOrigin, type RowInfluence, type SinkLineage, type Derivation } from "./lineage/column-lineage.js";
+export { lineageSchema, lineageJson, lineageText, type LineageJson } from "./lineage/render.js";

@@ -22,6 +22,8 @@ export const commandSchemas = {
     target: z.enum(SYNTH_TARGETS, { message: `--target must be one of ${SYNTH_TARGETS.join(", ")}` }),
   }),
   check: z.strictObject({ command: z.literal("check"), ...common }),
+  /** The graph and column-level lineage of the entries' pipelines (docs/lineage.md). */
+  lineage: z.strictObject({ command: z.literal("lineage"), json: z.boolean(), typecheck: z.boolean(), cache: z.boolean(), entries: z.array(z.string()) }),
   validate: z.strictObject({ command: z.literal("validate"), json: z.boolean(), out: z.string().min(1) }),
   run: z.strictObject({
     command: z.literal("run"),
@@ -52,6 +54,7 @@ export const commandSchemas = {
 export type Command =
   | z.infer<(typeof commandSchemas)["synth"]>
   | z.infer<(typeof commandSchemas)["check"]>
+  | z.infer<(typeof commandSchemas)["lineage"]>
   | z.infer<(typeof commandSchemas)["validate"]>
   | z.infer<(typeof commandSchemas)["run"]>
   | z.infer<(typeof commandSchemas)["test"]>
@@ -82,6 +85,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   test: [],
   synth: ["out", "json", "strict", "no-typecheck", "no-cache", "flink", "bootstrap-servers", "target"],
   check: ["json", "strict", "no-typecheck", "no-cache", "flink"],
+  lineage: ["json", "no-typecheck", "no-cache"],
   validate: ["json"],
   run: ["local", "input", "flink", "no-typecheck", "strict", "timeout", "target"],
   dev: ["json"],
@@ -101,7 +105,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   if (values.version) return { command: "version" };
   if (values.help || command === undefined || command === "help") return { command: "help", topic: command === "help" ? (rest[0] ?? null) : (command ?? null) };
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, validate, run, test, dev, status`);
+  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, lineage, validate, run, test, dev, status`);
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to '${command}'; ${allowed.length === 0 ? "it takes none" : `it takes ${allowed.map((a) => `--${a}`).join(", ")}`}`);
   }
@@ -122,6 +126,9 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
       break;
     case "check":
       candidate = base;
+      break;
+    case "lineage":
+      candidate = { command, json: base.json, typecheck: base.typecheck, cache: base.cache, entries };
       break;
     case "test":
       candidate = { command, filters: rest };
@@ -156,7 +163,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
     throw new UsageError(issue.message);
   }
   const cmd = result.data as Command;
-  if ((cmd.command === "synth" || cmd.command === "check") && cmd.entries.length === 0) {
+  if ((cmd.command === "synth" || cmd.command === "check" || cmd.command === "lineage") && cmd.entries.length === 0) {
     throw new UsageError(`${cmd.command} needs an entry module: streamt-sdk ${cmd.command} path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)`);
   }
   return cmd;

@@ -47,6 +47,10 @@ Commands:
       --json                      print a machine-readable summary
   check [entry ...]     type-check and analyse only; print every finding
       --strict, --no-typecheck, --no-cache, --flink, --json as above
+  lineage [entry ...]   the graph of sources, steps, sinks and topics, and for every sink column the source
+                        columns it comes from, through which steps and how (see docs/lineage.md)
+      --json                      print it in the documented JSON shape (version 1)
+      --no-typecheck, --no-cache as above
   validate [dir]        check every synthesised script with Flink's own planner (default dir streamt.out)
       --json
   test [filter ...]     run the project's pipeline tests (streamt-sdk/testing) with its vitest, on an
@@ -180,6 +184,10 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         }
       }
       return result.ok ? ExitCode.ok : ExitCode.pipelineErrors;
+    }
+    case "lineage": {
+      const { lineageCommand } = await import("./lineage-command.js");
+      return lineageCommand(cmd, io);
     }
     case "test": {
       const { runTests } = await import("./test-command.js");
