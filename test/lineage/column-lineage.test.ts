@@ -276,3 +276,34 @@ sink writer: orders/tumble/hourly.v1 -> topic hourly.v1
 `);
   });
 });
+
+describe("column lineage: checks, window dedup, sessions", () => {
+  it("a check's rules decide rows; its failure records are computed from every column they show", () => {
+    const checked = orders().check("quality", { accepted: { status: ["paid"] } });
+    const lineage = lineageOf(planOf(pipeline("q").write(checked.toKafka("clean.v1"), checked.failures.toKafka("failures.v1"))));
+    const clean = lineage.sinks[0]!;
+    expect(clean.rowInfluences.map((r) => `${r.role}: ${r.columns.map((c) => c.column).join(",")}`)).toEqual([
+      "source contract: order_id,customer_id,amount,ts",
+      "check: status",
+    ]);
+    const failures = lineage.sinks[1]!;
+    expect(failures.columns.map((c) => `${c.name}: ${c.origins.map((o) => o.column).join(",")}`)).toEqual([
+      "test_name: ", // a literal: the check's name
+      "violation_type: status",
+      "violation_details: status",
+      "record: amount,customer_id,order_id,status,ts",
+      "detected_at: ", // CURRENT_TIMESTAMP
+    ]);
+  });
+
+  it("a window dedup's bounds come from its time column; a session's partition decides rows", () => {
+    const firsts = orders().tumble("1m").deduplicate({ key: ["order_id"] });
+    const d = sinkOf(pipeline("wd").write(firsts.toKafka("wd.v1")));
+    expect(traces(d).window_start).toBe("written wd:orders/tumble-deduplicate/wd.v1.window_start <- window bound[TUMBLE(ts, 1m)] wd:orders/tumble-deduplicate.window_start <- read[orders.v1] wd:orders.ts");
+    expect(d.rowInfluences.slice(1).map((r) => `${r.role}: ${r.columns.map((c) => c.column).join(",")}`)).toEqual(["window time: ts", "dedup key: order_id", "dedup order: ts"]);
+
+    const sessions = orders().session("30m").groupBy("customer_id").aggregate({ n: count() });
+    const s = sinkOf(pipeline("s").write(sessions.toKafka("s.v1")));
+    expect(s.rowInfluences.slice(1).map((r) => `${r.role}: ${r.columns.map((c) => c.column).join(",")}`)).toEqual(["window time: ts", "session partition: customer_id", "group by: customer_id"]);
+  });
+});
