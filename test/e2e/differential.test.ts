@@ -70,6 +70,10 @@
  *   (interval and regular joins too): "Cannot add expression of different type to set" (Calcite folds
  *   the key to NULL, infers the other side's key NULL and changes its nullability). The join matches
  *   nothing; refused as STREAMT-E020 (analysis/null-join-key-pass.ts).
+ * - D13 the reference's, not the SDK's (seed 42, case c0, on 1.20; replayed on 2.2: the same): a
+ *   keep-first deduplication by event time into an upsert topic lacked the flush event's row: Flink
+ *   writes the first row per key by event time once the watermark passes it (keep last: on arrival).
+ *   Not a wrong result, the row comes with the watermark; the reference now models it.
  */
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";

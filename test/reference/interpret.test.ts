@@ -184,6 +184,14 @@ describe("deduplication, Top-N and temporal joins of the reference interpreter",
     expect(pick("last")).toEqual({ kind: "upsert", rows: [{ k: '"a"', n: "5" }, { k: '"b"', n: "6" }] });
   });
 
+  it("a keep-first row by event time is written once the watermark passes it (finding D13); keep last on arrival", () => {
+    const input = { "s.v1": [ev("a", 1, "10:00:05"), ev("a", 2, "10:00:01"), ev("b", 3, "10:00:09")] };
+    // The watermark ends at 10:00:04 (10:00:09 - 5 s): b's row is not written yet by keep first.
+    const rows = (keep: "first" | "last") => run(src("s").deduplicate({ key: ["k"], keep, ttl: "1d" }).select("k", "n").toUpsertKafka("out", { key: ["k"] }), input).rows;
+    expect(rows("first")).toEqual([{ k: '"a"', n: "2" }]);
+    expect(rows("last")).toEqual([{ k: '"a"', n: "1" }, { k: '"b"', n: "3" }]);
+  });
+
   it("by processing time, keep first is the first row per key to arrive (append), keep last the last (upsert)", () => {
     const input = { "p.v1": [ev("a", 1, "10:00:05"), ev("b", 2, "10:00:01"), ev("a", 3, "10:00:01")] };
     const clicks = () => source("p", { topic: "p.v1", schema: Ev }).processingTime("pt");

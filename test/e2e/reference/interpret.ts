@@ -21,7 +21,8 @@
  *   matches nothing;
  * - deduplication (DeduplicateFunctionHelper.isDuplicate: keep first replaces the kept row only by an
  *   earlier time, keep last by a time not earlier, so equal times keep the first or the last to arrive;
- *   by processing time the first or last to arrive), per window too; Top-N per partition (ORDER BY
+ *   by processing time the first or last to arrive; a keep-first row by event time only once the
+ *   watermark passes it), per window too; Top-N per partition (ORDER BY
  *   with NULL the least value, ties in arrival order: TopNBuffer appends to a sort key's rows), per
  *   window too, the final table of an updating input; late rows are not modelled (none are sent);
  * - event-time temporal joins against a keyed (upsert) source: a left row is joined once the watermark
@@ -208,7 +209,14 @@ class Interpreter {
           const rows = partitions(inp.rows, n.key, keyTypes).map((part) => (n.keep === "first" ? part[0]! : part[part.length - 1]!));
           return { mode: n.keep === "first" ? "append" : "table", rows };
         }
-        return { mode: "table", rows: partitions(inp.rows, n.key, keyTypes).map((part) => keptRow(part, n.orderBy, n.keep)) };
+        const kept = partitions(inp.rows, n.key, keyTypes).map((part) => keptRow(part, n.orderBy, n.keep));
+        // Flink (2.2 and 1.20) writes the first row per key by event time once the watermark passes it
+        // (the flush event never is: finding D13); the last row per key on arrival.
+        if (n.keep === "first") {
+          const wm = this.watermark(n.input.time.watermark?.sources ?? []);
+          return { mode: "table", rows: kept.filter((r) => (r[n.orderBy] as number) <= wm) };
+        }
+        return { mode: "table", rows: kept };
       }
       case "topN": {
         const inp = this.node(n.input);
