@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder, reuseTypecheck } from "../../packages/streamt-sdk/src/synth/cache.js";
 import { typecheckEntries, type TypecheckResult } from "../../packages/streamt-sdk/src/synth/typecheck.js";
 import { SDK_VERSION } from "../../packages/streamt-sdk/src/version.js";
@@ -55,6 +55,7 @@ beforeEach(() => {
   write("a.ts", moduleCode("a", "o.amount.gt(100)"));
   write("b.ts", moduleCode("b", `o.status.eq("paid")`));
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the incremental type-check cache", () => {
   it("checks every file once, then only what changed; results equal a cold check's", { timeout: 180_000 }, () => {
