@@ -30,11 +30,8 @@ const productTable = (name: string) => source(name, { topic: topic(name), schema
 const withProduct = (stock: ReturnType<typeof stockOf>, products: ReturnType<typeof productTable>) =>
   stock.join(products, { on: { sku: "sku" }, ttl: "1d", select: (s, p) => ({ sku: s.sku, name: p.name, qty: s.qty, min_qty: p.min_qty }) });
 
-/** A regular join's result rows are loosely typed today (its select's columns are not inferred). */
-type LooseRow = any;
-
 // Refused (STREAMT-E016): the condition compares the two sides of the join.
-const refused = withProduct(stockOf("x_stock"), productTable("x_products")).filter((r: LooseRow) => r.qty.lt(r.min_qty));
+const refused = withProduct(stockOf("x_stock"), productTable("x_products")).filter((r) => r.qty.lt(r.min_qty));
 
 // The hint's first way: keep the comparison as a column, no filter.
 const flagged = stockOf("f_stock")
@@ -42,21 +39,21 @@ const flagged = stockOf("f_stock")
 
 // The hint's second way: aggregate by the key after the filter (Flink then keeps the retractions).
 const regrouped = withProduct(stockOf("g_stock"), productTable("g_products"))
-  .filter((r: LooseRow) => r.qty.lt(r.min_qty))
+  .filter((r) => r.qty.lt(r.min_qty))
   .groupBy("sku")
   .aggregate({ name: lastValue("name"), qty: lastValue("qty"), min_qty: lastValue("min_qty") }, { ttl: "1d" });
 
 // Allowed: a condition on one side's columns (Flink evaluates it on that side, with full changes).
-const oneSide = withProduct(stockOf("o_stock"), productTable("o_products")).filter((r: LooseRow) => r.qty.lt(10));
+const oneSide = withProduct(stockOf("o_stock"), productTable("o_products")).filter((r) => r.qty.lt(10));
 
 // Allowed: the other side is an append-only stream, so the result has no unique key (W007) and Flink
 // materialises the sink's key.
 const appendSide = stockOf("a_stock")
   .join(source("a_products", { topic: topic("a_products"), schema: Product }), { on: { sku: "sku" }, ttl: "1d", select: (s, p) => ({ sku: s.sku, name: p.name, qty: s.qty, min_qty: p.min_qty }) })
-  .filter((r: LooseRow) => r.qty.lt(r.min_qty));
+  .filter((r) => r.qty.lt(r.min_qty));
 
 // Allowed: the filter right after the aggregate, and on a keyed source.
-const afterAggregate = stockOf("s_stock").filter((r: LooseRow) => r.qty.lt(10));
+const afterAggregate = stockOf("s_stock").filter((r) => r.qty.lt(10));
 const keyedSource = productTable("k_products").filter((p) => p.min_qty.lt(10));
 
 const sinks = {
@@ -109,11 +106,19 @@ async function products(name: string, keyed = true): Promise<void> {
   await pause(1_500);
 }
 
-/** Stock A 5 (low), A 3 (still low), A 50 (refilled: no longer low), then the sentinel Z 1. */
-async function lowThenRefilled(stockTopic: string): Promise<void> {
-  for (const qty of [5, 3, 50]) {
+/**
+ * Stock A 5 (low), A 3 (still low), A 50 (refilled: no longer low), then the sentinel Z 1. Each update is
+ * through the job before the next is sent: after each, `out` holds `seen[i]` records (a fixed pause is not
+ * enough on a busy machine: two updates read together give other changes). The first wait also proves the
+ * product row reached the join. A step that writes nothing can only be waited for; a count that never
+ * comes falls through to the test's assertion, which shows the records.
+ */
+async function lowThenRefilled(stockTopic: string, out: TopicWatcher, seen: readonly [number, number, number]): Promise<void> {
+  for (const [i, qty] of [5, 3, 50].entries()) {
     await send(topic(stockTopic), events([{ sku: "A", qty }]));
-    await pause(1_000); // each update is through the join before the next arrives
+    const expected = seen[i]!;
+    if (i > 0 && expected === seen[i - 1]) await pause(1_000);
+    else await out.until((rs) => rs.length >= expected, 30_000).catch(() => undefined);
   }
   await send(topic(stockTopic), events([{ sku: "Z", qty: 1 }]));
 }
@@ -125,7 +130,7 @@ describe("a filter on an updating result into an upsert topic", () => {
     expect(analysePlan({ version: 1, pipelines: [pipeline("x").write(sinks.refused).definition] }).map((d) => d.code)).toEqual(["STREAMT-E016"]);
     const out = await output("x_out");
     await products("x_products");
-    await lowThenRefilled("x_stock");
+    await lowThenRefilled("x_stock", out, [1, 2, 2]);
     // What Flink writes: the stale alert for A is never deleted (the right output is the oneSide one).
     expect(await untilSentinel(out)).toEqual([
       [key("A"), alert("A", 5)],
@@ -137,7 +142,7 @@ describe("a filter on an updating result into an upsert topic", () => {
   it("the comparison kept as a column: every change of A is an upsert, A ends not low", async () => {
     const out = await output("f_out");
     await products("f_products");
-    await lowThenRefilled("f_stock");
+    await lowThenRefilled("f_stock", out, [1, 2, 3]);
     const rows = await untilSentinel(out);
     expect(rows).toEqual([
       [key("A"), { sku: "A", qty: 5, low: true }],
@@ -150,7 +155,7 @@ describe("a filter on an updating result into an upsert topic", () => {
   it("aggregated by the key after the filter: the alert of a refilled sku is deleted", async () => {
     const out = await output("g_out");
     await products("g_products");
-    await lowThenRefilled("g_stock");
+    await lowThenRefilled("g_stock", out, [1, 3, 4]);
     const rows = await untilSentinel(out);
     expect(rows).toEqual([
       [key("A"), alert("A", 5)],
@@ -165,7 +170,7 @@ describe("a filter on an updating result into an upsert topic", () => {
   it("a condition on one side of the join: the alert of a refilled sku is deleted", async () => {
     const out = await output("o_out");
     await products("o_products");
-    await lowThenRefilled("o_stock");
+    await lowThenRefilled("o_stock", out, [1, 3, 4]);
     expect(await untilSentinel(out)).toEqual([
       [key("A"), alert("A", 5)],
       [key("A"), null],
@@ -178,7 +183,7 @@ describe("a filter on an updating result into an upsert topic", () => {
   it("a join with an append-only stream, then the comparison: the alert of a refilled sku is deleted", async () => {
     const out = await output("a_out");
     await products("a_products", false);
-    await lowThenRefilled("a_stock");
+    await lowThenRefilled("a_stock", out, [1, 3, 4]);
     expect(await untilSentinel(out)).toEqual([
       [key("A"), alert("A", 5)],
       [key("A"), null],
@@ -190,7 +195,7 @@ describe("a filter on an updating result into an upsert topic", () => {
 
   it("the filter right after the aggregate: the alert of a refilled sku is deleted", async () => {
     const out = await output("s_out");
-    await lowThenRefilled("s_stock");
+    await lowThenRefilled("s_stock", out, [1, 3, 4]);
     expect(await untilSentinel(out)).toEqual([
       [key("A"), { sku: "A", qty: 5 }],
       [key("A"), null],
@@ -202,9 +207,9 @@ describe("a filter on an updating result into an upsert topic", () => {
 
   it("a filter on a keyed source: a product that stops matching is deleted", async () => {
     const out = await output("k_out");
-    for (const min_qty of [5, 3, 50]) {
+    for (const [i, min_qty] of [5, 3, 50].entries()) {
       await send(topic("k_products"), [{ key: key("P"), value: { sku: "P", name: "p-P", min_qty } }]);
-      await pause(1_000);
+      await out.until((rs) => rs.length > i, 30_000).catch(() => undefined); // each change through before the next
     }
     await send(topic("k_products"), [{ key: key("Z"), value: { sku: "Z", name: "p-Z", min_qty: 1 } }]);
     expect(await untilSentinel(out)).toEqual([
