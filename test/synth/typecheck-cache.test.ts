@@ -189,11 +189,18 @@ describe("synth with the cache", () => {
     expect(existsSync(cacheFolder(dir))).toBe(false);
     expect(await cli(dir, "synth", ...ENTRIES, "--out", "cold")).toEqual({ code: 0, stdout: "synthesised 2 pipelines (a, b) into cold\n", stderr: "" });
     expect(existsSync(cacheFile())).toBe(true);
+    // The output folder the first synth wrote beside the modules is not a change: the next check is reused.
+    expect(reused()).toEqual({ diagnostics: [], notes: [], checked: [] });
     expect(await cli(dir, "synth", ...ENTRIES, "--out", "warm")).toEqual({ code: 0, stdout: "synthesised 2 pipelines (a, b) into warm\n", stderr: "" });
     const reference = folder(path.join(dir, "ref"));
     expect(Object.keys(reference)).toEqual(["a.sql", "b.sql", "manifest.json", "plan.json", "topics.json"]);
     expect(folder(path.join(dir, "cold"))).toEqual(reference);
     expect(folder(path.join(dir, "warm"))).toEqual(reference);
+
+    expect(reused()).toEqual({ diagnostics: [], notes: [], checked: [] });
+    // Any other new folder beside the modules is (an import of "./x" may resolve to x/index.ts).
+    mkdirSync(path.join(dir, "notes"));
+    expect(reused()).toBeNull();
 
     edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
     expect((await cli(dir, "synth", ...ENTRIES, "--out", "edited")).code).toBe(0);

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "../analysis/diagnostic.js";
 import { SDK_VERSION } from "../version.js";
 import type { TypecheckResult } from "./typecheck.js";
+import { isSynthOutput } from "./output-folder.js";
 
 /**
  * synth's cache folder in a project: node_modules/.cache/streamt-sdk/. The folder every Node tool
@@ -132,8 +133,9 @@ export function typecheckInputs(files: readonly string[], tsconfig: string | und
  * the SDK's and the libraries' declarations) and of the configuration files; and the names in
  * every folder holding one, and in each node_modules and node_modules/@types above them, and the
  * package.json files there, where module resolution looks (a file or package added there can change
- * what an import resolves to). Names, not modification times: synth replacing its output folder
- * beside the modules must not count as a change.
+ * what an import resolves to). Names, not modification times, and not the names of synth's own output
+ * folders (isSynthOutput): the first synth writing its output folder beside the modules must not make
+ * the second check again.
  */
 interface Fingerprint {
   readonly files: [string, string][];
@@ -157,7 +159,10 @@ function fileHash(file: string): string {
 
 function folderNames(folder: string): string {
   try {
-    return sha256(readdirSync(folder).sort().join("\n"));
+    const names = readdirSync(folder, { withFileTypes: true })
+      .filter((e) => !(e.isDirectory() && isSynthOutput(path.join(folder, e.name))))
+      .map((e) => e.name);
+    return sha256(names.sort().join("\n"));
   } catch {
     return MISSING;
   }

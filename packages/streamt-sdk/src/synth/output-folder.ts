@@ -254,6 +254,18 @@ function readOwnership(manifestFile: string): Set<string> | null {
   }
 }
 
+/**
+ * Whether a folder is one synth wrote (its manifest lists everything in it). The type-check cache leaves
+ * such folders out of the names it watches: an output folder holds no module an import could resolve to.
+ */
+export function isSynthOutput(folder: string): boolean {
+  try {
+    return existsSync(path.join(folder, "manifest.json")) && isOurs(folder);
+  } catch {
+    return false;
+  }
+}
+
 function isOurs(folder: string): boolean {
   const written = readOwnership(path.join(folder, "manifest.json"));
   return written !== null && readdirSync(folder).every((n) => n === "manifest.json" || written.has(n));
