@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synth, type JarBuild } from "../../packages/streamt-sdk/src/synth/synth.js";
 import { buildJars } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
@@ -18,7 +19,7 @@ import { findToolchain } from "../../packages/streamt-sdk/src/runtime/toolchain.
 import { executionPlan } from "../../bench/job-speed.js";
 import { startJarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
 import { startLocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import { createTopics, produce, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { createTopics, latestByKey, produce, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { complete, kafkaBootstrap, sorted, watch } from "./support.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -204,8 +205,13 @@ public final class ExplainAll {
 interface OutputCase {
   readonly pipeline: string;
   readonly inputs: Readonly<Record<string, readonly Record<string, unknown>[]>>;
-  /** Every record each output topic gets, in any order. */
+  /**
+   * Every record each output topic gets, in any order; with `upsert`, each topic's final table instead (the
+   * last value per key, a tombstone deleting it): how many updates come before it depends on timing.
+   */
   readonly outputs: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+  /** The outputs are upsert topics keyed by these value fields, in this order (the sink's key). */
+  readonly upsert?: readonly string[];
 }
 
 const hex = (algorithm: string, text: string): string => createHash(algorithm).update(text, "utf8").digest("hex");
@@ -213,10 +219,15 @@ const hashes = (s: string, note: string | null) => ({ md5: hex("md5", s), sha1: 
 const reading = (id: string, k: string, s: string, note: string | null, at: string, later: string, day: string, n: number, x: number, y: number | null, amount: number, ts: string) => ({ id, k, s, note, at, later, day, n, x, y, amount, ts: `2026-01-01T${ts}` });
 const functionsWindow = { window_start: "2026-01-01T10:00:00", window_end: "2026-01-01T10:01:00", window_time: "2026-01-01T10:00:59.999" };
 
+const exampleOrders = readFileSync(path.join(root, "examples/data/orders.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+const payment = (payment_id: string, order_id: string, amount: number, paid_at: string) => ({ payment_id, order_id, amount, paid_at: `2026-01-01T${paid_at}` });
+const paid = (order_id: string, customer_id: string, amount: number, ordered_at: string, paid_at: string) =>
+  ({ order_id, customer_id, order_amount: amount, paid_amount: amount, ordered_at: `2026-01-01T${ordered_at}`, paid_at: `2026-01-01T${paid_at}` });
+
 const OUTPUT_CASES: readonly OutputCase[] = [
   {
     pipeline: "hourly-revenue",
-    inputs: { "orders.raw.v1": readFileSync(path.join(root, "examples/data/orders.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) },
+    inputs: { "orders.raw.v1": exampleOrders },
     // Paid orders per customer and hour; the 13:00 hour stays open (the watermark is 12:59:55).
     outputs: {
       "orders.hourly.v1": [
@@ -312,7 +323,55 @@ const OUTPUT_CASES: readonly OutputCase[] = [
       ],
     },
   },
+  {
+    // Each order matched with a payment at most an hour after it. The payments come in time order and none is
+    // for o5 (behind the orders' watermark when it is read), so no match depends on which topic is read first.
+    pipeline: "orders-payments",
+    inputs: {
+      "orders.raw.v1": exampleOrders,
+      "payments.raw.v1": [
+        payment("p1", "o1", 10, "10:30:00"),
+        payment("p2", "o4", 7.75, "11:10:00"),
+        payment("p3", "o2", 25.5, "11:30:00"), // 70 minutes after o2: no match
+        payment("p4", "o6", 12, "11:50:00"),
+        payment("p5", "o7", 100, "12:05:00"),
+        payment("p6", "o9", 1, "12:10:00"), // no such order
+      ],
+    },
+    outputs: {
+      "orders.paid.v1": [
+        paid("o1", "c1", 10, "10:05:00", "10:30:00"),
+        paid("o4", "c1", 7.75, "10:58:00", "11:10:00"),
+        paid("o6", "c1", 12, "11:15:00", "11:50:00"),
+        paid("o7", "c3", 100, "11:40:00", "12:05:00"),
+      ],
+    },
+  },
+  {
+    // The paid orders' lifetime count and total per customer (o3 is pending).
+    pipeline: "customer-totals",
+    inputs: { "orders.raw.v1": exampleOrders },
+    upsert: ["customer_id"],
+    outputs: {
+      "customers.totals.v1": [
+        { customer_id: "c1", orders: 3, total: 29.75 },
+        { customer_id: "c2", orders: 3, total: 33 },
+        { customer_id: "c3", orders: 1, total: 100 },
+      ],
+    },
+  },
 ];
+
+/** Each input topic's records, produced once per run: cases that read one topic (orders.raw.v1) share them. */
+const produced = new Map<string, string>();
+async function fill(bootstrap: string, topic: string, records: readonly Record<string, unknown>[]): Promise<void> {
+  const text = JSON.stringify(records);
+  const before = produced.get(topic);
+  if (before === text) return;
+  if (before !== undefined) throw new Error(`two output cases give ${topic} different records: give one of them the other's`);
+  await produce(bootstrap, topic, records.map((value) => ({ value })));
+  produced.set(topic, text);
+}
 
 describe("output equivalence: each JAR writes exactly the records its SQL script writes", () => {
   for (const c of OUTPUT_CASES) {
@@ -320,18 +379,25 @@ describe("output equivalence: each JAR writes exactly the records its SQL script
       const bootstrap = await kafkaBootstrap();
       const outputs = Object.keys(c.outputs);
       await createTopics(bootstrap, [...Object.keys(c.inputs), ...outputs].map((name) => ({ name })));
-      for (const [topic, records] of Object.entries(c.inputs)) await produce(bootstrap, topic, records.map((value) => ({ value })));
+      for (const [topic, records] of Object.entries(c.inputs)) await fill(bootstrap, topic, records);
       const w = await watch(...outputs);
-      /** Each output topic's values, from its `skip`-th record on, sorted. */
+      /** Records sorted, or (upsert) the final table: each key's text (as the JSON key format writes it) to its row. */
+      const view = (rs: readonly ConsumedRecord[]) => (c.upsert ? Object.fromEntries(latestByKey(rs)) : sorted(rs.map((r) => r.value)));
+      /** Each output topic's view, from its `skip`-th record on. */
       const byTopic = (rs: readonly ConsumedRecord[], skip: Readonly<Record<string, number>> = {}) =>
-        Object.fromEntries(outputs.map((t) => [t, sorted(rs.filter((r) => r.topic === t).slice(skip[t] ?? 0).map((r) => r.value))]));
-      const reached = (times: number) => (rs: readonly ConsumedRecord[]) => outputs.every((t) => rs.filter((r) => r.topic === t).length >= times * c.outputs[t]!.length);
+        Object.fromEntries(outputs.map((t) => [t, view(rs.filter((r) => r.topic === t).slice(skip[t] ?? 0))]));
+      const key = (row: Record<string, unknown>) => JSON.stringify(Object.fromEntries(c.upsert!.map((k) => [k, row[k]])));
+      const expected = Object.fromEntries(outputs.map((t) => [t, c.upsert ? Object.fromEntries(c.outputs[t]!.map((row) => [key(row), row])) : sorted(c.outputs[t]!)]));
+      // A run is complete once every expected record arrived or (upsert) the final table is the expected one,
+      // and the topics then stay quiet: a later record fails the comparison.
+      const reached = (skip: Readonly<Record<string, number>>) => (rs: readonly ConsumedRecord[]) =>
+        c.upsert ? isDeepStrictEqual(byTopic(rs, skip), expected) : outputs.every((t) => rs.filter((r) => r.topic === t).length >= (skip[t] ?? 0) + c.outputs[t]!.length);
       try {
         const sqlJob = await startLocalJob({ name: c.pipeline, script: scripts.get(c.pipeline)! });
         await sqlJob.submitted;
-        const fromSql = await complete(w, reached(1), 120_000);
+        const fromSql = await complete(w, reached({}), 120_000);
         await sqlJob.stop();
-        expect(byTopic(fromSql)).toEqual(Object.fromEntries(outputs.map((t) => [t, sorted(c.outputs[t]!)])));
+        expect(byTopic(fromSql)).toEqual(expected);
 
         const j = jars.find((x) => x.pipeline === c.pipeline)!;
         const jarJob = await startJarJob({
@@ -342,9 +408,9 @@ describe("output equivalence: each JAR writes exactly the records its SQL script
           args: ["--bootstrap-servers", bootstrap, "--kafka-property", `group.id=${c.pipeline}-jar`],
         });
         await jarJob.submitted;
-        const all = await complete(w, reached(2), 120_000);
-        await jarJob.stop();
         const sqlCounts = Object.fromEntries(outputs.map((t) => [t, fromSql.filter((r) => r.topic === t).length]));
+        const all = await complete(w, reached(sqlCounts), 120_000);
+        await jarJob.stop();
         expect(byTopic(all, sqlCounts)).toEqual(byTopic(fromSql));
       } finally {
         await w.stop();
