@@ -105,6 +105,31 @@ describe("streamt-sdk run --local", () => {
     expect(liveChildren()).toEqual([]);
   }, 300_000);
 
+  it("runs the example's JAR (--target jar): built with Maven, run on the MiniCluster, the same output records", async () => {
+    const input = path.join(tmp, "clicks-jar.jsonl");
+    writeFileSync(
+      input,
+      [
+        { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
+        { event_id: "e2", user_id: "u2", action: "click", event_time: "2024-01-01T10:00:01" },
+        { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
+        { event_id: "e3", user_id: "u1", action: "buy", event_time: "2024-01-01T10:00:05.250" },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join("\n") + "\n",
+    );
+    const r = await cli("run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--target", "jar", "--input", `web.clicks.v1=${input}`, "--timeout", "15");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim().split("\n").sort()).toEqual([
+      'web.clicks.unique.v1 {"event_id":"e1","user_id":"u1","action":"view","event_time":"2024-01-01T10:00:00"}',
+      'web.clicks.unique.v1 {"event_id":"e2","user_id":"u2","action":"click","event_time":"2024-01-01T10:00:01"}',
+      'web.clicks.unique.v1 {"event_id":"e3","user_id":"u1","action":"buy","event_time":"2024-01-01T10:00:05.25"}',
+    ]);
+    expect(r.err).toMatch(/^built 1 JAR in \d+ s: event-dedup\/target\/event-dedup\.jar \(/m);
+    expect(r.err).toContain("produced 4 records");
+    expect(liveChildren()).toEqual([]);
+  }, 600_000);
+
   it("refuses a missing --input file before starting anything (exit 2)", async () => {
     const r = await cli("run", "examples/event-dedup.ts", "--local", "--input", "web.clicks.v1=missing.jsonl");
     expect(r.code).toBe(2);
