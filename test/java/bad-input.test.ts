@@ -27,6 +27,34 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 /** Every file of a folder with its content (folders with none). */
 const snapshot = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort().map((f) => [f, statSync(path.join(dir, f)).isDirectory() ? null : readFileSync(path.join(dir, f), "utf8")]);
 
+describe("synth --target jar without the toolchain", () => {
+  const saved = { MVN: process.env.MVN, JAVA_HOME: process.env.JAVA_HOME };
+  afterEach(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it("no Maven: STREAMT-R003 saying what to install, exit 1, nothing written", async () => {
+    process.env.MVN = "/nonexistent/mvn";
+    const out = path.join(work, "out-r003");
+    const r = await cli("synth", "examples/event-dedup.ts", "--out", out, "--no-typecheck", "--target", "jar");
+    expect(r.code).toBe(1);
+    expect(r.err.split("\n")[0]).toBe("error STREAMT-R003: Maven was not found (/nonexistent/mvn): it downloads Flink and Kafka from Maven Central on first use");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("no Java: STREAMT-R001 saying what to install, exit 1, nothing written", async () => {
+    process.env.JAVA_HOME = "/nonexistent";
+    const out = path.join(work, "out-r001");
+    const r = await cli("synth", "examples/event-dedup.ts", "--out", out, "--no-typecheck", "--target", "jar");
+    expect(r.code).toBe(1);
+    expect(r.err.split("\n")[0]).toBe("error STREAMT-R001: Java was not found (/nonexistent/bin/java): running Flink and Kafka locally needs a JDK 17 or newer");
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe("synth --target java|jar with broken templates or a failing build", () => {
   it("a missing template is STREAMT-B012, naming the file; nothing is written", async () => {
     process.env.STREAMT_TEMPLATES_DIR = path.join(work, "no-templates");
