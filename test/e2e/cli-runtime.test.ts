@@ -22,6 +22,29 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
+/** event-dedup's --input file: e1 twice, so the output has three records (CLICKS_DEDUPLICATED). */
+function clicksInput(name: string): string {
+  const file = path.join(tmp, name);
+  writeFileSync(
+    file,
+    [
+      { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
+      { event_id: "e2", user_id: "u2", action: "click", event_time: "2024-01-01T10:00:01" },
+      { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
+      { event_id: "e3", user_id: "u1", action: "buy", event_time: "2024-01-01T10:00:05.250" },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join("\n") + "\n",
+  );
+  return file;
+}
+
+const CLICKS_DEDUPLICATED = [
+  'web.clicks.unique.v1 {"event_id":"e1","user_id":"u1","action":"view","event_time":"2024-01-01T10:00:00"}',
+  'web.clicks.unique.v1 {"event_id":"e2","user_id":"u2","action":"click","event_time":"2024-01-01T10:00:01"}',
+  'web.clicks.unique.v1 {"event_id":"e3","user_id":"u1","action":"buy","event_time":"2024-01-01T10:00:05.25"}',
+];
+
 describe("streamt-sdk validate", () => {
   const out = path.join(tmp, "out");
 
@@ -80,25 +103,10 @@ describe("streamt-sdk validate", () => {
 
 describe("streamt-sdk run --local", () => {
   it("runs an example on a local broker and MiniCluster and prints the output records", async () => {
-    const input = path.join(tmp, "clicks.jsonl");
-    writeFileSync(
-      input,
-      [
-        { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
-        { event_id: "e2", user_id: "u2", action: "click", event_time: "2024-01-01T10:00:01" },
-        { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
-        { event_id: "e3", user_id: "u1", action: "buy", event_time: "2024-01-01T10:00:05.250" },
-      ]
-        .map((e) => JSON.stringify(e))
-        .join("\n") + "\n",
-    );
+    const input = clicksInput("clicks.jsonl");
     const r = await cli("run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--input", `web.clicks.v1=${input}`, "--timeout", "15");
     expect(r.code, r.err).toBe(0);
-    expect(r.out.trim().split("\n").sort()).toEqual([
-      'web.clicks.unique.v1 {"event_id":"e1","user_id":"u1","action":"view","event_time":"2024-01-01T10:00:00"}',
-      'web.clicks.unique.v1 {"event_id":"e2","user_id":"u2","action":"click","event_time":"2024-01-01T10:00:01"}',
-      'web.clicks.unique.v1 {"event_id":"e3","user_id":"u1","action":"buy","event_time":"2024-01-01T10:00:05.25"}',
-    ]);
+    expect(r.out.trim().split("\n").sort()).toEqual(CLICKS_DEDUPLICATED);
     expect(r.err).toContain("produced 4 records");
     expect(r.err).toContain("--timeout 15s reached");
     // The broker and the job JVM are gone.
@@ -106,25 +114,10 @@ describe("streamt-sdk run --local", () => {
   }, 300_000);
 
   it("runs the example's JAR (--target jar): built with Maven, run on the MiniCluster, the same output records", async () => {
-    const input = path.join(tmp, "clicks-jar.jsonl");
-    writeFileSync(
-      input,
-      [
-        { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
-        { event_id: "e2", user_id: "u2", action: "click", event_time: "2024-01-01T10:00:01" },
-        { event_id: "e1", user_id: "u1", action: "view", event_time: "2024-01-01T10:00:00" },
-        { event_id: "e3", user_id: "u1", action: "buy", event_time: "2024-01-01T10:00:05.250" },
-      ]
-        .map((e) => JSON.stringify(e))
-        .join("\n") + "\n",
-    );
+    const input = clicksInput("clicks-jar.jsonl");
     const r = await cli("run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--target", "jar", "--input", `web.clicks.v1=${input}`, "--timeout", "15");
     expect(r.code, r.err).toBe(0);
-    expect(r.out.trim().split("\n").sort()).toEqual([
-      'web.clicks.unique.v1 {"event_id":"e1","user_id":"u1","action":"view","event_time":"2024-01-01T10:00:00"}',
-      'web.clicks.unique.v1 {"event_id":"e2","user_id":"u2","action":"click","event_time":"2024-01-01T10:00:01"}',
-      'web.clicks.unique.v1 {"event_id":"e3","user_id":"u1","action":"buy","event_time":"2024-01-01T10:00:05.25"}',
-    ]);
+    expect(r.out.trim().split("\n").sort()).toEqual(CLICKS_DEDUPLICATED);
     expect(r.err).toMatch(/^built 1 JAR in \d+ s: event-dedup\/target\/event-dedup\.jar \(/m);
     expect(r.err).toContain("produced 4 records");
     expect(liveChildren()).toEqual([]);
