@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, sum, t } from "streamt-sdk";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import { latestByKey, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { latestByKey } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { at, complete, events, runId, send, startPipeline, valuesAfter, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.state.${name}.${runId}`;
@@ -44,12 +44,7 @@ const job = pipeline(`e2e-state-${runId}`, { parallelism: 1, stateTtl: "1d" }).w
 );
 
 let running: LocalJob;
-const watchers: TopicWatcher[] = [];
-async function output(name: string): Promise<TopicWatcher> {
-  const w = await watch(topic(name));
-  watchers.push(w);
-  return w;
-}
+const output = (name: string) => watch(topic(name));
 
 beforeAll(async () => {
   const names = ["ij_orders", "ij_payments", "ij_out", "tj_orders", "tj_out", "clicks", "dedup_out", "sales"];
@@ -61,7 +56,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(watchers.map((w) => w.stop()));
   await running?.stop();
 });
 

@@ -17,7 +17,7 @@ import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import { buildJars } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 import { startJarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import { createTopics, type ConsumedRecord, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { createTopics, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { complete, kafkaBootstrap, runId, send, startPipeline, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.json.${name}.${runId}`;
@@ -37,12 +37,7 @@ const job = pipeline(`e2e-json-${runId}`, { parallelism: 1 }).write(
 );
 
 let running: LocalJob;
-const watchers: TopicWatcher[] = [];
-async function output(name: string): Promise<TopicWatcher> {
-  const w = await watch(topic(name));
-  watchers.push(w);
-  return w;
-}
+const output = (name: string) => watch(topic(name));
 const values = (rs: readonly ConsumedRecord[]) => rs.map((r) => r.value);
 const has = (field: string, value: string) => (rs: readonly ConsumedRecord[]) => rs.some((r) => (r.value as Record<string, unknown>)[field] === value);
 
@@ -51,7 +46,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(watchers.map((w) => w.stop()));
   await running?.stop();
 });
 
@@ -156,7 +150,6 @@ describe('onParseError "skip" in the Table API output (a JAR on the MiniCluster)
     await createTopics(bootstrap, ["in", "out", "dlq"].map((n) => ({ name: jarTopic(n) })));
     const out = await watch(jarTopic("out"));
     const dlq = await watch(jarTopic("dlq"));
-    watchers.push(out, dlq);
     const job = await startJarJob({ name, jar: path.join(dir, jarPath(name)), mainClass: mainClassOf(name), target: "2", args: ["--bootstrap-servers", bootstrap] });
     try {
       await job.submitted;

@@ -10,7 +10,7 @@ import { count, pipeline, source, sum, t } from "streamt-sdk";
 import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import { topicUse } from "../../packages/streamt-sdk/src/ir/topic-use.js";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import { latestByKey, type ConsumedRecord, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { latestByKey, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { at, events, runId, send, startPipeline, ts, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.handle.${name}.${runId}`;
@@ -35,12 +35,7 @@ const reader = pipeline(`e2e-handle-reader-${runId}`, { parallelism: 1 }).write(
 );
 
 let jobs: LocalJob[] = [];
-const watchers: TopicWatcher[] = [];
-async function output(name: string): Promise<TopicWatcher> {
-  const w = await watch(topic(name));
-  watchers.push(w);
-  return w;
-}
+const output = (name: string) => watch(topic(name));
 
 beforeAll(async () => {
   jobs = [
@@ -50,7 +45,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all(watchers.map((w) => w.stop()));
   await Promise.all(jobs.map((j) => j.stop()));
 });
 

@@ -36,12 +36,7 @@ const job = pipeline(`e2e-contract-${runId}`, { parallelism: 1 }).write(
 );
 
 let running: LocalJob;
-const watchers: TopicWatcher[] = [];
-async function output(name: string): Promise<TopicWatcher> {
-  const w = await watch(topic(name));
-  watchers.push(w);
-  return w;
-}
+const output = (name: string) => watch(topic(name));
 
 /** Waits until `predicate` holds, then until the topic stays quiet for 2 s, and returns everything that arrived. */
 async function settled(w: TopicWatcher, predicate: (records: readonly ConsumedRecord[]) => boolean): Promise<unknown[]> {
@@ -61,7 +56,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(watchers.map((w) => w.stop()));
   await running?.stop();
 });
 

@@ -7,8 +7,11 @@ import { startLocalJob, type LocalJob } from "../../packages/streamt-sdk/src/run
 import { createTopics, produce, watchTopics, type ConsumedRecord, type ProduceRecord, type TopicSpec, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 
 let own: Promise<LocalKafka> | null = null;
-// Registered at load time (hooks cannot be added from inside another hook).
+const openWatchers: TopicWatcher[] = [];
+// Registered at load time (hooks cannot be added from inside another hook). Vitest runs after-hooks in
+// reverse order, so this one runs after the test file's own (which stop its jobs).
 afterAll(async () => {
+  await Promise.all(openWatchers.map((w) => w.stop()));
   if (own) await (await own).stop();
 });
 
@@ -63,8 +66,11 @@ export function events(values: readonly Record<string, unknown>[], partition = 0
   return values.map((value) => ({ value, partition }));
 }
 
+/** Reads the topics from their start; the consumer is stopped after the file's tests (stopping it earlier is fine). */
 export async function watch(...topics: string[]): Promise<TopicWatcher> {
-  return watchTopics(await kafkaBootstrap(), topics);
+  const w = await watchTopics(await kafkaBootstrap(), topics);
+  openWatchers.push(w);
+  return w;
 }
 
 /**

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, sum, t } from "streamt-sdk";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import type { TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { at, events, runId, send, sorted, startPipeline, valuesAfter, watch } from "./support.js";
 
 const Ev = t.row({ k: t.string(), v: t.int(), ts: t.timestamp(3) });
@@ -45,12 +44,7 @@ function row(start: string, end: string, cols: Record<string, unknown>): Record<
 const flush = (partitions = 1) => Array.from({ length: partitions }, (_, p) => ({ value: { k: "zz", v: 0, ts: at("12:00") }, partition: p }));
 
 let job: LocalJob;
-const watchers: TopicWatcher[] = [];
-async function output(name: string): Promise<TopicWatcher> {
-  const w = await watch(topic(name));
-  watchers.push(w);
-  return w;
-}
+const output = (name: string) => watch(topic(name));
 
 beforeAll(async () => {
   const names = ["tumble", "hop", "session", "cumulate", "chain"];
@@ -62,7 +56,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(watchers.map((w) => w.stop()));
   await job?.stop();
 });
 
