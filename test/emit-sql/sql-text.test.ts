@@ -86,6 +86,12 @@ describe("literals written for the column they are compared with: instants for a
     ["an offset without a colon", "2024-01-01T12:00:00+0200", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
     ["a negative offset", "2024-01-01 05:00:00-05:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
     ["an expanded year", "+002024-01-01T10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+    ["a day alone (its midnight, UTC)", "2024-01-01", "TO_TIMESTAMP_LTZ(1704067200000, 3)"],
+    ["a time without seconds", "2024-01-01 10:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
+    ["a fraction of a second", "2024-01-01 10:00:00.25", "TO_TIMESTAMP_LTZ(1704103200250, 3)"],
+    ["a fraction and an offset", "2024-01-01T11:00:00.5+01:00", "TO_TIMESTAMP_LTZ(1704103200500, 3)"],
+    ["29 February of a leap year", "2024-02-29 00:00:00", "TO_TIMESTAMP_LTZ(1709164800000, 3)"],
+    ["the last day of a 31-day month", "2024-01-31T23:59:59Z", "TO_TIMESTAMP_LTZ(1706745599000, 3)"],
   ])("%s", (_, text, sql) => {
     expect(exprSql(literalNode(text, LTZ))).toBe(sql);
   });
@@ -101,5 +107,24 @@ describe("literals written for the column they are compared with: instants for a
       hint: "write 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO-8601 with an offset, or pass a Date",
       site: null,
     });
+  });
+
+  // Date.parse reads some of these its own way: 30 February as 1 March, the first one as 10:00 UTC (its offset ignored).
+  it.each([
+    "2024-01-01 10:00:00 +0100 (CET)",
+    "Jan 1 2024 10:00",
+    "2024-02-30 10:00:00",
+    "2023-02-29",
+    "2024-04-31T00:00:00Z",
+    "2024-13-01 10:00:00",
+    "2024-01-01 25:00:00",
+    "2024-01-01 10:00:00 ",
+    " 2024-01-01 10:00:00",
+    "2024-01-01 10:00:00+01",
+    "2024-01-01+01:00",
+    "2024-01-01T10",
+    "2024-1-01 10:00:00",
+  ])("refuses %j (a shape it does not take, or a day its month does not have)", (text) => {
+    expect(refusal(() => exprSql(literalNode(text, LTZ)))).toMatchObject({ code: "STREAMT-B002", message: `'${text}' is not an instant` });
   });
 });
