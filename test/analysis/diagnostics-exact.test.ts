@@ -11,6 +11,7 @@ import { compareDiagnostics, isFailing, type Diagnostic } from "../../packages/s
 import { formatDiagnostic } from "../../packages/streamt-sdk/src/analysis/format.js";
 import { ms, nodesOf } from "../../packages/streamt-sdk/src/analysis/pass-support.js";
 import { isValidTopic } from "../../packages/streamt-sdk/src/analysis/topic-names-pass.js";
+import { resolveRules, rulesSchema } from "../../packages/streamt-sdk/src/deploy/rules-config.js";
 import type { PlanNode } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import type { PipelineDef, Plan } from "../../packages/streamt-sdk/src/ir/plan.js";
 import type { SinkNode } from "../../packages/streamt-sdk/src/ir/nodes/sink-node.js";
@@ -529,7 +530,9 @@ describe("STREAMT-W006 and STREAMT-E000, whole", () => {
       "append-sink", "upsert-key", "upsert-join-filter", "exactly-once", "pipeline-names", "topic-writers", "topic-loop", "topic-names", "constant-filter",
     ]));
     expect(new Set(passes).size).toBe(passes.length);
-    expect(analysePlan(unreadable)).toEqual([...passes, "acknowledge"].sort().map(E000));
+    // With rules (none set): without any, the project-rules pass reads no plan.
+    const rules = resolveRules(rulesSchema.parse({}), "streamt.config.ts", () => null);
+    expect(analysePlan(unreadable, { rules })).toEqual([...passes, "acknowledge"].sort().map(E000));
     expect(unusedSources(["orders"], unreadable)).toEqual([E000("unused-sources")]);
   });
 });

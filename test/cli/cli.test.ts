@@ -89,7 +89,7 @@ describe("synth on every example", () => {
     ]);
     const topics = JSON.parse(readFileSync(path.join(out, "topics.json"), "utf8")).topics;
     expect(topics.find((t: { name: string }) => t.name === "customers.totals.v1")).toEqual({
-      name: "customers.totals.v1", partitions: null, cleanupPolicy: "compact", key: ["customer_id"], format: "json", readBy: [], writtenBy: ["customer-totals"],
+      name: "customers.totals.v1", partitions: null, replicationFactor: null, cleanupPolicy: "compact", key: ["customer_id"], format: "json", readBy: [], writtenBy: ["customer-totals"],
     });
     expect(readFileSync(path.join(out, "hourly-revenue.sql"), "utf8")).toContain("'properties.bootstrap.servers' = 'localhost:9092'");
   }, 60_000);

@@ -67,7 +67,7 @@ describe("build errors carry code, path, file:line and a fix", () => {
   it("unknown options are refused, never ignored", () => {
     const e = errorOf(() => pipeline("p", { paralelism: 2 } as any));
     expect(e.message).toBe("pipeline('p'): unknown option 'paralelism'");
-    expect(e.hint).toBe("known options: parallelism, checkpointInterval, stateTtl, stateBackend, sourceIdleTimeout, flinkVersion, config, acknowledge");
+    expect(e.hint).toBe("known options: parallelism, checkpointInterval, stateTtl, stateBackend, sourceIdleTimeout, flinkVersion, config, acknowledge, description, owner");
     const s = errorOf(() => timed.toKafka("out", { deliveryGuarantee: "exactly-once" } as any));
     expect(s.message).toBe("toKafka(): unknown option 'deliveryGuarantee'");
   });

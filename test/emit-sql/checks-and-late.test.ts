@@ -151,7 +151,7 @@ describe("the failure records in the plan, analysis and the outputs", () => {
   });
   it("the failures topic is in topics.json as the pipeline's output", () => {
     const def = pipeline("kept").write(checked.toKafka("valid"), checked.failures.toKafka("orders.quality-failures")).definition;
-    expect(collectTopics({ version: 1, pipelines: [def] }).find((x) => x.name === "orders.quality-failures")).toEqual({ name: "orders.quality-failures", partitions: null, cleanupPolicy: "delete", key: null, format: "json", readBy: [], writtenBy: ["kept"] });
+    expect(collectTopics({ version: 1, pipelines: [def] }).find((x) => x.name === "orders.quality-failures")).toEqual({ name: "orders.quality-failures", partitions: null, replicationFactor: null, cleanupPolicy: "delete", key: null, format: "json", readBy: [], writtenBy: ["kept"] });
   });
   it("the Java output writes the same steps: conditions with the Table API's builders, JSON_OBJECT as jsonObject, CONCAT_WS and CURRENT_WATERMARK as the SQL text", () => {
     const small = orders.check("q", { notNull: ["customer"], range: { amount: { min: 0 } } });

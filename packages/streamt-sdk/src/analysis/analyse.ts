@@ -11,6 +11,7 @@ import { idleSourcePass } from "./idle-source-pass.js";
 import { nullJoinKeyPass } from "./null-join-key-pass.js";
 import { finding, nodesOf, type AnalysisPass, type PassContext } from "./pass-support.js";
 import { pipelineNamesPass } from "./pipeline-names-pass.js";
+import { projectRulesPass, type ProjectRules } from "./project-rules-pass.js";
 import { rankFilterPass } from "./rank-filter-pass.js";
 import { rowNumberTtlPass } from "./row-number-ttl-pass.js";
 import { sourceWatermarkPass } from "./source-watermark-pass.js";
@@ -31,6 +32,8 @@ export interface AnalyseOptions {
    * not exceed. Default 900000 (15 minutes), Kafka's default.
    */
   readonly brokerTransactionMaxTimeoutMs?: number;
+  /** The project's rules (streamt.config.ts `rules`, see deploy/rules-config.ts); none by default. */
+  readonly rules?: ProjectRules | null;
 }
 
 export const DEFAULT_BROKER_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
@@ -59,6 +62,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "check-failures", run: checkFailuresPass },
   { name: "rank-filter", run: rankFilterPass },
   { name: "null-join-key", run: nullJoinKeyPass },
+  { name: "project-rules", run: projectRulesPass },
 ];
 
 /**
@@ -75,6 +79,7 @@ export function analysePlan(plan: Plan, options: AnalyseOptions = {}): Diagnosti
   const limit = options.brokerTransactionMaxTimeoutMs;
   const ctx: PassContext = {
     brokerTransactionMaxTimeoutMs: typeof limit === "number" && limit > 0 ? limit : DEFAULT_BROKER_TRANSACTION_MAX_TIMEOUT_MS,
+    rules: options.rules ?? null,
   };
   const found: Diagnostic[] = [];
   for (const pass of ANALYSIS_PASSES) {

@@ -41,6 +41,23 @@ export const DiagnosticCode = {
   rowNumberTtlOverridden: "STREAMT-W008",
   topicFeedbackLoop: "STREAMT-W010",
   constantFilter: "STREAMT-W011",
+  // Project rules (streamt.config.ts `rules`): warnings, so a pipeline can acknowledge an exception with its reason.
+  /** A topic a pipeline writes whose name the project's topic pattern does not match. */
+  topicNameRule: "STREAMT-W012",
+  /** A pipeline whose name the project's pipeline pattern does not match. */
+  pipelineNameRule: "STREAMT-W013",
+  /** A written topic with fewer partitions than the project's minimum, or none declared. */
+  topicPartitionsRule: "STREAMT-W014",
+  /** A written topic with a smaller replication factor than the project's minimum, or none declared. */
+  topicReplicationRule: "STREAMT-W015",
+  /** A pipeline or Kafka sink without the description the project requires. */
+  missingDescription: "STREAMT-W016",
+  /** A pipeline or Kafka sink without the owner the project requires. */
+  missingOwner: "STREAMT-W017",
+  /** A source or sink in a format the project forbids. */
+  forbiddenFormat: "STREAMT-W018",
+  /** A state TTL (the pipeline's or a step's) longer than the project's maximum. */
+  stateTtlAboveRule: "STREAMT-W019",
 } as const;
 
 export type DiagnosticCodeValue = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

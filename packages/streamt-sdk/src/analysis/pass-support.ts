@@ -5,11 +5,14 @@ import type { SourceSite } from "../ir/node-base.js";
 import { jobStateTtl as jobStateTtlRule, type JobStateTtl } from "../ir/job-state-ttl.js";
 import { severityOf } from "./codes.js";
 import type { Diagnostic } from "./diagnostic.js";
+import type { ProjectRules } from "./project-rules-pass.js";
 
 /** What every pass may read besides the plan. */
 export interface PassContext {
   /** The broker's `transaction.max.timeout.ms` the exactly-once check compares against. */
   readonly brokerTransactionMaxTimeoutMs: number;
+  /** The project's rules from streamt.config.ts; null when it has none. */
+  readonly rules: ProjectRules | null;
 }
 
 /** A read-only pass over the whole plan. It must not throw; analysePlan turns a throw into STREAMT-E000. */

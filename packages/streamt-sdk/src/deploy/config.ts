@@ -10,6 +10,8 @@ import { devPaths, readDevState } from "../runtime/dev-cluster.js";
 import { RuntimeErrorCode } from "../runtime/toolchain.js";
 import { LoadCode } from "../synth/load.js";
 import { CONFIG_BRAND, CONFIG_FILE, configSchema, type DefinedConfig, type DeployMode } from "./define-config.js";
+import type { ProjectRules } from "../analysis/project-rules-pass.js";
+import { resolveRules } from "./rules-config.js";
 
 /** Loads streamt.config.ts (see define-config.ts) and resolves its environments, `dev` from .streamt/dev/state.json. */
 
@@ -27,6 +29,8 @@ export interface LoadedConfig {
   readonly environments: ReadonlyMap<string, ResolvedEnvironment>;
   /** How a pipeline is deployed ("sql" unless the config says "jar"). */
   deployMode(pipeline: string): DeployMode;
+  /** The project's rules (its `rules` section), checked by synth; null when it has none. */
+  readonly rules: ProjectRules | null;
 }
 
 function configError(file: string, line: number | null, message: string, hint: string): StreamtError {
@@ -80,6 +84,7 @@ export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
 }
 
 function hintFor(issue: z.core.$ZodIssue): string {
+  if (issue.path[0] === "rules") return "see docs/project-rules.md: rules take topics { pattern, minPartitions, minReplication }, pipelines { pattern, requireDescription, requireOwner, maxStateTtl }, sinks { requireDescription, requireOwner } and forbiddenFormats";
   if (issue.code === "unrecognized_keys") return "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir } and protected; a pipeline entry takes deploy";
   if (issue.code === "invalid_type" && issue.input === undefined) return `add ${String(issue.path.at(-1))}`;
   return "see docs/deploy-config.md";
@@ -96,7 +101,8 @@ function fromInput(file: string | null, config: z.infer<typeof configSchema>): L
     });
   }
   const modes = config.pipelines ?? {};
-  return { file, environments, deployMode: (pipeline) => modes[pipeline]?.deploy ?? "sql" };
+  const rules = file !== null && config.rules ? resolveRules(config.rules, CONFIG_FILE, (at) => lineOf(file, at)) : null;
+  return { file, environments, deployMode: (pipeline) => modes[pipeline]?.deploy ?? "sql", rules };
 }
 
 /**

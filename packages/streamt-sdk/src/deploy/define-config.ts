@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { propertiesSchema } from "../dsl/secret.js";
+import { rulesSchema } from "./rules-config.js";
 
 /**
  * streamt.config.ts: where pipelines are deployed. Named environments (staging, prod, ...) with their
@@ -62,9 +63,11 @@ export const configSchema = z.strictObject({
         ctx.addIssue({ code: "custom", path: [name], message: `environment name '${name}': use lower-case letters, digits and '-', starting with a letter, e.g. 'staging'` });
       }
     }
-  }),
+  }).default({}),
   /** How each pipeline is deployed, by its name; a pipeline not listed is deployed as "sql". */
   pipelines: z.record(z.string(), z.strictObject({ deploy: z.enum(["sql", "jar"], { message: 'deploy must be "sql" (its script through the SQL Gateway) or "jar" (its Table API JAR through the REST API)' }) })).optional(),
+  /** The project's rules (naming, partitions, replication, descriptions and owners, formats, state TTL): see deploy/rules-config.ts. */
+  rules: rulesSchema.optional(),
 });
 
 /** What a streamt.config.ts declares (the argument of defineConfig). */

@@ -95,3 +95,22 @@ export function refuseJsonOptions(given: object | undefined, format: string, whe
     site: callSite(),
   });
 }
+
+/**
+ * The description and owner a pipeline or sink may carry: written to plan.json and manifest.json (never
+ * into a script), and required by the project's rules when streamt.config.ts says so.
+ */
+export const aboutOptions = {
+  description: z.string().trim().min(1, "write what it is for, or leave the option out").max(2000, "a description has at most 2000 characters").optional(),
+  owner: z.string().trim().min(1, "name a team, a person or an address, or leave the option out").max(200, "an owner has at most 200 characters").optional(),
+};
+
+export interface About {
+  readonly description?: string;
+  readonly owner?: string;
+}
+
+/** The description and owner given, without keys for those left out (plan.json and the manifest omit them). */
+export function about(o: About): About {
+  return { ...(o.description !== undefined ? { description: o.description } : {}), ...(o.owner !== undefined ? { owner: o.owner } : {}) };
+}

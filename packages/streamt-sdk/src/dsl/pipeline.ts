@@ -3,7 +3,7 @@ import type { PipelineDef, PipelineSettings } from "../ir/plan.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { parsePositiveDuration, type Duration } from "./duration.js";
-import { durationSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
+import { about, aboutOptions, durationSchema, parseOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import { isSink, recordWriter, type Sink } from "./sink.js";
 import { checkName, type Traits } from "./stream.js";
 import type { StreamtTypeError } from "./type-error.js";
@@ -27,6 +27,10 @@ export interface PipelineOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** Acknowledged warnings: { "STREAMT-W003": "why this is fine here" }. */
   readonly acknowledge?: Readonly<Record<string, string>>;
+  /** What the job is for, in a sentence (manifest.json; the project's rules may require it). */
+  readonly description?: string;
+  /** Who answers for the job: a team, a person or an address (manifest.json; the project's rules may require it). */
+  readonly owner?: string;
 }
 
 /** A pipeline: one Flink job. Export it from a module and `streamt-sdk synth` finds it. */
@@ -80,6 +84,7 @@ const pipelineOptions = z.strictObject({
   flinkVersion: z.enum(["2.2", "1.20"]).optional(),
   config: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "Flink configuration keys look like 'table.exec.mini-batch.enabled'"), z.string()).optional(),
   acknowledge: z.record(z.string().regex(/^STREAMT-[EW]\d{3}$/, "diagnostic codes look like STREAMT-W001"), z.string().min(1, "give a reason")).optional(),
+  ...aboutOptions,
 });
 
 /**
@@ -125,7 +130,7 @@ export function pipeline<O extends PipelineOptions = {}>(name: string, options?:
       });
       // So a source read from one of these sinks' handles knows its upstream pipeline.
       for (const n of nodes) recordWriter(n, name);
-      return { [PIPELINE]: true, definition: { name, settings, sinks: nodes, site } };
+      return { [PIPELINE]: true, definition: { name, settings, sinks: nodes, site, ...about(o) } };
     },
   } as PipelineBuilder<HasTtl<O>>;
 }

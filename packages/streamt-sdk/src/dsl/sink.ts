@@ -6,7 +6,7 @@ import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { planProperties, propertiesSchema, registryUrl, type SecretRef } from "./secret.js";
 import { parseDuration, type Duration } from "./duration.js";
-import { durationSchema, jsonTimestampFormatSchema, nameSchema, parseOptions, refuseJsonOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
+import { about, aboutOptions, type About, durationSchema, jsonTimestampFormatSchema, nameSchema, parseOptions, refuseJsonOptions, refuseOwnedKeys, SDK_OWNED } from "./options.js";
 import type { Row } from "./schema.js";
 import type { Traits } from "./stream.js";
 
@@ -55,6 +55,10 @@ export function isSink(v: unknown): v is Sink {
 export interface SinkOptions {
   /** Sink name (its table name and path segment). Default: the topic, or print / blackhole. */
   readonly name?: string;
+  /** What the sink's data is, in a sentence (manifest.json; the project's rules may require it). */
+  readonly description?: string;
+  /** Who answers for the data it writes: a team, a person or an address (manifest.json; the project's rules may require it). */
+  readonly owner?: string;
 }
 
 export interface KafkaSinkOptions extends SinkOptions {
@@ -67,6 +71,8 @@ export interface KafkaSinkOptions extends SinkOptions {
   readonly properties?: Readonly<Record<string, string | SecretRef>>;
   /** Partitions to create the topic with (topics.json). */
   readonly partitions?: number;
+  /** Replication factor to create the topic with (topics.json; the local single broker always uses 1). */
+  readonly replicationFactor?: number;
   readonly schemaRegistryUrl?: string;
   /** Options of the JSON format; a sink in another format given them is an error. */
   readonly json?: JsonSinkOptions;
@@ -97,12 +103,14 @@ const common = {
   transactionTimeout: durationSchema.optional(),
   properties: propertiesSchema.optional(),
   partitions: z.number().int().min(1).optional(),
+  replicationFactor: z.number().int().min(1).max(32767).optional(),
   schemaRegistryUrl: z.string().optional(),
   json: z.strictObject({ timestampFormat: jsonTimestampFormatSchema.optional() }).optional(),
+  ...aboutOptions,
 };
 const kafkaOptions = z.strictObject({ ...common, format: z.enum(["json", "csv", "avro-confluent", "raw"]).optional() });
 const upsertOptions = z.strictObject({ ...common, key: z.array(z.string()).min(1), format: z.enum(["json", "csv", "avro-confluent"]).optional() });
-const devOptions = z.strictObject({ name: nameSchema.optional() });
+const devOptions = z.strictObject({ name: nameSchema.optional(), ...aboutOptions });
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
@@ -139,6 +147,7 @@ function buildSink(input: PlanNode, req: SinkRequest, site: SourceSite | null): 
   const where = req.kind === "kafka" ? "toKafka()" : req.kind === "upsert-kafka" ? "toUpsertKafka()" : req.kind === "print" ? "toPrint()" : "toBlackhole()";
   let connector: SinkConnector;
   let name: string;
+  let described: About;
   if (req.kind === "kafka" || req.kind === "upsert-kafka") {
     const topic = checkTopic(req.topic, input.path);
     const o = req.kind === "kafka" ? parseOptions(kafkaOptions, req.options, where, input.path) : parseOptions(upsertOptions, req.options, where, input.path);
@@ -155,6 +164,7 @@ function buildSink(input: PlanNode, req: SinkRequest, site: SourceSite | null): 
       transactionTimeoutMs: delivery === "exactly-once" ? parseDuration(o.transactionTimeout ?? DEFAULT_TRANSACTION_TIMEOUT_MS, `${where} transactionTimeout`) : null,
       properties: planProperties(o.properties ?? {}, `${where} properties`, input.path),
       partitions: o.partitions ?? null,
+      replicationFactor: o.replicationFactor ?? null,
       schemaRegistryUrl: registryUrl(o.schemaRegistryUrl, where, input.path),
       json: format === "json" ? { timestampFormat: o.json?.timestampFormat ?? "ISO-8601" } : null,
     };
@@ -162,15 +172,17 @@ function buildSink(input: PlanNode, req: SinkRequest, site: SourceSite | null): 
       ? { kind: "upsert-kafka", ...base, format: format as "json" | "csv" | "avro-confluent", key: o.key as string[] }
       : { kind: "kafka", ...base, format };
     name = o.name ?? topic;
+    described = about(o);
   } else {
     const o = parseOptions(devOptions, req.options, where, input.path);
     connector = { kind: req.kind };
     name = o.name ?? req.kind;
+    described = about(o);
   }
   const path = `${input.path}/${name}`;
   const node = (() => {
     try {
-      return sinkNode({ path, site }, input, name, connector);
+      return sinkNode({ path, site }, input, name, connector, described);
     } catch (e) {
       if (e instanceof StreamtError && e.site === null) throw new StreamtError({ ...e, message: e.message, path, site });
       throw e;

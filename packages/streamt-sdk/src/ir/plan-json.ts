@@ -86,6 +86,8 @@ export function planToJson(plan: Plan): string {
       "    {",
       `      "name": ${JSON.stringify(p.name)},`,
       `      "site": ${json.value(p.site)},`,
+      ...(p.description !== undefined ? [`      "description": ${JSON.stringify(p.description)},`] : []),
+      ...(p.owner !== undefined ? [`      "owner": ${JSON.stringify(p.owner)},`] : []),
       `      "settings": ${json.value(p.settings)},`,
       `      "sinks": ${JSON.stringify(p.sinks.map((s) => s.path))},`,
       `      "nodes": [`,

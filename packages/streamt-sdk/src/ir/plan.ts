@@ -26,6 +26,10 @@ export interface PipelineDef {
   readonly settings: PipelineSettings;
   readonly sinks: readonly SinkNode[];
   readonly site: SourceSite | null;
+  /** What the job is for (the pipeline's description option); absent when not given. */
+  readonly description?: string;
+  /** Who answers for the job (the pipeline's owner option); absent when not given. */
+  readonly owner?: string;
 }
 
 export interface Plan {

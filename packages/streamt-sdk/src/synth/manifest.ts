@@ -40,6 +40,14 @@ const upstreamSchema = z.strictObject({
   typed: z.boolean(),
 });
 
+const describedSinkSchema = z.strictObject({
+  sink: z.string(),
+  /** The topic it writes; null for a print or blackhole sink. */
+  topic: z.string().nullable(),
+  description: z.string().optional(),
+  owner: z.string().optional(),
+});
+
 const common = { id: z.string().min(1), files: z.array(file).min(1), dependsOn: z.array(z.string()) };
 
 /** What synth wrote, by type: never guessed from a file's name. */
@@ -79,6 +87,11 @@ export const manifestSchema = z.strictObject({
       upstream: z.array(upstreamSchema).optional(),
       /** Environment variables the pipeline's secrets are read from when a job starts (names only). */
       env: z.array(z.string()),
+      /** The pipeline's description and owner options; absent when not given. */
+      description: z.string().optional(),
+      owner: z.string().optional(),
+      /** The pipeline's sinks that have a description or owner, by sink path; absent when none has. */
+      describedSinks: z.array(describedSinkSchema).optional(),
     }),
   ),
   artifacts: z.array(artifactSchema),
@@ -122,6 +135,27 @@ export function parseManifest(json: string, where: string): Manifest {
 }
 
 export type UpstreamEntry = z.infer<typeof upstreamSchema>;
+
+/**
+ * A pipeline's description and owner, and its sinks' that have one, as the manifest records them: keys
+ * only for what was given, so a project that describes nothing has the manifest it had before.
+ */
+export function aboutOf(pipeline: PipelineDef): { description?: string; owner?: string; describedSinks?: z.infer<typeof describedSinkSchema>[] } {
+  const sinks = pipeline.sinks
+    .filter((s) => s.description !== undefined || s.owner !== undefined)
+    .map((s) => ({
+      sink: s.path,
+      topic: s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? s.connector.topic : null,
+      ...(s.description !== undefined ? { description: s.description } : {}),
+      ...(s.owner !== undefined ? { owner: s.owner } : {}),
+    }))
+    .sort((a, b) => (a.sink < b.sink ? -1 : a.sink > b.sink ? 1 : 0));
+  return {
+    ...(pipeline.description !== undefined ? { description: pipeline.description } : {}),
+    ...(pipeline.owner !== undefined ? { owner: pipeline.owner } : {}),
+    ...(sinks.length > 0 ? { describedSinks: sinks } : {}),
+  };
+}
 
 /**
  * Where a pipeline's sources come from: the sink a source was made from (its handle), and every sink of

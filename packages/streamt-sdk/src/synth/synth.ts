@@ -15,9 +15,10 @@ import { envNames } from "../ir/secret.js";
 import { planToJson } from "../ir/plan-json.js";
 import type { Plan } from "../ir/plan.js";
 import { buildPlan } from "./build-plan.js";
+import { loadProjectRules } from "../deploy/load-rules.js";
 import { cacheFolder, reuseTypecheck } from "./cache.js";
 import { loadEntries } from "./load.js";
-import { MANIFEST_VERSION, manifestSchema, upstreamOf, type Manifest } from "./manifest.js";
+import { aboutOf, MANIFEST_VERSION, manifestSchema, upstreamOf, type Manifest } from "./manifest.js";
 import { collectTopics } from "./topics.js";
 import { SDK_VERSION } from "../version.js";
 
@@ -115,6 +116,13 @@ export async function check(options: SynthOptions): Promise<CheckResult> {
   }
 
   t = now();
+  // The project's rules (streamt.config.ts), a TypeScript module too: a config that does not load stops here.
+  options.beforeLoad?.();
+  const config = await loadProjectRules(options.root);
+  if (config.error) {
+    diagnostics.push(config.error);
+    return finish(null);
+  }
   options.beforeLoad?.();
   const loaded = await loadEntries(options.entries, options.root);
   timings.load = now() - t;
@@ -127,7 +135,7 @@ export async function check(options: SynthOptions): Promise<CheckResult> {
   diagnostics.push(...planDiagnostics);
 
   t = now();
-  diagnostics.push(...analysePlan(plan), ...unusedSources(loaded.exportedSources, plan));
+  diagnostics.push(...analysePlan(plan, { rules: config.rules }), ...unusedSources(loaded.exportedSources, plan));
   timings.analyse = now() - t;
   return finish(plan);
 }
@@ -223,7 +231,7 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
         // Recorded by the JAR build, once Maven has written it (runtime/jar-build.ts).
         ...jars.filter((j) => j.pipeline === p.name).map((j) => `jar:${j.pipeline}`),
       ].sort();
-      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, artifacts: artifactIds, sources, sinks, dependsOn, upstream: upstreamOf(p, plan), env };
+      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, artifacts: artifactIds, sources, sinks, dependsOn, upstream: upstreamOf(p, plan), env, ...aboutOf(p) };
     });
   const artifacts = emitted
     .map((a) => ({ ...a, files: a.files.map((f) => ({ path: f.path, sha256: sha256(f.content) })) }))

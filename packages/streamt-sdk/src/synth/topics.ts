@@ -4,6 +4,8 @@ import type { Plan } from "../ir/plan.js";
 export interface TopicEntry {
   readonly name: string;
   readonly partitions: number | null;
+  /** The replication factor its writer declares; null: the cluster's default. */
+  readonly replicationFactor: number | null;
   /** compact for upsert topics (one value per key), delete for append-only topics. */
   readonly cleanupPolicy: "delete" | "compact";
   readonly key: readonly string[] | null;
@@ -14,10 +16,10 @@ export interface TopicEntry {
 
 /** topics.json: every Kafka topic the pipelines read or write, with who reads and writes it. */
 export function collectTopics(plan: Plan): TopicEntry[] {
-  const topics = new Map<string, { partitions: number | null; compact: boolean; key: readonly string[] | null; format: string; readBy: Set<string>; writtenBy: Set<string> }>();
+  const topics = new Map<string, { partitions: number | null; replicationFactor: number | null; compact: boolean; key: readonly string[] | null; format: string; readBy: Set<string>; writtenBy: Set<string> }>();
   const entry = (name: string, format: string) => {
     let e = topics.get(name);
-    if (!e) topics.set(name, (e = { partitions: null, compact: false, key: null, format, readBy: new Set(), writtenBy: new Set() }));
+    if (!e) topics.set(name, (e = { partitions: null, replicationFactor: null, compact: false, key: null, format, readBy: new Set(), writtenBy: new Set() }));
     return e;
   };
   for (const p of plan.pipelines) {
@@ -37,6 +39,7 @@ export function collectTopics(plan: Plan): TopicEntry[] {
       const e = entry(topic, c.format);
       e.writtenBy.add(p.name);
       e.partitions = c.partitions ?? e.partitions;
+      e.replicationFactor = c.replicationFactor ?? e.replicationFactor;
       if (c.kind === "upsert-kafka") {
         e.compact = true;
         e.key = c.key;
@@ -49,6 +52,7 @@ export function collectTopics(plan: Plan): TopicEntry[] {
     .map(([name, e]) => ({
       name,
       partitions: e.partitions,
+      replicationFactor: e.replicationFactor,
       cleanupPolicy: e.compact ? "compact" : "delete",
       key: e.key,
       format: e.format,

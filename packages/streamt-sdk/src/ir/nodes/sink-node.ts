@@ -21,6 +21,8 @@ export type SinkConnector =
       readonly transactionTimeoutMs: number | null;
       readonly properties: Readonly<Record<string, PropertyValue>>;
       readonly partitions: number | null;
+      /** Replication factor to create the topic with; null: the cluster's default. */
+      readonly replicationFactor: number | null;
       readonly schemaRegistryUrl: string | null;
       /** Set exactly when the format is json. */
       readonly json: JsonWriteOptions | null;
@@ -34,6 +36,8 @@ export type SinkConnector =
       readonly transactionTimeoutMs: number | null;
       readonly properties: Readonly<Record<string, PropertyValue>>;
       readonly partitions: number | null;
+      /** Replication factor to create the topic with; null: the cluster's default. */
+      readonly replicationFactor: number | null;
       readonly schemaRegistryUrl: string | null;
       /** Set exactly when the format is json. */
       readonly json: JsonWriteOptions | null;
@@ -47,9 +51,13 @@ export interface SinkNode extends NodeBase {
   readonly name: string;
   readonly input: PlanNode;
   readonly connector: SinkConnector;
+  /** What the sink's data is (its description option); absent when not given. */
+  readonly description?: string;
+  /** Who answers for the data (its owner option); absent when not given. */
+  readonly owner?: string;
 }
 
-export function sinkNode(origin: NodeOrigin, input: PlanNode, name: string, connector: SinkConnector): SinkNode {
+export function sinkNode(origin: NodeOrigin, input: PlanNode, name: string, connector: SinkConnector, about: { readonly description?: string; readonly owner?: string } = {}): SinkNode {
   if (connector.kind === "upsert-kafka") {
     for (const k of connector.key) requireColumn(input.schema, k, origin, "upsert key column");
   }
@@ -64,5 +72,6 @@ export function sinkNode(origin: NodeOrigin, input: PlanNode, name: string, conn
     changelog: input.changelog,
     time: input.time,
     state: NO_STATE,
+    ...about,
   };
 }
