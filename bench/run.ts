@@ -6,7 +6,8 @@
  *   npm run bench -- --quick    fewer repetitions, for a quick look
  *   options: --no-validate (skip the planner validation, sections 4 and 5), --no-profile (skip the CPU
  *            profile of a missed target), --no-jobs (skip section 3, the speed of generated jobs on the
- *            local broker and MiniCluster: bench/job-speed.ts, which also runs on its own)
+ *            local broker and MiniCluster: bench/job-speed.ts, which also runs on its own),
+ *            --synth-only (section 1 alone, synth at scale and synth --watch; the others keep their JSON)
  *
  * A section that is skipped keeps its previous JSON, so RESULTS.md shows it with its own date and commit.
  * Every measurement is repeated and reported as median/min/max over the runs that succeeded, with the
@@ -35,6 +36,7 @@ import {
   type SynthKind,
   type SynthRun,
   type SynthSection,
+  type WatchRun,
   type TscRun,
   type TypecheckSection,
   type ValidationSection,
@@ -45,7 +47,7 @@ const CLI = path.join(SDK_SNAPSHOT, "bin/streamt-sdk.js");
 const TSC = path.join(REPO, "node_modules/typescript/lib/tsc.js");
 
 const argv = process.argv.slice(2);
-const OPTIONS = ["--quick", "--no-validate", "--no-profile", "--no-jobs"];
+const OPTIONS = ["--quick", "--no-validate", "--no-profile", "--no-jobs", "--synth-only"];
 const unknown = argv.filter((a) => !OPTIONS.includes(a));
 if (unknown.length > 0) {
   console.error(`bench: unknown option ${unknown.join(", ")}; the options are ${OPTIONS.join(", ")}`);
@@ -55,9 +57,11 @@ const QUICK = argv.includes("--quick");
 const VALIDATE = !argv.includes("--no-validate");
 const PROFILE = !argv.includes("--no-profile");
 const JOBS = !argv.includes("--no-jobs");
+const SYNTH_ONLY = argv.includes("--synth-only");
 const COMMAND = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
 const SIZES = [10, 100, 1000, 3000] as const;
-const REPS = QUICK ? { synth: 2, synthTypecheck: 1, tsc: 1 } : { synth: 7, synthTypecheck: 3, tsc: 5 };
+// --synth-only: three repetitions of everything (the medians of issue 14's targets), the section in ~15 minutes.
+const REPS = QUICK ? { synth: 2, synthTypecheck: 1, tsc: 1 } : SYNTH_ONLY ? { synth: 3, synthTypecheck: 3, tsc: 0 } : { synth: 7, synthTypecheck: 3, tsc: 5 };
 
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -248,6 +252,11 @@ async function synthSection(sdk: string, projects: ReadonlyMap<number, Generated
     }
   }
 
+  // synth --watch at 1,000 pipelines, each mode in one warm process: the time from a module's save to
+  // its edit in the output folder.
+  const watch: WatchRun[] = [];
+  for (const typecheck of [false, true]) watch.push(...(await watchRuns(p1000, typecheck, typecheck ? REPS.synthTypecheck : REPS.synth, () => edits++)));
+
   const section: SynthSection = {
     quick: QUICK,
     sizes: SIZES,
@@ -259,6 +268,7 @@ async function synthSection(sdk: string, projects: ReadonlyMap<number, Generated
     runs,
     startups,
     writeProbes,
+    watch,
     profile: null,
   };
   if (!PROFILE) return section;
@@ -274,6 +284,51 @@ async function synthSection(sdk: string, projects: ReadonlyMap<number, Generated
   const summaries = profileFiles(dir).map((f) => summariseProfile(f, 20)).sort((a, b) => b.sampledMs - a.sampledMs);
   rmSync(dir, { recursive: true, force: true });
   return { ...section, profile: { what: `\`streamt-sdk synth\` of the 1,000-pipeline project without type-check (${kind}: ${KIND_LABEL[kind]})`, summaries } };
+}
+
+/**
+ * One `synth --watch` process over the project: after its first run, `reps` saves of one module each
+ * (a new filter threshold, in turn in each module), each timed from the write of the file until the
+ * pipeline's script in the output folder shows it (polled every 5 ms), the next save only after the
+ * watch reported that run. Then SIGTERM, whose exit code must be 0.
+ */
+async function watchRuns(p: GeneratedProject, typecheck: boolean, reps: number, nextEdit: () => number): Promise<WatchRun[]> {
+  const mode = typecheck ? " with type-check" : "";
+  const child = spawn(process.execPath, [CLI, "synth", ...p.entries, "--out", "streamt.out", "--watch", ...(typecheck ? [] : ["--no-typecheck"])], { cwd: p.dir, env: { ...process.env, TMPDIR: WARM_TMPDIR } });
+  let lines = 0;
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (lines += d.toString().split("\n").length - 1));
+  child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const until = async (done: () => boolean, ms: number): Promise<boolean> => {
+    const deadline = performance.now() + ms;
+    while (!done()) {
+      if (performance.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
+  };
+  const runs: WatchRun[] = [];
+  const started = await until(() => lines >= 1, 300_000);
+  for (let rep = 0; rep < reps && started; rep++) {
+    const n = nextEdit();
+    const before = lines;
+    const t = performance.now();
+    const edit = editFilterThreshold(p, n % p.entries.length, 100_000 + n);
+    const script = path.join(p.dir, "streamt.out", `${edit.pipeline}.sql`);
+    const seen = await until(() => existsSync(script) && readFileSync(script, "utf8").includes(edit.expectedSql), 120_000);
+    const ms = performance.now() - t;
+    await until(() => lines > before, 120_000);
+    runs.push({ typecheck, rep, ok: seen, ...(seen ? {} : { failure: `the edit of ${edit.module} did not reach ${edit.pipeline}.sql in 120 s` }), ms });
+    log(`synth --watch${mode} at ${p.size} pipelines: edit of ${edit.module} in the output after ${f0(ms)} ms${seen ? "" : " FAILED"}`);
+    // A pause between saves, as between a user's.
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill("SIGTERM");
+  const code = await exited;
+  if (!started) runs.push({ typecheck, rep: -1, ok: false, failure: `no first run in 300 s: ${stderr.trim().split("\n").pop() ?? ""}`, ms: NaN });
+  if (code !== 0) for (const r of runs) Object.assign(r, { ok: false, failure: `synth --watch exited with ${code} on SIGTERM` });
+  return runs;
 }
 
 // ---- 2. type-checking cost ------------------------------------------------------------------------
@@ -472,6 +527,12 @@ async function main(): Promise<void> {
   let sampler = new LoadSampler();
   const synth = await synthSection(sdk.description, projects);
   writeSection("synth", COMMAND, sampler, synth, sdk.commit);
+  if (SYNTH_ONLY) {
+    rmSync(WARM_TMPDIR, { recursive: true, force: true });
+    const { missed } = renderResults();
+    log(`done (--synth-only) in ${f0((performance.now() - began) / 1000)} s; ${missed} target(s) missed; bench/RESULTS.md rendered`);
+    return;
+  }
 
   // 2. tsc over the 1,000-pipeline project, typed vs any, interleaved. The project is written again:
   //    the edits of section 1 are gone.

@@ -272,7 +272,8 @@ describe("the CLI", () => {
     const project = tmp();
     writeFileSync(path.join(project, "manifest.json"), "{}\n");
     const entry = path.join(ROOT, "examples/customer-totals.ts");
-    const r = spawnSync(process.execPath, [path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js"), "synth", entry, "--out", ".", "--no-typecheck"], {
+    // --no-cache: the folder must hold exactly what it held; the cache folder (node_modules/.cache) would be new.
+    const r = spawnSync(process.execPath, [path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js"), "synth", entry, "--out", ".", "--no-typecheck", "--no-cache"], {
       cwd: project,
       encoding: "utf8",
     });

@@ -20,6 +20,8 @@ export const commandSchemas = {
     out: z.string().min(1),
     bootstrapServers: bootstrap,
     target: z.enum(SYNTH_TARGETS, { message: `--target must be one of ${SYNTH_TARGETS.join(", ")}` }),
+    /** Stay running and synthesise again on every save (synth/watch.ts). */
+    watch: z.boolean(),
   }),
   check: z.strictObject({ command: z.literal("check"), ...common }),
   /** The graph and column-level lineage of the entries' pipelines (docs/lineage.md). */
@@ -69,6 +71,7 @@ const OPTIONS = {
   strict: { type: "boolean" },
   "no-typecheck": { type: "boolean" },
   "no-cache": { type: "boolean" },
+  watch: { type: "boolean" },
   flink: { type: "string" },
   "bootstrap-servers": { type: "string" },
   target: { type: "string" },
@@ -83,7 +86,7 @@ const OPTIONS = {
 /** Which options each command accepts: anything else is a usage error, never silently ignored. */
 const ALLOWED: Record<string, readonly string[]> = {
   test: [],
-  synth: ["out", "json", "strict", "no-typecheck", "no-cache", "flink", "bootstrap-servers", "target"],
+  synth: ["out", "json", "strict", "no-typecheck", "no-cache", "flink", "bootstrap-servers", "target", "watch"],
   check: ["json", "strict", "no-typecheck", "no-cache", "flink"],
   lineage: ["json", "no-typecheck", "no-cache"],
   validate: ["json"],
@@ -122,7 +125,12 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   let candidate: unknown;
   switch (command) {
     case "synth":
-      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092"), target: values.target ?? "sql" };
+      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092"), target: values.target ?? "sql", watch: values.watch ?? false };
+      if (values.watch) {
+        // What --watch cannot do on every save is refused, not silently skipped.
+        if (values.json) throw new UsageError("--watch prints a line per run and findings as they change; it has no --json form");
+        if (values.target === "jar" || values.target === "all") throw new UsageError(`--watch writes SQL scripts or Java projects (--target sql|java); building JARs on every save is not offered: run synth --target ${values.target} once`);
+      }
       break;
     case "check":
       candidate = base;

@@ -45,6 +45,8 @@ Commands:
       --no-typecheck              skip the TypeScript type-check (faster; types are still enforced by your editor)
       --no-cache                  neither read nor write the type-check cache (node_modules/.cache/streamt-sdk/)
       --json                      print a machine-readable summary
+      --watch                     stay running and synthesise again on every save under the project folder,
+                                  printing findings as they change (Ctrl-C stops; see docs/synth-speed.md)
   check [entry ...]     type-check and analyse only; print every finding
       --strict, --no-typecheck, --no-cache, --flink, --json as above
   lineage [entry ...]   the graph of sources, steps, sinks and topics, and for every sink column the source
@@ -139,12 +141,17 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         root: io.cwd,
         typecheck: cmd.typecheck,
         cache: cmd.cache,
+        moduleCache: cmd.cache,
         flinkVersion: cmd.flink,
         bootstrapServers: cmd.command === "synth" ? cmd.bootstrapServers : "localhost:9092",
         strict: cmd.strict,
         ...(cmd.command === "synth" ? { target: cmd.target } : {}),
         ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}),
       };
+      if (cmd.command === "synth" && cmd.watch) {
+        const { untilStopped, watchSynth } = await import("../synth/watch.js");
+        return watchSynth({ synth: options, out: cmd.out, guard: { cwd: io.cwd, entries: cmd.entries }, print: io.out, err: io.err, stop: untilStopped() });
+      }
       const result = cmd.command === "synth" ? await synth(options) : { ...(await check(options)), files: [], jars: [] };
       for (const note of result.notes) io.err(`note: ${note}\n`);
       if (cmd.command === "synth" && result.ok) {

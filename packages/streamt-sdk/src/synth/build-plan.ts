@@ -3,13 +3,13 @@ import { topologicalOrder, type PlanNode } from "../ir/plan-node.js";
 import { PLAN_VERSION, type Plan, type PipelineDef } from "../ir/plan.js";
 import { stableStringify } from "../ir/plan-json.js";
 import { BuildErrorCode } from "../errors.js";
-import type { LoadedPipeline } from "./load.js";
+import type { ModulePipeline } from "./module-cache.js";
 
 /**
  * Assembles the plan from the loaded pipelines. Two different nodes with the same path inside one
  * pipeline would make unstable names, so they are refused here with the fix (name a step with .as()).
  */
-export function buildPlan(loaded: readonly LoadedPipeline[]): { plan: Plan; diagnostics: Diagnostic[] } {
+export function buildPlan(loaded: readonly ModulePipeline[]): { plan: Plan; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const byName = new Map<string, PipelineDef>();
   const pipelines: PipelineDef[] = [];

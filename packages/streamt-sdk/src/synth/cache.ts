@@ -137,7 +137,7 @@ export function typecheckInputs(files: readonly string[], tsconfig: string | und
  * folders (isSynthOutput): the first synth writing its output folder beside the modules must not make
  * the second check again.
  */
-interface Fingerprint {
+export interface Fingerprint {
   readonly files: [string, string][];
   readonly folders: [string, string][];
 }
@@ -168,7 +168,7 @@ function folderNames(folder: string): string {
   }
 }
 
-function fingerprint(texts: ReadonlyMap<string, string>, configFiles: readonly string[]): Fingerprint {
+export function fingerprint(texts: ReadonlyMap<string, string>, configFiles: readonly string[]): Fingerprint {
   const files = new Map<string, string>([...texts].map(([f, text]) => [f, sha256(text)]));
   for (const f of configFiles) files.set(f, fileHash(f));
   const folders = new Set<string>();
@@ -188,8 +188,17 @@ function fingerprint(texts: ReadonlyMap<string, string>, configFiles: readonly s
   return { files: [...files].sort(), folders: [...folders].sort().map((d) => [d, folderNames(d)]) };
 }
 
-function fingerprintHolds(f: Fingerprint): boolean {
-  return f.folders.every(([dir, names]) => folderNames(dir) === names) && f.files.every(([file, hash]) => fileHash(file) === hash);
+/**
+ * Whether the disk still shows what the fingerprint recorded. `seen` remembers hashes across the
+ * fingerprints of one run (every module's fingerprint holds the shared schema module and packages).
+ */
+export function fingerprintHolds(f: Fingerprint, seen = new Map<string, string>()): boolean {
+  const memo = (key: string, compute: () => string): string => {
+    let v = seen.get(key);
+    if (v === undefined) seen.set(key, (v = compute()));
+    return v;
+  };
+  return f.folders.every(([dir, names]) => memo(`dir:${dir}`, () => folderNames(dir)) === names) && f.files.every(([file, hash]) => memo(`file:${file}`, () => fileHash(file)) === hash);
 }
 
 function lastTypecheckKey(inputs: string): { file: (cacheDir: string) => string; key: CacheKey } {

@@ -14,6 +14,8 @@ export const LoadCode = {
   neverSettles: "STREAMT-L003",
   /** streamt.config.ts does not import, or does not fit its schema (with the file's line), or names no such environment. */
   configInvalid: "STREAMT-L004",
+  /** synth --watch cannot carry a module's pipelines from its import thread: their plan is not plain data. */
+  notPlanData: "STREAMT-L005",
 } as const;
 
 export interface LoadedPipeline {
@@ -26,6 +28,8 @@ export interface LoadResult {
   readonly pipelines: LoadedPipeline[];
   /** Names of sources the modules export (for the unused-source check). */
   readonly exportedSources: string[];
+  /** The same, by module (its path relative to the root), for the module cache. */
+  readonly exportedSourcesOf: ReadonlyMap<string, string[]>;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -54,9 +58,12 @@ function siteOf(e: unknown, root: string, file: string): SourceSite | null {
 export async function loadEntries(entries: readonly string[], root: string): Promise<LoadResult> {
   const pipelines: LoadedPipeline[] = [];
   const exportedSources = new Set<string>();
+  const exportedSourcesOf = new Map<string, string[]>();
   const diagnostics: Diagnostic[] = [];
   for (const entry of entries) {
     const file = path.resolve(root, entry);
+    const ofModule: string[] = [];
+    exportedSourcesOf.set(relative(root, file), ofModule);
     let mod: Record<string, unknown>;
     try {
       const loaded = await importModule(pathToFileURL(file).href);
@@ -98,6 +105,7 @@ export async function loadEntries(entries: readonly string[], root: string): Pro
         found++;
       } else if (typeof value === "object" && value !== null && "name" in value && "node" in value && (value as { node: { kind?: string } }).node?.kind === "source") {
         exportedSources.add(String((value as { name: string }).name));
+        ofModule.push(String((value as { name: string }).name));
       }
     }
     if (found === 0) {
@@ -114,7 +122,7 @@ export async function loadEntries(entries: readonly string[], root: string): Pro
   }
   // `export default p` and `export const p` of the same pipeline count once.
   const unique = pipelines.filter((p, i) => pipelines.findIndex((q) => q.pipeline === p.pipeline) === i);
-  return { pipelines: unique, exportedSources: [...exportedSources].sort(), diagnostics };
+  return { pipelines: unique, exportedSources: [...exportedSources].sort(), exportedSourcesOf, diagnostics };
 }
 
 const STALLED = Symbol("stalled");

@@ -157,22 +157,41 @@ export function aboutOf(pipeline: PipelineDef): { description?: string; owner?: 
   };
 }
 
+const writersByPlan = new WeakMap<Plan, Map<string, { pipeline: string; sink: string }[]>>();
+
+/** Every Kafka sink of the plan by the topic it writes, in plan order; once per plan (the manifest asks per pipeline). */
+function writersOf(plan: Plan): Map<string, { pipeline: string; sink: string }[]> {
+  let writers = writersByPlan.get(plan);
+  if (writers) return writers;
+  writers = new Map();
+  for (const p of plan.pipelines) {
+    for (const w of topicUse(p).writes) {
+      let list = writers.get(w.topic);
+      if (!list) writers.set(w.topic, (list = []));
+      list.push({ pipeline: p.name, sink: w.node.path });
+    }
+  }
+  writersByPlan.set(plan, writers);
+  return writers;
+}
+
 /**
  * Where a pipeline's sources come from: the sink a source was made from (its handle), and every sink of
  * the plan that writes a topic the pipeline reads. Sorted by source, then pipeline and sink.
  */
 export function upstreamOf(pipeline: PipelineDef, plan: Plan): UpstreamEntry[] {
-  const writers = plan.pipelines.flatMap((p) => topicUse(p).writes.map((w) => ({ pipeline: p.name, sink: w.node.path, topic: w.topic })));
+  const writers = writersOf(plan);
   const entries = new Map<string, UpstreamEntry>();
   const add = (e: UpstreamEntry): void => {
     const id = `${e.source}\u0000${e.sink}`;
     if (!entries.has(id) || e.typed) entries.set(id, e);
   };
   for (const { topic, node } of topicUse(pipeline).reads) {
-    for (const w of writers) if (w.topic === topic && w.pipeline !== pipeline.name) add({ source: node.name, topic, pipeline: w.pipeline, sink: w.sink, typed: false });
+    const ofTopic = writers.get(topic) ?? [];
+    for (const w of ofTopic) if (w.pipeline !== pipeline.name) add({ source: node.name, topic, pipeline: w.pipeline, sink: w.sink, typed: false });
     const up = node.upstream;
     if (up) {
-      const known = writers.find((w) => w.sink === up.sink && w.topic === topic);
+      const known = ofTopic.find((w) => w.sink === up.sink);
       add({ source: node.name, topic, pipeline: up.pipeline ?? known?.pipeline ?? null, sink: up.sink, typed: true });
     }
   }

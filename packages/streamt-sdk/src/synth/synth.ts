@@ -13,11 +13,15 @@ import { isStreamtError } from "../errors.js";
 import { topicUse } from "../ir/topic-use.js";
 import { envNames } from "../ir/secret.js";
 import { planToJson } from "../ir/plan-json.js";
-import type { Plan } from "../ir/plan.js";
+import type { PipelineDef, Plan } from "../ir/plan.js";
 import { buildPlan } from "./build-plan.js";
+import path from "node:path";
 import { loadProjectRules } from "../deploy/load-rules.js";
-import { cacheFolder, reuseTypecheck } from "./cache.js";
-import { loadEntries } from "./load.js";
+import { CONFIG_FILE } from "../deploy/define-config.js";
+import { existsSync } from "node:fs";
+import { cacheFolder, findTsconfig, reuseTypecheck } from "./cache.js";
+import { loadEntries, type LoadResult } from "./load.js";
+import { emitOptionsKey, ModuleCache, type ModulePipeline } from "./module-cache.js";
 import { aboutOf, MANIFEST_VERSION, manifestSchema, upstreamOf, type Manifest } from "./manifest.js";
 import { collectTopics } from "./topics.js";
 import { SDK_VERSION } from "../version.js";
@@ -40,9 +44,22 @@ export interface SynthOptions {
    * unchanged file is not checked again. The CLI turns it on unless --no-cache; off by default here.
    */
   readonly cache?: boolean;
+  /**
+   * With `cache`, also keep each entry module's plan and emitted files (synth/module-cache.ts), so an
+   * unchanged module is neither imported nor emitted again. The CLI's synth and check turn it on.
+   */
+  readonly moduleCache?: boolean;
   /** Called once before the entry modules are imported (the CLI registers its TypeScript loader). */
   readonly beforeLoad?: () => void;
+  /**
+   * Imports entry modules (default: loadEntries, in this process). synth --watch imports each time in a
+   * new worker thread (synth/import-worker.ts), since a module once imported is never imported again.
+   */
+  readonly importEntries?: (entries: readonly string[], root: string) => Promise<ImportResult>;
 }
+
+/** What importing entry modules gives: as LoadResult, with pipelines as live objects or as plan data. */
+export type ImportResult = Omit<LoadResult, "pipelines"> & { readonly pipelines: readonly ModulePipeline[] };
 
 export const SYNTH_TARGETS = ["sql", "java", "jar", "all"] as const;
 export type SynthTarget = (typeof SYNTH_TARGETS)[number];
@@ -90,6 +107,26 @@ const now = (): number => performance.now();
  * collected; `ok` is false if any would fail (errors, or open warnings under --strict).
  */
 export async function check(options: SynthOptions): Promise<CheckResult> {
+  const modules: ModuleState = { cache: null, fileOf: new Map() };
+  return saved(await checkStages(options, modules), modules);
+}
+
+/** The module cache of one run (when on), and where each pipeline was exported (emit reads it). */
+interface ModuleState {
+  cache: ModuleCache | null;
+  readonly fileOf: Map<PipelineDef, string>;
+}
+
+/** Writes what the run added to the module cache; its notes join the result's. */
+function saved<R extends CheckResult>(result: R, modules: ModuleState): R {
+  if (modules.cache) {
+    modules.cache.save();
+    result.notes.push(...modules.cache.notes);
+  }
+  return result;
+}
+
+async function checkStages(options: SynthOptions, modules: ModuleState): Promise<CheckResult> {
   setSiteRoot(options.root);
   const timings: StageTimings = { load: 0, typecheck: 0, plan: 0, analyse: 0, emit: 0 };
   const diagnostics: Diagnostic[] = [];
@@ -117,27 +154,72 @@ export async function check(options: SynthOptions): Promise<CheckResult> {
 
   t = now();
   // The project's rules (streamt.config.ts), a TypeScript module too: a config that does not load stops here.
-  options.beforeLoad?.();
+  // The loader is registered only when there is one: a run whose modules all come from the cache needs none.
+  if (existsSync(path.join(options.root, CONFIG_FILE))) options.beforeLoad?.();
   const config = await loadProjectRules(options.root);
   if (config.error) {
     diagnostics.push(config.error);
     return finish(null);
   }
-  options.beforeLoad?.();
-  const loaded = await loadEntries(options.entries, options.root);
-  timings.load = now() - t;
+  const cache = options.cache && options.moduleCache ? ModuleCache.open(options.entries, options.root, cacheFolder(options.root)) : null;
+  modules.cache = cache;
+  const toImport = cache ? cache.stale() : options.entries;
+  let loaded: ImportResult = { pipelines: [], exportedSources: [], exportedSourcesOf: new Map(), diagnostics: [] };
+  if (toImport.length > 0) {
+    if (!options.importEntries) options.beforeLoad?.();
+    loaded = await (options.importEntries ?? loadEntries)(toImport, options.root);
+  }
   diagnostics.push(...loaded.diagnostics);
-  if (loaded.pipelines.length === 0) return finish(null);
+  let fromCache = cache ? await fromModuleCache(cache, loaded, options) : loaded;
+  if (fromCache === null) {
+    // An entry imports another entry: no cached module may stand in for a live one (see module-cache.ts).
+    loaded = await (options.importEntries ?? loadEntries)(options.entries, options.root);
+    diagnostics.push(...loaded.diagnostics);
+    fromCache = loaded;
+  }
+  const { pipelines, exportedSources } = fromCache;
+  for (const p of pipelines) modules.fileOf.set(p.pipeline.definition, p.file);
+  timings.load = now() - t;
+  if (pipelines.length === 0) return finish(null);
 
   t = now();
-  const { plan, diagnostics: planDiagnostics } = buildPlan(loaded.pipelines);
+  const { plan, diagnostics: planDiagnostics } = buildPlan(pipelines);
   timings.plan = now() - t;
   diagnostics.push(...planDiagnostics);
 
   t = now();
-  diagnostics.push(...analysePlan(plan, { rules: config.rules }), ...unusedSources(loaded.exportedSources, plan));
+  diagnostics.push(...analysePlan(plan, { rules: config.rules }), ...unusedSources(exportedSources, plan));
   timings.analyse = now() - t;
   return finish(plan);
+}
+
+/**
+ * Every entry's pipelines in entry order, as a cold load gives them: a cached entry's from its plan,
+ * an imported one's live (and recorded with its import graph for the next run, if it loaded cleanly).
+ */
+async function fromModuleCache(modules: ModuleCache, loaded: ImportResult, options: SynthOptions): Promise<{ pipelines: readonly ModulePipeline[]; exportedSources: string[] } | null> {
+  const absolute = options.entries.map((e) => path.resolve(options.root, e));
+  const files = absolute.map((f) => path.relative(options.root, f).split(path.sep).join("/"));
+  const imported = modules.stale();
+  if (imported.length > 0 && loaded.diagnostics.length === 0) {
+    // The compiler's scanner and resolver: loaded only when a module was imported again.
+    const { moduleGraph } = await import("./module-graph.js");
+    const tsconfig = findTsconfig(absolute[0]!, options.root);
+    const entryFiles = new Set(absolute);
+    for (const file of imported) {
+      const graph = moduleGraph(path.resolve(options.root, file), tsconfig);
+      modules.record(file, loaded.pipelines.filter((p) => p.file === file), loaded.exportedSourcesOf.get(file) ?? [], graph, entryFiles);
+    }
+    if (modules.entriesImportEntries) return null;
+  }
+  const pipelines: ModulePipeline[] = [];
+  const sources = new Set<string>();
+  for (const file of files) {
+    const cached = modules.cached(file);
+    pipelines.push(...(cached?.pipelines ?? loaded.pipelines.filter((p) => p.file === file)));
+    for (const s of cached?.exportedSources ?? loaded.exportedSourcesOf.get(file) ?? []) sources.add(s);
+  }
+  return { pipelines, exportedSources: [...sources].sort() };
 }
 
 /**
@@ -163,45 +245,67 @@ function collectGarbage(): void {
 
 /** check(), then, if nothing fails, every output file in memory (written by writeOutput). */
 export async function synth(options: SynthOptions): Promise<SynthResult> {
-  const checked = await check(options);
-  if (!checked.ok || !checked.plan) return { ...checked, files: [], jars: [] };
+  const modules: ModuleState = { cache: null, fileOf: new Map() };
+  const checked = await checkStages(options, modules);
+  const done = (r: SynthResult): SynthResult => saved(r, modules);
+  if (!checked.ok || !checked.plan) return done({ ...checked, files: [], jars: [] });
   const t = now();
   const diagnostics = [...checked.diagnostics];
   let emitted: { files: OutputFile[]; jars: JarBuild[] };
   try {
-    emitted = emitAll(checked.plan, checked.diagnostics, options);
+    emitted = emitAll(checked.plan, checked.diagnostics, options, modules);
   } catch (e) {
     if (!isStreamtError(e)) throw e;
     diagnostics.push({ code: e.code, severity: "error", pipeline: null, path: e.path ?? "", site: e.site, message: e.message, hint: e.hint ?? "" });
-    return { ...checked, ok: false, diagnostics, files: [], jars: [] };
+    return done({ ...checked, ok: false, diagnostics, files: [], jars: [] });
   }
   checked.timings.emit = now() - t;
-  return { ...checked, ...emitted };
+  return done({ ...checked, ...emitted });
 }
 
 function sha256(s: string): string {
   return createHash("sha256").update(s).digest("hex");
 }
 
-function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions): { files: OutputFile[]; jars: JarBuild[] } {
+function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions, modules: ModuleState): { files: OutputFile[]; jars: JarBuild[] } {
   const target = options.target ?? "sql";
-  const sql = target === "sql" || target === "all";
-  const java = target !== "sql";
   const jars: JarBuild[] = [];
-  // Each pipeline lowered once to its job plan, which every output renders: the SQL script, the Java project.
+  // A pipeline's files depend on its plan and these options alone: a cached module's are reused.
+  const optionsKey = emitOptionsKey({ target, flinkVersion: options.flinkVersion, bootstrapServers: options.bootstrapServers, parallelismOverride: options.parallelismOverride ?? null });
   const emitted: EmittedArtifact[] = plan.pipelines.flatMap((p) => {
-    const job = lowerPipeline(p, { flinkVersion: options.flinkVersion, ...(options.parallelismOverride !== undefined ? { parallelismOverride: options.parallelismOverride } : {}) });
-    const outputs: EmittedArtifact[] = [];
-    if (sql) outputs.push(sqlArtifact(job, { bootstrapServers: options.bootstrapServers, sdkVersion: SDK_VERSION }));
-    if (java) {
-      const project = javaArtifact(job, { sdkVersion: SDK_VERSION });
-      outputs.push(project);
-      if ((target === "jar" || target === "all") && project.type === "java-project") {
-        jars.push({ pipeline: p.name, flinkVersion: job.flinkVersion, projectDir: javaProjectDir(p.name), jar: jarPath(p.name), mainClass: project.mainClass });
-      }
+    const file = modules.cache ? modules.fileOf.get(p) : undefined;
+    const cached = file !== undefined ? modules.cache!.output(file, p.name, optionsKey) : undefined;
+    if (cached) {
+      jars.push(...(cached.jars as JarBuild[]));
+      return [...cached.artifacts];
     }
+    const before = jars.length;
+    const outputs = emitPipeline(p, options, target, jars);
+    if (file !== undefined) modules.cache!.storeOutput(file, p.name, optionsKey, { artifacts: outputs, jars: jars.slice(before) });
     return outputs;
   });
+  return assemble(plan, diagnostics, options, emitted, jars);
+}
+
+/** Each pipeline lowered once to its job plan, which every output renders: the SQL script, the Java project. */
+function emitPipeline(p: PipelineDef, options: SynthOptions, target: SynthTarget, jars: JarBuild[]): EmittedArtifact[] {
+  const sql = target === "sql" || target === "all";
+  const java = target !== "sql";
+  const job = lowerPipeline(p, { flinkVersion: options.flinkVersion, ...(options.parallelismOverride !== undefined ? { parallelismOverride: options.parallelismOverride } : {}) });
+  const outputs: EmittedArtifact[] = [];
+  if (sql) outputs.push(sqlArtifact(job, { bootstrapServers: options.bootstrapServers, sdkVersion: SDK_VERSION }));
+  if (java) {
+    const project = javaArtifact(job, { sdkVersion: SDK_VERSION });
+    outputs.push(project);
+    if ((target === "jar" || target === "all") && project.type === "java-project") {
+      jars.push({ pipeline: p.name, flinkVersion: job.flinkVersion, projectDir: javaProjectDir(p.name), jar: jarPath(p.name), mainClass: project.mainClass });
+    }
+  }
+  return outputs;
+}
+
+/** plan.json, topics.json and the manifest, over every pipeline, beside the pipelines' own files. */
+function assemble(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions, emitted: EmittedArtifact[], jars: JarBuild[]): { files: OutputFile[]; jars: JarBuild[] } {
   const topics = collectTopics(plan);
   emitted.push(
     { id: "plan", type: "plan", files: [{ path: "plan.json", content: planToJson(plan) }], dependsOn: [] },

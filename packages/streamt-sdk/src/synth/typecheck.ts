@@ -7,7 +7,7 @@ import { isSdkOrDependencyFile } from "../sdk-location.js";
 import { SDK_VERSION } from "../version.js";
 import { findTsconfig, readCache, recordTypecheck, sdkBuildStamp, sha256, typecheckInputs, writeCache, type CacheKey } from "./cache.js";
 
-function compilerOptions(tsconfig: string | undefined): { options: ts.CompilerOptions; errors: readonly ts.Diagnostic[]; configFiles: string[] } {
+export function compilerOptions(tsconfig: string | undefined): { options: ts.CompilerOptions; errors: readonly ts.Diagnostic[]; configFiles: string[] } {
   const defaults: ts.CompilerOptions = {
     strict: true,
     target: ts.ScriptTarget.ES2022,

@@ -1,0 +1,291 @@
+import { mkdirSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EmittedArtifact } from "../artifact.js";
+import type { PlanNode } from "../ir/plan-node.js";
+import type { PipelineDef } from "../ir/plan.js";
+import { SDK_VERSION } from "../version.js";
+import { fingerprint, fingerprintHolds, readCache, sha256, writeCache, type CacheKey, type Fingerprint } from "./cache.js";
+import type { ModuleGraph } from "./module-graph.js";
+
+/**
+ * Per-module cache of synth (issue 14): for each entry module, the plan of the pipelines it exports
+ * (the IR, as data) and what each pipeline emitted, valid while nothing the module's import graph
+ * reads has changed (its files and the packages it imports, tsconfig.json, the SDK). An unchanged
+ * module is then neither imported nor emitted again. What spans pipelines (analysis, topics.json,
+ * plan.json, the manifest) still runs over every pipeline's plan, cached or fresh, so its results are
+ * those of a cold synth.
+ *
+ * An entry is cached only when its result is exactly reproducible from its files: it loaded without a
+ * finding, every pipeline it exports was made in the module itself (not in a shared module another
+ * entry could export too), no entry imports another entry, its imports all resolve statically and no
+ * file of its graph reads process.env or the file system (see module-graph.ts); otherwise it is
+ * imported every time (and when an entry imports another entry, every entry is).
+ */
+
+/** A pipeline as the plan needs it: its definition, and where it was exported. */
+export interface ModulePipeline {
+  readonly pipeline: { readonly definition: PipelineDef };
+  readonly file: string;
+  readonly exportName: string;
+}
+
+/** What one pipeline emitted under one set of emit options. */
+export interface PipelineOutput {
+  readonly artifacts: readonly EmittedArtifact[];
+  /** A JAR to build (synth --target jar|all), as synth.ts's JarBuild. */
+  readonly jars: readonly unknown[];
+}
+
+interface EntryRecord {
+  readonly fingerprint: Fingerprint;
+  /** The SDK packages the graph imports, with the stamp of their files (a rebuilt SDK of the same version). */
+  readonly sdkPackages: [string, string][];
+  /** The pipelines' plan, encoded by encodePipelines. */
+  readonly plan: string;
+  readonly exportedSources: string[];
+  /** What each pipeline emitted, for the emit options `options` (their hash). */
+  readonly emit: { readonly options: string; readonly outputs: Record<string, PipelineOutput> } | null;
+}
+
+interface Entry {
+  readonly file: string;
+  record: EntryRecord | null;
+  pipelines: ModulePipeline[] | null;
+  /** Set when this run wrote or changed the record. */
+  dirty: boolean;
+}
+
+export class ModuleCache {
+  private readonly byFile = new Map<string, Entry>();
+  readonly notes: string[] = [];
+  /**
+   * Set when an entry imports another entry: a pipeline both export would then be one object in a
+   * cold load and two in a load that mixes cached and imported modules, so such a run imports all.
+   */
+  entriesImportEntries = false;
+
+  private constructor(private readonly root: string, private readonly cacheDir: string) {}
+
+  /** Reads the cache of every entry and keeps those whose graph is unchanged on disk. */
+  static open(entries: readonly string[], root: string, cacheDir: string): ModuleCache {
+    const cache = new ModuleCache(root, cacheDir);
+    const seen = new Map<string, string>();
+    for (const entry of entries) {
+      const file = relative(root, path.resolve(root, entry));
+      const read = readCache(cache.fileOf(file), cache.keyOf(file));
+      if (read.note) cache.notes.push(read.note);
+      let record: EntryRecord | null = null;
+      if (read.data !== null) {
+        try {
+          record = JSON.parse(read.data) as EntryRecord;
+        } catch {
+          cache.notes.push(`module cache of ${file} holds no plan: ignored, rebuilt`);
+        }
+      }
+      const valid = record !== null && fingerprintHolds(record.fingerprint, seen) && record.sdkPackages.every(([dir, stamp]) => packageStamp(dir) === stamp);
+      cache.byFile.set(file, { file, record: valid ? record : null, pipelines: null, dirty: false });
+    }
+    return cache;
+  }
+
+  /** The entries to import: those with no valid cache. */
+  stale(): string[] {
+    return [...this.byFile.values()].filter((e) => e.record === null).map((e) => e.file);
+  }
+
+  /** The cached pipelines and exported sources of an entry with a valid cache. */
+  cached(file: string): { pipelines: ModulePipeline[]; exportedSources: string[] } | null {
+    const e = this.byFile.get(file);
+    if (!e?.record) return null;
+    e.pipelines ??= decodePipelines(e.record.plan, file);
+    return { pipelines: e.pipelines, exportedSources: e.record.exportedSources };
+  }
+
+  /**
+   * Records an entry just imported, with its import graph. Returns false (and caches nothing) when its
+   * result cannot be reproduced from its files.
+   */
+  record(file: string, pipelines: readonly ModulePipeline[], exportedSources: readonly string[], graph: ModuleGraph, entryFiles: ReadonlySet<string>): boolean {
+    const e = this.byFile.get(file);
+    if (!e || graph.uncacheable !== null) return false;
+    if ([...graph.texts.keys()].some((f) => f !== path.resolve(this.root, file) && entryFiles.has(f))) {
+      this.entriesImportEntries = true;
+      return false;
+    }
+    if (pipelines.some((p) => p.pipeline.definition.site?.file !== file)) return false;
+    const plan = encodePipelines(pipelines);
+    if (plan === null) return false;
+    // The folder names are part of the fingerprint: the cache folder is made now, not by the save.
+    mkdirSync(this.cacheDir, { recursive: true });
+    const sdkPackages = [...graph.texts.keys()]
+      .filter((f) => path.basename(f) === "package.json" && isSdkPackage(f))
+      .map((f): [string, string] => [path.dirname(f), packageStamp(path.dirname(f))]);
+    e.record = { fingerprint: fingerprint(graph.texts, graph.configFiles), sdkPackages, plan, exportedSources: [...exportedSources], emit: null };
+    e.pipelines = [...pipelines];
+    e.dirty = true;
+    return true;
+  }
+
+  /** What a cached pipeline emitted under these emit options, if known. */
+  output(file: string, pipeline: string, options: string): PipelineOutput | undefined {
+    const emit = this.byFile.get(file)?.record?.emit;
+    return emit?.options === options ? emit.outputs[pipeline] : undefined;
+  }
+
+  /** Remembers what a pipeline of a cached (or just recorded) entry emitted. */
+  storeOutput(file: string, pipeline: string, options: string, output: PipelineOutput): void {
+    const e = this.byFile.get(file);
+    if (!e?.record) return;
+    if (e.record.emit?.options !== options) e.record = { ...e.record, emit: { options, outputs: {} } };
+    e.record.emit!.outputs[pipeline] = output;
+    e.dirty = true;
+  }
+
+  /** Writes the records this run made or changed. */
+  save(): void {
+    for (const e of this.byFile.values()) {
+      if (!e.dirty || !e.record) continue;
+      const note = writeCache(this.fileOf(e.file), this.keyOf(e.file), JSON.stringify(e.record));
+      if (note) this.notes.push(note);
+      e.dirty = false;
+    }
+  }
+
+  private fileOf(file: string): string {
+    return path.join(this.cacheDir, `module-${sha256(file).slice(0, 16)}.json`);
+  }
+
+  private keyOf(file: string): CacheKey {
+    return { sdkVersion: SDK_VERSION, sdkBuild: packageStamp(SDK_ROOT), typescript: "-", inputs: sha256(JSON.stringify({ root: this.root, file })) };
+  }
+}
+
+/** The hash of emit options: what a pipeline's output depends on besides its plan. */
+export function emitOptionsKey(options: object): string {
+  return sha256(JSON.stringify(options));
+}
+
+function relative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
+}
+
+// ---- the SDK's own code ---------------------------------------------------------------------------
+
+/** This SDK's package folder (this module is in its src/synth or dist/synth). */
+const SDK_ROOT = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
+
+function isSdkPackage(packageJson: string): boolean {
+  return path.basename(path.dirname(packageJson)) === "streamt-sdk";
+}
+
+const stamps = new Map<string, string>();
+
+/**
+ * The size and modification time of every file of an SDK package's code (dist/ and src/), hashed: an
+ * SDK rebuilt under the same version number (a development build) is another SDK. Once per process.
+ */
+function packageStamp(dir: string): string {
+  let stamp = stamps.get(dir);
+  if (stamp !== undefined) return stamp;
+  const parts: string[] = [];
+  for (const sub of ["package.json", "dist", "src"]) {
+    const top = path.join(dir, sub);
+    let names: string[];
+    try {
+      names = statSync(top).isDirectory() ? (readdirSync(top, { recursive: true }) as string[]).map((n) => path.join(sub, n)) : [sub];
+    } catch {
+      continue;
+    }
+    for (const n of names.sort()) {
+      try {
+        const s = statSync(path.join(dir, n));
+        if (s.isFile()) parts.push(`${n} ${s.size} ${Math.round(s.mtimeMs)}`);
+      } catch {
+        parts.push(`${n} -`);
+      }
+    }
+  }
+  stamps.set(dir, (stamp = sha256(parts.join("\n"))));
+  return stamp;
+}
+
+// ---- the plan as data ------------------------------------------------------------------------------
+
+/** How a reference to a node is written: nodes are a DAG, shared by identity within a module. */
+const REF = "$streamtNode";
+
+class NotData extends Error {}
+
+function isPlanNode(v: unknown): v is PlanNode {
+  return typeof v === "object" && v !== null && "kind" in v && "path" in v && "schema" in v && "changelog" in v;
+}
+
+/**
+ * The module's pipelines as JSON: each node once, references to it by number. Null when the plan
+ * holds anything JSON would not give back exactly (a function, a class instance, NaN, -0, undefined
+ * in an array): such a module is imported every time instead.
+ */
+export function encodePipelines(pipelines: readonly ModulePipeline[]): string | null {
+  const index = new Map<object, number>();
+  const queue: object[] = [];
+  const refer = (node: object): { [REF]: number } => {
+    let i = index.get(node);
+    if (i === undefined) {
+      index.set(node, (i = queue.length));
+      queue.push(node);
+    }
+    return { [REF]: i };
+  };
+  function replacer(this: unknown, key: string, value: unknown): unknown {
+    switch (typeof value) {
+      case "number":
+        if (!Number.isFinite(value) || Object.is(value, -0)) throw new NotData();
+        return value;
+      case "bigint":
+      case "function":
+      case "symbol":
+        throw new NotData();
+      case "undefined":
+        if (Array.isArray(this)) throw new NotData();
+        return value;
+      case "object": {
+        if (value === null) return value;
+        const proto = Object.getPrototypeOf(value) as unknown;
+        if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) throw new NotData();
+        if (key !== "" && isPlanNode(value)) return refer(value);
+        return value;
+      }
+      default:
+        return value;
+    }
+  }
+  try {
+    const defs = pipelines.map((p) => JSON.stringify({ exportName: p.exportName, definition: p.pipeline.definition }, replacer));
+    const nodes: string[] = [];
+    for (let i = 0; i < queue.length; i++) nodes.push(JSON.stringify(queue[i], replacer));
+    return `{"nodes":[${nodes.join(",")}],"pipelines":[${defs.join(",")}]}`;
+  } catch (e) {
+    if (e instanceof NotData) return null;
+    throw e;
+  }
+}
+
+export function decodePipelines(plan: string, file: string): ModulePipeline[] {
+  const data = JSON.parse(plan) as { nodes: object[]; pipelines: { exportName: string; definition: object }[] };
+  const { nodes } = data;
+  const resolve = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = resolve(v[i]);
+      return v;
+    }
+    if (typeof v !== "object" || v === null) return v;
+    const record = v as Record<string, unknown>;
+    const ref = record[REF];
+    if (typeof ref === "number" && Object.keys(record).length === 1) return nodes[ref];
+    for (const k of Object.keys(record)) record[k] = resolve(record[k]);
+    return record;
+  };
+  for (const n of nodes) resolve(n);
+  return data.pipelines.map((p) => ({ pipeline: { definition: resolve(p.definition) as PipelineDef }, file, exportName: p.exportName }));
+}

@@ -1,0 +1,196 @@
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
+// Inside the repository (gitignored), so "streamt-sdk" resolves to this checkout's SDK as in a user's project.
+const SCRATCH = path.join(ROOT, ".tmp", "module-cache");
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2023"], types: ["node"],
+    strict: true, skipLibCheck: true, noEmit: true, customConditions: ["streamt-source"],
+  },
+};
+const SCHEMAS = `import { t } from "streamt-sdk";
+export const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), status: t.string() });
+`;
+/** A module that says on stderr when it is imported (synth prints a module's console output there). */
+const moduleCode = (name: string, filter: string): string => `import { pipeline, source } from "streamt-sdk";
+import { Order } from "./schemas.js";
+console.log("imported ${name}");
+const orders = source("orders", { topic: "orders", schema: Order });
+export default pipeline("${name}").write(orders.filter((o) => ${filter}).toKafka("${name}.out"));
+`;
+
+let dir: string;
+const write = (file: string, text: string): void => writeFileSync(path.join(dir, file), text);
+const edit = (file: string, from: string, to: string): void => {
+  const text = readFileSync(path.join(dir, file), "utf8");
+  expect(text).toContain(from);
+  write(file, text.replace(from, to));
+};
+const ENTRIES = ["a.ts", "b.ts"];
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function folder(out: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(path.join(dir, out)).sort().map((f) => [f, readFileSync(path.join(dir, out, f), "utf8")]));
+}
+
+/**
+ * A synth with the cache (--no-typecheck: the type-check's own cache is typecheck-cache.test.ts's) into
+ * `out`, then a cold one without any cache into `<out>-cold`: both folders must be equal byte for byte.
+ * Returns the modules the cached synth imported, and its notes.
+ */
+async function synthAndCompare(out: string): Promise<{ imported: string[]; notes: string[]; files: Record<string, string> }> {
+  const warm = await cli("synth", ...ENTRIES, "--no-typecheck", "--out", out);
+  expect(warm.code, warm.stderr).toBe(0);
+  expect(warm.stdout).toBe(`synthesised 2 pipelines (a, b) into ${out}\n`);
+  const cold = await cli("synth", ...ENTRIES, "--no-typecheck", "--no-cache", "--out", `${out}-cold`);
+  expect(cold.code, cold.stderr).toBe(0);
+  const files = folder(out);
+  expect(Object.keys(files)).toEqual(["a.sql", "b.sql", "manifest.json", "plan.json", "topics.json"]);
+  expect(files).toEqual(folder(`${out}-cold`));
+  const lines = warm.stderr.split("\n").filter((l) => l !== "");
+  return {
+    imported: lines.filter((l) => l.startsWith("imported ")).map((l) => l.slice("imported ".length)).sort(),
+    notes: lines.filter((l) => !l.startsWith("imported ")),
+    files,
+  };
+}
+
+const moduleFiles = (): string[] => readdirSync(cacheFolder(dir)).filter((f) => f.startsWith("module-")).sort();
+
+beforeEach(() => {
+  mkdirSync(SCRATCH, { recursive: true });
+  dir = mkdtempSync(path.join(SCRATCH, "p-"));
+  write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
+  write("schemas.ts", SCHEMAS);
+  write("a.ts", moduleCode("a", "o.amount.gt(100)"));
+  write("b.ts", moduleCode("b", `o.status.eq("paid")`));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the module cache of synth", () => {
+  it("imports an unchanged module no more; an edited module, or one whose import changed, again; output equals a cold synth", { timeout: 300_000 }, async () => {
+    expect(await synthAndCompare("first")).toMatchObject({ imported: ["a", "b"], notes: [] });
+    expect(moduleFiles()).toHaveLength(2);
+    const unchanged = await synthAndCompare("unchanged");
+    expect(unchanged).toMatchObject({ imported: [], notes: [] });
+
+    edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+    const edited = await synthAndCompare("edited");
+    expect(edited.imported).toEqual(["a"]);
+    expect(edited.files["a.sql"]).toContain("`amount` > 250");
+    expect(edited.files["b.sql"]).toBe(unchanged.files["b.sql"]);
+
+    // The shared schema module both import: both are imported again, and see the new column.
+    edit("schemas.ts", "status: t.string() }", "status: t.string(), channel: t.string() }");
+    const schema = await synthAndCompare("schema");
+    expect(schema.imported).toEqual(["a", "b"]);
+    expect(schema.files["b.sql"]).toContain("`channel` STRING");
+    expect((await synthAndCompare("schema-again")).imported).toEqual([]);
+  });
+
+  it("an edited tsconfig.json, or an entry list where one entry imports another, imports again", { timeout: 300_000 }, async () => {
+    expect((await synthAndCompare("first")).imported).toEqual(["a", "b"]);
+    write("tsconfig.json", JSON.stringify({ compilerOptions: { ...TSCONFIG.compilerOptions, noUncheckedIndexedAccess: true } }, null, 2));
+    expect((await synthAndCompare("tsconfig")).imported).toEqual(["a", "b"]);
+    expect((await synthAndCompare("tsconfig-again")).imported).toEqual([]);
+
+    // b re-exports a's pipeline: one pipeline in a cold load, it would be two if a came from the cache and b
+    // from its import, so every entry is imported while one entry imports another.
+    write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}export { default as fromA } from "./a.js";\n`);
+    expect((await synthAndCompare("reexport")).imported).toEqual(["a", "b"]);
+    expect((await synthAndCompare("reexport-again")).imported).toEqual(["a", "b"]);
+  });
+
+  it("a module that reads process.env is imported every time", { timeout: 300_000 }, async () => {
+    write("b.ts", moduleCode("b", `o.status.eq(process.env.STATUS ?? "paid")`));
+    expect((await synthAndCompare("first")).imported).toEqual(["a", "b"]);
+    expect((await synthAndCompare("again")).imported).toEqual(["b"]);
+  });
+
+  it("a cache of another SDK version, or corrupt, is ignored with a note and rewritten; the output equals a cold synth", { timeout: 300_000 }, async () => {
+    expect((await synthAndCompare("first")).imported).toEqual(["a", "b"]);
+    const [one, two] = moduleFiles().map((f) => path.join(cacheFolder(dir), f));
+    const entry = JSON.parse(readFileSync(one!, "utf8")) as { key: { sdkVersion: string; typescript: string } };
+    writeFileSync(one!, JSON.stringify({ ...entry, key: { ...entry.key, sdkVersion: "0.0.1" } }));
+    writeFileSync(two!, "{ not json");
+    const after = await synthAndCompare("after");
+    expect(after.imported).toEqual(["a", "b"]);
+    expect(after.notes.sort()).toEqual([
+      `note: cache file ${path.basename(one!)} was written by streamt-sdk 0.0.1 with TypeScript -, not streamt-sdk ${entry.key.sdkVersion} with TypeScript -: ignored, rebuilt`,
+      `note: cache file ${path.basename(two!)} is corrupt (not JSON): ignored, rebuilt from scratch`,
+    ].sort());
+    // Rewritten whole: the next synth trusts them.
+    expect(await synthAndCompare("trusted")).toMatchObject({ imported: [], notes: [] });
+  });
+});
+
+describe("synth --watch", () => {
+  it("synthesises, re-synthesises on save with the edit in the output, and stops on SIGTERM with exit 0 and no half-written folder", { timeout: 300_000 }, async () => {
+    const child = spawn(process.execPath, [BIN, "synth", ...ENTRIES, "--no-typecheck", "--watch"], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const runs = (): string[] => stdout.split("\n").filter((l) => l !== "");
+    const until = async (what: string, done: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 120_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(runs()[0]).toMatch(/^\[\d\d:\d\d:\d\d\] synthesised 2 pipelines into streamt\.out in \d+ ms; watching for changes \(Ctrl-C stops\)$/);
+      expect(folder("streamt.out")["a.sql"]).toContain("`amount` > 100");
+
+      edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+      await until("the run after the save", () => runs().length >= 2 && folder("streamt.out")["a.sql"]!.includes("`amount` > 250"));
+      expect(runs()[1]).toMatch(/^\[\d\d:\d\d:\d\d\] synthesised 2 pipelines into streamt\.out in \d+ ms; watching/);
+
+      // A finding appears when the module gains one, and is printed when it changes only.
+      write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}export const spare = source("spare", { topic: "spare", schema: Order });\n`);
+      await until("the run with a finding", () => runs().length >= 3);
+      expect(stderr.split("source 'spare' is declared but no pipeline reads it")).toHaveLength(2);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith("streamt.out")).sort()).toEqual(["streamt.out"]);
+    // Equal to a cold synth of what is on disk now.
+    expect((await cli("synth", ...ENTRIES, "--no-typecheck", "--no-cache", "--out", "cold")).code).toBe(0);
+    expect(folder("streamt.out")).toEqual(folder("cold"));
+  });
+
+  it("refuses what it cannot do on every save", async () => {
+    for (const [args, message] of [
+      [["--json"], "--watch prints a line per run and findings as they change; it has no --json form"],
+      [["--target", "jar"], "--watch writes SQL scripts or Java projects (--target sql|java); building JARs on every save is not offered: run synth --target jar once"],
+    ] as const) {
+      const r = await cli("synth", ...ENTRIES, "--watch", ...args);
+      expect(r).toEqual({ code: 2, stdout: "", stderr: `streamt-sdk: ${message}\nRun 'streamt-sdk --help' for usage.\n` });
+    }
+    expect(existsSync(path.join(dir, "streamt.out"))).toBe(false);
+  });
+});
