@@ -51,7 +51,7 @@ describe("argument parsing", () => {
 
   it("refuses what it does not understand", () => {
     expect(usage(["synth", "a.ts", "--outdir", "x"])).toBe("Unknown option '--outdir'");
-    expect(usage(["deploy"])).toBe("unknown command 'deploy'; commands: synth, check, lineage, validate, run, test, dev, status");
+    expect(usage(["deploy"])).toBe("unknown command 'deploy'; commands: synth, check, lineage, validate, run, test, dev, status, plan, apply, destroy");
     expect(usage(["synth", "a.ts", "--flink", "1.18"])).toBe("--flink must be one of 2.2, 1.20");
     expect(usage(["synth"])).toBe('synth needs an entry module: streamt-sdk synth path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)');
     expect(usage(["check", "a.ts", "--out", "x"])).toBe("option --out does not apply to 'check'; it takes --json, --strict, --no-typecheck, --no-cache, --flink");

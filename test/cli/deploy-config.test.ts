@@ -60,7 +60,7 @@ describe("streamt.config.ts", () => {
         bootstrapServers: "kafka-1.staging:9092,kafka-2.staging:9092",
         properties: { "security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN", "sasl.jaas.config": { env: "KAFKA_JAAS" } },
       },
-      flink: { restUrl: "https://flink.staging:8081", sqlGatewayUrl: "https://flink.staging:8083", savepointDir: "s3://acme/savepoints" },
+      flink: { restUrl: "https://flink.staging:8081", sqlGatewayUrl: "https://flink.staging:8083", savepointDir: "s3://acme/savepoints", planDir: null },
       protected: false,
     });
     expect(environmentOf(config, "prod", dir)).toMatchObject({ protected: true, flink: { sqlGatewayUrl: null } });
@@ -101,7 +101,7 @@ describe("streamt.config.ts", () => {
     expect(environmentOf(await loadConfig(dir), "dev", dir)).toEqual({
       name: "dev",
       kafka: { bootstrapServers: "127.0.0.1:40001", properties: {} },
-      flink: { restUrl: "http://127.0.0.1:40004", sqlGatewayUrl: "http://127.0.0.1:40005", savepointDir: `file://${dir}/.streamt/dev/savepoints` },
+      flink: { restUrl: "http://127.0.0.1:40004", sqlGatewayUrl: "http://127.0.0.1:40005", savepointDir: `file://${dir}/.streamt/dev/savepoints`, planDir: `${dir}/.streamt/dev/plans` },
       protected: false,
     });
   });
@@ -121,12 +121,13 @@ describe("streamt.config.ts", () => {
         "see docs/deploy-config.md",
       ],
       [STAGING.replace('savepointDir: "s3://acme/savepoints"', 'savepointDir: "/tmp/sp"'), 'streamt.config.ts:10: environments.staging.flink.savepointDir: write a URI with a scheme, e.g. "s3://my-bucket/savepoints" or "file:///shared/savepoints"', "see docs/deploy-config.md"],
+      [STAGING.replace('savepointDir: "s3://acme/savepoints"', 'savepointDir: "s3://acme/savepoints", planDir: "plans"'), 'streamt.config.ts:10: environments.staging.flink.planDir: write an absolute path, e.g. "/shared/streamt-plans"', "see docs/deploy-config.md"],
       [STAGING.replace('restUrl: "https://flink.prod:8081"', 'restUrl: "https://admin:pw@flink.prod:8081"'), "streamt.config.ts:14: environments.prod.flink.restUrl: flink.restUrl must not carry a user name or password (it is printed in plans and logs)", "see docs/deploy-config.md"],
       [STAGING.replace('deploy: "jar"', 'deploy: "docker"'), 'streamt.config.ts:18: pipelines.order-routing.deploy: deploy must be "sql" (its script through the SQL Gateway) or "jar" (its Table API JAR through the REST API)', "see docs/deploy-config.md"],
       [
         STAGING.replace("protected: true,", "protected: true,\n      parallelism: 4,"),
         "streamt.config.ts:16: unknown property 'parallelism' in environments.prod",
-        "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir } and protected; a pipeline entry takes deploy",
+        "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir, planDir } and protected; a pipeline entry takes deploy",
       ],
       [STAGING.replace('flink: { restUrl: "https://flink.prod:8081", savepointDir: "s3://acme/prod-savepoints" },', ""), "streamt.config.ts:12: environments.prod.flink: Invalid input: expected object, received undefined", "add flink"],
       [

@@ -45,6 +45,12 @@ export const commandSchemas = {
     action: z.enum(["up", "down", "status"], { message: "dev takes up, down or status: streamt-sdk dev up" }),
     json: z.boolean(),
   }),
+  /** What apply would change on an environment: topics, and each pipeline's job (docs/deploy.md). */
+  plan: z.strictObject({ command: z.literal("plan"), env: z.string({ message: "plan needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts" }).min(1), json: z.boolean(), typecheck: z.boolean(), entries: z.array(z.string()) }),
+  /** Creates or alters topics, starts, upgrades (from a savepoint) and stops jobs on an environment. */
+  apply: z.strictObject({ command: z.literal("apply"), env: z.string({ message: "apply needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts" }).min(1), allowStateLoss: z.boolean(), yes: z.boolean(), typecheck: z.boolean(), entries: z.array(z.string()) }),
+  /** Stops the project's jobs on an environment with a final savepoint; deletes its topics only with --delete-topics. */
+  destroy: z.strictObject({ command: z.literal("destroy"), env: z.string({ message: "destroy needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts" }).min(1), deleteTopics: z.boolean(), yes: z.boolean(), typecheck: z.boolean(), entries: z.array(z.string()) }),
   /** What runs on an environment's Flink cluster, by pipeline. */
   status: z.strictObject({
     command: z.literal("status"),
@@ -62,6 +68,9 @@ export type Command =
   | z.infer<(typeof commandSchemas)["test"]>
   | z.infer<(typeof commandSchemas)["dev"]>
   | z.infer<(typeof commandSchemas)["status"]>
+  | z.infer<(typeof commandSchemas)["plan"]>
+  | z.infer<(typeof commandSchemas)["apply"]>
+  | z.infer<(typeof commandSchemas)["destroy"]>
   | { command: "help"; topic: string | null }
   | { command: "version" };
 
@@ -79,6 +88,9 @@ const OPTIONS = {
   input: { type: "string", multiple: true },
   timeout: { type: "string" },
   env: { type: "string" },
+  "allow-state-loss": { type: "boolean" },
+  yes: { type: "boolean" },
+  "delete-topics": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -93,6 +105,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   run: ["local", "input", "flink", "no-typecheck", "strict", "timeout", "target"],
   dev: ["json"],
   status: ["env", "json"],
+  plan: ["env", "json", "no-typecheck"],
+  apply: ["env", "allow-state-loss", "yes", "no-typecheck"],
+  destroy: ["env", "delete-topics", "yes", "no-typecheck"],
 };
 
 /** Parses argv (without node and the script) into a validated command. Throws UsageError. */
@@ -108,7 +123,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   if (values.version) return { command: "version" };
   if (values.help || command === undefined || command === "help") return { command: "help", topic: command === "help" ? (rest[0] ?? null) : (command ?? null) };
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, lineage, validate, run, test, dev, status`);
+  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, lineage, validate, run, test, dev, status, plan, apply, destroy`);
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to '${command}'; ${allowed.length === 0 ? "it takes none" : `it takes ${allowed.map((a) => `--${a}`).join(", ")}`}`);
   }
@@ -149,6 +164,15 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
       if (rest.length > 0) throw new UsageError(`status takes no positional arguments (${rest.join(" ")}); write status --env <name>`);
       candidate = { command, env: values.env, json: base.json };
       break;
+    case "plan":
+      candidate = { command, env: values.env, json: base.json, typecheck: base.typecheck, entries };
+      break;
+    case "apply":
+      candidate = { command, env: values.env, allowStateLoss: values["allow-state-loss"] ?? false, yes: values.yes ?? false, typecheck: base.typecheck, entries };
+      break;
+    case "destroy":
+      candidate = { command, env: values.env, deleteTopics: values["delete-topics"] ?? false, yes: values.yes ?? false, typecheck: base.typecheck, entries };
+      break;
     case "validate":
       if (rest.length > 1) throw new UsageError("validate takes one output folder (default streamt.out)");
       candidate = { command, json: base.json, out: rest[0] ?? "streamt.out" };
@@ -171,7 +195,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
     throw new UsageError(issue.message);
   }
   const cmd = result.data as Command;
-  if ((cmd.command === "synth" || cmd.command === "check" || cmd.command === "lineage") && cmd.entries.length === 0) {
+  if ((cmd.command === "synth" || cmd.command === "check" || cmd.command === "lineage" || cmd.command === "plan" || cmd.command === "apply" || cmd.command === "destroy") && cmd.entries.length === 0) {
     throw new UsageError(`${cmd.command} needs an entry module: streamt-sdk ${cmd.command} path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)`);
   }
   return cmd;

@@ -69,6 +69,18 @@ Commands:
   status --env <name>   each pipeline's job on an environment's Flink cluster (dev, or one of streamt.config.ts):
                         state, restarts, last checkpoint and savepoint, found by the pipeline's name
       --json
+  plan --env <name> [entry ...]   what apply would change there: topics to create or alter, jobs to start,
+                        upgrade or stop, and for an upgrade each stateful operator's state: kept, dropped or
+                        new (see docs/deploy.md); writes nothing
+      --json, --no-typecheck
+  apply --env <name> [entry ...]  creates/alters the topics, starts the jobs through the SQL Gateway, upgrades a
+                        changed job from a savepoint, stops jobs of removed pipelines; a second apply does nothing
+      --allow-state-loss          apply an upgrade that drops state (refused without it, STREAMT-R021)
+      --yes                       confirm a change of a protected environment
+      --no-typecheck
+  destroy --env <name> [entry ...] stops the project's jobs with a final savepoint (printed)
+      --delete-topics             also delete the project's topics
+      --yes, --no-typecheck
 
 Entries default to "streamt": { "entries": [...] } in ./package.json.
 Exit codes: 0 ok, 1 pipeline errors (findings, type errors, Flink errors), 2 usage errors.
@@ -207,6 +219,12 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
     case "status": {
       const { statusCommand } = await import("./dev-command.js");
       return statusCommand(cmd, io);
+    }
+    case "plan":
+    case "apply":
+    case "destroy": {
+      const { deployCommand } = await import("./deploy-command.js");
+      return deployCommand(cmd, io);
     }
     case "validate":
     case "run": {

@@ -19,7 +19,7 @@ import { resolveRules } from "./rules-config.js";
 export interface ResolvedEnvironment {
   readonly name: string;
   readonly kafka: { readonly bootstrapServers: string; readonly properties: Readonly<Record<string, string | EnvReference>> };
-  readonly flink: { readonly restUrl: string; readonly sqlGatewayUrl: string | null; readonly savepointDir: string };
+  readonly flink: { readonly restUrl: string; readonly sqlGatewayUrl: string | null; readonly savepointDir: string; readonly planDir: string | null };
   readonly protected: boolean;
 }
 
@@ -85,7 +85,7 @@ export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
 
 function hintFor(issue: z.core.$ZodIssue): string {
   if (issue.path[0] === "rules") return "see docs/project-rules.md: rules take topics { pattern, minPartitions, minReplication }, pipelines { pattern, requireDescription, requireOwner, maxStateTtl }, sinks { requireDescription, requireOwner } and forbiddenFormats";
-  if (issue.code === "unrecognized_keys") return "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir } and protected; a pipeline entry takes deploy";
+  if (issue.code === "unrecognized_keys") return "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir, planDir } and protected; a pipeline entry takes deploy";
   if (issue.code === "invalid_type" && issue.input === undefined) return `add ${String(issue.path.at(-1))}`;
   return "see docs/deploy-config.md";
 }
@@ -96,7 +96,7 @@ function fromInput(file: string | null, config: z.infer<typeof configSchema>): L
     environments.set(name, {
       name,
       kafka: { bootstrapServers: e.kafka.bootstrapServers, properties: Object.fromEntries(Object.entries(e.kafka.properties ?? {}).map(([k, v]) => [k, isSecretRef(v) ? { env: v.env } : v])) },
-      flink: { restUrl: e.flink.restUrl.replace(/\/$/, ""), sqlGatewayUrl: e.flink.sqlGatewayUrl?.replace(/\/$/, "") ?? null, savepointDir: e.flink.savepointDir },
+      flink: { restUrl: e.flink.restUrl.replace(/\/$/, ""), sqlGatewayUrl: e.flink.sqlGatewayUrl?.replace(/\/$/, "") ?? null, savepointDir: e.flink.savepointDir, planDir: e.flink.planDir ?? null },
       protected: e.protected ?? false,
     });
   }
@@ -119,7 +119,7 @@ export function environmentOf(config: LoadedConfig, name: string, projectDir: st
     return {
       name,
       kafka: { bootstrapServers: `127.0.0.1:${state.ports.kafka}`, properties: {} },
-      flink: { restUrl: `http://127.0.0.1:${state.ports.rest}`, sqlGatewayUrl: `http://127.0.0.1:${state.ports.gateway}`, savepointDir: `file://${devPaths(projectDir).savepoints}` },
+      flink: { restUrl: `http://127.0.0.1:${state.ports.rest}`, sqlGatewayUrl: `http://127.0.0.1:${state.ports.gateway}`, savepointDir: `file://${devPaths(projectDir).savepoints}`, planDir: devPaths(projectDir).plans },
       protected: false,
     };
   }

@@ -47,6 +47,11 @@ const environmentSchema = z.strictObject({
     sqlGatewayUrl: serviceUrl("flink.sqlGatewayUrl").optional(),
     /** Where savepoints go: a URI the JobManager and TaskManagers can all write (s3://, hdfs://, file:// on shared storage). */
     savepointDir: z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, 'write a URI with a scheme, e.g. "s3://my-bucket/savepoints" or "file:///shared/savepoints"'),
+    /**
+     * A folder that this machine and the SQL Gateway both see at this absolute path (shared storage): `apply`
+     * writes each pipeline's compiled plan there and the gateway executes it. Needed by pipelines deployed as "sql".
+     */
+    planDir: z.string().regex(/^\//, 'write an absolute path, e.g. "/shared/streamt-plans"').optional(),
   }),
   /** Commands that change a protected environment need an explicit confirmation flag. */
   protected: z.boolean().optional(),

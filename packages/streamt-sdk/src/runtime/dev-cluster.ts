@@ -58,6 +58,8 @@ export function devPaths(projectDir: string) {
     savepoints: path.join(root, "savepoints"),
     kafkaData: path.join(root, "kafka"),
     tmp: path.join(root, "tmp"),
+    /** Compiled plans `apply` executes (the SQL Gateway reads them from here). */
+    plans: path.join(root, "plans"),
   };
 }
 type DevPaths = ReturnType<typeof devPaths>;

@@ -28,6 +28,16 @@ export const RuntimeErrorCode = {
   devState: "STREAMT-R016",
   /** An environment's Flink REST API did not answer (down, wrong URL, unreachable from here). */
   clusterUnreachable: "STREAMT-R017",
+  /** `apply` / `destroy`: Kafka refused to create, alter or delete a topic (or the admin client cannot log in). */
+  topicsFailed: "STREAMT-R018",
+  /** `apply`: a job submitted to the cluster did not reach RUNNING (the message says what was done and what runs now). */
+  deployJobFailed: "STREAMT-R019",
+  /** `apply` / `destroy`: stop-with-savepoint failed; the job keeps running. */
+  savepointFailed: "STREAMT-R020",
+  /** `apply`: an upgrade would drop state (or its state cannot be compared) and --allow-state-loss was not given. */
+  stateLoss: "STREAMT-R021",
+  /** `apply` / `destroy` on a protected environment without --yes, a topic change Kafka cannot make, or an environment without the SQL Gateway or plan folder SQL pipelines need. */
+  deployRefused: "STREAMT-R022",
 } as const;
 
 const INSTALL_HINT = "install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH";

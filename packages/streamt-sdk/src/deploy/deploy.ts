@@ -1,0 +1,462 @@
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { quoteString } from "../emit-sql/sql-text.js";
+import { StreamtError } from "../errors.js";
+import { FlinkRestClient, FlinkRestError, flinkRestCall, rootCause } from "../runtime/flink-rest.js";
+import { maskSecrets, resolveSecrets } from "../runtime/secrets.js";
+import { scriptStatements, SqlGatewayClient } from "../runtime/sql-gateway.js";
+import { RuntimeErrorCode } from "../runtime/toolchain.js";
+import type { TopicEntry } from "../synth/topics.js";
+import type { ResolvedEnvironment } from "./config.js";
+import { compareOperators, stabilisePlan, type OperatorChange, type PlanOperator, type SessionTable, type StablePlan } from "./stable-plan.js";
+import { applyTopics, deleteTopics, planTopics, type TopicChange } from "./topic-plan.js";
+
+/**
+ * `plan`, `apply` and `destroy` of SQL pipelines on an environment (docs/deploy.md). A pipeline's job
+ * runs its compiled plan with stable operator ids (stable-plan.ts), submitted through the SQL Gateway in
+ * a session of its own, named by the pipeline; the job carries a record of what was applied (script
+ * hash, plan hash, stateful operators) in its configuration, which the next plan reads back through the
+ * REST API.
+ */
+
+/** A synthesised pipeline as deploy takes it. */
+export interface DeployablePipeline {
+  readonly name: string;
+  /** The SQL script synth wrote (secrets as '${env:NAME}' placeholders). */
+  readonly script: string;
+  /** Its statement map (manifest.json). */
+  readonly statements: readonly { readonly line: number; readonly kind: string; readonly path: string }[];
+}
+
+export interface DeployInput {
+  readonly env: ResolvedEnvironment;
+  /** Names this project's jobs (a job another project applied is never stopped). */
+  readonly project: string;
+  readonly pipelines: readonly DeployablePipeline[];
+  readonly topics: readonly TopicEntry[];
+  /** The environment's Kafka properties with secrets filled in (for the admin client only). */
+  readonly kafkaProperties: Readonly<Record<string, string>>;
+}
+
+/** What a job carries about its deployment (pipeline.global-job-parameters, key streamt.deploy). */
+export interface JobRecord {
+  readonly project: string;
+  readonly pipeline: string;
+  /** scriptHash of the synthesised script (with its placeholders, never secrets). */
+  readonly script: string;
+  /** sha256 of the compiled plan executed. */
+  readonly plan: string;
+  readonly stateful: readonly PlanOperator[];
+}
+
+const RECORD_KEY = "streamt.deploy";
+
+export interface JobChange {
+  readonly pipeline: string;
+  /** start: no job runs; upgrade: its script changed; unchanged; stop: the pipeline is gone from the project. */
+  readonly action: "start" | "upgrade" | "unchanged" | "stop";
+  /** The job running now, if any. */
+  readonly jobId: string | null;
+  /** For an upgrade: each stateful operator's fate, and what it was compared with. */
+  readonly state: { readonly comparedWith: string; readonly operators: readonly OperatorChange[] } | null;
+  /** Why the change loses state (apply then needs --allow-state-loss), else null. */
+  readonly stateLoss: string | null;
+}
+
+export interface DeployPlan {
+  readonly environment: string;
+  readonly topics: readonly TopicChange[];
+  readonly jobs: readonly JobChange[];
+}
+
+const ENDED = new Set(["FINISHED", "CANCELED", "FAILED"]);
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * What identifies a script's meaning: its text without comment lines, which name the user's file:line of
+ * each step (moving code, or renaming a module, is not a change to deploy).
+ */
+export function scriptHash(script: string): string {
+  return sha256(script.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n"));
+}
+
+function unreachable(env: ResolvedEnvironment, what: "REST API" | "SQL Gateway", url: string, e: unknown): StreamtError {
+  const cause = e instanceof FlinkRestError ? e.message : e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+  return new StreamtError({
+    code: RuntimeErrorCode.clusterUnreachable,
+    message: `the Flink ${what} of environment '${env.name}' (${url}) did not answer: ${cause}`,
+    hint: env.name === "dev" ? "start the local cluster with `streamt-sdk dev up`" : `check flink.${what === "REST API" ? "restUrl" : "sqlGatewayUrl"} of '${env.name}' in streamt.config.ts and that this machine reaches it`,
+  });
+}
+
+/** A job's record, or null for a job streamt did not apply. */
+async function recordOf(env: ResolvedEnvironment, jobId: string): Promise<JobRecord | null> {
+  const config = (await flinkRestCall(env.flink.restUrl, "GET", `/jobs/${jobId}/config`)) as { "execution-config"?: { "user-config"?: Record<string, string> } };
+  const encoded = config["execution-config"]?.["user-config"]?.[RECORD_KEY];
+  if (encoded === undefined) return null;
+  try {
+    return JSON.parse(Buffer.from(encoded, "base64url").toString("utf8")) as JobRecord;
+  } catch {
+    return null;
+  }
+}
+
+interface LiveJob {
+  readonly id: string;
+  readonly name: string;
+  readonly record: JobRecord | null;
+}
+
+/** The jobs that run (not ended) on the environment's cluster, newest first, with their records. */
+async function liveJobs(env: ResolvedEnvironment): Promise<LiveJob[]> {
+  const rest = new FlinkRestClient(env.flink.restUrl);
+  let jobs;
+  try {
+    jobs = await rest.jobs();
+  } catch (e) {
+    throw unreachable(env, "REST API", env.flink.restUrl, e);
+  }
+  const running = jobs.filter((j) => !ENDED.has(j.state));
+  return Promise.all(running.map(async (j) => ({ id: j.id, name: j.name, record: await recordOf(env, j.id) })));
+}
+
+/** The gateway of an environment, or an error saying it is needed. */
+function gatewayOf(env: ResolvedEnvironment): { gateway: SqlGatewayClient; planDir: string } {
+  if (env.flink.sqlGatewayUrl === null || env.flink.planDir === null) {
+    throw new StreamtError({
+      code: RuntimeErrorCode.deployRefused,
+      message: `environment '${env.name}' has no ${env.flink.sqlGatewayUrl === null ? "flink.sqlGatewayUrl" : "flink.planDir"}, which pipelines deployed as "sql" need`,
+      hint: "add flink.sqlGatewayUrl (the SQL Gateway's REST endpoint) and flink.planDir (a folder this machine and the gateway share) to the environment in streamt.config.ts",
+    });
+  }
+  return { gateway: new SqlGatewayClient(env.flink.sqlGatewayUrl), planDir: env.flink.planDir };
+}
+
+/** A pipeline's script cut into the statements the gateway runs: setup (SET, CREATE) and the INSERT or statement set. */
+function statementsOf(p: DeployablePipeline, script: string): { setup: string[]; insert: string } {
+  const all = scriptStatements(script, p.statements);
+  return { setup: all.slice(0, -1), insert: all.at(-1)!.replace(/^EXECUTE\s+/i, "") };
+}
+
+/** Each table the script creates, by name: its DDL (with placeholders: a secret never reaches a key) and its step. */
+function sessionTables(p: DeployablePipeline): Map<string, SessionTable> {
+  const tables = new Map<string, SessionTable>();
+  scriptStatements(p.script, p.statements).forEach((text, i) => {
+    const name = /^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\s+`((?:[^`]|``)+)`/im.exec(text)?.[1];
+    if (name !== undefined) tables.set(name.replace(/``/g, "`"), { ddl: text, step: p.statements[i]!.path });
+  });
+  return tables;
+}
+
+/** Opens a session named by the pipeline and runs its setup statements (secrets resolved in memory only). */
+async function openPipelineSession(env: ResolvedEnvironment, gateway: SqlGatewayClient, p: DeployablePipeline): Promise<{ session: string; insert: string; secrets: readonly string[] }> {
+  const resolved = resolveSecrets(p.script, p.name);
+  let session: string;
+  try {
+    session = await gateway.openSession(`streamt-${p.name}`);
+  } catch (e) {
+    throw unreachable(env, "SQL Gateway", gateway.url, e);
+  }
+  const { setup, insert } = statementsOf(p, resolved.script);
+  try {
+    for (const statement of setup) await gateway.execute(session, statement);
+  } catch (e) {
+    await gateway.closeSession(session).catch(() => {});
+    throw new StreamtError({ code: RuntimeErrorCode.deployJobFailed, message: `pipeline '${p.name}': the SQL Gateway refused a statement: ${maskSecrets(e instanceof Error ? e.message : String(e), resolved.secrets)}`, hint: "run `streamt-sdk validate` on the synthesised script; the gateway may run another Flink version than the script targets" });
+  }
+  return { session, insert, secrets: resolved.secrets };
+}
+
+/** Compiles a pipeline's plan in the gateway (COMPILE PLAN into the plan folder) and gives it stable operator ids. */
+async function compilePipeline(env: ResolvedEnvironment, p: DeployablePipeline): Promise<StablePlan> {
+  const { gateway, planDir } = gatewayOf(env);
+  mkdirSync(planDir, { recursive: true });
+  const { session, insert, secrets } = await openPipelineSession(env, gateway, p);
+  const file = path.join(planDir, `.compile-${randomUUID()}.json`);
+  try {
+    await gateway.execute(session, `COMPILE PLAN ${quoteString(file)} FOR ${insert}`);
+    return stabilisePlan(readFileSync(file, "utf8"), sessionTables(p));
+  } catch (e) {
+    throw new StreamtError({ code: RuntimeErrorCode.deployJobFailed, message: `pipeline '${p.name}': compiling its plan in the SQL Gateway failed: ${maskSecrets(e instanceof Error ? e.message : String(e), secrets)}`, hint: `flink.planDir (${planDir}) must be a folder the SQL Gateway reads and writes at the same path` });
+  } finally {
+    rmSync(file, { force: true });
+    await gateway.closeSession(session).catch(() => {});
+  }
+}
+
+/**
+ * The files apply keeps per applied plan: the plan the gateway executes, and the pipeline's script and
+ * statement map its session needs (to start it again after a failed upgrade). No secret is in either.
+ */
+function planFiles(planDir: string, pipeline: string, planSha: string): { plan: string; pipeline: string } {
+  const base = path.join(planDir, `${encodeURIComponent(pipeline)}-${planSha.slice(0, 16)}`);
+  return { plan: `${base}.plan.json`, pipeline: `${base}.pipeline.json` };
+}
+
+// ---- plan ---------------------------------------------------------------------------------------
+
+interface Survey {
+  readonly plan: DeployPlan;
+  /** The compiled plan of each pipeline to start or upgrade. */
+  readonly compiled: ReadonlyMap<string, StablePlan>;
+  readonly live: ReadonlyMap<string, LiveJob>;
+}
+
+async function survey(input: DeployInput): Promise<Survey> {
+  const { env } = input;
+  const live = await liveJobs(env);
+  const topics = await planTopics(env, input.kafkaProperties, input.topics);
+  const byName = new Map<string, LiveJob>();
+  for (const j of live) if (!byName.has(j.name)) byName.set(j.name, j);
+  const compiled = new Map<string, StablePlan>();
+  const jobs: JobChange[] = [];
+  for (const p of [...input.pipelines].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const job = byName.get(p.name) ?? null;
+    if (job !== null && job.record !== null && job.record.script === scriptHash(p.script)) {
+      jobs.push({ pipeline: p.name, action: "unchanged", jobId: job.id, state: null, stateLoss: null });
+      continue;
+    }
+    const plan = await compilePipeline(env, p);
+    compiled.set(p.name, plan);
+    if (job === null) {
+      jobs.push({ pipeline: p.name, action: "start", jobId: null, state: null, stateLoss: null });
+      continue;
+    }
+    if (job.record === null) {
+      jobs.push({
+        pipeline: p.name,
+        action: "upgrade",
+        jobId: job.id,
+        state: { comparedWith: `nothing: job ${job.id} was not started by streamt-sdk apply, so its operator ids are unknown`, operators: compareOperators([], plan.stateful) },
+        stateLoss: `the state of job ${job.id} cannot be compared (it carries no streamt-sdk record)`,
+      });
+      continue;
+    }
+    const operators = compareOperators(job.record.stateful, plan.stateful);
+    const dropped = operators.filter((o) => o.fate === "dropped");
+    jobs.push({
+      pipeline: p.name,
+      action: "upgrade",
+      jobId: job.id,
+      state: { comparedWith: `the stateful operators of running job ${job.id}, recorded when it was applied (the savepoint apply takes of it holds their state)`, operators },
+      stateLoss: dropped.length === 0 ? null : `the state of ${dropped.length} operator${dropped.length === 1 ? "" : "s"} would be dropped: ${dropped.map((o) => (o.step ? `${o.step} (${o.description})` : o.description)).join("; ")}`,
+    });
+  }
+  const names = new Set(input.pipelines.map((p) => p.name));
+  for (const j of live) {
+    if (j.record !== null && j.record.project === input.project && !names.has(j.record.pipeline) && byName.get(j.name) === j) {
+      jobs.push({ pipeline: j.record.pipeline, action: "stop", jobId: j.id, state: null, stateLoss: null });
+    }
+  }
+  return { plan: { environment: env.name, topics, jobs }, compiled, live: byName };
+}
+
+/** `plan --env`: what apply would change. Writes nothing (the gateway compiles each changed pipeline's plan into a file it deletes). */
+export async function planDeploy(input: DeployInput): Promise<DeployPlan> {
+  return (await survey(input)).plan;
+}
+
+/** The plan as text: one line per change, the fate of each stateful operator under an upgrade. */
+export function formatPlan(plan: DeployPlan): string {
+  const lines: string[] = [`plan for environment '${plan.environment}':`];
+  const topics = plan.topics.filter((t) => t.action !== "unchanged");
+  const jobs = plan.jobs.filter((j) => j.action !== "unchanged");
+  if (topics.length === 0 && jobs.length === 0) return `${lines[0]} no changes (${plan.topics.length} topic${plan.topics.length === 1 ? "" : "s"} and ${plan.jobs.length} job${plan.jobs.length === 1 ? "" : "s"} as applied)\n`;
+  for (const t of topics) {
+    const detail =
+      t.action === "create"
+        ? `${t.partitions.wanted ?? 1} partition${(t.partitions.wanted ?? 1) === 1 ? "" : "s"}, ${t.config.map((c) => `${c.name}=${c.wanted}`).join(", ")}`
+        : t.action === "conflict"
+          ? t.reason!
+          : [...(t.partitions.wanted !== null && t.partitions.live !== null && t.partitions.wanted > t.partitions.live ? [`partitions ${t.partitions.live} -> ${t.partitions.wanted}`] : []), ...t.config.map((c) => `${c.name} ${c.live ?? "(default)"} -> ${c.wanted}`)].join(", ");
+    lines.push(`  topic ${t.topic}: ${t.action} (${detail})`);
+  }
+  for (const j of jobs) {
+    lines.push(`  job ${j.pipeline}: ${j.action}${j.jobId ? ` (running job ${j.jobId})` : ""}`);
+    if (j.state) {
+      lines.push(`    state compared with ${j.state.comparedWith}:`);
+      for (const o of j.state.operators) lines.push(`      ${o.fate.padEnd(7)} ${o.step ? `${o.step}: ` : ""}${o.description}`);
+    }
+    if (j.stateLoss) lines.push(`    state loss: ${j.stateLoss}; apply needs --allow-state-loss`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+// ---- apply --------------------------------------------------------------------------------------
+
+export interface ApplyOptions {
+  readonly allowStateLoss: boolean;
+  /** Each thing done, as it is done (the report of exactly what was done, also when a later step fails). */
+  readonly done: (line: string) => void;
+}
+
+/**
+ * Waits until a submitted job and all its tasks run; a job that fails, restarts or ends instead is an
+ * error with Flink's root cause (the job is cancelled if it is still there).
+ */
+async function awaitRunning(env: ResolvedEnvironment, jobId: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await flinkRestCall(env.flink.restUrl, "GET", `/jobs/${jobId}`).catch(() => null)) as { state?: string; vertices?: { status: string }[] } | null;
+    if (job?.state === "RUNNING" && (job.vertices ?? []).every((v) => v.status === "RUNNING")) return;
+    if (job?.state !== undefined && (ENDED.has(job.state) || job.state === "RESTARTING" || job.state === "FAILING")) {
+      const exceptions = (await flinkRestCall(env.flink.restUrl, "GET", `/jobs/${jobId}/exceptions?maxExceptions=1`).catch(() => ({}))) as { exceptionHistory?: { entries?: { stacktrace?: string; exceptionName?: string }[] } };
+      const entry = exceptions.exceptionHistory?.entries?.[0];
+      if (!ENDED.has(job.state)) await new FlinkRestClient(env.flink.restUrl).cancel(jobId).catch(() => {});
+      throw new FlinkRestError(`job ${jobId} ${job.state === "RESTARTING" || job.state === "FAILING" ? "failed and was cancelled" : `is ${job.state}`}: ${entry?.stacktrace ? rootCause(entry.stacktrace) : (entry?.exceptionName ?? "Flink reported no cause")}`);
+    }
+    if (Date.now() > deadline) {
+      await new FlinkRestClient(env.flink.restUrl).cancel(jobId).catch(() => {});
+      throw new FlinkRestError(`job ${jobId} did not reach RUNNING within ${timeoutMs / 1000} s and was cancelled`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Runs a compiled plan as the pipeline's job (from a savepoint if given) and waits until it runs; returns its id. */
+async function executePlan(env: ResolvedEnvironment, p: DeployablePipeline, planFile: string, record: JobRecord, restore: { savepoint: string; allowStateLoss: boolean } | null): Promise<string> {
+  const { gateway } = gatewayOf(env);
+  const { session, secrets } = await openPipelineSession(env, gateway, p);
+  try {
+    const encoded = Buffer.from(JSON.stringify(record)).toString("base64url");
+    await gateway.execute(session, `SET 'pipeline.global-job-parameters' = ${quoteString(`${RECORD_KEY}:${encoded}`)}`);
+    if (restore !== null) {
+      await gateway.execute(session, `SET 'execution.state-recovery.path' = ${quoteString(restore.savepoint)}`);
+      await gateway.execute(session, `SET 'execution.state-recovery.ignore-unclaimed-state' = '${restore.allowStateLoss}'`);
+    }
+    const { jobId } = await gateway.execute(session, `EXECUTE PLAN ${quoteString(planFile)}`);
+    if (jobId === null) throw new FlinkRestError("the SQL Gateway started no job");
+    await awaitRunning(env, jobId);
+    return jobId;
+  } catch (e) {
+    throw new FlinkRestError(maskSecrets(e instanceof Error ? e.message : String(e), secrets));
+  } finally {
+    await gateway.closeSession(session).catch(() => {});
+  }
+}
+
+function savepointTarget(env: ResolvedEnvironment, pipeline: string): string {
+  return `${env.flink.savepointDir.replace(/\/$/, "")}/${encodeURIComponent(pipeline)}`;
+}
+
+/** Stops a job with a savepoint; a retry of the same stop (same job, same reason) reuses its trigger id. */
+async function stopWithSavepoint(env: ResolvedEnvironment, pipeline: string, jobId: string, reason: string): Promise<string> {
+  try {
+    return await new FlinkRestClient(env.flink.restUrl).stopWithSavepoint(jobId, savepointTarget(env, pipeline), { triggerId: sha256(`${jobId}\n${reason}`).slice(0, 32), timeoutMs: 300_000 });
+  } catch (e) {
+    const running = (await new FlinkRestClient(env.flink.restUrl).jobs().catch(() => [])).find((j) => j.id === jobId)?.state ?? "unknown";
+    throw new StreamtError({
+      code: RuntimeErrorCode.savepointFailed,
+      message: `pipeline '${pipeline}': stop-with-savepoint of job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}; the job is ${running}`,
+      hint: "look at the job's checkpoints in the Flink web UI (a failing checkpoint fails the savepoint too); nothing of this pipeline was changed",
+    });
+  }
+}
+
+/**
+ * `apply --env`: the plan, refused as a whole if it cannot be applied safely (topic conflicts; state loss
+ * without allowStateLoss); else topics first, then each job: start, upgrade (stop with a savepoint,
+ * start the new plan from it; if that fails, start the old plan from it again) or stop. A second apply
+ * finds nothing to do.
+ */
+export async function applyDeploy(input: DeployInput, options: ApplyOptions): Promise<DeployPlan> {
+  const { env } = input;
+  const { plan, compiled } = await survey(input);
+  const conflicts = plan.topics.filter((t) => t.action === "conflict");
+  if (conflicts.length > 0) {
+    throw new StreamtError({ code: RuntimeErrorCode.deployRefused, message: `nothing was applied: ${conflicts.map((t) => `topic ${t.topic}: ${t.reason}`).join("; ")}`, hint: "change the pipeline's declared partitions, or change the topic by hand first" });
+  }
+  const losing = plan.jobs.filter((j) => j.stateLoss !== null);
+  if (losing.length > 0 && !options.allowStateLoss) {
+    throw new StreamtError({
+      code: RuntimeErrorCode.stateLoss,
+      message: `nothing was applied: ${losing.map((j) => `pipeline '${j.pipeline}': ${j.stateLoss}`).join("; ")}`,
+      hint: "run `streamt-sdk plan` to see each operator's fate; keep the stateful steps as they are, or apply with --allow-state-loss to start those operators empty",
+    });
+  }
+  await applyTopics(env, input.kafkaProperties, input.topics, plan.topics, options.done);
+  const { planDir } = plan.jobs.some((j) => j.action === "start" || j.action === "upgrade") ? gatewayOf(env) : { planDir: "" };
+  for (const change of plan.jobs) {
+    const p = input.pipelines.find((x) => x.name === change.pipeline);
+    if (change.action === "unchanged") continue;
+    if (change.action === "stop") {
+      const savepoint = await stopWithSavepoint(env, change.pipeline, change.jobId!, "stop");
+      options.done(`stopped job ${change.jobId} of pipeline '${change.pipeline}' (no longer in the project) with savepoint ${savepoint}`);
+      continue;
+    }
+    const stable = compiled.get(p!.name)!;
+    const files = planFiles(planDir, p!.name, stable.sha256);
+    if (!existsSync(files.plan)) writeFileSync(files.plan, stable.json);
+    writeFileSync(files.pipeline, JSON.stringify({ name: p!.name, script: p!.script, statements: p!.statements }) + "\n");
+    const record: JobRecord = { project: input.project, pipeline: p!.name, script: scriptHash(p!.script), plan: stable.sha256, stateful: stable.stateful };
+    if (change.action === "start") {
+      const jobId = await executePlan(env, p!, files.plan, record, null).catch((e: unknown) => {
+        throw new StreamtError({ code: RuntimeErrorCode.deployJobFailed, message: `pipeline '${p!.name}': its job did not start: ${e instanceof Error ? e.message : String(e)}`, hint: "the error is Flink's; fix the pipeline and apply again (nothing of this pipeline runs)" });
+      });
+      options.done(`started job ${jobId} of pipeline '${p!.name}'`);
+      continue;
+    }
+    const savepoint = await stopWithSavepoint(env, p!.name, change.jobId!, `upgrade to ${stable.sha256}`);
+    options.done(`stopped job ${change.jobId} of pipeline '${p!.name}' with savepoint ${savepoint}`);
+    try {
+      const jobId = await executePlan(env, p!, files.plan, record, { savepoint, allowStateLoss: options.allowStateLoss });
+      const dropped = change.state?.operators.filter((o) => o.fate === "dropped").length ?? 0;
+      options.done(`started job ${jobId} of pipeline '${p!.name}' from savepoint ${savepoint}${dropped > 0 ? ` (state of ${dropped} operator${dropped === 1 ? "" : "s"} dropped, --allow-state-loss)` : ""}`);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new StreamtError({ code: RuntimeErrorCode.deployJobFailed, message: `pipeline '${p!.name}': the upgraded job did not start: ${why}; ${await rollBack(env, input, change, savepoint, options)}`, hint: "the error is Flink's; fix the pipeline and apply again" });
+    }
+  }
+  return plan;
+}
+
+/** After a failed upgrade: the old plan started again from the savepoint; says what runs now. */
+async function rollBack(env: ResolvedEnvironment, input: DeployInput, change: JobChange, savepoint: string, options: ApplyOptions): Promise<string> {
+  const old = await recordOf(env, change.jobId!).catch(() => null);
+  const { planDir } = gatewayOf(env);
+  const files = old ? planFiles(planDir, change.pipeline, old.plan) : null;
+  if (old === null || files === null || !existsSync(files.plan) || !existsSync(files.pipeline)) {
+    return `the previous job is stopped; restart it from savepoint ${savepoint} (its plan is not in ${planDir})`;
+  }
+  const previous = JSON.parse(readFileSync(files.pipeline, "utf8")) as DeployablePipeline;
+  const restarted = await executePlan(env, previous, files.plan, old, { savepoint, allowStateLoss: false }).then(
+    (id) => id,
+    (e: unknown) => e,
+  );
+  if (typeof restarted === "string") {
+    options.done(`restarted the previous plan of pipeline '${change.pipeline}' as job ${restarted} from savepoint ${savepoint}`);
+    return `the previous plan runs again as job ${restarted}, restored from savepoint ${savepoint}`;
+  }
+  return `restarting the previous plan failed too (${restarted instanceof Error ? restarted.message : String(restarted)}); restart it from savepoint ${savepoint}`;
+}
+
+// ---- destroy ------------------------------------------------------------------------------------
+
+export interface DestroyOptions {
+  readonly deleteTopics: boolean;
+  readonly done: (line: string) => void;
+}
+
+/** `destroy --env`: each of the project's jobs stopped with a final savepoint; its topics deleted only when asked. */
+export async function destroyDeploy(input: DeployInput, options: DestroyOptions): Promise<void> {
+  const { env } = input;
+  const live = await liveJobs(env);
+  const names = new Set(input.pipelines.map((p) => p.name));
+  const ours = live.filter((j) => (j.record !== null && j.record.project === input.project) || (j.record === null && names.has(j.name)));
+  for (const job of ours) {
+    const pipeline = job.record?.pipeline ?? job.name;
+    const savepoint = await stopWithSavepoint(env, pipeline, job.id, "destroy");
+    options.done(`stopped job ${job.id} of pipeline '${pipeline}' with final savepoint ${savepoint}`);
+  }
+  if (ours.length === 0) options.done(`no job of this project runs on '${env.name}'`);
+  if (options.deleteTopics) {
+    const deleted = await deleteTopics(env, input.kafkaProperties, input.topics.map((t) => t.name)).catch((e: unknown) => {
+      throw new StreamtError({ code: RuntimeErrorCode.topicsFailed, message: `deleting the topics failed: ${e instanceof Error ? e.message : String(e)} (the jobs above were stopped)`, hint: "check the deploying account's delete ACLs, and that the brokers allow deletion (delete.topic.enable)" });
+    });
+    options.done(deleted.length === 0 ? "no topic to delete" : `deleted topics ${deleted.join(", ")}`);
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { parseCommand, UsageError } from "../../packages/streamt-sdk/src/cli/args.js";
+
+const usage = (argv: string[]): string => {
+  try {
+    parseCommand(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error("expected a usage error");
+};
+
+describe("plan / apply / destroy arguments", () => {
+  it("parse with their flags, entries from the command line or package.json", () => {
+    expect(parseCommand(["plan", "--env", "dev", "--json", "p.ts"])).toEqual({ command: "plan", env: "dev", json: true, typecheck: true, entries: ["p.ts"] });
+    expect(parseCommand(["apply", "--env", "prod", "--allow-state-loss", "--yes", "--no-typecheck"], { entries: ["src/a.ts"] })).toEqual({
+      command: "apply",
+      env: "prod",
+      allowStateLoss: true,
+      yes: true,
+      typecheck: false,
+      entries: ["src/a.ts"],
+    });
+    expect(parseCommand(["destroy", "--env", "staging", "--delete-topics", "p.ts"])).toEqual({ command: "destroy", env: "staging", deleteTopics: true, yes: false, typecheck: true, entries: ["p.ts"] });
+  });
+
+  it("refuses a missing --env, an option of another command, and no entry", () => {
+    expect(usage(["apply", "p.ts"])).toBe("apply needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts");
+    expect(usage(["apply", "--env", "dev", "--delete-topics", "p.ts"])).toBe("option --delete-topics does not apply to 'apply'; it takes --env, --allow-state-loss, --yes, --no-typecheck");
+    expect(usage(["plan", "--env", "dev", "--allow-state-loss", "p.ts"])).toBe("option --allow-state-loss does not apply to 'plan'; it takes --env, --json, --no-typecheck");
+    expect(usage(["destroy", "--env", "dev"])).toBe('destroy needs an entry module: streamt-sdk destroy path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)');
+  });
+});
