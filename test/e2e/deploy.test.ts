@@ -29,7 +29,7 @@ let version = 0;
  * `after` appended to the aggregate. Each version is a new module (this process imported the last one
  * already; a CLI run imports its entry once).
  */
-function writePipeline(groupKey: "k" | "v", after: string): void {
+function writePipeline(groupKey: "k" | "v", after: string, transactionTimeout = "5m"): void {
   entry = `counts-${++version}.ts`;
   writeFileSync(
     path.join(project, entry),
@@ -38,7 +38,7 @@ const Ev = t.row({ k: t.string(), v: t.int(), ts: t.timestamp(3) });
 const perMinute = source("events", { topic: "${IN}", schema: Ev }).eventTime("ts").watermark("1s").idleTimeout("5m")
   .tumble("1m").groupBy("${groupKey}").aggregate({ n: count() })${after};
 export default pipeline("deploy-counts", { parallelism: 1, checkpointInterval: "1s" })
-  .write(perMinute.toKafka("${OUT}", { delivery: "exactly-once", transactionTimeout: "5m" }));
+  .write(perMinute.toKafka("${OUT}", { delivery: "exactly-once", transactionTimeout: "${transactionTimeout}" }));
 `,
   );
 }
@@ -64,6 +64,7 @@ afterAll(async () => {
   await output?.stop();
   // Whatever failed above, stop every JVM of this project.
   await devDown(project, { write: () => {} });
+  // KEEP_DEPLOY_LOGS=<dir> keeps the cluster's logs (the project folder is removed) to look into a failure.
   if (process.env.KEEP_DEPLOY_LOGS) cpSync(path.join(project, ".streamt/dev/logs"), process.env.KEEP_DEPLOY_LOGS, { recursive: true });
   rmSync(project, { recursive: true, force: true });
 }, 120_000);
@@ -154,6 +155,27 @@ describe("plan / apply / destroy on the dev cluster", () => {
     expect([plan.code, plan.out]).toEqual([0, "plan for environment 'dev': no changes (2 topics and 1 job as applied)\n"]);
     expect(await running()).toEqual([job]);
   }, 120_000);
+
+  it("an upgrade whose job fails to start (STREAMT-R019) starts the previous plan again from the savepoint", async () => {
+    const [job] = await running();
+    // A transaction timeout above the broker's transaction.max.timeout.ms (1 h on the dev broker): the new
+    // sink cannot start a transaction, so its job fails while its tasks initialise (synth only warns,
+    // STREAMT-W001). Its sink options changed, so it is another sink: applying it needs --allow-state-loss.
+    writePipeline("k", `.filter((r) => r.n.gt(1))`, "2h");
+    const failed = await cli("apply", "--env", "dev", "--allow-state-loss");
+    expect(failed.code).toBe(1);
+    const [restarted] = await running();
+    const savepoint = /with savepoint (file:\S+)\n/.exec(failed.out)?.[1] ?? "";
+    expect(failed.out).toBe(
+      `stopped job ${job} of pipeline 'deploy-counts' with savepoint ${savepoint}\nrestarted the previous plan of pipeline 'deploy-counts' as job ${restarted} from savepoint ${savepoint}\n`,
+    );
+    expect(failed.err).toMatch(/^error STREAMT-R019: pipeline 'deploy-counts': the upgraded job did not start: job [0-9a-f]{32} failed and was cancelled: .*transaction timeout/im);
+    expect(failed.err).toContain(`; the previous plan runs again as job ${restarted}, restored from savepoint ${savepoint}\n`);
+    // The job that runs is the previous plan: with the previous pipeline, nothing to apply.
+    writePipeline("k", `.filter((r) => r.n.gt(1))`);
+    const plan = await cli("plan", "--env", "dev");
+    expect([plan.code, plan.out]).toEqual([0, "plan for environment 'dev': no changes (2 topics and 1 job as applied)\n"]);
+  }, 300_000);
 
   it("an incompatible change (another group key): plan names the dropped state, apply refuses it (STREAMT-R021) and applies it with --allow-state-loss", async () => {
     const [job] = await running();
