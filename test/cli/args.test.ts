@@ -24,12 +24,23 @@ describe("argument parsing", () => {
       out: "streamt.out",
       bootstrapServers: process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092",
       target: "sql",
+      watch: false,
+      openlineage: null,
+      openlineageNamespace: "streamt",
     });
+  });
+
+  it("synth --openlineage: a file or a URL, and the jobs' namespace", () => {
+    expect(parseCommand(["synth", "a.ts", "--openlineage", "events.jsonl"])).toMatchObject({ openlineage: "events.jsonl", openlineageNamespace: "streamt" });
+    expect(parseCommand(["synth", "a.ts", "--openlineage", "http://localhost:5000/api/v1/lineage", "--openlineage-namespace", "shop"])).toMatchObject({ openlineage: "http://localhost:5000/api/v1/lineage", openlineageNamespace: "shop" });
+    expect(usage(["synth", "a.ts", "--openlineage", ""])).toBe("--openlineage takes a file or an http(s) URL");
+    expect(usage(["check", "a.ts", "--openlineage", "x"])).toBe("option --openlineage does not apply to 'check'; it takes --json, --strict, --no-typecheck, --no-cache, --flink");
   });
 
   it("synth with every option", () => {
     expect(parseCommand(["synth", "a.ts", "--out", "o", "--json", "--strict", "--no-typecheck", "--no-cache", "--flink", "1.20", "--bootstrap-servers", "k1:9092,k2:9092", "--target", "all"])).toEqual({
       command: "synth", entries: ["a.ts"], json: true, strict: true, typecheck: false, cache: false, flink: "1.20", out: "o", bootstrapServers: "k1:9092,k2:9092", target: "all",
+      watch: false, openlineage: null, openlineageNamespace: "streamt",
     });
   });
 
@@ -51,7 +62,7 @@ describe("argument parsing", () => {
 
   it("refuses what it does not understand", () => {
     expect(usage(["synth", "a.ts", "--outdir", "x"])).toBe("Unknown option '--outdir'");
-    expect(usage(["deploy"])).toBe("unknown command 'deploy'; commands: synth, check, lineage, validate, run, test, dev, status, plan, apply, destroy");
+    expect(usage(["deploy"])).toBe("unknown command 'deploy'; commands: synth, check, lineage, docs, validate, run, test, dev, status, plan, apply, destroy");
     expect(usage(["synth", "a.ts", "--flink", "1.18"])).toBe("--flink must be one of 2.2, 1.20");
     expect(usage(["synth"])).toBe('synth needs an entry module: streamt-sdk synth path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)');
     expect(usage(["check", "a.ts", "--out", "x"])).toBe("option --out does not apply to 'check'; it takes --json, --strict, --no-typecheck, --no-cache, --flink");

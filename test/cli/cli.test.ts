@@ -1,36 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { EXAMPLES, ROOT, runCli, type Run } from "./support.js";
 
 /** Runs the real CLI (bin + tsx) as a user would, from the repository root. */
-function cli(...args: string[]): Promise<Run> {
-  return cliWithEnv({}, ...args);
-}
-
-function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "", ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const EXAMPLES = [
-  ...readdirSync(path.join(ROOT, "examples")).filter((f) => f.endsWith(".ts")).map((f) => `examples/${f}`),
-  "examples/catalog-app/src/pipelines.ts",
-  "examples/catalog/src/revenue.ts",
-].sort();
+const cli = (...args: string[]): Promise<Run> => runCli(args);
+const cliWithEnv = (env: Record<string, string>, ...args: string[]): Promise<Run> => runCli(args, { env });
 
 const tmp = (): string => mkdtempSync(path.join(tmpdir(), "streamt-cli-"));
 

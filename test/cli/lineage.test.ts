@@ -1,27 +1,11 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { lineageSchema, type LineageJson } from "../../packages/streamt-sdk/src/lineage/render.js";
+import { EXAMPLES, ROOT, runCli, type Run } from "./support.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
-
-/** Runs the real CLI (bin + tsx) as a user would. */
-function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const EXAMPLES = [
-  ...readdirSync(path.join(ROOT, "examples")).filter((f) => f.endsWith(".ts")).map((f) => `examples/${f}`),
-  "examples/catalog-app/src/pipelines.ts",
-  "examples/catalog/src/revenue.ts",
-].sort();
+const cli = (cwd: string, ...args: string[]): Promise<Run> => runCli(args, { cwd });
 
 type Trace = LineageJson["sinks"][number]["columns"][number]["trace"];
 const show = (t: Trace): string => {

@@ -22,10 +22,15 @@ export const commandSchemas = {
     target: z.enum(SYNTH_TARGETS, { message: `--target must be one of ${SYNTH_TARGETS.join(", ")}` }),
     /** Stay running and synthesise again on every save (synth/watch.ts). */
     watch: z.boolean(),
+    /** Where OpenLineage events go: a JSON Lines file, or an http(s) URL each event is POSTed to; null: none. */
+    openlineage: z.string().min(1, "--openlineage takes a file or an http(s) URL").nullable(),
+    openlineageNamespace: z.string().min(1, "--openlineage-namespace takes a name"),
   }),
   check: z.strictObject({ command: z.literal("check"), ...common }),
   /** The graph and column-level lineage of the entries' pipelines (docs/lineage.md). */
   lineage: z.strictObject({ command: z.literal("lineage"), json: z.boolean(), typecheck: z.boolean(), cache: z.boolean(), entries: z.array(z.string()) }),
+  /** A static HTML site of the entries' pipelines: lineage graph, schemas, SQL, settings, findings (docs/docs-site.md). */
+  docs: z.strictObject({ command: z.literal("docs"), out: z.string().min(1), flink: flinkVersion, typecheck: z.boolean(), cache: z.boolean(), entries: z.array(z.string()) }),
   validate: z.strictObject({ command: z.literal("validate"), json: z.boolean(), out: z.string().min(1) }),
   run: z.strictObject({
     command: z.literal("run"),
@@ -63,6 +68,7 @@ export type Command =
   | z.infer<(typeof commandSchemas)["synth"]>
   | z.infer<(typeof commandSchemas)["check"]>
   | z.infer<(typeof commandSchemas)["lineage"]>
+  | z.infer<(typeof commandSchemas)["docs"]>
   | z.infer<(typeof commandSchemas)["validate"]>
   | z.infer<(typeof commandSchemas)["run"]>
   | z.infer<(typeof commandSchemas)["test"]>
@@ -88,6 +94,8 @@ const OPTIONS = {
   input: { type: "string", multiple: true },
   timeout: { type: "string" },
   env: { type: "string" },
+  openlineage: { type: "string" },
+  "openlineage-namespace": { type: "string" },
   "allow-state-loss": { type: "boolean" },
   yes: { type: "boolean" },
   "delete-topics": { type: "boolean" },
@@ -98,9 +106,10 @@ const OPTIONS = {
 /** Which options each command accepts: anything else is a usage error, never silently ignored. */
 const ALLOWED: Record<string, readonly string[]> = {
   test: [],
-  synth: ["out", "json", "strict", "no-typecheck", "no-cache", "flink", "bootstrap-servers", "target", "watch"],
+  synth: ["out", "json", "strict", "no-typecheck", "no-cache", "flink", "bootstrap-servers", "target", "watch", "openlineage", "openlineage-namespace"],
   check: ["json", "strict", "no-typecheck", "no-cache", "flink"],
   lineage: ["json", "no-typecheck", "no-cache"],
+  docs: ["out", "flink", "no-typecheck", "no-cache"],
   validate: ["json"],
   run: ["local", "input", "flink", "no-typecheck", "strict", "timeout", "target"],
   dev: ["json"],
@@ -123,7 +132,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   if (values.version) return { command: "version" };
   if (values.help || command === undefined || command === "help") return { command: "help", topic: command === "help" ? (rest[0] ?? null) : (command ?? null) };
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, lineage, validate, run, test, dev, status, plan, apply, destroy`);
+  if (!allowed) throw new UsageError(`unknown command '${command}'; commands: synth, check, lineage, docs, validate, run, test, dev, status, plan, apply, destroy`);
   for (const key of Object.keys(values)) {
     if (!allowed.includes(key)) throw new UsageError(`option --${key} does not apply to '${command}'; ${allowed.length === 0 ? "it takes none" : `it takes ${allowed.map((a) => `--${a}`).join(", ")}`}`);
   }
@@ -140,18 +149,22 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   let candidate: unknown;
   switch (command) {
     case "synth":
-      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092"), target: values.target ?? "sql", watch: values.watch ?? false };
+      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092"), target: values.target ?? "sql", watch: values.watch ?? false, openlineage: values.openlineage ?? null, openlineageNamespace: values["openlineage-namespace"] ?? "streamt" };
       if (values.watch) {
         // What --watch cannot do on every save is refused, not silently skipped.
         if (values.json) throw new UsageError("--watch prints a line per run and findings as they change; it has no --json form");
         if (values.target === "jar" || values.target === "all") throw new UsageError(`--watch writes SQL scripts or Java projects (--target sql|java); building JARs on every save is not offered: run synth --target ${values.target} once`);
       }
+      if (values["openlineage-namespace"] !== undefined && values.openlineage === undefined) throw new UsageError("--openlineage-namespace applies to the events of --openlineage <file|url>; add that option");
       break;
     case "check":
       candidate = base;
       break;
     case "lineage":
       candidate = { command, json: base.json, typecheck: base.typecheck, cache: base.cache, entries };
+      break;
+    case "docs":
+      candidate = { command, out: values.out ?? "streamt.docs", flink: base.flink, typecheck: base.typecheck, cache: base.cache, entries };
       break;
     case "test":
       candidate = { command, filters: rest };
@@ -195,7 +208,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
     throw new UsageError(issue.message);
   }
   const cmd = result.data as Command;
-  if ((cmd.command === "synth" || cmd.command === "check" || cmd.command === "lineage" || cmd.command === "plan" || cmd.command === "apply" || cmd.command === "destroy") && cmd.entries.length === 0) {
+  if ((cmd.command === "synth" || cmd.command === "check" || cmd.command === "lineage" || cmd.command === "docs" || cmd.command === "plan" || cmd.command === "apply" || cmd.command === "destroy") && cmd.entries.length === 0) {
     throw new UsageError(`${cmd.command} needs an entry module: streamt-sdk ${cmd.command} path/to/pipelines.ts (or set "streamt": { "entries": [...] } in package.json)`);
   }
   return cmd;

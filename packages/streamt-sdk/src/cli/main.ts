@@ -47,12 +47,20 @@ Commands:
       --json                      print a machine-readable summary
       --watch                     stay running and synthesise again on every save under the project folder,
                                   printing findings as they change (Ctrl-C stops; see docs/synth-speed.md)
+      --openlineage <file|url>    OpenLineage events (a JobEvent per pipeline: its topics as datasets with schema
+                                  and column lineage) written to a JSON Lines file, or POSTed to an http(s) URL
+      --openlineage-namespace <ns> the jobs' namespace in those events (default streamt)
   check [entry ...]     type-check and analyse only; print every finding
       --strict, --no-typecheck, --no-cache, --flink, --json as above
   lineage [entry ...]   the graph of sources, steps, sinks and topics, and for every sink column the source
                         columns it comes from, through which steps and how (see docs/lineage.md)
       --json                      print it in the documented JSON shape (version 1)
       --no-typecheck, --no-cache as above
+  docs [entry ...]      a static HTML site (no external resources) of the pipelines: the lineage graph, each
+                        pipeline's sources and sinks with their schemas, settings, findings, SQL and column
+                        lineage (see docs/docs-site.md)
+      --out <dir>                 output folder (default streamt.docs; replaced as a whole, and only if docs wrote it)
+      --flink, --no-typecheck, --no-cache as above
   validate [dir]        check every synthesised script with Flink's own planner (default dir streamt.out)
       --json
   test [filter ...]     run the project's pipeline tests (streamt-sdk/testing) with its vitest, on an
@@ -178,6 +186,19 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
           });
         }
       }
+      if (cmd.command === "synth" && result.ok && result.plan && cmd.openlineage !== null) {
+        // After the output folder is written: the events describe what synth wrote.
+        const { deliverOpenLineage, openLineageEvents } = await import("../lineage/openlineage.js");
+        const { sqlByPipeline } = await import("../lineage/sql-scripts.js");
+        const events = openLineageEvents(result.plan, {
+          namespace: cmd.openlineageNamespace,
+          bootstrapServers: cmd.bootstrapServers,
+          producer: `urn:streamt-sdk:${SDK_VERSION}`,
+          eventTime: new Date().toISOString(),
+          sql: sqlByPipeline(result.files),
+        });
+        await deliverOpenLineage(events, cmd.openlineage);
+      }
       if (cmd.json) {
         io.out(
           JSON.stringify(
@@ -207,6 +228,10 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
     case "lineage": {
       const { lineageCommand } = await import("./lineage-command.js");
       return lineageCommand(cmd, io);
+    }
+    case "docs": {
+      const { docsCommand } = await import("./docs-command.js");
+      return docsCommand(cmd, io);
     }
     case "test": {
       const { runTests } = await import("./test-command.js");

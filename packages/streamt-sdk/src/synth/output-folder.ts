@@ -16,6 +16,8 @@ export const OutputCode = {
   cannotWrite: "STREAMT-O004",
   /** An output folder that is no longer what synth wrote: an edited script, a path outside the folder. */
   notAsWritten: "STREAMT-O005",
+  /** `synth --openlineage`: the events could not be written to the file or posted to the URL. */
+  openLineageNotDelivered: "STREAMT-O006",
 } as const;
 
 export interface OutputFile {
