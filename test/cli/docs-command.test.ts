@@ -29,7 +29,7 @@ describe("streamt-sdk docs: the output folder", { timeout: 180_000 }, () => {
     writeFileSync(path.join(out, "notes.md"), "mine");
     const foreign = await runCli(["docs", "examples/event-dedup.ts", "--out", out, "--no-typecheck"]);
     expect(foreign.code).toBe(1);
-    expect(foreign.stderr).toBe(`error STREAMT-O001: refusing to replace ${out}: it holds notes.md, which its manifest does not list, so synth did not write it\n  fix: move those files out of the output folder (synth replaces it as a whole), or choose another --out folder\n`);
+    expect(foreign.stderr).toBe(`error STREAMT-O001: refusing to replace ${out}: it holds notes.md, which its manifest does not list, so docs did not write it\n  fix: move those files out of the output folder (docs replaces it as a whole), or choose another --out folder\n`);
     expect(readdirSync(out).sort()).toEqual([...SITE, "notes.md"].sort());
 
     // synth's output folder is synth's, though its manifest would let the folder code replace it.
@@ -40,6 +40,17 @@ describe("streamt-sdk docs: the output folder", { timeout: 180_000 }, () => {
     expect(over.code).toBe(1);
     expect(over.stderr).toBe(`error STREAMT-O001: refusing to replace ${synthOut}: its manifest.json is not a docs site's (synth's output folder?), so docs did not write it\n  fix: write the docs to a folder of their own, e.g. --out streamt.docs (the default)\n`);
     expect(readdirSync(synthOut).sort()).toEqual(synthFiles);
+
+    // A folder no command wrote, and a folder that holds the project: refused in docs' own words.
+    const other = path.join(tmp(), "mine");
+    mkdirSync(other);
+    writeFileSync(path.join(other, "notes.md"), "mine");
+    const notOurs = await runCli(["docs", "examples/event-dedup.ts", "--out", other, "--no-typecheck"]);
+    expect(notOurs.code).toBe(1);
+    expect(notOurs.stderr).toBe(`error STREAMT-O001: refusing to replace ${other}: it is not empty and holds no manifest.json, so docs did not write it\n  fix: choose another --out folder (default streamt.docs), or empty that one\n`);
+    const project = await runCli(["docs", "examples/event-dedup.ts", "--out", ".", "--no-typecheck"]);
+    expect(project.code).toBe(1);
+    expect(project.stderr).toBe("error STREAMT-O002: refusing to use . as the output folder: it is the current directory, and docs replaces its output folder as a whole\n  fix: write to a folder of its own, e.g. --out streamt.docs (the default)\n");
   });
 
   it("bad input: an option docs does not take, no entries, a missing entry (exit 2); a failing finding: the findings, no folder (exit 1)", async () => {

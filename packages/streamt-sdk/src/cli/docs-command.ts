@@ -40,7 +40,7 @@ export async function docsCommand(cmd: Extract<Command, { command: "docs" }>, io
   if (!plan) return 1;
   const data = siteData({ plan, lineage: lineageOf(plan), sql: sqlByPipeline(result.files), diagnostics: result.diagnostics, sdkVersion: SDK_VERSION, flinkVersion: cmd.flink });
   const files = siteFiles(data);
-  writeOutput(cmd.out, [...files, docsManifest(files)], { cwd: io.cwd, entries: cmd.entries });
+  writeOutput(cmd.out, [...files, docsManifest(files)], { cwd: io.cwd, entries: cmd.entries, writer: { command: "docs", defaultOut: "streamt.docs" } });
   io.out(`wrote the docs of ${data.pipelines.length} pipeline${data.pipelines.length === 1 ? "" : "s"} to ${path.join(cmd.out, "index.html")}\n`);
   return 0;
 }

@@ -31,7 +31,16 @@ export interface OutputGuard {
   readonly cwd: string;
   /** Absolute paths of the entry modules. */
   readonly entries: readonly string[];
+  /** The command that writes the folder and its default folder, as messages name them (default synth's; `docs` writes its site the same way). */
+  readonly writer?: OutputWriter;
 }
+
+export interface OutputWriter {
+  readonly command: string;
+  readonly defaultOut: string;
+}
+
+const SYNTH: OutputWriter = { command: "synth", defaultOut: "streamt.out" };
 
 /**
  * What proves that synth wrote a folder: a manifest of any version, with the list of what it wrote.
@@ -78,7 +87,7 @@ function stageOutput(outDir: string, files: readonly OutputFile[], guard: Output
   const target = path.resolve(guard.cwd, outDir);
   assertNotProtected(target, outDir, guard);
   recoverInterruptedSwap(target);
-  const previous = assertReplaceable(target, outDir);
+  const previous = assertReplaceable(target, outDir, guard.writer ?? SYNTH);
   const createdParents = ensureParent(target, outDir);
 
   const staging = `${target}.tmp-${process.pid}`;
@@ -178,8 +187,8 @@ function assertNotProtected(target: string, shown: string, guard: OutputGuard): 
   const refuse = (why: string): never => {
     throw new StreamtError({
       code: OutputCode.protectedFolder,
-      message: `refusing to use ${shown} as the output folder: ${why}, and synth replaces its output folder as a whole`,
-      hint: "write to a folder of its own, e.g. --out streamt.out (the default)",
+      message: `refusing to use ${shown} as the output folder: ${why}, and ${(guard.writer ?? SYNTH).command} replaces its output folder as a whole`,
+      hint: `write to a folder of its own, e.g. --out ${(guard.writer ?? SYNTH).defaultOut} (the default)`,
     });
   };
   const inside = (child: string, parent: string): boolean => {
@@ -201,19 +210,19 @@ function assertNotProtected(target: string, shown: string, guard: OutputGuard): 
  * A folder may be replaced only if it is missing, empty, or written by synth: it holds a streamt-sdk
  * manifest, and nothing but what that manifest lists. Returns whether there is a previous output.
  */
-function assertReplaceable(target: string, shown: string): boolean {
+function assertReplaceable(target: string, shown: string, writer: OutputWriter): boolean {
   const stat = lstatOrNull(target, shown);
   if (stat === null) return false;
   if (stat.isSymbolicLink()) {
     const to = readlinkSync(target);
     throw new StreamtError({
       code: OutputCode.notAFolder,
-      message: `${shown} is a symbolic link (to ${to}${existsSync(target) ? "" : ", which does not exist"}); synth replaces its output folder as a whole and would replace the link`,
+      message: `${shown} is a symbolic link (to ${to}${existsSync(target) ? "" : ", which does not exist"}); ${writer.command} replaces its output folder as a whole and would replace the link`,
       hint: `pass the folder itself (--out ${to}), or remove the link`,
     });
   }
   if (!stat.isDirectory()) {
-    throw new StreamtError({ code: OutputCode.notAFolder, message: `${shown} is a file, not a folder`, hint: "choose another --out folder (default streamt.out), or move that file away" });
+    throw new StreamtError({ code: OutputCode.notAFolder, message: `${shown} is a file, not a folder`, hint: `choose another --out folder (default ${writer.defaultOut}), or move that file away` });
   }
   let names: string[];
   try {
@@ -225,8 +234,8 @@ function assertReplaceable(target: string, shown: string): boolean {
   const notOurs = (why: string): never => {
     throw new StreamtError({
       code: OutputCode.notWrittenBySynth,
-      message: `refusing to replace ${shown}: ${why}, so synth did not write it`,
-      hint: "choose another --out folder (default streamt.out), or empty that one",
+      message: `refusing to replace ${shown}: ${why}, so ${writer.command} did not write it`,
+      hint: `choose another --out folder (default ${writer.defaultOut}), or empty that one`,
     });
   };
   if (!names.includes("manifest.json")) notOurs("it is not empty and holds no manifest.json");
@@ -237,8 +246,8 @@ function assertReplaceable(target: string, shown: string): boolean {
     const shownNames = foreign.length <= 5 ? foreign.join(", ") : `${foreign.slice(0, 4).join(", ")} and ${foreign.length - 4} more`;
     throw new StreamtError({
       code: OutputCode.notWrittenBySynth,
-      message: `refusing to replace ${shown}: it holds ${shownNames}, which its manifest does not list, so synth did not write ${foreign.length === 1 ? "it" : "them"}`,
-      hint: "move those files out of the output folder (synth replaces it as a whole), or choose another --out folder",
+      message: `refusing to replace ${shown}: it holds ${shownNames}, which its manifest does not list, so ${writer.command} did not write ${foreign.length === 1 ? "it" : "them"}`,
+      hint: `move those files out of the output folder (${writer.command} replaces it as a whole), or choose another --out folder`,
     });
   }
   return true;
