@@ -58,7 +58,7 @@ describe("the installed package", () => {
     const r = run(process.execPath, ["exports.mjs"]);
     expect(r.err).toBe("");
     const { sdk, runtime, testing, setup } = JSON.parse(r.out);
-    expect({ testing, setup }).toEqual({ testing: ["TestingErrorCode", "testPipeline"], setup: "function" });
+    expect({ testing, setup }).toEqual({ testing: ["TestingErrorCode", "testPipeline", "testUpgrade"], setup: "function" });
     expect(sdk).toEqual(expect.arrayContaining(["avg", "coalesce", "count", "env", "isStreamtError", "lit", "pipeline", "source", "sum", "t", "when"]));
     expect(runtime).toEqual(["PlannerValidator", "buildRunner", "startLocalJob"]);
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expectTypeOf, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
-import { testPipeline, type RowValues } from "streamt-sdk/testing";
+import { testPipeline, testUpgrade, type RowValues, type UpgradeTest } from "streamt-sdk/testing";
 
 const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), note: t.string().nullable(), ts: t.timestamp(3) });
 const orders = source("orders", { topic: "orders", schema: Order }).eventTime("ts").watermark("5s").processingTime("seen_at");
@@ -25,5 +25,16 @@ describe("given() rows", () => {
     harness.given(orders, [{ order_id: "o1", amonut: 1, ts: "2024-01-01T10:00:00" }]);
     // @ts-expect-error ts is NOT NULL
     harness.given(orders, [{ order_id: "o1", amount: 1 }]);
+  });
+});
+
+describe("testUpgrade()", () => {
+  it("chains given, advanceWatermarkTo and savepoint, with rows typed by the source", () => {
+    const upgrade = testUpgrade(p, p).given(orders, [{ order_id: "o1", amount: 1, ts: "2024-01-01T10:00:00" }]).savepoint().advanceWatermarkTo(orders, "2024-01-01T11:00");
+    expectTypeOf(upgrade).toEqualTypeOf<UpgradeTest>();
+    // @ts-expect-error amount is a number
+    upgrade.given(orders, [{ order_id: "o1", amount: "1", ts: "2024-01-01T10:00:00" }]);
+    // @ts-expect-error a test of one pipeline has no savepoint step
+    testPipeline(p).savepoint();
   });
 });

@@ -218,7 +218,7 @@ class PipelineSqlWriter {
     const pk = n.kafka.primaryKey;
     if (pk) cols.push(`  PRIMARY KEY (${pk.map(q).join(", ")}) NOT ENFORCED`);
     const opts = sourceOptions(n, this.pipeline.name, this.dialect);
-    if (this.plan.testRun) opts.push(...testSourceOptions(n));
+    if (this.plan.testRun) opts.push(...testSourceOptions(n, this.plan.boundedTestSources));
     return `CREATE TEMPORARY TABLE ${q(this.contracts.get(n)?.table ?? this.plan.nameOf(n))} (\n${cols.join(",\n")}\n) WITH (\n${this.withClause(opts)}\n);`;
   }
 
@@ -231,7 +231,7 @@ class PipelineSqlWriter {
   private textTable(n: SourceNode, name: string): string {
     const cols = [`  ${q(TEXT_COLUMN)} STRING`, ...textMetadata(n).map((m) => `  ${q(m)} ${m === "partition" ? "INT" : "BIGINT"} METADATA FROM ${quoteString(m)} VIRTUAL`)];
     const opts = textSourceOptions(n, this.pipeline.name, this.dialect);
-    if (this.plan.testRun) opts.push(["scan.bounded.mode", "latest-offset"]);
+    if (this.plan.boundedTestSources) opts.push(["scan.bounded.mode", "latest-offset"]);
     return `CREATE TEMPORARY TABLE ${q(name)} (\n${cols.join(",\n")}\n) WITH (\n${this.withClause(opts)}\n);`;
   }
 

@@ -6,7 +6,8 @@ import { quoteIdent as q, quoteString } from "./sql-text.js";
  *
  * - every source is bounded: it reads its topic up to the offsets it has when the job starts (the test
  *   produced its input before), so the job ends when its input is consumed, and Flink then emits the
- *   final watermark (every window fires);
+ *   final watermark (every window fires). A restore test's jobs are not: the test stops each with a
+ *   savepoint once its sources have committed the end of their input (testing/upgrade-run.ts);
  * - a source with a watermark emits it after each record (`'scan.watermark.emit.strategy' = 'on-event'`),
  *   not every 200 ms: a test job reads its whole input within one such interval, so a record read
  *   after a watermark step would otherwise not yet be behind it;
@@ -17,8 +18,8 @@ import { quoteIdent as q, quoteString } from "./sql-text.js";
 export const HEARTBEAT_HEADER = "streamt-heartbeat";
 
 /** The connector options a test run adds to a source's table. */
-export function testSourceOptions(n: SourceNode): [string, string][] {
-  const opts: [string, string][] = [["scan.bounded.mode", "latest-offset"]];
+export function testSourceOptions(n: SourceNode, bounded: boolean): [string, string][] {
+  const opts: [string, string][] = bounded ? [["scan.bounded.mode", "latest-offset"]] : [];
   if (n.eventTime?.watermark) opts.push(["scan.watermark.emit.strategy", "on-event"]);
   return opts;
 }

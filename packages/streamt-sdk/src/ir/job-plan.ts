@@ -26,6 +26,8 @@ export interface JobPlan {
   nameOf(node: PlanNode): string;
   /** A test run's job (streamt-sdk/testing): bounded sources that leave heartbeat records out (emit-sql/test-run.ts). */
   readonly testRun: boolean;
+  /** In a test run, whether the sources end with their input (false for a restore test's jobs, which the test stops with a savepoint). */
+  readonly boundedTestSources: boolean;
 }
 
 /** One Flink configuration entry and why it is set. */
@@ -81,6 +83,8 @@ export interface LowerOptions {
   readonly parallelismOverride?: number;
   /** Lower for a test run (streamt-sdk/testing). */
   readonly testRun?: boolean;
+  /** A test run whose sources read on past their input (a restore test stops its jobs itself); default false. */
+  readonly unboundedTestSources?: boolean;
 }
 
 /** A name for a table or view from a path or user name: letters, digits and '_' only. */
@@ -165,6 +169,7 @@ export function lowerPipeline(def: PipelineDef, options: LowerOptions): JobPlan 
     inserts,
     nameOf,
     testRun: options.testRun ?? false,
+    boundedTestSources: (options.testRun ?? false) && !options.unboundedTestSources,
   };
 }
 

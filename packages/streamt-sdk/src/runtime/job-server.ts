@@ -7,15 +7,37 @@ import { buildRunner, onJsonLines, spawnRunner, stderrTail, type ProgressSink } 
 import { stopChild } from "./process-registry.js";
 import { RuntimeErrorCode } from "./toolchain.js";
 
-/** How a job the server ran ended. `timeout`: it had not ended in time and was cancelled. */
+/**
+ * How a job the server ran ended. `timeout`: it had not ended in time and was cancelled; `stopped`: it
+ * was stopped with the savepoint at `savepoint` (ServedJob.stop).
+ */
 export type ServedJobEnd =
   | { readonly state: "finished"; readonly ms: number }
+  | { readonly state: "stopped"; readonly savepoint: string }
   | { readonly state: "failed"; readonly error: string; readonly statementIndex?: number; readonly statement?: string; readonly line?: number }
   | { readonly state: "timeout" };
 
-/** Something that runs bounded jobs to their end: the runner's `serve` JVM, directly or through a relay. */
+export interface JobOptions {
+  readonly timeoutMs: number;
+  /** A savepoint the job starts from; the job fails if any of its state has no operator to go to. */
+  readonly restore?: string;
+  /** Checkpoint every so many ms, so the job's Kafka sources commit what they have read. */
+  readonly checkpointMs?: number;
+}
+
+/** A job the server runs: how it ends, and a way to stop it with a savepoint first. */
+export interface ServedJob {
+  readonly ended: Promise<ServedJobEnd>;
+  /** Stops the job with a savepoint in `dir`; `drain` moves its watermark to the end of time first (every window fires). */
+  stop(dir: string, options: { readonly drain: boolean }): void;
+}
+
+/** Something that runs jobs: the runner's `serve` JVM, directly or through a relay. */
 export interface JobService {
-  run(script: string, options: { readonly timeoutMs: number }): Promise<ServedJobEnd>;
+  /** Runs a bounded job to its end. */
+  run(script: string, options: JobOptions): Promise<ServedJobEnd>;
+  /** Starts a job that a caller may stop with a savepoint. */
+  start(script: string, options: JobOptions): ServedJob;
   close(): Promise<void>;
 }
 
@@ -45,10 +67,17 @@ class JobChannel implements JobService {
     for (const [id, listener] of this.waiting) listener({ id, event: "failed", error: why });
   }
 
-  run(script: string, options: { readonly timeoutMs: number }): Promise<ServedJobEnd> {
-    if (this.closedBecause !== null) return Promise.reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `the Flink job server is gone: ${this.closedBecause}` }));
+  run(script: string, options: JobOptions): Promise<ServedJobEnd> {
+    return this.start(script, options).ended;
+  }
+
+  start(script: string, options: JobOptions): ServedJob {
     const id = randomBytes(6).toString("hex");
-    return new Promise<ServedJobEnd>((resolve) => {
+    if (this.closedBecause !== null) {
+      const gone = Promise.reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `the Flink job server is gone: ${this.closedBecause}` }));
+      return { ended: gone, stop: () => undefined };
+    }
+    const ended = new Promise<ServedJobEnd>((resolve) => {
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
@@ -60,6 +89,7 @@ class JobChannel implements JobService {
         this.waiting.delete(id);
         if (timedOut || e.event === "cancelled") resolve({ state: "timeout" });
         else if (e.event === "finished") resolve({ state: "finished", ms: Number(e.ms ?? 0) });
+        else if (e.event === "stopped") resolve({ state: "stopped", savepoint: String(e.savepoint) });
         else {
           resolve({
             state: "failed",
@@ -68,8 +98,9 @@ class JobChannel implements JobService {
           });
         }
       });
-      this.send(JSON.stringify({ id, script }));
+      this.send(JSON.stringify({ id, script, ...(options.restore ? { restore: options.restore } : {}), ...(options.checkpointMs ? { checkpointMs: options.checkpointMs } : {}) }));
     });
+    return { ended, stop: (dir, { drain }) => this.send(JSON.stringify({ id, stop: { dir, drain } })) };
   }
 
   close(): Promise<void> {

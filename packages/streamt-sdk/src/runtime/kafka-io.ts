@@ -231,6 +231,24 @@ export async function readTopics(bootstrap: string, topics: readonly string[], t
   return [...(await consumeUntil(bootstrap, topics, (records) => records.length >= total, timeoutMs))];
 }
 
+/**
+ * How many records of each topic its consumer group has not committed yet (end offset minus committed
+ * offset, summed over partitions; a partition the group never committed counts from its start).
+ */
+export async function uncommittedRecords(bootstrap: string, readers: readonly { readonly group: string; readonly topic: string }[]): Promise<number> {
+  return withAdmin(bootstrap, async (admin) => {
+    let behind = 0;
+    for (const { group, topic } of readers) {
+      const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+      for (const p of ends) {
+        const at = Number(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? -1);
+        behind += Number(p.high) - (at >= 0 ? at : Number(p.low));
+      }
+    }
+    return behind;
+  });
+}
+
 /** The latest value per key of an upsert topic (a tombstone removes the key), like compaction would. */
 export function latestByKey(records: readonly ConsumedRecord[]): Map<string, unknown> {
   const m = new Map<string, unknown>();

@@ -16,4 +16,6 @@ export const TestingErrorCode = {
   unsupportedSource: "STREAMT-T007",
   /** `streamt-sdk test`: the project has no vitest to run its tests with. */
   noVitest: "STREAMT-T008",
+  /** A restore test's second job could not start from the first one's savepoint: its state does not fit the changed pipeline. */
+  restoreFailed: "STREAMT-T009",
 } as const;

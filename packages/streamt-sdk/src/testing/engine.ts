@@ -1,6 +1,6 @@
 import { StreamtError } from "../errors.js";
 import { startLocalKafka, type LocalKafka } from "../runtime/local-kafka.js";
-import { connectJobServer, startJobServer, type JobService } from "../runtime/job-server.js";
+import { connectJobServer, startJobServer, type JobOptions, type JobService, type ServedJob } from "../runtime/job-server.js";
 import { jobFailureError } from "../runtime/local-job.js";
 import { TestingErrorCode } from "./codes.js";
 
@@ -61,5 +61,11 @@ export async function runTestJob(job: TestJob): Promise<void> {
       hint: "a test job ends when its sources have read their input; give testPipeline(p, { timeout }) more time on a slow machine",
     });
   }
+  if (end.state === "stopped") throw new Error(`the bounded test job of ${job.name} was stopped with a savepoint`); // nothing stops it
   throw jobFailureError(job.name, { event: "failed", ...end });
+}
+
+/** Starts a test's job that the test stops itself (a restore test's: with a savepoint), on the warm JVM. */
+export async function startTestJob(job: TestJob, options: Omit<JobOptions, "timeoutMs">): Promise<ServedJob> {
+  return (await jobService(job.target)).start(job.script, { ...options, timeoutMs: job.timeoutMs });
 }

@@ -32,6 +32,7 @@ import { TestingErrorCode } from "./codes.js";
 import { runTestJob, testBroker } from "./engine.js";
 import { canonicalRow, canonicalTimestamp, diffRows, diffText, isEmptyDiff, rowText, type Change, type ExpectedRow, type RowValues } from "./rows.js";
 import { testVariant, topicsOf } from "./test-plan.js";
+import { runUpgrade } from "./upgrade-run.js";
 
 export { TestingErrorCode } from "./codes.js";
 export type { Change, ExpectedRow, RowValues } from "./rows.js";
@@ -49,18 +50,15 @@ export interface ExpectOptions {
   readonly changelog?: boolean;
 }
 
-/**
- * A test of one pipeline: input steps in order, then expectations. The first expectation runs the job;
- * later ones read the same run.
- */
-export interface PipelineTest {
+/** The steps of a test (T: the test they return, for chaining): input steps in order, then expectations. */
+export interface TestSteps<T> {
   /** Rows produced into the source's topic, after everything given before. */
-  given<R extends Row>(source: SourceStream<R, any, any>, rows: readonly RowValues<R>[]): PipelineTest;
+  given<R extends Row>(source: SourceStream<R, any, any>, rows: readonly RowValues<R>[]): T;
   /**
    * Moves the source's watermark to `time` (ISO-8601, "2024-01-01T11:00"): windows ending at or before it
    * fire, and rows given after it with an earlier event time are late. Needs a source with a watermark.
    */
-  advanceWatermarkTo(source: SourceStream<any, any, any>, time: string): PipelineTest;
+  advanceWatermarkTo(source: SourceStream<any, any, any>, time: string): T;
   /**
    * The sink's records, order-insensitive: for an upsert sink its final table (the latest row per key).
    * Throws STREAMT-T001 with the diff when they differ.
@@ -72,13 +70,55 @@ export interface PipelineTest {
   run(): Promise<void>;
 }
 
+/**
+ * A test of one pipeline: input steps in order, then expectations. The first expectation runs the job;
+ * later ones read the same run.
+ */
+export interface PipelineTest extends TestSteps<PipelineTest> {}
+
+/**
+ * A restore test (Flink's RestoreTestBase is the model): the pipeline before the change reads the input
+ * given before savepoint() and is stopped with a savepoint; the pipeline after the change starts from
+ * it and reads the input given after. Expectations are of the changed pipeline's sinks, whose topics hold
+ * what both jobs wrote (what a consumer of the topic sees across the upgrade).
+ */
+export interface UpgradeTest extends TestSteps<UpgradeTest> {
+  /**
+   * Where the first job stops with a savepoint: later steps are the second job's input, and name the
+   * changed pipeline's sources. A restore that Flink refuses fails the test with STREAMT-T009.
+   */
+  savepoint(): UpgradeTest;
+}
+
 /** Starts a test of a pipeline. */
 export function testPipeline(p: Pipeline, options: TestPipelineOptions = {}): PipelineTest {
+  return new PipelineTestImpl([definitionOf(p, "testPipeline")], timeoutOf(options, "testPipeline"));
+}
+
+/**
+ * Starts a restore test: `before` runs until savepoint(), `after` (the same pipeline, or a changed one)
+ * starts from the savepoint. Sources and sinks are matched by name in each.
+ *
+ * @example
+ * await testUpgrade(totalsV1, totalsV2)
+ *   .given(orders, [order("o1", 10)])
+ *   .savepoint()
+ *   .given(orders, [order("o2", 5)])
+ *   .expect(totalsSink, [{ customer_id: "c1", orders: 2, revenue: 15 }]);
+ */
+export function testUpgrade(before: Pipeline, after: Pipeline, options: TestPipelineOptions = {}): UpgradeTest {
+  return new PipelineTestImpl([definitionOf(before, "testUpgrade"), definitionOf(after, "testUpgrade")], timeoutOf(options, "testUpgrade"));
+}
+
+function definitionOf(p: Pipeline, call: string): PipelineDef {
   if (typeof p !== "object" || p === null || !("definition" in p)) {
-    throw new StreamtError({ code: TestingErrorCode.invalidTest, message: "testPipeline() needs a pipeline", hint: "pass what pipeline(name).write(...) returned" });
+    throw new StreamtError({ code: TestingErrorCode.invalidTest, message: `${call}() needs a pipeline`, hint: "pass what pipeline(name).write(...) returned" });
   }
-  const timeoutMs = options.timeout === undefined ? 120_000 : parsePositiveDuration(options.timeout, "testPipeline timeout");
-  return new PipelineTestImpl(p.definition, timeoutMs);
+  return p.definition;
+}
+
+function timeoutOf(options: TestPipelineOptions, call: string): number {
+  return options.timeout === undefined ? 120_000 : parsePositiveDuration(options.timeout, `${call} timeout`);
 }
 
 /** What the run left in each sink's topic. */
@@ -86,22 +126,36 @@ interface RunResult {
   readonly outputs: ReadonlyMap<string, readonly ConsumedRecord[]>;
 }
 
-class PipelineTestImpl implements PipelineTest {
-  private readonly nodes: readonly PlanNode[];
-  /** The records for each source topic, in step order. */
-  private readonly inputs = new Map<string, ProduceRecord[]>();
-  private readonly watermarks = new Map<SourceNode, number>();
+class PipelineTestImpl implements PipelineTest, UpgradeTest {
+  /**
+   * The records for each source topic, in step order, per job: one for a test of a pipeline, two for a
+   * restore test (savepoint() starts the second). Job i runs versions[i].
+   */
+  private readonly stages: Map<string, ProduceRecord[]>[] = [new Map()];
+  /** Each source's watermark (by source name: a restore test's jobs read the same topics). */
+  private readonly watermarks = new Map<string, number>();
   private running: Promise<RunResult> | null = null;
   private readonly suffix = randomBytes(4).toString("hex");
 
   constructor(
-    private readonly def: PipelineDef,
+    private readonly versions: readonly PipelineDef[],
     private readonly timeoutMs: number,
-  ) {
-    this.nodes = topologicalOrder(def.sinks);
+  ) {}
+
+  /** The pipeline the steps given now go to. */
+  private get def(): PipelineDef {
+    return this.versions[this.stages.length - 1]!;
   }
 
-  given<R extends Row>(source: SourceStream<R, any, any>, rows: readonly RowValues<R>[]): PipelineTest {
+  savepoint(): this {
+    if (this.versions.length < 2) this.invalid("savepoint() is a step of a restore test", "start the test with testUpgrade(before, after)");
+    if (this.stages.length === this.versions.length) this.invalid("savepoint() twice: a restore test has one savepoint, between the two pipelines", "call savepoint() once");
+    if (this.running) this.invalid("savepoint() after the test's jobs ran", "give every input step and the savepoint before the first expect()");
+    this.stages.push(new Map());
+    return this;
+  }
+
+  given<R extends Row>(source: SourceStream<R, any, any>, rows: readonly RowValues<R>[]): this {
     const n = this.sourceOf(source, "given");
     if (!Array.isArray(rows)) this.invalid(`given(${n.name}, ...) needs an array of rows`, "pass the rows as an array: given(source, [row, ...])");
     rows.forEach((row, i) => {
@@ -120,7 +174,7 @@ class PipelineTestImpl implements PipelineTest {
     return this;
   }
 
-  advanceWatermarkTo(source: SourceStream<any, any, any>, time: string): PipelineTest {
+  advanceWatermarkTo(source: SourceStream<any, any, any>, time: string): this {
     const n = this.sourceOf(source, "advanceWatermarkTo");
     const refuse = (why: string, hint: string): never => {
       throw new StreamtError({ code: TestingErrorCode.invalidWatermarkStep, message: `advanceWatermarkTo(${n.name}, ${JSON.stringify(time)}): ${why}`, hint, path: n.path, site: n.site });
@@ -142,11 +196,11 @@ class PipelineTestImpl implements PipelineTest {
       return refuse(`not a ${ltz ? "UTC " : ""}timestamp`, `write it as ${ltz ? '"2024-01-01T11:00:00Z"' : '"2024-01-01T11:00:00"'} (ISO-8601${ltz ? ", UTC" : ""})`);
     }
     const ms = Date.parse(ltz ? canonical : `${canonical}Z`);
-    const before = this.watermarks.get(n);
+    const before = this.watermarks.get(n.name);
     if (before !== undefined && ms <= before) {
       refuse(`the watermark is at ${iso(before, ltz)} already; a watermark only moves forward`, "advance it to a later time, or leave this step out");
     }
-    this.watermarks.set(n, ms);
+    this.watermarks.set(n.name, ms);
     // The record's event time minus the watermark delay is the watermark it brings.
     const delay = wm.kind === "bounded" ? wm.delayMs : 0;
     this.input(n).push({ value: { [n.eventTime.column]: iso(ms + delay, ltz) }, partition: 0, headers: { [HEARTBEAT_HEADER]: "1" } });
@@ -154,6 +208,7 @@ class PipelineTestImpl implements PipelineTest {
   }
 
   async expect<S extends Sink>(sink: S, rows: readonly unknown[], options: ExpectOptions = {}): Promise<void> {
+    this.completeStages();
     const n = this.sinkOf(sink);
     if (!Array.isArray(rows)) this.invalid(`expect(${n.name}, ...) needs an array of ${options.changelog ? "changes" : "rows"}`, "pass them as an array");
     const key = n.connector.kind === "upsert-kafka" ? n.connector.key : null;
@@ -169,7 +224,15 @@ class PipelineTestImpl implements PipelineTest {
   }
 
   async run(): Promise<void> {
+    this.completeStages();
     await this.results();
+  }
+
+  /** A restore test runs once it has its savepoint step. */
+  private completeStages(): void {
+    if (this.stages.length < this.versions.length) {
+      this.invalid("the restore test has no savepoint() step, so its second pipeline would never run", "call savepoint() between the input of the pipeline before the change and the input after it");
+    }
   }
 
   // ---- the run ---------------------------------------------------------------------------------
@@ -182,12 +245,19 @@ class PipelineTestImpl implements PipelineTest {
   private async execute(): Promise<RunResult> {
     const bootstrap = await testBroker();
     const topicOf = (topic: string) => `${topic}.test-${this.suffix}`;
-    const def = testVariant(this.def, topicOf);
-    await createTopics(bootstrap, topicsOf(def).map((name) => ({ name, partitions: 1 })));
-    for (const [topic, records] of this.inputs) await produce(bootstrap, topicOf(topic), records);
-    const plan = lowerPipeline(def, { flinkVersion: DEFAULT_FLINK_VERSION, parallelismOverride: 1, testRun: true });
-    const { script } = renderPipelineSql(plan, { bootstrapServers: bootstrap });
-    await runTestJob({ name: def.name, script, target: runnerTargetFor(plan.flinkVersion), timeoutMs: this.timeoutMs });
+    const versions = this.versions.map((v) => testVariant(v, topicOf));
+    await createTopics(bootstrap, [...new Set(versions.flatMap(topicsOf))].map((name) => ({ name, partitions: 1 })));
+    const inputs = this.stages.map((stage) => new Map([...stage].map(([topic, records]) => [topicOf(topic), records])));
+    const lower = (def: PipelineDef) => lowerPipeline(def, { flinkVersion: DEFAULT_FLINK_VERSION, parallelismOverride: 1, testRun: true, unboundedTestSources: versions.length > 1 });
+    if (versions.length === 1) {
+      for (const [topic, records] of inputs[0]!) await produce(bootstrap, topic, records);
+      const plan = lower(versions[0]!);
+      const { script } = renderPipelineSql(plan, { bootstrapServers: bootstrap });
+      await runTestJob({ name: plan.pipeline.name, script, target: runnerTargetFor(plan.flinkVersion), timeoutMs: this.timeoutMs });
+    } else {
+      await runUpgrade(bootstrap, { plan: lower(versions[0]!), input: inputs[0]! }, { plan: lower(versions[1]!), input: inputs[1]! }, this.timeoutMs);
+    }
+    const def = versions[versions.length - 1]!;
     const sinkTopics = def.sinks.flatMap((s) => (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? [s.connector.topic] : []));
     const outputs = new Map<string, ConsumedRecord[]>();
     for (const r of await readTopics(bootstrap, sinkTopics)) {
@@ -254,8 +324,9 @@ class PipelineTestImpl implements PipelineTest {
 
   private input(n: SourceNode): ProduceRecord[] {
     if (this.running) this.invalid(`a step after the test's job ran (source ${n.name})`, "give every input and watermark step before the first expect()");
-    const list = this.inputs.get(n.kafka.topic) ?? [];
-    this.inputs.set(n.kafka.topic, list);
+    const stage = this.stages[this.stages.length - 1]!;
+    const list = stage.get(n.kafka.topic) ?? [];
+    stage.set(n.kafka.topic, list);
     return list;
   }
 
@@ -263,9 +334,10 @@ class PipelineTestImpl implements PipelineTest {
   private sourceOf(source: unknown, call: string): SourceNode {
     const node = (source as { node?: PlanNode } | null)?.node;
     if (!node || node.kind !== "source") this.invalid(`${call}() needs a source (made by source(...)) as its first argument`, "pass the source stream the pipeline reads");
-    const n = this.nodes.find((x): x is SourceNode => x.kind === "source" && x.name === (node as SourceNode).name);
+    const nodes = topologicalOrder(this.def.sinks);
+    const n = nodes.find((x): x is SourceNode => x.kind === "source" && x.name === (node as SourceNode).name);
     if (!n) {
-      const names = this.nodes.filter((x) => x.kind === "source").map((x) => (x as SourceNode).name);
+      const names = nodes.filter((x) => x.kind === "source").map((x) => (x as SourceNode).name);
       throw new StreamtError({
         code: TestingErrorCode.notInPipeline,
         message: `${call}(): pipeline ${this.def.name} does not read source ${(node as SourceNode).name}`,

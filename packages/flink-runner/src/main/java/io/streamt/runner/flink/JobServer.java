@@ -3,12 +3,15 @@ package io.streamt.runner.flink;
 import io.streamt.runner.Json;
 import io.streamt.runner.Out;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,6 +28,14 @@ import java.util.concurrent.TimeUnit;
  * its own MiniCluster, concurrently with others), {@code {"id":"t1","cancel":true}} cancels it. Events
  * are JSON lines on stdout, each with the request's id: {@code submitted}, then {@code finished} or
  * {@code failed} (with the statement, for a script that fails before it runs), or {@code cancelled}.
+ *
+ * <p>Restore tests use three more fields. A script request may carry {@code "restore":"<savepoint path>"}
+ * (the job starts from that savepoint and fails if any of its state has no operator to go to) and
+ * {@code "checkpointMs":N} (checkpoints every N ms, so Kafka sources commit the offsets they have read:
+ * how the client knows a job that never ends by itself has consumed its input).
+ * {@code {"id":"t1","stop":{"dir":"<dir>","drain":false}}} stops a running job with a savepoint in that
+ * directory and reports {@code stopped} with its {@code savepoint} path; with {@code drain} the job's
+ * watermark moves to the end of time first, as at the end of a bounded input (every window fires).
  * A job fails at its first error: the restart strategy is off, so a record that fails a task fails the
  * test instead of being read again for ever. When stdin closes, running jobs are cancelled and the JVM
  * exits.
@@ -59,9 +70,16 @@ public final class JobServer {
             String id = (String) request.get("id");
             if (Boolean.TRUE.equals(request.get("cancel"))) {
                 cancel(id);
+            } else if (request.get("stop") instanceof Map) {
+                Map<?, ?> stop = (Map<?, ?>) request.get("stop");
+                Thread t = new Thread(() -> stop(id, String.valueOf(stop.get("dir")), Boolean.TRUE.equals(stop.get("drain"))), "streamt-stop-" + id);
+                t.setDaemon(true);
+                t.start();
             } else if (request.get("script") instanceof String) {
                 String script = (String) request.get("script");
-                Thread t = new Thread(() -> runJob(id, script), "streamt-serve-" + id);
+                String restore = request.get("restore") instanceof String ? (String) request.get("restore") : null;
+                long checkpointMs = request.get("checkpointMs") instanceof Number ? ((Number) request.get("checkpointMs")).longValue() : 0;
+                Thread t = new Thread(() -> runJob(id, script, restore, checkpointMs), "streamt-serve-" + id);
                 t.setDaemon(true);
                 t.start();
             } else {
@@ -89,11 +107,41 @@ public final class JobServer {
         Out.event(Json.obj().put("id", id).put("event", "cancelled"));
     }
 
+    /**
+     * Stops a running job with a savepoint and reports {@code stopped} with its path (the job's own
+     * thread then reports nothing more), or {@code failed} when no savepoint could be taken.
+     */
+    private static void stop(String id, String dir, boolean drain) {
+        JobClient client = RUNNING.remove(id);
+        if (client == null) {
+            Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "no running job " + id + " to stop (it had ended)"));
+            return;
+        }
+        try {
+            String path = client.stopWithSavepoint(drain, new File(dir).getAbsoluteFile().toURI().toString(), SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+            Out.event(Json.obj().put("id", id).put("event", "stopped").put("savepoint", path));
+        } catch (Throwable t) {
+            try {
+                client.cancel().get(15, TimeUnit.SECONDS);
+            } catch (Throwable ignored) {
+                // it may have ended already
+            }
+            Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "stop with savepoint: " + FlinkCommands.errorMessage(t)));
+        }
+    }
+
     /** Runs one script as one job and reports how it ended. */
-    private static void runJob(String id, String script) {
+    private static void runJob(String id, String script, String restore, long checkpointMs) {
         long t0 = System.nanoTime();
         Configuration conf = new Configuration();
         conf.setString("restart-strategy.type", "none");
+        if (checkpointMs > 0) conf.setString("execution.checkpointing.interval", checkpointMs + " ms");
+        if (restore != null) {
+            // A savepoint path as the stop reports it is a URI already ("file:/tmp/..."); a plain path is made one.
+            String p = restore.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? restore : new File(restore).getAbsoluteFile().toURI().toString();
+            conf.setString("execution.state-recovery.path", p); // 2.x key (also known to 1.20)
+            if (EnvironmentInformation.getVersion().startsWith("1.")) conf.setString("execution.savepoint.path", p); // the key 1.20's executor reads
+        }
         TableEnvironment tEnv;
         StatementSet set;
         int inserts = 0;
