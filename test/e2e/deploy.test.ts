@@ -29,7 +29,7 @@ let version = 0;
  * `after` appended to the aggregate. Each version is a new module (this process imported the last one
  * already; a CLI run imports its entry once).
  */
-function writePipeline(groupKey: "k" | "v", after: string, transactionTimeout = "5m"): void {
+function writePipeline(groupKey: "k" | "v", after: string, transactionTimeout = "5m", partitions = ""): void {
   entry = `counts-${++version}.ts`;
   writeFileSync(
     path.join(project, entry),
@@ -38,7 +38,7 @@ const Ev = t.row({ k: t.string(), v: t.int(), ts: t.timestamp(3) });
 const perMinute = source("events", { topic: "${IN}", schema: Ev }).eventTime("ts").watermark("1s").idleTimeout("5m")
   .tumble("1m").groupBy("${groupKey}").aggregate({ n: count() })${after};
 export default pipeline("deploy-counts", { parallelism: 1, checkpointInterval: "1s" })
-  .write(perMinute.toKafka("${OUT}", { delivery: "exactly-once", transactionTimeout: "${transactionTimeout}" }));
+  .write(perMinute.toKafka("${OUT}", { delivery: "exactly-once", transactionTimeout: "${transactionTimeout}"${partitions} }));
 `,
   );
 }
@@ -222,6 +222,57 @@ describe("plan / apply / destroy on the dev cluster", () => {
     const plan = await cli("plan", "--env", "dev");
     expect(plan.out).toBe("plan for environment 'dev':\n  job deploy-counts: start\n");
   }, 180_000);
+
+  it("a topic declared with more partitions is altered; one declared with fewer is a conflict apply refuses (STREAMT-R022)", async () => {
+    writePipeline("v", "", "5m", ", partitions: 2");
+    const plan = await cli("plan", "--env", "dev");
+    expect([plan.code, plan.out]).toEqual([0, `plan for environment 'dev':\n  topic ${OUT}: alter (partitions 1 -> 2)\n  job deploy-counts: start\n`]);
+    const apply = await cli("apply", "--env", "dev");
+    const [job] = await running();
+    expect([apply.code, apply.out]).toEqual([0, `topic ${OUT}: partitions 1 -> 2\nstarted job ${job} of pipeline 'deploy-counts'\napplied to 'dev'\n`]);
+
+    writePipeline("v", "", "5m", ", partitions: 1");
+    const reason = `it has 2 partitions and the pipelines declare 1; Kafka cannot remove partitions (declare 2, or recreate the topic yourself)`;
+    const conflict = await cli("plan", "--env", "dev");
+    expect([conflict.code, conflict.out]).toEqual([0, `plan for environment 'dev':\n  topic ${OUT}: conflict (${reason})\n`]);
+    const refused = await cli("apply", "--env", "dev");
+    expect([refused.code, refused.out]).toEqual([1, ""]);
+    expect(refused.err).toContain(`error STREAMT-R022: nothing was applied: topic ${OUT}: ${reason}\n`);
+    expect(await running()).toEqual([job]);
+  }, 240_000);
+
+  it("a pipeline gone from the project is stopped with a savepoint; destroy --delete-topics deletes the project's topics", async () => {
+    const [counts] = await running();
+    entry = `other-${++version}.ts`;
+    writeFileSync(
+      path.join(project, entry),
+      `import { pipeline, source, t } from "streamt-sdk";
+const Ev = t.row({ k: t.string(), v: t.int(), ts: t.timestamp(3) });
+export default pipeline("deploy-other", { parallelism: 1 }).write(source("events", { topic: "${IN}", schema: Ev }).filter((e) => e.v.gt(1)).toKafka("deploy.other"));
+`,
+    );
+    const plan = await cli("plan", "--env", "dev");
+    expect([plan.code, plan.out]).toEqual([0, `plan for environment 'dev':\n  topic deploy.other: create (1 partition, cleanup.policy=delete)\n  job deploy-other: start\n  job deploy-counts: stop (running job ${counts})\n`]);
+    const apply = await cli("apply", "--env", "dev");
+    expect(apply.code).toBe(0);
+    const [other] = await running();
+    const savepoint = /with savepoint (file:\S+)\n/.exec(apply.out)?.[1] ?? "";
+    expect(apply.out).toBe(`created topic deploy.other (1 partition)\nstarted job ${other} of pipeline 'deploy-other'\nstopped job ${counts} of pipeline 'deploy-counts' (no longer in the project) with savepoint ${savepoint}\napplied to 'dev'\n`);
+    expect(existsSync(path.join(savepoint.replace(/^file:/, ""), "_metadata"))).toBe(true);
+
+    const destroy = await cli("destroy", "--env", "dev", "--delete-topics");
+    const final = /final savepoint (file:\S+)\n/.exec(destroy.out)?.[1] ?? "";
+    expect([destroy.code, destroy.out]).toEqual([0, `stopped job ${other} of pipeline 'deploy-other' with final savepoint ${final}\ndeleted topics ${IN}, deploy.other\n`]);
+    expect(await running()).toEqual([]);
+    // The broker forgets a deleted topic a moment after it answered the deletion.
+    const expected = `plan for environment 'dev':\n  topic ${IN}: create (1 partition, cleanup.policy=delete)\n  topic deploy.other: create (1 partition, cleanup.policy=delete)\n  job deploy-other: start\n`;
+    let after = await cli("plan", "--env", "dev");
+    for (let i = 0; i < 20 && after.out !== expected; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await cli("plan", "--env", "dev");
+    }
+    expect(after.out).toBe(expected);
+  }, 240_000);
 
   it("an unreachable cluster is STREAMT-R017; a protected environment is changed only with --yes (STREAMT-R022)", async () => {
     writeFileSync(

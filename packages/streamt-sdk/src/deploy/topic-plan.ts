@@ -155,7 +155,7 @@ export async function applyTopics(env: ResolvedEnvironment, properties: Readonly
 export async function deleteTopics(env: ResolvedEnvironment, properties: Readonly<Record<string, string>>, names: readonly string[]): Promise<string[]> {
   return withAdmin(env, properties, async (admin) => {
     const existing = new Set(await admin.listTopics());
-    const present = names.filter((n) => existing.has(n));
+    const present = names.filter((n) => existing.has(n)).sort();
     if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 30_000 });
     return present;
   });
