@@ -27,10 +27,12 @@ const totalsOf = (...statuses: string[]) => {
 const hourlySink = orders.tumble("1h").groupBy("customer_id").aggregate({ orders: count(), revenue: sum("amount") }).toKafka(topic("hourly"));
 const hourly = pipeline("restore-hourly").write(hourlySink);
 
-// Each restore test runs two jobs (each on its own MiniCluster); the first test also starts the warm JVM.
-describe("testUpgrade on the engine", { timeout: 300_000 }, () => {
+// Each restore test runs two jobs (each on its own MiniCluster); the first test also starts the warm JVM,
+// within its first job's time: on a loaded machine (load ~25) that test took 100 s, near a job's default 2 minutes.
+const slow = { timeout: "4m" } as const;
+describe("testUpgrade on the engine", { timeout: 600_000 }, () => {
   it("the same pipeline: a window open at the savepoint keeps its orders and fires once, in the second job", async () => {
-    await testUpgrade(hourly, hourly)
+    await testUpgrade(hourly, hourly, slow)
       .given(orders, [order("o1", "c1", 10, "10:05"), order("o2", "c2", 4, "10:06")])
       .savepoint()
       .given(orders, [order("o3", "c1", 20, "10:40")])
@@ -44,7 +46,7 @@ describe("testUpgrade on the engine", { timeout: 300_000 }, () => {
   it("a compatible change (a filter that keeps more statuses): the counts go on from the savepoint", async () => {
     const v1 = totalsOf("paid");
     const v2 = totalsOf("paid", "shipped");
-    const test = testUpgrade(v1.pipeline, v2.pipeline)
+    const test = testUpgrade(v1.pipeline, v2.pipeline, slow)
       // o2 is shipped: the first pipeline leaves it out.
       .given(orders, [order("o1", "c1", 10, "10:00"), order("o2", "c2", 5, "10:01", "shipped")])
       .savepoint()
@@ -68,7 +70,7 @@ describe("testUpgrade on the engine", { timeout: 300_000 }, () => {
   it("an incompatible change Flink refuses (the running totals become hourly windows): STREAMT-T009 with Flink's reason, no process left", async () => {
     const processes = liveChildren().length;
     const v1 = totalsOf("paid");
-    const failure = await testUpgrade(v1.pipeline, pipeline("restore-totals").write(hourlySink))
+    const failure = await testUpgrade(v1.pipeline, pipeline("restore-totals").write(hourlySink), slow)
       .given(orders, [order("o1", "c1", 10, "10:00")])
       .savepoint()
       .given(orders, [order("o2", "c1", 7, "10:02")])
