@@ -1,4 +1,4 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { setSiteRoot } from "../dsl/call-site.js";
 import type { Diagnostic } from "../analysis/diagnostic.js";
 import { loadEntries } from "./load.js";
@@ -8,7 +8,8 @@ import { encodePipelines } from "./module-cache.js";
  * One import of entry modules for synth --watch, in a worker thread of its own: a module imported
  * once stays imported in a thread, so each save gets a new thread, and with it the edited module and
  * everything it imports as they are on disk now. The pipelines come back as plan data (module-cache.ts);
- * the thread registers TypeScript (tsx) before it imports this module (see watch.ts).
+ * the thread registers TypeScript (tsx) before it imports this module (see watch.ts). It starts before
+ * it is needed, and waits here for its one request: the start-up is then off the save's path.
  */
 export interface ImportRequest {
   readonly entries: readonly string[];
@@ -23,7 +24,7 @@ export interface ImportReply {
   readonly diagnostics: Diagnostic[];
 }
 
-const { entries, root } = workerData as ImportRequest;
+const { entries, root } = await new Promise<ImportRequest>((resolve) => parentPort!.once("message", resolve));
 setSiteRoot(root);
 const loaded = await loadEntries(entries, root);
 const reply: ImportReply = {

@@ -73,6 +73,13 @@ export class ModuleCache {
     const seen = new Map<string, string>();
     for (const entry of entries) {
       const file = relative(root, path.resolve(root, entry));
+      const remembered = warm.get(cache.fileOf(file));
+      if (remembered && remembered.stamp === fileStamp(cache.fileOf(file))) {
+        // Read or written by this process (synth --watch) and untouched since: no need to parse it again.
+        const valid = fingerprintHolds(remembered.record.fingerprint, seen);
+        cache.byFile.set(file, { file, record: valid ? remembered.record : null, pipelines: valid ? remembered.pipelines : null, dirty: false });
+        continue;
+      }
       const read = readCache(cache.fileOf(file), cache.keyOf(file));
       if (read.note) cache.notes.push(read.note);
       let record: EntryRecord | null = null;
@@ -85,6 +92,7 @@ export class ModuleCache {
       }
       const valid = record !== null && fingerprintHolds(record.fingerprint, seen) && record.sdkPackages.every(([dir, stamp]) => packageStamp(dir) === stamp);
       cache.byFile.set(file, { file, record: valid ? record : null, pipelines: null, dirty: false });
+      if (valid) warm.set(cache.fileOf(file), { stamp: fileStamp(cache.fileOf(file)), record: record!, pipelines: null });
     }
     return cache;
   }
@@ -98,7 +106,11 @@ export class ModuleCache {
   cached(file: string): { pipelines: ModulePipeline[]; exportedSources: string[] } | null {
     const e = this.byFile.get(file);
     if (!e?.record) return null;
-    e.pipelines ??= decodePipelines(e.record.plan, file);
+    if (!e.pipelines) {
+      e.pipelines = decodePipelines(e.record.plan, file);
+      const remembered = warm.get(this.fileOf(file));
+      if (remembered?.record === e.record) remembered.pipelines = e.pipelines;
+    }
     return { pipelines: e.pipelines, exportedSources: e.record.exportedSources };
   }
 
@@ -148,6 +160,7 @@ export class ModuleCache {
       if (!e.dirty || !e.record) continue;
       const note = writeCache(this.fileOf(e.file), this.keyOf(e.file), JSON.stringify(e.record));
       if (note) this.notes.push(note);
+      else warm.set(this.fileOf(e.file), { stamp: fileStamp(this.fileOf(e.file)), record: e.record, pipelines: e.pipelines });
       e.dirty = false;
     }
   }
@@ -158,6 +171,21 @@ export class ModuleCache {
 
   private keyOf(file: string): CacheKey {
     return { sdkVersion: SDK_VERSION, sdkBuild: packageStamp(SDK_ROOT), typescript: "-", inputs: sha256(JSON.stringify({ root: this.root, file })) };
+  }
+}
+
+/**
+ * The records this process read or wrote, by cache file, with the file's stamp then: a warm process
+ * (synth --watch) takes an unchanged module's plan from memory instead of parsing its file on every run.
+ */
+const warm = new Map<string, { readonly stamp: string; readonly record: EntryRecord; pipelines: ModulePipeline[] | null }>();
+
+function fileStamp(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.ino}-${s.size}-${s.mtimeMs}`;
+  } catch {
+    return "";
   }
 }
 

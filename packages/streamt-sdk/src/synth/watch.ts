@@ -16,10 +16,10 @@ import { synth, type ImportResult, type SynthOptions } from "./synth.js";
  * plan data: the watching process itself never imports a user module, so every save is seen.
  */
 export function importInWorker(entries: readonly string[], root: string): Promise<ImportResult> {
-  const self = fileURLToPath(import.meta.url);
-  const file = pathToFileURL(path.join(path.dirname(self), `import-worker${path.extname(self)}`)).href;
-  // The thread registers TypeScript (tsx) before anything else loads, the worker module included.
-  const boot = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(file)});`;
+  // This import's thread started during the last run (or starts now); the next one starts now.
+  const worker = spare ?? startWorker();
+  spare = startWorker();
+  worker.ref();
   const request: ImportRequest = { entries, root };
   const failed = (code: string, message: string): ImportResult => ({
     pipelines: [],
@@ -29,10 +29,11 @@ export function importInWorker(entries: readonly string[], root: string): Promis
   });
   return new Promise((resolve) => {
     let reply: ImportReply | null = null;
-    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: request });
+    worker.postMessage(request);
     worker.once("message", (m: ImportReply) => (reply = m));
-    worker.once("error", (e) => resolve(failed(LoadCode.moduleFailed, `loading ${entries.join(", ")} failed: ${e.message.split("\n")[0]}`)));
     worker.once("exit", () => {
+      const error = failures.get(worker);
+      if (reply === null && error) return resolve(failed(LoadCode.moduleFailed, `loading ${entries.join(", ")} failed: ${error.message.split("\n")[0]}`));
       if (reply === null) return resolve(failed(LoadCode.neverSettles, `loading ${entries.join(", ")} never finished: a top-level await waits on something that can no longer happen`));
       const pipelines: ModulePipeline[] = [];
       const diagnostics: Diagnostic[] = [...reply.diagnostics];
@@ -53,6 +54,22 @@ export function importInWorker(entries: readonly string[], root: string): Promis
       resolve({ pipelines, exportedSources: reply.exportedSources, exportedSourcesOf: new Map(reply.exportedSourcesOf), diagnostics });
     });
   });
+}
+
+/** The thread the next import runs in, started ahead (unreferenced: it never keeps the process alive). */
+let spare: Worker | null = null;
+/** What made a thread fail, kept from its start on (a spare can fail before it is used). */
+const failures = new WeakMap<Worker, Error>();
+
+function startWorker(): Worker {
+  const self = fileURLToPath(import.meta.url);
+  const file = pathToFileURL(path.join(path.dirname(self), `import-worker${path.extname(self)}`)).href;
+  // The thread registers TypeScript (tsx) before anything else loads, the worker module included.
+  const boot = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(file)});`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
+  worker.on("error", (e) => failures.set(worker, e));
+  worker.unref();
+  return worker;
 }
 
 export interface WatchOptions {
@@ -98,6 +115,8 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
     wake?.();
   });
   let lastFindings: string | null = null;
+  // The first save's import thread starts now, beside the first run.
+  spare ??= startWorker();
   try {
     while (!stopping) {
       if (!dirty) {
@@ -133,9 +152,13 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
         lastFindings = null;
       }
       o.print(`[${new Date().toISOString().slice(11, 19)}] ${line}; watching for changes (Ctrl-C stops)\n`);
+      // The compiler's resolver finds an edited module's imports: loaded now, while nothing waits on it.
+      await import("./module-graph.js");
     }
   } finally {
     watcher.close();
+    void spare?.terminate();
+    spare = null;
   }
   return 0;
 }
