@@ -5,7 +5,6 @@ import { analysePlan, unusedSources } from "../analysis/analyse.js";
 import { compareDiagnostics, isFailing, type Diagnostic } from "../analysis/diagnostic.js";
 import { setSiteRoot } from "../dsl/call-site.js";
 import { sqlArtifact } from "../emit-sql/sql-emitter.js";
-import { jarPath, javaArtifact, javaProjectDir } from "../emit-java/java-emitter.js";
 import { lowerPipeline } from "../ir/job-plan.js";
 import type { EmittedArtifact } from "../artifact.js";
 import { DEFAULT_FLINK_VERSION } from "../emit-sql/dialect.js";
@@ -253,7 +252,9 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const diagnostics = [...checked.diagnostics];
   let emitted: { files: OutputFile[]; jars: JarBuild[] };
   try {
-    emitted = emitAll(checked.plan, checked.diagnostics, options, modules);
+    // The Java emitter (and Handlebars, its templates' engine: ~0.2 s to load) only for a Java target.
+    const java = (options.target ?? "sql") === "sql" ? null : await import("../emit-java/java-emitter.js");
+    emitted = emitAll(checked.plan, checked.diagnostics, options, modules, java);
   } catch (e) {
     if (!isStreamtError(e)) throw e;
     diagnostics.push({ code: e.code, severity: "error", pipeline: null, path: e.path ?? "", site: e.site, message: e.message, hint: e.hint ?? "" });
@@ -267,7 +268,10 @@ function sha256(s: string): string {
   return createHash("sha256").update(s).digest("hex");
 }
 
-function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions, modules: ModuleState): { files: OutputFile[]; jars: JarBuild[] } {
+/** The Java emitter's module, loaded by synth() when the target has Java output. */
+type JavaEmitter = typeof import("../emit-java/java-emitter.js");
+
+function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions, modules: ModuleState, java: JavaEmitter | null): { files: OutputFile[]; jars: JarBuild[] } {
   const target = options.target ?? "sql";
   const jars: JarBuild[] = [];
   // A pipeline's files depend on its plan and these options alone: a cached module's are reused.
@@ -280,7 +284,7 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
       return [...cached.artifacts];
     }
     const before = jars.length;
-    const outputs = emitPipeline(p, options, target, jars);
+    const outputs = emitPipeline(p, options, target, jars, java);
     if (file !== undefined) modules.cache!.storeOutput(file, p.name, optionsKey, { artifacts: outputs, jars: jars.slice(before) });
     return outputs;
   });
@@ -288,17 +292,16 @@ function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthO
 }
 
 /** Each pipeline lowered once to its job plan, which every output renders: the SQL script, the Java project. */
-function emitPipeline(p: PipelineDef, options: SynthOptions, target: SynthTarget, jars: JarBuild[]): EmittedArtifact[] {
+function emitPipeline(p: PipelineDef, options: SynthOptions, target: SynthTarget, jars: JarBuild[], java: JavaEmitter | null): EmittedArtifact[] {
   const sql = target === "sql" || target === "all";
-  const java = target !== "sql";
   const job = lowerPipeline(p, { flinkVersion: options.flinkVersion, ...(options.parallelismOverride !== undefined ? { parallelismOverride: options.parallelismOverride } : {}) });
   const outputs: EmittedArtifact[] = [];
   if (sql) outputs.push(sqlArtifact(job, { bootstrapServers: options.bootstrapServers, sdkVersion: SDK_VERSION }));
   if (java) {
-    const project = javaArtifact(job, { sdkVersion: SDK_VERSION });
+    const project = java.javaArtifact(job, { sdkVersion: SDK_VERSION });
     outputs.push(project);
     if ((target === "jar" || target === "all") && project.type === "java-project") {
-      jars.push({ pipeline: p.name, flinkVersion: job.flinkVersion, projectDir: javaProjectDir(p.name), jar: jarPath(p.name), mainClass: project.mainClass });
+      jars.push({ pipeline: p.name, flinkVersion: job.flinkVersion, projectDir: java.javaProjectDir(p.name), jar: java.jarPath(p.name), mainClass: project.mainClass });
     }
   }
   return outputs;
