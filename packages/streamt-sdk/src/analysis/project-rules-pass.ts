@@ -16,7 +16,7 @@ export interface NamePattern {
 
 /**
  * The project's rules (streamt.config.ts `rules`, resolved by deploy/rules-config.ts). A rule left out
- * is null or false and checks nothing. `origin` says where each rule given is written, by its key
+ * is null or false and checks nothing. `where` says where a rule is written, by its key
  * ("topics.pattern" -> "streamt.config.ts:5"), so a finding names the rule it breaks.
  */
 export interface ProjectRules {
@@ -28,7 +28,7 @@ export interface ProjectRules {
   readonly pipelines: { readonly requireDescription: boolean; readonly requireOwner: boolean };
   readonly sinks: { readonly requireDescription: boolean; readonly requireOwner: boolean };
   readonly forbiddenFormats: readonly SourceFormat[];
-  readonly origin: Readonly<Record<string, string>>;
+  where(rule: string): string;
 }
 
 /**
@@ -51,8 +51,7 @@ export const projectRulesPass = (plan: Plan, ctx: PassContext): Diagnostic[] => 
 };
 
 function rule(rules: ProjectRules, key: string): string {
-  const at = rules.origin[key];
-  return `rules.${key}${at ? `, ${at}` : ""}`;
+  return `rules.${key}, ${rules.where(key)}`;
 }
 
 function acknowledgeHint(code: string, pipeline: PipelineDef, why: string): string {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ts } from "ts-morph";
+import { createRequire } from "node:module";
+import type { ts as TypeScript } from "ts-morph";
 import type { z } from "zod";
 import { isSecretRef, planProperties, type SecretRef } from "../dsl/secret.js";
 import { isStreamtError, StreamtError } from "../errors.js";
@@ -169,15 +170,26 @@ export function resolveKafkaProperties(env: ResolvedEnvironment, environment: No
 // ---- locating a property in the config file ---------------------------------------------------------
 
 /**
+ * TypeScript's parser, loaded when a line is first asked for: loading it takes seconds on a busy machine,
+ * and synth reads the config on every run, where a line is needed only for an error or a rule's finding.
+ */
+let parser: typeof TypeScript | undefined;
+
+function typescript(): typeof TypeScript {
+  return (parser ??= (createRequire(import.meta.url)("ts-morph") as typeof import("ts-morph")).ts);
+}
+
+/**
  * The line of the property at `issuePath` in the object literal given to defineConfig (or of the
  * deepest part of the path written literally there, e.g. a variable's name); null when the file has no
  * defineConfig({...}) literal.
  */
 export function lineOf(file: string, issuePath: readonly PropertyKey[]): number | null {
+  const ts = typescript();
   const text = readFileSync(file, "utf8");
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  let root: ts.Node | null = null;
-  const visit = (node: ts.Node): void => {
+  let root: TypeScript.Node | null = null;
+  const visit = (node: TypeScript.Node): void => {
     if (root) return;
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "defineConfig" && node.arguments[0]) root = node.arguments[0];
     else ts.forEachChild(node, visit);
@@ -185,7 +197,7 @@ export function lineOf(file: string, issuePath: readonly PropertyKey[]): number 
   visit(source);
   if (root === null) return null;
   // Down the path through object literals; the line is the deepest property written there.
-  let node: ts.Node = root;
+  let node: TypeScript.Node = root;
   for (const key of issuePath) {
     const value = unwrap(node);
     if (!ts.isObjectLiteralExpression(value)) break;
@@ -197,13 +209,15 @@ export function lineOf(file: string, issuePath: readonly PropertyKey[]): number 
 }
 
 /** The value a node stands for: a property's initializer, without `as`, `satisfies` and parentheses. */
-function unwrap(node: ts.Node): ts.Node {
+function unwrap(node: TypeScript.Node): TypeScript.Node {
+  const ts = typescript();
   let n = ts.isPropertyAssignment(node) ? node.initializer : node;
   while (ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isParenthesizedExpression(n)) n = n.expression;
   return n;
 }
 
-function propertyName(name: ts.PropertyName): string | null {
+function propertyName(name: TypeScript.PropertyName): string | null {
+  const ts = typescript();
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
   return null;
 }

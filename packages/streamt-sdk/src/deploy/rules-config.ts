@@ -65,20 +65,6 @@ export const rulesSchema = z.strictObject({
 
 export type RulesInput = z.input<typeof rulesSchema>;
 
-/** The rules' keys as findings name them, with their path in the config. */
-const RULE_KEYS = [
-  "topics.pattern",
-  "topics.minPartitions",
-  "topics.minReplication",
-  "pipelines.pattern",
-  "pipelines.requireDescription",
-  "pipelines.requireOwner",
-  "pipelines.maxStateTtl",
-  "sinks.requireDescription",
-  "sinks.requireOwner",
-  "forbiddenFormats",
-] as const;
-
 function namePattern(value: RegExp | string | undefined): NamePattern | null {
   if (value === undefined) return null;
   const source = value instanceof RegExp ? value.source : value;
@@ -89,17 +75,16 @@ function namePattern(value: RegExp | string | undefined): NamePattern | null {
 
 /**
  * The rules a parsed `rules` section asks for. `lineOf` finds a rule's line in the config file (shown as
- * `file:line` in the findings); a rule given is named by its key even when its line is unknown.
+ * `file:line` in the findings), asked only when a finding names the rule: parsing the file needs the
+ * TypeScript compiler, which a project keeping its rules never loads.
  */
 export function resolveRules(rules: z.infer<typeof rulesSchema>, file: string, lineOf: (path: readonly string[]) => number | null): ProjectRules {
-  const origin: Record<string, string> = {};
-  for (const key of RULE_KEYS) {
-    const path = key.split(".");
-    const value = path.reduce<unknown>((at, k) => (at as Record<string, unknown> | undefined)?.[k], rules);
-    if (value === undefined) continue;
-    const line = lineOf(["rules", ...path]);
-    origin[key] = line === null ? file : `${file}:${line}`;
-  }
+  const lines = new Map<string, number | null>();
+  const where = (key: string): string => {
+    if (!lines.has(key)) lines.set(key, lineOf(["rules", ...key.split(".")]));
+    const line = lines.get(key);
+    return line === null || line === undefined ? file : `${file}:${line}`;
+  };
   const ttl = rules.pipelines?.maxStateTtl;
   return {
     topicPattern: namePattern(rules.topics?.pattern),
@@ -110,6 +95,6 @@ export function resolveRules(rules: z.infer<typeof rulesSchema>, file: string, l
     pipelines: { requireDescription: rules.pipelines?.requireDescription ?? false, requireOwner: rules.pipelines?.requireOwner ?? false },
     sinks: { requireDescription: rules.sinks?.requireDescription ?? false, requireOwner: rules.sinks?.requireOwner ?? false },
     forbiddenFormats: rules.forbiddenFormats ?? [],
-    origin,
+    where,
   };
 }
