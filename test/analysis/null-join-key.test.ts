@@ -3,7 +3,7 @@
  * makes NULL on every row, which matches nothing and which Flink's planner fails on; asserted whole.
  */
 import { describe, expect, it } from "vitest";
-import { pipeline, source, t } from "streamt-sdk";
+import { lit, pipeline, source, t } from "streamt-sdk";
 import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import type { Diagnostic } from "../../packages/streamt-sdk/src/analysis/diagnostic.js";
 import { lineHere } from "../helpers.js";
@@ -39,5 +39,24 @@ describe("STREAMT-E020: a join on a key that is NULL on every row", () => {
     expect(analyse(events.filter((o) => o.s.isNull().or(o.n.gt(1))).temporalJoin(versions, { on: { s: "k" }, select }).toKafka("out"))).toEqual([]);
     expect(analyse(events.filter((o) => o.s.isNotNull()).temporalJoin(versions, { on: { s: "k" }, select }).toKafka("out"))).toEqual([]);
     expect(analyse(events.filter((o) => o.s.isNull()).temporalJoin(versions, { on: { k: "k" }, select }).toKafka("out"))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E020: which joins, which sides, which columns", () => {
+  const pair = (l: any, r: any) => ({ k: l.k, s: l.s, r_n: r.n });
+
+  it("a window join; and with both sides' keys NULL the message names each", () => {
+    expect(codes(events.filter((o) => o.s.isNull()).tumble("1m").join(others.tumble("1m"), { on: { s: "k" }, select: pair }).toKafka("out"))).toEqual(["STREAMT-E020 events/filter/tumble-join"]);
+    const both = events.filter((o) => o.s.isNull()).join(others.filter((o) => o.s.isNull()), { on: { s: "s" }, ttl: "1d", select: pair });
+    expect(analyse(both.toKafka("out")).map((d) => d.message.slice(0, d.message.indexOf(", which")))).toEqual(["events/filter/join joins on 's' of events/filter and 's' of others/filter"]);
+    const right = events.join(others.filter((o) => o.s.isNull()), { on: { k: "s" }, ttl: "1d", select: pair });
+    expect(analyse(right.toKafka("out")).map((d) => d.message.slice(0, d.message.indexOf(", which")))).toEqual(["events/join joins on 's' of others/filter"]);
+  });
+
+  it("a select passes on only the NULL columns it copies: another column, or a literal, is a key with values", () => {
+    const picked = events.filter((o) => o.s.isNull()).select((o) => ({ s: o.s, k: o.k, tag: lit("x"), ts: o.ts }));
+    expect(codes(picked.temporalJoin(versions, { on: { k: "k" }, select: pair }).toKafka("out"))).toEqual([]);
+    expect(codes(picked.temporalJoin(versions, { on: { tag: "k" }, select: pair }).toKafka("out"))).toEqual([]);
+    expect(codes(picked.temporalJoin(versions, { on: { s: "k" }, select: pair }).toKafka("out"))).toEqual(["STREAMT-E020 events/filter/select/temporal-join"]);
   });
 });

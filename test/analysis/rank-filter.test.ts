@@ -3,7 +3,7 @@
  * against a number, which Flink cannot plan as a Top-N; asserted whole, with the forms that stay allowed.
  */
 import { describe, expect, it } from "vitest";
-import { count, pipeline, source, sum, t } from "streamt-sdk";
+import { count, lit, pipeline, source, sum, t } from "streamt-sdk";
 import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import type { Diagnostic } from "../../packages/streamt-sdk/src/analysis/diagnostic.js";
 import { lineHere } from "../helpers.js";
@@ -43,5 +43,26 @@ describe("STREAMT-E019: a filter reading a Top-N's rank other than against a num
   it("the rank compared with numbers, another column filtered, or the comparison kept as a column pass", () => {
     expect(analyse(top.filter((o) => o.row_num.le(2).and(o.total.gt(1))).filter((o) => o.row_num.between(1, 2)).toUpsertKafka("out", { key: ["row_num"] }))).toEqual([]);
     expect(analyse(top.filter((o) => o.row_num.eq(2)).withColumns((o) => ({ low: o.c.lt(o.row_num) })).toUpsertKafka("out", { key: ["row_num"] }))).toEqual([]);
+  });
+});
+
+describe("STREAMT-E019: which readings of the rank are a range of ranks", () => {
+  const totals = sales.groupBy("k").aggregate({ total: sum("n"), c: count() }, { ttl: "1d" });
+  const top = totals.topN({ partitionBy: [], orderBy: [{ column: "total", direction: "asc" }, { column: "k", direction: "asc" }], n: 3, ttl: "1d" });
+  // E019 only: rank = NULL also gets the constant-filter warning (W011).
+  const codes = (filter: (o: any) => any) => analyse(top.filter(filter).toUpsertKafka("out", { key: ["row_num"] })).filter((d) => d.code === "STREAMT-E019").map((d) => `${d.code} ${d.path}`);
+  const FOUND = ["STREAMT-E019 sales/aggregate/top-n/filter"];
+
+  it("the rank compared with a number by each comparison, on either side, or between two numbers: no finding", () => {
+    for (const ok of [(o: any) => o.row_num.lt(3), (o: any) => o.row_num.gt(0), (o: any) => o.row_num.ge(1), (o: any) => lit(2).ge(o.row_num), (o: any) => o.row_num.between(1, 2)]) expect(codes(ok)).toEqual([]);
+  });
+
+  it("one AND term reading it otherwise is enough; <>, NULL, a column (on either side) or a column bound are not ranges", () => {
+    expect(codes((o) => o.row_num.le(2).and(o.row_num.lt(o.c)))).toEqual(FOUND);
+    expect(codes((o) => o.row_num.ne(2))).toEqual(FOUND);
+    expect(codes((o) => o.row_num.eq(null))).toEqual(FOUND);
+    expect(codes((o) => o.c.gt(o.row_num))).toEqual(FOUND);
+    expect(codes((o) => o.row_num.between(1, o.c))).toEqual(FOUND);
+    expect(codes((o) => o.row_num.cast(t.boolean()))).toEqual(FOUND);
   });
 });
