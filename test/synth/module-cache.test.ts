@@ -187,6 +187,7 @@ describe("synth --watch", () => {
     for (const [args, message] of [
       [["--json"], "--watch prints a line per run and findings as they change; it has no --json form"],
       [["--target", "jar"], "--watch writes SQL scripts or Java projects (--target sql|java); building JARs on every save is not offered: run synth --target jar once"],
+      [["--openlineage", "events.jsonl"], "--watch does not send OpenLineage events on every save: run synth --openlineage once"],
     ] as const) {
       const r = await cli("synth", ...ENTRIES, "--watch", ...args);
       expect(r).toEqual({ code: 2, stdout: "", stderr: `streamt-sdk: ${message}\nRun 'streamt-sdk --help' for usage.\n` });

@@ -154,6 +154,7 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
         // What --watch cannot do on every save is refused, not silently skipped.
         if (values.json) throw new UsageError("--watch prints a line per run and findings as they change; it has no --json form");
         if (values.target === "jar" || values.target === "all") throw new UsageError(`--watch writes SQL scripts or Java projects (--target sql|java); building JARs on every save is not offered: run synth --target ${values.target} once`);
+        if (values.openlineage !== undefined) throw new UsageError("--watch does not send OpenLineage events on every save: run synth --openlineage once");
       }
       if (values["openlineage-namespace"] !== undefined && values.openlineage === undefined) throw new UsageError("--openlineage-namespace applies to the events of --openlineage <file|url>; add that option");
       break;
