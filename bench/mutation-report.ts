@@ -6,12 +6,16 @@
  *   node --import tsx bench/mutation-report.ts [report.json ...]
  *
  * Several reports (scoped runs, e.g. one per folder) are merged file by file, a later report's file
- * replacing an earlier one's. Equivalent mutants are explained in bench/mutation-equivalents.json, each
- * matched by file, mutator, replacement and the code of its line (not the line number, which moves as
- * the file is edited). STRYKER_NOTE adds a sentence to the header (which commit each report is from).
+ * replacing an earlier one's; when both hold the same source (a re-run of some lines of an unchanged
+ * file, `--mutate file.ts:10-20`), mutant by mutant, the later run's result winning. Equivalent mutants
+ * are explained in bench/mutation-equivalents.json, each matched by file, mutator, replacement and the
+ * code of its line (not the line number, which moves as the file is edited). A survivor a new test kills
+ * after the run, checked by hand (mutation applied, test fails) but not yet measured by a Stryker run, is
+ * listed in bench/mutation-killed.json the same way, with the test: it is shown as such and still counts
+ * as survived. STRYKER_NOTE adds a sentence to the header (which commit each report is from).
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 interface Mutant {
@@ -19,7 +23,7 @@ interface Mutant {
   readonly mutatorName: string;
   readonly replacement?: string;
   readonly status: string;
-  readonly location: { start: { line: number; column: number } };
+  readonly location: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
 interface Report {
   readonly files: Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>;
@@ -32,13 +36,37 @@ interface Equivalent {
   readonly replacement: string;
   readonly reason: string;
 }
+/** One survivor of bench/mutation-killed.json: killed by `test` since the run, checked by hand. */
+interface HandKilled {
+  readonly file: string;
+  readonly code: string;
+  readonly mutator: string;
+  readonly replacement: string;
+  readonly test: string;
+}
 
 const REPO = path.resolve(import.meta.dirname, "..");
 const inputs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["reports/mutation/mutation.json"];
 const files = new Map<string, Report["files"][string]>();
+/** The reports each file's figures come from, for the per-file table. */
+const origins = new Map<string, string[]>();
+/** Files a report measured that are no longer in the repository (moved or deleted since): left out. */
+const gone = new Set<string>();
+const mutantKey = (m: Mutant): string => [m.location.start.line, m.location.start.column, m.location.end.line, m.location.end.column, m.mutatorName, m.replacement ?? ""].join("\u0000");
 for (const input of inputs) {
   const report = JSON.parse(readFileSync(path.resolve(REPO, input), "utf8")) as Report;
-  for (const [file, f] of Object.entries(report.files)) files.set(path.relative(REPO, path.resolve(REPO, file)).split(path.sep).join("/"), f);
+  for (const [file, f] of Object.entries(report.files)) {
+    const name = path.relative(REPO, path.resolve(REPO, file)).split(path.sep).join("/");
+    if (!existsSync(path.join(REPO, name))) {
+      gone.add(name);
+      continue;
+    }
+    const earlier = files.get(name);
+    const sameSource = earlier !== undefined && earlier.source === f.source;
+    const mutants = sameSource ? [...new Map([...earlier.mutants, ...f.mutants].map((m) => [mutantKey(m), m])).values()] : f.mutants;
+    files.set(name, { source: f.source, mutants });
+    origins.set(name, [...(sameSource ? origins.get(name)! : []), path.basename(input)]);
+  }
 }
 const equivalents = JSON.parse(readFileSync(path.join(REPO, "bench/mutation-equivalents.json"), "utf8")) as Equivalent[];
 const GOALS: Record<string, number> = { "emit-sql": 90, analysis: 90, overall: 80 };
@@ -50,6 +78,8 @@ const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
 const keyOf = (file: string, mutator: string, replacement: string, code: string): string => [file, mutator, oneLine(replacement), oneLine(code)].join("\u0000");
 const explained = new Map(equivalents.map((e) => [keyOf(e.file, e.mutator, e.replacement, e.code), e]));
+const killedFile = path.join(REPO, "bench/mutation-killed.json");
+const handKilled = new Map((existsSync(killedFile) ? (JSON.parse(readFileSync(killedFile, "utf8")) as HandKilled[]) : []).map((k) => [keyOf(k.file, k.mutator, k.replacement, k.code), k]));
 const used = new Set<Equivalent>();
 
 function folderOf(file: string): string {
@@ -66,6 +96,7 @@ interface Survivor {
   readonly original: string;
   readonly status: string;
   readonly equivalent: Equivalent | undefined;
+  readonly killedBy: HandKilled | undefined;
 }
 
 const byFolder = new Map<string, { detected: number; undetected: number; equivalent: number }>();
@@ -93,6 +124,7 @@ for (const [file, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
         original: code.trim().slice(0, 100),
         status: m.status,
         equivalent,
+        killedBy: equivalent ? undefined : handKilled.get(keyOf(file, m.mutatorName, m.replacement ?? "", code)),
       });
     }
   }
@@ -109,7 +141,8 @@ const commit = process.env.STRYKER_COMMIT ?? (() => {
   }
 })();
 const cell = (text: string): string => `\`${text.replace(/\|/g, "\\|").replace(/`/g, "'")}\``;
-const unexplained = survivors.filter((s) => !s.equivalent);
+const unexplained = survivors.filter((s) => !s.equivalent && !s.killedBy);
+const killedByHand = survivors.filter((s) => s.killedBy);
 // Explanations for a file these reports cover that matched no survivor: the code changed, or a test kills it now.
 const stale = equivalents.filter((e) => !used.has(e) && files.has(e.file));
 
@@ -126,25 +159,26 @@ const md = [
   }),
   `| **overall** | ${total.detected + total.undetected} | ${total.detected} | ${total.undetected} | ${total.equivalent} | ${score(total).toFixed(1)}% | ${GOALS.overall}% | ${score(total) >= GOALS.overall! ? "PASS" : "FAIL"} |`,
   "",
+  ...(gone.size > 0 ? [`Left out: ${[...gone].sort().join(", ")} (measured, but no longer in the repository).`, ""] : []),
   "Per file:",
   "",
-  "| file | mutants | killed | score |",
-  "|---|---:|---:|---:|",
+  "| file | mutants | killed | score | report(s) |",
+  "|---|---:|---:|---:|---|",
   ...[...files].sort(([a], [b]) => a.localeCompare(b)).map(([file, f]) => {
     const detected = f.mutants.filter((m) => DETECTED.has(m.status)).length;
     const counted = detected + f.mutants.filter((m) => UNDETECTED.has(m.status)).length;
-    return `| ${file.replace("packages/streamt-sdk/src/", "")} | ${counted} | ${detected} | ${score({ detected, undetected: counted - detected }).toFixed(1)}% |`;
+    return `| ${file.replace("packages/streamt-sdk/src/", "")} | ${counted} | ${detected} | ${score({ detected, undetected: counted - detected }).toFixed(1)}% | ${origins.get(file)!.join(" + ")} |`;
   }),
   "",
-  `## Surviving mutants (${survivors.length}: ${survivors.length - unexplained.length} equivalent, ${unexplained.length} unexplained)`,
+  `## Surviving mutants (${survivors.length}: ${survivors.length - unexplained.length - killedByHand.length} equivalent, ${killedByHand.length} killed since the run by a test checked by hand, ${unexplained.length} unexplained)`,
   "",
-  "Each is to be killed by a new test or explained as equivalent in bench/mutation-equivalents.json.",
+  "Each is to be killed by a new test or explained as equivalent in bench/mutation-equivalents.json. \"Killed by ... (checked by hand)\": a test added after the run fails with the mutation applied by hand (bench/mutation-killed.json); no Stryker run has measured it yet, so it counts as survived above.",
   "",
   "| place | mutator | status | original line | replacement |",
   "|---|---|---|---|---|",
   ...survivors
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
-    .map((s) => `| ${s.file}:${s.line}:${s.column} | ${s.mutator} | ${s.equivalent ? `equivalent: ${s.equivalent.reason.replace(/\|/g, "\\|")}` : s.status} | ${cell(s.original)} | ${cell(s.replacement)} |`),
+    .map((s) => `| ${s.file}:${s.line}:${s.column} | ${s.mutator} | ${s.equivalent ? `equivalent: ${s.equivalent.reason.replace(/\|/g, "\\|")}` : s.killedBy ? `${s.status}; killed by ${s.killedBy.test} (checked by hand)` : s.status} | ${cell(s.original)} | ${cell(s.replacement)} |`),
   "",
   `## Equivalent mutants (${survivors.length - unexplained.length})`,
   "",
