@@ -28,7 +28,7 @@ describe("stabilisePlan", () => {
     const b = stabilisePlan(v1(10), tables());
     expect(a.json).toBe(b.json);
     expect(a.sha256).toBe(b.sha256);
-    const [[, s], [, g], [, k]] = ids(a.json);
+    const [s, g, k] = ids(a.json).map(([, id]) => id);
     expect(JSON.parse(a.json).edges).toEqual([edge(s!, g!), edge(g!, k!)]);
     expect(new Set([s, g, k]).size).toBe(3);
     // Every node here keeps state; each names its step where it has one (sources and sinks).

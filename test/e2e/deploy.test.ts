@@ -100,7 +100,7 @@ describe("plan / apply / destroy on the dev cluster", () => {
     ]);
     const apply = await cli("apply", "--env", "dev");
     expect([apply.code, apply.err]).toEqual([0, ""]);
-    [firstJob] = await running();
+    firstJob = (await running())[0] ?? "no job running";
     expect(apply.out).toBe(`created topic ${OUT} (1 partition)\ncreated topic ${IN} (1 partition)\nstarted job ${firstJob} of pipeline 'deploy-counts'\napplied to 'dev'\n`);
     expect((await rest.jobs()).map((j) => [j.id, j.name, j.state])).toEqual([[firstJob, "deploy-counts", "RUNNING"]]);
 
