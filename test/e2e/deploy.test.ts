@@ -13,6 +13,7 @@ import { main } from "../../packages/streamt-sdk/src/cli/main.js";
 import { devDown, devUp, type DevStatus } from "../../packages/streamt-sdk/src/runtime/dev-cluster.js";
 import { FlinkRestClient } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
 import { produce, watchTopics, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { runCli } from "../cli/support.js";
 
 // Inside the repository, so the pipeline module's `import ... from "streamt-sdk"` resolves.
 const scratch = path.resolve(import.meta.dirname, "../../.tmp");
@@ -274,7 +275,7 @@ export default pipeline("deploy-other", { parallelism: 1 }).write(source("events
     expect(after.out).toBe(expected);
   }, 240_000);
 
-  it("an unreachable cluster is STREAMT-R017; a protected environment is changed only with --yes (STREAMT-R022)", async () => {
+  it("an unreachable cluster is STREAMT-R017; a protected environment is changed only with --yes, and a pipeline set to deploy as a JAR is refused (STREAMT-R022)", async () => {
     writeFileSync(
       path.join(project, "streamt.config.ts"),
       `import { defineConfig } from "streamt-sdk";
@@ -291,5 +292,20 @@ export default defineConfig({
     expect(gone.err).toMatch(/^error STREAMT-R017: the Flink REST API of environment 'gone' \(http:\/\/127\.0\.0\.1:9\) did not answer: /m);
     const prod = await cli("apply", "--env", "prod");
     expect([prod.code, prod.err]).toEqual([1, "error STREAMT-R022: environment 'prod' is protected: apply changes it only with --yes\n  fix: run `streamt-sdk plan --env prod` first, then `streamt-sdk apply --env prod --yes`\n"]);
+    // deploy: "jar" is not deployed by these commands yet: refused before the cluster is asked, never run as SQL.
+    writeFileSync(
+      path.join(project, "streamt.config.ts"),
+      `import { defineConfig } from "streamt-sdk";
+export default defineConfig({
+  environments: { jarred: { kafka: { bootstrapServers: "${up.bootstrap}" }, flink: { restUrl: "http://127.0.0.1:9", savepointDir: "file:///tmp/sp" } } },
+  pipelines: { "deploy-other": { deploy: "jar" } },
+});
+`,
+    );
+    // In a process of its own: this one imported the config above already.
+    for (const command of ["plan", "apply", "destroy"]) {
+      const jar = await runCli([command, "--env", "jarred", entry, "--no-typecheck"], { cwd: project });
+      expect([jar.code, jar.stdout, jar.stderr]).toEqual([1, "", `error STREAMT-R022: ${command} deploys pipelines as SQL only, and streamt.config.ts sets deploy: "jar" for 'deploy-other'; nothing was done\n  fix: remove its deploy: "jar" entry to deploy it as SQL through the SQL Gateway, or build its JAR with \`streamt-sdk synth --target jar\` and submit it to the cluster yourself\n`]);
+    }
   }, 60_000);
 });

@@ -37,7 +37,8 @@ export async function deployCommand(cmd: DeployCommand, io: Io): Promise<number>
   const missing = missingEntries(cmd.entries, io.cwd);
   if (missing.length > 0) throw new UsageError(`entry file not found: ${missing.join(", ")} (relative to ${io.cwd})`);
   io.beforeLoad?.();
-  const env = environmentOf(await loadConfig(io.cwd), cmd.env, io.cwd);
+  const config = await loadConfig(io.cwd);
+  const env = environmentOf(config, cmd.env, io.cwd);
   if (env.protected && cmd.command !== "plan" && !cmd.yes) {
     throw new StreamtError({ code: RuntimeErrorCode.deployRefused, message: `environment '${env.name}' is protected: ${cmd.command} changes it only with --yes`, hint: `run \`streamt-sdk plan --env ${env.name}\` first, then \`streamt-sdk ${cmd.command} --env ${env.name} --yes\`` });
   }
@@ -54,6 +55,11 @@ export async function deployCommand(cmd: DeployCommand, io: Io): Promise<number>
     return { name: p.name, script: file(artifact.files[0]!.path), statements: artifact.statements };
   });
   const topics = (JSON.parse(file("topics.json")) as { topics: TopicEntry[] }).topics;
+  // A JAR deploy is not built yet: a pipeline set to it is refused, never deployed as SQL in its place.
+  const asJar = pipelines.filter((p) => config.deployMode(p.name) === "jar").map((p) => `'${p.name}'`);
+  if (asJar.length > 0) {
+    throw new StreamtError({ code: RuntimeErrorCode.deployRefused, message: `${cmd.command} deploys pipelines as SQL only, and streamt.config.ts sets deploy: "jar" for ${asJar.join(", ")}; nothing was done`, hint: 'remove its deploy: "jar" entry to deploy it as SQL through the SQL Gateway, or build its JAR with `streamt-sdk synth --target jar` and submit it to the cluster yourself' });
+  }
   // Whatever is printed is masked: the environment's Kafka secrets and every secret a pipeline reads.
   const secrets = [...kafka.secrets, ...(cmd.command === "plan" ? [] : pipelines.flatMap((p) => resolveSecrets(p.script, p.name).secrets))];
   const shown: Io = secrets.length === 0 ? io : { ...io, out: (t) => io.out(maskSecrets(t, secrets)), err: (t) => io.err(maskSecrets(t, secrets)) };
