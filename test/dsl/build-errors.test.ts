@@ -184,4 +184,25 @@ describe("schema-registry formats need the registry's URL", () => {
       message: "source('changes'): format debezium-avro-confluent needs schemaRegistryUrl",
     });
   });
+
+  it("schemaRegistryUrl on a format that does not read it is refused, not ignored", () => {
+    const sinkLine = lineHere() + 1;
+    const sink = errorOf(() => orders.toKafka("orders.json", { format: "json", schemaRegistryUrl: "http://registry:8081" }));
+    expect({ code: sink.code, path: sink.path, site: sink.site, message: sink.message, hint: sink.hint }).toEqual({
+      code: "STREAMT-B006",
+      path: "orders",
+      site: { file: FILE, line: sinkLine, column: expect.any(Number) },
+      message: "toKafka(): schemaRegistryUrl is read by format avro-confluent only, and this sink writes json",
+      hint: "remove schemaRegistryUrl, or set format: 'avro-confluent'",
+    });
+    const sourceLine = lineHere() + 1;
+    const src = errorOf(() => source("lines", { topic: "lines.csv", schema: Order, format: "csv", schemaRegistryUrl: "http://registry:8081" }));
+    expect({ code: src.code, path: src.path, site: src.site, message: src.message, hint: src.hint }).toEqual({
+      code: "STREAMT-B006",
+      path: "lines",
+      site: { file: FILE, line: sourceLine, column: expect.any(Number) },
+      message: "source('lines'): schemaRegistryUrl is read by the avro-confluent and debezium-avro-confluent formats only, and this source reads csv",
+      hint: "remove schemaRegistryUrl, or set format: 'avro-confluent'",
+    });
+  });
 });

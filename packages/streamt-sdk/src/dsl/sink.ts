@@ -158,6 +158,10 @@ function buildSink(input: PlanNode, req: SinkRequest, site: SourceSite | null): 
     if (format === "avro-confluent" && !o.schemaRegistryUrl) {
       throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${where}: format avro-confluent needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", path: input.path });
     }
+    if (format !== "avro-confluent" && o.schemaRegistryUrl !== undefined) {
+      // Only avro-confluent reads it: for any other format it would be silently ignored.
+      throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `${where}: schemaRegistryUrl is read by format avro-confluent only, and this sink writes ${format}`, hint: "remove schemaRegistryUrl, or set format: 'avro-confluent'", path: input.path });
+    }
     const base = {
       topic,
       delivery,

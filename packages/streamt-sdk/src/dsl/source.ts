@@ -393,6 +393,10 @@ export function source(name: string, options?: unknown): unknown {
   if (o.format !== undefined && usesSchemaRegistry(o.format) && !o.schemaRegistryUrl) {
     throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): format ${o.format} needs schemaRegistryUrl`, hint: "pass schemaRegistryUrl: 'http://registry:8081'", site, path: name });
   }
+  if (o.schemaRegistryUrl !== undefined && !usesSchemaRegistry(o.format ?? "json")) {
+    // Only the registry formats read it: anywhere else it would be silently ignored.
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `source('${name}'): schemaRegistryUrl is read by the avro-confluent and debezium-avro-confluent formats only, and this source reads ${o.format ?? "json"}`, hint: "remove schemaRegistryUrl, or set format: 'avro-confluent'", site, path: name });
+  }
   refuseOwnedKeys(o.properties ?? {}, SDK_OWNED.sourceProperties, `source('${name}') properties`, name);
   const spec: SourceSpec = {
     name,
