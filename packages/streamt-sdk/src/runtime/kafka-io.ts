@@ -62,7 +62,7 @@ export async function createTopics(bootstrap: string, topics: readonly TopicSpec
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions ?? 1,
@@ -70,7 +70,27 @@ export async function createTopics(bootstrap: string, topics: readonly TopicSpec
         configEntries: t.cleanupPolicy === "compact" ? [{ name: "cleanup.policy", value: "compact" }] : [],
       })),
     });
+    await waitForLeaders(admin, missing.map((t) => t.name));
   });
+}
+
+/**
+ * Waits until every partition of the topics has a leader. kafkajs' own wait (waitForLeaders) gives up
+ * when the broker does not list a topic it has just created yet (UNKNOWN_TOPIC_OR_PARTITION, seen on a
+ * loaded machine); that answer is retriable, so this wait goes on until its deadline.
+ */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (e) {
+      if ((e as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(", ")} still have no leader ${timeoutMs / 1000} s after they were created`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The topics of a synthesised topics.json. */
