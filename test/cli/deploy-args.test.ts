@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand, UsageError } from "../../packages/streamt-sdk/src/cli/args.js";
+import { parseCommand } from "../../packages/streamt-sdk/src/cli/args.js";
+import { usage } from "./support.js";
 
-const usage = (argv: string[]): string => {
-  try {
-    parseCommand(argv);
-  } catch (e) {
-    if (e instanceof UsageError) return e.message;
-    throw e;
-  }
-  throw new Error("expected a usage error");
-};
 
 describe("plan / apply / destroy arguments", () => {
   it("parse with their flags, entries from the command line or package.json", () => {

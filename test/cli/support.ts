@@ -2,9 +2,10 @@
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { parseCommand, UsageError } from "../../packages/streamt-sdk/src/cli/args.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
+export const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
 
 export interface Run {
   code: number;
@@ -30,3 +31,14 @@ export const EXAMPLES = [
   "examples/catalog-app/src/pipelines.ts",
   "examples/catalog/src/revenue.ts",
 ].sort();
+
+/** The message of the usage error parseCommand throws for `argv` (fails the test when it throws none). */
+export function usage(argv: string[]): string {
+  try {
+    parseCommand(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error("expected a usage error");
+}

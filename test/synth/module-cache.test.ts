@@ -1,23 +1,12 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
+import { BIN, runCli, type Run } from "../cli/support.js";
+import { SCHEMAS, scratchFolder, TSCONFIG } from "./fixture.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
-// Inside the repository (gitignored), so "streamt-sdk" resolves to this checkout's SDK as in a user's project.
-const SCRATCH = path.join(ROOT, ".tmp", "module-cache");
-
-const TSCONFIG = {
-  compilerOptions: {
-    target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2023"], types: ["node"],
-    strict: true, skipLibCheck: true, noEmit: true, customConditions: ["streamt-source"],
-  },
-};
-const SCHEMAS = `import { t } from "streamt-sdk";
-export const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), status: t.string() });
-`;
+const SCRATCH = scratchFolder("module-cache");
 /** A module that says on stderr when it is imported (synth prints a module's console output there). */
 const moduleCode = (name: string, filter: string): string => `import { pipeline, source } from "streamt-sdk";
 import { Order } from "./schemas.js";
@@ -35,19 +24,7 @@ const edit = (file: string, from: string, to: string): void => {
 };
 const ENTRIES = ["a.ts", "b.ts"];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]): Promise<Run> => runCli(args, { cwd: dir });
 
 function folder(out: string): Record<string, string> {
   return Object.fromEntries(readdirSync(path.join(dir, out)).sort().map((f) => [f, readFileSync(path.join(dir, out, f), "utf8")]));

@@ -1,25 +1,13 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder, reuseTypecheck } from "../../packages/streamt-sdk/src/synth/cache.js";
 import { typecheckEntries, type TypecheckResult } from "../../packages/streamt-sdk/src/synth/typecheck.js";
 import { SDK_VERSION } from "../../packages/streamt-sdk/src/version.js";
+import { runCli, type Run } from "../cli/support.js";
+import { SCHEMAS, scratchFolder, TSCONFIG } from "./fixture.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, "packages/streamt-sdk/bin/streamt-sdk.js");
-// Inside the repository (gitignored), so "streamt-sdk" resolves to this checkout's SDK as in a user's project.
-const SCRATCH = path.join(ROOT, ".tmp", "typecheck-cache");
-
-const TSCONFIG = {
-  compilerOptions: {
-    target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2023"], types: ["node"],
-    strict: true, skipLibCheck: true, noEmit: true, customConditions: ["streamt-source"],
-  },
-};
-const SCHEMAS = `import { t } from "streamt-sdk";
-export const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), status: t.string() });
-`;
+const SCRATCH = scratchFolder("typecheck-cache");
 const moduleCode = (name: string, filter: string, extra = ""): string => `import { pipeline, source } from "streamt-sdk";
 import { Order } from "./schemas.js";
 const orders = source("orders", { topic: "orders", schema: Order });
@@ -164,19 +152,7 @@ describe("reusing the last type-check while nothing it read changed", () => {
   });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(cwd: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (cwd: string, ...args: string[]): Promise<Run> => runCli(args, { cwd });
 
 function folder(out: string): Record<string, string> {
   return Object.fromEntries(readdirSync(out).sort().map((f) => [f, readFileSync(path.join(out, f), "utf8")]));
