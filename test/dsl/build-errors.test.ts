@@ -33,6 +33,18 @@ describe("build errors carry code, path, file:line and a fix", () => {
     });
   });
 
+  it("a TIMESTAMP compared with text that is not a time names the call's file:line", () => {
+    const line = lineHere() + 1;
+    const e = errorOf(() => timed.filter((o) => o.ts.ge("2024-02-30 00:00:00")));
+    expect({ code: e.code, path: e.path, site: e.site, message: e.message, hint: e.hint }).toEqual({
+      code: "STREAMT-B002",
+      path: "orders/filter",
+      site: { file: FILE, line, column: expect.any(Number) },
+      message: "'2024-02-30 00:00:00' is not a TIMESTAMP value",
+      hint: "write 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd HH:mm:ss.SSS' (no zone: compare a TIMESTAMP_LTZ column for an instant), or pass a Date",
+    });
+  });
+
   it("an unknown column in a callback names the columns there are", () => {
     const line = lineHere() + 1;
     const e = errorOf(() => timed.filter((o: any) => o.stauts.eq("paid")));

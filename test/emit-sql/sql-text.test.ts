@@ -118,6 +118,7 @@ describe("literals written for the column they are compared with: instants for a
     "2024-04-31T00:00:00Z",
     "2024-13-01 10:00:00",
     "2024-01-01 25:00:00",
+    "2024-01-01 24:00:00",
     "2024-01-01 10:00:00 ",
     " 2024-01-01 10:00:00",
     "2024-01-01 10:00:00+01",
@@ -126,5 +127,50 @@ describe("literals written for the column they are compared with: instants for a
     "2024-1-01 10:00:00",
   ])("refuses %j (a shape it does not take, or a day its month does not have)", (text) => {
     expect(refusal(() => exprSql(literalNode(text, LTZ)))).toMatchObject({ code: "STREAMT-B002", message: `'${text}' is not an instant` });
+  });
+});
+
+describe("TIMESTAMP literals (a wall-clock time, no zone)", () => {
+  const TS: DataType = { kind: "TIMESTAMP", precision: 3, nullable: false };
+  const LTZ: DataType = { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false };
+
+  it.each([
+    ["2024-01-01 10:00:00", "TIMESTAMP '2024-01-01 10:00:00'"],
+    ["2024-02-29 23:59:59.999", "TIMESTAMP '2024-02-29 23:59:59.999'"],
+    ["2024-01-01 10:00:00.123456789", "TIMESTAMP '2024-01-01 10:00:00.123456789'"],
+    // The ISO form's T is written as the space Flink's TIMESTAMP literal reads.
+    ["2024-01-01T10:00:00.5", "TIMESTAMP '2024-01-01 10:00:00.5'"],
+  ])("%j is %s", (text, sql) => {
+    expect(exprSql(literalNode(text, TS))).toBe(sql);
+  });
+
+  // Each of these reached the script before (Flink refused TIMESTAMP 'tomorrow' only when planning the job, and
+  // the Java output's LocalDateTime.parse only when the job started); a bound by 30 February also became 1 March.
+  it.each([
+    "tomorrow",
+    "2024-02-30 10:00:00",
+    "2023-02-29 00:00:00",
+    "2024-04-31T00:00:00",
+    "2024-13-01 10:00:00",
+    "2024-01-01 24:00:00",
+    "2024-01-01 10:60:00",
+    "2024-01-01",
+    "2024-01-01 10:00",
+    "2024-01-01 10:00:00Z",
+    "2024-01-01 10:00:00+01:00",
+    "2024-01-01 10:00:00.1234567890",
+    " 2024-01-01 10:00:00",
+    "2024-1-01 10:00:00",
+  ])("refuses %j", (text) => {
+    expect(refusal(() => literalNode(text, TS))).toEqual({
+      code: "STREAMT-B002",
+      message: `'${text}' is not a TIMESTAMP value`,
+      hint: "write 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd HH:mm:ss.SSS' (no zone: compare a TIMESTAMP_LTZ column for an instant), or pass a Date",
+      site: null,
+    });
+  });
+
+  it("an instant is refused when the literal is made, not later when it is emitted", () => {
+    expect(refusal(() => literalNode("2024-02-30 10:00:00", LTZ))).toMatchObject({ code: "STREAMT-B002", message: "'2024-02-30 10:00:00' is not an instant" });
   });
 });

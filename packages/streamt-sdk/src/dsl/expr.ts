@@ -17,6 +17,7 @@ import { BuildErrorCode, JS_OPERATOR_HINT, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
 import { isColumnType, type Col, type ColumnType, type NumericKind, type Row, type TemporalKind, type TimestampKind } from "./schema.js";
 import { parseDuration, type Duration } from "./duration.js";
+import { instantMillis, timestampText } from "../ir/time-literal.js";
 
 const EXPR = Symbol.for("streamt-sdk.expr");
 
@@ -232,7 +233,11 @@ export function literalNode(value: unknown, like?: DataType): ExprNode {
   }
   if (typeof value === "bigint") return { kind: "literal", value: value.toString(), type: { kind: "BIGINT", nullable: false } };
   if (typeof value === "string") {
-    if (like && isTimestamp(like)) return { kind: "literal", value, type: { ...like, nullable: false } } as ExprNode;
+    if (like?.kind === "TIMESTAMP") return { kind: "literal", value: timestampText(value), type: { ...like, nullable: false } } as ExprNode;
+    if (like?.kind === "TIMESTAMP_LTZ") {
+      instantMillis(value); // refused here, where the pipeline is built, rather than when it is emitted
+      return { kind: "literal", value, type: { ...like, nullable: false } } as ExprNode;
+    }
     return { kind: "literal", value, type: { kind: "STRING", nullable: false } };
   }
   if (typeof value === "boolean") return { kind: "literal", value, type: { kind: "BOOLEAN", nullable: false } };

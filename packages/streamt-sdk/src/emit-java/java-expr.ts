@@ -1,6 +1,7 @@
 import { withNullable, type DataType } from "../ir/data-type.js";
 import type { CallOp, ExprNode } from "../ir/expr-node.js";
-import { exprSql, instantMillis } from "../emit-sql/expr-sql.js";
+import { exprSql } from "../emit-sql/expr-sql.js";
+import { instantMillis } from "../ir/time-literal.js";
 import { quoteIdent } from "../emit-sql/sql-text.js";
 import { comparedAsPlainTime, plannerSafeCall } from "../ir/planner-safe.js";
 import { dataTypeJava } from "./java-types.js";

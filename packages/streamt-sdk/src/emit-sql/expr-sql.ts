@@ -3,6 +3,7 @@ import { FUNCTION_NAME, type CallOp, type ExprNode } from "../ir/expr-node.js";
 import { formatType } from "../ir/data-type.js";
 import { intervalLiteral, quoteIdent, quoteString } from "./sql-text.js";
 import { comparedAsPlainTime, plannerSafeCall } from "../ir/planner-safe.js";
+import { instantMillis } from "../ir/time-literal.js";
 import { SAMPLE_STATISTICS, type AggregateCall } from "../ir/aggregate-call.js";
 
 /** Renders a column reference; joins qualify it with the side's alias. */
@@ -150,26 +151,6 @@ function literalSql(node: Extract<ExprNode, { kind: "literal" }>): string {
     default:
       return node.value;
   }
-}
-
-/**
- * A literal instant's text: a day ('yyyy-MM-dd', or an expanded year '+yyyyyy-MM-dd'), then optionally a time
- * ('HH:mm[:ss[.fraction]]' after a space or a T), then optionally Z or an offset ('+hh:mm', '+hhmm').
- */
-const INSTANT_TEXT = /^((?:[+-]\d{6}|\d{4})-\d{2}-(\d{2}))(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/**
- * The epoch milliseconds of a literal instant: text without an offset is UTC. Text of any other shape is
- * refused rather than left to Date.parse, which reads it its own way (it takes '2024-02-30' as 1 March and
- * ignores the offset of '2024-01-01 10:00:00 +0100 (CET)').
- */
-export function instantMillis(text: string): number {
-  const m = INSTANT_TEXT.exec(text);
-  const ms = m ? Date.parse(`${m[1]}T${m[3] ?? "00:00"}${m[4] ?? "Z"}`) : NaN;
-  // The day as written must be the day parsed: Date.parse rolls a day past the month's end over into the next.
-  const sameDay = m !== null && new Date(Date.parse(`${m[1]}T00:00Z`)).getUTCDate() === Number(m[2]);
-  if (Number.isNaN(ms) || !sameDay) throw new StreamtError({ code: BuildErrorCode.typeMismatch, message: `'${text}' is not an instant`, hint: "write 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO-8601 with an offset, or pass a Date" });
-  return ms;
 }
 
 /** Renders an expression as Flink SQL. */
