@@ -35,7 +35,7 @@ describe("build errors carry code, path, file:line and a fix", () => {
 
   it("a TIMESTAMP compared with text that is not a time names the call's file:line", () => {
     const line = lineHere() + 1;
-    const e = errorOf(() => timed.filter((o) => o.ts.ge("2024-02-30 00:00:00")));
+    const e = errorOf(() => timed.filter((o: any) => o.ts.ge("2024-02-30 00:00:00")));
     expect({ code: e.code, path: e.path, site: e.site, message: e.message, hint: e.hint }).toEqual({
       code: "STREAMT-B002",
       path: "orders/filter",
