@@ -19,7 +19,12 @@ describe("argument parsing", () => {
       watch: false,
       openlineage: null,
       openlineageNamespace: "streamt",
+      env: null,
     });
+  });
+
+  it("synth --target k8s takes the environment, whose Kafka it uses", () => {
+    expect(parseCommand(["synth", "a.ts", "--target", "k8s", "--env", "prod"])).toMatchObject({ target: "k8s", env: "prod" });
   });
 
   it("synth --openlineage: a file or a URL, and the jobs' namespace", () => {
@@ -32,7 +37,7 @@ describe("argument parsing", () => {
   it("synth with every option", () => {
     expect(parseCommand(["synth", "a.ts", "--out", "o", "--json", "--strict", "--no-typecheck", "--no-cache", "--flink", "1.20", "--bootstrap-servers", "k1:9092,k2:9092", "--target", "all"])).toEqual({
       command: "synth", entries: ["a.ts"], json: true, strict: true, typecheck: false, cache: false, flink: "1.20", out: "o", bootstrapServers: "k1:9092,k2:9092", target: "all",
-      watch: false, openlineage: null, openlineageNamespace: "streamt",
+      watch: false, openlineage: null, openlineageNamespace: "streamt", env: null,
     });
   });
 

@@ -62,6 +62,7 @@ describe("streamt.config.ts", () => {
       },
       flink: { restUrl: "https://flink.staging:8081", sqlGatewayUrl: "https://flink.staging:8083", savepointDir: "s3://acme/savepoints", planDir: null },
       protected: false,
+      kubernetes: null,
     });
     expect(environmentOf(config, "prod", dir)).toMatchObject({ protected: true, flink: { sqlGatewayUrl: null } });
     expect([config.deployMode("order-routing"), config.deployMode("customer-totals")]).toEqual(["jar", "sql"]);
@@ -103,6 +104,7 @@ describe("streamt.config.ts", () => {
       kafka: { bootstrapServers: "127.0.0.1:40001", properties: {} },
       flink: { restUrl: "http://127.0.0.1:40004", sqlGatewayUrl: "http://127.0.0.1:40005", savepointDir: `file://${dir}/.streamt/dev/savepoints`, planDir: `${dir}/.streamt/dev/plans` },
       protected: false,
+      kubernetes: null,
     });
   });
 
@@ -127,7 +129,7 @@ describe("streamt.config.ts", () => {
       [
         STAGING.replace("protected: true,", "protected: true,\n      parallelism: 4,"),
         "streamt.config.ts:16: unknown property 'parallelism' in environments.prod",
-        "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir, planDir } and protected; a pipeline entry takes deploy",
+        "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir, planDir }, protected and kubernetes (docs/kubernetes.md); a pipeline entry takes deploy",
       ],
       [STAGING.replace('flink: { restUrl: "https://flink.prod:8081", savepointDir: "s3://acme/prod-savepoints" },', ""), "streamt.config.ts:12: environments.prod.flink: Invalid input: expected object, received undefined", "add flink"],
       [

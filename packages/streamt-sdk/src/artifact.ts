@@ -32,4 +32,12 @@ export type EmittedArtifact =
       /** Paths of the steps the program runs through tEnv.sqlQuery (the Table API has no equivalent). */
       readonly sqlSteps: readonly string[];
     }
+  | {
+      readonly id: string;
+      /** Flink Kubernetes Operator resources of one pipeline (synth --target k8s). */
+      readonly type: "k8s-resources";
+      readonly pipeline: string;
+      readonly files: readonly EmittedFile[];
+      readonly dependsOn: readonly string[];
+    }
   | { readonly id: string; readonly type: "plan" | "topics"; readonly files: readonly EmittedFile[]; readonly dependsOn: readonly string[] };

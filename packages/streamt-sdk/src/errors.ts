@@ -51,6 +51,8 @@ export const BuildErrorCode = {
    * column, a value inside ARRAY/MAP/ROW, or a changelog source (keyed or CDC).
    */
   unseenParseError: "STREAMT-B013",
+  /** synth --target k8s: a pipeline the Flink Kubernetes Operator cannot run as written (its name, its Flink version). */
+  notDeployableOnKubernetes: "STREAMT-B014",
 } as const;
 
 /** The fix for STREAMT-B009, the same from the run-time check and from the type-check. */

@@ -25,6 +25,8 @@ export const commandSchemas = {
     /** Where OpenLineage events go: a JSON Lines file, or an http(s) URL each event is POSTed to; null: none. */
     openlineage: z.string().min(1, "--openlineage takes a file or an http(s) URL").nullable(),
     openlineageNamespace: z.string().min(1, "--openlineage-namespace takes a name"),
+    /** With --target k8s: the environment of streamt.config.ts the Kubernetes resources are written for. */
+    env: z.string().min(1, "--env takes an environment name").nullable(),
   }),
   check: z.strictObject({ command: z.literal("check"), ...common }),
   /** The graph and column-level lineage of the entries' pipelines (docs/lineage.md). */
@@ -106,7 +108,7 @@ const OPTIONS = {
 /** Which options each command accepts: anything else is a usage error, never silently ignored. */
 const ALLOWED: Record<string, readonly string[]> = {
   test: [],
-  synth: ["out", "json", "strict", "no-typecheck", "no-cache", "flink", "bootstrap-servers", "target", "watch", "openlineage", "openlineage-namespace"],
+  synth: ["out", "json", "strict", "no-typecheck", "no-cache", "flink", "bootstrap-servers", "target", "watch", "openlineage", "openlineage-namespace", "env"],
   check: ["json", "strict", "no-typecheck", "no-cache", "flink"],
   lineage: ["json", "no-typecheck", "no-cache"],
   docs: ["out", "flink", "no-typecheck", "no-cache"],
@@ -149,7 +151,13 @@ export function parseCommand(argv: readonly string[], defaults: { entries: strin
   let candidate: unknown;
   switch (command) {
     case "synth":
-      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092"), target: values.target ?? "sql", watch: values.watch ?? false, openlineage: values.openlineage ?? null, openlineageNamespace: values["openlineage-namespace"] ?? "streamt" };
+      candidate = { ...base, out: values.out ?? "streamt.out", bootstrapServers: values["bootstrap-servers"] ?? (process.env.STREAMT_KAFKA_BOOTSTRAP || "localhost:9092"), target: values.target ?? "sql", watch: values.watch ?? false, openlineage: values.openlineage ?? null, openlineageNamespace: values["openlineage-namespace"] ?? "streamt", env: values.env ?? null };
+      // Kubernetes resources are written for one environment of streamt.config.ts, and only for it.
+      if (values.target === "k8s") {
+        if (values.env === undefined) throw new UsageError("synth --target k8s needs --env <name>: an environment of streamt.config.ts with a kubernetes section (docs/kubernetes.md)");
+        if (values["bootstrap-servers"] !== undefined) throw new UsageError("synth --target k8s writes the environment's kafka.bootstrapServers into the jobs; drop --bootstrap-servers");
+        if (values.watch) throw new UsageError("--watch writes SQL scripts or Java projects (--target sql|java); run synth --target k8s --env <name> once");
+      } else if (values.env !== undefined) throw new UsageError("--env applies to synth --target k8s (Kubernetes resources for that environment); the other targets need no environment");
       if (values.watch) {
         // What --watch cannot do on every save is refused, not silently skipped.
         if (values.json) throw new UsageError("--watch prints a line per run and findings as they change; it has no --json form");

@@ -36,9 +36,11 @@ Usage: streamt-sdk <command> [entry.ts ...] [options]
 Commands:
   synth [entry ...]     type-check, analyse and write Flink SQL, plan.json, topics.json, manifest.json
       --out <dir>                 output folder (default streamt.out; replaced as a whole, and only if synth wrote it)
-      --target <sql|java|jar|all> sql: a Flink SQL script per pipeline (default); java: a Flink Table API Maven
+      --target <sql|java|jar|all|k8s> sql: a Flink SQL script per pipeline (default); java: a Flink Table API Maven
                                   project per pipeline; jar: those projects built into deployable JARs (needs
-                                  Java 17+ and Maven); all: the scripts, the projects and the JARs
+                                  Java 17+ and Maven); all: the scripts, the projects and the JARs; k8s: the
+                                  scripts and Flink Kubernetes Operator resources (k8s/<pipeline>.yaml) for --env
+      --env <name>                with --target k8s: the environment of streamt.config.ts (its kubernetes section)
       --flink <2.2|1.20>          Flink version line to target (default 2.2)
       --bootstrap-servers <h:p>   Kafka bootstrap servers in the SQL (default $STREAMT_KAFKA_BOOTSTRAP or localhost:9092)
       --strict                    fail on open warnings too
@@ -156,6 +158,8 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
     case "check": {
       const missing = missingEntries(cmd.entries, io.cwd);
       if (missing.length > 0) throw new UsageError(`entry file not found: ${missing.join(", ")} (relative to ${io.cwd})`);
+      // synth --target k8s: the environment's Kubernetes settings and Kafka, from streamt.config.ts.
+      const kubernetes = cmd.command === "synth" && cmd.env !== null ? await (await import("./k8s-target.js")).kubernetesTarget(cmd.env, io.cwd, io.beforeLoad) : null;
       const options: SynthOptions = {
         entries: cmd.entries,
         root: io.cwd,
@@ -163,9 +167,10 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         cache: cmd.cache,
         moduleCache: cmd.cache,
         flinkVersion: cmd.flink,
-        bootstrapServers: cmd.command === "synth" ? cmd.bootstrapServers : "localhost:9092",
+        bootstrapServers: kubernetes?.bootstrapServers ?? (cmd.command === "synth" ? cmd.bootstrapServers : "localhost:9092"),
         strict: cmd.strict,
         ...(cmd.command === "synth" ? { target: cmd.target } : {}),
+        ...(kubernetes ? { kubernetes } : {}),
         ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}),
       };
       if (cmd.command === "synth" && cmd.watch) {

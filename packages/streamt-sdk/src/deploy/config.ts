@@ -13,6 +13,7 @@ import { LoadCode } from "../synth/load.js";
 import { CONFIG_BRAND, CONFIG_FILE, configSchema, type DefinedConfig, type DeployMode } from "./define-config.js";
 import type { ProjectRules } from "../analysis/project-rules-pass.js";
 import { resolveRules } from "./rules-config.js";
+import { kubernetesSettings, type KubernetesSettings } from "./k8s-settings.js";
 
 /** Loads streamt.config.ts (see define-config.ts) and resolves its environments, `dev` from .streamt/dev/state.json. */
 
@@ -22,6 +23,8 @@ export interface ResolvedEnvironment {
   readonly kafka: { readonly bootstrapServers: string; readonly properties: Readonly<Record<string, string | EnvReference>> };
   readonly flink: { readonly restUrl: string; readonly sqlGatewayUrl: string | null; readonly savepointDir: string; readonly planDir: string | null };
   readonly protected: boolean;
+  /** Where `synth --target k8s` points the environment's Flink Kubernetes Operator resources; null: not configured. */
+  readonly kubernetes: KubernetesSettings | null;
 }
 
 export interface LoadedConfig {
@@ -86,8 +89,9 @@ export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
 
 function hintFor(issue: z.core.$ZodIssue): string {
   if (issue.path[0] === "rules") return "see docs/project-rules.md: rules take topics { pattern, minPartitions, minReplication }, pipelines { pattern, requireDescription, requireOwner, maxStateTtl }, sinks { requireDescription, requireOwner } and forbiddenFormats";
-  if (issue.code === "unrecognized_keys") return "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir, planDir } and protected; a pipeline entry takes deploy";
+  if (issue.code === "unrecognized_keys") return "an environment takes kafka { bootstrapServers, properties }, flink { restUrl, sqlGatewayUrl, savepointDir, planDir }, protected and kubernetes (docs/kubernetes.md); a pipeline entry takes deploy";
   if (issue.code === "invalid_type" && issue.input === undefined) return `add ${String(issue.path.at(-1))}`;
+  if (issue.path[2] === "kubernetes") return "see docs/kubernetes.md";
   return "see docs/deploy-config.md";
 }
 
@@ -99,6 +103,7 @@ function fromInput(file: string | null, config: z.infer<typeof configSchema>): L
       kafka: { bootstrapServers: e.kafka.bootstrapServers, properties: Object.fromEntries(Object.entries(e.kafka.properties ?? {}).map(([k, v]) => [k, isSecretRef(v) ? { env: v.env } : v])) },
       flink: { restUrl: e.flink.restUrl.replace(/\/$/, ""), sqlGatewayUrl: e.flink.sqlGatewayUrl?.replace(/\/$/, "") ?? null, savepointDir: e.flink.savepointDir, planDir: e.flink.planDir ?? null },
       protected: e.protected ?? false,
+      kubernetes: e.kubernetes ? kubernetesSettings(e.kubernetes) : null,
     });
   }
   const modes = config.pipelines ?? {};
@@ -122,6 +127,7 @@ export function environmentOf(config: LoadedConfig, name: string, projectDir: st
       kafka: { bootstrapServers: `127.0.0.1:${state.ports.kafka}`, properties: {} },
       flink: { restUrl: `http://127.0.0.1:${state.ports.rest}`, sqlGatewayUrl: `http://127.0.0.1:${state.ports.gateway}`, savepointDir: `file://${devPaths(projectDir).savepoints}`, planDir: devPaths(projectDir).plans },
       protected: false,
+      kubernetes: null,
     };
   }
   const found = config.environments.get(name);

@@ -34,6 +34,48 @@ const serviceUrl = (what: string) =>
     else if (url.username !== "" || url.password !== "") ctx.addIssue({ code: "custom", message: `${what} must not carry a user name or password (it is printed in plans and logs)` });
   });
 
+/** A URI with a scheme (s3://, hdfs://, file:// on shared storage, local:// inside an image). */
+const uri = (example: string) => z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, `write a URI with a scheme, e.g. ${example}`);
+
+/** A Kubernetes object name (RFC 1123 label). */
+const kubernetesName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "use lower-case letters, digits and '-', starting and ending with a letter or digit").max(63);
+
+/** A JobManager's or TaskManager's pod: memory as Flink or Kubernetes writes it, and CPUs. */
+const podResources = z.strictObject({
+  memory: z.string().regex(/^[1-9][0-9]*(m|g|Mi|Gi)$/, 'write memory as a whole number with a unit: "2048m" or "2g" (Flink\'s units) or "2Gi" (Kubernetes\')'),
+  cpu: z.number().positive("cpu must be more than 0, e.g. 0.5 or 2"),
+});
+
+/**
+ * Where `synth --target k8s --env <name>` points its Flink Kubernetes Operator resources (synth/k8s-resources.ts,
+ * docs/kubernetes.md). No value pretends to exist: the image is the team's own (Flink, the connectors, the
+ * pipelines' JARs and the SQL runner).
+ */
+const kubernetesSchema = z.strictObject({
+  /** metadata.namespace of every resource; absent: the namespace kubectl applies them in. */
+  namespace: kubernetesName.optional(),
+  /** The Flink image every pipeline's pods run, e.g. "registry.acme.io/flink-jobs:1.4.2". */
+  image: z.string().regex(/^[^\s]+$/, 'write an image reference without spaces, e.g. "registry.acme.io/flink-jobs:1.4.2"'),
+  imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"], { message: 'imagePullPolicy must be "Always", "IfNotPresent" or "Never"' }).optional(),
+  /** The service account the JobManager runs as (it creates the TaskManager pods); default "flink", the operator Helm chart's. */
+  serviceAccount: kubernetesName.optional(),
+  /** Where checkpoints go (state.checkpoints.dir), one folder per pipeline under it; savepoints go to flink.savepointDir. */
+  checkpointDir: uri('"s3://acme-flink/checkpoints"'),
+  /** Default { memory: "2048m", cpu: 1 }. */
+  jobManager: podResources.optional(),
+  /** Default { memory: "2048m", cpu: 1, slots: 1 }. */
+  taskManager: podResources.extend({ slots: z.number().int().positive("slots must be a whole number of at least 1").optional() }).optional(),
+  /**
+   * The JAR in the image that runs a SQL script (the operator's flink-sql-runner example: its one argument is
+   * the script's path). Needed by pipelines deployed as "sql".
+   */
+  sqlRunner: z.strictObject({ jarURI: uri('"local:///opt/flink/usrlib/sql-runner.jar"'), entryClass: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'write a Java class name, e.g. "org.apache.flink.examples.SqlRunner"').optional() }).optional(),
+  /** The folder in the image holding the `synth --target jar` JARs (<pipeline>.jar). Needed by pipelines deployed as "jar". */
+  jarDir: uri('"local:///opt/flink/usrlib"').optional(),
+  /** The Kubernetes Secret whose keys are the env("NAME") names the pipelines read. Needed when a pipeline reads one. */
+  secretName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "a Secret's name: lower-case letters, digits, '-' and '.'").optional(),
+});
+
 const environmentSchema = z.strictObject({
   kafka: z.strictObject({
     bootstrapServers,
@@ -55,6 +97,8 @@ const environmentSchema = z.strictObject({
   }),
   /** Commands that change a protected environment need an explicit confirmation flag. */
   protected: z.boolean().optional(),
+  /** Flink Kubernetes Operator resources of `synth --target k8s` (docs/kubernetes.md). */
+  kubernetes: kubernetesSchema.optional(),
 });
 
 const ENV_NAME = /^[a-z][a-z0-9-]*$/;
@@ -78,6 +122,7 @@ export const configSchema = z.strictObject({
 /** What a streamt.config.ts declares (the argument of defineConfig). */
 export type StreamtConfigInput = z.input<typeof configSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type KubernetesConfig = z.infer<typeof kubernetesSchema>;
 export type DeployMode = "sql" | "jar";
 
 export interface DefinedConfig {

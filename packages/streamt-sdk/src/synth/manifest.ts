@@ -57,6 +57,7 @@ export const artifactSchema = z.discriminatedUnion("type", [
   z.strictObject({ ...common, type: z.literal("java-project"), pipeline: z.string(), flinkVersion: z.string(), mainClass: z.string(), sqlSteps: z.array(z.string()) }),
   /** The deployable JAR Maven built from a pipeline's project (`--target jar|all`); depends on the project. */
   z.strictObject({ ...common, type: z.literal("jar"), pipeline: z.string(), flinkVersion: z.string(), mainClass: z.string() }),
+  z.strictObject({ ...common, type: z.literal("k8s-resources"), pipeline: z.string() }),
   z.strictObject({ ...common, type: z.literal("plan") }),
   z.strictObject({ ...common, type: z.literal("topics") }),
 ]);

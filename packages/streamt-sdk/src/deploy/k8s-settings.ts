@@ -1,0 +1,36 @@
+import type { KubernetesConfig } from "./define-config.js";
+
+/**
+ * An environment's `kubernetes` section (define-config.ts) with its defaults filled in: what
+ * `synth --target k8s` writes into each pipeline's Flink Kubernetes Operator resources.
+ */
+export interface KubernetesSettings {
+  readonly namespace: string | null;
+  readonly image: string;
+  readonly imagePullPolicy: string | null;
+  readonly serviceAccount: string;
+  readonly checkpointDir: string;
+  readonly jobManager: { readonly memory: string; readonly cpu: number };
+  readonly taskManager: { readonly memory: string; readonly cpu: number; readonly slots: number };
+  readonly sqlRunner: { readonly jarURI: string; readonly entryClass: string | null } | null;
+  readonly jarDir: string | null;
+  readonly secretName: string | null;
+}
+
+/** The service account the operator's Helm chart creates for the Flink pods in each namespace it watches. */
+const OPERATOR_SERVICE_ACCOUNT = "flink";
+
+export function kubernetesSettings(config: KubernetesConfig): KubernetesSettings {
+  return {
+    namespace: config.namespace ?? null,
+    image: config.image,
+    imagePullPolicy: config.imagePullPolicy ?? null,
+    serviceAccount: config.serviceAccount ?? OPERATOR_SERVICE_ACCOUNT,
+    checkpointDir: config.checkpointDir,
+    jobManager: { memory: config.jobManager?.memory ?? "2048m", cpu: config.jobManager?.cpu ?? 1 },
+    taskManager: { memory: config.taskManager?.memory ?? "2048m", cpu: config.taskManager?.cpu ?? 1, slots: config.taskManager?.slots ?? 1 },
+    sqlRunner: config.sqlRunner ? { jarURI: config.sqlRunner.jarURI, entryClass: config.sqlRunner.entryClass ?? null } : null,
+    jarDir: config.jarDir ?? null,
+    secretName: config.secretName ?? null,
+  };
+}
