@@ -1,5 +1,7 @@
 /** What the synth cache tests share: a small user project's tsconfig and schema module, and where it lives. */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { expect } from "vitest";
 import { ROOT } from "../cli/support.js";
 
 /** Inside the repository (gitignored), so "streamt-sdk" resolves to this checkout's SDK as in a user's project. */
@@ -15,3 +17,23 @@ export const TSCONFIG = {
 export const SCHEMAS = `import { t } from "streamt-sdk";
 export const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), status: t.string() });
 `;
+
+/** A new project folder under `scratch`: the tsconfig, the schema module, and the entries a.ts and b.ts `moduleCode` writes. */
+export function newProject(scratch: string, moduleCode: (name: string, filter: string) => string): string {
+  mkdirSync(scratch, { recursive: true });
+  const dir = mkdtempSync(path.join(scratch, "p-"));
+  const files = { "tsconfig.json": JSON.stringify(TSCONFIG, null, 2), "schemas.ts": SCHEMAS, "a.ts": moduleCode("a", "o.amount.gt(100)"), "b.ts": moduleCode("b", `o.status.eq("paid")`) };
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
+/** Writing and editing the files of the current project folder; an edit must find the text it replaces. */
+export function fileEditor(dir: () => string): { write: (file: string, text: string) => void; edit: (file: string, from: string, to: string) => void } {
+  const write = (file: string, text: string): void => writeFileSync(path.join(dir(), file), text);
+  const edit = (file: string, from: string, to: string): void => {
+    const text = readFileSync(path.join(dir(), file), "utf8");
+    expect(text).toContain(from);
+    write(file, text.replace(from, to));
+  };
+  return { write, edit };
+}

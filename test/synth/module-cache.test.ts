@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
 import { BIN, runCli, type Run } from "../cli/support.js";
-import { SCHEMAS, scratchFolder, TSCONFIG } from "./fixture.js";
+import { fileEditor, newProject, scratchFolder, TSCONFIG } from "./fixture.js";
 
 const SCRATCH = scratchFolder("module-cache");
 /** A module that says on stderr when it is imported (synth prints a module's console output there). */
@@ -16,12 +16,7 @@ export default pipeline("${name}").write(orders.filter((o) => ${filter}).toKafka
 `;
 
 let dir: string;
-const write = (file: string, text: string): void => writeFileSync(path.join(dir, file), text);
-const edit = (file: string, from: string, to: string): void => {
-  const text = readFileSync(path.join(dir, file), "utf8");
-  expect(text).toContain(from);
-  write(file, text.replace(from, to));
-};
+const { write, edit } = fileEditor(() => dir);
 const ENTRIES = ["a.ts", "b.ts"];
 
 const cli = (...args: string[]): Promise<Run> => runCli(args, { cwd: dir });
@@ -55,12 +50,7 @@ async function synthAndCompare(out: string): Promise<{ imported: string[]; notes
 const moduleFiles = (): string[] => readdirSync(cacheFolder(dir)).filter((f) => f.startsWith("module-")).sort();
 
 beforeEach(() => {
-  mkdirSync(SCRATCH, { recursive: true });
-  dir = mkdtempSync(path.join(SCRATCH, "p-"));
-  write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
-  write("schemas.ts", SCHEMAS);
-  write("a.ts", moduleCode("a", "o.amount.gt(100)"));
-  write("b.ts", moduleCode("b", `o.status.eq("paid")`));
+  dir = newProject(SCRATCH, moduleCode);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -121,22 +111,28 @@ describe("the module cache of synth", () => {
   });
 });
 
+/** A `synth --watch` process in the project: its lines, its stderr, a wait for a condition (2 minutes at most), and its exit code. */
+function startWatch(args: readonly string[]) {
+  const child = spawn(process.execPath, [BIN, "synth", ...ENTRIES, ...args, "--watch"], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const runs = (): string[] => stdout.split("\n").filter((l) => l !== "");
+  const until = async (what: string, done: () => boolean): Promise<void> => {
+    const deadline = Date.now() + 120_000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { child, exited, runs, until, stderr: () => stderr };
+}
+
 describe("synth --watch", () => {
   it("synthesises, re-synthesises on save with the edit in the output, and stops on SIGTERM with exit 0 and no half-written folder", { timeout: 300_000 }, async () => {
-    const child = spawn(process.execPath, [BIN, "synth", ...ENTRIES, "--no-typecheck", "--watch"], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const runs = (): string[] => stdout.split("\n").filter((l) => l !== "");
-    const until = async (what: string, done: () => boolean): Promise<void> => {
-      const deadline = Date.now() + 120_000;
-      while (!done()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const { child, exited, runs, until, stderr: errors } = startWatch(["--no-typecheck"]);
     try {
       await until("the first run", () => runs().length >= 1);
       expect(runs()[0]).toMatch(/^\[\d\d:\d\d:\d\d\] synthesised 2 pipelines into streamt\.out in \d+ ms; watching for changes \(Ctrl-C stops\)$/);
@@ -149,7 +145,7 @@ describe("synth --watch", () => {
       // A finding appears when the module gains one, and is printed when it changes only.
       write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}export const spare = source("spare", { topic: "spare", schema: Order });\n`);
       await until("the run with a finding", () => runs().length >= 3);
-      expect(stderr.split("source 'spare' is declared but no pipeline reads it")).toHaveLength(2);
+      expect(errors().split("source 'spare' is declared but no pipeline reads it")).toHaveLength(2);
     } finally {
       child.kill("SIGTERM");
     }
@@ -160,6 +156,37 @@ describe("synth --watch", () => {
     expect(folder("streamt.out")).toEqual(folder("cold"));
   });
 
+
+  it("with the type-check, keeps the program between saves: an edit's type error, one in a module whose import changed, and their fixes", { timeout: 300_000 }, async () => {
+    const { child, exited, runs, until, stderr } = startWatch([]);
+    const typeErrors = (): number => stderr().split("error TS").length - 1;
+    try {
+      await until("the first run", () => runs().length >= 1);
+      edit("a.ts", "o.amount.gt(100)", `o.amount.gt("x")`);
+      await until("the run with a's type error", () => runs().length >= 2);
+      expect(runs()[1]).toMatch(/not synthesised \(\d+ ms\): fix the errors above; streamt\.out is unchanged/);
+      expect(stderr()).toMatch(/error TS\d+ a\.ts:5:/);
+      edit("a.ts", `o.amount.gt("x")`, "o.amount.gt(250)");
+      await until("the run after the fix", () => runs().length >= 3);
+      expect(runs()[2]).toMatch(/synthesised 2 pipelines into streamt\.out/);
+      expect(folder("streamt.out")["a.sql"]).toContain("`amount` > 250");
+      // b.ts is not edited: only its import's new signature makes it wrong, and then right again.
+      const before = typeErrors();
+      edit("schemas.ts", "status: t.string() }", "state: t.string() }");
+      await until("the run with b's type error", () => runs().length >= 4);
+      expect(runs()[3]).toMatch(/not synthesised/);
+      expect(stderr().slice(stderr().lastIndexOf("error TS"))).toMatch(/^error TS\d+ b\.ts:5:/);
+      expect(typeErrors()).toBeGreaterThan(before);
+      edit("schemas.ts", "state: t.string() }", "status: t.string() }");
+      await until("the run after the schema's fix", () => runs().length >= 5);
+      expect(runs()[4]).toMatch(/synthesised 2 pipelines into streamt\.out/);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect((await cli("synth", ...ENTRIES, "--no-cache", "--out", "cold")).code).toBe(0);
+    expect(folder("streamt.out")).toEqual(folder("cold"));
+  });
   it("refuses what it cannot do on every save", async () => {
     for (const [args, message] of [
       [["--json"], "--watch prints a line per run and findings as they change; it has no --json form"],

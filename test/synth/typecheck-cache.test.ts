@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder, reuseTypecheck } from "../../packages/streamt-sdk/src/synth/cache.js";
 import { typecheckEntries, type TypecheckResult } from "../../packages/streamt-sdk/src/synth/typecheck.js";
 import { SDK_VERSION } from "../../packages/streamt-sdk/src/version.js";
 import { runCli, type Run } from "../cli/support.js";
-import { SCHEMAS, scratchFolder, TSCONFIG } from "./fixture.js";
+import { fileEditor, newProject, scratchFolder, TSCONFIG } from "./fixture.js";
 
 const SCRATCH = scratchFolder("typecheck-cache");
 const moduleCode = (name: string, filter: string, extra = ""): string => `import { pipeline, source } from "streamt-sdk";
@@ -15,19 +15,20 @@ export default pipeline("${name}").write(orders.filter((o) => ${filter}).toKafka
 ${extra}`;
 
 let dir: string;
-const write = (file: string, text: string): void => writeFileSync(path.join(dir, file), text);
-const edit = (file: string, from: string, to: string): void => {
-  const text = readFileSync(path.join(dir, file), "utf8");
-  expect(text).toContain(from);
-  write(file, text.replace(from, to));
-};
+const { write, edit } = fileEditor(() => dir);
 const ENTRIES = ["a.ts", "b.ts"];
-const cached = (): TypecheckResult => typecheckEntries(ENTRIES, dir, { cacheDir: cacheFolder(dir) });
+/** A result without what the check read (the record of the last synth's input, test/synth/last-run.test.ts): its findings and what it checked. */
+type Checked = Omit<TypecheckResult, "read">;
+const withoutRead = ({ read: _read, ...result }: TypecheckResult): Checked => result;
+const cached = (): Checked => withoutRead(typecheckEntries(ENTRIES, dir, { cacheDir: cacheFolder(dir) }));
 /** The reference: a cold check with no cache at all. */
-const cold = (): TypecheckResult => typecheckEntries(ENTRIES, dir);
+const cold = (): Checked => typecheckEntries(ENTRIES, dir);
 /** What synth does: the last result if nothing changed, else the incremental check. */
-const synthCheck = (): TypecheckResult => reuseTypecheck(ENTRIES, dir, cacheFolder(dir)).result ?? cached();
-const reused = (): TypecheckResult | null => reuseTypecheck(ENTRIES, dir, cacheFolder(dir)).result;
+const synthCheck = (): Checked => reused() ?? cached();
+const reused = (): Checked | null => {
+  const { result } = reuseTypecheck(ENTRIES, dir, cacheFolder(dir));
+  return result && withoutRead(result);
+};
 /** The incremental builder's cache file. */
 const cacheFile = (): string => {
   const files = readdirSync(cacheFolder(dir)).filter((f) => f.startsWith("typecheck-"));
@@ -36,12 +37,7 @@ const cacheFile = (): string => {
 };
 
 beforeEach(() => {
-  mkdirSync(SCRATCH, { recursive: true });
-  dir = mkdtempSync(path.join(SCRATCH, "p-"));
-  write("tsconfig.json", JSON.stringify(TSCONFIG, null, 2));
-  write("schemas.ts", SCHEMAS);
-  write("a.ts", moduleCode("a", "o.amount.gt(100)"));
-  write("b.ts", moduleCode("b", `o.status.eq("paid")`));
+  dir = newProject(SCRATCH, moduleCode);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -107,7 +107,7 @@ function defaultEntries(cwd: string): string[] {
   }
 }
 
-function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
+function printDiagnostics(io: Pick<Io, "err">, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) io.err(formatDiagnostic(d) + "\n");
   if (diagnostics.length > 0) io.err(formatSummary(diagnostics) + "\n");
 }
@@ -125,7 +125,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     throw e;
   }
   try {
-    return await dispatch(cmd, io);
+    return await dispatch(cmd, io, argv);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`streamt-sdk: ${e.message}\n`);
@@ -146,7 +146,7 @@ function nameList(names: readonly string[], shown = 8): string {
   return names.length <= shown ? names.join(", ") : `${names.slice(0, shown - 1).join(", ")} and ${names.length - shown + 1} more`;
 }
 
-async function dispatch(cmd: Command, io: Io): Promise<number> {
+async function dispatch(cmd: Command, io: Io, argv: readonly string[]): Promise<number> {
   switch (cmd.command) {
     case "help":
       io.out(HELP);
@@ -160,6 +160,9 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
       if (missing.length > 0) throw new UsageError(`entry file not found: ${missing.join(", ")} (relative to ${io.cwd})`);
       // synth --target k8s: the environment's Kubernetes settings and Kafka, from streamt.config.ts.
       const kubernetes = cmd.command === "synth" && cmd.env !== null ? await (await import("./k8s-target.js")).kubernetesTarget(cmd.env, io.cwd, io.beforeLoad) : null;
+      // A synth of SQL whose output depends on files alone is recorded, to be replayed while they are unchanged
+      // (synth/last-run.ts, asked by bin/streamt-sdk.js before anything else loads).
+      const record = cmd.command === "synth" && cmd.cache && !cmd.watch && cmd.openlineage === null && cmd.target === "sql";
       const options: SynthOptions = {
         entries: cmd.entries,
         root: io.cwd,
@@ -172,6 +175,7 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         ...(cmd.command === "synth" ? { target: cmd.target } : {}),
         ...(kubernetes ? { kubernetes } : {}),
         ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}),
+        ...(record ? { recordInputs: true } : {}),
       };
       if (cmd.command === "synth" && cmd.watch) {
         const { untilStopped, watchSynth } = await import("../synth/watch.js");
@@ -179,6 +183,9 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
       }
       const result = cmd.command === "synth" ? await synth(options) : { ...(await check(options)), files: [], jars: [] };
       for (const note of result.notes) io.err(`note: ${note}\n`);
+      // What the run prints from here on is what a replay prints (notes are about this run's caches).
+      const shown = { stdout: "", stderr: "" };
+      const show = { out: (t: string) => ((shown.stdout += t), io.out(t)), err: (t: string) => ((shown.stderr += t), io.err(t)) };
       if (cmd.command === "synth" && result.ok) {
         const guard = { cwd: io.cwd, entries: cmd.entries };
         if (result.jars.length === 0) writeOutput(cmd.out, result.files, guard);
@@ -205,7 +212,7 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
         await deliverOpenLineage(events, cmd.openlineage);
       }
       if (cmd.json) {
-        io.out(
+        const summary = (timings: Record<string, number>): string =>
           JSON.stringify(
             {
               ok: result.ok,
@@ -213,22 +220,31 @@ async function dispatch(cmd: Command, io: Io): Promise<number> {
               ...(cmd.command === "synth" ? { out: cmd.out, files: result.files.map((f) => f.path).sort() } : {}),
               pipelines: result.plan?.pipelines.map((p) => p.name).sort() ?? [],
               diagnostics: result.diagnostics,
-              timingsMs: Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, Math.round(v)])),
+              timingsMs: timings,
             },
             null,
             2,
-          ) + "\n",
-        );
+          ) + "\n";
+        io.out(summary(Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, Math.round(v)]))));
+        // A replay runs no stage.
+        shown.stdout = summary(Object.fromEntries(Object.keys(result.timings).map((k) => [k, 0])));
       } else {
-        printDiagnostics(io, result.diagnostics);
+        printDiagnostics(show, result.diagnostics);
         if (result.ok) {
           const names = result.plan?.pipelines.map((p) => p.name).sort() ?? [];
-          io.out(cmd.command === "synth"
+          show.out(cmd.command === "synth"
             ? `synthesised ${names.length} pipeline${names.length === 1 ? "" : "s"} (${nameList(names)}) into ${cmd.out}\n`
             : `checked ${names.length} pipeline${names.length === 1 ? "" : "s"} (${nameList(names)}): no failing findings\n`);
         }
       }
-      return result.ok ? ExitCode.ok : ExitCode.pipelineErrors;
+      const code = result.ok ? ExitCode.ok : ExitCode.pipelineErrors;
+      if (record && result.read) {
+        const { recordLastRun } = await import("../synth/last-run.js");
+        const run = { ...result.read, out: result.ok ? cmd.out : null, ...shown, exitCode: code };
+        const note = recordLastRun(argv, io.cwd, run);
+        if (note) io.err(`note: ${note}\n`);
+      }
+      return code;
     }
     case "lineage": {
       const { lineageCommand } = await import("./lineage-command.js");

@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,89 +6,10 @@ import type { Diagnostic } from "../analysis/diagnostic.js";
 import { SDK_VERSION } from "../version.js";
 import type { TypecheckResult } from "./typecheck.js";
 import { isSynthOutput } from "./output-folder.js";
+import type { RunInputs } from "./last-run.js";
+import { fileHash, MISSING, readCache, sha256, writeCache, type CacheKey } from "./cache-file.js";
 
-/**
- * synth's cache folder in a project: node_modules/.cache/streamt-sdk/. The folder every Node tool
- * uses for this (Babel, ESLint, webpack, Prettier): ignored wherever node_modules is, removed with
- * it, and never mistaken for the user's source or synth's output. Deleting it only costs time.
- */
-export function cacheFolder(root: string): string {
-  return path.join(root, "node_modules", ".cache", "streamt-sdk");
-}
-
-/**
- * What a cache entry was made by. An entry is used only if every field equals the current one; a
- * differing SDK or TypeScript version, or SDK code, means another version wrote it.
- */
-export interface CacheKey {
-  readonly sdkVersion: string;
-  /** Stamp of the SDK's own code (size and modification time of the module that wrote the entry). */
-  readonly sdkBuild: string;
-  readonly typescript: string;
-  /** Hash of everything else the entry depends on as a whole (compiler options, entries). */
-  readonly inputs: string;
-}
-
-const FORMAT = "streamt-sdk-cache/1";
-
-export type CacheRead = { readonly data: string; readonly note: null } | { readonly data: null; readonly note: string | null };
-
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
-/**
- * Reads a cache entry. A missing file, or one whose inputs differ (an edited tsconfig.json, SDK
- * code rebuilt under the same version), is a plain miss; a file that does not parse, fails its checksum, or was written by another version is
- * ignored with a note, never trusted.
- */
-export function readCache(file: string, key: CacheKey): CacheRead {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return { data: null, note: null };
-  }
-  const rel = path.basename(file);
-  let entry: { format?: unknown; key?: Partial<CacheKey>; sha256?: unknown; data?: unknown };
-  try {
-    entry = JSON.parse(text) as typeof entry;
-  } catch {
-    return { data: null, note: `cache file ${rel} is corrupt (not JSON): ignored, rebuilt from scratch` };
-  }
-  if (entry.format !== FORMAT || typeof entry.data !== "string" || typeof entry.key !== "object" || entry.key === null) {
-    return { data: null, note: `cache file ${rel} is not a streamt-sdk cache of this format: ignored, rebuilt from scratch` };
-  }
-  if (entry.sha256 !== sha256(entry.data)) return { data: null, note: `cache file ${rel} is corrupt (checksum mismatch): ignored, rebuilt from scratch` };
-  const written = entry.key;
-  if (written.sdkVersion !== key.sdkVersion || written.typescript !== key.typescript) {
-    return {
-      data: null,
-      note: `cache file ${rel} was written by streamt-sdk ${String(written.sdkVersion)} with TypeScript ${String(written.typescript)}, not streamt-sdk ${key.sdkVersion} with TypeScript ${key.typescript}: ignored, rebuilt`,
-    };
-  }
-  // Other SDK code of the same version (a development build) or other inputs: a plain miss.
-  if (written.sdkBuild !== key.sdkBuild || written.inputs !== key.inputs) return { data: null, note: null };
-  return { data: entry.data, note: null };
-}
-
-/**
- * Writes a cache entry atomically (a temporary file renamed over it), so a concurrent synth reads
- * either the old entry or the new one, never half of one. Returns a note if it could not be written:
- * a cache that cannot be saved slows the next run but never fails this one.
- */
-export function writeCache(file: string, key: CacheKey, data: string): string | null {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(temp, JSON.stringify({ format: FORMAT, key, sha256: sha256(data), data }));
-    renameSync(temp, file);
-    return null;
-  } catch (e) {
-    rmSync(temp, { force: true });
-    return `could not write the cache file ${file} (${e instanceof Error ? e.message : String(e)}): the next synth starts from scratch`;
-  }
-}
+export { cacheFolder, readCache, sha256, writeCache, type CacheKey, type CacheRead } from "./cache-file.js";
 
 /**
  * Stamp of the SDK's own cache and checker code (size and modification time of this module and of
@@ -147,16 +67,6 @@ interface LastTypecheck {
   readonly diagnostics: Diagnostic[];
 }
 
-const MISSING = "";
-
-function fileHash(file: string): string {
-  try {
-    return sha256(readFileSync(file, "utf8"));
-  } catch {
-    return MISSING;
-  }
-}
-
 function folderNames(folder: string): string {
   try {
     const names = readdirSync(folder, { withFileTypes: true })
@@ -210,9 +120,14 @@ function lastTypecheckKey(inputs: string): { file: (cacheDir: string) => string;
 }
 
 /** Records a type-check's findings with what they were computed from (see reuseTypecheck). */
-export function recordTypecheck(cacheDir: string, inputs: string, diagnostics: Diagnostic[], texts: ReadonlyMap<string, string>, configFiles: readonly string[]): string | null {
+export function recordTypecheck(cacheDir: string, inputs: string, diagnostics: Diagnostic[], read: Fingerprint): string | null {
   const { file, key } = lastTypecheckKey(inputs);
-  return writeCache(file(cacheDir), key, JSON.stringify({ fingerprint: fingerprint(texts, configFiles), diagnostics } satisfies LastTypecheck));
+  return writeCache(file(cacheDir), key, JSON.stringify({ fingerprint: read, diagnostics } satisfies LastTypecheck));
+}
+
+/** A fingerprint as what a run read (last-run.ts). */
+export function inputsOf(f: Fingerprint): RunInputs {
+  return { files: new Map(f.files), folders: new Set(f.folders.map(([dir]) => dir)) };
 }
 
 /**
@@ -233,5 +148,5 @@ export function reuseTypecheck(entries: readonly string[], root: string, cacheDi
     return { result: null, notes };
   }
   if (!last.fingerprint || !Array.isArray(last.diagnostics) || !fingerprintHolds(last.fingerprint)) return { result: null, notes };
-  return { result: { diagnostics: last.diagnostics, notes, checked: [] }, notes };
+  return { result: { diagnostics: last.diagnostics, notes, checked: [], read: last.fingerprint }, notes };
 }

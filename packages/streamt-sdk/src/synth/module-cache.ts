@@ -1,11 +1,12 @@
-import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { EmittedArtifact } from "../artifact.js";
 import type { PlanNode } from "../ir/plan-node.js";
 import type { PipelineDef } from "../ir/plan.js";
 import { SDK_VERSION } from "../version.js";
-import { fingerprint, fingerprintHolds, readCache, sha256, writeCache, type CacheKey, type Fingerprint } from "./cache.js";
+import { fingerprint, fingerprintHolds, inputsOf, type Fingerprint } from "./cache.js";
+import { joinInputs, type RunInputs } from "./last-run.js";
+import { isSdkPackage, packageStamp, readCache, SDK_ROOT, sha256, writeCache, type CacheKey } from "./cache-file.js";
 import type { ModuleGraph } from "./module-graph.js";
 
 /**
@@ -139,6 +140,19 @@ export class ModuleCache {
     return true;
   }
 
+  /**
+   * What the entries' results were made from (last-run.ts): every entry's import graph, and the SDK
+   * packages they import. Null when an entry has no record (its result is not reproducible from files).
+   */
+  inputs(): { readonly inputs: RunInputs | null; readonly packages: string[] } {
+    const entries = [...this.byFile.values()];
+    if (this.entriesImportEntries || entries.some((e) => e.record === null)) return { inputs: null, packages: [] };
+    return {
+      inputs: joinInputs(entries.map((e) => inputsOf(e.record!.fingerprint))),
+      packages: [...new Set(entries.flatMap((e) => e.record!.sdkPackages.map(([dir]) => dir)))],
+    };
+  }
+
   /** What a cached pipeline emitted under these emit options, if known. */
   output(file: string, pipeline: string, options: string): PipelineOutput | undefined {
     const emit = this.byFile.get(file)?.record?.emit;
@@ -196,46 +210,6 @@ export function emitOptionsKey(options: object): string {
 
 function relative(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join("/");
-}
-
-// ---- the SDK's own code ---------------------------------------------------------------------------
-
-/** This SDK's package folder (this module is in its src/synth or dist/synth). */
-const SDK_ROOT = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
-
-function isSdkPackage(packageJson: string): boolean {
-  return path.basename(path.dirname(packageJson)) === "streamt-sdk";
-}
-
-const stamps = new Map<string, string>();
-
-/**
- * The size and modification time of every file of an SDK package's code (dist/ and src/), hashed: an
- * SDK rebuilt under the same version number (a development build) is another SDK. Once per process.
- */
-function packageStamp(dir: string): string {
-  let stamp = stamps.get(dir);
-  if (stamp !== undefined) return stamp;
-  const parts: string[] = [];
-  for (const sub of ["package.json", "dist", "src"]) {
-    const top = path.join(dir, sub);
-    let names: string[];
-    try {
-      names = statSync(top).isDirectory() ? (readdirSync(top, { recursive: true }) as string[]).map((n) => path.join(sub, n)) : [sub];
-    } catch {
-      continue;
-    }
-    for (const n of names.sort()) {
-      try {
-        const s = statSync(path.join(dir, n));
-        if (s.isFile()) parts.push(`${n} ${s.size} ${Math.round(s.mtimeMs)}`);
-      } catch {
-        parts.push(`${n} -`);
-      }
-    }
-  }
-  stamps.set(dir, (stamp = sha256(parts.join("\n"))));
-  return stamp;
 }
 
 // ---- the plan as data ------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ import path from "node:path";
 import { loadProjectRules } from "../deploy/load-rules.js";
 import { CONFIG_FILE } from "../deploy/define-config.js";
 import { existsSync } from "node:fs";
-import { cacheFolder, findTsconfig, reuseTypecheck } from "./cache.js";
+import { cacheFolder, findTsconfig, fingerprint, inputsOf, reuseTypecheck } from "./cache.js";
+import { MISSING } from "./cache-file.js";
+import { joinInputs, type RunInputs } from "./last-run.js";
 import { loadEntries, type LoadResult } from "./load.js";
 import { emitOptionsKey, ModuleCache, type ModulePipeline } from "./module-cache.js";
 import { aboutOf, MANIFEST_VERSION, manifestSchema, upstreamOf, type Manifest } from "./manifest.js";
@@ -49,6 +51,13 @@ export interface SynthOptions {
    * unchanged module is neither imported nor emitted again. The CLI's synth and check turn it on.
    */
   readonly moduleCache?: boolean;
+  /**
+   * Collect what the run reads (the CLI's record of the last synth, last-run.ts): the result's `read`.
+   * Needs `cache` and `moduleCache`: the caches' records say what each stage read.
+   */
+  readonly recordInputs?: boolean;
+  /** Keep the type-check's program in this process for the next run (synth --watch; see typecheck.ts). */
+  readonly keepTypecheck?: boolean;
   /** Called once before the entry modules are imported (the CLI registers its TypeScript loader). */
   readonly beforeLoad?: () => void;
   /**
@@ -91,6 +100,11 @@ export interface CheckResult {
   /** Not findings: what synth noticed on the way (a corrupt or foreign cache ignored), for stderr. */
   readonly notes: string[];
   readonly timings: StageTimings;
+  /**
+   * With `recordInputs`: every file and folder the result depends on (inputs null when something it
+   * depends on is not in a file: then it cannot be replayed), and the SDK packages the entries import.
+   */
+  readonly read?: { readonly inputs: RunInputs | null; readonly packages: readonly string[] };
 }
 
 import type { OutputFile } from "./output-folder.js";
@@ -133,9 +147,13 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
   const timings: StageTimings = { load: 0, typecheck: 0, plan: 0, analyse: 0, emit: 0 };
   const diagnostics: Diagnostic[] = [];
   const notes: string[] = [];
+  // What each stage read, as it ran: the run's result depends on these alone.
+  const reads: (RunInputs | null)[] = [];
+  let packages: string[] = [];
   const finish = (plan: Plan | null): CheckResult => {
     const sorted = [...diagnostics].sort(compareDiagnostics);
-    return { ok: plan !== null && !sorted.some((d) => isFailing(d, options.strict)), plan, diagnostics: sorted, notes, timings };
+    const read = options.recordInputs ? { read: { inputs: joinInputs(reads), packages } } : {};
+    return { ok: plan !== null && !sorted.some((d) => isFailing(d, options.strict)), plan, diagnostics: sorted, notes, timings, ...read };
   };
 
   let t = now();
@@ -145,10 +163,12 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
     const cacheDir = options.cache ? cacheFolder(options.root) : undefined;
     const reused = cacheDir ? reuseTypecheck(options.entries, options.root, cacheDir) : { result: null, notes: [] };
     notes.push(...reused.notes);
-    const checked = reused.result ?? (await import("./typecheck.js")).typecheckEntries(options.entries, options.root, cacheDir ? { cacheDir } : {});
+    const checked = reused.result ?? (await import("./typecheck.js")).typecheckEntries(options.entries, options.root, { ...(cacheDir ? { cacheDir } : {}), keepInMemory: options.keepTypecheck === true });
     diagnostics.push(...checked.diagnostics);
     if (!reused.result) notes.push(...checked.notes);
-    collectGarbage();
+    reads.push(checked.read ? inputsOf(checked.read) : null);
+    // A program kept for the next run is not garbage.
+    if (!options.keepTypecheck) collectGarbage();
     timings.typecheck = now() - t;
     // A module that does not type-check is not run: its errors would only repeat the compiler's.
     if (diagnostics.length > 0) return finish(null);
@@ -159,6 +179,7 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
   // The loader is registered only when there is one: a run whose modules all come from the cache needs none.
   if (existsSync(path.join(options.root, CONFIG_FILE))) options.beforeLoad?.();
   const config = await loadProjectRules(options.root);
+  if (options.recordInputs) reads.push(await configInputs(options));
   if (config.error) {
     diagnostics.push(config.error);
     return finish(null);
@@ -180,6 +201,11 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
     fromCache = loaded;
   }
   const { pipelines, exportedSources } = fromCache;
+  if (options.recordInputs) {
+    const modulesRead = cache?.inputs() ?? { inputs: null, packages: [] };
+    reads.push(modulesRead.inputs);
+    packages = modulesRead.packages;
+  }
   for (const p of pipelines) modules.fileOf.set(p.pipeline.definition, p.file);
   timings.load = now() - t;
   if (pipelines.length === 0) return finish(null);
@@ -193,6 +219,18 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
   diagnostics.push(...analysePlan(plan, { rules: config.rules }), ...unusedSources(exportedSources, plan));
   timings.analyse = now() - t;
   return finish(plan);
+}
+
+/**
+ * What loading streamt.config.ts read: the file (its absence counts too) and its import graph. Null
+ * when the graph cannot be followed statically or reads the environment (as module-graph.ts decides).
+ */
+async function configInputs(options: SynthOptions): Promise<RunInputs | null> {
+  const config = path.join(options.root, CONFIG_FILE);
+  if (!existsSync(config)) return { files: new Map([[config, MISSING]]), folders: new Set() };
+  const { moduleGraph } = await import("./module-graph.js");
+  const graph = moduleGraph(config, findTsconfig(config, options.root));
+  return graph.uncacheable === null ? inputsOf(fingerprint(graph.texts, graph.configFiles)) : null;
 }
 
 /**

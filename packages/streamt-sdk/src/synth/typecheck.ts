@@ -5,7 +5,7 @@ import type { Diagnostic } from "../analysis/diagnostic.js";
 import { BuildErrorCode, JS_OPERATOR_HINT } from "../errors.js";
 import { isSdkOrDependencyFile } from "../sdk-location.js";
 import { SDK_VERSION } from "../version.js";
-import { findTsconfig, readCache, recordTypecheck, sdkBuildStamp, sha256, typecheckInputs, writeCache, type CacheKey } from "./cache.js";
+import { findTsconfig, fingerprint, readCache, recordTypecheck, sdkBuildStamp, sha256, typecheckInputs, writeCache, type CacheKey, type Fingerprint } from "./cache.js";
 
 export function compilerOptions(tsconfig: string | undefined): { options: ts.CompilerOptions; errors: readonly ts.Diagnostic[]; configFiles: string[] } {
   const defaults: ts.CompilerOptions = {
@@ -49,7 +49,21 @@ function standardLibrary(): Map<string, string> {
 export interface TypecheckOptions {
   /** The folder to keep the compiler's incremental state in (synth/cache.ts); none: check everything. */
   readonly cacheDir?: string;
+  /**
+   * Keep the program in this process for the next check (synth --watch): the next one parses only the
+   * files whose text changed and checks only what they affect, as tsc --watch does.
+   */
+  readonly keepInMemory?: boolean;
 }
+
+/** The last check's builder program, its parsed files and B009 findings, kept by `keepInMemory`. */
+interface InMemory {
+  readonly key: string;
+  readonly builder: ts.SemanticDiagnosticsBuilderProgram;
+  readonly sourceFiles: Map<string, ts.SourceFile>;
+  readonly operatorFindings: Record<string, Diagnostic[]>;
+}
+let inMemory: InMemory | null = null;
 
 export interface TypecheckResult {
   readonly diagnostics: Diagnostic[];
@@ -57,6 +71,8 @@ export interface TypecheckResult {
   readonly notes: string[];
   /** The user files the compiler checked in this run (the others' results came from the cache), sorted. */
   readonly checked: string[];
+  /** What the check read (with a cache folder): the result holds while the disk still shows it. */
+  readonly read?: Fingerprint;
 }
 
 /** The part of the cache beside TypeScript's own build info: B009 findings of each user file. */
@@ -110,8 +126,9 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
   const inputs = typecheckInputs(files, tsconfig);
   const cacheFile = cacheDir ? path.join(cacheDir, `typecheck-${inputs.slice(0, 16)}.json`) : undefined;
   const key: CacheKey = { sdkVersion: SDK_VERSION, sdkBuild: sdkBuildStamp(), typescript: ts.version, inputs: sha256(JSON.stringify({ inputs, options })) };
-  let previous: CachedState | null = null;
-  if (cacheFile) {
+  const kept = typecheckOptions.keepInMemory && inMemory?.key === key.inputs ? inMemory : null;
+  let previous: CachedState | null = kept ? { buildInfo: "", operatorFindings: kept.operatorFindings } : null;
+  if (cacheFile && !kept) {
     const read = readCache(cacheFile, key);
     if (read.note) notes.push(read.note);
     previous = read.data === null ? null : parseState(read.data);
@@ -119,7 +136,7 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
   }
 
   const lib = standardLibrary();
-  let buildInfo = previous?.buildInfo;
+  let buildInfo = kept ? undefined : previous?.buildInfo;
   const system: ts.System = {
     ...ts.sys,
     getExecutingFilePath: () => `${LIB_FOLDER}/typescript.js`,
@@ -130,7 +147,21 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
     writeFile: () => {},
   };
   const host = ts.createIncrementalCompilerHost(options, system);
-  const builder = ts.createIncrementalProgram({ rootNames: files, options, host, createProgram: ts.createSemanticDiagnosticsBuilderProgram });
+  const sourceFiles = kept?.sourceFiles ?? new Map<string, ts.SourceFile>();
+  if (typecheckOptions.keepInMemory) {
+    // A file whose text is unchanged is the same parsed file: the new program reuses it, and its checks.
+    const parse = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, target, onError, shouldCreate) => {
+      const known = sourceFiles.get(name);
+      if (known && system.readFile(name) === known.text) return known;
+      const parsed = parse(name, target, onError, shouldCreate);
+      if (parsed) sourceFiles.set(name, parsed);
+      return parsed;
+    };
+  }
+  const builder = kept
+    ? ts.createSemanticDiagnosticsBuilderProgram(files, options, host, kept.builder)
+    : ts.createIncrementalProgram({ rootNames: files, options, host, createProgram: ts.createSemanticDiagnosticsBuilderProgram });
   const program = builder.getProgram();
   const isUsers = (sf: ts.SourceFile): boolean => !sf.isDeclarationFile && !isSdkOrDependencyFile(path.resolve(sf.fileName));
 
@@ -160,6 +191,7 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
     out.push(...findings);
   }
 
+  inMemory = typecheckOptions.keepInMemory ? { key: key.inputs, builder, sourceFiles, operatorFindings } : null;
   if (cacheFile) {
     builder.emit(undefined, (name, text) => {
       if (name === buildInfoFile) buildInfo = text;
@@ -175,13 +207,15 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
     const key = `${d.site?.file}:${d.site?.line}:${d.site?.column}:${d.code}:${d.message}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
+  let checkedFiles: Fingerprint | undefined;
   if (cacheDir) {
     // What the next run compares with the disk to reuse this result without starting the compiler.
     const texts = new Map(program.getSourceFiles().filter((sf) => !lib.has(sf.fileName)).map((sf) => [path.resolve(sf.fileName), sf.text]));
-    const note = recordTypecheck(cacheDir, inputs, diagnostics, texts, configFiles);
+    checkedFiles = fingerprint(texts, configFiles);
+    const note = recordTypecheck(cacheDir, inputs, diagnostics, checkedFiles);
     if (note) notes.push(note);
   }
-  return { diagnostics, notes, checked: [...recheck].map((sf) => relative(sf.fileName)).sort() };
+  return { diagnostics, notes, checked: [...recheck].map((sf) => relative(sf.fileName)).sort(), ...(checkedFiles ? { read: checkedFiles } : {}) };
 }
 
 function parseState(data: string): CachedState | null {

@@ -130,7 +130,7 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
       const started = performance.now();
       let line: string;
       try {
-        const result = await synth({ ...o.synth, importEntries: importInWorker });
+        const result = await synth({ ...o.synth, importEntries: importInWorker, keepTypecheck: true });
         if (stopping) break;
         for (const note of result.notes) o.err(`note: ${note}\n`);
         const findings = result.diagnostics.map(formatDiagnostic).join("\n");
