@@ -97,6 +97,27 @@ describe("test run: what the script of a streamt-sdk/testing run adds", () => {
     expect(script).not.toContain("__streamt_headers");
   });
 
+  it("bounds the text table of a source that skips unreadable records as it bounds the source; a restore test's run bounds neither", () => {
+    const Strict = t.row({ sensor: t.string(), value: t.double() });
+    const readings = source("readings", { topic: "readings.v1", schema: Strict, json: { onParseError: "skip" } });
+    const p = pipeline("r").write(readings.toKafka("out.v1"));
+    const textTable = (unboundedTestSources: boolean) =>
+      statement(renderPipelineSql(lowerPipeline(p.definition, { flinkVersion: "2.2", parallelismOverride: 1, testRun: true, unboundedTestSources }), { bootstrapServers: "127.0.0.1:9092" }).script, "readings__text");
+    const table = (bound: string) => `CREATE TEMPORARY TABLE \`readings__text\` (
+  \`text\` STRING
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'readings.v1',
+  'properties.bootstrap.servers' = '127.0.0.1:9092',
+  'properties.group.id' = 'r.readings.text',
+  'scan.startup.mode' = 'group-offsets',
+  'properties.auto.offset.reset' = 'earliest',
+  'format' = 'raw'${bound}
+);`;
+    expect(textTable(false)).toBe(table(",\n  'scan.bounded.mode' = 'latest-offset'"));
+    expect(textTable(true)).toBe(table(""));
+  });
+
   it("names the headers column apart from the source's own columns, the processing-time column included", () => {
     const Clashing = t.row({ __streamt_headers: t.string(), __streamt_headers_2: t.string(), at: t.timestamp(3) });
     const readings = source("readings", { topic: "readings.v1", schema: Clashing }).eventTime("at").watermark("5s").processingTime("__streamt_headers_3");

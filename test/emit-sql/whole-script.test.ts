@@ -306,21 +306,131 @@ END;
   });
 });
 
+describe("a source that skips unreadable records", () => {
+  it("reads its topic a second time as text, and one dead-letter sink takes both kinds of bad record", () => {
+    const Reading = t.row({ id: t.string(), n: t.int() });
+    const sourceLine = lineHere() + 1;
+    const readings = source("a", { topic: "a.v1", schema: Reading, json: { onParseError: "skip" }, onContractViolation: { deadLetter: "a.dlq" } });
+    const line = lineHere() + 1;
+    const script = sql(pipeline("ab").write(readings.toKafka("ab.v1")));
+    expect(script).toBe(`${HEADER}
+-- pipeline: ab (${FILE}:${line}); Flink 2.2
+
+SET 'pipeline.name' = 'ab';
+
+-- source a (${FILE}:${sourceLine})
+CREATE TEMPORARY TABLE \`a__raw\` (
+  \`id\` STRING,
+  \`n\` INT,
+  \`__streamt_partition\` INT METADATA FROM 'partition' VIRTUAL,
+  \`__streamt_offset\` BIGINT METADATA FROM 'offset' VIRTUAL
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'a.v1',
+  'properties.bootstrap.servers' = 'b:9092',
+  'properties.group.id' = 'ab',
+  'scan.startup.mode' = 'group-offsets',
+  'properties.auto.offset.reset' = 'earliest',
+  'format' = 'json',
+  'json.timestamp-format.standard' = 'ISO-8601',
+  'json.ignore-parse-errors' = 'true'
+);
+
+-- source a (${FILE}:${sourceLine}): its NOT NULL columns enforced; a record with null there goes to a__violations, and COALESCE, never applied after the WHERE, tells Flink the column is NOT NULL
+CREATE TEMPORARY VIEW \`a\` AS
+SELECT COALESCE(\`id\`, '') AS \`id\`, COALESCE(\`n\`, 0) AS \`n\`
+FROM \`a__raw\`
+WHERE \`id\` IS NOT NULL AND \`n\` IS NOT NULL;
+
+-- source a (${FILE}:${sourceLine}): its topic read as text, for the records that are not a JSON object (skipped by onParseError "skip") to go to its violations
+CREATE TEMPORARY TABLE \`a__text\` (
+  \`text\` STRING,
+  \`partition\` INT METADATA FROM 'partition' VIRTUAL,
+  \`offset\` BIGINT METADATA FROM 'offset' VIRTUAL
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'a.v1',
+  'properties.bootstrap.servers' = 'b:9092',
+  'properties.group.id' = 'ab.a.text',
+  'scan.startup.mode' = 'group-offsets',
+  'properties.auto.offset.reset' = 'earliest',
+  'format' = 'raw'
+);
+
+-- source a (${FILE}:${sourceLine}): records with null in a NOT NULL column and records that are not a JSON object, written to the dead-letter topic a.dlq
+CREATE TEMPORARY TABLE \`a__violations\` (
+  \`pipeline\` STRING,
+  \`source\` STRING,
+  \`topic\` STRING,
+  \`partition\` INT,
+  \`offset\` BIGINT,
+  \`reason\` STRING,
+  \`record\` ROW<\`id\` STRING, \`n\` INT>,
+  \`text\` STRING
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'a.dlq',
+  'properties.bootstrap.servers' = 'b:9092',
+  'format' = 'json',
+  'json.timestamp-format.standard' = 'ISO-8601',
+  'json.encode.decimal-as-plain-number' = 'true',
+  'sink.delivery-guarantee' = 'at-least-once'
+);
+
+-- sink a/ab.v1 (${FILE}:${line})
+CREATE TEMPORARY TABLE \`ab_v1\` (
+  \`id\` STRING,
+  \`n\` INT
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'ab.v1',
+  'properties.bootstrap.servers' = 'b:9092',
+  'format' = 'json',
+  'json.timestamp-format.standard' = 'ISO-8601',
+  'json.encode.decimal-as-plain-number' = 'true',
+  'sink.delivery-guarantee' = 'at-least-once'
+);
+
+EXECUTE STATEMENT SET
+BEGIN
+INSERT INTO \`ab_v1\`
+SELECT * FROM \`a\`;
+INSERT INTO \`a__violations\`
+SELECT 'ab' AS \`pipeline\`, 'a' AS \`source\`, 'a.v1' AS \`topic\`, \`__streamt_partition\` AS \`partition\`, \`__streamt_offset\` AS \`offset\`, CONCAT('NOT NULL column(s) missing or null: ', CONCAT_WS(', ', CASE WHEN \`id\` IS NULL THEN 'id' END, CASE WHEN \`n\` IS NULL THEN 'n' END)) AS \`reason\`, ROW(\`id\`, \`n\`) AS \`record\`, CAST(NULL AS STRING) AS \`text\`
+FROM \`a__raw\`
+WHERE \`id\` IS NULL OR \`n\` IS NULL;
+INSERT INTO \`a__violations\`
+SELECT 'ab' AS \`pipeline\`, 'a' AS \`source\`, 'a.v1' AS \`topic\`, \`partition\` AS \`partition\`, \`offset\` AS \`offset\`, CASE WHEN \`text\` IS JSON THEN 'JSON, but not an object' ELSE 'not JSON' END AS \`reason\`, CAST(NULL AS ROW<\`id\` STRING, \`n\` INT>) AS \`record\`, \`text\` AS \`text\`
+FROM \`a__text\`
+WHERE \`text\` IS NOT NULL AND NOT (\`text\` IS JSON OBJECT);
+END;
+`);
+  });
+});
+
 describe("two sources with contracts", () => {
   it("each contract view reads its own table, and each source's violations go to its own sink", () => {
     const Order = t.row({ order_id: t.string(), ts: t.timestamp(3) });
     const a = source("a", { topic: "a.v1", schema: Order });
     const b = source("b", { topic: "b.v1", schema: Order });
     const script = sql(pipeline("u").write(a.union(b).toKafka("u.v1")));
-    expect(script.split("\n").filter((l) => /^(CREATE|INSERT INTO|FROM) /.test(l))).toEqual([
+    // The comments too: each contract view names its own source's violations sink.
+    const contractNote = (name: string) => `: its NOT NULL columns enforced; a record with null there goes to ${name}__violations, and COALESCE, never applied after the WHERE, tells Flink the column is NOT NULL`;
+    expect(script.split("\n").filter((l) => /^(CREATE|INSERT INTO|FROM|-- source) /.test(l)).map((l) => l.replace(/ \(test\/emit-sql\/whole-script\.test\.ts:\d+\)/, ""))).toEqual([
+      "-- source a",
       "CREATE TEMPORARY TABLE `a__raw` (",
+      `-- source a${contractNote("a")}`,
       "CREATE TEMPORARY VIEW `a` AS",
       "FROM `a__raw`",
+      "-- source b",
       "CREATE TEMPORARY TABLE `b__raw` (",
+      `-- source b${contractNote("b")}`,
       "CREATE TEMPORARY VIEW `b` AS",
       "FROM `b__raw`",
       "CREATE TEMPORARY VIEW `a__union` AS",
+      "-- source a: records with null in a NOT NULL column, dropped, counted by this sink's numRecordsIn",
       "CREATE TEMPORARY TABLE `a__violations` (",
+      "-- source b: records with null in a NOT NULL column, dropped, counted by this sink's numRecordsIn",
       "CREATE TEMPORARY TABLE `b__violations` (",
       "CREATE TEMPORARY TABLE `u_v1` (",
       "INSERT INTO `u_v1`",
