@@ -32,4 +32,16 @@ describe("SQL of the differential test's findings", () => {
       "SELECT `l`.`k` AS `lk`, CAST(`l`.`ts` AS TIMESTAMP(3)) AS `lts`, CAST(`l`.`window_time` AS TIMESTAMP(3)) AS `lwt`, `r`.`k` AS `rk`, CAST(`r`.`ts` AS TIMESTAMP(3)) AS `rts`",
     );
   });
+
+  it("D10: each side's event time is cast to its own type, found by its own name (a TIMESTAMP side joined with a TIMESTAMP_LTZ side)", () => {
+    const Pay = t.row({ k: t.string(), ts: t.timestamp(3), paid_at: t.timestampLtz(3) });
+    const payments = source("r", { topic: "r.v1", schema: Pay }).eventTime("paid_at").watermark("1s");
+    const joined = src("l")
+      .tumble("10s")
+      .join(payments.tumble("10s"), { on: { k: "k" }, select: (l, r) => ({ lts: l.ts, lwt: l.window_time, rts: r.ts, rpaid: r.paid_at, rwt: r.window_time }) });
+    // r.ts is not the right side's event time (paid_at is): it is read as it is, as l.ts would be if it were not the left's.
+    expect(view(joined.toKafka("out"), "l__tumble_join").split("\n")[1]).toBe(
+      "SELECT CAST(`l`.`ts` AS TIMESTAMP(3)) AS `lts`, CAST(`l`.`window_time` AS TIMESTAMP(3)) AS `lwt`, `r`.`ts` AS `rts`, CAST(`r`.`paid_at` AS TIMESTAMP_LTZ(3)) AS `rpaid`, CAST(`r`.`window_time` AS TIMESTAMP_LTZ(3)) AS `rwt`",
+    );
+  });
 });
