@@ -2,7 +2,10 @@
 # Builds the flink-runner for one target into packages/flink-runner/target-<target>/:
 #   classes/        compiled io.streamt.runner.* (+ log4j2.xml, streamt-runner.properties)
 #   classpath.txt   runtime classpath (one line, ':'-separated jar paths)
-# Usage: build.sh <2|1.20|kafka|cluster>
+#   sql-runner  target-sql-runner/streamt-sql-runner-<flink>.jar instead: the SQL runner of
+#                `synth --target k8s` (io.streamt.runner.flink.SqlScriptJob) for a Flink 1.20 image's
+#                usrlib/, with the Kafka connector and formats; stdout: {"target":"sql-runner","jar":...}
+# Usage: build.sh <2|1.20|kafka|cluster|sql-runner>
 #   2      Flink 2.x  (default line)
 #   1.20   Flink 1.20
 #   kafka  single-node Kafka broker (separate classpath)
@@ -20,7 +23,8 @@ case "$target" in
   1.20)  profile=runner-flink120; what="Flink 1.20.3" ;;
   kafka) profile=runner-kafka;    what="Kafka broker 3.9.2" ;;
   cluster) profile=runner-flink2,runner-cluster; what="Flink 2.2.0 session cluster and SQL Gateway" ;;
-  *) echo "usage: build.sh <2|1.20|kafka|cluster>" >&2; exit 2 ;;
+  sql-runner) profile=runner-flink120,runner-sql-runner; what="the Flink 1.20.3 SQL runner JAR" ;;
+  *) echo "usage: build.sh <2|1.20|kafka|cluster|sql-runner>" >&2; exit 2 ;;
 esac
 
 out="$here/target-$target"
@@ -37,6 +41,19 @@ up_to_date() {
   [[ -s "$cpfile" && -f "$classes/io/streamt/runner/Main.class" ]] || return 1
   [[ -z "$(find "$here/pom.xml" "$here/build.sh" "$here/src" -newer "$cpfile" -print -quit)" ]]
 }
+
+if [[ "$target" == sql-runner ]]; then
+  # Flink 1.20 only: the Kubernetes operator's CRD stops at v1_20 (docs/kubernetes.md).
+  jar="$out/streamt-sql-runner-1.20.3.jar"
+  if [[ -s "$jar" && -z "$(find "$here/pom.xml" "$here/build.sh" "$here/src" -newer "$jar" -print -quit)" ]]; then
+    printf '{"target":"%s","jar":"%s"}\n' "$target" "$jar"; exit 0
+  fi
+  mkdir -p "$out"
+  echo "building $what..." 1>&2
+  "${mvn_cmd[@]}" -q package 1>&2
+  printf '{"target":"%s","jar":"%s"}\n' "$target" "$jar"
+  exit 0
+fi
 
 if up_to_date; then result; exit 0; fi
 

@@ -219,11 +219,16 @@ describe("kubernetesResources", () => {
     expect(kubernetesResources({ pipeline: def(`p${"-x".repeat(21)}yz`), flinkVersion: "1.20", script: "", secretEnv: [] }, target(true))).toHaveLength(2);
   });
 
-  it("a SQL pipeline needs the image's SQL runner", () => {
-    expect(failure(() => kubernetesResources({ pipeline: def("ev-copy"), flinkVersion: "1.20", script: "", secretEnv: [] }, target(false)))).toEqual([
-      "STREAMT-L004",
-      "environment 'prod' has no kubernetes.sqlRunner, which pipeline 'ev-copy' needs (deployed as \"sql\")",
-      'add sqlRunner: { jarURI: "local:///opt/flink/usrlib/sql-runner.jar" } (the SQL runner in your image) to the environment\'s kubernetes section; see docs/kubernetes.md',
-    ]);
+  it("a SQL pipeline without kubernetes.sqlRunner runs the SDK's SQL runner, where docs/kubernetes.md puts it in the image", () => {
+    const [, deployment] = kubernetesResources({ pipeline: def("ev-copy"), flinkVersion: "1.20", script: "", secretEnv: [] }, target(false));
+    expect((deployment!.spec as { job: unknown }).job).toEqual({
+      jarURI: "local:///opt/flink/usrlib/streamt-sql-runner.jar",
+      entryClass: "io.streamt.runner.flink.SqlScriptJob",
+      args: ["/opt/streamt/sql/ev-copy.sql"],
+      parallelism: 1,
+      upgradeMode: "savepoint",
+      allowNonRestoredState: false,
+      state: "running",
+    });
   });
 });

@@ -66,8 +66,9 @@ const kubernetesSchema = z.strictObject({
   /** Default { memory: "2048m", cpu: 1, slots: 1 }. */
   taskManager: podResources.extend({ slots: z.number().int().positive("slots must be a whole number of at least 1").optional() }).optional(),
   /**
-   * The JAR in the image that runs a SQL script (the operator's flink-sql-runner example: its one argument is
-   * the script's path). Needed by pipelines deployed as "sql".
+   * The JAR in the image that runs a pipeline's SQL script (its one argument is the script's path), for pipelines
+   * deployed as "sql". Default: the SDK's runner, local:///opt/flink/usrlib/streamt-sql-runner.jar with entry class
+   * io.streamt.runner.flink.SqlScriptJob (docs/kubernetes.md says how to build it).
    */
   sqlRunner: z.strictObject({ jarURI: uri('"local:///opt/flink/usrlib/sql-runner.jar"'), entryClass: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'write a Java class name, e.g. "org.apache.flink.examples.SqlRunner"').optional() }).optional(),
   /** The folder in the image holding the `synth --target jar` JARs (<pipeline>.jar). Needed by pipelines deployed as "jar". */

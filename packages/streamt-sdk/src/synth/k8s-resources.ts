@@ -15,7 +15,8 @@ import { LoadCode } from "./load.js";
  * - deployed as "jar": a FlinkDeployment whose job is the pipeline's Table API JAR (`synth --target jar`),
  *   found in the image under `kubernetes.jarDir`;
  * - deployed as "sql": a ConfigMap holding the pipeline's SQL script and a FlinkDeployment whose job is the
- *   image's SQL runner (the operator's flink-sql-runner example) given that script, mounted from the ConfigMap.
+ *   image's SQL runner (by default the SDK's, io.streamt.runner.flink.SqlScriptJob) given that script, mounted
+ *   from the ConfigMap.
  * Both restart from a savepoint on every change (`upgradeMode: savepoint`), name the job by the pipeline,
  * and take secrets from a Kubernetes Secret by reference, never by value. Checked against the operator's
  * CRD schema in test/k8s/.
@@ -99,7 +100,7 @@ export function kubernetesResources(job: PipelineJob, target: KubernetesTarget):
   const resources: Resource[] = [];
   let jobSpec: Resource;
   if (mode === "sql") {
-    const runner = s.sqlRunner ?? missing(target, p.name, "sqlRunner", 'sqlRunner: { jarURI: "local:///opt/flink/usrlib/sql-runner.jar" } (the SQL runner in your image)', 'deployed as "sql"');
+    const runner = s.sqlRunner;
     const configMap = `${p.name}-sql`;
     resources.push({ apiVersion: "v1", kind: "ConfigMap", metadata: metadata(configMap), data: { [`${p.name}.sql`]: job.script ?? "" } });
     container.volumeMounts = [{ name: "sql-script", mountPath: SCRIPT_DIR, readOnly: true }];

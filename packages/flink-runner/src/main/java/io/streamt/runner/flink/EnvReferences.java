@@ -1,5 +1,7 @@
 package io.streamt.runner.flink;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,5 +30,17 @@ final class EnvReferences {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** The values a script's references resolve to, longest first (to mask a value that holds another whole). */
+    static List<String> values(String script, Map<String, String> env) {
+        List<String> values = new ArrayList<>();
+        Matcher m = REFERENCE.matcher(script);
+        while (m.find()) {
+            String value = env.get(m.group(1));
+            if (value != null && !value.isEmpty()) values.add(value);
+        }
+        values.sort((a, b) -> b.length() - a.length());
+        return values;
     }
 }

@@ -63,7 +63,7 @@ public final class FlinkCommands {
     // ================================================================== validate
 
     /** Thrown when one statement of a script fails; carries where. */
-    private static final class StatementFailure extends Exception {
+    static final class StatementFailure extends Exception {
         final int index;
         final SqlSplitter.Statement statement;
 
@@ -339,6 +339,55 @@ public final class FlinkCommands {
         return sb.toString();
     }
 
+    /**
+     * Runs a script's statements in {@code tEnv} in order (SET / RESET applied to its configuration, DDL executed)
+     * and gathers its INSERTs, alone or in EXECUTE STATEMENT SET blocks, into one statement set: the job the
+     * script describes, not yet submitted. Null when the script has no INSERT. {@code runner} names the caller
+     * in refusals.
+     */
+    static StatementSet prepareJob(TableEnvironment tEnv, List<SqlSplitter.Statement> statements, String runner) throws StatementFailure {
+        StatementSet set = tEnv.createStatementSet();
+        int inserts = 0;
+        int index = 0;
+        for (SqlSplitter.Statement st : statements) {
+            index++;
+            try {
+                switch (kindOf(st)) {
+                    case STATEMENT_SET:
+                        for (SqlSplitter.Statement inner : SqlSplitter.innerStatements(st)) {
+                            try {
+                                set.addInsertSql(stripExecute(inner));
+                                inserts++;
+                            } catch (Throwable t) {
+                                throw new StatementFailure(index, inner, t);
+                            }
+                        }
+                        break;
+                    case QUERY:
+                        if (!stripExecute(st).toUpperCase().startsWith("INSERT")) {
+                            throw new IllegalArgumentException(runner + " executes INSERT statements only; a bare query has no sink");
+                        }
+                        set.addInsertSql(stripExecute(st));
+                        inserts++;
+                        break;
+                    case CREATE_TABLE_AS:
+                        throw new IllegalArgumentException(
+                                "CREATE TABLE ... AS SELECT is not supported by " + runner + "; use CREATE TABLE and INSERT INTO");
+                    case SET:
+                        applySet(tEnv, st);
+                        break;
+                    default:
+                        tEnv.executeSql(st.text);
+                }
+            } catch (StatementFailure f) {
+                throw f;
+            } catch (Throwable t) {
+                throw new StatementFailure(index, st, t);
+            }
+        }
+        return inserts == 0 ? null : set;
+    }
+
     // ================================================================== run
 
     public static int run(String[] args) throws Exception {
@@ -390,49 +439,10 @@ public final class FlinkCommands {
             if (flink1) conf.setString("execution.savepoint.path", p); // the key 1.20's executor reads
         }
 
-        List<SqlSplitter.Statement> statements = SqlSplitter.split(script);
         TableEnvironment tEnv = newTableEnvironment(conf);
-        StatementSet set = tEnv.createStatementSet();
-        int inserts = 0;
-        int index = 0;
+        StatementSet set;
         try {
-            for (SqlSplitter.Statement st : statements) {
-                index++;
-                Kind kind = kindOf(st);
-                try {
-                    switch (kind) {
-                        case STATEMENT_SET:
-                            for (SqlSplitter.Statement inner : SqlSplitter.innerStatements(st)) {
-                                try {
-                                    set.addInsertSql(stripExecute(inner));
-                                    inserts++;
-                                } catch (Throwable t) {
-                                    throw new StatementFailure(index, inner, t);
-                                }
-                            }
-                            break;
-                        case QUERY:
-                            if (!stripExecute(st).toUpperCase().startsWith("INSERT")) {
-                                throw new IllegalArgumentException("run executes INSERT statements only; a bare query has no sink");
-                            }
-                            set.addInsertSql(stripExecute(st));
-                            inserts++;
-                            break;
-                        case CREATE_TABLE_AS:
-                            throw new IllegalArgumentException(
-                                    "CREATE TABLE ... AS SELECT is not supported by run; use CREATE TABLE and INSERT INTO");
-                        case SET:
-                            applySet(tEnv, st);
-                            break;
-                        default:
-                            tEnv.executeSql(st.text);
-                    }
-                } catch (StatementFailure f) {
-                    throw f;
-                } catch (Throwable t) {
-                    throw new StatementFailure(index, st, t);
-                }
-            }
+            set = prepareJob(tEnv, SqlSplitter.split(script), "run");
         } catch (StatementFailure f) {
             Json.Obj o = Json.obj().put("event", "failed")
                     .put("statementIndex", f.index)
@@ -442,7 +452,7 @@ public final class FlinkCommands {
             Out.event(o);
             return 1;
         }
-        if (inserts == 0) {
+        if (set == null) {
             Out.event(Json.obj().put("event", "failed").put("error", "the script has no INSERT INTO statement"));
             return 1;
         }
