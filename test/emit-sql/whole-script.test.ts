@@ -408,6 +408,26 @@ END;
   });
 });
 
+describe("a source without a contract that skips unreadable records", () => {
+  it("has no contract view, and its violations sink takes only the records that are not a JSON object", () => {
+    const Loose = t.row({ id: t.string().nullable(), note: t.string().nullable() });
+    const loose = source("a", { topic: "a.v1", schema: Loose, json: { onParseError: "skip" } });
+    const script = sql(pipeline("ab").write(loose.toKafka("ab.v1")));
+    expect(script.split("\n").filter((l) => /^(CREATE|INSERT INTO|FROM|-- source) /.test(l)).map((l) => l.replace(/ \(test\/emit-sql\/whole-script\.test\.ts:\d+\)/, ""))).toEqual([
+      "-- source a",
+      "CREATE TEMPORARY TABLE `a` (",
+      '-- source a: its topic read as text, for the records that are not a JSON object (skipped by onParseError "skip") to go to its violations',
+      "CREATE TEMPORARY TABLE `a__text` (",
+      "-- source a: records that are not a JSON object, dropped, counted by this sink's numRecordsIn",
+      "CREATE TEMPORARY TABLE `a__violations` (",
+      "CREATE TEMPORARY TABLE `ab_v1` (",
+      "INSERT INTO `ab_v1`",
+      "INSERT INTO `a__violations`",
+      "FROM `a__text`",
+    ]);
+  });
+});
+
 describe("two sources with contracts", () => {
   it("each contract view reads its own table, and each source's violations go to its own sink", () => {
     const Order = t.row({ order_id: t.string(), ts: t.timestamp(3) });
