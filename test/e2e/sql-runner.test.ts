@@ -104,6 +104,8 @@ function startRunner(env: Record<string, string>): Runner {
   return runner;
 }
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 describe("the SQL runner (SqlScriptJob) of synth --target k8s", () => {
   it("is what the FlinkDeployment runs by default: the SDK's runner in usrlib/, given the mounted script", () => {
     expect(job).toEqual({
@@ -135,10 +137,21 @@ describe("the SQL runner (SqlScriptJob) of synth --target k8s", () => {
       [topics.checkout, { user: "ann", page: "/checkout" }],
       [topics.checkout, { user: "bob", page: "/checkout" }],
     ]);
-    expect(runner.output()).toMatch(new RegExp(`SqlScriptJob: ${scriptFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: submitted job [0-9a-f]{32}\\n`));
+    expect(runner.output()).toMatch(new RegExp(`SqlScriptJob: ${escaped(scriptFile)}: submitted job [0-9a-f]{32}\\n`));
     await runner.stop();
     expect(runner.output()).not.toContain(`pw-${runId}`);
   }, 300_000);
+
+  it("a job that fails ends it with exit 1 and Flink's reason, the secret value in it masked", async () => {
+    const runner = startRunner({ STREAMT_E2E_PROTOCOL: `PLAINTEXT-${runId}-secret`, STREAMT_E2E_JAAS: JAAS });
+    expect(await runner.exited).toBe(1);
+    // The runner's report is the output's last lines (Flink's own log, before it, quotes Kafka's exception as it is).
+    const report = runner.output().slice(runner.output().indexOf('Exception in thread "main"'));
+    expect(report).toMatch(new RegExp(`^Exception in thread "main" streamt SQL runner: ${escaped(scriptFile)}: job [0-9a-f]{32} failed: `));
+    expect(report.slice(report.lastIndexOf("\nCaused by: "))).toBe("\nCaused by: Invalid value *** for configuration security.protocol: String must be one of: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL\n");
+    // sasl.jaas.config is a password to Kafka, which never prints it; the runner never does either.
+    expect(runner.output()).not.toContain(`pw-${runId}`);
+  }, 180_000);
 
   it("a variable that is not set stops it before any job exists: one line naming the variable, exit 1, no secret", async () => {
     const runner = startRunner({ STREAMT_E2E_PROTOCOL: "PLAINTEXT-secret-value" });
