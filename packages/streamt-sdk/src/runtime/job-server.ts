@@ -109,8 +109,9 @@ class JobChannel implements JobService {
 }
 
 /**
- * Starts the runner's `serve` JVM: one warm JVM for a whole test run, each job on its own MiniCluster.
- * The JVM is tracked (it cannot outlive this process) and exits when its stdin closes.
+ * Starts the runner's `serve` JVM: one warm JVM for a whole test run, with one MiniCluster that runs
+ * every job (each with its own configuration). The JVM is tracked (it cannot outlive this process) and
+ * exits when its stdin closes.
  *
  * @example
  * const server = await startJobServer("2");
@@ -135,10 +136,16 @@ async function spawnServe(target: "2" | "1.20", options: { progress?: ProgressSi
   const runner = await buildRunner(target, options.progress);
   const child = spawnRunner(runner, ["serve"], { jvmArgs: ["-Xmx2g"] });
   const tail = stderrTail(child, 80, options.onStderr);
+  let refused: string | null = null;
   await new Promise<void>((resolve, reject) => {
-    onJsonLines(child, (e) => (e.event === "ready" ? resolve() : onEvent(e)));
+    onJsonLines(child, (e) => {
+      if (e.event === "ready") resolve();
+      // A failure without an id is the server's own (its MiniCluster did not start): said should it exit.
+      else if (e.event === "failed" && e.id === undefined) refused = String(e.error);
+      else onEvent(e);
+    });
     child.once("exit", (code, signal) => {
-      const why = `the Flink job server exited (${signal ?? `code ${code}`}):\n${tail()}`;
+      const why = `the Flink job server exited (${signal ?? `code ${code}`}): ${refused ?? ""}\n${tail()}`;
       onExit(why);
       reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: why }));
     });

@@ -9,15 +9,18 @@ import type { SourceNode } from "../ir/nodes/source-node.js";
  * dead-letter topics) is renamed by `topicOf`; Kafka client properties are left out (they configure the
  * connection to a real cluster; a test's is the local broker); sources read from the earliest offset (a
  * test's input is all in its fresh topics); Kafka sinks deliver at least once (a bounded test job takes no checkpoint,
- * which an exactly-once sink needs to commit what it wrote). The steps themselves are untouched, so the
- * script differs from the deployed one only in topics and these two options (and in what the lowering
- * adds for a test run: bounded reads and the heartbeat filter, see emit-sql/test-run.ts).
+ * which an exactly-once sink needs to commit what it wrote). The pipeline's checkpoint interval is left out:
+ * a bounded job that checkpoints waits, once its input is read, for the next checkpoint before it
+ * ends (Flink's final checkpoint), up to a whole interval; a restore test's jobs checkpoint as the test
+ * runs them (testing/upgrade-run.ts). The steps themselves are untouched, so the script differs from
+ * the deployed one only in topics and these options (and in what the lowering adds for a test run:
+ * bounded reads and the heartbeat filter, see emit-sql/test-run.ts).
  */
 export function testVariant(def: PipelineDef, topicOf: (topic: string) => string): PipelineDef {
   const copies = new Map<PlanNode, PlanNode>();
   const copy = (n: PlanNode): PlanNode => copies.get(n)!;
   for (const n of topologicalOrder(def.sinks)) copies.set(n, visit(n, rebuild(copy, topicOf)));
-  return { ...def, sinks: def.sinks.map((s) => copy(s) as SinkNode) };
+  return { ...def, settings: { ...def.settings, checkpointIntervalMs: null }, sinks: def.sinks.map((s) => copy(s) as SinkNode) };
 }
 
 /** Each node copied with its inputs replaced by their copies (sources and sinks on their test topics). */

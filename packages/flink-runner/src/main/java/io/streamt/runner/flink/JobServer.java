@@ -6,6 +6,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -22,10 +23,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code serve}: one warm JVM that runs many bounded jobs (a test suite's), each to its end. Planner
- * classes, code generation and the JIT are paid once instead of per job.
+ * classes, code generation, the JIT and the MiniCluster's start are paid once instead of per job.
  *
- * <p>Requests are JSON lines on stdin: {@code {"id":"t1","script":"..."}} runs a script (each job on
- * its own MiniCluster, concurrently with others), {@code {"id":"t1","cancel":true}} cancels it. Events
+ * <p>Every job runs on one MiniCluster, started before {@code ready} and shared by all (SharedCluster:
+ * what is shared and what stays per job), concurrently with others on its {@value #SLOTS} task slots (a
+ * job that finds none free waits for one).
+ *
+ * <p>Requests are JSON lines on stdin: {@code {"id":"t1","script":"..."}} runs a script,
+ * {@code {"id":"t1","cancel":true}} cancels it. Events
  * are JSON lines on stdout, each with the request's id: {@code submitted}, then {@code finished} or
  * {@code failed} (with the statement, for a script that fails before it runs), or {@code cancelled}.
  *
@@ -37,11 +42,15 @@ import java.util.concurrent.TimeUnit;
  * directory and reports {@code stopped} with its {@code savepoint} path; with {@code drain} the job's
  * watermark moves to the end of time first, as at the end of a bounded input (every window fires).
  * A job fails at its first error: the restart strategy is off, so a record that fails a task fails the
- * test instead of being read again for ever. When stdin closes, running jobs are cancelled and the JVM
- * exits.
+ * test instead of being read again for ever. A job that is cancelled or fails gives its slot back to the
+ * cluster for the next. When stdin closes, running jobs are cancelled, the cluster is shut down and the
+ * JVM exits.
  */
 public final class JobServer {
     private JobServer() {}
+
+    /** Task slots of the shared cluster: a test job runs at parallelism 1 in one slot. */
+    static final int SLOTS = 8;
 
     private static final Map<String, JobClient> RUNNING = new ConcurrentHashMap<>();
     /** Jobs cancelled before they were submitted: they never start. */
@@ -52,7 +61,14 @@ public final class JobServer {
             Out.event(Json.obj().put("event", "failed").put("error", "serve takes no arguments, got " + args[0]));
             return 2;
         }
-        Out.event(Json.obj().put("event", "ready"));
+        MiniCluster cluster;
+        try {
+            cluster = SharedCluster.start(SLOTS);
+        } catch (Exception e) {
+            Out.event(Json.obj().put("event", "failed").put("error", "the MiniCluster did not start: " + FlinkCommands.errorMessage(e)));
+            return 1;
+        }
+        Out.event(Json.obj().put("event", "ready").put("slots", SLOTS));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -87,6 +103,7 @@ public final class JobServer {
             }
         }
         for (String id : RUNNING.keySet()) cancel(id);
+        cluster.closeAsync().get(30, TimeUnit.SECONDS);
         return 0;
     }
 

@@ -1,0 +1,27 @@
+/**
+ * The pipeline a test runs (testing/test-plan.ts): the same steps on topics of its own, and none of the
+ * pipeline's checkpointing, which would hold a bounded test job open for up to one more interval.
+ */
+import { describe, expect, it } from "vitest";
+import { count, pipeline, source, t } from "streamt-sdk";
+import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
+import { testVariant } from "../../packages/streamt-sdk/src/testing/test-plan.js";
+
+const Order = t.row({ order_id: t.string(), customer_id: t.string(), ts: t.timestamp(3) });
+const orders = source("orders", { topic: "orders", schema: Order }).eventTime("ts").watermark("5s");
+const def = pipeline("totals", { parallelism: 4, checkpointInterval: "1m", stateTtl: "1d" }).write(orders.groupBy("customer_id").aggregate({ n: count() }).toUpsertKafka("totals", { key: ["customer_id"] })).definition;
+const settingsOf = (d: typeof def) => lowerPipeline(d, { flinkVersion: "2.2", parallelismOverride: 1, testRun: true }).settings.map((s) => `${s.key}=${s.value}`);
+
+describe("testVariant", () => {
+  it("leaves out the pipeline's checkpoint interval and keeps its other settings", () => {
+    expect(settingsOf(def)).toEqual(["pipeline.name=totals", "parallelism.default=1", "execution.checkpointing.interval=1 min", "table.exec.state.ttl=1 d"]);
+    expect(settingsOf(testVariant(def, (topic) => `${topic}.test`))).toEqual(["pipeline.name=totals", "parallelism.default=1", "table.exec.state.ttl=1 d"]);
+  });
+
+  it("renames every topic, and leaves the pipeline it copies as it was", () => {
+    const variant = testVariant(def, (topic) => `${topic}.test-1`);
+    const sink = variant.sinks[0]!;
+    expect(sink.connector.kind === "upsert-kafka" && sink.connector.topic).toBe("totals.test-1");
+    expect(def.settings.checkpointIntervalMs).toBe(60_000);
+  });
+});
