@@ -152,6 +152,14 @@ describe("the record of the last synth", () => {
     expect(records()).toEqual(records1);
   });
 
+  it("keeps no record of a run whose module reads the environment: the next run sees the new value", { timeout: 300_000 }, async () => {
+    write("b.ts", moduleCode("b", `o.status.eq(process.env.STATUS ?? "paid")`));
+    expect((await cli(SYNTH, { STATUS: "paid" })).code).toBe(0);
+    expect(records()).toEqual({});
+    expect((await cli(SYNTH, { STATUS: "refunded" })).code).toBe(0);
+    expect(folder("out")["b.sql"]).toContain("'refunded'");
+  });
+
   it("does not trust a record written by other SDK code, or a corrupt one", { timeout: 300_000 }, async () => {
     const first = await cli(SYNTH);
     const [name] = Object.keys(records());
