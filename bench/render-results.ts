@@ -47,7 +47,7 @@ export const okOf = (ok: number, all: number) => `${ok} of ${all}`;
 
 // ---- a section's record --------------------------------------------------------------------------------
 
-export type SectionName = "synth" | "typecheck" | "job-speed" | "validation" | "random-pipelines";
+export type SectionName = "synth" | "typecheck" | "job-speed" | "validation" | "random-pipelines" | "pipeline-tests";
 
 export interface MachineLoad {
   /** 1-minute load averages sampled every 5 s while the section ran (with the first and last). */
@@ -645,6 +645,53 @@ function randomMarkdown(d: RandomSection): string[] {
   return md;
 }
 
+// ---- section 6: pipeline tests (streamt-sdk/testing) ------------------------------------------------------
+
+export interface PipelineTestsSection {
+  /** The tests after the first one, and how many passed. */
+  readonly tests: number;
+  readonly passed: number;
+  readonly firstPassed: boolean;
+  /** From vitest's launch until the first test had run its job (broker, warm JVM and its MiniCluster, first job). */
+  readonly firstStartMs: number;
+  /** The first test alone, as vitest reports it (the JVM and MiniCluster start, and its job). */
+  readonly firstTestMs: number;
+  /** From the end of the first test to the end of the last. */
+  readonly suiteMs: number;
+  /** Each of the tests after the first, as vitest reports it. */
+  readonly perTestMs: readonly number[];
+  /** The whole vitest process, including the broker's and the JVM's shut-down. */
+  readonly wallMs: number;
+  /** 1-minute load average just before vitest started and just after it ended. */
+  readonly load: { readonly before: number; readonly after: number };
+}
+
+/** Issue 12: "a 20-test suite well under a minute after the first start". */
+export const PIPELINE_TESTS_TARGET_MS = 60_000;
+
+export function pipelineTestsTargets(d: PipelineTestsSection): TargetRow[] {
+  return [
+    {
+      what: `${d.tests} pipeline tests (streamt-sdk/testing) after the first start: wall time`,
+      goal: `well under ${f0(PIPELINE_TESTS_TARGET_MS / 1000)} s`,
+      measured: `${f1(d.suiteMs / 1000)} s (${okOf(d.passed, d.tests)} passed)`,
+      ok: d.passed === d.tests && d.suiteMs < PIPELINE_TESTS_TARGET_MS,
+      runs: "1 of 1",
+      from: "issue 12",
+    },
+  ];
+}
+
+function pipelineTestsMarkdown(d: PipelineTestsSection): string[] {
+  return [
+    `bench/testing-suite/pipeline-tests.test.ts: ${d.tests} tests written with streamt-sdk/testing over three example pipelines (an upsert aggregate, an hourly window with a watermark step and a late row, an interval join), each producing its rows, running one bounded job and comparing its sink's records exactly, after a first test that pays the start. vitest runs them as a user's project does (bench/testing-suite/vitest.config.ts: the SDK's global setup, one Kafka broker and one warm JVM whose single MiniCluster runs every test job), in one run. Load average ${f1(d.load.before)} when vitest started, ${f1(d.load.after)} when it ended.`,
+    "",
+    `- first start, from vitest's launch until the first test had run its job (vitest, the broker, the warm JVM and its MiniCluster, the first job): ${f1(d.firstStartMs / 1000)} s, of which the first test ${f1(d.firstTestMs / 1000)} s (${d.firstPassed ? "passed" : "**failed**"})`,
+    `- the ${d.tests} tests after it: ${f1(d.suiteMs / 1000)} s wall, ${okOf(d.passed, d.tests)} passed; per test ${cell(stats(d.perTestMs), (n) => f2(n / 1000))} s (median (min–max))`,
+    `- the whole vitest process, with the shut-down of the broker and the JVM: ${f1(d.wallMs / 1000)} s`,
+  ];
+}
+
 // ---- RESULTS.md ------------------------------------------------------------------------------------------
 
 const notMeasured = (section: SectionName, how: string) => [`Not measured yet: bench/results/${section}.json does not exist (${how}).`];
@@ -656,6 +703,7 @@ export function renderResults(): { missed: number } {
   const jobs = readSection<JobSpeedResult>("job-speed");
   const validation = readSection<ValidationSection>("validation");
   const random = readSection<RandomSection>("random-pipelines");
+  const pipelineTests = readSection<PipelineTestsSection>("pipeline-tests");
 
   const targets: (TargetRow & { in: string })[] = [];
   const add = (n: number, r: SectionRecord<unknown>, rows: readonly TargetRow[]) => targets.push(...rows.map((t) => ({ ...t, in: measuredIn(n, r) })));
@@ -669,9 +717,11 @@ export function renderResults(): { missed: number } {
   else targets.push(...jobSpeedTargets(null).map((t) => ({ ...t, in: "–" })));
   if (random) add(5, random, randomTargets(random.data));
   else targets.push({ what: "random pipelines: scripts synth writes that Flink's planner accepts", goal: "100%", measured: "no bench/results/random-pipelines.json yet: run `npm run bench` without --no-validate", ok: null, runs: "–", from: "bench §5", in: "–" });
+  if (pipelineTests) add(6, pipelineTests, pipelineTestsTargets(pipelineTests.data));
+  else targets.push({ what: "20 pipeline tests (streamt-sdk/testing) after the first start: wall time", goal: "well under 60 s", measured: "no bench/results/pipeline-tests.json yet: run `npm run bench -- --tests-only`", ok: null, runs: "–", from: "issue 12", in: "–" });
   const missed = targets.filter((t) => t.ok === false).length;
 
-  const latest = [synth, tsc, jobs, validation, random].filter((r) => r !== null).sort((a, b) => b.date.localeCompare(a.date))[0];
+  const latest = [synth, tsc, jobs, validation, random, pipelineTests].filter((r) => r !== null).sort((a, b) => b.date.localeCompare(a.date))[0];
   const md: string[] = [
     "# streamt-sdk benchmarks",
     "",
@@ -711,6 +761,10 @@ export function renderResults(): { missed: number } {
     "## 5. Random pipelines: what synth accepts, Flink accepts",
     "",
     ...(random ? [stampLine(random), "", ...randomMarkdown(random.data)] : notMeasured("random-pipelines", "run `npm run bench` without --no-validate")),
+    "",
+    "## 6. Pipeline tests: a 20-test suite on one broker and one warm MiniCluster",
+    "",
+    ...(pipelineTests ? [stampLine(pipelineTests), "", ...pipelineTestsMarkdown(pipelineTests.data)] : notMeasured("pipeline-tests", "run `npm run bench -- --tests-only`")),
   ];
   const notes = path.join(BENCH_DIR, "ANALYSIS.md");
   if (existsSync(notes)) md.push("", readFileSync(notes, "utf8").trim());

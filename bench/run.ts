@@ -8,6 +8,7 @@
  *            profile of a missed target), --no-jobs (skip section 3, the speed of generated jobs on the
  *            local broker and MiniCluster: bench/job-speed.ts, which also runs on its own),
  *            --synth-only (section 1 alone, synth at scale and synth --watch; the others keep their JSON)
+ *            --tests-only (section 6 alone: a 20-test streamt-sdk/testing suite, bench/testing-bench.ts)
  *
  * A section that is skipped keeps its previous JSON, so RESULTS.md shows it with its own date and commit.
  * Every measurement is repeated and reported as median/min/max over the runs that succeeded, with the
@@ -47,7 +48,7 @@ const CLI = path.join(SDK_SNAPSHOT, "bin/streamt-sdk.js");
 const TSC = path.join(REPO, "node_modules/typescript/lib/tsc.js");
 
 const argv = process.argv.slice(2);
-const OPTIONS = ["--quick", "--no-validate", "--no-profile", "--no-jobs", "--synth-only"];
+const OPTIONS = ["--quick", "--no-validate", "--no-profile", "--no-jobs", "--synth-only", "--tests-only"];
 const unknown = argv.filter((a) => !OPTIONS.includes(a));
 if (unknown.length > 0) {
   console.error(`bench: unknown option ${unknown.join(", ")}; the options are ${OPTIONS.join(", ")}`);
@@ -58,6 +59,7 @@ const VALIDATE = !argv.includes("--no-validate");
 const PROFILE = !argv.includes("--no-profile");
 const JOBS = !argv.includes("--no-jobs");
 const SYNTH_ONLY = argv.includes("--synth-only");
+const TESTS_ONLY = argv.includes("--tests-only");
 const COMMAND = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
 const SIZES = [10, 100, 1000, 3000] as const;
 // --synth-only: three repetitions of everything (the medians of issue 14's targets), the section in ~15 minutes.
@@ -516,8 +518,25 @@ async function randomPipelinesSection(): Promise<RandomSection> {
 
 // ---- the run ------------------------------------------------------------------------------------------
 
+/** Section 6: the 20-test streamt-sdk/testing suite, one run. */
+async function pipelineTestsSection(): Promise<void> {
+  log("running a 20-test streamt-sdk/testing suite on one broker and one warm MiniCluster");
+  const sampler = new LoadSampler();
+  const { pipelineTestsBench } = await import("./testing-bench.js");
+  const d = await pipelineTestsBench(log);
+  writeSection("pipeline-tests", COMMAND, sampler, d);
+  log(`first start ${f0(d.firstStartMs)} ms; ${d.passed} of ${d.tests} tests passed in ${f0(d.suiteMs)} ms after it`);
+}
+
 async function main(): Promise<void> {
   const began = performance.now();
+  if (TESTS_ONLY) {
+    await pipelineTestsSection();
+    rmSync(WARM_TMPDIR, { recursive: true, force: true });
+    const { missed } = renderResults();
+    log(`done (--tests-only) in ${f0((performance.now() - began) / 1000)} s; ${missed} target(s) missed; bench/RESULTS.md rendered`);
+    return;
+  }
   log(`${COMMAND}: generating projects into ${path.relative(REPO, GENERATED_DIR)}/`);
   log("building the SDK of the commit checked out into bench/generated/node_modules/streamt-sdk");
   const sdk = installSdkSnapshot();
@@ -576,6 +595,8 @@ async function main(): Promise<void> {
       for (const r of random.results) log(`Flink ${r.flinkVersion}: ${r.accepted} of ${r.scripts} scripts accepted (${r.buildErrors} + ${r.findings} of ${r.recipes} recipes refused by the SDK)`);
     });
   }
+
+  await optional("pipeline-tests", pipelineTestsSection);
 
   rmSync(WARM_TMPDIR, { recursive: true, force: true });
   const { missed } = renderResults();
