@@ -311,6 +311,19 @@ describe("sinks and job settings", () => {
 );`);
   });
 
+  it("an upsert sink keyed by two columns lists both in its primary key, in the key's order", () => {
+    const g = orders.groupBy("status", "customer_id").count({ ttl: "1d" });
+    const ddl = statementOf(pipeline("p").write(g.toUpsertKafka("c2", { key: ["customer_id", "status"] })), "c2");
+    expect(ddl.split("\n").slice(0, 6)).toEqual([
+      "CREATE TEMPORARY TABLE `c2` (",
+      "  `status` STRING NOT NULL,",
+      "  `customer_id` STRING NOT NULL,",
+      "  `count` BIGINT,",
+      "  PRIMARY KEY (`customer_id`, `status`) NOT ENFORCED",
+      ") WITH (",
+    ]);
+  });
+
   it("several sinks become one EXECUTE STATEMENT SET", () => {
     const p = pipeline("multi").write(orders.toKafka("a"), orders.toPrint());
     expect(scriptOf(p)).toContain("\nEXECUTE STATEMENT SET\nBEGIN\nINSERT INTO `a`\nSELECT * FROM `orders`;\nINSERT INTO `print`\nSELECT * FROM `orders`;\nINSERT INTO `orders__violations`\n");
