@@ -243,6 +243,15 @@ describe("joins", () => {
     );
   });
 
+  it("temporal join on a two-column key: both pairs in the ON clause, one per line", () => {
+    const Rate = t.row({ region: t.string(), customer_id: t.string(), tier: t.string(), updated_at: t.timestamp(3) });
+    const rates = source("rates", { topic: "rates.v1", schema: Rate, primaryKey: ["region", "customer_id"] }).eventTime("updated_at").watermark("1s");
+    const j = orders.temporalJoin(rates, { on: { status: "region", customer_id: "customer_id" }, select: (o, r) => ({ order_id: o.order_id, tier: r.tier, ts: o.ts }) });
+    expect(statementOf(pipeline("p").write(j.toPrint()), "orders__temporal_join")).toBe(
+      "CREATE TEMPORARY VIEW `orders__temporal_join` AS\nSELECT `l`.`order_id` AS `order_id`, `r`.`tier` AS `tier`, `l`.`ts` AS `ts`\nFROM `orders` AS `l`\nJOIN `rates` FOR SYSTEM_TIME AS OF `l`.`ts` AS `r`\n  ON `l`.`status` = `r`.`region`\n  AND `l`.`customer_id` = `r`.`customer_id`;",
+    );
+  });
+
   it("temporal join against a versioned table", () => {
     const j = orders.temporalJoin(customers, { on: { customer_id: "customer_id" }, type: "left", select: (o, c) => ({ order_id: o.order_id, name: c.name, ts: o.ts }) });
     expect(statementOf(pipeline("p").write(j.toPrint()), "orders__temporal_join")).toBe(
