@@ -11,8 +11,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../packages/streamt-sdk/src/cli/main.js";
 import { devDown, devUp, type DevStatus } from "../../packages/streamt-sdk/src/runtime/dev-cluster.js";
-import { FlinkRestClient } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
+import { FlinkRestClient, flinkRestCall } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
 import { produce, watchTopics, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import { readSavepoint } from "../../packages/streamt-sdk/src/deploy/savepoint-state.js";
 import { runCli } from "../cli/support.js";
 
 // Inside the repository, so the pipeline module's `import ... from "streamt-sdk"` resolves.
@@ -70,6 +71,27 @@ afterAll(async () => {
   rmSync(project, { recursive: true, force: true });
 }, 120_000);
 
+/** Triggers a savepoint of a running job that keeps it running (POST /jobs/:id/savepoints); its location. */
+async function triggerSavepoint(jobId: string): Promise<string> {
+  const { "request-id": request } = (await flinkRestCall(up.restUrl!, "POST", `/jobs/${jobId}/savepoints`, { "target-directory": `file://${project}/.streamt/dev/savepoints/manual`, "cancel-job": false })) as { "request-id": string };
+  for (let i = 0; i < 240; i++) {
+    const s = (await flinkRestCall(up.restUrl!, "GET", `/jobs/${jobId}/savepoints/${request}`)) as { status: { id: string }; operation?: { location?: string; "failure-cause"?: unknown } };
+    if (s.status.id === "COMPLETED") return s.operation?.location ?? `no location: ${JSON.stringify(s.operation)}`;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return "savepoint not completed within 60 s";
+}
+
+/** The stateful operators of the windowed count as its savepoint holds them: fate, step, Flink's node, state names. */
+const SAVEPOINT_OPERATORS = [
+  "kept - GlobalWindowAggregate: _timer_state/event_window-timers, _timer_state/processing_window-timers, watermark, window-aggs",
+  "kept events Sink: no state",
+  "kept events TableSourceScan: (coordinator), SourceReaderState",
+  "kept events/tumble/filter/deploy.counts Sink: streaming_committer_raw_states, writer_raw_states",
+];
+/** Their uids (node ids left out) and whether Flink's OperatorID is the uid's hash. */
+const SAVEPOINT_UIDS = ["<node>_global-window-aggregate true", "<node>_sink true", "<node>_source true", "Sink Committer: <node>_sink true"];
+
 const running = async () => (await rest.jobs()).filter((j) => j.state === "RUNNING").map((j) => j.id);
 const ev = (k: string, ts: string) => ({ value: { k, v: 1, ts: `2024-01-01T${ts}` } });
 /** The output read so far (read_committed), in window and key order (within a window Flink's order varies). */
@@ -116,18 +138,26 @@ describe("plan / apply / destroy on the dev cluster", () => {
     // A filter on the count: Flink cannot move it above the aggregate (a filter on the group key it would,
     // and then the aggregate's input changes: plan calls that a new aggregate).
     writePipeline("k", `.filter((r) => r.n.gt(1))`);
+    // A savepoint of the running job, as operations take them: plan compares with what it holds, read
+    // from its _metadata with Flink's own reader.
+    const taken = await triggerSavepoint(firstJob);
+    // Flink keyed each operator's state by the OperatorID it hashes from the uid apply set (<stable node id>_<transformation>).
+    const contents = await readSavepoint(taken);
+    const held = "unreadable" in contents ? [contents.unreadable] : contents.operators.filter((o) => o.hasState).map((o) => `${o.uid?.replace(/\d+_/, "<node>_")} ${o.uidHash === o.id}`);
+    expect(held.sort()).toEqual(SAVEPOINT_UIDS);
     const plan = await cli("plan", "--env", "dev", "--json");
-    expect(plan.code).toBe(0);
-    const planned = JSON.parse(plan.out) as { jobs: { pipeline: string; action: string; jobId: string; stateLoss: string | null; state: { comparedWith: string; operators: { fate: string; step: string | null; description: string }[] } }[] };
-    expect(planned.jobs.map((j) => [j.pipeline, j.action, j.jobId, j.stateLoss, j.state.comparedWith])).toEqual([
-      ["deploy-counts", "upgrade", firstJob, null, `the stateful operators of running job ${firstJob}, recorded when it was applied (the savepoint apply takes of it holds their state)`],
-    ]);
-    expect(planned.jobs[0]!.state.operators.map((o) => `${o.fate} ${o.step ?? "-"} ${o.description.replace(/\(.*$/, "")}`).sort()).toEqual([
-      "kept - GlobalWindowAggregate",
-      "kept events Sink",
-      "kept events TableSourceScan",
-      "kept events/tumble/filter/deploy.counts Sink",
-    ]);
+    expect([plan.code, plan.err]).toEqual([0, ""]);
+    const planned = JSON.parse(plan.out) as { jobs: { pipeline: string; action: string; jobId: string; stateLoss: string | null; state: { comparedWith: string; savepoint: string | null; operators: { fate: string; step: string | null; description: string; savepointState: { bytes: number; names: string[] } | null }[] } }[] };
+    expect(planned.jobs.map((j) => [j.pipeline, j.action, j.jobId, j.stateLoss, j.state.savepoint])).toEqual([["deploy-counts", "upgrade", firstJob, null, taken]]);
+    expect(planned.jobs[0]!.state.comparedWith).toMatch(new RegExp(`^savepoint ${taken.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} of running job ${firstJob}, taken \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: the operators it holds state for$`));
+    const operators = planned.jobs[0]!.state.operators;
+    const shown = (o: { savepointState: { names: string[] } | null }) => (o.savepointState ? o.savepointState.names.join(", ") : "no state");
+    expect(operators.map((o) => `${o.fate} ${o.step ?? "-"} ${o.description.replace(/\(.*$/, "")}: ${shown(o)}`).sort()).toEqual(SAVEPOINT_OPERATORS);
+    expect(operators.filter((o) => o.savepointState !== null && o.savepointState.bytes <= 0)).toEqual([]);
+    // As text: where the savepoint is, and each operator's state there.
+    const text = (await cli("plan", "--env", "dev")).out.split("\n");
+    expect(text[2]).toBe(`    state compared with ${planned.jobs[0]!.state.comparedWith}:`);
+    expect(text.slice(3, -1).map((l) => (/ \[\d+ bytes in the savepoint: (.*)\]$/.exec(l)?.[1] ?? "no state")).sort()).toEqual(SAVEPOINT_OPERATORS.map((o) => o.split(": ")[1]).sort());
 
     const apply = await cli("apply", "--env", "dev");
     expect([apply.code, apply.err]).toEqual([0, ""]);
@@ -187,7 +217,7 @@ describe("plan / apply / destroy on the dev cluster", () => {
     expect(lines.slice(0, 3)).toEqual([
       "plan for environment 'dev':",
       `  job deploy-counts: upgrade (running job ${job})`,
-      `    state compared with the stateful operators of running job ${job}, recorded when it was applied (the savepoint apply takes of it holds their state):`,
+      `    state compared with the stateful operators recorded on running job ${job} when it was applied: it has no savepoint yet (apply takes one before upgrading):`,
     ]);
     const fates = lines.slice(3, -2).map((l) => l.trim().replace(/\s+/, " ").replace(/\(.*$/, "")).sort();
     expect(fates).toEqual([

@@ -9,7 +9,9 @@ import { scriptStatements, SqlGatewayClient } from "../runtime/sql-gateway.js";
 import { RuntimeErrorCode } from "../runtime/toolchain.js";
 import type { TopicEntry } from "../synth/topics.js";
 import type { ResolvedEnvironment } from "./config.js";
-import { compareOperators, stabilisePlan, type OperatorChange, type PlanOperator, type SessionTable, type StablePlan } from "./stable-plan.js";
+import { compareWithSavepoint, latestSavepoint, readSavepoint, type StatefulOperatorChange } from "./savepoint-state.js";
+import { compareOperators, stabilisePlan, type PlanOperator, type SessionTable, type StablePlan } from "./stable-plan.js";
+import { withEnvironmentProperties } from "./kafka-properties.js";
 import { applyTopics, deleteTopics, planTopics, type TopicChange } from "./topic-plan.js";
 
 /**
@@ -35,7 +37,7 @@ export interface DeployInput {
   readonly project: string;
   readonly pipelines: readonly DeployablePipeline[];
   readonly topics: readonly TopicEntry[];
-  /** The environment's Kafka properties with secrets filled in (for the admin client only). */
+  /** The environment's Kafka properties with secrets filled in, for the admin client (the jobs get them as placeholders: deployedScript). */
   readonly kafkaProperties: Readonly<Record<string, string>>;
 }
 
@@ -59,9 +61,17 @@ export interface JobChange {
   /** The job running now, if any. */
   readonly jobId: string | null;
   /** For an upgrade: each stateful operator's fate, and what it was compared with. */
-  readonly state: { readonly comparedWith: string; readonly operators: readonly OperatorChange[] } | null;
+  readonly state: UpgradeState | null;
   /** Why the change loses state (apply then needs --allow-state-loss), else null. */
   readonly stateLoss: string | null;
+}
+
+export interface UpgradeState {
+  /** What the fates come from: the job's latest savepoint, or the record apply left on the job (and why not the savepoint). */
+  readonly comparedWith: string;
+  /** The savepoint compared with, or null. */
+  readonly savepoint: string | null;
+  readonly operators: readonly StatefulOperatorChange[];
 }
 
 export interface DeployPlan {
@@ -152,9 +162,18 @@ function sessionTables(p: DeployablePipeline): Map<string, SessionTable> {
   return tables;
 }
 
+/**
+ * The script a pipeline runs as on an environment: with the environment's Kafka properties on each Kafka
+ * table (kafka-properties.ts), secrets still as placeholders. Its hash is what the job's record holds, so
+ * a changed property is an upgrade (operator ids come from the pipeline's own tables: all kept).
+ */
+function deployedScript(env: ResolvedEnvironment, p: DeployablePipeline): string {
+  return withEnvironmentProperties(p.script, env.kafka.properties);
+}
+
 /** Opens a session named by the pipeline and runs its setup statements (secrets resolved in memory only). */
 async function openPipelineSession(env: ResolvedEnvironment, gateway: SqlGatewayClient, p: DeployablePipeline): Promise<{ session: string; insert: string; secrets: readonly string[] }> {
-  const resolved = resolveSecrets(p.script, p.name);
+  const resolved = resolveSecrets(deployedScript(env, p), p.name);
   let session: string;
   try {
     session = await gateway.openSession(`streamt-${p.name}`);
@@ -206,6 +225,34 @@ interface Survey {
   readonly live: ReadonlyMap<string, LiveJob>;
 }
 
+/**
+ * What an upgrade does to the running job's state: compared with the job's latest savepoint when this
+ * machine can read it (the operators it holds state for, by uid: savepoint-state.ts); else with the
+ * stateful operators recorded on the job when it was applied (apply takes a savepoint before upgrading,
+ * and it holds theirs).
+ */
+async function compareState(env: ResolvedEnvironment, job: LiveJob, plan: StablePlan): Promise<UpgradeState> {
+  const latest = await latestSavepoint(env.flink.restUrl, job.id).catch(() => null);
+  const contents = latest?.path ? await readSavepoint(latest.path) : null;
+  if (latest?.path && contents !== null && !("unreadable" in contents)) {
+    const planIds = new Set((JSON.parse(plan.json) as { nodes: { id: number }[] }).nodes.map((n) => n.id));
+    return {
+      comparedWith: `savepoint ${latest.path} of running job ${job.id}, taken ${latest.completedAt}: the operators it holds state for`,
+      savepoint: latest.path,
+      operators: compareWithSavepoint(contents, job.record?.stateful ?? [], plan.stateful, planIds),
+    };
+  }
+  const why = latest?.path ? `its latest savepoint ${latest.path} ${(contents as { unreadable: string }).unreadable}` : "it has no savepoint yet (apply takes one before upgrading)";
+  if (job.record === null) {
+    return { comparedWith: `nothing: job ${job.id} was not started by streamt-sdk apply, so its operator ids are unknown, and ${why}`, savepoint: null, operators: compareOperators([], plan.stateful).map((o) => ({ ...o, savepointState: null })) };
+  }
+  return {
+    comparedWith: `the stateful operators recorded on running job ${job.id} when it was applied: ${why}`,
+    savepoint: null,
+    operators: compareOperators(job.record.stateful, plan.stateful).map((o) => ({ ...o, savepointState: null })),
+  };
+}
+
 async function survey(input: DeployInput): Promise<Survey> {
   const { env } = input;
   const live = await liveJobs(env);
@@ -216,7 +263,7 @@ async function survey(input: DeployInput): Promise<Survey> {
   const jobs: JobChange[] = [];
   for (const p of [...input.pipelines].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const job = byName.get(p.name) ?? null;
-    if (job !== null && job.record !== null && job.record.script === scriptHash(p.script)) {
+    if (job !== null && job.record !== null && job.record.script === scriptHash(deployedScript(env, p))) {
       jobs.push({ pipeline: p.name, action: "unchanged", jobId: job.id, state: null, stateLoss: null });
       continue;
     }
@@ -226,24 +273,19 @@ async function survey(input: DeployInput): Promise<Survey> {
       jobs.push({ pipeline: p.name, action: "start", jobId: null, state: null, stateLoss: null });
       continue;
     }
-    if (job.record === null) {
-      jobs.push({
-        pipeline: p.name,
-        action: "upgrade",
-        jobId: job.id,
-        state: { comparedWith: `nothing: job ${job.id} was not started by streamt-sdk apply, so its operator ids are unknown`, operators: compareOperators([], plan.stateful) },
-        stateLoss: `the state of job ${job.id} cannot be compared (it carries no streamt-sdk record)`,
-      });
-      continue;
-    }
-    const operators = compareOperators(job.record.stateful, plan.stateful);
-    const dropped = operators.filter((o) => o.fate === "dropped");
+    const state = await compareState(env, job, plan);
+    const dropped = state.operators.filter((o) => o.fate === "dropped");
     jobs.push({
       pipeline: p.name,
       action: "upgrade",
       jobId: job.id,
-      state: { comparedWith: `the stateful operators of running job ${job.id}, recorded when it was applied (the savepoint apply takes of it holds their state)`, operators },
-      stateLoss: dropped.length === 0 ? null : `the state of ${dropped.length} operator${dropped.length === 1 ? "" : "s"} would be dropped: ${dropped.map((o) => (o.step ? `${o.step} (${o.description})` : o.description)).join("; ")}`,
+      state,
+      stateLoss:
+        state.savepoint === null && job.record === null
+          ? `the state of job ${job.id} cannot be compared (it carries no streamt-sdk record and has no savepoint readable here)`
+          : dropped.length === 0
+            ? null
+            : `the state of ${dropped.length} operator${dropped.length === 1 ? "" : "s"} would be dropped: ${dropped.map((o) => (o.step ? `${o.step} (${o.description})` : o.description)).join("; ")}`,
     });
   }
   const names = new Set(input.pipelines.map((p) => p.name));
@@ -279,7 +321,7 @@ export function formatPlan(plan: DeployPlan): string {
     lines.push(`  job ${j.pipeline}: ${j.action}${j.jobId ? ` (running job ${j.jobId})` : ""}`);
     if (j.state) {
       lines.push(`    state compared with ${j.state.comparedWith}:`);
-      for (const o of j.state.operators) lines.push(`      ${o.fate.padEnd(7)} ${o.step ? `${o.step}: ` : ""}${o.description}`);
+      for (const o of j.state.operators) lines.push(`      ${o.fate.padEnd(7)} ${o.step ? `${o.step}: ` : ""}${o.description}${o.savepointState ? ` [${o.savepointState.bytes} bytes in the savepoint${o.savepointState.names.length > 0 ? `: ${o.savepointState.names.join(", ")}` : ""}]` : ""}`);
     }
     if (j.stateLoss) lines.push(`    state loss: ${j.stateLoss}; apply needs --allow-state-loss`);
   }
@@ -343,16 +385,25 @@ function savepointTarget(env: ResolvedEnvironment, pipeline: string): string {
   return `${env.flink.savepointDir.replace(/\/$/, "")}/${encodeURIComponent(pipeline)}`;
 }
 
-/** Stops a job with a savepoint; a retry of the same stop (same job, same reason) reuses its trigger id. */
+/**
+ * Stops a job with a savepoint; a retry of the same stop (same job, reason and folder) reuses its trigger
+ * id, so a request sent twice is one savepoint. The JobManager keeps a failed operation's result under its
+ * id for minutes: after a failure, the next attempt gets an id of its own.
+ */
 async function stopWithSavepoint(env: ResolvedEnvironment, pipeline: string, jobId: string, reason: string): Promise<string> {
+  const target = savepointTarget(env, pipeline);
+  let triggerId = sha256(`${jobId}\n${reason}\n${target}`).slice(0, 32);
+  const earlier = (await flinkRestCall(env.flink.restUrl, "GET", `/jobs/${jobId}/savepoints/${triggerId}`).catch(() => null)) as { operation?: { "failure-cause"?: unknown } } | null;
+  if (earlier?.operation?.["failure-cause"] !== undefined) triggerId = sha256(`${triggerId}\n${Date.now()}`).slice(0, 32);
   try {
-    return await new FlinkRestClient(env.flink.restUrl).stopWithSavepoint(jobId, savepointTarget(env, pipeline), { triggerId: sha256(`${jobId}\n${reason}`).slice(0, 32), timeoutMs: 300_000 });
+    return await new FlinkRestClient(env.flink.restUrl).stopWithSavepoint(jobId, target, { triggerId, timeoutMs: 300_000 });
   } catch (e) {
     const running = (await new FlinkRestClient(env.flink.restUrl).jobs().catch(() => [])).find((j) => j.id === jobId)?.state ?? "unknown";
+    const cause = (e instanceof Error ? e.message : String(e)).replace(`stop-with-savepoint of job ${jobId} failed: `, "");
     throw new StreamtError({
       code: RuntimeErrorCode.savepointFailed,
-      message: `pipeline '${pipeline}': stop-with-savepoint of job ${jobId} failed: ${e instanceof Error ? e.message : String(e)}; the job is ${running}`,
-      hint: "look at the job's checkpoints in the Flink web UI (a failing checkpoint fails the savepoint too); nothing of this pipeline was changed",
+      message: `pipeline '${pipeline}': stop-with-savepoint of job ${jobId} into ${target} failed: ${cause}; the job is ${running}`,
+      hint: "check that the JobManager and TaskManagers can write flink.savepointDir, and the job's checkpoints in the Flink web UI (a failing checkpoint fails the savepoint too); nothing of this pipeline was changed",
     });
   }
 }
@@ -392,7 +443,7 @@ export async function applyDeploy(input: DeployInput, options: ApplyOptions): Pr
     const files = planFiles(planDir, p!.name, stable.sha256);
     if (!existsSync(files.plan)) writeFileSync(files.plan, stable.json);
     writeFileSync(files.pipeline, JSON.stringify({ name: p!.name, script: p!.script, statements: p!.statements }) + "\n");
-    const record: JobRecord = { project: input.project, pipeline: p!.name, script: scriptHash(p!.script), plan: stable.sha256, stateful: stable.stateful };
+    const record: JobRecord = { project: input.project, pipeline: p!.name, script: scriptHash(deployedScript(env, p!)), plan: stable.sha256, stateful: stable.stateful };
     if (change.action === "start") {
       const jobId = await executePlan(env, p!, files.plan, record, null).catch((e: unknown) => {
         throw new StreamtError({ code: RuntimeErrorCode.deployJobFailed, message: `pipeline '${p!.name}': its job did not start: ${e instanceof Error ? e.message : String(e)}`, hint: "the error is Flink's; fix the pipeline and apply again (nothing of this pipeline runs)" });

@@ -31,14 +31,14 @@ export interface PipelineStatus {
   readonly earlierJobs: number;
 }
 
-interface CheckpointStats {
+export interface CheckpointStats {
   latest?: {
     completed?: { id: number; latest_ack_timestamp: number; external_path?: string } | null;
     savepoint?: { id: number; latest_ack_timestamp: number; external_path?: string } | null;
   };
 }
 
-function checkpointInfo(c: { id: number; latest_ack_timestamp: number; external_path?: string } | null | undefined): CheckpointInfo | null {
+export function checkpointInfo(c: { id: number; latest_ack_timestamp: number; external_path?: string } | null | undefined): CheckpointInfo | null {
   if (!c) return null;
   const path = c.external_path && c.external_path !== "<checkpoint-not-externally-addressable>" ? c.external_path : null;
   return { id: c.id, completedAt: new Date(c.latest_ack_timestamp).toISOString(), path };

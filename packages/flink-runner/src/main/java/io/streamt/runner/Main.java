@@ -15,6 +15,7 @@ import java.util.Properties;
  *   <li>{@code run <script.sql> [--checkpoint-dir D] [--restore P]}: runs a script on a MiniCluster
  *   <li>{@code serve}: JSON-lines job requests on stdin, each run to its end (tests); events on stdout
  *   <li>{@code kafka --port P --controller-port C --dir D}: single-node KRaft broker (kafka classpath)
+ *   <li>{@code savepoint-metadata <dir>}: the operators a savepoint holds state for (one JSON line)
  * </ul>
  *
  * The Flink and the Kafka-broker code are compiled into different output directories (their
@@ -24,6 +25,7 @@ public final class Main {
     private static final String FLINK = "io.streamt.runner.flink.FlinkCommands";
     private static final String KAFKA = "io.streamt.runner.kafka.KafkaBroker";
     private static final String JOB_SERVER = "io.streamt.runner.flink.JobServer";
+    private static final String SAVEPOINT = "io.streamt.runner.flink.v2.SavepointMetadata";
 
     private Main() {}
 
@@ -47,9 +49,12 @@ public final class Main {
                 case "serve":
                     rc = dispatch(JOB_SERVER, "serve", rest);
                     break;
+                case "savepoint-metadata":
+                    rc = dispatch(SAVEPOINT, "main", rest);
+                    break;
                 default:
                     System.err.println("usage: Main version | validate | run <script.sql> [--checkpoint-dir <dir>] [--restore <path>] | serve"
-                            + " | kafka --port <p> --controller-port <c> --dir <dir>");
+                            + " | kafka --port <p> --controller-port <c> --dir <dir> | savepoint-metadata <dir>");
                     rc = 2;
             }
         } catch (Throwable t) {
