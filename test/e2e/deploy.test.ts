@@ -9,12 +9,12 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../packages/streamt-sdk/src/cli/main.js";
 import { devDown, devUp, type DevStatus } from "../../packages/streamt-sdk/src/runtime/dev-cluster.js";
 import { FlinkRestClient, flinkRestCall } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
 import { produce, watchTopics, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { readSavepoint } from "../../packages/streamt-sdk/src/deploy/savepoint-state.js";
 import { runCli } from "../cli/support.js";
+import { deployCli, ev, window, windows, writeCountsPipeline } from "./deploy-support.js";
 
 // Inside the repository, so the pipeline module's `import ... from "streamt-sdk"` resolves.
 const scratch = path.resolve(import.meta.dirname, "../../.tmp");
@@ -26,31 +26,13 @@ const OUT = "deploy.counts";
 let entry = "";
 let version = 0;
 
-/**
- * The project's pipeline: a count per key and minute, written exactly-once, grouped by `groupKey`, with
- * `after` appended to the aggregate. Each version is a new module (this process imported the last one
- * already; a CLI run imports its entry once).
- */
+/** A new version of the pipeline (deploy-support.ts): the windowed count grouped by `groupKey`, with `after` appended to the aggregate. */
 function writePipeline(groupKey: "k" | "v", after: string, transactionTimeout = "5m", partitions = ""): void {
   entry = `counts-${++version}.ts`;
-  writeFileSync(
-    path.join(project, entry),
-    `import { count, pipeline, source, t } from "streamt-sdk";
-const Ev = t.row({ k: t.string(), v: t.int(), ts: t.timestamp(3) });
-const perMinute = source("events", { topic: "${IN}", schema: Ev }).eventTime("ts").watermark("1s").idleTimeout("5m")
-  .tumble("1m").groupBy("${groupKey}").aggregate({ n: count() })${after};
-export default pipeline("deploy-counts", { parallelism: 1, checkpointInterval: "1s" })
-  .write(perMinute.toKafka("${OUT}", { delivery: "exactly-once", transactionTimeout: "${transactionTimeout}"${partitions} }));
-`,
-  );
+  writeCountsPipeline(project, entry, { name: "deploy-counts", input: IN, output: OUT, groupKey, after, transactionTimeout, sinkOptions: partitions });
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main([...argv, entry, "--no-typecheck"], { out: (t) => (out += t), err: (t) => (err += t), cwd: project });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => deployCli(project, entry, argv);
 
 let up: DevStatus;
 let rest: FlinkRestClient;
@@ -93,19 +75,6 @@ const SAVEPOINT_OPERATORS = [
 const SAVEPOINT_UIDS = ["<node>_global-window-aggregate true", "<node>_sink true", "<node>_source true", "Sink Committer: <node>_sink true"];
 
 const running = async () => (await rest.jobs()).filter((j) => j.state === "RUNNING").map((j) => j.id);
-const ev = (k: string, ts: string) => ({ value: { k, v: 1, ts: `2024-01-01T${ts}` } });
-/** The output read so far (read_committed), in window and key order (within a window Flink's order varies). */
-const windows = () =>
-  output.records
-    .map((r) => r.value as { window_start: string; k: string })
-    .sort((a, b) => (a.window_start === b.window_start ? (a.k < b.k ? -1 : 1) : a.window_start < b.window_start ? -1 : 1));
-const window = (minute: number, k: string, n: number) => ({
-  window_start: `2024-01-01T10:0${minute}:00`,
-  window_end: `2024-01-01T10:0${minute + 1}:00`,
-  k,
-  window_time: `2024-01-01T10:0${minute}:59.999`,
-  n,
-});
 
 describe("plan / apply / destroy on the dev cluster", () => {
   let firstJob = "";
@@ -131,7 +100,7 @@ describe("plan / apply / destroy on the dev cluster", () => {
     // Minutes 0 and 1 complete; minute 2 opened with one "a" (the watermark, 10:02:09, closes minutes 0 and 1 only).
     await produce(up.bootstrap!, IN, [ev("a", "10:00:10"), ev("b", "10:00:20"), ev("a", "10:00:40"), ev("a", "10:01:10"), ev("b", "10:01:20"), ev("a", "10:02:10")]);
     await output.until((r) => r.length >= 4, 90_000);
-    expect(windows()).toEqual([window(0, "a", 2), window(0, "b", 1), window(1, "a", 1), window(1, "b", 1)]);
+    expect(windows(output.records)).toEqual([window(0, "a", 2), window(0, "b", 1), window(1, "a", 1), window(1, "b", 1)]);
   }, 240_000);
 
   it("applies a compatible change (a filter after the aggregate) from a savepoint: the open window counts on, nothing lost or repeated", async () => {
@@ -175,7 +144,7 @@ describe("plan / apply / destroy on the dev cluster", () => {
     await new Promise((r) => setTimeout(r, 3_000));
     // a = 2 in minute 2: one counted before the upgrade (restored from the savepoint), one after; b = 1 is
     // filtered out by the new step; minutes 0 and 1 are not written again.
-    expect(windows()).toEqual([window(0, "a", 2), window(0, "b", 1), window(1, "a", 1), window(1, "b", 1), window(2, "a", 2)]);
+    expect(windows(output.records)).toEqual([window(0, "a", 2), window(0, "b", 1), window(1, "a", 1), window(1, "b", 1), window(2, "a", 2)]);
   }, 240_000);
 
   it("a second apply does nothing and plan is empty", async () => {
@@ -305,7 +274,7 @@ export default pipeline("deploy-other", { parallelism: 1 }).write(source("events
     expect(after.out).toBe(expected);
   }, 240_000);
 
-  it("an unreachable cluster is STREAMT-R017; a protected environment is changed only with --yes, and a pipeline set to deploy as a JAR is refused (STREAMT-R022)", async () => {
+  it("an unreachable cluster is STREAMT-R017; a protected environment is changed only with --yes (STREAMT-R022)", async () => {
     writeFileSync(
       path.join(project, "streamt.config.ts"),
       `import { defineConfig } from "streamt-sdk";
@@ -322,20 +291,5 @@ export default defineConfig({
     expect(gone.err).toMatch(/^error STREAMT-R017: the Flink REST API of environment 'gone' \(http:\/\/127\.0\.0\.1:9\) did not answer: /m);
     const prod = await cli("apply", "--env", "prod");
     expect([prod.code, prod.err]).toEqual([1, "error STREAMT-R022: environment 'prod' is protected: apply changes it only with --yes\n  fix: run `streamt-sdk plan --env prod` first, then `streamt-sdk apply --env prod --yes`\n"]);
-    // deploy: "jar" is not deployed by these commands yet: refused before the cluster is asked, never run as SQL.
-    writeFileSync(
-      path.join(project, "streamt.config.ts"),
-      `import { defineConfig } from "streamt-sdk";
-export default defineConfig({
-  environments: { jarred: { kafka: { bootstrapServers: "${up.bootstrap}" }, flink: { restUrl: "http://127.0.0.1:9", savepointDir: "file:///tmp/sp" } } },
-  pipelines: { "deploy-other": { deploy: "jar" } },
-});
-`,
-    );
-    // In a process of its own: this one imported the config above already.
-    for (const command of ["plan", "apply", "destroy"]) {
-      const jar = await runCli([command, "--env", "jarred", entry, "--no-typecheck"], { cwd: project });
-      expect([jar.code, jar.stdout, jar.stderr]).toEqual([1, "", `error STREAMT-R022: ${command} deploys pipelines as SQL only, and streamt.config.ts sets deploy: "jar" for 'deploy-other'; nothing was done\n  fix: remove its deploy: "jar" entry to deploy it as SQL through the SQL Gateway, or build its JAR with \`streamt-sdk synth --target jar\` and submit it to the cluster yourself\n`]);
-    }
   }, 60_000);
 });

@@ -44,7 +44,7 @@ export async function deployCommand(cmd: DeployCommand, io: Io): Promise<number>
   }
   const kafka = resolveKafkaProperties(env);
 
-  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, cache: true, flinkVersion: "2.2", bootstrapServers: env.kafka.bootstrapServers, strict: false, ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}) });
+  const result = await synth({ entries: cmd.entries, root: io.cwd, typecheck: cmd.typecheck, cache: true, flinkVersion: "2.2", bootstrapServers: env.kafka.bootstrapServers, strict: false, ...(config.deploysJars ? { target: "all" as const } : {}), ...(io.beforeLoad ? { beforeLoad: io.beforeLoad } : {}) });
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + "\n");
   if (result.diagnostics.length > 0) io.err(formatSummary(result.diagnostics) + "\n");
   if (!result.ok) return 1;
@@ -52,18 +52,17 @@ export async function deployCommand(cmd: DeployCommand, io: Io): Promise<number>
   const manifest = parseManifest(file("manifest.json"), "manifest.json");
   const pipelines = manifest.pipelines.map((p) => {
     const artifact = sqlScriptOf(manifest, p.name)!;
-    return { name: p.name, script: file(artifact.files[0]!.path), statements: artifact.statements };
+    // A pipeline set to deploy: "jar" carries its Java project (jar-deploy.ts builds and runs it).
+    const build = config.deployMode(p.name) === "jar" ? result.jars.find((j) => j.pipeline === p.name) : undefined;
+    const jar = build ? { jar: { build, files: result.files.filter((f) => f.path.startsWith(`${build.projectDir}/`)) } } : {};
+    return { name: p.name, script: file(artifact.files[0]!.path), statements: artifact.statements, ...jar };
   });
   const topics = (JSON.parse(file("topics.json")) as { topics: TopicEntry[] }).topics;
-  // A JAR deploy is not built yet: a pipeline set to it is refused, never deployed as SQL in its place.
-  const asJar = pipelines.filter((p) => config.deployMode(p.name) === "jar").map((p) => `'${p.name}'`);
-  if (asJar.length > 0) {
-    throw new StreamtError({ code: RuntimeErrorCode.deployRefused, message: `${cmd.command} deploys pipelines as SQL only, and streamt.config.ts sets deploy: "jar" for ${asJar.join(", ")}; nothing was done`, hint: 'remove its deploy: "jar" entry to deploy it as SQL through the SQL Gateway, or build its JAR with `streamt-sdk synth --target jar` and submit it to the cluster yourself' });
-  }
   // Whatever is printed is masked: the environment's Kafka secrets and every secret a pipeline reads.
   const secrets = [...kafka.secrets, ...(cmd.command === "plan" ? [] : pipelines.flatMap((p) => resolveSecrets(p.script, p.name).secrets))];
   const shown: Io = secrets.length === 0 ? io : { ...io, out: (t) => io.out(maskSecrets(t, secrets)), err: (t) => io.err(maskSecrets(t, secrets)) };
-  const input = { env, project: projectName(io.cwd), pipelines, topics, kafkaProperties: kafka.properties };
+  // Build progress (Maven, plan compilation) on stderr: stdout is the plan, or the report of what was done.
+  const input = { env, project: projectName(io.cwd), pipelines, topics, kafkaProperties: kafka.properties, progress: (line: string) => shown.err(`${line}\n`) };
   const done = (line: string) => shown.out(`${line}\n`);
 
   try {

@@ -33,6 +33,8 @@ export interface LoadedConfig {
   readonly environments: ReadonlyMap<string, ResolvedEnvironment>;
   /** How a pipeline is deployed ("sql" unless the config says "jar"). */
   deployMode(pipeline: string): DeployMode;
+  /** Whether any pipeline is set to deploy: "jar" (deploy then synthesises the Java projects too). */
+  readonly deploysJars: boolean;
   /** The project's rules (its `rules` section), checked by synth; null when it has none. */
   readonly rules: ProjectRules | null;
 }
@@ -108,7 +110,7 @@ function fromInput(file: string | null, config: z.infer<typeof configSchema>): L
   }
   const modes = config.pipelines ?? {};
   const rules = file !== null && config.rules ? resolveRules(config.rules, CONFIG_FILE, (at) => lineOf(file, at)) : null;
-  return { file, environments, deployMode: (pipeline) => modes[pipeline]?.deploy ?? "sql", rules };
+  return { file, environments, deployMode: (pipeline) => modes[pipeline]?.deploy ?? "sql", deploysJars: Object.values(modes).some((m) => m.deploy === "jar"), rules };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { quoteString } from "../emit-sql/sql-text.js";
 import { StreamtError } from "../errors.js";
@@ -13,6 +14,7 @@ import { compareWithSavepoint, latestSavepoint, readSavepoint, type StatefulOper
 import { compareOperators, stabilisePlan, type PlanOperator, type SessionTable, type StablePlan } from "./stable-plan.js";
 import { withEnvironmentProperties } from "./kafka-properties.js";
 import { applyTopics, deleteTopics, planTopics, type TopicChange } from "./topic-plan.js";
+import { jarSourceHash, keepJar, keptJar, prepareJar, runJar, type JarSource, type PreparedJar } from "./jar-deploy.js";
 
 /**
  * `plan`, `apply` and `destroy` of SQL pipelines on an environment (docs/deploy.md). A pipeline's job
@@ -29,6 +31,8 @@ export interface DeployablePipeline {
   readonly script: string;
   /** Its statement map (manifest.json). */
   readonly statements: readonly { readonly line: number; readonly kind: string; readonly path: string }[];
+  /** Set when the pipeline is deployed as its Table API JAR (streamt.config.ts: deploy: "jar"; jar-deploy.ts). */
+  readonly jar?: JarSource;
 }
 
 export interface DeployInput {
@@ -39,6 +43,8 @@ export interface DeployInput {
   readonly topics: readonly TopicEntry[];
   /** The environment's Kafka properties with secrets filled in, for the admin client (the jobs get them as placeholders: deployedScript). */
   readonly kafkaProperties: Readonly<Record<string, string>>;
+  /** Progress of long steps (building a JAR): one line each. */
+  readonly progress?: (line: string) => void;
 }
 
 /** What a job carries about its deployment (pipeline.global-job-parameters, key streamt.deploy). */
@@ -50,9 +56,16 @@ export interface JobRecord {
   /** sha256 of the compiled plan executed. */
   readonly plan: string;
   readonly stateful: readonly PlanOperator[];
+  /** A job deployed as a JAR: its main class (the JAR and plan are kept in flink.planDir for a rollback). */
+  readonly jar?: { readonly mainClass: string };
 }
 
 const RECORD_KEY = "streamt.deploy";
+
+/** The pipeline.global-job-parameters entry that carries a job's record. */
+function recordParameter(record: JobRecord): string {
+  return `${RECORD_KEY}:${Buffer.from(JSON.stringify(record)).toString("base64url")}`;
+}
 
 export interface JobChange {
   readonly pipeline: string;
@@ -223,6 +236,8 @@ interface Survey {
   /** The compiled plan of each pipeline to start or upgrade. */
   readonly compiled: ReadonlyMap<string, StablePlan>;
   readonly live: ReadonlyMap<string, LiveJob>;
+  /** The built JAR of each JAR pipeline to start or upgrade. */
+  readonly jars: ReadonlyMap<string, PreparedJar>;
 }
 
 /**
@@ -253,21 +268,29 @@ async function compareState(env: ResolvedEnvironment, job: LiveJob, plan: Stable
   };
 }
 
-async function survey(input: DeployInput): Promise<Survey> {
+/** `workDir`: where JARs are built and their plans compiled (the caller removes it). */
+async function survey(input: DeployInput, workDir: string): Promise<Survey> {
   const { env } = input;
   const live = await liveJobs(env);
   const topics = await planTopics(env, input.kafkaProperties, input.topics);
   const byName = new Map<string, LiveJob>();
   for (const j of live) if (!byName.has(j.name)) byName.set(j.name, j);
   const compiled = new Map<string, StablePlan>();
+  const jars = new Map<string, PreparedJar>();
   const jobs: JobChange[] = [];
   for (const p of [...input.pipelines].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const job = byName.get(p.name) ?? null;
+    if (p.jar && job?.record?.script === jarSourceHash(env, p.jar)) {
+      jobs.push({ pipeline: p.name, action: "unchanged", jobId: job.id, state: null, stateLoss: null });
+      continue;
+    }
     if (job !== null && job.record !== null && job.record.script === scriptHash(deployedScript(env, p))) {
       jobs.push({ pipeline: p.name, action: "unchanged", jobId: job.id, state: null, stateLoss: null });
       continue;
     }
-    const plan = await compilePipeline(env, p);
+    const jar = p.jar ? await prepareJar(env, p.name, p.jar, sessionTables(p), workDir, input.progress ?? (() => {})) : null;
+    if (jar !== null) jars.set(p.name, jar);
+    const plan = jar?.plan ?? (await compilePipeline(env, p));
     compiled.set(p.name, plan);
     if (job === null) {
       jobs.push({ pipeline: p.name, action: "start", jobId: null, state: null, stateLoss: null });
@@ -294,12 +317,22 @@ async function survey(input: DeployInput): Promise<Survey> {
       jobs.push({ pipeline: j.record.pipeline, action: "stop", jobId: j.id, state: null, stateLoss: null });
     }
   }
-  return { plan: { environment: env.name, topics, jobs }, compiled, live: byName };
+  return { plan: { environment: env.name, topics, jobs }, compiled, live: byName, jars };
 }
 
 /** `plan --env`: what apply would change. Writes nothing (the gateway compiles each changed pipeline's plan into a file it deletes). */
 export async function planDeploy(input: DeployInput): Promise<DeployPlan> {
-  return (await survey(input)).plan;
+  return withWorkDir(async (workDir) => (await survey(input, workDir)).plan);
+}
+
+/** Runs `work` with a scratch folder for JAR builds, removed after it. */
+async function withWorkDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = path.join(tmpdir(), "streamt-sdk", `deploy-${process.pid}-${randomUUID()}`);
+  try {
+    return await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The plan as text: one line per change, the fate of each stateful operator under an upgrade. */
@@ -364,8 +397,7 @@ async function executePlan(env: ResolvedEnvironment, p: DeployablePipeline, plan
   const { gateway } = gatewayOf(env);
   const { session, secrets } = await openPipelineSession(env, gateway, p);
   try {
-    const encoded = Buffer.from(JSON.stringify(record)).toString("base64url");
-    await gateway.execute(session, `SET 'pipeline.global-job-parameters' = ${quoteString(`${RECORD_KEY}:${encoded}`)}`);
+    await gateway.execute(session, `SET 'pipeline.global-job-parameters' = ${quoteString(recordParameter(record))}`);
     if (restore !== null) {
       await gateway.execute(session, `SET 'execution.state-recovery.path' = ${quoteString(restore.savepoint)}`);
       await gateway.execute(session, `SET 'execution.state-recovery.ignore-unclaimed-state' = '${restore.allowStateLoss}'`);
@@ -379,6 +411,25 @@ async function executePlan(env: ResolvedEnvironment, p: DeployablePipeline, plan
   } finally {
     await gateway.closeSession(session).catch(() => {});
   }
+}
+
+type Restore = { readonly savepoint: string; readonly allowStateLoss: boolean };
+
+/**
+ * How apply runs a JAR pipeline: its record names the JAR's project (not the script) and main class; the
+ * JAR and its plan are kept in the plan folder first, for a rollback.
+ */
+function jarRun(env: ResolvedEnvironment, p: DeployablePipeline, jar: PreparedJar, sqlRecord: JobRecord): (restore: Restore | null) => Promise<string> {
+  const record: JobRecord = { ...sqlRecord, script: jarSourceHash(env, p.jar!), jar: { mainClass: jar.mainClass } };
+  keepJar(env.flink.planDir, p.name, jar);
+  return (restore) => executeJar(env, jar, record, restore);
+}
+
+/** Runs a JAR pipeline's job with its stable plan (from a savepoint if given) and waits until it runs; returns its id. */
+async function executeJar(env: ResolvedEnvironment, jar: PreparedJar, record: JobRecord, restore: Restore | null): Promise<string> {
+  const jobId = await runJar(env, jar, recordParameter(record), restore);
+  await awaitRunning(env, jobId);
+  return jobId;
 }
 
 function savepointTarget(env: ResolvedEnvironment, pipeline: string): string {
@@ -415,8 +466,12 @@ async function stopWithSavepoint(env: ResolvedEnvironment, pipeline: string, job
  * finds nothing to do.
  */
 export async function applyDeploy(input: DeployInput, options: ApplyOptions): Promise<DeployPlan> {
+  return withWorkDir((workDir) => applyIn(input, options, workDir));
+}
+
+async function applyIn(input: DeployInput, options: ApplyOptions, workDir: string): Promise<DeployPlan> {
   const { env } = input;
-  const { plan, compiled } = await survey(input);
+  const { plan, compiled, jars } = await survey(input, workDir);
   const conflicts = plan.topics.filter((t) => t.action === "conflict");
   if (conflicts.length > 0) {
     throw new StreamtError({ code: RuntimeErrorCode.deployRefused, message: `nothing was applied: ${conflicts.map((t) => `topic ${t.topic}: ${t.reason}`).join("; ")}`, hint: "change the pipeline's declared partitions, or change the topic by hand first" });
@@ -430,7 +485,7 @@ export async function applyDeploy(input: DeployInput, options: ApplyOptions): Pr
     });
   }
   await applyTopics(env, input.kafkaProperties, input.topics, plan.topics, options.done);
-  const { planDir } = plan.jobs.some((j) => j.action === "start" || j.action === "upgrade") ? gatewayOf(env) : { planDir: "" };
+  const { planDir } = plan.jobs.some((j) => (j.action === "start" || j.action === "upgrade") && !jars.has(j.pipeline)) ? gatewayOf(env) : { planDir: "" };
   for (const change of plan.jobs) {
     const p = input.pipelines.find((x) => x.name === change.pipeline);
     if (change.action === "unchanged") continue;
@@ -440,12 +495,16 @@ export async function applyDeploy(input: DeployInput, options: ApplyOptions): Pr
       continue;
     }
     const stable = compiled.get(p!.name)!;
-    const files = planFiles(planDir, p!.name, stable.sha256);
-    if (!existsSync(files.plan)) writeFileSync(files.plan, stable.json);
-    writeFileSync(files.pipeline, JSON.stringify({ name: p!.name, script: p!.script, statements: p!.statements }) + "\n");
+    const jar = jars.get(p!.name) ?? null;
+    const files = jar === null ? planFiles(planDir, p!.name, stable.sha256) : null;
+    if (files !== null) {
+      if (!existsSync(files.plan)) writeFileSync(files.plan, stable.json);
+      writeFileSync(files.pipeline, JSON.stringify({ name: p!.name, script: p!.script, statements: p!.statements }) + "\n");
+    }
     const record: JobRecord = { project: input.project, pipeline: p!.name, script: scriptHash(deployedScript(env, p!)), plan: stable.sha256, stateful: stable.stateful };
+    const run = jar !== null ? jarRun(env, p!, jar, record) : (restore: Restore | null) => executePlan(env, p!, files!.plan, record, restore);
     if (change.action === "start") {
-      const jobId = await executePlan(env, p!, files.plan, record, null).catch((e: unknown) => {
+      const jobId = await run(null).catch((e: unknown) => {
         throw new StreamtError({ code: RuntimeErrorCode.deployJobFailed, message: `pipeline '${p!.name}': its job did not start: ${e instanceof Error ? e.message : String(e)}`, hint: "the error is Flink's; fix the pipeline and apply again (nothing of this pipeline runs)" });
       });
       options.done(`started job ${jobId} of pipeline '${p!.name}'`);
@@ -454,7 +513,7 @@ export async function applyDeploy(input: DeployInput, options: ApplyOptions): Pr
     const savepoint = await stopWithSavepoint(env, p!.name, change.jobId!, `upgrade to ${stable.sha256}`);
     options.done(`stopped job ${change.jobId} of pipeline '${p!.name}' with savepoint ${savepoint}`);
     try {
-      const jobId = await executePlan(env, p!, files.plan, record, { savepoint, allowStateLoss: options.allowStateLoss });
+      const jobId = await run({ savepoint, allowStateLoss: options.allowStateLoss });
       const dropped = change.state?.operators.filter((o) => o.fate === "dropped").length ?? 0;
       options.done(`started job ${jobId} of pipeline '${p!.name}' from savepoint ${savepoint}${dropped > 0 ? ` (state of ${dropped} operator${dropped === 1 ? "" : "s"} dropped, --allow-state-loss)` : ""}`);
     } catch (e) {
@@ -468,16 +527,22 @@ export async function applyDeploy(input: DeployInput, options: ApplyOptions): Pr
 /** After a failed upgrade: the old plan started again from the savepoint; says what runs now. */
 async function rollBack(env: ResolvedEnvironment, input: DeployInput, change: JobChange, savepoint: string, options: ApplyOptions): Promise<string> {
   const old = await recordOf(env, change.jobId!).catch(() => null);
+  if (old?.jar) {
+    const kept = keptJar(env.flink.planDir, change.pipeline, old.plan, old.jar.mainClass);
+    if (kept === null) return `the previous job is stopped; restart its JAR from savepoint ${savepoint} (its JAR and plan are not in ${env.flink.planDir ?? "flink.planDir, which the environment does not set"})`;
+    return rolledBack(change, savepoint, options, await executeJar(env, kept, old, { savepoint, allowStateLoss: false }).then((id) => id, (e: unknown) => e));
+  }
   const { planDir } = gatewayOf(env);
   const files = old ? planFiles(planDir, change.pipeline, old.plan) : null;
   if (old === null || files === null || !existsSync(files.plan) || !existsSync(files.pipeline)) {
     return `the previous job is stopped; restart it from savepoint ${savepoint} (its plan is not in ${planDir})`;
   }
   const previous = JSON.parse(readFileSync(files.pipeline, "utf8")) as DeployablePipeline;
-  const restarted = await executePlan(env, previous, files.plan, old, { savepoint, allowStateLoss: false }).then(
-    (id) => id,
-    (e: unknown) => e,
-  );
+  return rolledBack(change, savepoint, options, await executePlan(env, previous, files.plan, old, { savepoint, allowStateLoss: false }).then((id) => id, (e: unknown) => e));
+}
+
+/** What runs after a rollback: the previous job's new id, or why restarting it failed. */
+function rolledBack(change: JobChange, savepoint: string, options: ApplyOptions, restarted: unknown): string {
   if (typeof restarted === "string") {
     options.done(`restarted the previous plan of pipeline '${change.pipeline}' as job ${restarted} from savepoint ${savepoint}`);
     return `the previous plan runs again as job ${restarted}, restored from savepoint ${savepoint}`;

@@ -258,6 +258,9 @@ export function flinkConfig(paths: DevPaths, ports: DevPorts): Record<string, st
     "execution.checkpointing.dir": fileUri(paths.checkpoints),
     "execution.checkpointing.savepoint-dir": fileUri(paths.savepoints),
     "web.upload.dir": paths.tmp,
+    // The cluster has the Kafka connector (for SQL jobs); a job JAR shades it too. Kafka's classes from the
+    // cluster, like the connector's (org.apache.flink is parent-first), or the JAR's copies clash with them.
+    "classloader.parent-first-patterns.additional": "org.apache.kafka.",
     "io.tmp.dirs": paths.tmp,
     "parallelism.default": "1",
   };

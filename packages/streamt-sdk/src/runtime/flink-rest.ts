@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
 /**
- * A client of the Flink REST API of a session cluster (the JobManager's /jobs endpoints): the jobs by
- * name and state, and stop-with-savepoint awaited to its end.
+ * A client of the Flink REST API of a session cluster (the JobManager's /jobs and /jars endpoints): the
+ * jobs by name and state, stop-with-savepoint awaited to its end, and job JARs uploaded, run and deleted.
  */
 
 /** A request to a Flink REST endpoint (the JobManager's or the SQL Gateway's) that failed: what was asked and Flink's root cause. */
@@ -74,6 +77,42 @@ export class FlinkRestClient {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     throw new FlinkRestError(`stop-with-savepoint of job ${jobId} did not complete within ${(options.timeoutMs ?? 120_000) / 1000} s`);
+  }
+
+  /**
+   * Uploads a job JAR (POST /jars/upload, multipart field `jarfile`); returns the id the cluster gave it
+   * (the name of its copy in web.upload.dir), which /jars/:id/run takes.
+   */
+  async uploadJar(file: string): Promise<string> {
+    const form = new FormData();
+    form.append("jarfile", new Blob([readFileSync(file)], { type: "application/x-java-archive" }), path.basename(file));
+    const res = await fetch(`${this.url}/jars/upload`, { method: "POST", body: form, signal: AbortSignal.timeout(120_000) });
+    const text = await res.text();
+    const json = (text === "" ? {} : JSON.parse(text)) as { filename?: string; errors?: unknown[] };
+    if (!res.ok || typeof json.filename !== "string") {
+      throw new FlinkRestError(`POST /jars/upload: HTTP ${res.status}: ${rootCause(Array.isArray(json.errors) ? json.errors.map(String).join("\n") : text)}`);
+    }
+    return path.basename(json.filename);
+  }
+
+  /**
+   * Runs an uploaded JAR's main class in the JobManager (POST /jars/:id/run), from a savepoint if given;
+   * returns the id of the job it submitted. The main class plans the job there, which may take a while.
+   */
+  async runJar(jarId: string, run: { entryClass: string; programArgs: readonly string[]; savepointPath?: string; allowNonRestoredState?: boolean }): Promise<string> {
+    const body = {
+      entryClass: run.entryClass,
+      programArgsList: run.programArgs,
+      ...(run.savepointPath === undefined ? {} : { savepointPath: run.savepointPath, allowNonRestoredState: run.allowNonRestoredState ?? false }),
+    };
+    const r = await flinkRestCall(this.url, "POST", `/jars/${encodeURIComponent(jarId)}/run`, body, 180_000);
+    if (typeof r.jobid !== "string") throw new FlinkRestError(`POST /jars/${jarId}/run: the answer names no job (${JSON.stringify(r)})`);
+    return r.jobid;
+  }
+
+  /** Deletes an uploaded JAR from the cluster (a job it started runs on). */
+  async deleteJar(jarId: string): Promise<void> {
+    await flinkRestCall(this.url, "DELETE", `/jars/${encodeURIComponent(jarId)}`);
   }
 
   /** Cancels a job without a savepoint (its state is lost): for jobs nobody needs again, e.g. after a test. */
