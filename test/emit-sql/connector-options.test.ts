@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
-import { formatsOf, sinkOptions, sourceOptions, type ConnectorOption } from "../../packages/streamt-sdk/src/emit-sql/connector-options.js";
+import { formatsOf, sinkOptions, sourceOptions, textSourceOptions, type ConnectorOption } from "../../packages/streamt-sdk/src/emit-sql/connector-options.js";
 import { dialectFor } from "../../packages/streamt-sdk/src/emit-sql/dialect.js";
 import type { SourceNode } from "../../packages/streamt-sdk/src/ir/nodes/source-node.js";
 import type { SinkNode } from "../../packages/streamt-sdk/src/ir/nodes/sink-node.js";
@@ -81,5 +81,24 @@ describe("formatsOf: the formats a job's tables use", () => {
     const node = sink.input as SourceNode;
     expect(formatsOf(sourceOptions(node, "c", dialectFor("2.2")))).toEqual(["avro-confluent", "avro-confluent"]);
     expect(formatsOf(sinkOptions(sink, "c"))).toEqual(["csv", "csv"]);
+  });
+});
+
+describe("textSourceOptions: the second reader of a topic whose unreadable records are counted", () => {
+  it("reads it as raw text in a consumer group of its own, without the JSON options or the source's idle timeout", () => {
+    const Strict = t.row({ id: t.string(), n: t.int() });
+    const readings = source("readings", { topic: "readings.v1", schema: Strict, json: { onParseError: "skip" } }).idleTimeout("1m");
+    const p = pipeline("r").write(readings.toKafka("out.v1"));
+    const node = (p.definition.sinks[0] as SinkNode).input as SourceNode;
+    expect(sourceOptions(node, "r", dialectFor("2.2"))).toContainEqual(["scan.watermark.idle-timeout", "1 min"]);
+    expect(textSourceOptions(node, "r", dialectFor("2.2"))).toEqual([
+      ["connector", "kafka"],
+      ["topic", "readings.v1"],
+      ["properties.bootstrap.servers", { bootstrapServers: true }],
+      ["properties.group.id", "r.readings.text"],
+      ["scan.startup.mode", "group-offsets"],
+      ["properties.auto.offset.reset", "earliest"],
+      ["format", "raw"],
+    ]);
   });
 });
