@@ -1,3 +1,4 @@
+import { timestampText } from "../ir/time-literal.js";
 import type { Column } from "../ir/node-base.js";
 import type { Row, ValueOf } from "../dsl/schema.js";
 import type { Simplify } from "../dsl/type-error.js";
@@ -37,6 +38,15 @@ export interface Change<Rw = Readonly<Record<string, unknown>>> {
 
 // ---- canonical values ----------------------------------------------------------------------------
 
+function isWallClockTime(text: string): boolean {
+  try {
+    timestampText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z?)$/;
 
 /**
@@ -45,7 +55,8 @@ const TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d
  */
 export function canonicalTimestamp(text: string): string | null {
   const m = TIMESTAMP_TEXT.exec(text);
-  if (!m) return null;
+  // A day its month does not have, or 24:00, is no timestamp (Date.parse would roll it into the next day).
+  if (!m || !isWallClockTime(`${m[1]} ${m[2]}:${m[3] ?? "00"}`)) return null;
   const fraction = (m[4] ?? "").replace(/0+$/, "");
   return `${m[1]}T${m[2]}:${m[3] ?? "00"}${fraction ? `.${fraction}` : ""}${m[5]}`;
 }
