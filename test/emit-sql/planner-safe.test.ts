@@ -3,7 +3,7 @@
  * exact SQL the emitter writes for them instead; test/e2e/planner-findings.test.ts runs each on the
  * engine, test/flink/rowtime-comparisons.test.ts plans every pair of rowtime bounds.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, firstValue, max, min, pipeline, source, t } from "streamt-sdk";
 import { exprNode, rowExprs } from "../../packages/streamt-sdk/src/dsl/expr.js";
 import { exprSql } from "../../packages/streamt-sdk/src/emit-sql/expr-sql.js";
@@ -42,6 +42,7 @@ describe("D5: a column compared with itself is NULL where the column is", () => 
     ["NOT IN with itself", o.m.notIn(1, o.m), "((`m` <> 1) AND ((`m` IS NULL) AND CAST(NULL AS BOOLEAN)))"],
     ["an expression (Flink gets it right)", o.m.add(1).eq(o.m.add(1)), "((`m` + 1) = (`m` + 1))"],
     ["another column", o.m.eq(o.k.length()), "(`m` = CHAR_LENGTH(`k`))"],
+    ["arithmetic with itself is left alone", o.m.mul(o.m), "(`m` * `m`)"],
   ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
 });
 
@@ -82,6 +83,37 @@ describe("D8: every bound of a millisecond time by a literal is half-open, so no
     ["a DATE stays", o.d.le(new Date("2024-03-15T00:00:00Z")), "(`d` <= DATE '2024-03-15')"],
     // Values lie between T and T + 1 ms: no half-open form says the same.
     ["a microsecond time stays", o.micros.le(T), "(`micros` <= TIMESTAMP '2024-03-15 10:00:10.000')"],
+    ["text with more than milliseconds stays", o.at.le("2024-01-01 10:00:00.1234"), "(`at` <= TIMESTAMP '2024-01-01 10:00:00.1234')"],
+    ["an instant with an offset", o.ltz.le("2024-01-01T11:00:00+01:00"), "(`ltz` < TO_TIMESTAMP_LTZ(1704103200001, 3))"],
+    ["an instant with an offset without a colon", o.ltz.le("2024-01-01T11:00:00+0100"), "(`ltz` < TO_TIMESTAMP_LTZ(1704103200001, 3))"],
+    // Only the four-digit year is read here; the bound stays as it is, which is right, only not half-open.
+    ["an instant in an expanded year stays", o.ltz.le("+002024-01-01T10:00:00"), "(`ltz` <= TO_TIMESTAMP_LTZ(1704103200000, 3))"],
+    ["IN with columns only stays", o.at.in(o.ts), "(`at` IN (`ts`))"],
+    ["NOT IN with columns only stays", o.at.notIn(o.ts), "(`at` NOT IN (`ts`))"],
+    ["IN with a literal and a column: one comparison each", o.at.in(T, o.ts), "(((`at` >= TIMESTAMP '2024-03-15 10:00:10.000') AND (`at` < TIMESTAMP '2024-03-15 10:00:10.001')) OR (`at` = `ts`))"],
+  ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
+});
+
+describe("D8: text without an offset is read as UTC, whatever the zone synth runs in", () => {
+  const zone = process.env.TZ;
+  beforeAll(() => {
+    process.env.TZ = "Asia/Tokyo";
+  });
+  afterAll(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+  it("a TIMESTAMP bound written without a fraction", () => {
+    expect(sql(o.at.le("2024-01-01 10:00:00"))).toBe("(`at` < TIMESTAMP '2024-01-01 10:00:00.001')");
+    expect(sql(o.ltz.gt("2024-01-01 10:00:00"))).toBe("(`ltz` >= TO_TIMESTAMP_LTZ(1704103200001, 3))");
+  });
+});
+
+describe("D7: a rowtime of more than milliseconds compared with literals in IN and NOT IN is compared as a plain timestamp", () => {
+  const micro: any = rowExprs((source("ev6", { topic: "ev6", schema: Ev }).eventTime("micros").watermark("5s") as any).node.schema, 0, "test");
+  it.each([
+    ["IN", micro.micros.in("2024-01-01 10:00:00.123456", "2024-01-01 10:00:00.654321"), "(CAST(`micros` AS TIMESTAMP(6)) IN (TIMESTAMP '2024-01-01 10:00:00.123456', TIMESTAMP '2024-01-01 10:00:00.654321'))"],
+    ["NOT IN", micro.micros.notIn("2024-01-01 10:00:00.123456", "2024-01-01 10:00:00.654321"), "(CAST(`micros` AS TIMESTAMP(6)) NOT IN (TIMESTAMP '2024-01-01 10:00:00.123456', TIMESTAMP '2024-01-01 10:00:00.654321'))"],
   ])("%s", (_what, e, expected) => expect(sql(e)).toBe(expected));
 });
 
