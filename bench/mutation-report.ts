@@ -34,6 +34,8 @@ interface Equivalent {
   readonly code: string;
   readonly mutator: string;
   readonly replacement: string;
+  /** Where two mutants of one line share mutator and replacement: the column of the one meant. */
+  readonly column?: number;
   readonly reason: string;
 }
 /** One survivor of bench/mutation-killed.json: killed by `test` since the run, checked by hand. */
@@ -77,7 +79,13 @@ const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
 const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
 const keyOf = (file: string, mutator: string, replacement: string, code: string): string => [file, mutator, oneLine(replacement), oneLine(code)].join("\u0000");
-const explained = new Map(equivalents.map((e) => [keyOf(e.file, e.mutator, e.replacement, e.code), e]));
+const explained = new Map<string, Equivalent[]>();
+for (const e of equivalents) {
+  const key = keyOf(e.file, e.mutator, e.replacement, e.code);
+  explained.set(key, [...(explained.get(key) ?? []), e]);
+}
+/** The explanation of a mutant: one for its column if given, else one for any column of its line. */
+const explanationOf = (key: string, column: number): Equivalent | undefined => explained.get(key)?.find((e) => e.column === undefined || e.column === column);
 const killedFile = path.join(REPO, "bench/mutation-killed.json");
 const handKilled = new Map((existsSync(killedFile) ? (JSON.parse(readFileSync(killedFile, "utf8")) as HandKilled[]) : []).map((k) => [keyOf(k.file, k.mutator, k.replacement, k.code), k]));
 const used = new Set<Equivalent>();
@@ -110,7 +118,7 @@ for (const [file, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     else if (UNDETECTED.has(m.status)) {
       tally.undetected++;
       const code = lines[m.location.start.line - 1] ?? "";
-      const equivalent = explained.get(keyOf(file, m.mutatorName, m.replacement ?? "", code));
+      const equivalent = explanationOf(keyOf(file, m.mutatorName, m.replacement ?? "", code), m.location.start.column);
       if (equivalent) {
         tally.equivalent++;
         used.add(equivalent);
