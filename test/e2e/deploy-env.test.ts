@@ -7,13 +7,14 @@
  * The CLI runs in processes of its own (each imports the config once).
  */
 import { randomUUID } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devDown, devUp, type DevStatus } from "../../packages/streamt-sdk/src/runtime/dev-cluster.js";
 import { FlinkRestClient, flinkRestCall } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
 import { produce, watchTopics } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { runCli } from "../cli/support.js";
+import { filesUnder } from "./deploy-support.js";
 
 // Inside the repository, so the pipeline module's `import ... from "streamt-sdk"` resolves.
 const scratch = path.resolve(import.meta.dirname, "../../.tmp");
@@ -39,10 +40,6 @@ afterAll(async () => {
 
 const running = async () => (await rest.jobs()).filter((j) => j.state === "RUNNING").map((j) => j.id);
 
-/** Every file under a folder. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
-}
 
 /** A file's bytes; none for one the broker removed since it was listed (a log segment rolled or cleaned). */
 function contents(file: string): Buffer {

@@ -2,7 +2,7 @@
  * What the deploy tests on the dev cluster share: the windowed count they deploy and upgrade, the events
  * they produce and the windows they read back.
  */
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { main } from "../../packages/streamt-sdk/src/cli/main.js";
 import type { ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
@@ -62,3 +62,22 @@ export const window = (minute: number, k: string, n: number) => ({
   window_time: `2024-01-01T10:0${minute}:59.999`,
   n,
 });
+
+/**
+ * Every file under a folder, leaving out the folders in `skip` (e.g. the broker's data, whose files go while
+ * topics are deleted). A folder that goes while it is walked is skipped, not an error.
+ */
+export function filesUnder(dir: string, skip: readonly string[] = []): string[] {
+  if (skip.includes(dir)) return [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+  return entries.flatMap((d) => {
+    const full = path.join(dir, d.name);
+    return d.isDirectory() ? filesUnder(full, skip) : d.isFile() ? [full] : [];
+  });
+}
