@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { emitPipelineSql } from "../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
 import type { Pipeline } from "../packages/streamt-sdk/src/dsl/pipeline.js";
 import { isStreamtError } from "../packages/streamt-sdk/src/errors.js";
@@ -30,4 +31,16 @@ export function refusal(build: () => unknown): { code: string; message: string; 
     return { code: e.code, message: e.message, hint: e.hint, site: e.site };
   }
   throw new Error("expected a StreamtError");
+}
+
+/** Runs the enclosing describe's tests in another time zone (text without an offset must still read as UTC). */
+export function inTimeZone(zone: string): void {
+  const before = process.env.TZ;
+  beforeAll(() => {
+    process.env.TZ = zone;
+  });
+  afterAll(() => {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  });
 }

@@ -3,11 +3,11 @@
  * exact SQL the emitter writes for them instead; test/e2e/planner-findings.test.ts runs each on the
  * engine, test/flink/rowtime-comparisons.test.ts plans every pair of rowtime bounds.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { count, firstValue, max, min, pipeline, source, t } from "streamt-sdk";
 import { exprNode, rowExprs } from "../../packages/streamt-sdk/src/dsl/expr.js";
 import { exprSql } from "../../packages/streamt-sdk/src/emit-sql/expr-sql.js";
-import { statementOf } from "../helpers.js";
+import { inTimeZone, statementOf } from "../helpers.js";
 
 const Ev = t.row({ k: t.string(), s: t.string().nullable(), m: t.int().nullable(), at: t.timestamp(3), ltz: t.timestampLtz(3), ts: t.timestamp(3), d: t.date(), micros: t.timestamp(6) });
 const events = () => source("ev", { topic: "ev", schema: Ev }).eventTime("ts").watermark("5s");
@@ -95,14 +95,7 @@ describe("D8: every bound of a millisecond time by a literal is half-open, so no
 });
 
 describe("D8: text without an offset is read as UTC, whatever the zone synth runs in", () => {
-  const zone = process.env.TZ;
-  beforeAll(() => {
-    process.env.TZ = "Asia/Tokyo";
-  });
-  afterAll(() => {
-    if (zone === undefined) delete process.env.TZ;
-    else process.env.TZ = zone;
-  });
+  inTimeZone("Asia/Tokyo");
   it("a TIMESTAMP bound written without a fraction", () => {
     expect(sql(o.at.le("2024-01-01 10:00:00"))).toBe("(`at` < TIMESTAMP '2024-01-01 10:00:00.001')");
     expect(sql(o.ltz.gt("2024-01-01 10:00:00"))).toBe("(`ltz` >= TO_TIMESTAMP_LTZ(1704103200001, 3))");

@@ -3,7 +3,7 @@
  * fractional seconds, comment lines that user text cannot break, the dialect per Flink version, and
  * instants written for TIMESTAMP_LTZ comparisons.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
 import { literalNode } from "../../packages/streamt-sdk/src/dsl/expr.js";
 import type { DataType } from "../../packages/streamt-sdk/src/ir/data-type.js";
@@ -11,7 +11,7 @@ import { DEFAULT_FLINK_VERSION, dialectFor } from "../../packages/streamt-sdk/sr
 import { exprSql } from "../../packages/streamt-sdk/src/emit-sql/expr-sql.js";
 import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
 import { comment, intervalLiteral } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
-import { refusal } from "../helpers.js";
+import { inTimeZone, refusal } from "../helpers.js";
 
 describe("intervalLiteral", () => {
   it.each([
@@ -70,14 +70,7 @@ describe("dialectFor", () => {
 describe("literals written for the column they are compared with: instants for a TIMESTAMP_LTZ, a FLOAT", () => {
   const LTZ: DataType = { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false };
   // Text without an offset is UTC whatever zone synth runs in: run these where local time is not UTC.
-  const zone = process.env.TZ;
-  beforeAll(() => {
-    process.env.TZ = "Asia/Tokyo";
-  });
-  afterAll(() => {
-    if (zone === undefined) delete process.env.TZ;
-    else process.env.TZ = zone;
-  });
+  inTimeZone("Asia/Tokyo");
   it.each([
     ["UTC text with a space", "2024-01-01 10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
     ["UTC text with a T", "2024-01-01T10:00:00", "TO_TIMESTAMP_LTZ(1704103200000, 3)"],
