@@ -38,8 +38,16 @@ describe("streamt-sdk docs: the output folder", { timeout: 180_000 }, () => {
     const synthFiles = readdirSync(synthOut).sort();
     const over = await runCli(["docs", "examples/event-dedup.ts", "--out", synthOut, "--no-typecheck"]);
     expect(over.code).toBe(1);
-    expect(over.stderr).toBe(`error STREAMT-O001: refusing to replace ${synthOut}: its manifest.json is not a docs site's (synth's output folder?), so docs did not write it\n  fix: write the docs to a folder of their own, e.g. --out streamt.docs (the default)\n`);
+    expect(over.stderr).toBe(`error STREAMT-O001: refusing to replace ${synthOut}: it is synth's output folder (\`synth\` wrote it), not a docs site\n  fix: write to a folder of its own, e.g. --out streamt.docs (the default)\n`);
     expect(readdirSync(synthOut).sort()).toEqual(synthFiles);
+
+    // And the other way round: synth never replaces a docs site, though every file in it is listed.
+    rmSync(path.join(out, "notes.md"));
+    const site = Object.fromEntries(SITE.map((f) => [f, readFileSync(path.join(out, f), "utf8")]));
+    const synthOverSite = await runCli(["synth", "examples/event-dedup.ts", "--out", out, "--no-typecheck"]);
+    expect(synthOverSite.code).toBe(1);
+    expect(synthOverSite.stderr).toBe(`error STREAMT-O001: refusing to replace ${out}: it is a docs site (\`docs\` wrote it), not synth's output folder\n  fix: write to a folder of its own, e.g. --out streamt.out (the default)\n`);
+    expect(Object.fromEntries(readdirSync(out).sort().map((f) => [f, readFileSync(path.join(out, f), "utf8")]))).toEqual(site);
 
     // A folder no command wrote, and a folder that holds the project: refused in docs' own words.
     const other = path.join(tmp(), "mine");

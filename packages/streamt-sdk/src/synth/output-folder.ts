@@ -38,9 +38,13 @@ export interface OutputGuard {
 export interface OutputWriter {
   readonly command: string;
   readonly defaultOut: string;
+  /** The `kind` its manifest.json carries (synth's has none): a folder another command wrote is not its to replace. */
+  readonly kind?: string;
+  /** What the messages call a folder of this writer (e.g. "a docs site"). */
+  readonly folderName: string;
 }
 
-const SYNTH: OutputWriter = { command: "synth", defaultOut: "streamt.out" };
+const SYNTH: OutputWriter = { command: "synth", defaultOut: "streamt.out", folderName: "synth's output folder" };
 
 /**
  * What proves that synth wrote a folder: a manifest of any version, with the list of what it wrote.
@@ -52,6 +56,7 @@ const ownershipSchema = z.object({
   sdkVersion: z.string(),
   // Version 1 listed files as artifacts; version 2 lists typed artifacts, each with its files.
   artifacts: z.array(z.union([z.object({ path: z.string().min(1) }), z.object({ files: z.array(z.object({ path: z.string().min(1) })) })])),
+  kind: z.string().optional(),
 });
 
 /**
@@ -63,6 +68,13 @@ const ownershipSchema = z.object({
 export function writeOutput(outDir: string, files: readonly OutputFile[], guard: OutputGuard = { cwd: process.cwd(), entries: [] }): void {
   const { staging, target } = stageOutput(outDir, files, guard);
   swap(staging, target, outDir);
+}
+
+/** The checks writeOutput makes before it writes, alone: a command that works long before it writes (docs) fails first. */
+export function assertReplaceableOutput(outDir: string, guard: OutputGuard): void {
+  const target = path.resolve(guard.cwd, outDir);
+  assertNotProtected(target, outDir, guard);
+  assertReplaceable(target, outDir, guard.writer ?? SYNTH);
 }
 
 /**
@@ -239,9 +251,18 @@ function assertReplaceable(target: string, shown: string, writer: OutputWriter):
     });
   };
   if (!names.includes("manifest.json")) notOurs("it is not empty and holds no manifest.json");
-  const written = readOwnership(path.join(target, "manifest.json"));
-  if (written === null) notOurs("its manifest.json is not a streamt-sdk manifest");
-  const foreign = names.filter((n) => n !== "manifest.json" && !written!.has(n)).sort();
+  const ownership = readOwnership(path.join(target, "manifest.json"));
+  if (ownership === null) return notOurs("its manifest.json is not a streamt-sdk manifest");
+  if (ownership.kind !== writer.kind) {
+    const other = ownership.kind === undefined ? SYNTH : WRITERS.find((w) => w.kind === ownership.kind);
+    throw new StreamtError({
+      code: OutputCode.notWrittenBySynth,
+      message: `refusing to replace ${shown}: it is ${other ? `${other.folderName} (\`${other.command}\` wrote it)` : `a folder of kind '${ownership.kind}'`}, not ${writer.folderName}`,
+      hint: `write to a folder of its own, e.g. --out ${writer.defaultOut} (the default)`,
+    });
+  }
+  const written = ownership.names;
+  const foreign = names.filter((n) => n !== "manifest.json" && !written.has(n)).sort();
   if (foreign.length > 0) {
     const shownNames = foreign.length <= 5 ? foreign.join(", ") : `${foreign.slice(0, 4).join(", ")} and ${foreign.length - 4} more`;
     throw new StreamtError({
@@ -253,13 +274,17 @@ function assertReplaceable(target: string, shown: string, writer: OutputWriter):
   return true;
 }
 
-/** The top-level names a streamt-sdk manifest says synth wrote, or null if the file is not one. */
-function readOwnership(manifestFile: string): Set<string> | null {
+/** The writers of output folders besides synth, by the `kind` their manifests carry. */
+export const DOCS_WRITER: OutputWriter = { command: "docs", defaultOut: "streamt.docs", kind: "docs-site", folderName: "a docs site" };
+const WRITERS: readonly OutputWriter[] = [DOCS_WRITER];
+
+/** The top-level names a streamt-sdk manifest says its command wrote, and its kind; null if the file is not one. */
+function readOwnership(manifestFile: string): { names: Set<string>; kind: string | undefined } | null {
   try {
     const parsed = ownershipSchema.safeParse(JSON.parse(readFileSync(manifestFile, "utf8")));
     if (!parsed.success) return null;
     const paths = parsed.data.artifacts.flatMap((a) => ("path" in a ? [a.path] : a.files.map((f) => f.path)));
-    return new Set(paths.map((p) => p.split(/[\\/]/)[0]!));
+    return { names: new Set(paths.map((p) => p.split(/[\\/]/)[0]!)), kind: parsed.data.kind };
   } catch {
     return null;
   }
@@ -279,7 +304,7 @@ export function isSynthOutput(folder: string): boolean {
 
 function isOurs(folder: string): boolean {
   const written = readOwnership(path.join(folder, "manifest.json"));
-  return written !== null && readdirSync(folder).every((n) => n === "manifest.json" || written.has(n));
+  return written !== null && readdirSync(folder).every((n) => n === "manifest.json" || written.names.has(n));
 }
 
 function lstatOrNull(p: string, shown: string): Stats | null {
