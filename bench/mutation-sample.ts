@@ -33,6 +33,8 @@ export interface SampleFile {
   readonly commit: string;
   /** Mutants per folder (all of them, before the draw). */
   readonly population: Record<string, number>;
+  /** Mutants per folder of the rest of src/ (neither drawn from nor measured whole): not measured. */
+  readonly notMeasured: Record<string, number>;
   readonly mutants: readonly SampledMutant[];
 }
 
@@ -68,22 +70,37 @@ function seeded(seed: number): () => number {
   };
 }
 
-export const folderOf = (file: string): string => file.slice(SRC.length + 1).split("/")[0]!;
+export const folderOf = (file: string): string => {
+  const parts = file.slice(SRC.length + 1).split("/");
+  return parts.length > 1 ? parts[0]! : "(top level)";
+};
+/** Measured whole by `npm run mutate`. */
+const WHOLE_FOLDERS = new Set(["analysis", "emit-sql"]);
+
+async function listMutants(instrumenter: Instrumenter, files: readonly string[]): Promise<SampledMutant[]> {
+  const { mutants } = await instrumenter.instrument(
+    files.map((name) => ({ name: path.join(REPO, name), mutate: true, content: readFileSync(path.join(REPO, name), "utf8") })),
+    { plugins: null, excludedMutations: [], ignorers: [] },
+  );
+  return mutants
+    .filter((m) => m.status !== "Ignored")
+    .map((m) => ({ file: path.relative(REPO, m.fileName).split(path.sep).join("/"), mutatorName: m.mutatorName, replacement: m.replacement, location: m.location }));
+}
+const tally = (mutants: readonly SampledMutant[]): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const m of mutants) counts[folderOf(m.file)] = (counts[folderOf(m.file)] ?? 0) + 1;
+  return counts;
+};
 
 async function main(): Promise<void> {
   const { size, seed, folders } = parseArgs(process.argv.slice(2));
   const quiet = { isDebugEnabled: () => false, debug() {}, info() {}, warn() {}, error() {}, isInfoEnabled: () => false, isTraceEnabled: () => false, trace() {}, fatal() {}, isWarnEnabled: () => false, isErrorEnabled: () => false, isFatalEnabled: () => false };
   const instrumenter = new Instrumenter(quiet as never);
   const files = folders.flatMap((f) => tsFiles(`${SRC}/${f}`)).filter((f) => !MEASURED_WHOLE.has(f));
-  const { mutants } = await instrumenter.instrument(
-    files.map((name) => ({ name: path.join(REPO, name), mutate: true, content: readFileSync(path.join(REPO, name), "utf8") })),
-    { plugins: null, excludedMutations: [], ignorers: [] },
-  );
-  const all: SampledMutant[] = mutants
-    .filter((m) => m.status !== "Ignored")
-    .map((m) => ({ file: path.relative(REPO, m.fileName).split(path.sep).join("/"), mutatorName: m.mutatorName, replacement: m.replacement, location: m.location }));
-  const population: Record<string, number> = {};
-  for (const m of all) population[folderOf(m.file)] = (population[folderOf(m.file)] ?? 0) + 1;
+  const all = await listMutants(instrumenter, files);
+  const population = tally(all);
+  const rest = tsFiles(SRC).filter((f) => !files.includes(f) && !MEASURED_WHOLE.has(f) && !WHOLE_FOLDERS.has(folderOf(f)));
+  const notMeasured = tally(await listMutants(instrumenter, rest));
 
   const random = seeded(seed);
   const pool = [...all];
@@ -95,7 +112,7 @@ async function main(): Promise<void> {
   const commit = (await import("node:child_process")).execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
   const outDir = path.join(REPO, "reports/mutation");
   mkdirSync(outDir, { recursive: true });
-  const sample: SampleFile = { seed, commit, population, mutants: drawn };
+  const sample: SampleFile = { seed, commit, population, notMeasured, mutants: drawn };
   writeFileSync(path.join(outDir, `sample-${seed}.json`), `${JSON.stringify(sample, null, 1)}\n`);
 
   const base = JSON.parse(readFileSync(path.join(REPO, "stryker.config.json"), "utf8")) as Record<string, unknown>;
