@@ -47,7 +47,7 @@ export const okOf = (ok: number, all: number) => `${ok} of ${all}`;
 
 // ---- a section's record --------------------------------------------------------------------------------
 
-export type SectionName = "synth" | "typecheck" | "job-speed" | "validation" | "random-pipelines" | "pipeline-tests";
+export type SectionName = "synth" | "typecheck" | "job-speed" | "validation" | "random-pipelines" | "pipeline-tests" | "streamt-side";
 
 export interface MachineLoad {
   /** 1-minute load averages sampled every 5 s while the section ran (with the first and last). */
@@ -241,15 +241,8 @@ export function synthTargets(d: SynthSection): TargetRow[] {
     const w = wallOf(rs);
     rows.push({ what: `1,000 pipelines without type-check, whole process: ${KIND_LABEL[kind]}`, goal: `< ${f0(t.wall1000Ms)} ms`, measured: `${f0(w.median)} ms (median)`, ok: w.n > 0 && w.median < t.wall1000Ms, runs: runsOk(rs), from: "issue 5", synthKind: kind });
   }
+  // The comparisons with streamt's compile are section 7's rows (streamtSideTargets).
   const coldTc = select(d, 1000, true, "cold");
-  rows.push({
-    what: "1,000 pipelines, default synth (with type-check): first synth in a fresh clone, ≥ 3× faster than streamt's compile",
-    goal: "≥ 3× streamt",
-    measured: `${f0(wallOf(coldTc).median)} ms (median); streamt's compile not measured: needs issue 14's side-by-side section (a streamt checkout)`,
-    ok: null,
-    runs: runsOk(coldTc),
-    from: "issue 14",
-  });
   const coldTcRss = rssOf(coldTc);
   rows.push({ what: "1,000 pipelines, default synth (with type-check): first synth in a fresh clone, peak RSS (max)", goal: `≤ ${t.coldTypecheckRssMb} MB`, measured: `${f0(coldTcRss.max)} MB`, ok: coldTcRss.n > 0 && coldTcRss.max <= t.coldTypecheckRssMb, runs: runsOk(coldTc), from: "issue 14" });
   for (const [kind, goal] of [["edit", t.editTypecheckMs], ["unchanged", t.unchangedTypecheckMs]] as const) {
@@ -269,8 +262,6 @@ export function synthTargets(d: SynthSection): TargetRow[] {
       from: "issue 14",
     });
   }
-  const noTcCold = select(d, 1000, false, "cold");
-  rows.push({ what: "1,000 pipelines, `--no-typecheck`: ≥ 10× faster than streamt's compile", goal: "≥ 10× streamt", measured: `${f0(wallOf(noTcCold).median)} ms first synth (median); streamt's compile not measured (issue 14's side-by-side section)`, ok: null, runs: runsOk(noTcCold), from: "issue 14" });
   for (const tc of [false, true]) {
     const g = growth(d, tc);
     rows.push({ what: `3,000 / 1,000 pipelines, unchanged re-synth ${tc ? "with" : "without"} type-check (paired ratio)`, goal: `≤ ${t.growth3000}×`, measured: `${f2(g.s.median)}×`, ok: g.pairs > 0 && g.s.median <= t.growth3000, runs: `${g.pairs} of ${g.all} pairs`, from: "issue 5" });
@@ -692,6 +683,115 @@ function pipelineTestsMarkdown(d: PipelineTestsSection): string[] {
   ];
 }
 
+// ---- section 7: side by side with streamt's compile -----------------------------------------------------------
+
+/** The three commands compared: the SDK's synth with and without its type-check, and streamt's compile. */
+export type StreamtTool = "sdk" | "sdk-no-typecheck" | "streamt";
+const TOOLS: readonly StreamtTool[] = ["sdk", "sdk-no-typecheck", "streamt"];
+const TOOL_LABEL: Record<StreamtTool, string> = { sdk: "`streamt-sdk synth`", "sdk-no-typecheck": "`streamt-sdk synth --no-typecheck`", streamt: "`streamt compile`" };
+
+/** One run of one command: the figures of a synth run, plus which command it was. */
+export type StreamtSideRun = Pick<SynthRun, "size" | "kind" | "rep" | "ok" | "failure" | "wallMs" | "cpuMs" | "peakRssMb"> & {
+  readonly tool: StreamtTool;
+  /** Pipelines the SDK synthesised, or Flink jobs in streamt's manifest. */
+  readonly artifacts: number;
+};
+
+/** The streamt measured and the environment it ran in (bench/streamt-side.ts installStreamt). */
+export interface StreamtInstall {
+  readonly checkout: string;
+  readonly commit: string;
+  /** The commit's date: the dependencies are the releases uploaded before it. */
+  readonly committedAt: string;
+  readonly python: string;
+  /** `pip freeze` of its virtual environment. */
+  readonly packages: readonly string[];
+  /** Requirements of its pyproject.toml left out (not imported by compile). */
+  readonly omitted: readonly string[];
+}
+
+export interface StreamtSideSection {
+  /** Which SDK build the CLI ran. */
+  readonly sdk: string;
+  readonly streamt: StreamtInstall;
+  readonly sizes: readonly number[];
+  readonly reps: number;
+  /** What the streamt models cannot express of the SDK's pipelines. */
+  readonly differences: readonly string[];
+  readonly runs: readonly StreamtSideRun[];
+}
+
+/** Issue 14: at 1,000 pipelines, first run, the SDK at least this many times faster than streamt's compile. */
+export const STREAMT_SPEEDUP_GOALS: readonly { readonly tool: Exclude<StreamtTool, "streamt">; readonly label: string; readonly goal: number }[] = [
+  { tool: "sdk", label: "default synth (with type-check)", goal: 3 },
+  { tool: "sdk-no-typecheck", label: "`--no-typecheck`", goal: 10 },
+];
+
+const sideRuns = (d: StreamtSideSection, size: number, tool: StreamtTool, kind: SynthKind) => d.runs.filter((r) => r.size === size && r.tool === tool && r.kind === kind);
+
+/**
+ * streamt's figure / the SDK's, per repetition, over the repetitions where both succeeded: how many
+ * times faster (or lighter) the SDK is. `all` counts the repetitions that ran both.
+ */
+function sideRatio(d: StreamtSideSection, size: number, tool: StreamtTool, kind: SynthKind, metric: "wallMs" | "cpuMs" | "peakRssMb"): { s: Stats; pairs: number; all: number } {
+  const ours = sideRuns(d, size, tool, kind);
+  const theirs = sideRuns(d, size, "streamt", kind);
+  const all = ours.filter((a) => theirs.some((b) => b.rep === a.rep)).length;
+  const ratios = ours.flatMap((a) => theirs.filter((b) => b.rep === a.rep && a.ok && b.ok && a[metric] !== null && b[metric] !== null).map((b) => b[metric]! / a[metric]!));
+  return { s: stats(ratios), pairs: ratios.length, all };
+}
+
+export function streamtSideTargets(d: StreamtSideSection | null): TargetRow[] {
+  return STREAMT_SPEEDUP_GOALS.map(({ tool, label, goal }) => {
+    const what = `1,000 pipelines, ${label}: first synth in a fresh clone, ≥ ${goal}× faster than streamt's compile (paired ratio of wall times, streamt / SDK)`;
+    const row = { what, goal: `≥ ${goal}×`, from: "issue 14" };
+    if (!d) return { ...row, measured: "not measured: needs a checkout of conduktor/streamt (`npm run bench -- --streamt <dir> --streamt-only`)", ok: null, runs: "–" };
+    if (!d.sizes.includes(1000)) return { ...row, measured: `not measured at 1,000 pipelines (section 7 ran ${d.sizes.join(", ")})`, ok: null, runs: "–" };
+    const r = sideRatio(d, 1000, tool, "cold", "wallMs");
+    const ours = stats(sideRuns(d, 1000, tool, "cold").filter((x) => x.ok).map((x) => x.wallMs));
+    const theirs = stats(sideRuns(d, 1000, "streamt", "cold").filter((x) => x.ok).map((x) => x.wallMs));
+    const measured =
+      r.pairs === 0
+        ? "no repetition where both succeeded (section 7 lists the failures)"
+        : `${cell(r.s, f2)}×: SDK ${f0(ours.median)} ms, streamt ${f0(theirs.median)} ms (medians); streamt commit ${d.streamt.commit.slice(0, 12)}`;
+    return { ...row, measured, ok: r.pairs === 0 ? null : r.s.median >= goal, runs: `${r.pairs} of ${r.all} pairs` };
+  });
+}
+
+function streamtSideMarkdown(d: StreamtSideSection): string[] {
+  const st = d.streamt;
+  const md: string[] = [
+    `streamt (github conduktor/streamt, the Python/YAML tool) at commit ${st.commit} (${st.committedAt}), run from its sources (\`python -m streamt compile --project-dir <project> --output <project>/generated\`) with ${st.python} in a throwaway virtual environment (bench/generated/streamt-side/, gitignored): its pyproject.toml's requirements as they resolved on the commit's date (\`pip install --uploaded-prior-to\`: streamt pins lower bounds only, and a later sqlglot removed a token type its Flink dialect names); left out: ${st.omitted.join(", ") || "nothing"}, which only \`streamt apply\` imports. Installed: ${st.packages.join(", ")}. The SDK side runs ${d.sdk}.`,
+    "",
+    `The same pipelines on both sides: bench/generate.ts's four shapes in turn (filter + projection; tumbling-window aggregate on event time; interval join of two sources; non-windowed aggregate with a TTL over a filter), 100 per module; for streamt one model per pipeline with the same SQL meaning, 100 models per YAML file in models/, each file's two sources (columns, event time, 5 s bounded watermark) in sources/, one stream_project.yml. Per size and repetition, in turn (order reversed on odd repetitions): synth with type-check, synth --no-typecheck, streamt compile; each first cold, then after the same one-module edit (the filter threshold of the module's first pipeline), then unchanged. ${d.reps} repetition(s); figures are median (min–max) over the runs that succeeded, ratios are streamt / SDK per repetition (above 1: the SDK is faster or lighter).`,
+    "",
+    "- **Cold**: the SDK as in §1 (no output folder, no type-check cache, a new TMPDIR for tsx's transform cache); streamt with no output folder and no byte-code of its own modules (every `__pycache__` under its sources deleted; its dependencies keep the byte-code pip compiled when installing them, as after any install). Its warm runs have the byte-code its cold run wrote (the bench empties this machine's `PYTHONDONTWRITEBYTECODE`, as Python caches byte-code by default). Neither side's operating-system file cache is dropped.",
+    "- **A run counts only when it produced its output**: the SDK's as in §1 (exit 0, `ok`, the edit in the edited pipeline's script); streamt's when it exits 0 and its manifest lists one Flink job and one topic per pipeline, with one script each in flink/, and after the edit the edited model's script holds the new threshold.",
+    "- **Watch**: streamt has no watch mode (its commands are validate, compile, plan, apply, test, lineage, status, docs and envs; none watches files): every save is a new `streamt compile`, the *edit* rows below. The SDK's `synth --watch` is measured in §1.",
+    "",
+    "| pipelines | situation | command | wall ms | CPU ms | peak RSS MB | runs ok | streamt / SDK: wall | CPU | peak RSS |",
+    "|---:|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const size of d.sizes) {
+    for (const kind of SYNTH_KINDS) {
+      for (const tool of TOOLS) {
+        const rs = sideRuns(d, size, tool, kind);
+        const ok = rs.filter((r) => r.ok);
+        const ratio = (m: "wallMs" | "cpuMs" | "peakRssMb") => {
+          const r = sideRatio(d, size, tool, kind, m);
+          return r.pairs === 0 ? "n/a" : `${cell(r.s, f2)}× (${r.pairs} pairs)`;
+        };
+        const ratios = tool === "streamt" ? "– | – | –" : `${ratio("wallMs")} | ${ratio("cpuMs")} | ${ratio("peakRssMb")}`;
+        md.push(`| ${size.toLocaleString("en")} | ${KIND_LABEL[kind]} | ${TOOL_LABEL[tool]} | ${cell(stats(ok.map((r) => r.wallMs)))} | ${cell(stats(ok.map((r) => r.cpuMs)))} | ${cell(stats(ok.map((r) => r.peakRssMb)))} | ${okOf(ok.length, rs.length)} | ${ratios} |`);
+      }
+    }
+  }
+  const failed = d.runs.filter((r) => !r.ok);
+  if (failed.length > 0) md.push("", "Failed runs (counted, kept out of the medians):", "", ...failed.map((r) => `- ${r.size} pipelines, ${TOOL_LABEL[r.tool]}, ${r.kind}, repetition ${r.rep + 1}: ${r.failure ?? "failed"}`));
+  md.push("", "What the streamt models do not express of the SDK's pipelines (the timing compares compiling the same pipelines; these are what a streamt user gets instead):", "", ...d.differences.map((x) => `- ${x}`));
+  return md;
+}
+
 // ---- RESULTS.md ------------------------------------------------------------------------------------------
 
 const notMeasured = (section: SectionName, how: string) => [`Not measured yet: bench/results/${section}.json does not exist (${how}).`];
@@ -704,10 +804,14 @@ export function renderResults(): { missed: number } {
   const validation = readSection<ValidationSection>("validation");
   const random = readSection<RandomSection>("random-pipelines");
   const pipelineTests = readSection<PipelineTestsSection>("pipeline-tests");
+  const side = readSection<StreamtSideSection>("streamt-side");
 
   const targets: (TargetRow & { in: string })[] = [];
   const add = (n: number, r: SectionRecord<unknown>, rows: readonly TargetRow[]) => targets.push(...rows.map((t) => ({ ...t, in: measuredIn(n, r) })));
   if (synth) add(1, synth, synthTargets(synth.data));
+  // Issue 14's comparisons with streamt's compile, next to §1's synth rows.
+  if (side) add(7, side, streamtSideTargets(side.data));
+  else targets.push(...streamtSideTargets(null).map((t) => ({ ...t, in: "–" })));
   if (tsc) add(2, tsc, typecheckTargets(tsc.data));
   const deep = (synth ? synthDeepErrors(synth.data) : 0) + (tsc ? tsc.data.runs.reduce((n, r) => n + r.excessivelyDeep, 0) : 0);
   if (synth && tsc) {
@@ -721,7 +825,7 @@ export function renderResults(): { missed: number } {
   else targets.push({ what: "20 pipeline tests (streamt-sdk/testing) after the first start: wall time", goal: "well under 60 s", measured: "no bench/results/pipeline-tests.json yet: run `npm run bench -- --tests-only`", ok: null, runs: "–", from: "issue 12", in: "–" });
   const missed = targets.filter((t) => t.ok === false).length;
 
-  const latest = [synth, tsc, jobs, validation, random, pipelineTests].filter((r) => r !== null).sort((a, b) => b.date.localeCompare(a.date))[0];
+  const latest = [synth, tsc, jobs, validation, random, pipelineTests, side].filter((r) => r !== null).sort((a, b) => b.date.localeCompare(a.date))[0];
   const md: string[] = [
     "# streamt-sdk benchmarks",
     "",
@@ -765,6 +869,10 @@ export function renderResults(): { missed: number } {
     "## 6. Pipeline tests: a 20-test suite on one broker and one warm MiniCluster",
     "",
     ...(pipelineTests ? [stampLine(pipelineTests), "", ...pipelineTestsMarkdown(pipelineTests.data)] : notMeasured("pipeline-tests", "run `npm run bench -- --tests-only`")),
+    "",
+    "## 7. Side by side with streamt's compile",
+    "",
+    ...(side ? [stampLine(side), "", ...streamtSideMarkdown(side.data)] : notMeasured("streamt-side", "run `npm run bench -- --streamt <checkout of conduktor/streamt> --streamt-only`")),
   ];
   const notes = path.join(BENCH_DIR, "ANALYSIS.md");
   if (existsSync(notes)) md.push("", readFileSync(notes, "utf8").trim());

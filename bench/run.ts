@@ -9,6 +9,9 @@
  *            local broker and MiniCluster: bench/job-speed.ts, which also runs on its own),
  *            --synth-only (section 1 alone, synth at scale and synth --watch; the others keep their JSON)
  *            --tests-only (section 6 alone: a 20-test streamt-sdk/testing suite, bench/testing-bench.ts)
+ *            --streamt <dir> (section 7: side by side with streamt's compile, from a checkout of
+ *            github conduktor/streamt; bench/streamt-side.ts; skipped with a note without it)
+ *            --streamt-only (section 7 alone), --streamt-sizes 100,1000 (its sizes; default 100,1000,3000)
  *
  * A section that is skipped keeps its previous JSON, so RESULTS.md shows it with its own date and commit.
  * Every measurement is repeated and reported as median/min/max over the runs that succeeded, with the
@@ -48,11 +51,20 @@ const CLI = path.join(SDK_SNAPSHOT, "bin/streamt-sdk.js");
 const TSC = path.join(REPO, "node_modules/typescript/lib/tsc.js");
 
 const argv = process.argv.slice(2);
-const OPTIONS = ["--quick", "--no-validate", "--no-profile", "--no-jobs", "--synth-only", "--tests-only"];
-const unknown = argv.filter((a) => !OPTIONS.includes(a));
-if (unknown.length > 0) {
-  console.error(`bench: unknown option ${unknown.join(", ")}; the options are ${OPTIONS.join(", ")}`);
+const OPTIONS = ["--quick", "--no-validate", "--no-profile", "--no-jobs", "--synth-only", "--tests-only", "--streamt-only"];
+const VALUE_OPTIONS = ["--streamt", "--streamt-sizes"];
+function usageError(message: string): never {
+  console.error(`bench: ${message}; the options are ${[...OPTIONS, ...VALUE_OPTIONS.map((o) => `${o} <value>`)].join(", ")}`);
   process.exit(2);
+}
+const values = new Map<string, string>();
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i]!;
+  if (VALUE_OPTIONS.includes(a)) {
+    const v = argv[++i];
+    if (v === undefined || v.startsWith("--")) usageError(`${a} needs a value`);
+    values.set(a, v);
+  } else if (!OPTIONS.includes(a)) usageError(`unknown option ${a}`);
 }
 const QUICK = argv.includes("--quick");
 const VALIDATE = !argv.includes("--no-validate");
@@ -60,10 +72,20 @@ const PROFILE = !argv.includes("--no-profile");
 const JOBS = !argv.includes("--no-jobs");
 const SYNTH_ONLY = argv.includes("--synth-only");
 const TESTS_ONLY = argv.includes("--tests-only");
+/** Section 7 runs only when given a checkout of streamt (github conduktor/streamt). */
+const STREAMT_CHECKOUT = values.get("--streamt") ?? null;
+const STREAMT_ONLY = argv.includes("--streamt-only");
+const STREAMT_SIZES = (values.get("--streamt-sizes") ?? "100,1000,3000").split(",").map(Number);
+if (STREAMT_SIZES.some((n) => !Number.isInteger(n) || n < 1)) usageError(`--streamt-sizes takes pipeline counts separated by commas, e.g. 100,1000 (got ${values.get("--streamt-sizes")})`);
+if (STREAMT_ONLY && STREAMT_CHECKOUT === null) usageError("--streamt-only needs --streamt <checkout of github conduktor/streamt>");
+if (STREAMT_CHECKOUT !== null && (argv.includes("--synth-only") || argv.includes("--tests-only"))) usageError("--streamt adds section 7, which --synth-only and --tests-only leave out: add --streamt-only to run it alone");
+if (STREAMT_CHECKOUT !== null && !existsSync(STREAMT_CHECKOUT)) usageError(`--streamt ${STREAMT_CHECKOUT}: no such folder`);
 const COMMAND = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
 const SIZES = [10, 100, 1000, 3000] as const;
 // --synth-only: three repetitions of everything (the medians of issue 14's targets), the section in ~15 minutes.
 const REPS = QUICK ? { synth: 2, synthTypecheck: 1, tsc: 1 } : SYNTH_ONLY ? { synth: 3, synthTypecheck: 3, tsc: 0 } : { synth: 7, synthTypecheck: 3, tsc: 5 };
+/** Section 7: each repetition is a cold, an edit and an unchanged run of each of the three commands. */
+const STREAMT_REPS = QUICK ? 1 : 3;
 
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -528,8 +550,46 @@ async function pipelineTestsSection(): Promise<void> {
   log(`first start ${f0(d.firstStartMs)} ms; ${d.passed} of ${d.tests} tests passed in ${f0(d.suiteMs)} ms after it`);
 }
 
+/**
+ * Section 7: side by side with streamt's compile (bench/streamt-side.ts), when given a checkout.
+ * Returns false when it could not run (the reason logged; its previous JSON kept).
+ */
+async function streamtSide(sdkBuild: () => { commit: string; description: string }): Promise<boolean> {
+  if (STREAMT_CHECKOUT === null) {
+    log("section 7 (side by side with streamt's compile) skipped: no --streamt <checkout of github conduktor/streamt> given; bench/results/streamt-side.json keeps the previous run");
+    return true;
+  }
+  const { installStreamt, streamtSideSection } = await import("./streamt-side.js");
+  let install: ReturnType<typeof installStreamt>;
+  try {
+    install = installStreamt(STREAMT_CHECKOUT, log);
+  } catch (e) {
+    log(`section 7 could not run: ${(e as Error).message}; bench/results/streamt-side.json keeps the previous run`);
+    return false;
+  }
+  const sdk = sdkBuild();
+  log(`section 7: the SDK against streamt ${install.commit.slice(0, 12)} at ${STREAMT_SIZES.join(", ")} pipelines, ${STREAMT_REPS} repetition(s); load average ${os.loadavg()[0]!.toFixed(1)}`);
+  const sampler = new LoadSampler();
+  const data = await streamtSideSection({ runProcess, synthOnce, log }, install, sdk.description, STREAMT_SIZES, STREAMT_REPS);
+  const record = writeSection("streamt-side", COMMAND, sampler, data, sdk.commit);
+  const l = record.machine.load;
+  log(`section 7 done: load average ${l.start.toFixed(1)} at the start, median ${l.median.toFixed(1)}, max ${l.max.toFixed(1)}; ${data.runs.filter((r) => !r.ok).length} of ${data.runs.length} runs failed`);
+  return true;
+}
+
 async function main(): Promise<void> {
   const began = performance.now();
+  if (STREAMT_ONLY) {
+    const ran = await streamtSide(() => {
+      log("building the SDK of the commit checked out into bench/generated/node_modules/streamt-sdk");
+      return installSdkSnapshot();
+    });
+    rmSync(WARM_TMPDIR, { recursive: true, force: true });
+    const { missed } = renderResults();
+    log(`done (--streamt-only) in ${f0((performance.now() - began) / 1000)} s; ${missed} target(s) missed; bench/RESULTS.md rendered`);
+    if (!ran) process.exitCode = 1;
+    return;
+  }
   if (TESTS_ONLY) {
     await pipelineTestsSection();
     rmSync(WARM_TMPDIR, { recursive: true, force: true });
@@ -597,6 +657,7 @@ async function main(): Promise<void> {
   }
 
   await optional("pipeline-tests", pipelineTestsSection);
+  await streamtSide(() => sdk);
 
   rmSync(WARM_TMPDIR, { recursive: true, force: true });
   const { missed } = renderResults();
