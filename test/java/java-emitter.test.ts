@@ -57,6 +57,9 @@ describe("the Table API program of a job plan", () => {
     expect(main).toContain('.option("properties.bootstrap.servers", options.bootstrapServers())');
     expect(main).toContain('.option("properties.sasl.jaas.config", options.env("KAFKA_JAAS"))');
     expect(main).toContain('private static final List<String> SECRET_ENV = List.of("KAFKA_JAAS");');
+    // Properties given at run time (--kafka-property, a deploy environment's) fill in only what the table does not set.
+    expect(main).toContain('.option("properties.sasl.jaas.config", options.env("KAFKA_JAAS")), "properties.bootstrap.servers", "properties.group.id", "properties.auto.offset.reset", "properties.sasl.jaas.config")');
+    expect(main).toContain('.option("sink.delivery-guarantee", "at-least-once"), "properties.bootstrap.servers")');
     expect(files.map((f) => f.path)).toEqual(["secretive/pom.xml", "secretive/src/main/java/io/streamt/generated/SecretiveJob.java", "secretive/README.md"]);
   });
 

@@ -188,8 +188,10 @@ class PipelineJavaWriter {
     const lines = rest.map(([k, v]) => `.option(${javaString(k)}, ${optionValue(v)})`);
     const kafka = connector![1] === "kafka" || connector![1] === "upsert-kafka";
     const descriptor = [`TableDescriptor.forConnector(${javaString(connector![1] as string)})`, `.schema(${schema})`, ...lines].join(`\n${INDENT}        `);
-    // Kafka client properties given at run time (--kafka-property, --kafka-properties-file) come last and win.
-    const built = kafka ? `options.withKafkaProperties(${descriptor})\n${INDENT}        .build()` : `${descriptor}\n${INDENT}        .build()`;
+    // Kafka client properties given at run time (--kafka-property, --kafka-properties-file) fill in what the
+    // table does not set itself, as a deploy's environment properties do on a SQL script (deploy/kafka-properties.ts).
+    const own = rest.map(([k]) => k).filter((k) => k.startsWith("properties.")).map((k) => `, ${javaString(k)}`).join("");
+    const built = kafka ? `options.withKafkaProperties(${descriptor}${own})\n${INDENT}        .build()` : `${descriptor}\n${INDENT}        .build()`;
     return `tEnv.createTemporaryTable(${javaString(name)}, ${built});`;
   }
 
