@@ -710,6 +710,14 @@ export interface StreamtInstall {
   readonly omitted: readonly string[];
 }
 
+/** Flink's planner's verdict on one shape's script from each side. */
+export interface PlannedShape {
+  readonly shape: string;
+  readonly pipeline: string;
+  readonly sdk: { readonly ok: boolean; readonly error?: string };
+  readonly streamt: { readonly ok: boolean; readonly error?: string };
+}
+
 export interface StreamtSideSection {
   /** Which SDK build the CLI ran. */
   readonly sdk: string;
@@ -718,6 +726,8 @@ export interface StreamtSideSection {
   readonly reps: number;
   /** What the streamt models cannot express of the SDK's pipelines. */
   readonly differences: readonly string[];
+  /** Flink's planner over the first pipeline of each shape from both outputs. */
+  readonly planner: { readonly skipped: string } | { readonly flinkVersion: string; readonly shapes: readonly PlannedShape[] };
   readonly runs: readonly StreamtSideRun[];
 }
 
@@ -789,6 +799,19 @@ function streamtSideMarkdown(d: StreamtSideSection): string[] {
   const failed = d.runs.filter((r) => !r.ok);
   if (failed.length > 0) md.push("", "Failed runs (counted, kept out of the medians):", "", ...failed.map((r) => `- ${r.size} pipelines, ${TOOL_LABEL[r.tool]}, ${r.kind}, repetition ${r.rep + 1}: ${r.failure ?? "failed"}`));
   md.push("", "What the streamt models do not express of the SDK's pipelines (the timing compares compiling the same pipelines; these are what a streamt user gets instead):", "", ...d.differences.map((x) => `- ${x}`));
+  const planner = d.planner;
+  if ("skipped" in planner) md.push("", `Flink's planner over both outputs: not run (${planner.skipped}).`);
+  else {
+    const verdict = (v: { ok: boolean; error?: string }) => (v.ok ? "accepted" : `**refused**: ${(v.error ?? "").replaceAll("|", "\\|").slice(0, 300)}`);
+    md.push(
+      "",
+      `Is each output a job Flink would run? The first pipeline of each shape, from each side's last output at ${d.sizes[0]!.toLocaleString("en")} pipelines, through Flink ${planner.flinkVersion}'s own planner (the SDK's PlannerValidator: DDL registered, every INSERT planned, nothing run):`,
+      "",
+      "| shape | pipeline | SDK script | streamt script |",
+      "|---|---|---|---|",
+      ...planner.shapes.map((x) => `| ${x.shape} | ${x.pipeline} | ${verdict(x.sdk)} | ${verdict(x.streamt)} |`),
+    );
+  }
   return md;
 }
 
