@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, t } from "streamt-sdk";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import type { TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { at, complete, events, runId, send, startPipeline, valuesAfter, watch } from "./support.js";
+import { at, complete, events, runId, send, sorted, startPipeline, valuesAfter, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.checks.${name}.${runId}`;
 
@@ -23,12 +23,20 @@ const checked = orders.check("orders_quality", {
   expr: { not_zero: (o) => o.amount.ne(0) },
 });
 
+// unique: a 5m watermark delay lets rows arrive out of order and still be on time.
+const UniqueOrder = t.row({ order_id: t.string().nullable(), amount: t.int(), at: t.timestamp(3) });
+const uniqueOrders = source("unique-orders", { topic: topic("unique-orders"), schema: UniqueOrder }).eventTime("at").watermark("5m");
+const uniqueChecked = uniqueOrders.check("unique_orders", { range: { amount: { min: 0 } }, unique: { columns: ["order_id"], within: "1m" } });
+
 const Reading = t.row({ sensor: t.string(), value: t.int(), at: t.timestamp(3) });
 const readings = source("readings", { topic: topic("readings"), schema: Reading }).eventTime("at").watermark("1s");
 
-const job = pipeline(`e2e-checks-${runId}`, { parallelism: 1 }).write(
+// The unique rule keeps each key's last row until the state TTL, which must cover its within (STREAMT-E022).
+const job = pipeline(`e2e-checks-${runId}`, { parallelism: 1, stateTtl: "1d" }).write(
   checked.toKafka(topic("valid")),
   checked.failures.toKafka(topic("failures")),
+  uniqueChecked.toKafka(topic("unique-valid")),
+  uniqueChecked.failures.toKafka(topic("unique-failures")),
   readings.tumble("1m").count().select("window_start", "count").toKafka(topic("counts")),
   readings.lateRecords().toKafka(topic("late")),
 );
@@ -42,7 +50,7 @@ async function output(name: string): Promise<TopicWatcher> {
 }
 
 beforeAll(async () => {
-  running = await startPipeline(job, ["orders", "valid", "failures", "readings", "counts", "late"].map((name) => ({ name: topic(name) })));
+  running = await startPipeline(job, ["orders", "valid", "failures", "unique-orders", "unique-valid", "unique-failures", "readings", "counts", "late"].map((name) => ({ name: topic(name) })));
 }, 180_000);
 
 afterAll(async () => {
@@ -95,6 +103,45 @@ describe("data-quality checks in the job", () => {
       failure("all-wrong", { customer: null, status: "LOST", amount: 20000, email: "x" }, "not_null,accepted_values,range,like",
         'customer is null; status is not one of "NEW", "PAID"; amount is outside [0, 10000]; email does not match "%@%"'),
     ]);
+  }, 120_000);
+});
+
+describe("unique within a window", () => {
+  it("the first row of a key passes and its repeats within 1m (inclusive, by event time) fail; NULL keys pass; rows behind the watermark are late failures", async () => {
+    const valid = await output("unique-valid");
+    const failures = await output("unique-failures");
+    const row = (order_id: string | null, time: string, amount: number) => ({ order_id, amount, at: at(time) });
+    await send(topic("unique-orders"), events([
+      row("a", "10:00:30", 2), // arrives first, but a's 10:00:00 row is earlier in event time
+      row("a", "10:00:00", 1),
+      row("b", "10:00:10", -5),
+      row("b", "10:00:20", -1), // fails range and unique: one record names both
+      row(null, "10:00:05", 10),
+      row(null, "10:00:06", 11),
+      row("c", "10:00:40", 7), // the same key and time twice: the first to arrive passes
+      row("c", "10:00:40", 8),
+      row("a", "10:01:31", 3), // 61s after a's 10:00:30 (which failed, and still counts as an earlier row)
+      row("a", "10:02:31", 4), // exactly 1m after 10:01:31
+      row("z", "10:20:00", 0), // moves the watermark to 10:15:00: every row above is decided
+    ]));
+    const json = (r: ReturnType<typeof row>) => JSON.stringify({ amount: r.amount, at: r.at, order_id: r.order_id });
+    const failure = (r: ReturnType<typeof row>, violation_type: string, violation_details: string) => ({ test_name: "unique_orders", violation_type, violation_details, record: json(r) });
+    const withoutTime = (rs: unknown[]) => (rs as Record<string, unknown>[]).map(({ detected_at: _, ...rest }) => rest);
+    expect(sorted(await valuesAfter(valid, 5))).toEqual(sorted([row("a", "10:00:00", 1), row(null, "10:00:05", 10), row(null, "10:00:06", 11), row("c", "10:00:40", 7), row("a", "10:01:31", 3)]));
+    expect(sorted(withoutTime(await valuesAfter(failures, 5)))).toEqual(sorted([
+      failure(row("a", "10:00:30", 2), "unique", "order_id repeats within 1m"),
+      failure(row("b", "10:00:10", -5), "range", "amount is below 0"),
+      failure(row("b", "10:00:20", -1), "range,unique", "amount is below 0; order_id repeats within 1m"),
+      failure(row("c", "10:00:40", 8), "unique", "order_id repeats within 1m"),
+      failure(row("a", "10:02:31", 4), "unique", "order_id repeats within 1m"),
+    ]));
+
+    // Behind the watermark (10:15:00) the OVER aggregate would drop them: they are failure records instead.
+    await send(topic("unique-orders"), events([row("e", "10:05:00", 5), row("a", "10:02:00", -3), row("z", "10:30:00", 0)]));
+    const late = "arrived behind the watermark: unique(order_id) cannot be decided";
+    expect(withoutTime(await valuesAfter(failures, 7)).slice(5)).toEqual([failure(row("e", "10:05:00", 5), "late", late), failure(row("a", "10:02:00", -3), "late", late)]);
+    // z's 10:20:00 row, decided once the watermark passed it; z's 10:30:00 row waits for a later watermark.
+    expect((await valuesAfter(valid, 6)).slice(5)).toEqual([row("z", "10:20:00", 0)]);
   }, 120_000);
 });
 

@@ -115,7 +115,7 @@ describe("check(): refusals, at the user's line", () => {
   });
   it("malformed rules and options", () => {
     expect(refused({})).toEqual(["STREAMT-B006", "check 'q': has no rules"]);
-    expect(refused({ unique: ["order_id"] })).toEqual(["STREAMT-B006", "check 'q': unknown rule kind 'unique'"]);
+    expect(refused({ uniq: ["order_id"] })).toEqual(["STREAMT-B006", "check 'q': unknown rule kind 'uniq'"]);
     expect(refused({ range: { amount: { min: 10, max: 1 } } })).toEqual(["STREAMT-B006", "check 'q': range.amount has min 10 above max 1"]);
     expect(refused({ range: { amount: {} } })).toEqual(["STREAMT-B006", "check 'q': range.amount takes min and/or max"]);
     expect(refused({ accepted: { status: [] } })).toEqual(["STREAMT-B006", "check 'q': accepted.status needs a non-empty array of values"]);

@@ -1,7 +1,9 @@
 /**
  * Data-quality checks and late records (issue 12, parts 2 and 3) plan on Flink 2.2 and 1.20: every rule
  * kind, on nullable and NOT NULL columns, numbers, strings and times (TIMESTAMP and TIMESTAMP_LTZ rowtime,
- * written into the failure record's JSON), and the late-records filter on a source and after a select.
+ * written into the failure record's JSON), the late-records filter on a source and after a select, and
+ * unique (its split by lateness, OVER aggregate and the union of late and rule failures), alone, with other
+ * rules, and with onFail "drop" followed by a window.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
@@ -38,6 +40,13 @@ function scripts(flinkVersion: string): { id: string; script: string }[] {
     out.push({ id: `late records after a filter and select, rowtime ${time}`, script: emit(pipeline("late-after").write(narrowed.lateRecords().toKafka("late"))) });
     const dropped = orders.check("dropping", { range: { qty: { min: 1 } } }, { onFail: "drop" });
     out.push({ id: `onFail drop then a window, rowtime ${time}`, script: emit(pipeline("dropping").write(dropped.tumble("1m").count().toKafka("counts"))) });
+    const unique = orders.check("unique", { unique: { columns: ["order_id"], within: "1h" } });
+    out.push({ id: `unique, rowtime ${time}`, script: emit(pipeline("unique", { stateTtl: "1d" }).write(unique.toKafka("valid"), unique.failures.toKafka("failures"))) });
+    const uniqueAndRules = orders.check("unique_and_rules", { notNull: ["customer"], range: { amount: { min: 0 } }, unique: { columns: ["customer", "order_id"], within: "90s" } });
+    out.push({ id: `unique of two nullable and NOT NULL columns with other rules, rowtime ${time}`, script: emit(pipeline("unique-rules", { stateTtl: "1d" }).write(uniqueAndRules.toKafka("valid"), uniqueAndRules.failures.toKafka("failures"))) });
+    // The valid stream keeps its rowtime and watermark: a window after it plans.
+    const uniqueDropped = orders.check("unique_drop", { unique: { columns: ["customer"], within: "5m" } }, { onFail: "drop" });
+    out.push({ id: `unique with onFail drop then a window, rowtime ${time}`, script: emit(pipeline("unique-drop", { stateTtl: "1d" }).write(uniqueDropped.tumble("1m").count().toKafka("counts"))) });
   }
   return out;
 }

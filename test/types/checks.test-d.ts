@@ -30,6 +30,17 @@ describe("check()", () => {
     orders.check("q", { expr: { n: (o) => o.amount.add(1) } });
   });
 
+  it("unique: columns of the row and a duration", () => {
+    const checked = orders.check("q", { unique: { columns: ["order_id", "customer"], within: "1h" }, range: { amount: { min: 0 } } });
+    expectTypeOf(checked.failures).toEqualTypeOf<Stream<CheckFailureRow, Append>>();
+    // @ts-expect-error -- no such column
+    orders.check("q", { unique: { columns: ["nope"], within: "1h" } });
+    // @ts-expect-error -- within is a duration such as "1h"
+    orders.check("q", { unique: { columns: ["order_id"], within: "an hour" } });
+    // @ts-expect-error -- within is required
+    orders.check("q", { unique: { columns: ["order_id"] } });
+  });
+
   it("needs an append-only stream; onFail 'drop' has no failures", () => {
     // @ts-expect-error -- an updating stream
     orders.groupBy("customer").count({ ttl: "1d" }).check("q", { notNull: ["customer"] });

@@ -21,7 +21,7 @@ import { topicNamesPass } from "./topic-names-pass.js";
 import { topicLoopPass } from "./topic-loop-pass.js";
 import { topicSchemaPass } from "./topic-schema-pass.js";
 import { topicWritersPass } from "./topic-writers-pass.js";
-import { ttlVersusTimeBoundPass } from "./ttl-time-bound-pass.js";
+import { ttlVersusTimeBoundPass, ttlVersusUniqueWithinPass } from "./ttl-time-bound-pass.js";
 import { upsertJoinFilterPass } from "./upsert-join-filter-pass.js";
 import { upsertKeyPass } from "./upsert-key-pass.js";
 import { watermarkDelayPass } from "./watermark-delay-pass.js";
@@ -43,6 +43,7 @@ export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: An
   { name: "unbounded-state", run: unboundedStatePass },
   { name: "allowed-lateness", run: allowedLatenessPass },
   { name: "ttl-time-bound", run: ttlVersusTimeBoundPass },
+  { name: "ttl-unique-within", run: ttlVersusUniqueWithinPass },
   { name: "row-number-ttl", run: rowNumberTtlPass },
   { name: "event-time", run: eventTimePass },
   { name: "temporal-join", run: temporalJoinPass },

@@ -30,6 +30,10 @@ export const DiagnosticCode = {
   rankFilterNotPlanned: "STREAMT-E019",
   /** A join on a key an earlier filter makes NULL on every row: no match, and Flink's planner fails. */
   nullJoinKey: "STREAMT-E020",
+  /** A check's unique rule (an OVER aggregate keeping the last row per key) in a pipeline without a state TTL. */
+  uniqueWithoutTtl: "STREAMT-E021",
+  /** A job-wide state TTL shorter than a unique rule's `within`: repeats further apart pass unseen. */
+  ttlShorterThanUniqueWithin: "STREAMT-E022",
 
   transactionTimeoutTooLong: "STREAMT-W001",
   watermarkDelayExceedsWindow: "STREAMT-W002",

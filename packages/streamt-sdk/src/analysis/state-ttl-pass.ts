@@ -2,14 +2,14 @@ import type { PlanNode } from "../ir/plan-node.js";
 import type { PipelineDef, Plan } from "../ir/plan.js";
 import { DiagnosticCode } from "./codes.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { finding, perNode, positiveOrNull, type PassContext } from "./pass-support.js";
+import { finding, jobStateTtl, ms, perNode, positiveOrNull, type PassContext } from "./pass-support.js";
 
 const ZERO_TTL = " (a ttl of 0 means never expire to Flink)";
 
 /**
  * Refuses operators whose state grows with their keys forever: a regular join, a non-windowed
  * aggregate or distinct, deduplication or Top-N, each without a TTL of its own and in a pipeline
- * without a stateTtl (STREAMT-E001..E004).
+ * without a stateTtl (STREAMT-E001..E004); a check's unique rule without a job-wide TTL (STREAMT-E021).
  */
 export const unboundedStatePass = (plan: Plan, _ctx: PassContext): Diagnostic[] => perNode(plan, unboundedState);
 
@@ -46,10 +46,20 @@ function unboundedState(node: PlanNode, pipeline: PipelineDef): Diagnostic[] {
         `topN() keeps the rows of every partition in state forever${zeroNote(node.ttlMs)}`,
         `give it { ttl: "1d" } or the pipeline a stateTtl; or rank per window: stream.tumble(size).topN({ ... })`)];
     }
+    case "overAggregate": {
+      // Flink frees an OVER aggregate's rows only by idle-state retention: the job-wide TTL, whoever set it.
+      if (jobStateTtl(pipeline) !== null) return [];
+      const what = node.unique ? `check '${node.unique.check}' keeps the last row of every ${columnsText(node.unique.columns)} for its unique rule` : "an OVER aggregate keeps the last rows of every partition";
+      return [finding(DiagnosticCode.uniqueWithoutTtl, pipeline, node,
+        `${what} in state forever`,
+        `give the pipeline a stateTtl${node.unique ? ` of at least the rule's within (stateTtl: "${ms(node.unique.withinMs)}" or more)` : ""}: Flink frees this state only by the job-wide TTL`)];
+    }
     default:
       return [];
   }
 }
+
+const columnsText = (columns: readonly string[]): string => (columns.length === 1 ? columns[0]! : `(${columns.join(", ")})`);
 
 /**
  * Whether an operator's state is bounded by a TTL. With a hint (`overrides`: joins and aggregates take

@@ -10,8 +10,8 @@ export interface TimedInput {
 
 /**
  * The inputs whose event time and watermark an operator depends on: windows (aggregate, window
- * deduplication and Top-N, window join), interval joins, and both sides of a temporal join (the
- * versioned side's watermark holds the output back too). Empty for every other operator.
+ * deduplication and Top-N, window join), interval joins, both sides of a temporal join (the
+ * versioned side's watermark holds the output back too) and OVER aggregates (a check's unique rule). Empty for every other operator.
  */
 export function timedInputs(node: PlanNode): TimedInput[] {
   switch (node.kind) {
@@ -31,6 +31,8 @@ export function timedInputs(node: PlanNode): TimedInput[] {
         { side: "left", input: node.left, window: null },
         { side: "right", input: node.right, window: null },
       ];
+    case "overAggregate":
+      return [{ side: "input", input: node.input, window: null }];
     default:
       return [];
   }
@@ -51,6 +53,8 @@ export function operatorName(node: PlanNode): string {
       return "the interval join";
     case "temporalJoin":
       return "the temporal join";
+    case "overAggregate":
+      return node.unique ? `the unique rule of check '${node.unique.check}'` : "the OVER aggregate";
     default:
       return node.kind;
   }

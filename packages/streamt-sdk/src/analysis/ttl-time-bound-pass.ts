@@ -22,6 +22,23 @@ export const ttlVersusTimeBoundPass = (plan: Plan, _ctx: PassContext): Diagnosti
     });
   });
 
+/**
+ * Refuses a job-wide TTL shorter than a unique rule's `within` (STREAMT-E022): Flink drops a key's last row
+ * once the key is idle for the TTL (in processing time), and a repeat after that passes unseen.
+ */
+export const ttlVersusUniqueWithinPass = (plan: Plan, _ctx: PassContext): Diagnostic[] =>
+  plan.pipelines.flatMap((pipeline) => {
+    const ttl = jobStateTtl(pipeline);
+    if (ttl === null) return [];
+    return nodesOf(pipeline).flatMap((node) => {
+      if (node.kind !== "overAggregate" || !node.unique || ttl.ms >= node.unique.withinMs) return [];
+      const u = node.unique;
+      return [finding(DiagnosticCode.ttlShorterThanUniqueWithin, pipeline, node,
+        `state TTL ${ms(ttl.ms)} (${ttl.from}) is shorter than check '${u.check}' unique within ${ms(u.withinMs)}: a key's last row expires after ${ms(ttl.ms)} without rows (processing time), and a repeat that comes later passes unseen`,
+        `make the TTL at least ${ms(u.withinMs)}, or shorten within`)];
+    });
+  });
+
 function timeBound(node: PlanNode): { ms: number; what: string } | null {
   if (node.kind === "intervalJoin") return { ms: node.upperMs - node.lowerMs, what: "the interval join's bound" };
   const window: WindowSpec | null =

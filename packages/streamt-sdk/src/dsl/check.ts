@@ -4,10 +4,14 @@ import type { Column } from "../ir/node-base.js";
 import type { PlanNode } from "../ir/plan-node.js";
 import type { CheckMark } from "../ir/check-mark.js";
 import { filterNode, type FilterNode } from "../ir/nodes/filter-node.js";
-import { projectNode } from "../ir/nodes/project-node.js";
+import { projectNode, type ProjectNode } from "../ir/nodes/project-node.js";
+import { overAggregateNode, type OverAggregateNode } from "../ir/nodes/over-aggregate-node.js";
+import { unionNode } from "../ir/nodes/union-node.js";
 import type { NodeOrigin } from "../ir/nodes/node-checks.js";
 import { BuildErrorCode, JS_OPERATOR_HINT, StreamtError } from "../errors.js";
-import { currentTimestamp, exprNode, isExpr, jsonObject, rowExprs, runCallback, type AnyExpr, type Expr, type RowExprs } from "./expr.js";
+import { currentTimestamp, exprNode, isExpr, jsonObject, literalNode, rowExprs, runCallback, type AnyExpr, type Expr, type RowExprs } from "./expr.js";
+import { formatDuration, parsePositiveDuration, type Duration } from "./duration.js";
+import { currentWatermark } from "./late.js";
 import type { Col, NumericKind, Row, TemporalKind } from "./schema.js";
 
 // ---- static shape ------------------------------------------------------------------------------
@@ -37,6 +41,13 @@ export interface CheckRules<R extends Row> {
   readonly like?: { readonly [K in KeysWhere<R, Col<"STRING", boolean, any>>]?: string };
   /** Named conditions over the row; a row passes only where the condition is TRUE (NULL fails). */
   readonly expr?: { readonly [name: string]: (row: RowExprs<R>) => Expr<Col<"BOOLEAN", boolean, any>> };
+  /**
+   * A row fails when an earlier row (by event time; rows of the same time in the order they arrive) has
+   * the same values in every one of `columns` and a time at most `within` before its own; a NULL in any
+   * of them passes. Needs event time with a watermark; rows behind the watermark cannot be decided and
+   * become `late` failures (docs/data-quality.md).
+   */
+  readonly unique?: { readonly columns: readonly (keyof R & string)[]; readonly within: Duration };
 }
 
 export interface CheckOptions {
@@ -59,7 +70,7 @@ export type CheckFailureRow = {
 // ---- building ----------------------------------------------------------------------------------
 
 /** The kinds of rule, in the order a failure record lists them. */
-export type CheckKind = "not_null" | "accepted_values" | "range" | "like" | "expression";
+export type CheckKind = "not_null" | "accepted_values" | "range" | "like" | "expression" | "unique";
 
 /** One rule: a condition that is TRUE or FALSE for every row (never NULL), and what a failure says. */
 interface Rule {
@@ -84,11 +95,15 @@ interface ColumnOps {
   like(pattern: string): AnyExpr;
   ge(v: unknown): AnyExpr;
   le(v: unknown): AnyExpr;
+  gt(v: unknown): AnyExpr;
+  eq(v: unknown): AnyExpr;
+  minus(ms: number): AnyExpr;
 }
 
 /** The two steps and the failure records a check makes. */
 export interface BuiltCheck {
-  readonly passed: FilterNode;
+  /** The passed filter, or with unique the passed rows without the OVER aggregate's helper columns. */
+  readonly passed: FilterNode | ProjectNode;
   /** null with onFail "drop". */
   readonly failures: PlanNode | null;
 }
@@ -109,7 +124,7 @@ export function buildCheck(origin: NodeOrigin, input: PlanNode, name: string, ru
   if (onFail !== "route" && onFail !== "drop") refuse(BuildErrorCode.invalidArgument, `onFail is "route" or "drop", got ${JSON.stringify(onFail)}`, 'write { onFail: "drop" } to discard failing rows unrecorded');
   if (typeof rules !== "object" || rules === null) refuse(BuildErrorCode.invalidArgument, "needs an object of rules", 'e.g. { notNull: ["customer"], range: { amount: { min: 0 } } }');
   const given = rules as Record<string, unknown>;
-  const known = ["notNull", "accepted", "range", "like", "expr"];
+  const known = ["notNull", "accepted", "range", "like", "expr", "unique"];
   const unknown = Object.keys(given).filter((k) => !known.includes(k));
   if (unknown.length > 0) refuse(BuildErrorCode.invalidArgument, `unknown rule kind ${unknown.map((k) => `'${k}'`).join(", ")}`, `rules are ${known.join(", ")}`);
 
@@ -171,15 +186,28 @@ export function buildCheck(origin: NodeOrigin, input: PlanNode, name: string, ru
     const passes: ExprNode = e.type.nullable ? { kind: "call", op: "COALESCE", args: [e, { kind: "literal", value: false, type: BOOL }], type: BOOL } : e;
     list.push({ kind: "expression", passes, details: `${ruleName} is not true` });
   }
-  if (list.length === 0) refuse(BuildErrorCode.invalidArgument, "has no rules", 'give at least one, e.g. { notNull: ["customer"] }');
+  const unique = given.unique === undefined ? null : uniqueSpec(given.unique, input, columnOf, refuse);
+  if (list.length === 0 && unique === null) refuse(BuildErrorCode.invalidArgument, "has no rules", 'give at least one, e.g. { notNull: ["customer"] }');
 
+  const at = (step: string): NodeOrigin => ({ path: `${origin.path}/${step}`, site: origin.site });
+  // unique reads the previous row of its key: an OVER aggregate over the rows on time, whose helper columns
+  // the rules read and the outputs leave out. Without unique the rules read the input itself.
+  let checked: PlanNode = input;
+  let undecided: FilterNode | null = null;
+  if (unique !== null) {
+    const split = splitByLateness(at, input, row);
+    undecided = split.undecided;
+    checked = previousOfKey(at("previous"), split.onTime, { check: name, columns: unique.columns, withinMs: unique.withinMs });
+    list.push(uniqueRule(checked, unique, `check '${name}' at ${origin.path}`));
+  }
   const rulesPass = and(list.map((r) => r.passes));
   const mark = (part: CheckMark["part"]): CheckMark => ({ name, part, onFail });
-  const passed: FilterNode = { ...filterNode(origin, input, rulesPass), check: mark("passed") };
+  const passedRows: FilterNode = { ...filterNode(unique ? at("passed") : origin, checked, rulesPass), check: mark("passed") };
+  const inputColumns = input.schema.map((c) => ({ name: c.name, expr: node((row as Record<string, unknown>)[c.name]) }));
+  const passed = unique ? projectNode(origin, passedRows, inputColumns) : passedRows;
   if (onFail === "drop") return { passed, failures: null };
 
-  const failedOrigin = { path: `${origin.path}/failed`, site: origin.site };
-  const failed: FilterNode = { ...filterNode(failedOrigin, input, not(rulesPass)), check: mark("failed") };
+  const failed: FilterNode = { ...filterNode(at("failed"), checked, not(rulesPass)), check: mark("failed") };
   const failedRow = rowExprs(input.schema, 0, `check '${name}' at ${origin.path}`);
   let record: ExprNode;
   try {
@@ -192,14 +220,100 @@ export function buildCheck(origin: NodeOrigin, input: PlanNode, name: string, ru
   const concatWs = (separator: string, parts: readonly ExprNode[]): ExprNode => ({ kind: "call", op: "FUNCTION", args: [text("CONCAT_WS"), text(separator), ...parts], type: STRING });
   // One record per failing row: the kinds of rule it fails (each once), and every failed rule's details.
   const kinds = [...new Set(list.map((r) => r.kind))].map((kind) => ({ kind, passes: and(list.filter((r) => r.kind === kind).map((r) => r.passes)), details: "" }));
-  const failures = projectNode({ path: `${origin.path}/failures`, site: origin.site }, failed, [
-    { name: "test_name", expr: text(name) },
-    { name: "violation_type", expr: concatWs(",", failing(kinds, (r) => r.kind)) },
-    { name: "violation_details", expr: concatWs("; ", failing(list, (r) => r.details)) },
-    { name: "record", expr: record },
-    { name: "detected_at", expr: node(currentTimestamp()) },
-  ]);
-  return { passed, failures };
+  const failureRecords = (at: NodeOrigin, rows: PlanNode, violationType: ExprNode, details: ExprNode): ProjectNode =>
+    projectNode(at, rows, [
+      { name: "test_name", expr: text(name) },
+      { name: "violation_type", expr: violationType },
+      { name: "violation_details", expr: details },
+      { name: "record", expr: record },
+      { name: "detected_at", expr: node(currentTimestamp()) },
+    ]);
+  const ruleFailures = failureRecords(at(undecided ? "rule-failures" : "failures"), failed, concatWs(",", failing(kinds, (r) => r.kind)), concatWs("; ", failing(list, (r) => r.details)));
+  if (undecided === null || unique === null) return { passed, failures: ruleFailures };
+  const lateFailures = failureRecords(at("late-failures"), undecided, text("late"), undecidedDetails(unique, row));
+  return { passed, failures: unionNode(at("failures"), [ruleFailures, lateFailures]) };
+}
+
+// ---- unique --------------------------------------------------------------------------------------
+
+interface UniqueSpec {
+  readonly columns: readonly string[];
+  readonly withinMs: number;
+  /** The input's rowtime column. */
+  readonly rowtime: string;
+}
+
+/** The helper columns the OVER aggregate adds: 2 when the key has a previous row, and that row's time. */
+const ROWS_OF_KEY = "__streamt_unique_rows";
+const PREVIOUS_TIME = "__streamt_unique_previous";
+
+function uniqueSpec(v: unknown, input: PlanNode, columnOf: (column: string, rule: string) => unknown, refuse: (code: string, message: string, hint: string) => never): UniqueSpec {
+  const example = 'e.g. unique: { columns: ["order_id"], within: "1h" }';
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return refuse(BuildErrorCode.invalidArgument, "unique must be an object { columns, within }", example);
+  const spec = v as { columns?: unknown; within?: unknown };
+  const extra = Object.keys(spec).filter((k) => k !== "columns" && k !== "within");
+  if (extra.length > 0) refuse(BuildErrorCode.invalidArgument, `unique takes columns and within, not ${extra.join(", ")}`, example);
+  const columns = spec.columns;
+  if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== "string")) refuse(BuildErrorCode.invalidArgument, "unique.columns needs a non-empty array of column names", example);
+  const names = columns as string[];
+  const twice = names.find((c, i) => names.indexOf(c) !== i);
+  if (twice !== undefined) refuse(BuildErrorCode.invalidArgument, `unique.columns names '${twice}' twice`, "name each column once");
+  for (const c of names) columnOf(c, "unique");
+  if (spec.within === undefined) refuse(BuildErrorCode.invalidDuration, "unique needs within, how far back a repeat counts", example);
+  const withinMs = parsePositiveDuration(spec.within, "unique.within");
+  const rowtime = input.time.rowtime;
+  if (rowtime === null || input.time.watermark === null) {
+    refuse(BuildErrorCode.missingTimeAttribute, `unique orders rows by event time, and ${input.path} has no event time with a watermark`, "declare .eventTime(column).watermark(delay) on the source");
+  }
+  return { columns: names, withinMs, rowtime: rowtime! };
+}
+
+/**
+ * The input split where Flink's OVER aggregate would drop rows: it drops a row at or behind the last time it
+ * emitted for the key, which is at most its watermark, at most the watermark here when the row passed (and 0,
+ * the epoch, at first). A row after both is on time; the others cannot be decided and are `undecided`.
+ */
+function splitByLateness(at: (step: string) => NodeOrigin, input: PlanNode, row: unknown): { onTime: FilterNode; undecided: FilterNode } {
+  const ts = node((row as Record<string, unknown>)[input.time.rowtime!]);
+  const afterWatermark = or({ kind: "call", op: "IS NULL", args: [currentWatermark(ts)], type: BOOL }, { kind: "call", op: ">", args: [ts, currentWatermark(ts)], type: BOOL });
+  const onTime = and([afterWatermark, afterEpoch(ts)]);
+  return { onTime: filterNode(at("on-time"), input, onTime), undecided: filterNode(at("late"), input, not(onTime)) };
+}
+
+const afterEpoch = (ts: ExprNode): ExprNode => ({ kind: "call", op: ">", args: [ts, literalNode(new Date(0), ts.type)], type: BOOL });
+
+/** Per key, ordered by event time over the row and the one before it: how many rows (1 or 2) and the earlier one's time. */
+function previousOfKey(origin: NodeOrigin, input: PlanNode, unique: NonNullable<OverAggregateNode["unique"]>): OverAggregateNode {
+  const rowtime = input.schema.find((c) => c.name === input.time.rowtime)!;
+  const ts: ExprNode = { kind: "column", name: rowtime.name, input: 0, type: rowtime.type, time: "rowtime" };
+  return overAggregateNode(origin, input, {
+    partitionBy: unique.columns,
+    precedingRows: 1,
+    aggregates: [
+      { name: ROWS_OF_KEY, fn: "COUNT", args: [], type: { kind: "BIGINT", nullable: false } },
+      { name: PREVIOUS_TIME, fn: "MIN", args: [ts], type: { ...rowtime.type, nullable: true } },
+    ],
+    unique,
+  });
+}
+
+/** unique passes = a NULL in a column, or no previous row of the key at most `within` before this one. */
+function uniqueRule(checked: OverAggregateNode, unique: UniqueSpec, where: string): Rule {
+  const r = rowExprs(checked.schema, 0, where) as unknown as Record<string, ColumnOps>;
+  const previous = node(r[PREVIOUS_TIME]!.ge(r[unique.rowtime]!.minus(unique.withinMs)));
+  const repeats: ExprNode = { kind: "call", op: "COALESCE", args: [and([node(r[ROWS_OF_KEY]!.eq(2)), previous]), { kind: "literal", value: false, type: BOOL }], type: BOOL };
+  const nullable = unique.columns.filter((c) => checked.schema.find((x) => x.name === c)!.type.nullable);
+  const passes = [...nullable.map((c) => node(r[c]!.isNull())), not(repeats)].reduce(or);
+  return { kind: "unique", passes, details: `${keyText(unique)} repeats within ${formatDuration(unique.withinMs)}` };
+}
+
+const keyText = (unique: UniqueSpec): string => (unique.columns.length === 1 ? unique.columns[0]! : `(${unique.columns.join(", ")})`);
+
+/** Why a row the OVER aggregate could not order has no unique verdict. */
+function undecidedDetails(unique: UniqueSpec, row: unknown): ExprNode {
+  const ts = node((row as Record<string, unknown>)[unique.rowtime]);
+  const verdict = `unique(${unique.columns.join(", ")}) cannot be decided`;
+  return { kind: "case", branches: [{ when: not(afterEpoch(ts)), then: text(`event time at or before 1970-01-01 00:00:00, where Flink's OVER aggregate starts: ${verdict}`) }], otherwise: text(`arrived behind the watermark: ${verdict}`), type: STRING };
 }
 
 /** A value the column can hold: its kind, and for integers a whole number within the type's range. */

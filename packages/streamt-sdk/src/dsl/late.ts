@@ -27,11 +27,20 @@ export function lateRecordsNode(origin: NodeOrigin, input: PlanNode): FilterNode
     refuse(`${input.path} has no event time with a watermark, so no record is ever late`, "declare .eventTime(column).watermark(delay) on the source first");
   }
   const ts: ExprNode = { kind: "column", name: column!.name, input: 0, type: column!.type, time: "rowtime" };
-  const watermark: ExprNode = {
+  return filterNode(origin, input, behindWatermark(ts));
+}
+
+/** `CURRENT_WATERMARK(ts)`: the watermark of the operator evaluating it, NULL before the first one. */
+export function currentWatermark(ts: ExprNode): ExprNode {
+  return {
     kind: "call",
     op: "FUNCTION",
     args: [{ kind: "literal", value: "CURRENT_WATERMARK", type: { kind: "STRING", nullable: false } }, ts],
-    type: { ...column!.type, nullable: true },
+    type: { ...ts.type, nullable: true },
   };
-  return filterNode(origin, input, { kind: "call", op: "<=", args: [ts, watermark], type: { kind: "BOOLEAN", nullable: true } });
+}
+
+/** `ts <= CURRENT_WATERMARK(ts)`: NULL (not true) before the first watermark. */
+export function behindWatermark(ts: ExprNode): ExprNode {
+  return { kind: "call", op: "<=", args: [ts, currentWatermark(ts)], type: { kind: "BOOLEAN", nullable: true } };
 }

@@ -332,6 +332,15 @@ class PipelineJavaWriter {
         const select = [...n.groupBy.map((k) => plainColumn(k, 0)), ...n.aggregates.map((a) => aggregateJava(a, n.input))].join(`,\n${INDENT}                `);
         return api(n.groupBy.length > 0 ? chain(n.input, `.groupBy(${n.groupBy.map((k) => plainColumn(k, 0)).join(", ")})`, `.select(${select})`) : chain(n.input, `.select(${select})`));
       },
+      overAggregate: (n) => {
+        // Over is written in full: the Job template imports the group windows, not Over.
+        const alias = freshName("w", n.input.schema);
+        const partition = n.partitionBy.length > 0 ? `.partitionBy(${n.partitionBy.map((k) => plainColumn(k, 0)).join(", ")})` : "";
+        const window = `org.apache.flink.table.api.Over${partition}.orderBy(${plainColumn(n.orderBy, 0)}).preceding(rowInterval(${n.precedingRows}L)).following(CURRENT_ROW).as(${javaString(alias)})`;
+        const over = `.over(${plainColumn(alias, 0)})`;
+        const select = [...n.input.schema.map((c) => plainColumn(c.name, 0)), ...n.aggregates.map((a) => aggregateJava(a, n.input, over))];
+        return api(chain(n.input, `.window(${window})`, `.select(${select.join(`,\n${INDENT}                `)})`));
+      },
       deduplicate: () => sql("deduplication is ROW_NUMBER() OVER (...) = 1, which the Table API cannot write"),
       topN: () => sql("Top-N is ROW_NUMBER() OVER (...) <= N, which the Table API cannot write"),
       temporalJoin: () => sql("a join FOR SYSTEM_TIME AS OF a versioned table has no Table API form (temporal table functions need an append-only history)"),
@@ -449,16 +458,16 @@ const AGGREGATES: Record<AggregateCall["fn"], (column: string, separator: string
  * An aggregate as the SQL output writes it (emit-sql: aggregateCallSql, aggregateSql): the sample deviation
  * and variance guarded by the group's count (Flink computes -1 for a single NOT NULL value), and MIN, MAX,
  * FIRST_VALUE, LAST_VALUE of a time attribute cast to the plain timestamp the plan says (finding D6: Flink
- * would type it as a second rowtime).
+ * would type it as a second rowtime). `over` makes it an OVER aggregate (`.over($("w"))`).
  */
-function aggregateJava(a: AggregateCall, input: PlanNode): string {
+function aggregateJava(a: AggregateCall, input: PlanNode, over = ""): string {
   // COUNT(*) is COUNT(1) in the Table API, which has no `*` argument.
   const value = a.args[0];
   const arg = value === undefined ? "lit(1)" : exprJava(value, sameNames);
   // LISTAGG's separator is a literal the Table API takes as a Java string.
   const separator = a.args[1]?.kind === "literal" ? javaString(String(a.args[1].value)) : "";
-  let call = AGGREGATES[a.fn](arg, separator);
-  if (SAMPLE_STATISTICS.has(a.fn)) call = `ifThenElse(${arg}.count().isGreater(lit(1)), ${call}, ${nullOfJava(a.type)})`;
+  let call = `${AGGREGATES[a.fn](arg, separator)}${over}`;
+  if (SAMPLE_STATISTICS.has(a.fn)) call = `ifThenElse(${arg}.count()${over}.isGreater(lit(1)), ${call}, ${nullOfJava(a.type)})`;
   const ofTime = value?.kind === "column" && input.schema.find((c) => c.name === value.name)?.time !== undefined;
   if (ofTime) call = `${call}.cast(${dataTypeJava(withNullable(a.type, true))})`;
   return `${call}.as(${javaString(a.name)})`;

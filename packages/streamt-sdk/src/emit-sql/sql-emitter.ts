@@ -302,6 +302,11 @@ class PipelineSqlWriter {
         const inner = `SELECT *, ROW_NUMBER() OVER (${over}) AS ${q(n.rankColumn)}\n  FROM ${from}`;
         return `SELECT ${materialisedColumns(n)}\nFROM (\n  ${inner}\n)\nWHERE ${q(n.rankColumn)} <= ${n.n}`;
       },
+      overAggregate: (n) => {
+        const partition = n.partitionBy.length > 0 ? `PARTITION BY ${n.partitionBy.map(q).join(", ")} ` : "";
+        const over = ` OVER (${partition}ORDER BY ${q(n.orderBy)} ROWS BETWEEN ${n.precedingRows} PRECEDING AND CURRENT ROW)`;
+        return `SELECT *,\n  ${n.aggregates.map((a) => aggregateSql(a, n.input, over)).join(",\n  ")}\nFROM ${this.ref(n.input)}`;
+      },
       intervalJoin: (n) => {
         const lt = `${q("l")}.${q(n.left.time.rowtime!)}`;
         const rt = `${q("r")}.${q(n.right.time.rowtime!)}`;
@@ -397,10 +402,10 @@ function joinKeyword(t: JoinType): string {
  * An aggregate of a GROUP BY. MIN, MAX, FIRST_VALUE and LAST_VALUE of a time attribute are a plain
  * timestamp in the plan, but Flink types them as a second rowtime; where it then prunes the aggregate
  * (a filter after it that is always false) the sink is refused for "more than one rowtime attribute
- * column" (finding D6), so they are cast to what the plan says.
+ * column" (finding D6), so they are cast to what the plan says. `over` makes it an OVER aggregate (` OVER (...)`).
  */
-function aggregateSql(a: AggregateCall, input: PlanNode): string {
-  const call = aggregateCallSql(a);
+function aggregateSql(a: AggregateCall, input: PlanNode, over = ""): string {
+  const call = `${aggregateCallSql(a)}${over}`;
   const value = a.args[0];
   const ofTime = value?.kind === "column" && input.schema.find((c) => c.name === value.name)?.time !== undefined;
   return `${ofTime ? `CAST(${call} AS ${formatType(withNullable(a.type, true), q)})` : call} AS ${q(a.name)}`;

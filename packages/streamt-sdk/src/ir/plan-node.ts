@@ -3,6 +3,7 @@ import type { DeduplicateNode } from "./nodes/deduplicate-node.js";
 import type { FilterNode } from "./nodes/filter-node.js";
 import type { IntervalJoinNode } from "./nodes/interval-join-node.js";
 import type { JoinNode } from "./nodes/join-node.js";
+import type { OverAggregateNode } from "./nodes/over-aggregate-node.js";
 import type { ProjectNode } from "./nodes/project-node.js";
 import type { SinkNode } from "./nodes/sink-node.js";
 import type { SourceNode } from "./nodes/source-node.js";
@@ -22,6 +23,7 @@ export type PlanNode =
   | AggregateNode
   | DeduplicateNode
   | TopNNode
+  | OverAggregateNode
   | IntervalJoinNode
   | TemporalJoinNode
   | WindowJoinNode
@@ -50,6 +52,7 @@ const INPUTS: NodeVisitor<readonly PlanNode[]> = {
   aggregate: (n) => [n.input],
   deduplicate: (n) => [n.input],
   topN: (n) => [n.input],
+  overAggregate: (n) => [n.input],
   intervalJoin: (n) => [n.left, n.right],
   temporalJoin: (n) => [n.left, n.right],
   windowJoin: (n) => [n.left, n.right],

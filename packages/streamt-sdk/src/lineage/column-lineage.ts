@@ -291,6 +291,13 @@ class Tracer {
         }
         return make("copied", null, [from(node.input, name)]);
       }
+      case "overAggregate": {
+        const call = node.aggregates.find((a) => a.name === name);
+        if (!call) return make("copied", null, [from(node.input, name)]);
+        const partition = node.partitionBy.length > 0 ? `partition by ${node.partitionBy.join(", ")} ` : "";
+        const over = `${aggregateText(call)} over (${partition}order by ${node.orderBy} rows ${node.precedingRows} preceding)`;
+        return make("aggregated", over, call.args.slice(0, 1).flatMap(columnsOf).map((r) => from(node.input, r.name)));
+      }
       case "join":
       case "intervalJoin":
       case "temporalJoin":
@@ -394,6 +401,10 @@ class Tracer {
           if (node.window) add(node, "window time", refsOf(node.input, [node.window.timeColumn]));
           add(node, "partition", refsOf(node.input, node.partitionBy));
           add(node, "order", refsOf(node.input, node.orderBy.map((o) => o.column)));
+          break;
+        case "overAggregate":
+          add(node, "partition", refsOf(node.input, node.partitionBy));
+          add(node, "order", refsOf(node.input, [node.orderBy]));
           break;
         case "join":
         case "intervalJoin":

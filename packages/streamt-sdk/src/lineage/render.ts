@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { LINEAGE_VERSION, type ColumnTrace, type Lineage } from "./column-lineage.js";
 
-const NODE_KINDS = ["source", "filter", "project", "union", "windowAggregate", "aggregate", "deduplicate", "topN", "intervalJoin", "temporalJoin", "windowJoin", "join", "sink"] as const;
+const NODE_KINDS = ["source", "filter", "project", "union", "windowAggregate", "aggregate", "deduplicate", "topN", "overAggregate", "intervalJoin", "temporalJoin", "windowJoin", "join", "sink"] as const;
 const DERIVATIONS = ["read", "processing time", "copied", "renamed", "computed", "aggregated", "group key", "window bound", "join key", "merged", "rank", "written"] as const;
 const ROLES = ["filter", "check", "join key", "time bound", "version time", "group by", "window time", "session partition", "dedup key", "dedup order", "partition", "order", "source contract"] as const;
 

@@ -55,6 +55,8 @@ function stateKey(n: PlanNode): string | null {
       return `${n.window ? `${windowText(n.window)}, ` : ""}key ${columns(n.input, n.key)}, keep ${n.keep} by ${n.orderBy}`;
     case "topN":
       return `${n.window ? `${windowText(n.window)}, ` : ""}partition ${columns(n.input, n.partitionBy)}, top ${n.n} by ${n.orderBy.map((o) => `${o.column} ${o.direction}`).join(", ")}`;
+    case "overAggregate":
+      return `partition ${columns(n.input, n.partitionBy)}, last ${n.precedingRows + 1} rows by ${n.orderBy}`;
     case "join":
     case "intervalJoin":
     case "temporalJoin":

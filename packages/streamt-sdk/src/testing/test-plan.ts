@@ -51,6 +51,7 @@ function rebuild(copy: (n: PlanNode) => PlanNode, topicOf: (topic: string) => st
     aggregate: (n) => ({ ...n, input: copy(n.input) }),
     deduplicate: (n) => ({ ...n, input: copy(n.input) }),
     topN: (n) => ({ ...n, input: copy(n.input) }),
+    overAggregate: (n) => ({ ...n, input: copy(n.input) }),
     intervalJoin: (n) => ({ ...n, left: copy(n.left), right: copy(n.right) }),
     temporalJoin: (n) => ({ ...n, left: copy(n.left), right: copy(n.right) }),
     windowJoin: (n) => ({ ...n, left: copy(n.left), right: copy(n.right) }),
