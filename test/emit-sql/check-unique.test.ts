@@ -2,13 +2,16 @@
  * check()'s unique rule (issue 12): the exact SQL it writes on Flink 2.2 and 1.20 (the split by lateness,
  * the OVER aggregate, the rules over its output, the union of rule and late failures), with and without
  * other rules and with onFail "drop"; the Java (Table API) form of the OVER aggregate; what it refuses,
- * coded at the user's line; and the state findings STREAMT-E021 and STREAMT-E022.
+ * coded at the user's line; the state findings STREAMT-E021 and STREAMT-E022 and E018; its lineage and
+ * the restore test's view of its state.
  */
 import { describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
 import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import { renderPipelineJava } from "../../packages/streamt-sdk/src/emit-java/java-emitter.js";
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
+import { lineageOf } from "../../packages/streamt-sdk/src/lineage/column-lineage.js";
+import { stateMismatch } from "../../packages/streamt-sdk/src/testing/state-shape.js";
 import { lineHere, refusal, scriptOf } from "../helpers.js";
 
 const Order = t.row({ order_id: t.string().nullable(), line: t.int(), amount: t.int(), at: t.timestamp(3) });
@@ -155,5 +158,41 @@ describe("unique: the state it keeps, in the analysis", () => {
       hint: "make the TTL at least 1h, or shorten within",
     }]);
     expect(findings({ stateTtl: "1h" })).toEqual([]);
+  });
+});
+
+describe("unique: lineage, E018 and the state a restore test compares", () => {
+  const checked = orders.check("uq", { unique: { columns: ["order_id"], within: "1h" } });
+  it("the valid rows' sink: decided by the on-time split's rowtime, the key's partition and order, and the rule", () => {
+    const def = pipeline("p", { stateTtl: "1d" }).write(checked.toKafka("valid"), checked.failures.toKafka("failures")).definition;
+    const valid = lineageOf({ version: 1, pipelines: [def] }).sinks.find((s) => s.topic === "valid")!;
+    const origin = (column: string) => [{ pipeline: "p", source: "orders", topic: "orders", column }];
+    expect(valid.rowInfluences.filter((r) => r.step.startsWith("orders/check-uq")).map((r) => [r.step, r.role, r.columns.map((c) => c.column)])).toEqual([
+      ["orders/check-uq/on-time", "filter", ["at"]],
+      ["orders/check-uq/previous", "partition", ["order_id"]],
+      ["orders/check-uq/previous", "order", ["at"]],
+      ["orders/check-uq/passed", "check", ["order_id", "__streamt_unique_rows", "__streamt_unique_previous", "at"]],
+    ]);
+    expect(valid.rowInfluences.find((r) => r.role === "partition")!.columns[0]!.origins).toEqual(origin("order_id"));
+    // A copied column traces through the OVER aggregate unchanged.
+    expect(valid.columns.find((c) => c.name === "order_id")!.origins).toEqual(origin("order_id"));
+  });
+
+  it("STREAMT-E018 when the failures (rule and late) are not written, at the check's passed rows", () => {
+    const found = analysePlan({ version: 1, pipelines: [pipeline("lossy", { stateTtl: "1d" }).write(checked.toKafka("valid")).definition] }).filter((d) => d.code === "STREAMT-E018");
+    expect(found.map((d) => [d.path, d.message])).toEqual([["orders/check-uq/passed", "check 'uq' routes the rows that fail it to its failure records, and pipeline lossy does not write them: those rows would be lost unseen"]]);
+  });
+
+  it("a restore test refuses unique on other columns of the same type: the state would be read under another key", () => {
+    const Keyed = t.row({ order_id: t.string(), customer: t.string(), at: t.timestamp(3) });
+    const keyed = source("keyed", { topic: "keyed", schema: Keyed }).eventTime("at").watermark("5s");
+    const on = (column: "order_id" | "customer", within: "1h" | "2h") => {
+      const c = keyed.check("uq", { unique: { columns: [column], within } }, { onFail: "drop" });
+      return pipeline("p", { stateTtl: "1d" }).write(c.toKafka("valid")).definition;
+    };
+    const mismatch = stateMismatch(on("order_id", "1h"), on("customer", "1h"));
+    expect([mismatch?.before.keyedBy, mismatch?.after.keyedBy]).toEqual(["partition (order_id STRING NOT NULL), last 2 rows by at", "partition (customer STRING NOT NULL), last 2 rows by at"]);
+    // A longer within keeps the same state: the last row per key.
+    expect(stateMismatch(on("order_id", "1h"), on("order_id", "2h"))).toBeNull();
   });
 });
