@@ -18,6 +18,14 @@ export const SCHEMAS = `import { t } from "streamt-sdk";
 export const Order = t.row({ order_id: t.string(), amount: t.decimal(10, 2), status: t.string() });
 `;
 
+/** A module that says on stderr when it is imported (synth prints a module's console output there). */
+export const moduleCode = (name: string, filter: string): string => `import { pipeline, source } from "streamt-sdk";
+import { Order } from "./schemas.js";
+console.log("imported ${name}");
+const orders = source("orders", { topic: "orders", schema: Order });
+export default pipeline("${name}").write(orders.filter((o) => ${filter}).toKafka("${name}.out"));
+`;
+
 /** A new project folder under `scratch`: the tsconfig, the schema module, and the entries a.ts and b.ts `moduleCode` writes. */
 export function newProject(scratch: string, moduleCode: (name: string, filter: string) => string): string {
   mkdirSync(scratch, { recursive: true });

@@ -1,19 +1,11 @@
-import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
-import { BIN, runCli, type Run } from "../cli/support.js";
-import { fileEditor, newProject, scratchFolder, TSCONFIG } from "./fixture.js";
+import { runCli, type Run } from "../cli/support.js";
+import { fileEditor, moduleCode, newProject, scratchFolder, TSCONFIG } from "./fixture.js";
 
 const SCRATCH = scratchFolder("module-cache");
-/** A module that says on stderr when it is imported (synth prints a module's console output there). */
-const moduleCode = (name: string, filter: string): string => `import { pipeline, source } from "streamt-sdk";
-import { Order } from "./schemas.js";
-console.log("imported ${name}");
-const orders = source("orders", { topic: "orders", schema: Order });
-export default pipeline("${name}").write(orders.filter((o) => ${filter}).toKafka("${name}.out"));
-`;
 
 let dir: string;
 const { write, edit } = fileEditor(() => dir);
@@ -108,94 +100,5 @@ describe("the module cache of synth", () => {
     ].sort());
     // Rewritten whole: the next synth trusts them.
     expect(await synthAndCompare("trusted")).toMatchObject({ imported: [], notes: [] });
-  });
-});
-
-/** A `synth --watch` process in the project: its lines, its stderr, a wait for a condition (2 minutes at most), and its exit code. */
-function startWatch(args: readonly string[]) {
-  const child = spawn(process.execPath, [BIN, "synth", ...ENTRIES, ...args, "--watch"], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const runs = (): string[] => stdout.split("\n").filter((l) => l !== "");
-  const until = async (what: string, done: () => boolean): Promise<void> => {
-    const deadline = Date.now() + 120_000;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  return { child, exited, runs, until, stderr: () => stderr };
-}
-
-describe("synth --watch", () => {
-  it("synthesises, re-synthesises on save with the edit in the output, and stops on SIGTERM with exit 0 and no half-written folder", { timeout: 300_000 }, async () => {
-    const { child, exited, runs, until, stderr: errors } = startWatch(["--no-typecheck"]);
-    try {
-      await until("the first run", () => runs().length >= 1);
-      expect(runs()[0]).toMatch(/^\[\d\d:\d\d:\d\d\] synthesised 2 pipelines into streamt\.out in \d+ ms; watching for changes \(Ctrl-C stops\)$/);
-      expect(folder("streamt.out")["a.sql"]).toContain("`amount` > 100");
-
-      edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
-      await until("the run after the save", () => runs().length >= 2 && folder("streamt.out")["a.sql"]!.includes("`amount` > 250"));
-      expect(runs()[1]).toMatch(/^\[\d\d:\d\d:\d\d\] synthesised 2 pipelines into streamt\.out in \d+ ms; watching/);
-
-      // A finding appears when the module gains one, and is printed when it changes only.
-      write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}export const spare = source("spare", { topic: "spare", schema: Order });\n`);
-      await until("the run with a finding", () => runs().length >= 3);
-      expect(errors().split("source 'spare' is declared but no pipeline reads it")).toHaveLength(2);
-    } finally {
-      child.kill("SIGTERM");
-    }
-    expect(await exited).toBe(0);
-    expect(readdirSync(dir).filter((f) => f.startsWith("streamt.out")).sort()).toEqual(["streamt.out"]);
-    // Equal to a cold synth of what is on disk now.
-    expect((await cli("synth", ...ENTRIES, "--no-typecheck", "--no-cache", "--out", "cold")).code).toBe(0);
-    expect(folder("streamt.out")).toEqual(folder("cold"));
-  });
-
-
-  it("with the type-check, keeps the program between saves: an edit's type error, one in a module whose import changed, and their fixes", { timeout: 300_000 }, async () => {
-    const { child, exited, runs, until, stderr } = startWatch([]);
-    const typeErrors = (): number => stderr().split("error TS").length - 1;
-    try {
-      await until("the first run", () => runs().length >= 1);
-      edit("a.ts", "o.amount.gt(100)", `o.amount.gt("x")`);
-      await until("the run with a's type error", () => runs().length >= 2);
-      expect(runs()[1]).toMatch(/not synthesised \(\d+ ms\): fix the errors above; streamt\.out is unchanged/);
-      expect(stderr()).toMatch(/error TS\d+ a\.ts:5:/);
-      edit("a.ts", `o.amount.gt("x")`, "o.amount.gt(250)");
-      await until("the run after the fix", () => runs().length >= 3);
-      expect(runs()[2]).toMatch(/synthesised 2 pipelines into streamt\.out/);
-      expect(folder("streamt.out")["a.sql"]).toContain("`amount` > 250");
-      // b.ts is not edited: only its import's new signature makes it wrong, and then right again.
-      const before = typeErrors();
-      edit("schemas.ts", "status: t.string() }", "state: t.string() }");
-      await until("the run with b's type error", () => runs().length >= 4);
-      expect(runs()[3]).toMatch(/not synthesised/);
-      expect(stderr().slice(stderr().lastIndexOf("error TS"))).toMatch(/^error TS\d+ b\.ts:5:/);
-      expect(typeErrors()).toBeGreaterThan(before);
-      edit("schemas.ts", "state: t.string() }", "status: t.string() }");
-      await until("the run after the schema's fix", () => runs().length >= 5);
-      expect(runs()[4]).toMatch(/synthesised 2 pipelines into streamt\.out/);
-    } finally {
-      child.kill("SIGTERM");
-    }
-    expect(await exited).toBe(0);
-    expect((await cli("synth", ...ENTRIES, "--no-cache", "--out", "cold")).code).toBe(0);
-    expect(folder("streamt.out")).toEqual(folder("cold"));
-  });
-  it("refuses what it cannot do on every save", async () => {
-    for (const [args, message] of [
-      [["--json"], "--watch prints a line per run and findings as they change; it has no --json form"],
-      [["--target", "jar"], "--watch writes SQL scripts or Java projects (--target sql|java); building JARs on every save is not offered: run synth --target jar once"],
-      [["--openlineage", "events.jsonl"], "--watch does not send OpenLineage events on every save: run synth --openlineage once"],
-    ] as const) {
-      const r = await cli("synth", ...ENTRIES, "--watch", ...args);
-      expect(r).toEqual({ code: 2, stdout: "", stderr: `streamt-sdk: ${message}\nRun 'streamt-sdk --help' for usage.\n` });
-    }
-    expect(existsSync(path.join(dir, "streamt.out"))).toBe(false);
   });
 });

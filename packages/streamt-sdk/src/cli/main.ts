@@ -48,7 +48,8 @@ Commands:
       --no-cache                  neither read nor write the type-check cache (node_modules/.cache/streamt-sdk/)
       --json                      print a machine-readable summary
       --watch                     stay running and synthesise again on every save under the project folder,
-                                  printing findings as they change (Ctrl-C stops; see docs/synth-speed.md)
+                                  printing findings as they change; a save is written first, its type errors
+                                  are reported after it (Ctrl-C stops; see docs/synth-speed.md)
       --openlineage <file|url>    OpenLineage events (a JobEvent per pipeline: its topics as datasets with schema
                                   and column lineage) written to a JSON Lines file, or POSTed to an http(s) URL
       --openlineage-namespace <ns> the jobs' namespace in those events (default streamt)

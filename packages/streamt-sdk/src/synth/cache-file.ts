@@ -103,6 +103,16 @@ export function fileHash(file: string): string {
   }
 }
 
+/** A file's inode, size and modification time ("" if it cannot be read): it changes when the file is written or replaced. */
+export function fileStamp(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.ino}-${s.size}-${s.mtimeMs}`;
+  } catch {
+    return "";
+  }
+}
+
 // ---- the SDK's own code ---------------------------------------------------------------------------
 
 /** This SDK's package folder (this module is in its src/synth or dist/synth). */

@@ -44,7 +44,8 @@ function siteOf(e: unknown, root: string, file: string): SourceSite | null {
     // A path that starts the location, so Node's own frames (node:internal/...) never match.
     const m = /(?:^|[\s(])((?:file:\/\/)?\/[^():\s]+):(\d+):(\d+)/.exec(line);
     if (!m) continue;
-    const f = m[1]!.replace(/^file:\/\//, "");
+    // synth --watch imports a module as `file.ts?streamt-run=N` (import-worker.ts): the file is without it.
+    const f = m[1]!.replace(/^file:\/\//, "").replace(/\?.*$/, "");
     if (isSdkOrDependencyFile(f)) continue;
     return { file: relative(root, f), line: Number(m[2]), column: Number(m[3]) };
   }
@@ -53,9 +54,10 @@ function siteOf(e: unknown, root: string, file: string): SourceSite | null {
 
 /**
  * Imports each entry module (TypeScript through tsx) and collects the pipelines it exports, recognised
- * by brand, not by class, since the user's project may load its own copy of the SDK.
+ * by brand, not by class, since the user's project may load its own copy of the SDK. `query` is
+ * appended to each entry's URL (synth --watch's run, see import-worker.ts).
  */
-export async function loadEntries(entries: readonly string[], root: string): Promise<LoadResult> {
+export async function loadEntries(entries: readonly string[], root: string, options: { readonly query?: string } = {}): Promise<LoadResult> {
   const pipelines: LoadedPipeline[] = [];
   const exportedSources = new Set<string>();
   const exportedSourcesOf = new Map<string, string[]>();
@@ -66,7 +68,7 @@ export async function loadEntries(entries: readonly string[], root: string): Pro
     exportedSourcesOf.set(relative(root, file), ofModule);
     let mod: Record<string, unknown>;
     try {
-      const loaded = await importModule(pathToFileURL(file).href);
+      const loaded = await importModule(pathToFileURL(file).href + (options.query ?? ""));
       if (loaded === STALLED) {
         diagnostics.push({
           code: LoadCode.neverSettles,

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { EmittedArtifact } from "../artifact.js";
 import type { PlanNode } from "../ir/plan-node.js";
@@ -6,7 +6,7 @@ import type { PipelineDef } from "../ir/plan.js";
 import { SDK_VERSION } from "../version.js";
 import { fingerprint, fingerprintHolds, inputsOf, type Fingerprint } from "./cache.js";
 import { joinInputs, type RunInputs } from "./last-run.js";
-import { isSdkPackage, packageStamp, readCache, SDK_ROOT, sha256, writeCache, type CacheKey } from "./cache-file.js";
+import { fileStamp, isSdkPackage, packageStamp, readCache, SDK_ROOT, sha256, writeCache, type CacheKey } from "./cache-file.js";
 import type { ModuleGraph } from "./module-graph.js";
 
 /**
@@ -193,15 +193,6 @@ export class ModuleCache {
  * (synth --watch) takes an unchanged module's plan from memory instead of parsing its file on every run.
  */
 const warm = new Map<string, { readonly stamp: string; readonly record: EntryRecord; pipelines: ModulePipeline[] | null }>();
-
-function fileStamp(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.ino}-${s.size}-${s.mtimeMs}`;
-  } catch {
-    return "";
-  }
-}
 
 /** The hash of emit options: what a pipeline's output depends on besides its plan. */
 export function emitOptionsKey(options: object): string {

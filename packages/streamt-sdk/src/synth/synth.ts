@@ -56,13 +56,11 @@ export interface SynthOptions {
    * Needs `cache` and `moduleCache`: the caches' records say what each stage read.
    */
   readonly recordInputs?: boolean;
-  /** Keep the type-check's program in this process for the next run (synth --watch; see typecheck.ts). */
-  readonly keepTypecheck?: boolean;
   /** Called once before the entry modules are imported (the CLI registers its TypeScript loader). */
   readonly beforeLoad?: () => void;
   /**
-   * Imports entry modules (default: loadEntries, in this process). synth --watch imports each time in a
-   * new worker thread (synth/import-worker.ts), since a module once imported is never imported again.
+   * Imports entry modules (default: loadEntries, in this process). synth --watch imports in a thread of
+   * its own (synth/import-worker.ts), each run under new URLs, since a module once imported is never imported again.
    */
   readonly importEntries?: (entries: readonly string[], root: string) => Promise<ImportResult>;
   /** With target "k8s": the environment the Flink Kubernetes Operator resources are written for (synth/k8s-resources.ts). */
@@ -163,12 +161,11 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
     const cacheDir = options.cache ? cacheFolder(options.root) : undefined;
     const reused = cacheDir ? reuseTypecheck(options.entries, options.root, cacheDir) : { result: null, notes: [] };
     notes.push(...reused.notes);
-    const checked = reused.result ?? (await import("./typecheck.js")).typecheckEntries(options.entries, options.root, { ...(cacheDir ? { cacheDir } : {}), keepInMemory: options.keepTypecheck === true });
+    const checked = reused.result ?? (await import("./typecheck.js")).typecheckEntries(options.entries, options.root, cacheDir ? { cacheDir } : {});
     diagnostics.push(...checked.diagnostics);
     if (!reused.result) notes.push(...checked.notes);
     reads.push(checked.read ? inputsOf(checked.read) : null);
-    // A program kept for the next run is not garbage.
-    if (!options.keepTypecheck) collectGarbage();
+    collectGarbage();
     timings.typecheck = now() - t;
     // A module that does not type-check is not run: its errors would only repeat the compiler's.
     if (diagnostics.length > 0) return finish(null);
@@ -311,6 +308,17 @@ function sha256(s: string): string {
   return createHash("sha256").update(s).digest("hex");
 }
 
+/**
+ * An output file's sha256, kept with the file: a cached pipeline's files are the same objects from run
+ * to run in a warm process (synth --watch), so only what was emitted anew is hashed again.
+ */
+const hashes = new WeakMap<OutputFile, string>();
+function contentHash(f: OutputFile): string {
+  let hash = hashes.get(f);
+  if (hash === undefined) hashes.set(f, (hash = sha256(f.content)));
+  return hash;
+}
+
 /** The Java emitter's module, loaded by synth() when the target has Java output. */
 type JavaEmitter = typeof import("../emit-java/java-emitter.js");
 /** The Kubernetes resources' module, loaded by synth() for --target k8s. */
@@ -372,8 +380,18 @@ function assemble(plan: Plan, diagnostics: readonly Diagnostic[], options: Synth
     { id: "topics", type: "topics", files: [{ path: "topics.json", content: JSON.stringify({ version: 1, topics }, null, 2) + "\n" }], dependsOn: [] },
   );
   const files: OutputFile[] = emitted.flatMap((a) => a.files);
-  const clash = files.map((f) => f.path).find((f, i, all) => all.indexOf(f) !== i);
-  if (clash !== undefined) throw new Error(`internal: two artifacts write ${clash}`);
+  const paths = new Set<string>();
+  for (const f of files) {
+    if (paths.has(f.path)) throw new Error(`internal: two artifacts write ${f.path}`);
+    paths.add(f.path);
+  }
+  // Each pipeline's artifacts, by name: looked up once per pipeline (a search per pipeline is quadratic at 1,000).
+  const artifactsOf = new Map<string, string[]>();
+  for (const a of emitted) {
+    if (a.type === "sql-script" || a.type === "java-project" || a.type === "k8s-resources") artifactsOf.set(a.pipeline, [...(artifactsOf.get(a.pipeline) ?? []), a.id]);
+  }
+  // Recorded by the JAR build, once Maven has written it (runtime/jar-build.ts).
+  for (const j of jars) artifactsOf.set(j.pipeline, [...(artifactsOf.get(j.pipeline) ?? []), `jar:${j.pipeline}`]);
 
   const writers = new Map(topics.map((t) => [t.name, t.writtenBy]));
   const pipelines = [...plan.pipelines]
@@ -387,15 +405,11 @@ function assemble(plan: Plan, diagnostics: readonly Diagnostic[], options: Synth
         ...use.deadLetters.map((d) => d.topic),
       ])].sort();
       const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
-      const artifactIds = [
-        ...emitted.filter((a) => (a.type === "sql-script" || a.type === "java-project" || a.type === "k8s-resources") && a.pipeline === p.name).map((a) => a.id),
-        // Recorded by the JAR build, once Maven has written it (runtime/jar-build.ts).
-        ...jars.filter((j) => j.pipeline === p.name).map((j) => `jar:${j.pipeline}`),
-      ].sort();
+      const artifactIds = [...(artifactsOf.get(p.name) ?? [])].sort();
       return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, artifacts: artifactIds, sources, sinks, dependsOn, upstream: upstreamOf(p, plan), env, ...aboutOf(p) };
     });
   const artifacts = emitted
-    .map((a) => ({ ...a, files: a.files.map((f) => ({ path: f.path, sha256: sha256(f.content) })) }))
+    .map((a) => ({ ...a, files: a.files.map((f) => ({ path: f.path, sha256: contentHash(f) })) }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   const manifest: Manifest = manifestSchema.parse({
     version: MANIFEST_VERSION,

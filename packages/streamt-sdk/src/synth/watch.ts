@@ -1,75 +1,174 @@
-import { watch, type FSWatcher } from "node:fs";
+import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../analysis/diagnostic.js";
 import { formatDiagnostic, formatSummary } from "../analysis/format.js";
 import { isStreamtError } from "../errors.js";
-import type { ImportReply, ImportRequest } from "./import-worker.js";
+import { cacheFolder } from "./cache.js";
+import type { ImportReply, ImportRequest, ImportThreadData } from "./import-worker.js";
 import { LoadCode } from "./load.js";
 import { decodePipelines, type ModulePipeline } from "./module-cache.js";
-import { writeOutput, type OutputGuard } from "./output-folder.js";
+import { updateOutput, type OutputGuard, type WrittenOutput } from "./output-folder.js";
 import { synth, type ImportResult, type SynthOptions } from "./synth.js";
+import type { TypecheckReply, TypecheckRequest } from "./typecheck-worker.js";
 
 /**
- * Imports entry modules in a new worker thread (import-worker.ts) and takes their pipelines back as
- * plan data: the watching process itself never imports a user module, so every save is seen.
+ * Starts a thread running `module` (import-worker or typecheck-worker, beside this file) with
+ * TypeScript (tsx) registered first, so the SDK's own sources load in it too. Unreferenced: an idle
+ * thread never keeps the process alive.
  */
-export function importInWorker(entries: readonly string[], root: string): Promise<ImportResult> {
-  // This import's thread started during the last run (or starts now); the next one starts now.
-  const worker = spare ?? startWorker();
-  spare = startWorker();
-  worker.ref();
-  const request: ImportRequest = { entries, root };
-  const failed = (code: string, message: string): ImportResult => ({
-    pipelines: [],
-    exportedSources: [],
-    exportedSourcesOf: new Map(),
-    diagnostics: [{ code, severity: "error", pipeline: null, path: "", site: null, message, hint: "fix the module, or run synth without --watch to see the whole error" }],
-  });
+function startThread(module: string, workerData?: unknown): Worker {
+  const self = fileURLToPath(import.meta.url);
+  const file = pathToFileURL(path.join(path.dirname(self), `${module}${path.extname(self)}`)).href;
+  const boot = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(file)});`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
+  const state: ThreadState = { ended: false, error: null };
+  threads.set(worker, state);
+  // Kept from the start: a thread can fail (or end) before it is asked anything.
+  worker.on("error", (e) => (state.error = e)).on("exit", () => (state.ended = true));
+  worker.unref();
+  return worker;
+}
+
+interface ThreadState {
+  ended: boolean;
+  error: Error | null;
+}
+const threads = new WeakMap<Worker, ThreadState>();
+
+/** What a thread answered, or why it ended without an answer (the error it failed with, if any). */
+type Answer<R> = { readonly reply: R } | { readonly ended: Error | null };
+
+/** Sends one request to a thread and waits for its answer or its end. */
+function ask<R>(worker: Worker, request: unknown): Promise<Answer<R>> {
+  const state = threads.get(worker)!;
+  if (state.ended) return Promise.resolve({ ended: state.error });
   return new Promise((resolve) => {
-    let reply: ImportReply | null = null;
+    const onExit = (): void => settle({ ended: state.error });
+    const onMessage = (reply: R): void => settle({ reply });
+    const settle = (answer: Answer<R>): void => {
+      worker.off("message", onMessage).off("exit", onExit);
+      worker.unref();
+      resolve(answer);
+    };
+    worker.on("message", onMessage).on("exit", onExit);
+    worker.ref();
     worker.postMessage(request);
-    worker.once("message", (m: ImportReply) => (reply = m));
-    worker.once("exit", () => {
-      const error = failures.get(worker);
-      if (reply === null && error) return resolve(failed(LoadCode.moduleFailed, `loading ${entries.join(", ")} failed: ${error.message.split("\n")[0]}`));
-      if (reply === null) return resolve(failed(LoadCode.neverSettles, `loading ${entries.join(", ")} never finished: a top-level await waits on something that can no longer happen`));
-      const pipelines: ModulePipeline[] = [];
-      const diagnostics: Diagnostic[] = [...reply.diagnostics];
-      for (const [module, plan] of reply.plans) {
-        if (plan !== null) pipelines.push(...decodePipelines(plan, module));
-        else {
-          diagnostics.push({
-            code: LoadCode.notPlanData,
-            severity: "error",
-            pipeline: null,
-            path: module,
-            site: { file: module, line: 1, column: 1 },
-            message: `synth --watch cannot take the pipelines of ${module} from its import thread: their plan holds a value that is not plain data (a function, a class instance, NaN, Infinity or -0)`,
-            hint: "run streamt-sdk synth without --watch for this project",
-          });
-        }
-      }
-      resolve({ pipelines, exportedSources: reply.exportedSources, exportedSourcesOf: new Map(reply.exportedSourcesOf), diagnostics });
-    });
   });
 }
 
-/** The thread the next import runs in, started ahead (unreferenced: it never keeps the process alive). */
-let spare: Worker | null = null;
-/** What made a thread fail, kept from its start on (a spare can fail before it is used). */
-const failures = new WeakMap<Worker, Error>();
+/**
+ * A thread imports this many runs' modules, then the next one, started a run ahead, takes over: each
+ * run's modules stay loaded in the thread that imported them (~1-3 MB for a module of 100 pipelines).
+ */
+const RUNS_PER_THREAD = 25;
 
-function startWorker(): Worker {
-  const self = fileURLToPath(import.meta.url);
-  const file = pathToFileURL(path.join(path.dirname(self), `import-worker${path.extname(self)}`)).href;
-  // The thread registers TypeScript (tsx) before anything else loads, the worker module included.
-  const boot = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(file)});`;
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
-  worker.on("error", (e) => failures.set(worker, e));
-  worker.unref();
-  return worker;
+/**
+ * The import threads of one watch: the current one stays warm from save to save (tsx registered, the
+ * SDK loaded); its successor starts before it is needed, so no save waits for a thread to start.
+ */
+class ImportThreads {
+  private current: { worker: Worker; runs: number } | null = null;
+  private next: Worker | null = null;
+  private run = 0;
+
+  constructor(private readonly root: string) {}
+
+  /** Starts the first thread now, beside the first run's other work. */
+  warm(): void {
+    this.current ??= { worker: this.start(), runs: 0 };
+  }
+
+  readonly importEntries = async (entries: readonly string[], root: string): Promise<ImportResult> => {
+    if (this.current === null || this.current.runs >= RUNS_PER_THREAD) {
+      void this.current?.worker.terminate();
+      this.current = { worker: this.next ?? this.start(), runs: 0 };
+      this.next = null;
+    }
+    const thread = this.current;
+    if (++thread.runs === RUNS_PER_THREAD) this.next = this.start();
+    const answer = await ask<ImportReply>(thread.worker, { entries, root, run: ++this.run } satisfies ImportRequest);
+    if ("reply" in answer) return fromReply(answer.reply);
+    // The thread ended (a module called process.exit, or awaits what never comes): the next run gets a new one.
+    if (this.current === thread) this.current = null;
+    const failed = answer.ended
+      ? { code: LoadCode.moduleFailed, message: `loading ${entries.join(", ")} failed: ${answer.ended.message.split("\n")[0]}` }
+      : { code: LoadCode.neverSettles, message: `loading ${entries.join(", ")} never finished: a top-level await waits on something that can no longer happen, or the module ended its thread (process.exit)` };
+    return {
+      pipelines: [],
+      exportedSources: [],
+      exportedSourcesOf: new Map(),
+      diagnostics: [{ ...failed, severity: "error", pipeline: null, path: "", site: null, hint: "fix the module, or run synth without --watch to see the whole error" }],
+    };
+  };
+
+  close(): void {
+    void this.current?.worker.terminate();
+    void this.next?.terminate();
+    this.current = this.next = null;
+  }
+
+  private start(): Worker {
+    return startThread("import-worker", { root: this.root } satisfies ImportThreadData);
+  }
+}
+
+/** An import thread's answer as the plan needs it: pipelines decoded from plan data. */
+function fromReply(reply: ImportReply): ImportResult {
+  const pipelines: ModulePipeline[] = [];
+  const diagnostics: Diagnostic[] = [...reply.diagnostics];
+  for (const [module, plan] of reply.plans) {
+    if (plan !== null) pipelines.push(...decodePipelines(plan, module));
+    else {
+      diagnostics.push({
+        code: LoadCode.notPlanData,
+        severity: "error",
+        pipeline: null,
+        path: module,
+        site: { file: module, line: 1, column: 1 },
+        message: `synth --watch cannot take the pipelines of ${module} from its import thread: their plan holds a value that is not plain data (a function, a class instance, NaN, Infinity or -0)`,
+        hint: "run streamt-sdk synth without --watch for this project",
+      });
+    }
+  }
+  return { pipelines, exportedSources: reply.exportedSources, exportedSourcesOf: new Map(reply.exportedSourcesOf), diagnostics };
+}
+
+/**
+ * The type-check of synth --watch, in a thread of its own that keeps the compiler's program between
+ * checks. A check is asked for after each run has written the output; one runs at a time, and a check
+ * asked for while one runs starts when it ends, which result is then dropped (it is of older files).
+ */
+class TypeChecks {
+  private worker: Worker | null = null;
+  private running = false;
+  private again = false;
+
+  constructor(private readonly request: TypecheckRequest, private readonly done: (reply: TypecheckReply) => void) {}
+
+  check(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.worker ??= startThread("typecheck-worker");
+    const worker = this.worker;
+    void ask<TypecheckReply>(worker, this.request).then((answer) => {
+      this.running = false;
+      if (!("reply" in answer)) this.worker = null;
+      if (this.again) {
+        this.again = false;
+        this.check();
+      } else this.done("reply" in answer ? answer.reply : { error: `the type-check thread ended: ${answer.ended?.message ?? "no error"}` });
+    });
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = null;
+  }
 }
 
 export interface WatchOptions {
@@ -84,19 +183,74 @@ export interface WatchOptions {
   readonly stop: Promise<void>;
 }
 
-/** Files whose change cannot change the output: the output folder, caches, dependencies, version control. */
-function ignored(file: string, out: string): boolean {
-  const parts = file.split(/[\\/]/);
-  if (parts.some((p) => p === "node_modules" || p === ".git")) return true;
-  const first = parts[0] ?? "";
-  return first === out || first.startsWith(`${out}.tmp-`) || first.startsWith(`${out}.old-`);
+/**
+ * Watches every folder of the project except the output folder (and what synth stages beside it),
+ * node_modules and .git: one non-recursive watcher per folder, and one more for each folder that
+ * appears. (Node 20's recursive watch on Linux walks a new folder's every file, and synth's output
+ * folder holds a thousand files at 1,000 pipelines.)
+ */
+function watchProject(root: string, skipped: (relative: string) => boolean, changed: () => void): { close(): void } {
+  const watchers = new Map<string, FSWatcher>();
+  const add = (folder: string): void => {
+    if (watchers.has(folder)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(folder, (_event, name) => {
+        if (name === null) return changed();
+        const file = path.join(folder, String(name));
+        const relative = path.relative(root, file).split(path.sep).join("/");
+        if (skipped(relative)) return;
+        changed();
+        if (isFolder(file)) add(file);
+      });
+    } catch {
+      return;
+    }
+    // A folder that goes ends its watcher.
+    watcher.on("error", () => {
+      watcher.close();
+      watchers.delete(folder);
+    });
+    watchers.set(folder, watcher);
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const file = path.join(folder, name);
+      if (!skipped(path.relative(root, file).split(path.sep).join("/")) && isFolder(file)) add(file);
+    }
+  };
+  add(root);
+  return { close: () => watchers.forEach((w) => w.close()) };
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Names under the project whose change cannot change the output: the output folder, what synth stages beside it, dependencies, version control. */
+function skippedBy(out: string): (relative: string) => boolean {
+  return (relative) => {
+    const parts = relative.split("/");
+    if (parts.some((p) => p === "node_modules" || p === ".git")) return true;
+    return relative === out || relative.startsWith(`${out}/`) || relative.startsWith(`${out}.tmp-`) || relative.startsWith(`${out}.old-`);
+  };
 }
 
 /**
  * synth --watch: synthesises once, then again on every save under the project folder, in this warm
- * process (the type-check's compiler and the caches stay loaded). Findings are printed when they
- * change; each run ends with one line. A stop (Ctrl-C) during a run lets the run end without writing;
- * the output folder is only ever replaced whole (output-folder.ts). Returns the exit code: 0.
+ * process. Each run imports only the modules the save made stale (in a warm import thread), writes the
+ * files that changed into the output folder, and prints its line; the type-check (when on) then runs in
+ * its own thread and prints its findings when they change. Findings are printed when they change. A stop
+ * (Ctrl-C) during a run lets the run end without writing; a write is never interrupted half-way.
+ * Returns the exit code: 0.
  */
 export async function watchSynth(o: WatchOptions): Promise<number> {
   const out = path.relative(o.synth.root, path.resolve(o.synth.root, o.out)).split(path.sep).join("/");
@@ -107,16 +261,36 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
     dirty = true;
     wake?.();
   };
-  const watcher: FSWatcher = watch(o.synth.root, { recursive: true }, (_event, name) => {
-    if (name === null || !ignored(String(name), out)) nudge();
-  });
+  const watcher = watchProject(o.synth.root, skippedBy(out), nudge);
   void o.stop.then(() => {
     stopping = true;
     wake?.();
   });
+  const imports = new ImportThreads(o.synth.root);
+  imports.warm();
   let lastFindings: string | null = null;
-  // The first save's import thread starts now, beside the first run.
-  spare ??= startWorker();
+  let lastTypeFindings: string | null = null;
+  let written: WrittenOutput | null = null;
+  /** Whether the last run wrote the output folder (what a type error found after it then means). */
+  let wroteLast = false;
+  const checks = o.synth.typecheck
+    ? new TypeChecks({ entries: o.synth.entries, root: o.synth.root, ...(o.synth.cache ? { cacheDir: cacheFolder(o.synth.root) } : {}) }, (reply) => {
+        if (stopping) return;
+        if ("error" in reply) {
+          o.err(`type-check failed: ${reply.error}\n`);
+          lastTypeFindings = null;
+          return;
+        }
+        for (const note of reply.notes) o.err(`note: ${note}\n`);
+        const findings = reply.diagnostics.map(formatDiagnostic).join("\n");
+        if (findings === lastTypeFindings) return;
+        if (findings) {
+          const consequence = wroteLast ? `${o.out} was written from code that does not type-check; fix them (synth without --watch writes nothing until they are fixed)` : "fix them";
+          o.err(`${findings}\n${formatSummary(reply.diagnostics)}\ntype errors: ${consequence}\n`);
+        } else if (lastTypeFindings !== null) o.err("type-check: no errors\n");
+        lastTypeFindings = findings;
+      })
+    : null;
   try {
     while (!stopping) {
       if (!dirty) {
@@ -130,7 +304,8 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
       const started = performance.now();
       let line: string;
       try {
-        const result = await synth({ ...o.synth, importEntries: importInWorker, keepTypecheck: true });
+        // The type-check runs after the write, in its thread: a save is in the output without waiting for it.
+        const result = await synth({ ...o.synth, typecheck: false, importEntries: imports.importEntries });
         if (stopping) break;
         for (const note of result.notes) o.err(`note: ${note}\n`);
         const findings = result.diagnostics.map(formatDiagnostic).join("\n");
@@ -139,26 +314,30 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
           else if (lastFindings !== null) o.err("no findings\n");
           lastFindings = findings;
         }
-        const ms = Math.round(performance.now() - started);
+        wroteLast = result.ok;
         if (result.ok) {
-          writeOutput(o.out, result.files, o.guard);
+          written = updateOutput(o.out, result.files, o.guard, written);
           const n = result.plan?.pipelines.length ?? 0;
-          line = `synthesised ${n} pipeline${n === 1 ? "" : "s"} into ${o.out} in ${ms} ms`;
-        } else line = `not synthesised (${ms} ms): fix the errors above; ${o.out} is unchanged`;
+          line = `synthesised ${n} pipeline${n === 1 ? "" : "s"} into ${o.out} in ${Math.round(performance.now() - started)} ms`;
+        } else line = `not synthesised (${Math.round(performance.now() - started)} ms): fix the errors above; ${o.out} is unchanged`;
       } catch (e) {
         if (!isStreamtError(e)) throw e;
         o.err(`error ${e.code}: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ""}`);
         line = `not synthesised: ${o.out} is unchanged`;
         lastFindings = null;
+        wroteLast = false;
+        // The folder is written whole next time, through every guard.
+        written = null;
       }
       o.print(`[${new Date().toISOString().slice(11, 19)}] ${line}; watching for changes (Ctrl-C stops)\n`);
+      checks?.check();
       // The compiler's resolver finds an edited module's imports: loaded now, while nothing waits on it.
       await import("./module-graph.js");
     }
   } finally {
     watcher.close();
-    void spare?.terminate();
-    spare = null;
+    imports.close();
+    checks?.close();
   }
   return 0;
 }

@@ -1,0 +1,266 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { updateOutput, writeOutput, type OutputFile } from "../../packages/streamt-sdk/src/synth/output-folder.js";
+import { BIN, runCli, type Run } from "../cli/support.js";
+import { fileEditor, moduleCode, newProject, scratchFolder } from "./fixture.js";
+
+const SCRATCH = scratchFolder("watch");
+
+let dir: string;
+const { write, edit } = fileEditor(() => dir);
+const ENTRIES = ["a.ts", "b.ts"];
+
+const cli = (...args: string[]): Promise<Run> => runCli(args, { cwd: dir });
+
+/** Every file under `out` (relative paths, sorted) with its text. */
+function folder(out: string): Record<string, string> {
+  const root = path.resolve(dir, out);
+  const files: Record<string, string> = {};
+  const walk = (sub: string): void => {
+    for (const name of readdirSync(path.join(root, sub)).sort()) {
+      const rel = sub ? `${sub}/${name}` : name;
+      if (statSync(path.join(root, rel)).isDirectory()) walk(rel);
+      else files[rel] = readFileSync(path.join(root, rel), "utf8");
+    }
+  };
+  walk("");
+  return files;
+}
+
+/**
+ * The output folder equals, byte for byte, what a synth without any cache writes from the files on disk
+ * now (into a folder beside the project: one inside it would be a change the watch sees).
+ */
+async function expectEqualToColdSynth(): Promise<void> {
+  const cold = `${dir}-cold`;
+  const run = await cli("synth", ...ENTRIES, "--no-typecheck", "--no-cache", "--out", cold);
+  expect(run.code, run.stderr).toBe(0);
+  expect(folder("streamt.out")).toEqual(folder(cold));
+  rmSync(cold, { recursive: true });
+}
+
+/** What a process left beside the output folder: only the folder itself, no `streamt.out.tmp-*` or `.old-*`. */
+const outputNames = (): string[] => readdirSync(dir).filter((f) => f.startsWith("streamt.out")).sort();
+
+/** A `synth --watch` process in the project: its run lines, its stderr, a wait for a condition (2 minutes at most), and its exit code. */
+function startWatch(args: readonly string[]) {
+  const child = spawn(process.execPath, [BIN, "synth", ...ENTRIES, ...args, "--watch"], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const runs = (): string[] => stdout.split("\n").filter((l) => l !== "");
+  const until = async (what: string, done: () => boolean): Promise<void> => {
+    const deadline = Date.now() + 120_000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, exited, runs, until, stderr: () => stderr };
+}
+
+const SYNTHESISED = /^\[\d\d:\d\d:\d\d\] synthesised 2 pipelines into streamt\.out in \d+ ms; watching for changes \(Ctrl-C stops\)$/;
+
+beforeEach(() => {
+  dir = newProject(SCRATCH, moduleCode);
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}-cold`, { recursive: true, force: true });
+});
+
+describe("synth --watch", () => {
+  it("writes each save's edit, of a module or of a module it imports, equal to a cold synth; findings appear and go as they change; SIGTERM exits 0", { timeout: 300_000 }, async () => {
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(runs()[0]).toMatch(SYNTHESISED);
+      await expectEqualToColdSynth();
+
+      edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+      await until("the run after the save", () => runs().length >= 2 && folder("streamt.out")["a.sql"]!.includes("`amount` > 250"));
+      expect(runs().at(-1)).toMatch(SYNTHESISED);
+      await expectEqualToColdSynth();
+
+      // The schema module both entries import: its edit reaches both, through the warm import thread.
+      edit("schemas.ts", "status: t.string() }", "status: t.string(), channel: t.string() }");
+      await until("the run after the schema's edit", () => folder("streamt.out")["b.sql"]!.includes("`channel` STRING"));
+      expect(folder("streamt.out")["a.sql"]).toContain("`channel` STRING");
+      await expectEqualToColdSynth();
+
+      // A finding appears when the module gains one, printed once, and "no findings" when it goes.
+      write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}export const spare = source("spare", { topic: "spare", schema: Order });\n`);
+      await until("the run with a finding", () => stderr().includes("source 'spare' is declared but no pipeline reads it"));
+      write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}// no spare source\n`);
+      await until("the run without it", () => stderr().includes("no findings\n"));
+      expect(stderr().split("source 'spare' is declared but no pipeline reads it")).toHaveLength(2);
+      expect(stderr().split("no findings\n")).toHaveLength(2);
+      await expectEqualToColdSynth();
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(outputNames()).toEqual(["streamt.out"]);
+  });
+
+  it("a pipeline that goes leaves the folder; a file added there by hand stops the write (STREAMT-O001), and nothing it did not write is touched", { timeout: 300_000 }, async () => {
+    write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}export const c = pipeline("c").write(orders.toKafka("c.out"));\n`);
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(Object.keys(folder("streamt.out"))).toEqual(["a.sql", "b.sql", "c.sql", "manifest.json", "plan.json", "topics.json"]);
+      write("b.ts", moduleCode("b", `o.status.eq("paid")`));
+      await until("the run after c went", () => !existsSync(path.join(dir, "streamt.out", "c.sql")));
+      expect(Object.keys(folder("streamt.out"))).toEqual(["a.sql", "b.sql", "manifest.json", "plan.json", "topics.json"]);
+      await expectEqualToColdSynth();
+
+      writeFileSync(path.join(dir, "streamt.out", "notes.txt"), "mine");
+      edit("a.ts", "o.amount.gt(100)", "o.amount.gt(300)");
+      await until("the refused run", () => stderr().includes("STREAMT-O001"));
+      await until("its line", () => /not synthesised: streamt\.out is unchanged; watching/.test(runs().at(-1)!));
+      expect(stderr()).toContain("error STREAMT-O001: refusing to replace streamt.out: it holds notes.txt, which its manifest does not list, so synth did not write it\n");
+      expect(readFileSync(path.join(dir, "streamt.out", "notes.txt"), "utf8")).toBe("mine");
+      expect(folder("streamt.out")["a.sql"]).toContain("`amount` > 100");
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("with the type-check: writes the save first, then reports its type errors with what they mean for the output, and their fix", { timeout: 300_000 }, async () => {
+    const { child, exited, runs, until, stderr } = startWatch([]);
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(runs()[0]).toMatch(SYNTHESISED);
+      // Code that runs, and so is written, but does not type-check.
+      edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+      write("a.ts", `${readFileSync(path.join(dir, "a.ts"), "utf8")}export const wrong: number = "x";\n`);
+      await until("the type-check's report", () => stderr().includes("type errors:"));
+      expect(runs()[1]).toMatch(SYNTHESISED);
+      expect(folder("streamt.out")["a.sql"]).toContain("`amount` > 250");
+      expect(stderr()).toContain("error TS2322 a.ts:6:14 a.ts\n  Type 'string' is not assignable to type 'number'.\n");
+      expect(stderr()).toContain("type errors: streamt.out was written from code that does not type-check; fix them (synth without --watch writes nothing until they are fixed)\n");
+      // The one-shot synth still refuses to write it.
+      const once = await cli("synth", ...ENTRIES, "--out", "once");
+      expect(once.code).toBe(1);
+      expect(existsSync(path.join(dir, "once"))).toBe(false);
+
+      write("a.ts", moduleCode("a", "o.amount.gt(250)"));
+      await until("the type-check after the fix", () => stderr().includes("type-check: no errors\n"));
+      expect(stderr().split("type errors:")).toHaveLength(2);
+      await expectEqualToColdSynth();
+
+      // b.ts is not edited: only its import's new signature makes it wrong (and, run, it fails: nothing is written).
+      edit("schemas.ts", "status: t.string() }", "state: t.string() }");
+      await until("b's type error", () => stderr().split("type errors:").length === 3);
+      expect(stderr()).toMatch(/error TS2339 b\.ts:5:\d+ b\.ts\n  Property 'status' does not exist/);
+      expect(stderr()).toContain("type errors: fix them\n");
+      expect(runs().at(-1)).toMatch(/not synthesised \(\d+ ms\): fix the errors above; streamt\.out is unchanged/);
+      edit("schemas.ts", "state: t.string() }", "status: t.string() }");
+      await until("the type-check after the schema's fix", () => stderr().split("type-check: no errors\n").length === 3);
+      await until("the run after it", () => runs().at(-1)!.includes("synthesised 2 pipelines"));
+      await expectEqualToColdSynth();
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("a module that fails to load is reported at its own file and line; the output stays as it was", { timeout: 300_000 }, async () => {
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    try {
+      await until("the first run", () => runs().length >= 1);
+      write("a.ts", `${moduleCode("a", "o.amount.gt(100)")}throw new Error("broken on purpose");\n`);
+      const before = folder("streamt.out");
+      await until("the failed run", () => stderr().includes("broken on purpose"));
+      await until("its line", () => runs().length >= 2);
+      expect(runs().at(-1)).toMatch(/^\[\d\d:\d\d:\d\d\] not synthesised \(\d+ ms\): fix the errors above; streamt\.out is unchanged; watching/);
+      expect(stderr()).toContain("error STREAMT-L001 a.ts:6:7 a.ts\n  loading a.ts failed: broken on purpose\n");
+      write("a.ts", `${moduleCode("a", "o.amount.gt(100)")}export const x = ;\n`);
+      await until("the run with a syntax error", () => stderr().includes("Unexpected"));
+      expect(stderr()).toMatch(/error STREAMT-L001 a\.ts:6:18 a\.ts\n  loading a\.ts failed: Unexpected ";"\n/);
+      expect(stderr()).not.toContain("streamt-run");
+      expect(folder("streamt.out")).toEqual(before);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("Ctrl-C during a run ends it without writing: the folder is the last run's, nothing is left beside it", { timeout: 300_000 }, async () => {
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    await until("the first run", () => runs().length >= 1);
+    const before = folder("streamt.out");
+    // b takes 3 s to load: the stop comes while it loads.
+    write("b.ts", `${moduleCode("b", `o.status.eq("sent")`)}await new Promise((r) => setTimeout(r, 3000));\n`);
+    await until("b's import", () => stderr().split("imported b").length === 3);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(runs()).toHaveLength(1);
+    expect(folder("streamt.out")).toEqual(before);
+    expect(outputNames()).toEqual(["streamt.out"]);
+  });
+
+  it("refuses what it cannot do on every save", async () => {
+    for (const [args, message] of [
+      [["--json"], "--watch prints a line per run and findings as they change; it has no --json form"],
+      [["--target", "jar"], "--watch writes SQL scripts or Java projects (--target sql|java); building JARs on every save is not offered: run synth --target jar once"],
+      [["--openlineage", "events.jsonl"], "--watch does not send OpenLineage events on every save: run synth --openlineage once"],
+    ] as const) {
+      const r = await cli("synth", ...ENTRIES, "--watch", ...args);
+      expect(r).toEqual({ code: 2, stdout: "", stderr: `streamt-sdk: ${message}\nRun 'streamt-sdk --help' for usage.\n` });
+    }
+    expect(existsSync(path.join(dir, "streamt.out"))).toBe(false);
+  });
+});
+
+describe("updateOutput (synth --watch's write)", () => {
+  const guard = () => ({ cwd: dir, entries: [] });
+  const manifest = (files: readonly string[]): OutputFile => ({
+    path: "manifest.json",
+    content: JSON.stringify({ version: 2, sdkVersion: "0.1.0", artifacts: files.map((f) => ({ id: f, files: [{ path: f }] })) }),
+  });
+  const inode = (file: string): number => statSync(path.join(dir, "out", file)).ino;
+
+  it("rewrites only what changed, removes what went, rewrites a file edited by hand; the folder then holds exactly the files given", () => {
+    const first = [{ path: "a.sql", content: "a1" }, { path: "b.sql", content: "b1" }, { path: "java/c/C.java", content: "c1" }, manifest(["a.sql", "b.sql", "java/c/C.java"])];
+    const written = updateOutput("out", first, guard(), null);
+    const untouched = inode("b.sql");
+    writeFileSync(path.join(dir, "out", "a.sql"), "edited by hand");
+    const second = [{ path: "a.sql", content: "a1" }, { path: "b.sql", content: "b1" }, { path: "d.sql", content: "d2" }, manifest(["a.sql", "b.sql", "d.sql"])];
+    const again = updateOutput("out", second, guard(), written);
+    expect(folder("out")).toEqual(Object.fromEntries(second.map((f) => [f.path, f.content])));
+    expect(inode("b.sql")).toBe(untouched);
+    expect(existsSync(path.join(dir, "out", "java"))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith("out"))).toEqual(["out"]);
+    // Nothing changed: nothing is written.
+    expect(updateOutput("out", second, guard(), again)).toBe(again);
+  });
+
+  it("a folder another run replaced, or one holding a file it did not write, goes through writeOutput's guards", () => {
+    const files = [{ path: "a.sql", content: "a1" }, manifest(["a.sql"])];
+    const written = updateOutput("out", files, guard(), null);
+    writeOutput("out", [{ path: "a.sql", content: "a2" }, manifest(["a.sql"])], guard());
+    updateOutput("out", files, guard(), written);
+    expect(folder("out")).toEqual({ "a.sql": "a1", "manifest.json": files[1]!.content });
+    mkdirSync(path.join(dir, "out", "mine"));
+    expect(() => updateOutput("out", [{ path: "a.sql", content: "a3" }, manifest(["a.sql"])], guard(), written)).toThrow("refusing to replace out: it holds mine, which its manifest does not list, so synth did not write it");
+    expect(readFileSync(path.join(dir, "out", "a.sql"), "utf8")).toBe("a1");
+  });
+
+  it("what an update stopped half-way leaves (a script renamed in, its manifest not, the staging folder of a dead process) is replaced by the next synth", { timeout: 120_000 }, async () => {
+    expect((await cli("synth", ...ENTRIES, "--no-typecheck", "--no-cache")).code).toBe(0);
+    const out = path.join(dir, "streamt.out");
+    writeFileSync(path.join(out, "a.sql"), readFileSync(path.join(out, "a.sql"), "utf8").replace("`amount` > 100", "`amount` > 999"));
+    mkdirSync(`${out}.tmp-999999`);
+    writeFileSync(`${out}.tmp-999999/b.sql`, "staged");
+    const again = await cli("synth", ...ENTRIES, "--no-typecheck", "--no-cache");
+    expect(again.code, again.stderr).toBe(0);
+    expect(outputNames()).toEqual(["streamt.out"]);
+    await expectEqualToColdSynth();
+  });
+});
