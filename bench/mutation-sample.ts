@@ -39,7 +39,7 @@ export interface SampleFile {
 }
 
 function parseArgs(argv: readonly string[]): { size: number; seed: number; folders: string[] } {
-  let size = 700;
+  let size = 400;
   let seed = 17;
   const folders: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -124,6 +124,10 @@ async function main(): Promise<void> {
     vitest: { configFile: "vitest.mutate-sample.config.ts" },
     jsonReporter: { fileName: `reports/mutation/sample-${seed}-run.json` },
     tempDirName: `.stryker-tmp-sample-${seed}`,
+    // TypeScript's checker crashed on a mutant of the DSL's overloads ("Debug Failure. No error for last
+    // overload signature") and took the run down with it: the sample runs without it, so a mutant that
+    // would not compile runs its tests anyway and counts as survived when they pass (conservative).
+    checkers: [],
   };
   writeFileSync(path.join(outDir, `stryker.sample-${seed}.json`), `${JSON.stringify(config, null, 1)}\n`);
   const per = Object.entries(population).map(([f, n]) => `${f} ${drawn.filter((m) => folderOf(m.file) === f).length} of ${n}`).join(", ");
