@@ -215,7 +215,8 @@ describe('onParseError "skip": a record that is not a JSON object is read again 
       '.option("properties.group.id", "p.dead.text")',
       '.option("scan.startup.mode", "group-offsets")',
       '.option("properties.auto.offset.reset", "earliest")',
-      '.option("format", "raw"))',
+      // The table's own Kafka properties: what run-time --kafka-property values may not replace.
+      '.option("format", "raw"), "properties.bootstrap.servers", "properties.group.id", "properties.auto.offset.reset")',
       ".build());",
       'Table deadText = tEnv.from("dead__text");',
     ]);
