@@ -47,6 +47,10 @@ function scripts(flinkVersion: string): { id: string; script: string }[] {
     // The valid stream keeps its rowtime and watermark: a window after it plans.
     const uniqueDropped = orders.check("unique_drop", { unique: { columns: ["customer"], within: "5m" } }, { onFail: "drop" });
     out.push({ id: `unique with onFail drop then a window, rowtime ${time}`, script: emit(pipeline("unique-drop", { stateTtl: "1d" }).write(uniqueDropped.tumble("1m").count().toKafka("counts"))) });
+    // A processing-time column next to the rowtime goes through the OVER aggregate and into the sinks.
+    const withProctime = source("orders", { topic: "orders", schema: Order }).eventTime(time).watermark("5s").processingTime("seen");
+    const uniqueProctime = withProctime.check("unique_proctime", { unique: { columns: ["order_id"], within: "1h" } });
+    out.push({ id: `unique on a stream with a processing-time column, rowtime ${time}`, script: emit(pipeline("unique-proctime", { stateTtl: "1d" }).write(uniqueProctime.toKafka("valid"), uniqueProctime.failures.toKafka("failures"))) });
   }
   return out;
 }

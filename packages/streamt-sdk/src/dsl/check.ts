@@ -95,7 +95,6 @@ interface ColumnOps {
   like(pattern: string): AnyExpr;
   ge(v: unknown): AnyExpr;
   le(v: unknown): AnyExpr;
-  gt(v: unknown): AnyExpr;
   eq(v: unknown): AnyExpr;
   minus(ms: number): AnyExpr;
 }
