@@ -296,8 +296,9 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
       if (!dirty) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
-        // Saves come in bursts (an editor writes, renames, touches): wait for the burst to end.
-        await new Promise((r) => setTimeout(r, 30));
+        // Saves come in bursts (an editor writes, renames, touches), a few milliseconds long: wait for the
+        // burst to end. (A change after the run has started only makes another run.)
+        await new Promise((r) => setTimeout(r, 10));
         continue;
       }
       dirty = false;
