@@ -44,4 +44,19 @@ describe("plan.json", () => {
     const b = buildPlan([{ pipeline: q, file: "a.ts", exportName: "q" }, { pipeline: p, file: "a.ts", exportName: "p" }]).plan;
     expect(planToJson(a)).toBe(planToJson(b));
   });
+
+  it("serialises each plan's own pipelines when a later plan keeps some and replaces others (synth --watch's saves)", () => {
+    const kept = pipeline("kept").write(clicks.toBlackhole());
+    const edited = (url: string) => pipeline("edited").write(clicks.filter((c) => c.url.eq(url)).toKafka("clicks.edited.v1"));
+    const before = buildPlan([{ pipeline: kept, file: "a.ts", exportName: "kept" }, { pipeline: edited("a"), file: "a.ts", exportName: "edited" }]).plan;
+    const after = buildPlan([{ pipeline: kept, file: "a.ts", exportName: "kept" }, { pipeline: edited("b"), file: "a.ts", exportName: "edited" }]).plan;
+    const filterValue = (plan: typeof before): unknown =>
+      JSON.parse(planToJson(plan)).pipelines.find((q: { name: string }) => q.name === "edited").nodes[1].predicate.args[1].value;
+    expect(filterValue(before)).toBe("a");
+    expect(filterValue(after)).toBe("b");
+    expect(filterValue(before)).toBe("a");
+    // The kept pipeline's lines are the same in both, and so are the files' lengths but for the one value.
+    expect(planToJson(after).length).toBe(planToJson(before).length);
+    expect(planToJson(after).replace('"value":"b"', '"value":"a"')).toBe(planToJson(before));
+  });
 });

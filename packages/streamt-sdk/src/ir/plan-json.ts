@@ -39,9 +39,9 @@ function stableStringify(value: unknown): string {
 }
 
 /**
- * Canonical one-line JSON of plan values, cached by identity for one plan.json: sources are shared by
- * every pipeline of a module, and most steps share their input's schema array, so each is serialised
- * once instead of once per reference.
+ * Canonical one-line JSON of plan values, cached by identity: sources are shared by every pipeline of a
+ * module, and most steps share their input's schema array, so each is serialised once instead of once per
+ * reference. Plan values are never changed once built, so the cache may outlive one plan.json.
  */
 class CanonicalJson {
   private readonly cache = new WeakMap<object, string>();
@@ -78,26 +78,37 @@ class CanonicalJson {
  */
 export function planToJson(plan: Plan): string {
   const pipelines = [...plan.pipelines].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const json = new CanonicalJson();
   const lines = ["{", `  "version": ${PLAN_VERSION},`, `  "pipelines": [`];
-  pipelines.forEach((p, i) => {
-    const nodes = topologicalOrder(p.sinks);
-    lines.push(
-      "    {",
-      `      "name": ${JSON.stringify(p.name)},`,
-      `      "site": ${json.value(p.site)},`,
-      ...(p.description !== undefined ? [`      "description": ${JSON.stringify(p.description)},`] : []),
-      ...(p.owner !== undefined ? [`      "owner": ${JSON.stringify(p.owner)},`] : []),
-      `      "settings": ${json.value(p.settings)},`,
-      `      "sinks": ${JSON.stringify(p.sinks.map((s) => s.path))},`,
-      `      "nodes": [`,
-      ...nodes.map((n, j) => `        ${json.node(n)}${j < nodes.length - 1 ? "," : ""}`),
-      "      ]",
-      `    }${i < pipelines.length - 1 ? "," : ""}`,
-    );
-  });
+  pipelines.forEach((p, i) => lines.push(pipelineBlock(p), `    }${i < pipelines.length - 1 ? "," : ""}`));
   lines.push("  ]", "}");
   return lines.join("\n") + "\n";
+}
+
+type PlannedPipeline = Plan["pipelines"][number];
+/** Serialised values and pipelines, kept across calls: synth --watch writes plan.json on every save,
+ * and the pipelines of the modules a save did not touch are the same objects as before. */
+const canonical = new CanonicalJson();
+const blocks = new WeakMap<PlannedPipeline, string>();
+
+/** A pipeline's lines of plan.json, up to its closing brace. */
+function pipelineBlock(p: PlannedPipeline): string {
+  let block = blocks.get(p);
+  if (block !== undefined) return block;
+  const nodes = topologicalOrder(p.sinks);
+  block = [
+    "    {",
+    `      "name": ${JSON.stringify(p.name)},`,
+    `      "site": ${canonical.value(p.site)},`,
+    ...(p.description !== undefined ? [`      "description": ${JSON.stringify(p.description)},`] : []),
+    ...(p.owner !== undefined ? [`      "owner": ${JSON.stringify(p.owner)},`] : []),
+    `      "settings": ${canonical.value(p.settings)},`,
+    `      "sinks": ${JSON.stringify(p.sinks.map((s) => s.path))},`,
+    `      "nodes": [`,
+    ...nodes.map((n, j) => `        ${canonical.node(n)}${j < nodes.length - 1 ? "," : ""}`),
+    "      ]",
+  ].join("\n");
+  blocks.set(p, block);
+  return block;
 }
 
 export { stableStringify };
