@@ -798,7 +798,7 @@ function streamtSideMarkdown(d: StreamtSideSection): string[] {
   }
   const failed = d.runs.filter((r) => !r.ok);
   if (failed.length > 0) md.push("", "Failed runs (counted, kept out of the medians):", "", ...failed.map((r) => `- ${r.size} pipelines, ${TOOL_LABEL[r.tool]}, ${r.kind}, repetition ${r.rep + 1}: ${r.failure ?? "failed"}`));
-  md.push("", "What the streamt models do not express of the SDK's pipelines (the timing compares compiling the same pipelines; these are what a streamt user gets instead):", "", ...d.differences.map((x) => `- ${x}`));
+  md.push("", "How the streamt models differ from the SDK's pipelines (what streamt cannot express, and what the models add so Flink accepts them):", "", ...d.differences.map((x) => `- ${x}`));
   const planner = d.planner;
   if ("skipped" in planner) md.push("", `Flink's planner over both outputs: not run (${planner.skipped}).`);
   else {

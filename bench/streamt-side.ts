@@ -31,7 +31,7 @@ const SOURCES = path.join(SIDE_DIR, "src");
  */
 const NOT_NEEDED_BY_COMPILE = ["confluent-kafka"];
 
-/** What the streamt models cannot say that the SDK's pipelines do (shown with the results). */
+/** How the streamt models differ from the SDK's pipelines: what streamt cannot express, what they add (shown with the results). */
 export const STREAMT_DIFFERENCES = [
   "No source idle timeout: the SDK's `.idleTimeout(\"1m\")` (`scan.watermark.idle-timeout`) has no streamt field, so a streamt job's watermark stalls while one partition is idle.",
   "No NOT NULL contract: the SDK's sources drop (and count) records with a null in a non-nullable column before any operator; streamt reads every column as nullable.",
