@@ -111,6 +111,24 @@ interface Survivor {
   readonly killedBy: HandKilled | undefined;
 }
 
+/** A surviving mutant as the tables list it, with its explanation or hand kill if it has one. */
+function survivorOf(file: string, m: Mutant, code: string, status: string): Survivor {
+  const key = keyOf(file, m.mutatorName, m.replacement ?? "", code);
+  const equivalent = explanationOf(key, m.location.start.column);
+  if (equivalent) used.add(equivalent);
+  return {
+    file,
+    line: m.location.start.line,
+    column: m.location.start.column,
+    mutator: m.mutatorName,
+    replacement: oneLine(m.replacement ?? "").slice(0, 80),
+    original: code.trim().slice(0, 100),
+    status,
+    equivalent,
+    killedBy: equivalent ? undefined : handKilled.get(key),
+  };
+}
+
 const byFolder = new Map<string, { detected: number; undetected: number; equivalent: number }>();
 const survivors: Survivor[] = [];
 for (const [file, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
@@ -121,23 +139,9 @@ for (const [file, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     if (DETECTED.has(m.status)) tally.detected++;
     else if (UNDETECTED.has(m.status)) {
       tally.undetected++;
-      const code = lines[m.location.start.line - 1] ?? "";
-      const equivalent = explanationOf(keyOf(file, m.mutatorName, m.replacement ?? "", code), m.location.start.column);
-      if (equivalent) {
-        tally.equivalent++;
-        used.add(equivalent);
-      }
-      survivors.push({
-        file,
-        line: m.location.start.line,
-        column: m.location.start.column,
-        mutator: m.mutatorName,
-        replacement: oneLine(m.replacement ?? "").slice(0, 80),
-        original: code.trim().slice(0, 100),
-        status: m.status,
-        equivalent,
-        killedBy: equivalent ? undefined : handKilled.get(keyOf(file, m.mutatorName, m.replacement ?? "", code)),
-      });
+      const survivor = survivorOf(file, m, lines[m.location.start.line - 1] ?? "", m.status);
+      if (survivor.equivalent) tally.equivalent++;
+      survivors.push(survivor);
     }
   }
   byFolder.set(folder, tally);
@@ -153,7 +157,7 @@ interface Stratum {
   drawn: number;
   detected: number;
   undetected: number;
-  notCompiling: number;
+  notRun: number;
 }
 const strata = new Map<string, Stratum>();
 let sampleNote = "";
@@ -169,7 +173,7 @@ if (sampleFile) {
   const runFile = path.resolve(REPO, sampleFile.replace(/\.json$/, "-run.json"));
   const run = JSON.parse(readFileSync(runFile, "utf8")) as Report;
   const runFiles = new Map(Object.entries(run.files).map(([file, f]) => [path.relative(REPO, path.resolve(REPO, file)).split(path.sep).join("/"), f]));
-  for (const [folder, population] of Object.entries(sample.population)) strata.set(folder, { population, drawn: 0, detected: 0, undetected: 0, notCompiling: 0 });
+  for (const [folder, population] of Object.entries(sample.population)) strata.set(folder, { population, drawn: 0, detected: 0, undetected: 0, notRun: 0 });
   for (const d of sample.mutants) {
     const f = runFiles.get(d.file);
     const m = f?.mutants.find(
@@ -187,21 +191,8 @@ if (sampleFile) {
     if (DETECTED.has(m.status)) stratum.detected++;
     else if (UNDETECTED.has(m.status)) {
       stratum.undetected++;
-      const code = f.source.split("\n")[m.location.start.line - 1] ?? "";
-      const equivalent = explanationOf(keyOf(d.file, m.mutatorName, m.replacement ?? "", code), m.location.start.column);
-      if (equivalent) used.add(equivalent);
-      survivors.push({
-        file: d.file,
-        line: m.location.start.line,
-        column: m.location.start.column,
-        mutator: m.mutatorName,
-        replacement: oneLine(m.replacement ?? "").slice(0, 80),
-        original: code.trim().slice(0, 100),
-        status: `${m.status} (sampled)`,
-        equivalent,
-        killedBy: equivalent ? undefined : handKilled.get(keyOf(d.file, m.mutatorName, m.replacement ?? "", code)),
-      });
-    } else stratum.notCompiling++;
+      survivors.push(survivorOf(d.file, m, f.source.split("\n")[m.location.start.line - 1] ?? "", `${m.status} (sampled)`));
+    } else stratum.notRun++;
   }
   notMeasured = sample.notMeasured;
   sampleNote = `seed ${sample.seed}, drawn at ${sample.commit}, ${sample.mutants.length} of ${Object.values(sample.population).reduce((a, b) => a + b, 0)} mutants`;
@@ -248,7 +239,7 @@ function sampledSection(): string[] {
     estTotal += compiling;
     if (n > 0) variance += ((compiling * compiling * p * (1 - p)) / n) * Math.max(0, 1 - n / compiling);
     const [lo, hi] = wilson(t.detected, n);
-    return `| ${folder} | ${t.population} | ${t.drawn} | ${t.notCompiling} | ${t.detected} | ${t.undetected} | ${(100 * p).toFixed(1)}% | ${lo.toFixed(1)}-${hi.toFixed(1)}% |`;
+    return `| ${folder} | ${t.population} | ${t.drawn} | ${t.notRun} | ${t.detected} | ${t.undetected} | ${(100 * p).toFixed(1)}% | ${lo.toFixed(1)}-${hi.toFixed(1)}% |`;
   });
   const estimate = (100 * estDetected) / estTotal;
   const half = (196 * Math.sqrt(variance)) / estTotal;

@@ -12,6 +12,7 @@
  * nested mutants too, so `mutation-report.ts --sample reports/mutation/sample-<seed>.json` counts only the
  * drawn ones and gives each folder's score with its 95% interval.
  */
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { Instrumenter } from "@stryker-mutator/instrumenter";
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
   }
   const drawn = pool.slice(0, Math.min(size, pool.length));
-  const commit = (await import("node:child_process")).execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
   const outDir = path.join(REPO, "reports/mutation");
   mkdirSync(outDir, { recursive: true });
   const sample: SampleFile = { seed, commit, population, notMeasured, mutants: drawn };
