@@ -1,6 +1,7 @@
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import type { AggregateFn, AggregateRequest } from "../ir/aggregate-call.js";
 import type { Column } from "../ir/node-base.js";
+import { callSite } from "./call-site.js";
 import { exprNode, isExpr, rowExprs, runCallback, type AnyExpr, type ColOf, type ExprOf } from "./expr.js";
 import type { Col, NumericKind, Row } from "./schema.js";
 import type { StreamtTypeError } from "./type-error.js";
@@ -39,6 +40,7 @@ function spec<F extends AggregateFn, C extends string | null | Col>(fn: F, arg: 
     code: BuildErrorCode.invalidArgument,
     message: `${fn.toLowerCase()}() takes a column name or an expression, got ${typeof arg}`,
     hint: `e.g. ${fn.toLowerCase()}("amount"), or aggregate((o) => ({ x: ${fn.toLowerCase()}(o.price.mul(o.qty)) }))`,
+    site: callSite(),
   });
 }
 
@@ -124,7 +126,7 @@ export function listagg<C extends string>(column: C, separator?: string): AggSpe
 export function listagg<E extends ValueOf<"STRING">>(value: E, separator?: string): AggSpec<"LISTAGG", ColOf<E>>;
 export function listagg(arg: unknown, separator?: string): AggSpec {
   if (separator !== undefined && typeof separator !== "string") {
-    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `listagg(): the separator is a string, got ${typeof separator}`, hint: 'e.g. listagg("tag", "; ")' });
+    throw new StreamtError({ code: BuildErrorCode.invalidArgument, message: `listagg(): the separator is a string, got ${typeof separator}`, hint: 'e.g. listagg("tag", "; ")', site: callSite() });
   }
   return spec("LISTAGG", arg, separator);
 }

@@ -12,7 +12,8 @@ export function setSiteRoot(root: string): void {
   reportedName.clear();
 }
 
-const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/;
+// The path starts right after "at " or "(": a frame like "at node:internal/x:1:2" is no file of the user's.
+const FRAME = /(?:^at |\()((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/;
 /** A builder call is two or three SDK frames deep; the fast path looks no further than this. */
 const FAST_FRAMES = 6;
 const STACK_FRAMES = 30;

@@ -330,4 +330,10 @@ function requireHoldable(c: Column, v: unknown, where: string, refuse: (code: st
 const INTEGER_RANGE = { TINYINT: [-128, 127], SMALLINT: [-32768, 32767], INT: [-2147483648, 2147483647], BIGINT: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
 
 const order = (v: unknown): number => (v instanceof Date ? v.getTime() : (v as number));
-const show = (v: unknown): string => (v instanceof Date ? v.toISOString() : JSON.stringify(v));
+/** A rule's value as a message shows it; values JSON cannot write (an invalid Date, Infinity, a bigint) as they are. */
+const show = (v: unknown): string => {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "an invalid Date" : v.toISOString();
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  return JSON.stringify(v);
+};

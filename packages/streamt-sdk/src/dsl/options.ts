@@ -18,7 +18,9 @@ export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, whe
   }
   const issue = result.error.issues[0]!;
   const at = issue.path.length > 0 ? `'${issue.path.join(".")}'` : "options";
-  let message = `${where}: ${at}: ${issue.message}`;
+  // A record key's own check (e.g. config keys' pattern) is nested: zod's outer message is only "Invalid key in record".
+  const said = issue.code === "invalid_key" && issue.issues.length > 0 ? issue.issues[0]!.message : issue.message;
+  let message = `${where}: ${at}: ${said}`;
   let hint = "check the option names and values in the README's API reference";
   if (issue.code === "unrecognized_keys") {
     message = `${where}: unknown option${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;

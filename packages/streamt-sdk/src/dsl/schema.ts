@@ -69,6 +69,7 @@ function assertPrecision(name: string, value: number, min: number, max: number):
       code: BuildErrorCode.invalidArgument,
       message: `${name} must be a whole number from ${min} to ${max}, got ${value}`,
       hint: `e.g. t.decimal(10, 2) or t.timestamp(3)`,
+      site: callSite(),
     });
   }
 }
@@ -121,6 +122,7 @@ export const t = {
           code: BuildErrorCode.invalidArgument,
           message: `field '${name}' of t.row() is not a column type`,
           hint: "use t.string(), t.int(), t.decimal(p, s), t.timestamp(3), ...",
+          site: callSite(),
         });
       }
       return { name, type: ct.type };

@@ -184,13 +184,6 @@ function buildSink(input: PlanNode, req: SinkRequest, site: SourceSite | null): 
     described = about(o);
   }
   const path = `${input.path}/${name}`;
-  const node = (() => {
-    try {
-      return sinkNode({ path, site }, input, name, connector, described);
-    } catch (e) {
-      if (e instanceof StreamtError && e.site === null) throw new StreamtError({ ...e, message: e.message, path, site });
-      throw e;
-    }
-  })();
-  return { [SINK]: true, node };
+  // sinkNode's refusals carry this path and site already (its origin).
+  return { [SINK]: true, node: sinkNode({ path, site }, input, name, connector, described) };
 }

@@ -461,12 +461,14 @@ export function isStream(v: unknown): v is Stream<Row, Traits> {
 
 const STEP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
-export function checkName(name: unknown, what: string): string {
+/** `path`: the stream the name is given on, for a name checked outside a step (as(), check()). */
+export function checkName(name: unknown, what: string, path: string | null = null): string {
   if (typeof name !== "string" || !STEP_NAME.test(name) || name.length > 100) {
     throw new StreamtError({
       code: BuildErrorCode.invalidName,
       message: `invalid ${what} ${JSON.stringify(name)}`,
       hint: "use letters, digits, '_', '.', '-' (at most 100 characters), starting with a letter, digit or '_'",
+      path,
       site: callSite(),
     });
   }
@@ -542,7 +544,7 @@ export class StreamImpl {
   }
 
   as(name: string): StreamImpl {
-    checkName(name, "step name");
+    checkName(name, "step name", this.node.path);
     if (this.node.kind === "source") {
       throw new StreamtError({
         code: BuildErrorCode.invalidArgument,
@@ -740,7 +742,7 @@ export class StreamImpl {
   }
 
   check(name: string, rules: unknown, options?: CheckOptions): CheckedStreamImpl {
-    checkName(name, "check name");
+    checkName(name, "check name", this.node.path);
     const origin = this.origin(`check-${name}`);
     const built = atSite(origin, () => buildCheck(origin, this.node, name, rules, options));
     return new CheckedStreamImpl(built.passed, built.failures);

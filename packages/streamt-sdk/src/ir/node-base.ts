@@ -70,7 +70,3 @@ export function mergeWatermarks(a: WatermarkInfo | null, b: WatermarkInfo | null
   if (!b) return a;
   return { sources: [...new Set([...a.sources, ...b.sources])].sort(), maxDelayMs: Math.max(a.maxDelayMs, b.maxDelayMs) };
 }
-
-export function column(schema: readonly Column[], name: string): Column | undefined {
-  return schema.find((c) => c.name === name);
-}

@@ -1,0 +1,84 @@
+/**
+ * A table of builder calls and the exact error each refuses with: code, message, hint, pipeline path and
+ * the line of the call (each row's own line). The casts play a plain-JavaScript user: the types refuse
+ * most of these calls.
+ */
+import { describe, expect, it } from "vitest";
+import { count, isStreamtError, listagg, pipeline, registerSources, source, sum, t } from "streamt-sdk";
+import { JS_OPERATOR_HINT } from "../../packages/streamt-sdk/src/errors.js";
+import { lineHere } from "../helpers.js";
+
+const FILE = "test/dsl/step-refusals.test.ts";
+const Order = t.row({ order_id: t.string(), customer: t.string(), amount: t.int(), at: t.timestamp(3) });
+const orders = source("orders", { topic: "orders", schema: Order });
+const timed = orders.eventTime("at").watermark("5s");
+const B001 = "STREAMT-B001";
+const B004 = "STREAMT-B004";
+const B005 = "STREAMT-B005";
+const B006 = "STREAMT-B006";
+const B009 = "STREAMT-B009";
+const JOIN_HINT = "e.g. on: { order_id: 'order_id' }";
+const pick = (o: any) => ({ id: o.order_id });
+const AGGREGATE_HINT =
+  'use count(), countDistinct("col"), sum("col"), avg("col"), min("col"), max("col"), firstValue("col"), lastValue("col"), stddevPop("col"), stddevSamp("col"), varPop("col"), varSamp("col"), listagg("col", sep), arrayAgg("col"), or any of them over an expression: aggregate((o) => ({ revenue: sum(o.price.mul(o.qty)) }))';
+
+type Row = readonly [line: number, build: () => unknown, code: string, message: string, hint: string, path: string | null];
+// Each row is on one line: lineHere() is the line of the builder call in it.
+const rows: Row[] = [
+  [lineHere(), () => (orders as any).select(() => 5), B006, "select() must return an object of columns", "e.g. (o) => ({ id: o.order_id })", "orders/select"],
+  [lineHere(), () => (orders as any).select(() => [1]), B006, "select() must return an object of columns", "e.g. (o) => ({ id: o.order_id })", "orders/select"],
+  [lineHere(), () => (orders as any).select(() => ({ id: "x" })), B006, "select(): column 'id' is not an expression", "use a column (o.amount), an operation (o.amount.mul(2)) or lit(value)", "orders/select"],
+  [lineHere(), () => (orders as any).withColumns(() => ({ big: true })), B009, "withColumns(): column 'big' is the JavaScript value true, not an expression: JavaScript's ! makes any expression false", JS_OPERATOR_HINT, "orders/with-columns"],
+  [lineHere(), () => (orders as any).select("order_id", 5), B006, "select() takes column names or a function", "e.g. select('a', 'b') or select((o) => ({ a: o.a }))", "orders/select"],
+  [lineHere(), () => (orders as any).select("nope"), B001, "unknown column 'nope' in select() at orders/select", "available columns: order_id, customer, amount, at", "orders/select"],
+  [lineHere(), () => orders.as("renamed"), B006, "as() cannot rename source 'orders'", "a source is named by source(name, ...); as() names the steps after it", "orders"],
+  [lineHere(), () => orders.filter((o) => o.amount.gt(1)).as("a b"), B004, 'invalid step name "a b"', "use letters, digits, '_', '.', '-' (at most 100 characters), starting with a letter, digit or '_'", "orders/filter"],
+  [lineHere(), () => orders.check("a/b", { notNull: [] as never[] }), B004, 'invalid check name "a/b"', "use letters, digits, '_', '.', '-' (at most 100 characters), starting with a letter, digit or '_'", "orders"],
+  [lineHere(), () => (orders as any).join(orders, { on: null, select: pick }), B006, "join `on` must map left keys to right keys", JOIN_HINT, "orders/join"],
+  [lineHere(), () => (orders as any).join(orders, { on: "order_id", select: pick }), B006, "join `on` must map left keys to right keys", JOIN_HINT, "orders/join"],
+  [lineHere(), () => (orders as any).join(orders, { on: {}, select: pick }), B006, "a join needs at least one key pair in `on`", JOIN_HINT, "orders/join"],
+  [lineHere(), () => (orders as any).join(orders, { on: { order_id: "order_id" } }), B006, "a join needs select: (left, right) => ({ ...columns })", "e.g. select: (o, p) => ({ order_id: o.order_id, paid_at: p.paid_at })", "orders/join"],
+  [lineHere(), () => (orders as any).join({}, { on: { order_id: "order_id" }, select: pick }), B006, "join() needs a stream", "pass a stream made from source(...)", "orders/join"],
+  [lineHere(), () => (orders as any).join(orders, { on: { nope: "order_id" }, select: pick }), B001, "unknown left join key 'nope'", "available columns: order_id, customer, amount, at", "orders/join"],
+  [lineHere(), () => (orders as any).join(orders, { on: { order_id: "amount" }, select: pick }), "STREAMT-B002", "join keys have different types: left 'order_id' is STRING NOT NULL, right 'amount' is INT NOT NULL", "cast one side with a computed column so both keys have the same type", "orders/join"],
+  [lineHere(), () => (timed as any).hop({ size: "1h", slide: "1m", start: 0 }), B006, "hop(): unknown option 'start'", "hop({ size, slide }) takes size and slide", "orders/hop"],
+  [lineHere(), () => (timed as any).hop({ size: "1h", slide: "1m", a: 1, b: 2 }), B006, "hop(): unknown options 'a', 'b'", "hop({ size, slide }) takes size and slide", "orders/hop"],
+  [lineHere(), () => (timed as any).cumulate({ step: "1h" }), B006, "cumulate(): 'maxSize' is missing", "cumulate({ step, maxSize }) takes step and maxSize", "orders/cumulate"],
+  [lineHere(), () => timed.hop("1h", "7m"), B006, "hop size (3600000 ms) must be a whole multiple of the slide (420000 ms)", "Flink requires it; e.g. hop('1h', '1m')", "orders/hop"],
+  [lineHere(), () => timed.cumulate("7m", "1h"), B006, "cumulate max size (3600000 ms) must be a whole multiple of the step (420000 ms)", "Flink requires it; e.g. cumulate('1h', '1d')", "orders/cumulate"],
+  [lineHere(), () => timed.cumulate("1d", "1h"), B006, "cumulate step 1d is longer than its max size 1h: did you swap them? cumulate() takes the step first", 'for windows growing by 1h up to 1d, write cumulate("1h", "1d") or cumulate({ step: "1h", maxSize: "1d" })', "orders/cumulate"],
+  [lineHere(), () => (orders as any).tumble("1h"), B005, "tumble() needs event time, and orders has none", "declare .eventTime(column).watermark(delay) on the source, and keep that column in every select()", "orders/tumble"],
+  [lineHere(), () => (orders as any).watermark("5s"), B005, "watermark() on source 'orders' needs eventTime(column) first", "call .eventTime('your_timestamp_column').watermark('5s')", "orders"],
+  [lineHere(), () => timed.tumble("1h").aggregate({ n: count(), s: sum(5 as any) }), B006, "sum() takes a column name or an expression, got number", 'e.g. sum("amount"), or aggregate((o) => ({ x: sum(o.price.mul(o.qty)) }))', null],
+  [lineHere(), () => timed.tumble("1h").aggregate({ tags: listagg("customer", 5 as any) }), B006, "listagg(): the separator is a string, got number", 'e.g. listagg("tag", "; ")', null],
+  [lineHere(), () => timed.tumble("1h").aggregate(5 as any), B006, "aggregate() takes an object of aggregates, e.g. { n: count() }", AGGREGATE_HINT, "orders/tumble"],
+  [lineHere(), () => pipeline("p").write(), B006, "pipeline 'p' writes nothing", "pass at least one sink: .write(stream.toKafka('topic'))", "p"],
+  [lineHere(), () => pipeline("p").write(undefined as any), B006, "pipeline 'p': argument 1 of write() is not a sink", "make sinks with stream.toKafka(topic), toUpsertKafka(topic, { key }), toPrint() or toBlackhole()", "p"],
+  [lineHere(), () => pipeline("p").write({} as any), B006, "pipeline 'p': argument 1 of write() is not a sink", "make sinks with stream.toKafka(topic), toUpsertKafka(topic, { key }), toPrint() or toBlackhole()", "p"],
+  [lineHere(), () => timed.tumble("1h").aggregate({ n: count(), x: undefined } as any), B006, "aggregate(): 'x' is not an aggregate", AGGREGATE_HINT, "orders/tumble"],
+  [lineHere(), () => timed.tumble("1h").aggregate({ n: count(), x: {} } as any), B006, "aggregate(): 'x' is not an aggregate", AGGREGATE_HINT, "orders/tumble"],
+  [lineHere(), () => (orders.eventTime("at") as any).lateRecords(), B006, "lateRecords(): orders has no event time with a watermark, so no record is ever late", "declare .eventTime(column).watermark(delay) on the source first", "orders/late-records"],
+  [lineHere(), () => source("s", { topic: "s", schema: t.row({ id: t.string() }), format: "avro-confluent" }), B006, "source('s'): format avro-confluent needs schemaRegistryUrl", "pass schemaRegistryUrl: 'http://registry:8081'", "s"],
+  [lineHere(), () => source("s", { topic: "s", schema: t.row({ id: t.string() }), schemaRegistryUrl: "http://r:8081" }), B006, "source('s'): schemaRegistryUrl is read by the avro-confluent and debezium-avro-confluent formats only, and this source reads json", "remove schemaRegistryUrl, or set format: 'avro-confluent'", "s"],
+  [lineHere(), () => source("s", { topic: "a topic", schema: t.row({ id: t.string() }) }), B004, 'invalid Kafka topic name "a topic"', "Kafka topic names use letters, digits, '.', '_' and '-' (1 to 249 characters)", "s"],
+  [lineHere(), () => source("s", { from: orders.toKafka("o2"), topic: "x", format: "csv" } as any), B006, "source('s'): 'topic', 'format' come from the sink given in 'from'", "remove them: the writer's sink decides the topic, columns, format (with its JSON options) and key", "s"],
+  [lineHere(), () => source("s", { from: orders.toKafka("o2"), schema: Order } as any), B006, "source('s'): 'schema' comes from the sink given in 'from'", "remove it: the writer's sink decides the topic, columns, format (with its JSON options) and key", "s"],
+  [lineHere(), () => source("s", { from: orders.toPrint() } as any), B006, "source('s'): 'from' is a print sink (orders/print), which writes no topic", "read a sink made by toKafka() or toUpsertKafka()", "s"],
+  [lineHere(), () => source("s", { from: 5 } as any), B006, "source('s'): 'from' is not a sink", "pass the writer's sink, e.g. { from: revenue.toKafka('orders.hourly.v1') } exported by its module", "s"],
+  [lineHere(), () => registerSources({ x: 5 } as any), B006, "registerSources(): 'x' is not a source", "register values made by source(name, {...})", null],
+  [lineHere(), () => registerSources({ x: orders } as any), B006, "registerSources(): key 'x' names source 'orders'", 'register it as { orders: ... } so source("orders") finds it', null],
+  [lineHere(), () => t.row({ id: "string" } as any), B006, "field 'id' of t.row() is not a column type", "use t.string(), t.int(), t.decimal(p, s), t.timestamp(3), ...", null],
+];
+
+describe("builder refusals, one per row", () => {
+  it.each(rows.map(([line, build, code, message, hint, path]) => [message, line, build, code, hint, path] as const))("%s", (message, line, build, code, hint, path) => {
+    let error: unknown;
+    try {
+      build();
+    } catch (e) {
+      error = e;
+    }
+    if (!isStreamtError(error)) throw new Error(`expected a StreamtError, got ${String(error)}`);
+    expect({ code: error.code, message: error.message, hint: error.hint, path: error.path, site: error.site }).toEqual({ code, message, hint, path, site: { file: FILE, line, column: expect.any(Number) } });
+  });
+});
