@@ -186,13 +186,32 @@ function jobEvent(p: PipelineDef, plan: Plan, kafka: string, options: OpenLineag
 /**
  * Delivers the events: POSTed one by one to an http(s) URL (OpenLineage's HTTP transport: a JSON body per
  * event), or written to a file as JSON Lines (its file transport: an event per line). A failure is STREAMT-O006.
+ * A user and password in the URL are sent as HTTP Basic authentication (as curl does), and no message shows
+ * the password or the query's values: either may be a secret.
  */
 export async function deliverOpenLineage(events: readonly OpenLineageJobEvent[], target: string): Promise<void> {
   if (/^https?:\/\//i.test(target)) {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      throw new StreamtError({
+        code: OutputCode.openLineageNotDelivered,
+        message: `--openlineage ${redactedUrlText(target)} is not a valid URL; the output folder is written`,
+        hint: "pass an http(s) URL (e.g. http://localhost:5000/api/v1/lineage for Marquez) or a file",
+      });
+    }
+    const shown = redactedUrl(url);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (url.username !== "" || url.password !== "") {
+      headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
+      url.username = "";
+      url.password = "";
+    }
     for (const event of events) {
       let status: string;
       try {
-        const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event), signal: AbortSignal.timeout(30_000) });
+        const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(event), signal: AbortSignal.timeout(30_000) });
         if (response.ok) continue;
         status = `it answered ${response.status} ${response.statusText}`.trim();
       } catch (e) {
@@ -201,7 +220,7 @@ export async function deliverOpenLineage(events: readonly OpenLineageJobEvent[],
       }
       throw new StreamtError({
         code: OutputCode.openLineageNotDelivered,
-        message: `the OpenLineage event of job ${event.job.name} was not posted to ${target}: ${status}; the output folder is written`,
+        message: `the OpenLineage event of job ${event.job.name} was not posted to ${shown}: ${status}; the output folder is written`,
         hint: "check the URL (e.g. http://localhost:5000/api/v1/lineage for Marquez) and that the server is up, then run synth again",
       });
     }
@@ -216,4 +235,17 @@ export async function deliverOpenLineage(events: readonly OpenLineageJobEvent[],
       hint: "pass a file in a folder you can write, or an http(s) URL",
     });
   }
+}
+
+/** A URL as messages show it: the password and the query's values hidden. */
+function redactedUrl(url: URL): string {
+  const shown = new URL(url.href);
+  if (shown.password !== "") shown.password = "***";
+  for (const key of [...new Set(shown.searchParams.keys())]) shown.searchParams.set(key, "***");
+  return shown.href.replace(/%2A%2A%2A/g, "***");
+}
+
+/** The same for text that does not parse as a URL: whatever stands between "//" and "@", and the query, hidden. */
+function redactedUrlText(text: string): string {
+  return text.replace(/^([a-z]+:\/\/)[^/@]*@/i, "$1***@").replace(/\?.*$/, "?***");
 }
