@@ -6,7 +6,7 @@
  * counted from both sides; an incompatible change (another group key) named in plan and refused by apply
  * unless --allow-state-loss; a second apply that does nothing; destroy leaving no job running.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devDown, devUp, type DevStatus } from "../../packages/streamt-sdk/src/runtime/dev-cluster.js";
@@ -75,9 +75,22 @@ const SAVEPOINT_OPERATORS = [
 const SAVEPOINT_UIDS = ["<node>_global-window-aggregate true", "<node>_sink true", "<node>_source true", "Sink Committer: <node>_sink true"];
 
 const running = async () => (await rest.jobs()).filter((j) => j.state === "RUNNING").map((j) => j.id);
+/**
+ * The plans apply keeps in dev's folder of the plan folder for a rollback (deploy/kept-files.ts): each
+ * plan's 16 hex digits, sorted; every plan with both its files.
+ */
+function keptPlans(): string[] {
+  const files = readdirSync(path.join(project, ".streamt/dev/plans/dev")).filter((f) => !f.startsWith("."));
+  const plans = [...new Set(files.map((f) => /^deploy-counts-([0-9a-f]{16})\./.exec(f)?.[1] ?? f))].sort();
+  expect(files.sort()).toEqual(plans.flatMap((h) => [`deploy-counts-${h}.pipeline.json`, `deploy-counts-${h}.plan.json`]));
+  return plans;
+}
 
 describe("plan / apply / destroy on the dev cluster", () => {
   let firstJob = "";
+  /** The plans kept after the first apply and after the compatible upgrade. */
+  let keptFirst: string[] = [];
+  let keptUpgraded: string[] = [];
 
   it("plans and applies a new pipeline: topics created, its job started; exact output", async () => {
     writePipeline("k", "");
@@ -95,6 +108,8 @@ describe("plan / apply / destroy on the dev cluster", () => {
     firstJob = (await running())[0] ?? "no job running";
     expect(apply.out).toBe(`created topic ${OUT} (1 partition)\ncreated topic ${IN} (1 partition)\nstarted job ${firstJob} of pipeline 'deploy-counts'\napplied to 'dev'\n`);
     expect((await rest.jobs()).map((j) => [j.id, j.name, j.state])).toEqual([[firstJob, "deploy-counts", "RUNNING"]]);
+    keptFirst = keptPlans();
+    expect(keptFirst.length).toBe(1);
 
     output = await watchTopics(up.bootstrap!, [OUT]);
     // Minutes 0 and 1 complete; minute 2 opened with one "a" (the watermark, 10:02:09, closes minutes 0 and 1 only).
@@ -137,6 +152,10 @@ describe("plan / apply / destroy on the dev cluster", () => {
     );
     expect(existsSync(path.join(savepoint.replace(/^file:/, ""), "_metadata"))).toBe(true);
     expect(second).not.toBe(firstJob);
+    // The first plan stays beside the new one: the next rollback needs it.
+    keptUpgraded = keptPlans();
+    expect(keptUpgraded.length).toBe(2);
+    expect(keptUpgraded).toEqual(expect.arrayContaining(keptFirst));
 
     // Minute 2's second "a" and a "b" after the upgrade, and minute 3 to close minute 2.
     await produce(up.bootstrap!, IN, [ev("b", "10:02:20"), ev("a", "10:02:40"), ev("a", "10:03:10")]);
@@ -204,11 +223,20 @@ describe("plan / apply / destroy on the dev cluster", () => {
     expect(refused.out).toBe("");
     expect(refused.err).toMatch(/^error STREAMT-R021: nothing was applied: pipeline 'deploy-counts': the state of 2 operators would be dropped: /m);
     expect(await running()).toEqual([job]);
+    // Kept so far: the first plan, the compatible upgrade (running again after the rollback) and the failed one.
+    const keptBefore = keptPlans();
+    expect(keptBefore.length).toBe(3);
 
     const applied = await cli("apply", "--env", "dev", "--allow-state-loss");
     expect(applied.code).toBe(0);
     const [third] = await running();
     expect(applied.out).toMatch(new RegExp(`^stopped job ${job} of pipeline 'deploy-counts' with savepoint file:\\S+\\nstarted job ${third} of pipeline 'deploy-counts' from savepoint file:\\S+ \\(state of 2 operators dropped, --allow-state-loss\\)\\napplied to 'dev'\\n$`));
+    // After it: the plan now running and the one it replaced (the compatible upgrade's, which ran); the first
+    // plan's files and the failed upgrade's are removed.
+    const upgradedPlan = keptUpgraded.find((h) => !keptFirst.includes(h))!;
+    const newPlan = keptPlans().filter((h) => !keptBefore.includes(h));
+    expect(newPlan.length).toBe(1);
+    expect(keptPlans()).toEqual([upgradedPlan, newPlan[0]!].sort());
   }, 240_000);
 
   it("destroy stops the job with a final savepoint and leaves no job running", async () => {

@@ -14,6 +14,7 @@ import { compareWithSavepoint, latestSavepoint, readSavepoint, type StatefulOper
 import { compareOperators, stabilisePlan, type PlanOperator, type SessionTable, type StablePlan } from "./stable-plan.js";
 import { withEnvironmentProperties } from "./kafka-properties.js";
 import { applyTopics, deleteTopics, planTopics, type TopicChange } from "./topic-plan.js";
+import { findKept, keptFile, pruneKept } from "./kept-files.js";
 import { jarSourceHash, keepJar, keptJar, prepareJar, runJar, type JarSource, type PreparedJar } from "./jar-deploy.js";
 
 /**
@@ -221,12 +222,21 @@ async function compilePipeline(env: ResolvedEnvironment, p: DeployablePipeline):
 }
 
 /**
- * The files apply keeps per applied plan: the plan the gateway executes, and the pipeline's script and
- * statement map its session needs (to start it again after a failed upgrade). No secret is in either.
+ * The files apply keeps per applied plan (kept-files.ts): the plan the gateway executes, and the pipeline's
+ * script and statement map its session needs (to start it again after a failed upgrade). No secret is in either.
  */
-function planFiles(planDir: string, pipeline: string, planSha: string): { plan: string; pipeline: string } {
-  const base = path.join(planDir, `${encodeURIComponent(pipeline)}-${planSha.slice(0, 16)}`);
-  return { plan: `${base}.plan.json`, pipeline: `${base}.pipeline.json` };
+function planFiles(planDir: string, env: ResolvedEnvironment, pipeline: string, planSha: string): { plan: string; pipeline: string } {
+  return { plan: keptFile(planDir, env.name, pipeline, planSha, "plan.json"), pipeline: keptFile(planDir, env.name, pipeline, planSha, "pipeline.json") };
+}
+
+/**
+ * After a job of the pipeline runs a plan: its kept files of every other plan are removed, but those of
+ * `previous` (the plan it replaced, for the next rollback). When the previous plan is not known (its job's
+ * record could not be read), nothing is removed. Apply's own files, never the user's: not reported.
+ */
+function pruneAfterApply(env: ResolvedEnvironment, pipeline: string, running: string, previous: string | null | undefined): void {
+  if (env.flink.planDir === null || previous === undefined) return;
+  pruneKept(env.flink.planDir, env.name, pipeline, previous === null ? [running] : [running, previous]);
 }
 
 // ---- plan ---------------------------------------------------------------------------------------
@@ -421,7 +431,7 @@ type Restore = { readonly savepoint: string; readonly allowStateLoss: boolean };
  */
 function jarRun(env: ResolvedEnvironment, p: DeployablePipeline, jar: PreparedJar, sqlRecord: JobRecord): (restore: Restore | null) => Promise<string> {
   const record: JobRecord = { ...sqlRecord, script: jarSourceHash(env, p.jar!), jar: { mainClass: jar.mainClass } };
-  keepJar(env.flink.planDir, p.name, jar);
+  keepJar(env.flink.planDir, env.name, p.name, jar);
   return (restore) => executeJar(env, jar, record, restore);
 }
 
@@ -496,7 +506,7 @@ async function applyIn(input: DeployInput, options: ApplyOptions, workDir: strin
     }
     const stable = compiled.get(p!.name)!;
     const jar = jars.get(p!.name) ?? null;
-    const files = jar === null ? planFiles(planDir, p!.name, stable.sha256) : null;
+    const files = jar === null ? planFiles(planDir, env, p!.name, stable.sha256) : null;
     if (files !== null) {
       if (!existsSync(files.plan)) writeFileSync(files.plan, stable.json);
       writeFileSync(files.pipeline, JSON.stringify({ name: p!.name, script: p!.script, statements: p!.statements }) + "\n");
@@ -508,14 +518,18 @@ async function applyIn(input: DeployInput, options: ApplyOptions, workDir: strin
         throw new StreamtError({ code: RuntimeErrorCode.deployJobFailed, message: `pipeline '${p!.name}': its job did not start: ${e instanceof Error ? e.message : String(e)}`, hint: "the error is Flink's; fix the pipeline and apply again (nothing of this pipeline runs)" });
       });
       options.done(`started job ${jobId} of pipeline '${p!.name}'`);
+      pruneAfterApply(env, p!.name, stable.sha256, null);
       continue;
     }
+    // The plan this upgrade replaces: its files stay for the next rollback (undefined: unknown, nothing pruned).
+    const replaced = (await recordOf(env, change.jobId!).catch(() => null))?.plan;
     const savepoint = await stopWithSavepoint(env, p!.name, change.jobId!, `upgrade to ${stable.sha256}`);
     options.done(`stopped job ${change.jobId} of pipeline '${p!.name}' with savepoint ${savepoint}`);
     try {
       const jobId = await run({ savepoint, allowStateLoss: options.allowStateLoss });
       const dropped = change.state?.operators.filter((o) => o.fate === "dropped").length ?? 0;
       options.done(`started job ${jobId} of pipeline '${p!.name}' from savepoint ${savepoint}${dropped > 0 ? ` (state of ${dropped} operator${dropped === 1 ? "" : "s"} dropped, --allow-state-loss)` : ""}`);
+      pruneAfterApply(env, p!.name, stable.sha256, replaced);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new StreamtError({ code: RuntimeErrorCode.deployJobFailed, message: `pipeline '${p!.name}': the upgraded job did not start: ${why}; ${await rollBack(env, input, change, savepoint, options)}`, hint: "the error is Flink's; fix the pipeline and apply again" });
@@ -528,13 +542,13 @@ async function applyIn(input: DeployInput, options: ApplyOptions, workDir: strin
 async function rollBack(env: ResolvedEnvironment, input: DeployInput, change: JobChange, savepoint: string, options: ApplyOptions): Promise<string> {
   const old = await recordOf(env, change.jobId!).catch(() => null);
   if (old?.jar) {
-    const kept = keptJar(env.flink.planDir, change.pipeline, old.plan, old.jar.mainClass);
+    const kept = keptJar(env.flink.planDir, env.name, change.pipeline, old.plan, old.jar.mainClass);
     if (kept === null) return `the previous job is stopped; restart its JAR from savepoint ${savepoint} (its JAR and plan are not in ${env.flink.planDir ?? "flink.planDir, which the environment does not set"})`;
     return rolledBack(change, savepoint, options, await executeJar(env, kept, old, { savepoint, allowStateLoss: false }).then((id) => id, (e: unknown) => e));
   }
   const { planDir } = gatewayOf(env);
-  const files = old ? planFiles(planDir, change.pipeline, old.plan) : null;
-  if (old === null || files === null || !existsSync(files.plan) || !existsSync(files.pipeline)) {
+  const files = old ? { plan: findKept(planDir, env.name, change.pipeline, old.plan, "plan.json"), pipeline: findKept(planDir, env.name, change.pipeline, old.plan, "pipeline.json") } : null;
+  if (old === null || files === null || files.plan === null || files.pipeline === null) {
     return `the previous job is stopped; restart it from savepoint ${savepoint} (its plan is not in ${planDir})`;
   }
   const previous = JSON.parse(readFileSync(files.pipeline, "utf8")) as DeployablePipeline;

@@ -11,6 +11,7 @@ import { trackChild } from "../runtime/process-registry.js";
 import { findToolchain, RuntimeErrorCode } from "../runtime/toolchain.js";
 import type { JarBuild, OutputFile } from "../synth/synth.js";
 import type { ResolvedEnvironment } from "./config.js";
+import { findKept, keptFile } from "./kept-files.js";
 import { stabilisePlan, type SessionTable, type StablePlan } from "./stable-plan.js";
 
 /**
@@ -106,28 +107,21 @@ export async function prepareJar(env: ResolvedEnvironment, pipeline: string, sou
   return { jar, mainClass: source.build.mainClass, plan: stabilisePlan(readFileSync(planFile, "utf8"), tables) };
 }
 
-/** Where apply keeps an applied JAR and its plan, to start it again after a failed upgrade. */
-function keptFiles(planDir: string, pipeline: string, planSha: string): { jar: string; plan: string } {
-  const base = path.join(planDir, `${encodeURIComponent(pipeline)}-${planSha.slice(0, 16)}`);
-  return { jar: `${base}.jar`, plan: `${base}.plan.json` };
-}
-
-/** Keeps a JAR about to be applied, and its plan, in the plan folder (when the environment has one). */
-export function keepJar(planDir: string | null, pipeline: string, prepared: PreparedJar): void {
+/** Keeps a JAR about to be applied, and its plan, in the environment's plan folder (when it has one; kept-files.ts). */
+export function keepJar(planDir: string | null, environment: string, pipeline: string, prepared: PreparedJar): void {
   if (planDir === null) return;
-  const files = keptFiles(planDir, pipeline, prepared.plan.sha256);
-  mkdirSync(planDir, { recursive: true });
-  copyFileSync(prepared.jar, files.jar);
-  writeFileSync(files.plan, prepared.plan.json);
+  copyFileSync(prepared.jar, keptFile(planDir, environment, pipeline, prepared.plan.sha256, "jar"));
+  writeFileSync(keptFile(planDir, environment, pipeline, prepared.plan.sha256, "plan.json"), prepared.plan.json);
 }
 
 /** A JAR apply kept (see keepJar), or null when it is not there. */
-export function keptJar(planDir: string | null, pipeline: string, planSha: string, mainClass: string): PreparedJar | null {
+export function keptJar(planDir: string | null, environment: string, pipeline: string, planSha: string, mainClass: string): PreparedJar | null {
   if (planDir === null) return null;
-  const files = keptFiles(planDir, pipeline, planSha);
-  if (!existsSync(files.jar) || !existsSync(files.plan)) return null;
-  const json = readFileSync(files.plan, "utf8");
-  return { jar: files.jar, mainClass, plan: { json, sha256: planSha, stateful: [] } };
+  const jar = findKept(planDir, environment, pipeline, planSha, "jar");
+  const plan = findKept(planDir, environment, pipeline, planSha, "plan.json");
+  if (jar === null || plan === null) return null;
+  const json = readFileSync(plan, "utf8");
+  return { jar, mainClass, plan: { json, sha256: planSha, stateful: [] } };
 }
 
 /**
