@@ -170,6 +170,55 @@ describe("synth --watch", () => {
     expect(await exited).toBe(0);
   });
 
+  it("re-reads streamt.config.ts and what it imports on each save: its rules' findings follow the edit, equal to a cold synth; a config that does not load is its error, and the next good save recovers", { timeout: 300_000 }, async () => {
+    const config = (pattern: string): string => `import { defineConfig } from "streamt-sdk";
+import { naming } from "./naming.js";
+export default defineConfig({
+  environments: {},
+  rules: { pipelines: { pattern: ${pattern} } },
+});
+`;
+    write("naming.ts", `export const naming = "a";\n`);
+    write("streamt.config.ts", config("naming"));
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    const breaks = (name: string, pattern: string): string => `pipeline name '${name}' does not match the project's pipeline pattern ${pattern} (rules.pipelines.pattern, streamt.config.ts:5)`;
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(runs()[0]).toMatch(SYNTHESISED);
+      expect(stderr()).toContain(breaks("b", `"a"`));
+      await expectEqualToColdSynth();
+
+      // An edit of a module the config imports.
+      write("naming.ts", `export const naming = "b";\n`);
+      await until("the run with the new pattern", () => stderr().includes(breaks("a", `"b"`)));
+      await until("its line", () => runs().length >= 2);
+      expect(runs().at(-1)).toMatch(SYNTHESISED);
+      await expectEqualToColdSynth();
+
+      // An edit of the config itself.
+      write("streamt.config.ts", config("/[ab]/"));
+      await until("the run without findings", () => stderr().includes("no findings\n"));
+      await expectEqualToColdSynth();
+
+      // A config that no longer loads: its error, and the output stays as it was.
+      const before = folder("streamt.out");
+      write("streamt.config.ts", `export default 42;\n`);
+      await until("the config's error", () => stderr().includes("STREAMT-L004"));
+      await until("its line", () => /not synthesised \(\d+ ms\): fix the errors above; streamt\.out is unchanged/.test(runs().at(-1)!));
+      expect(stderr()).toContain("error STREAMT-L004 <unknown location> streamt.config.ts\n  streamt.config.ts: its default export is not a config\n  fix: write `export default defineConfig({ environments: { ... } })`, with defineConfig imported from \"streamt-sdk\"\n");
+      expect(folder("streamt.out")).toEqual(before);
+
+      write("streamt.config.ts", config(`"[a-z]+x"`));
+      await until("the run after the fix", () => stderr().includes(breaks("b", `"[a-z]+x"`)));
+      await until("its line", () => SYNTHESISED.test(runs().at(-1)!));
+      expect(stderr()).toContain(breaks("a", `"[a-z]+x"`));
+      await expectEqualToColdSynth();
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
   it("a module that fails to load is reported at its own file and line; the output stays as it was", { timeout: 300_000 }, async () => {
     const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
     try {
@@ -239,6 +288,15 @@ describe("updateOutput (synth --watch's write)", () => {
     expect(readdirSync(dir).filter((f) => f.startsWith("out"))).toEqual(["out"]);
     // Nothing changed: nothing is written.
     expect(updateOutput("out", second, guard(), again)).toBe(again);
+  });
+
+  it("a large file (held open across its replacement, freed in the background) is replaced whole, as a small one", () => {
+    const large = (c: string): OutputFile => ({ path: "plan.json", content: c.repeat(1 << 20) });
+    const written = updateOutput("out", [large("a"), { path: "a.sql", content: "a1" }, manifest(["plan.json", "a.sql"])], guard(), null);
+    const again = [large("b"), { path: "a.sql", content: "a2" }, manifest(["plan.json", "a.sql"])];
+    updateOutput("out", again, guard(), written);
+    expect(folder("out")).toEqual(Object.fromEntries(again.map((f) => [f.path, f.content])));
+    expect(readdirSync(dir).filter((f) => f.startsWith("out"))).toEqual(["out"]);
   });
 
   it("a folder another run replaced, or one holding a file it did not write, goes through writeOutput's guards", () => {

@@ -38,32 +38,39 @@ export interface AnalyseOptions {
 
 export const DEFAULT_BROKER_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 
-/** Every pass, by name (the name appears in STREAMT-E000 if a pass fails). */
-export const ANALYSIS_PASSES: readonly { readonly name: string; readonly run: AnalysisPass }[] = [
-  { name: "unbounded-state", run: unboundedStatePass },
-  { name: "allowed-lateness", run: allowedLatenessPass },
-  { name: "ttl-time-bound", run: ttlVersusTimeBoundPass },
-  { name: "ttl-unique-within", run: ttlVersusUniqueWithinPass },
-  { name: "row-number-ttl", run: rowNumberTtlPass },
-  { name: "event-time", run: eventTimePass },
-  { name: "temporal-join", run: temporalJoinPass },
-  { name: "watermark-delay", run: watermarkDelayPass },
-  { name: "idle-source", run: idleSourcePass },
-  { name: "source-watermark", run: sourceWatermarkPass },
-  { name: "append-sink", run: appendSinkPass },
-  { name: "upsert-key", run: upsertKeyPass },
-  { name: "upsert-join-filter", run: upsertJoinFilterPass },
-  { name: "exactly-once", run: exactlyOncePass },
-  { name: "pipeline-names", run: pipelineNamesPass },
-  { name: "topic-writers", run: topicWritersPass },
-  { name: "topic-loop", run: topicLoopPass },
-  { name: "topic-schema", run: topicSchemaPass },
-  { name: "topic-names", run: topicNamesPass },
-  { name: "constant-filter", run: constantFilterPass },
-  { name: "check-failures", run: checkFailuresPass },
-  { name: "rank-filter", run: rankFilterPass },
-  { name: "null-join-key", run: nullJoinKeyPass },
-  { name: "project-rules", run: projectRulesPass },
+/**
+ * Every pass, by name (the name appears in STREAMT-E000 if a pass fails). A pass of scope "pipeline"
+ * finds what it finds about a pipeline from that pipeline's plan alone (and the context's
+ * brokerTransactionMaxTimeoutMs, never its rules): its findings are kept with the pipeline's plan, which
+ * never changes once made, so a warm process (synth --watch) analyses only the pipelines a save made
+ * anew. A pass of scope "plan" compares pipelines (names, topics, the project's rules): it runs over
+ * the whole plan every time.
+ */
+export const ANALYSIS_PASSES: readonly { readonly name: string; readonly scope: "pipeline" | "plan"; readonly run: AnalysisPass }[] = [
+  { name: "unbounded-state", scope: "pipeline", run: unboundedStatePass },
+  { name: "allowed-lateness", scope: "pipeline", run: allowedLatenessPass },
+  { name: "ttl-time-bound", scope: "pipeline", run: ttlVersusTimeBoundPass },
+  { name: "ttl-unique-within", scope: "pipeline", run: ttlVersusUniqueWithinPass },
+  { name: "row-number-ttl", scope: "pipeline", run: rowNumberTtlPass },
+  { name: "event-time", scope: "pipeline", run: eventTimePass },
+  { name: "temporal-join", scope: "pipeline", run: temporalJoinPass },
+  { name: "watermark-delay", scope: "pipeline", run: watermarkDelayPass },
+  { name: "idle-source", scope: "pipeline", run: idleSourcePass },
+  { name: "source-watermark", scope: "pipeline", run: sourceWatermarkPass },
+  { name: "append-sink", scope: "pipeline", run: appendSinkPass },
+  { name: "upsert-key", scope: "pipeline", run: upsertKeyPass },
+  { name: "upsert-join-filter", scope: "pipeline", run: upsertJoinFilterPass },
+  { name: "exactly-once", scope: "pipeline", run: exactlyOncePass },
+  { name: "pipeline-names", scope: "plan", run: pipelineNamesPass },
+  { name: "topic-writers", scope: "plan", run: topicWritersPass },
+  { name: "topic-loop", scope: "plan", run: topicLoopPass },
+  { name: "topic-schema", scope: "plan", run: topicSchemaPass },
+  { name: "topic-names", scope: "pipeline", run: topicNamesPass },
+  { name: "constant-filter", scope: "pipeline", run: constantFilterPass },
+  { name: "check-failures", scope: "pipeline", run: checkFailuresPass },
+  { name: "rank-filter", scope: "pipeline", run: rankFilterPass },
+  { name: "null-join-key", scope: "pipeline", run: nullJoinKeyPass },
+  { name: "project-rules", scope: "plan", run: projectRulesPass },
 ];
 
 /**
@@ -83,7 +90,12 @@ export function analysePlan(plan: Plan, options: AnalyseOptions = {}): Diagnosti
     rules: options.rules ?? null,
   };
   const found: Diagnostic[] = [];
+  const pipelines = pipelinesOf(plan);
   for (const pass of ANALYSIS_PASSES) {
+    if (pass.scope === "pipeline" && pipelines !== null) {
+      found.push(...perPipeline(pass, pipelines, plan.version, ctx));
+      continue;
+    }
     try {
       found.push(...pass.run(plan, ctx));
     } catch (e) {
@@ -101,6 +113,51 @@ export function analysePlan(plan: Plan, options: AnalyseOptions = {}): Diagnosti
   } catch {
     return result;
   }
+}
+
+/** The plan's pipelines; null when they are not a list that can be read (each pass then fails on its own, as STREAMT-E000). */
+function pipelinesOf(plan: Plan): readonly PipelineDef[] | null {
+  try {
+    return Array.isArray(plan.pipelines) ? [...(plan.pipelines as readonly PipelineDef[])] : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What each pipeline-scoped pass found in one pipeline (or what it threw), by pass name, under one broker limit. */
+interface PipelineResults {
+  readonly brokerTransactionMaxTimeoutMs: number;
+  readonly byPass: Map<string, readonly Diagnostic[] | { readonly thrown: unknown }>;
+}
+const resultsOf = new WeakMap<PipelineDef, PipelineResults>();
+
+/**
+ * A pipeline-scoped pass over every pipeline, in plan order, as one run over the whole plan gives it:
+ * each pipeline's findings, or, when it throws in one, its STREAMT-E000 for the first such pipeline.
+ */
+function perPipeline(pass: (typeof ANALYSIS_PASSES)[number], pipelines: readonly PipelineDef[], version: Plan["version"], ctx: PassContext): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const p of pipelines) {
+    // A malformed plan's pipeline may be no object: it is analysed (and fails) as over the whole plan, and not kept.
+    const kept = typeof p === "object" && p !== null;
+    let results = kept ? resultsOf.get(p) : undefined;
+    if (results?.brokerTransactionMaxTimeoutMs !== ctx.brokerTransactionMaxTimeoutMs) {
+      results = { brokerTransactionMaxTimeoutMs: ctx.brokerTransactionMaxTimeoutMs, byPass: new Map() };
+      if (kept) resultsOf.set(p, results);
+    }
+    let result = results.byPass.get(pass.name);
+    if (result === undefined) {
+      try {
+        result = pass.run({ version, pipelines: [p] }, ctx);
+      } catch (e) {
+        result = { thrown: e };
+      }
+      results.byPass.set(pass.name, result);
+    }
+    if ("thrown" in result) return [internalError(pass.name, result.thrown)];
+    for (const d of result) found.push(d);
+  }
+  return found;
 }
 
 /**

@@ -19,12 +19,20 @@ const at = (site: SourceSite | null): string => (site ? ` (${site.file}:${site.l
  * mismatch, at the reader's source() call; a source made from the sink's handle matches by construction.
  */
 export const topicSchemaPass = (plan: Plan, _ctx: PassContext): Diagnostic[] => {
-  const writers = plan.pipelines.flatMap((p) => topicUse(p).writes.map((w) => ({ pipeline: p, sink: w.node, topic: w.topic })));
+  // Each topic's writers, in plan order: looked up per read (comparing every read with every writer is quadratic).
+  const writersOf = new Map<string, { pipeline: PipelineDef; sink: SinkNode; topic: string }[]>();
+  for (const p of plan.pipelines) {
+    for (const w of topicUse(p).writes) {
+      const writer = { pipeline: p, sink: w.node, topic: w.topic };
+      const same = writersOf.get(w.topic);
+      if (same) same.push(writer);
+      else writersOf.set(w.topic, [writer]);
+    }
+  }
   const found: Diagnostic[] = [];
   for (const p of plan.pipelines) {
     for (const read of topicUse(p).reads) {
-      for (const w of writers) {
-        if (w.topic !== read.topic) continue;
+      for (const w of writersOf.get(read.topic) ?? []) {
         for (const problem of mismatches(read.node, w.sink)) {
           found.push(finding(DiagnosticCode.topicSchemaMismatch, p, read.node,
             `source '${read.node.name}' reads topic '${read.topic}', written by sink ${w.sink.path} in pipeline '${w.pipeline.name}'${at(w.sink.site)}: ${problem.what}`,

@@ -55,11 +55,27 @@ function configError(file: string, line: number | null, message: string, hint: s
  * STREAMT-L004 with the config file's line and what to write there.
  */
 export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
+  const { file, input } = await readConfig(projectDir);
+  return fromInput(file, input);
+}
+
+/** The config as checked against its schema, and its file (null without one). */
+export interface ConfigInput {
+  readonly file: string | null;
+  readonly input: z.infer<typeof configSchema>;
+}
+
+/**
+ * Imports and checks streamt.config.ts, as loadConfig. `query` is appended to the file's URL: synth
+ * --watch imports it under a new URL each run (synth/import-worker.ts), since a module once imported
+ * is never imported again.
+ */
+export async function readConfig(projectDir: string, options: { readonly query?: string } = {}): Promise<ConfigInput> {
   const file = path.join(path.resolve(projectDir), CONFIG_FILE);
-  if (!existsSync(file)) return fromInput(null, { environments: {} });
+  if (!existsSync(file)) return { file: null, input: { environments: {} } };
   let exported: unknown;
   try {
-    exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+    exported = ((await import(pathToFileURL(file).href + (options.query ?? ""))) as { default?: unknown }).default;
   } catch (e) {
     if (isStreamtError(e)) throw configError(file, e.site?.line ?? null, e.message, e.hint ?? "fix the config file");
     throw configError(file, null, `importing it failed: ${e instanceof Error ? e.message : String(e)}`, "fix the error above; the file must run as a module");
@@ -86,7 +102,7 @@ export async function loadConfig(projectDir: string): Promise<LoadedConfig> {
       throw configError(file, lineOf(file, ["environments", name, "kafka", "properties", ...(key ? [key] : [])]), e.message, e.hint ?? "");
     }
   }
-  return fromInput(file, parsed.data);
+  return { file, input: parsed.data };
 }
 
 function hintFor(issue: z.core.$ZodIssue): string {
@@ -109,9 +125,17 @@ function fromInput(file: string | null, config: z.infer<typeof configSchema>): L
     });
   }
   const modes = config.pipelines ?? {};
-  const rules = file !== null && config.rules ? resolveRules(config.rules, CONFIG_FILE, (at) => lineOf(file, at)) : null;
+  const rules = file !== null && config.rules ? rulesOf(file, config.rules) : null;
   return { file, environments, deployMode: (pipeline) => modes[pipeline]?.deploy ?? "sql", deploysJars: Object.values(modes).some((m) => m.deploy === "jar"), rules };
 }
+
+/** The rules of a config's `rules` section; a finding's line in `file` is looked up when it names the rule. */
+export function rulesOf(file: string, section: RulesSection): ProjectRules {
+  return resolveRules(section, CONFIG_FILE, (at) => lineOf(file, at));
+}
+
+/** A config's `rules` section as checked: plain data (RegExps included), which a thread can send. */
+export type RulesSection = NonNullable<z.infer<typeof configSchema>["rules"]>;
 
 /**
  * An environment by name: `dev` is the local cluster of `streamt-sdk dev up` (it must have been started

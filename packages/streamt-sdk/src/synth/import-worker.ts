@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 import { setSiteRoot } from "../dsl/call-site.js";
 import type { Diagnostic } from "../analysis/diagnostic.js";
+import { readProjectRules } from "../deploy/load-rules.js";
 import { loadEntries } from "./load.js";
 import { encodePipelines } from "./module-cache.js";
 
@@ -14,12 +15,23 @@ import { encodePipelines } from "./module-cache.js";
  * is one numbered run, and the resolve hook below gives the project's files of run N the URL
  * `file.ts?streamt-run=N`, a module Node has not seen before (packages in node_modules keep their
  * URL: they stay loaded). A module once imported stays in memory, so watch.ts replaces the thread
- * after a number of runs.
+ * after a number of runs. The project's streamt.config.ts (its rules) is read here too, the same way:
+ * an edit of it, or of a file it imports, is seen by the next run.
  */
-export interface ImportRequest {
+export type ImportRequest = EntriesRequest | RulesRequest;
+
+export interface EntriesRequest {
+  readonly kind: "entries";
   readonly entries: readonly string[];
   readonly root: string;
   /** The run's number: the query the project's files are imported with. */
+  readonly run: number;
+}
+
+/** Read streamt.config.ts's rules (answered with RulesData). */
+export interface RulesRequest {
+  readonly kind: "rules";
+  readonly root: string;
   readonly run: number;
 }
 
@@ -66,17 +78,20 @@ try {
 const port = parentPort!;
 port.on("message", (request: ImportRequest) => void answer(request));
 
-async function answer({ entries, root, run }: ImportRequest): Promise<void> {
+async function answer(request: ImportRequest): Promise<void> {
   // While a module loads, only its own work keeps the thread alive: a top-level await that can never
   // settle then ends the thread, which watch.ts reports (STREAMT-L003).
   port.unref();
+  port.postMessage(request.kind === "rules" ? await readProjectRules(request.root, { query: runQuery(request.run) }) : await importEntries(request));
+  port.ref();
+}
+
+async function importEntries({ entries, root, run }: EntriesRequest): Promise<ImportReply> {
   const loaded = await loadEntries(entries, root, { query: runQuery(run) });
-  const reply: ImportReply = {
+  return {
     plans: [...loaded.exportedSourcesOf.keys()].map((file) => [file, encodePipelines(loaded.pipelines.filter((p) => p.file === file))]),
     exportedSourcesOf: [...loaded.exportedSourcesOf],
     exportedSources: loaded.exportedSources,
     diagnostics: loaded.diagnostics,
   };
-  port.postMessage(reply);
-  port.ref();
 }

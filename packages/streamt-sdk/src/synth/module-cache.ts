@@ -116,10 +116,11 @@ export class ModuleCache {
   }
 
   /**
-   * Records an entry just imported, with its import graph. Returns false (and caches nothing) when its
+   * Records an entry just imported, with its import graph (and its pipelines as plan data, when the
+   * import made it: encodePipelines of these pipelines). Returns false (and caches nothing) when its
    * result cannot be reproduced from its files.
    */
-  record(file: string, pipelines: readonly ModulePipeline[], exportedSources: readonly string[], graph: ModuleGraph, entryFiles: ReadonlySet<string>): boolean {
+  record(file: string, pipelines: readonly ModulePipeline[], exportedSources: readonly string[], graph: ModuleGraph, entryFiles: ReadonlySet<string>, encoded?: string): boolean {
     const e = this.byFile.get(file);
     if (!e || graph.uncacheable !== null) return false;
     if ([...graph.texts.keys()].some((f) => f !== path.resolve(this.root, file) && entryFiles.has(f))) {
@@ -127,7 +128,7 @@ export class ModuleCache {
       return false;
     }
     if (pipelines.some((p) => p.pipeline.definition.site?.file !== file)) return false;
-    const plan = encodePipelines(pipelines);
+    const plan = encoded ?? encodePipelines(pipelines);
     if (plan === null) return false;
     // The folder names are part of the fingerprint: the cache folder is made now, not by the save.
     mkdirSync(this.cacheDir, { recursive: true });

@@ -15,15 +15,17 @@ import { planToJson } from "../ir/plan-json.js";
 import type { PipelineDef, Plan } from "../ir/plan.js";
 import { buildPlan } from "./build-plan.js";
 import path from "node:path";
-import { loadProjectRules } from "../deploy/load-rules.js";
+import { projectRules, readProjectRules, type RulesData } from "../deploy/load-rules.js";
 import { CONFIG_FILE } from "../deploy/define-config.js";
 import { existsSync } from "node:fs";
 import { cacheFolder, findTsconfig, fingerprint, inputsOf, reuseTypecheck } from "./cache.js";
+import { codeCacheNotes, loadCompilerWithCodeCache, saveCompilerCodeCache } from "./compiler-cache.js";
 import { MISSING } from "./cache-file.js";
 import { joinInputs, type RunInputs } from "./last-run.js";
 import { loadEntries, type LoadResult } from "./load.js";
 import { emitOptionsKey, ModuleCache, type ModulePipeline } from "./module-cache.js";
-import { aboutOf, MANIFEST_VERSION, manifestSchema, upstreamOf, type Manifest } from "./manifest.js";
+import { aboutOf, MANIFEST_VERSION, upstreamOf, type UpstreamEntry } from "./manifest.js";
+import { manifestJson, type ListElement } from "./manifest-json.js";
 import { collectTopics } from "./topics.js";
 import { SDK_VERSION } from "../version.js";
 import type { KubernetesTarget } from "./k8s-resources.js";
@@ -63,12 +65,27 @@ export interface SynthOptions {
    * its own (synth/import-worker.ts), each run under new URLs, since a module once imported is never imported again.
    */
   readonly importEntries?: (entries: readonly string[], root: string) => Promise<ImportResult>;
+  /**
+   * Reads the project's rules from streamt.config.ts (default: readProjectRules, in this process).
+   * synth --watch reads them in its import thread, each run under new URLs, as the entry modules.
+   */
+  readonly readRules?: (root: string) => Promise<RulesData>;
+  /**
+   * With `moduleCache`: synth() does not write the module cache; the result's `saveCache` does, when
+   * the caller wants (synth --watch, once the output is written: the cache on disk is for the next
+   * process, and this one keeps it in memory).
+   */
+  readonly deferCacheSave?: boolean;
   /** With target "k8s": the environment the Flink Kubernetes Operator resources are written for (synth/k8s-resources.ts). */
   readonly kubernetes?: KubernetesTarget;
 }
 
 /** What importing entry modules gives: as LoadResult, with pipelines as live objects or as plan data. */
-export type ImportResult = Omit<LoadResult, "pipelines"> & { readonly pipelines: readonly ModulePipeline[] };
+export type ImportResult = Omit<LoadResult, "pipelines"> & {
+  readonly pipelines: readonly ModulePipeline[];
+  /** Each module's pipelines as plan data (module-cache.ts), when the import already made it (synth --watch's thread). */
+  readonly plans?: ReadonlyMap<string, string>;
+};
 
 export const SYNTH_TARGETS = ["sql", "java", "jar", "all", "k8s"] as const;
 export type SynthTarget = (typeof SYNTH_TARGETS)[number];
@@ -112,6 +129,8 @@ export interface SynthResult extends CheckResult {
   readonly files: OutputFile[];
   /** The JARs to build after the files are written (see runtime/jar-build.ts); empty unless --target jar|all. */
   readonly jars: JarBuild[];
+  /** With `deferCacheSave`: writes the module cache, returning its notes. */
+  readonly saveCache?: () => string[];
 }
 
 const now = (): number => performance.now();
@@ -133,11 +152,15 @@ interface ModuleState {
 
 /** Writes what the run added to the module cache; its notes join the result's. */
 function saved<R extends CheckResult>(result: R, modules: ModuleState): R {
-  if (modules.cache) {
-    modules.cache.save();
-    result.notes.push(...modules.cache.notes);
-  }
+  result.notes.push(...saveModules(modules));
   return result;
+}
+
+/** Writes what the run added to the module cache; returns its notes. */
+function saveModules(modules: ModuleState): string[] {
+  if (!modules.cache) return [];
+  modules.cache.save();
+  return modules.cache.notes;
 }
 
 async function checkStages(options: SynthOptions, modules: ModuleState): Promise<CheckResult> {
@@ -149,6 +172,7 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
   const reads: (RunInputs | null)[] = [];
   let packages: string[] = [];
   const finish = (plan: Plan | null): CheckResult => {
+    notes.push(...codeCacheNotes());
     const sorted = [...diagnostics].sort(compareDiagnostics);
     const read = options.recordInputs ? { read: { inputs: joinInputs(reads), packages } } : {};
     return { ok: plan !== null && !sorted.some((d) => isFailing(d, options.strict)), plan, diagnostics: sorted, notes, timings, ...read };
@@ -161,7 +185,7 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
     const cacheDir = options.cache ? cacheFolder(options.root) : undefined;
     const reused = cacheDir ? reuseTypecheck(options.entries, options.root, cacheDir) : { result: null, notes: [] };
     notes.push(...reused.notes);
-    const checked = reused.result ?? (await import("./typecheck.js")).typecheckEntries(options.entries, options.root, cacheDir ? { cacheDir } : {});
+    const checked = reused.result ?? (await withCompiler(options, async () => (await import("./typecheck.js")).typecheckEntries(options.entries, options.root, cacheDir ? { cacheDir } : {})));
     diagnostics.push(...checked.diagnostics);
     if (!reused.result) notes.push(...checked.notes);
     reads.push(checked.read ? inputsOf(checked.read) : null);
@@ -174,8 +198,8 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
   t = now();
   // The project's rules (streamt.config.ts), a TypeScript module too: a config that does not load stops here.
   // The loader is registered only when there is one: a run whose modules all come from the cache needs none.
-  if (existsSync(path.join(options.root, CONFIG_FILE))) options.beforeLoad?.();
-  const config = await loadProjectRules(options.root);
+  if (!options.readRules && existsSync(path.join(options.root, CONFIG_FILE))) options.beforeLoad?.();
+  const config = await projectRules(await (options.readRules ?? readProjectRules)(options.root), options.root);
   if (options.recordInputs) reads.push(await configInputs(options));
   if (config.error) {
     diagnostics.push(config.error);
@@ -219,14 +243,24 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
 }
 
 /**
+ * Work with the TypeScript compiler, loaded first through V8's code cache in synth's cache folder
+ * (compiler-cache.ts), unless the run keeps no cache; the cache is saved after the work, if V8 had none.
+ */
+async function withCompiler<T>(options: SynthOptions, work: () => Promise<T>): Promise<T> {
+  if (options.cache) loadCompilerWithCodeCache(cacheFolder(options.root));
+  const result = await work();
+  saveCompilerCodeCache();
+  return result;
+}
+
+/**
  * What loading streamt.config.ts read: the file (its absence counts too) and its import graph. Null
  * when the graph cannot be followed statically or reads the environment (as module-graph.ts decides).
  */
 async function configInputs(options: SynthOptions): Promise<RunInputs | null> {
   const config = path.join(options.root, CONFIG_FILE);
   if (!existsSync(config)) return { files: new Map([[config, MISSING]]), folders: new Set() };
-  const { moduleGraph } = await import("./module-graph.js");
-  const graph = moduleGraph(config, findTsconfig(config, options.root));
+  const graph = await withCompiler(options, async () => (await import("./module-graph.js")).moduleGraph(config, findTsconfig(config, options.root)));
   return graph.uncacheable === null ? inputsOf(fingerprint(graph.texts, graph.configFiles)) : null;
 }
 
@@ -240,12 +274,12 @@ async function fromModuleCache(modules: ModuleCache, loaded: ImportResult, optio
   const imported = modules.stale();
   if (imported.length > 0 && loaded.diagnostics.length === 0) {
     // The compiler's scanner and resolver: loaded only when a module was imported again.
-    const { moduleGraph } = await import("./module-graph.js");
+    const { moduleGraph } = await withCompiler(options, () => import("./module-graph.js"));
     const tsconfig = findTsconfig(absolute[0]!, options.root);
     const entryFiles = new Set(absolute);
     for (const file of imported) {
       const graph = moduleGraph(path.resolve(options.root, file), tsconfig);
-      modules.record(file, loaded.pipelines.filter((p) => p.file === file), loaded.exportedSourcesOf.get(file) ?? [], graph, entryFiles);
+      modules.record(file, loaded.pipelines.filter((p) => p.file === file), loaded.exportedSourcesOf.get(file) ?? [], graph, entryFiles, loaded.plans?.get(file));
     }
     if (modules.entriesImportEntries) return null;
   }
@@ -284,7 +318,7 @@ function collectGarbage(): void {
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const modules: ModuleState = { cache: null, fileOf: new Map() };
   const checked = await checkStages(options, modules);
-  const done = (r: SynthResult): SynthResult => saved(r, modules);
+  const done = (r: SynthResult): SynthResult => (options.deferCacheSave ? { ...r, saveCache: () => saveModules(modules) } : saved(r, modules));
   if (!checked.ok || !checked.plan) return done({ ...checked, files: [], jars: [] });
   const t = now();
   const diagnostics = [...checked.diagnostics];
@@ -396,31 +430,32 @@ function assemble(plan: Plan, diagnostics: readonly Diagnostic[], options: Synth
   const writers = new Map(topics.map((t) => [t.name, t.writtenBy]));
   const pipelines = [...plan.pipelines]
     .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .map((p) => {
-      const use = topicUse(p);
-      const sources = [...new Set(use.reads.map((r) => r.topic))].sort();
-      const env = secretEnvOf(p);
-      const sinks = [...new Set([
-        ...p.sinks.flatMap((s) => (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? [s.connector.topic] : [`${s.connector.kind}:${s.name}`])),
-        ...use.deadLetters.map((d) => d.topic),
-      ])].sort();
-      const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
+    .map((p): ListElement => {
+      const sources = [...new Set(topicUse(p).reads.map((r) => r.topic))].sort();
+      const flinkVersion = p.settings.flinkVersion ?? options.flinkVersion;
       const artifactIds = [...(artifactsOf.get(p.name) ?? [])].sort();
-      return { name: p.name, flinkVersion: p.settings.flinkVersion ?? options.flinkVersion, site: p.site, artifacts: artifactIds, sources, sinks, dependsOn, upstream: upstreamOf(p, plan), env, ...aboutOf(p) };
+      const dependsOn = [...new Set(sources.flatMap((t) => writers.get(t) ?? []).filter((w) => w !== p.name))].sort();
+      const upstream = upstreamOf(p, plan);
+      // The entry's other parts come from the pipeline's plan alone, which never changes once made.
+      return { owner: p, variant: JSON.stringify([flinkVersion, artifactIds, dependsOn, upstream]), entry: () => pipelineEntry(p, { flinkVersion, artifacts: artifactIds, sources, dependsOn, upstream }) };
     });
-  const artifacts = emitted
-    .map((a) => ({ ...a, files: a.files.map((f) => ({ path: f.path, sha256: contentHash(f) })) }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
-  const manifest: Manifest = manifestSchema.parse({
-    version: MANIFEST_VERSION,
-    sdkVersion: SDK_VERSION,
-    flinkVersion: options.flinkVersion,
-    pipelines,
-    artifacts,
-    diagnostics,
-  });
-  files.push({ path: "manifest.json", content: JSON.stringify(manifest, null, 2) + "\n" });
+  const artifacts = [...emitted]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((a): ListElement => ({ owner: a, variant: "", entry: () => ({ ...a, files: a.files.map((f) => ({ path: f.path, sha256: contentHash(f) })) }) }));
+  const manifest = manifestJson({ version: MANIFEST_VERSION, sdkVersion: SDK_VERSION, flinkVersion: options.flinkVersion, pipelines, artifacts, diagnostics });
+  files.push({ path: "manifest.json", content: manifest });
   return { files, jars };
+}
+
+/** A pipeline's entry in the manifest, from its plan and what spans pipelines. */
+function pipelineEntry(p: PipelineDef, spanning: { flinkVersion: string; artifacts: string[]; sources: string[]; dependsOn: string[]; upstream: UpstreamEntry[] }): object {
+  const use = topicUse(p);
+  const sinks = [...new Set([
+    ...p.sinks.flatMap((s) => (s.connector.kind === "kafka" || s.connector.kind === "upsert-kafka" ? [s.connector.topic] : [`${s.connector.kind}:${s.name}`])),
+    ...use.deadLetters.map((d) => d.topic),
+  ])].sort();
+  const { flinkVersion, artifacts, sources, dependsOn, upstream } = spanning;
+  return { name: p.name, flinkVersion, site: p.site, artifacts, sources, sinks, dependsOn, upstream, env: secretEnvOf(p), ...aboutOf(p) };
 }
 
 /** The environment variables a pipeline's secrets are read from (its sources' and Kafka sinks' env("NAME")), sorted. */

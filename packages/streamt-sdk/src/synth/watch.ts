@@ -6,6 +6,8 @@ import type { Diagnostic } from "../analysis/diagnostic.js";
 import { formatDiagnostic, formatSummary } from "../analysis/format.js";
 import { isStreamtError } from "../errors.js";
 import { cacheFolder } from "./cache.js";
+import type { RulesData } from "../deploy/load-rules.js";
+import { CONFIG_FILE } from "../deploy/define-config.js";
 import type { ImportReply, ImportRequest, ImportThreadData } from "./import-worker.js";
 import { LoadCode } from "./load.js";
 import { decodePipelines, type ModulePipeline } from "./module-cache.js";
@@ -81,27 +83,35 @@ class ImportThreads {
   }
 
   readonly importEntries = async (entries: readonly string[], root: string): Promise<ImportResult> => {
+    const answer = await this.ask<ImportReply>({ kind: "entries", entries, root, run: ++this.run }, true);
+    if ("reply" in answer) return fromReply(answer.reply);
+    return { pipelines: [], exportedSources: [], exportedSourcesOf: new Map(), diagnostics: [threadEnded(answer, LoadCode.moduleFailed, entries.join(", "))] };
+  };
+
+  /** streamt.config.ts's rules, read in the thread under this run's URL: its edits (and its imports') are seen. */
+  readonly readRules = async (root: string): Promise<RulesData> => {
+    const answer = await this.ask<RulesData>({ kind: "rules", root, run: ++this.run }, false);
+    if ("reply" in answer) return answer.reply;
+    return { section: null, error: { ...threadEnded(answer, LoadCode.configInvalid, CONFIG_FILE), path: CONFIG_FILE } };
+  };
+
+  /**
+   * Asks the current thread; a request that imports entry modules counts towards its runs (the config's
+   * few small modules do not: they hold next to no memory).
+   */
+  private async ask<R>(request: ImportRequest, counts: boolean): Promise<Answer<R>> {
     if (this.current === null || this.current.runs >= RUNS_PER_THREAD) {
       void this.current?.worker.terminate();
       this.current = { worker: this.next ?? this.start(), runs: 0 };
       this.next = null;
     }
     const thread = this.current;
-    if (++thread.runs === RUNS_PER_THREAD) this.next = this.start();
-    const answer = await ask<ImportReply>(thread.worker, { entries, root, run: ++this.run } satisfies ImportRequest);
-    if ("reply" in answer) return fromReply(answer.reply);
+    if (counts && ++thread.runs === RUNS_PER_THREAD) this.next = this.start();
+    const answer = await ask<R>(thread.worker, request);
     // The thread ended (a module called process.exit, or awaits what never comes): the next run gets a new one.
-    if (this.current === thread) this.current = null;
-    const failed = answer.ended
-      ? { code: LoadCode.moduleFailed, message: `loading ${entries.join(", ")} failed: ${answer.ended.message.split("\n")[0]}` }
-      : { code: LoadCode.neverSettles, message: `loading ${entries.join(", ")} never finished: a top-level await waits on something that can no longer happen, or the module ended its thread (process.exit)` };
-    return {
-      pipelines: [],
-      exportedSources: [],
-      exportedSourcesOf: new Map(),
-      diagnostics: [{ ...failed, severity: "error", pipeline: null, path: "", site: null, hint: "fix the module, or run synth without --watch to see the whole error" }],
-    };
-  };
+    if (!("reply" in answer) && this.current === thread) this.current = null;
+    return answer;
+  }
 
   close(): void {
     void this.current?.worker.terminate();
@@ -114,13 +124,24 @@ class ImportThreads {
   }
 }
 
+/** What a run reports when its import thread ended instead of answering. */
+function threadEnded(answer: { readonly ended: Error | null }, code: string, what: string): Diagnostic {
+  const failed = answer.ended
+    ? { code, message: `loading ${what} failed: ${answer.ended.message.split("\n")[0]}` }
+    : { code: LoadCode.neverSettles, message: `loading ${what} never finished: a top-level await waits on something that can no longer happen, or the module ended its thread (process.exit)` };
+  return { ...failed, severity: "error", pipeline: null, path: "", site: null, hint: "fix the module, or run synth without --watch to see the whole error" };
+}
+
 /** An import thread's answer as the plan needs it: pipelines decoded from plan data. */
 function fromReply(reply: ImportReply): ImportResult {
   const pipelines: ModulePipeline[] = [];
+  const plans = new Map<string, string>();
   const diagnostics: Diagnostic[] = [...reply.diagnostics];
   for (const [module, plan] of reply.plans) {
-    if (plan !== null) pipelines.push(...decodePipelines(plan, module));
-    else {
+    if (plan !== null) {
+      pipelines.push(...decodePipelines(plan, module));
+      plans.set(module, plan);
+    } else {
       diagnostics.push({
         code: LoadCode.notPlanData,
         severity: "error",
@@ -132,7 +153,7 @@ function fromReply(reply: ImportReply): ImportResult {
       });
     }
   }
-  return { pipelines, exportedSources: reply.exportedSources, exportedSourcesOf: new Map(reply.exportedSourcesOf), diagnostics };
+  return { pipelines, plans, exportedSources: reply.exportedSources, exportedSourcesOf: new Map(reply.exportedSourcesOf), diagnostics };
 }
 
 /**
@@ -304,10 +325,16 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
       dirty = false;
       const started = performance.now();
       let line: string;
+      // The module cache is written after the output (it is for the next process: this one keeps it in memory).
+      let saveCache: (() => string[]) | undefined;
       try {
         // The type-check runs after the write, in its thread: a save is in the output without waiting for it.
-        const result = await synth({ ...o.synth, typecheck: false, importEntries: imports.importEntries });
-        if (stopping) break;
+        const result = await synth({ ...o.synth, typecheck: false, importEntries: imports.importEntries, readRules: imports.readRules, deferCacheSave: true });
+        saveCache = result.saveCache;
+        if (stopping) {
+          saveCache?.();
+          break;
+        }
         for (const note of result.notes) o.err(`note: ${note}\n`);
         const findings = result.diagnostics.map(formatDiagnostic).join("\n");
         if (findings !== lastFindings) {
@@ -332,6 +359,7 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
       }
       o.print(`[${new Date().toISOString().slice(11, 19)}] ${line}; watching for changes (Ctrl-C stops)\n`);
       checks?.check();
+      for (const note of saveCache?.() ?? []) o.err(`note: ${note}\n`);
       // The compiler's resolver finds an edited module's imports: loaded now, while nothing waits on it.
       await import("./module-graph.js");
     }
