@@ -15,7 +15,7 @@
  * as survived. STRYKER_NOTE adds a sentence to the header (which commit each report is from).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 interface Mutant {
@@ -74,7 +74,16 @@ for (const input of inputs) {
     origins.set(name, [...(sameSource ? origins.get(name)! : []), path.basename(input)]);
   }
 }
-const equivalents = JSON.parse(readFileSync(path.join(REPO, "bench/mutation-equivalents.json"), "utf8")) as Equivalent[];
+/**
+ * Every list of one kind in bench/: mutation-equivalents.json and mutation-equivalents-<part>.json (so people
+ * working on different folders at once each keep their own file), in name order.
+ */
+function listsOf<T>(kind: "equivalents" | "killed"): T[] {
+  const bench = path.join(REPO, "bench");
+  const names = readdirSync(bench).filter((n) => new RegExp(`^mutation-${kind}(-[a-z0-9]+)?\\.json$`).test(n)).sort();
+  return names.flatMap((n) => JSON.parse(readFileSync(path.join(bench, n), "utf8")) as T[]);
+}
+const equivalents = listsOf<Equivalent>("equivalents");
 const GOALS: Record<string, number> = { "emit-sql": 90, analysis: 90, overall: 80 };
 
 /** Killed and timed-out mutants count as detected; those that do not compile or crash the run are not mutants at all. */
@@ -90,8 +99,7 @@ for (const e of equivalents) {
 }
 /** The explanation of a mutant: one for its column if given, else one for any column of its line. */
 const explanationOf = (key: string, column: number): Equivalent | undefined => explained.get(key)?.find((e) => e.column === undefined || e.column === column);
-const killedFile = path.join(REPO, "bench/mutation-killed.json");
-const handKilled = new Map((existsSync(killedFile) ? (JSON.parse(readFileSync(killedFile, "utf8")) as HandKilled[]) : []).map((k) => [keyOf(k.file, k.mutator, k.replacement, k.code), k]));
+const handKilled = new Map(listsOf<HandKilled>("killed").map((k) => [keyOf(k.file, k.mutator, k.replacement, k.code), k]));
 const used = new Set<Equivalent>();
 
 function folderOf(file: string): string {
@@ -286,7 +294,7 @@ const md = [
   "",
   `## Surviving mutants (${survivors.length}: ${survivors.length - unexplained.length - killedByHand.length} equivalent, ${killedByHand.length} killed since the run by a test checked by hand, ${unexplained.length} unexplained)`,
   "",
-  "Each is to be killed by a new test or explained as equivalent in bench/mutation-equivalents.json. \"Killed by ... (checked by hand)\": a test added after the run fails with the mutation applied by hand (bench/mutation-killed.json); no Stryker run has measured it yet, so it counts as survived above.",
+  "Each is to be killed by a new test or explained as equivalent in bench/mutation-equivalents*.json. \"Killed by ... (checked by hand)\": a test added after the run fails with the mutation applied by hand (bench/mutation-killed*.json); no Stryker run has measured it yet, so it counts as survived above.",
   "",
   "| place | mutator | status | original line | replacement |",
   "|---|---|---|---|---|",
@@ -294,9 +302,9 @@ const md = [
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
     .map((s) => `| ${s.file}:${s.line}:${s.column} | ${s.mutator} | ${s.equivalent ? `equivalent: ${s.equivalent.reason.replace(/\|/g, "\\|")}` : s.killedBy ? `${s.status}; killed by ${s.killedBy.test} (checked by hand)` : s.status} | ${cell(s.original)} | ${cell(s.replacement)} |`),
   "",
-  `## Equivalent mutants (${survivors.length - unexplained.length})`,
+  `## Equivalent mutants (${survivors.length - unexplained.length - killedByHand.length})`,
   "",
-  "Mutants no test can kill: the replacement cannot change anything a user of the SDK observes. Kept in bench/mutation-equivalents.json and matched by file, mutator, replacement and the code of the line.",
+  "Mutants no test can kill: the replacement cannot change anything a user of the SDK observes. Kept in bench/mutation-equivalents*.json and matched by file, mutator, replacement and the code of the line.",
   "",
   "| place | replacement | why equivalent |",
   "|---|---|---|",
