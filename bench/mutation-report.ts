@@ -1,19 +1,27 @@
 /**
- * Turns Stryker's JSON reports (reports/mutation/mutation.json, from `npm run mutate`) into
- * bench/MUTATION.md: the score per folder against the goals, every surviving mutant with its place and
- * replacement, and which of them are equivalent (no test can tell them apart from the code), with why.
+ * Turns Stryker's JSON reports into bench/MUTATION.md: the score per folder against the goals, every
+ * surviving mutant with its place and replacement, and which of them are equivalent (no test can tell them
+ * apart from the code), with why.
  *
- *   node --import tsx bench/mutation-report.ts [report.json ...]
+ *   node --import tsx bench/mutation-report.ts [report.json ...] [--sample reports/mutation/sample-<seed>.json]
  *
- * Several reports (scoped runs, e.g. one per folder) are merged file by file, a later report's file
- * replacing an earlier one's; when both hold the same source (a re-run of some lines of an unchanged
- * file, `--mutate file.ts:10-20`), mutant by mutant, the later run's result winning. Equivalent mutants
- * are explained in bench/mutation-equivalents.json, each matched by file, mutator, replacement and the
- * code of its line (not the line number, which moves as the file is edited). A survivor a new test kills
- * after the run, checked by hand (mutation applied, test fails) but not yet measured by a Stryker run, is
- * listed in bench/mutation-killed.json the same way, with the test: it is shown as such and still counts
- * as survived. STRYKER_NOTE adds a sentence to the header (which commit each report is from).
+ * What the runs measured is kept in bench/mutation-results.json (Stryker's reports hold every source and are
+ * too large for the repository, and reports/ is not kept): each file's counts, its survivors and its mutants
+ * in brief. A report given here replaces the stored results of the files it measured; with no report the
+ * stored results are rendered again, so explaining or killing a survivor needs no new run to show. Several
+ * reports (scoped runs, e.g. one per folder) are merged file by file, a later report's file replacing an
+ * earlier one's; when both hold the same source (a re-run of some lines of an unchanged file, `--mutate
+ * file.ts:10-20`), mutant by mutant, the later run's result winning. `--sample` stores a sampled run
+ * (bench/mutation-sample.ts) in place of the stored one.
+ *
+ * Equivalent mutants are explained in bench/mutation-equivalents*.json, each matched by file, mutator,
+ * replacement and the code of its line (not the line number, which moves as the file is edited). A survivor
+ * a new test kills after the run, checked by hand (mutation applied, test fails) but not yet measured by a
+ * Stryker run, is listed in bench/mutation-killed*.json the same way, with the test: it is shown as such and
+ * still counts as survived. STRYKER_NOTE sets the sentence of the header that says which commit each report
+ * is from (kept with the results).
  */
+import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -28,7 +36,7 @@ interface Mutant {
 interface Report {
   readonly files: Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>;
 }
-/** One explained mutant of bench/mutation-equivalents.json. */
+/** One explained mutant of bench/mutation-equivalents*.json. */
 interface Equivalent {
   readonly file: string;
   readonly code: string;
@@ -38,7 +46,7 @@ interface Equivalent {
   readonly column?: number;
   readonly reason: string;
 }
-/** One survivor of bench/mutation-killed.json: killed by `test` since the run, checked by hand. */
+/** One survivor of bench/mutation-killed*.json: killed by `test` since the run, checked by hand. */
 interface HandKilled {
   readonly file: string;
   readonly code: string;
@@ -47,33 +55,168 @@ interface HandKilled {
   readonly test: string;
 }
 
-const REPO = path.resolve(import.meta.dirname, "..");
+/** A surviving mutant as stored: its line's code whole (explanations are matched by it). */
+interface StoredSurvivor {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly mutator: string;
+  readonly replacement: string;
+  readonly code: string;
+  /** Survived or NoCoverage; null where the run's status was not kept (explained when the results were first stored). */
+  readonly status: string | null;
+}
+/** A mutant in brief, for merging a re-run of some lines: start line, start column, end line, end column, mutator, replacement, status. */
+type BriefMutant = [number, number, number, number, string, string, string];
+interface StoredFile {
+  readonly reports: readonly string[];
+  /** Killed or timed out. */
+  readonly detected: number;
+  /** Survived or not covered. */
+  readonly undetected: number;
+  readonly survivors: readonly Omit<StoredSurvivor, "file">[];
+  /** The measured source's hash and every mutant, or null where only the counts were kept. */
+  readonly sourceHash: string | null;
+  readonly mutants: readonly BriefMutant[] | null;
+}
+/** A sampled folder's drawn mutants: killed, survived, and drawn but without a test result. */
+interface Stratum {
+  population: number;
+  drawn: number;
+  detected: number;
+  undetected: number;
+  notRun: number;
+}
+interface StoredSample {
+  readonly seed: number;
+  readonly commit: string;
+  readonly strata: Record<string, Stratum>;
+  readonly notMeasured: Record<string, number>;
+  readonly survivors: readonly StoredSurvivor[];
+}
+interface StoredResults {
+  readonly note: string;
+  readonly files: Record<string, StoredFile>;
+  /** Files a run measured that are no longer in the repository: left out. */
+  readonly gone: readonly string[];
+  readonly sample: StoredSample | null;
+}
+
+// MUTATION_REPO: another checkout to report on (the tests use a small one of their own).
+const REPO = path.resolve(process.env.MUTATION_REPO ?? path.join(import.meta.dirname, ".."));
+const RESULTS_FILE = path.join(REPO, "bench/mutation-results.json");
 const args = process.argv.slice(2);
 const sampleAt = args.indexOf("--sample");
 /** A drawn sample (bench/mutation-sample.ts); its run's report is the `-run.json` beside it. */
 const sampleFile = sampleAt >= 0 ? args.splice(sampleAt, 2)[1] : undefined;
-const inputs = args.length > 0 ? args : ["reports/mutation/mutation.json"];
-const files = new Map<string, Report["files"][string]>();
-/** The reports each file's figures come from, for the per-file table. */
-const origins = new Map<string, string[]>();
-/** Files a report measured that are no longer in the repository (moved or deleted since): left out. */
-const gone = new Set<string>();
-const mutantKey = (m: Mutant): string => [m.location.start.line, m.location.start.column, m.location.end.line, m.location.end.column, m.mutatorName, m.replacement ?? ""].join("\u0000");
-for (const input of inputs) {
-  const report = JSON.parse(readFileSync(path.resolve(REPO, input), "utf8")) as Report;
-  for (const [file, f] of Object.entries(report.files)) {
-    const name = path.relative(REPO, path.resolve(REPO, file)).split(path.sep).join("/");
-    if (!existsSync(path.join(REPO, name))) {
-      gone.add(name);
-      continue;
+const stored: StoredResults = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as StoredResults) : { note: "", files: {}, gone: [], sample: null };
+
+/** Killed and timed-out mutants count as detected; those that do not compile or crash the run are not mutants at all. */
+const DETECTED = new Set(["Killed", "Timeout"]);
+const UNDETECTED = new Set(["Survived", "NoCoverage"]);
+const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
+const repoPath = (file: string): string => path.relative(REPO, path.resolve(REPO, file)).split(path.sep).join("/");
+const hashOf = (source: string): string => createHash("sha256").update(source).digest("hex").slice(0, 16);
+
+/** The reports' files, merged as the header says; a file no longer in the repository is set aside. */
+function readReports(inputs: readonly string[]): { files: Map<string, StoredFile>; gone: Set<string> } {
+  const files = new Map<string, StoredFile>();
+  const gone = new Set<string>();
+  for (const input of inputs) {
+    const report = JSON.parse(readFileSync(path.resolve(REPO, input), "utf8")) as Report;
+    for (const [file, f] of Object.entries(report.files)) {
+      const name = repoPath(file);
+      if (!existsSync(path.join(REPO, name))) {
+        gone.add(name);
+        continue;
+      }
+      files.set(name, measured(f, path.basename(input), files.get(name) ?? stored.files[name]));
     }
-    const earlier = files.get(name);
-    const sameSource = earlier !== undefined && earlier.source === f.source;
-    const mutants = sameSource ? [...new Map([...earlier.mutants, ...f.mutants].map((m) => [mutantKey(m), m])).values()] : f.mutants;
-    files.set(name, { source: f.source, mutants });
-    origins.set(name, [...(sameSource ? origins.get(name)! : []), path.basename(input)]);
   }
+  return { files, gone };
 }
+
+/** A report's file as stored; merged mutant by mutant into `earlier` when both measured the same source. */
+function measured(f: Report["files"][string], report: string, earlier: StoredFile | undefined): StoredFile {
+  const sourceHash = hashOf(f.source);
+  const brief = f.mutants.map((m): BriefMutant => [m.location.start.line, m.location.start.column, m.location.end.line, m.location.end.column, m.mutatorName, m.replacement ?? "", m.status]);
+  const sameSource = earlier !== undefined && earlier.sourceHash === sourceHash && earlier.mutants !== null;
+  const mutants = sameSource ? [...new Map([...earlier.mutants!, ...brief].map((m) => [m.slice(0, 6).join("\u0000"), m])).values()] : brief;
+  const lines = f.source.split("\n");
+  return {
+    reports: [...(sameSource ? earlier.reports : []), report],
+    detected: mutants.filter((m) => DETECTED.has(m[6])).length,
+    undetected: mutants.filter((m) => UNDETECTED.has(m[6])).length,
+    survivors: mutants
+      .filter((m) => UNDETECTED.has(m[6]))
+      .map((m) => ({ line: m[0], column: m[1], mutator: m[4], replacement: m[5], code: (lines[m[0] - 1] ?? "").trim(), status: m[6] })),
+    sourceHash,
+    mutants,
+  };
+}
+
+/**
+ * A sampled run: only the drawn mutants count (a drawn mutant's range can hold nested mutants too; those
+ * ran but are not part of the uniform draw). Stryker's report is 1-based in line and column, the
+ * instrumenter's draw 0-based.
+ */
+function readSample(file: string): StoredSample {
+  const sample = JSON.parse(readFileSync(path.resolve(REPO, file), "utf8")) as {
+    seed: number;
+    commit: string;
+    population: Record<string, number>;
+    notMeasured: Record<string, number>;
+    mutants: { file: string; mutatorName: string; replacement: string; location: Mutant["location"] }[];
+  };
+  const runFile = path.resolve(REPO, file.replace(/\.json$/, "-run.json"));
+  const run = JSON.parse(readFileSync(runFile, "utf8")) as Report;
+  const runFiles = new Map(Object.entries(run.files).map(([name, f]) => [repoPath(name), f]));
+  const strata: Record<string, Stratum> = {};
+  for (const [folder, population] of Object.entries(sample.population)) strata[folder] = { population, drawn: 0, detected: 0, undetected: 0, notRun: 0 };
+  const survivors: StoredSurvivor[] = [];
+  for (const d of sample.mutants) {
+    const f = runFiles.get(d.file);
+    const m = f?.mutants.find(
+      (x) =>
+        x.location.start.line === d.location.start.line + 1 &&
+        x.location.start.column === d.location.start.column + 1 &&
+        x.location.end.line === d.location.end.line + 1 &&
+        x.location.end.column === d.location.end.column + 1 &&
+        x.mutatorName === d.mutatorName &&
+        (x.replacement ?? "") === d.replacement,
+    );
+    if (!f || !m) throw new Error(`${d.file}:${d.location.start.line + 1}:${d.location.start.column + 1} (${d.mutatorName}) was drawn but is not in ${path.relative(REPO, runFile)}: was the sample drawn from other sources than the run?`);
+    const stratum = strata[folderOf(d.file)]!;
+    stratum.drawn++;
+    if (DETECTED.has(m.status)) stratum.detected++;
+    else if (UNDETECTED.has(m.status)) {
+      stratum.undetected++;
+      const code = (f.source.split("\n")[m.location.start.line - 1] ?? "").trim();
+      survivors.push({ file: d.file, line: m.location.start.line, column: m.location.start.column, mutator: m.mutatorName, replacement: m.replacement ?? "", code, status: m.status });
+    } else stratum.notRun++;
+  }
+  return { seed: sample.seed, commit: sample.commit, strata, notMeasured: sample.notMeasured, survivors };
+}
+
+function folderOf(file: string): string {
+  const m = /packages\/streamt-sdk\/src\/([^/]+)\//.exec(file);
+  return m ? m[1]! : "(other)";
+}
+
+// The stored results, updated by what this call was given, and written back.
+const fromReports = readReports(args);
+const results: StoredResults = {
+  note: process.env.STRYKER_NOTE ?? stored.note,
+  files: Object.fromEntries(
+    Object.entries({ ...stored.files, ...Object.fromEntries(fromReports.files) })
+      .filter(([file]) => existsSync(path.join(REPO, file)))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  ),
+  gone: [...new Set([...stored.gone, ...fromReports.gone, ...Object.keys(stored.files).filter((f) => !existsSync(path.join(REPO, f)))])].sort(),
+  sample: sampleFile ? readSample(sampleFile) : stored.sample,
+};
+writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 1)}\n`);
+
 /**
  * Every list of one kind in bench/: mutation-equivalents.json and mutation-equivalents-<part>.json (so people
  * working on different folders at once each keep their own file), in name order.
@@ -86,11 +229,6 @@ function listsOf<T>(kind: "equivalents" | "killed"): T[] {
 const equivalents = listsOf<Equivalent>("equivalents");
 const GOALS: Record<string, number> = { "emit-sql": 90, analysis: 90, overall: 80 };
 
-/** Killed and timed-out mutants count as detected; those that do not compile or crash the run are not mutants at all. */
-const DETECTED = new Set(["Killed", "Timeout"]);
-const UNDETECTED = new Set(["Survived", "NoCoverage"]);
-
-const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
 const keyOf = (file: string, mutator: string, replacement: string, code: string): string => [file, mutator, oneLine(replacement), oneLine(code)].join("\u0000");
 const explained = new Map<string, Equivalent[]>();
 for (const e of equivalents) {
@@ -101,11 +239,6 @@ for (const e of equivalents) {
 const explanationOf = (key: string, column: number): Equivalent | undefined => explained.get(key)?.find((e) => e.column === undefined || e.column === column);
 const handKilled = new Map(listsOf<HandKilled>("killed").map((k) => [keyOf(k.file, k.mutator, k.replacement, k.code), k]));
 const used = new Set<Equivalent>();
-
-function folderOf(file: string): string {
-  const m = /packages\/streamt-sdk\/src\/([^/]+)\//.exec(file);
-  return m ? m[1]! : "(other)";
-}
 
 interface Survivor {
   readonly file: string;
@@ -120,18 +253,19 @@ interface Survivor {
 }
 
 /** A surviving mutant as the tables list it, with its explanation or hand kill if it has one. */
-function survivorOf(file: string, m: Mutant, code: string, status: string): Survivor {
-  const key = keyOf(file, m.mutatorName, m.replacement ?? "", code);
-  const equivalent = explanationOf(key, m.location.start.column);
+function survivorOf(s: StoredSurvivor, sampled: boolean): Survivor {
+  const key = keyOf(s.file, s.mutator, s.replacement, s.code);
+  const equivalent = explanationOf(key, s.column);
   if (equivalent) used.add(equivalent);
+  const status = s.status ?? "Survived or NoCoverage";
   return {
-    file,
-    line: m.location.start.line,
-    column: m.location.start.column,
-    mutator: m.mutatorName,
-    replacement: oneLine(m.replacement ?? "").slice(0, 80),
-    original: code.trim().slice(0, 100),
-    status,
+    file: s.file,
+    line: s.line,
+    column: s.column,
+    mutator: s.mutator,
+    replacement: oneLine(s.replacement).slice(0, 80),
+    original: s.code.slice(0, 100),
+    status: sampled ? `${status} (sampled)` : status,
     equivalent,
     killedBy: equivalent ? undefined : handKilled.get(key),
   };
@@ -139,72 +273,22 @@ function survivorOf(file: string, m: Mutant, code: string, status: string): Surv
 
 const byFolder = new Map<string, { detected: number; undetected: number; equivalent: number }>();
 const survivors: Survivor[] = [];
-for (const [file, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+for (const [file, f] of Object.entries(results.files)) {
   const folder = folderOf(file);
   const tally = byFolder.get(folder) ?? { detected: 0, undetected: 0, equivalent: 0 };
-  const lines = f.source.split("\n");
-  for (const m of f.mutants) {
-    if (DETECTED.has(m.status)) tally.detected++;
-    else if (UNDETECTED.has(m.status)) {
-      tally.undetected++;
-      const survivor = survivorOf(file, m, lines[m.location.start.line - 1] ?? "", m.status);
-      if (survivor.equivalent) tally.equivalent++;
-      survivors.push(survivor);
-    }
+  tally.detected += f.detected;
+  tally.undetected += f.undetected;
+  for (const s of f.survivors) {
+    const survivor = survivorOf({ file, ...s }, false);
+    if (survivor.equivalent) tally.equivalent++;
+    survivors.push(survivor);
   }
   byFolder.set(folder, tally);
 }
-
-/**
- * The sampled folders: only the drawn mutants count (a drawn mutant's range can hold nested mutants
- * too; those ran but are not part of the uniform draw). Stryker's report is 1-based in line and column,
- * the instrumenter's draw 0-based.
- */
-interface Stratum {
-  population: number;
-  drawn: number;
-  detected: number;
-  undetected: number;
-  notRun: number;
-}
-const strata = new Map<string, Stratum>();
-let sampleNote = "";
-let notMeasured: Record<string, number> = {};
-if (sampleFile) {
-  const sample = JSON.parse(readFileSync(path.resolve(REPO, sampleFile), "utf8")) as {
-    seed: number;
-    commit: string;
-    population: Record<string, number>;
-    notMeasured: Record<string, number>;
-    mutants: { file: string; mutatorName: string; replacement: string; location: Mutant["location"] }[];
-  };
-  const runFile = path.resolve(REPO, sampleFile.replace(/\.json$/, "-run.json"));
-  const run = JSON.parse(readFileSync(runFile, "utf8")) as Report;
-  const runFiles = new Map(Object.entries(run.files).map(([file, f]) => [path.relative(REPO, path.resolve(REPO, file)).split(path.sep).join("/"), f]));
-  for (const [folder, population] of Object.entries(sample.population)) strata.set(folder, { population, drawn: 0, detected: 0, undetected: 0, notRun: 0 });
-  for (const d of sample.mutants) {
-    const f = runFiles.get(d.file);
-    const m = f?.mutants.find(
-      (x) =>
-        x.location.start.line === d.location.start.line + 1 &&
-        x.location.start.column === d.location.start.column + 1 &&
-        x.location.end.line === d.location.end.line + 1 &&
-        x.location.end.column === d.location.end.column + 1 &&
-        x.mutatorName === d.mutatorName &&
-        (x.replacement ?? "") === d.replacement,
-    );
-    if (!f || !m) throw new Error(`${d.file}:${d.location.start.line + 1}:${d.location.start.column + 1} (${d.mutatorName}) was drawn but is not in ${path.relative(REPO, runFile)}: was the sample drawn from other sources than the run?`);
-    const stratum = strata.get(folderOf(d.file))!;
-    stratum.drawn++;
-    if (DETECTED.has(m.status)) stratum.detected++;
-    else if (UNDETECTED.has(m.status)) {
-      stratum.undetected++;
-      survivors.push(survivorOf(d.file, m, f.source.split("\n")[m.location.start.line - 1] ?? "", `${m.status} (sampled)`));
-    } else stratum.notRun++;
-  }
-  notMeasured = sample.notMeasured;
-  sampleNote = `seed ${sample.seed}, drawn at ${sample.commit}, ${sample.mutants.length} of ${Object.values(sample.population).reduce((a, b) => a + b, 0)} mutants`;
-}
+const strata = new Map(Object.entries(results.sample?.strata ?? {}));
+const notMeasured = results.sample?.notMeasured ?? {};
+const sampleNote = results.sample ? `seed ${results.sample.seed}, drawn at ${results.sample.commit}, ${[...strata.values()].reduce((a, t) => a + t.drawn, 0)} of ${[...strata.values()].reduce((a, t) => a + t.population, 0)} mutants` : "";
+for (const s of results.sample?.survivors ?? []) survivors.push(survivorOf(s, true));
 /** Wilson's 95% interval of a proportion, in percent. */
 function wilson(hits: number, n: number): [number, number] {
   if (n === 0) return [0, 100];
@@ -212,7 +296,8 @@ function wilson(hits: number, n: number): [number, number] {
   const p = hits / n;
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
   const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [100 * (centre - half), 100 * (centre + half)];
+  // Clamped: rounding can put a bound of 0 or 100 a hair outside (shown as -0.0%).
+  return [Math.max(0, 100 * (centre - half)), Math.min(100, 100 * (centre + half))];
 }
 
 const score = (t: { detected: number; undetected: number }) => (t.detected + t.undetected === 0 ? 100 : (100 * t.detected) / (t.detected + t.undetected));
@@ -228,7 +313,7 @@ const cell = (text: string): string => `\`${text.replace(/\|/g, "\\|").replace(/
 const unexplained = survivors.filter((s) => !s.equivalent && !s.killedBy);
 const killedByHand = survivors.filter((s) => s.killedBy);
 // Explanations for a file these reports cover that matched no survivor: the code changed, or a test kills it now.
-const stale = equivalents.filter((e) => !used.has(e) && files.has(e.file));
+const stale = equivalents.filter((e) => !used.has(e) && e.file in results.files);
 
 /**
  * The sampled folders' table and the estimate over everything measured (whole runs plus the sampled
@@ -270,7 +355,7 @@ function sampledSection(): string[] {
 const md = [
   "# Mutation testing results",
   "",
-  `StrykerJS (vitest runner, TypeScript checker) over the folders in stryker.config.json; run by \`npm run mutate\` (or scoped: \`npx stryker run --mutate <files>\`), then \`npm run mutate:report [report.json ...]\`; \`npm run mutate:ci\` runs the small scoped set of stryker.ci.config.mjs and fails below its break threshold. Commit ${commit}, ${new Date().toISOString().slice(0, 10)}.${process.env.STRYKER_NOTE ? ` ${process.env.STRYKER_NOTE}` : ""} Score = killed (or timed out) / (killed + survived + not covered); mutants that do not compile are not counted. Equivalent survivors (explained below) still count as survived in the score.`,
+  `StrykerJS (vitest runner, TypeScript checker) over the folders in stryker.config.json; run by \`npm run mutate\` (or scoped: \`npx stryker run --mutate <files>\`), then \`npm run mutate:report [report.json ...]\`; \`npm run mutate:ci\` runs the small scoped set of stryker.ci.config.mjs and fails below its break threshold. Commit ${commit}, ${new Date().toISOString().slice(0, 10)}.${results.note ? ` ${results.note}` : ""} Score = killed (or timed out) / (killed + survived + not covered); mutants that do not compile are not counted. Equivalent survivors (explained below) still count as survived in the score.`,
   "",
   "| folder | mutants | killed | survived or not covered | of them equivalent | score | goal | |",
   "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -281,16 +366,12 @@ const md = [
   `| **overall** | ${total.detected + total.undetected} | ${total.detected} | ${total.undetected} | ${total.equivalent} | ${score(total).toFixed(1)}% | ${GOALS.overall}% | ${score(total) >= GOALS.overall! ? "PASS" : "FAIL"} |`,
   "",
   ...sampledSection(),
-  ...(gone.size > 0 ? [`Left out: ${[...gone].sort().join(", ")} (measured, but no longer in the repository).`, ""] : []),
+  ...(results.gone.length > 0 ? [`Left out: ${results.gone.join(", ")} (measured, but no longer in the repository).`, ""] : []),
   "Per file:",
   "",
   "| file | mutants | killed | score | report(s) |",
   "|---|---:|---:|---:|---|",
-  ...[...files].sort(([a], [b]) => a.localeCompare(b)).map(([file, f]) => {
-    const detected = f.mutants.filter((m) => DETECTED.has(m.status)).length;
-    const counted = detected + f.mutants.filter((m) => UNDETECTED.has(m.status)).length;
-    return `| ${file.replace("packages/streamt-sdk/src/", "")} | ${counted} | ${detected} | ${score({ detected, undetected: counted - detected }).toFixed(1)}% | ${origins.get(file)!.join(" + ")} |`;
-  }),
+  ...Object.entries(results.files).map(([file, f]) => `| ${file.replace("packages/streamt-sdk/src/", "")} | ${f.detected + f.undetected} | ${f.detected} | ${score(f).toFixed(1)}% | ${f.reports.join(" + ")} |`),
   "",
   `## Surviving mutants (${survivors.length}: ${survivors.length - unexplained.length - killedByHand.length} equivalent, ${killedByHand.length} killed since the run by a test checked by hand, ${unexplained.length} unexplained)`,
   "",
