@@ -12,7 +12,8 @@
  * reports (scoped runs, e.g. one per folder) are merged file by file, a later report's file replacing an
  * earlier one's; when both hold the same source (a re-run of some lines of an unchanged file, `--mutate
  * file.ts:10-20`), mutant by mutant, the later run's result winning. `--sample` stores a sampled run
- * (bench/mutation-sample.ts) in place of the stored one.
+ * (bench/mutation-sample.ts, run by Stryker or by bench/mutation-process.ts) in place of the stored sample
+ * of the same folders.
  *
  * Equivalent mutants are explained in bench/mutation-equivalents*.json, each matched by file, mutator,
  * replacement and the code of its line (not the line number, which moves as the file is edited). A survivor
@@ -88,6 +89,10 @@ interface Stratum {
   notRun: number;
 }
 interface StoredSample {
+  /** How its mutants ran: Stryker in its test process, or bench/mutation-process.ts in a scratch checkout. */
+  readonly method: "in-process" | "process";
+  /** bench/mutation-process.ts: test files left out because they fail unmutated in a scratch checkout. */
+  readonly testFilesLeftOut: readonly string[];
   readonly seed: number;
   readonly commit: string;
   readonly strata: Record<string, Stratum>;
@@ -99,7 +104,8 @@ interface StoredResults {
   readonly files: Record<string, StoredFile>;
   /** Files a run measured that are no longer in the repository: left out. */
   readonly gone: readonly string[];
-  readonly sample: StoredSample | null;
+  /** Sampled runs, of folders no two share. */
+  readonly samples: readonly StoredSample[];
 }
 
 // MUTATION_REPO: another checkout to report on (the tests use a small one of their own).
@@ -109,7 +115,7 @@ const args = process.argv.slice(2);
 const sampleAt = args.indexOf("--sample");
 /** A drawn sample (bench/mutation-sample.ts); its run's report is the `-run.json` beside it. */
 const sampleFile = sampleAt >= 0 ? args.splice(sampleAt, 2)[1] : undefined;
-const stored: StoredResults = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as StoredResults) : { note: "", files: {}, gone: [], sample: null };
+const stored: StoredResults = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as StoredResults) : { note: "", files: {}, gone: [], samples: [] };
 
 /** Killed and timed-out mutants count as detected; those that do not compile or crash the run are not mutants at all. */
 const DETECTED = new Set(["Killed", "Timeout"]);
@@ -169,7 +175,7 @@ function readSample(file: string): StoredSample {
     mutants: { file: string; mutatorName: string; replacement: string; location: Mutant["location"] }[];
   };
   const runFile = path.resolve(REPO, file.replace(/\.json$/, "-run.json"));
-  const run = JSON.parse(readFileSync(runFile, "utf8")) as Report;
+  const run = JSON.parse(readFileSync(runFile, "utf8")) as Report & { testFilesLeftOut?: string[] };
   const runFiles = new Map(Object.entries(run.files).map(([name, f]) => [repoPath(name), f]));
   const strata: Record<string, Stratum> = {};
   for (const [folder, population] of Object.entries(sample.population)) strata[folder] = { population, drawn: 0, detected: 0, undetected: 0, notRun: 0 };
@@ -195,7 +201,14 @@ function readSample(file: string): StoredSample {
       survivors.push({ file: d.file, line: m.location.start.line, column: m.location.start.column, mutator: m.mutatorName, replacement: m.replacement ?? "", code, status: m.status });
     } else stratum.notRun++;
   }
-  return { seed: sample.seed, commit: sample.commit, strata, notMeasured: sample.notMeasured, survivors };
+  const method = run.testFilesLeftOut ? "process" : "in-process";
+  return { method, testFilesLeftOut: run.testFilesLeftOut ?? [], seed: sample.seed, commit: sample.commit, strata, notMeasured: sample.notMeasured, survivors };
+}
+
+/** The stored samples with `sample` in place of those that measured any of its folders. */
+function withSample(samples: readonly StoredSample[], sample: StoredSample): StoredSample[] {
+  const folders = new Set(Object.keys(sample.strata));
+  return [...samples.filter((s) => !Object.keys(s.strata).some((f) => folders.has(f))), sample].sort((a, b) => a.method.localeCompare(b.method) || a.seed - b.seed);
 }
 
 function folderOf(file: string): string {
@@ -213,7 +226,7 @@ const results: StoredResults = {
       .sort(([a], [b]) => a.localeCompare(b)),
   ),
   gone: [...new Set([...stored.gone, ...fromReports.gone, ...Object.keys(stored.files).filter((f) => !existsSync(path.join(REPO, f)))])].sort(),
-  sample: sampleFile ? readSample(sampleFile) : stored.sample,
+  samples: sampleFile ? withSample(stored.samples, readSample(sampleFile)) : stored.samples,
 };
 writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 1)}\n`);
 
@@ -285,10 +298,10 @@ for (const [file, f] of Object.entries(results.files)) {
   }
   byFolder.set(folder, tally);
 }
-const strata = new Map(Object.entries(results.sample?.strata ?? {}));
-const notMeasured = results.sample?.notMeasured ?? {};
-const sampleNote = results.sample ? `seed ${results.sample.seed}, drawn at ${results.sample.commit}, ${[...strata.values()].reduce((a, t) => a + t.drawn, 0)} of ${[...strata.values()].reduce((a, t) => a + t.population, 0)} mutants` : "";
-for (const s of results.sample?.survivors ?? []) survivors.push(survivorOf(s, true));
+const strata = new Map(results.samples.flatMap((s) => Object.entries(s.strata)));
+// What no whole run and no sample measured.
+const notMeasured = Object.fromEntries(results.samples.flatMap((s) => Object.entries(s.notMeasured)).filter(([folder]) => !strata.has(folder) && !byFolder.has(folder)));
+for (const s of results.samples.flatMap((x) => x.survivors)) survivors.push(survivorOf(s, true));
 /** Wilson's 95% interval of a proportion, in percent. */
 function wilson(hits: number, n: number): [number, number] {
   if (n === 0) return [0, 100];
@@ -339,17 +352,35 @@ function sampledSection(): string[] {
   const rest = Object.entries(notMeasured).sort(([a], [b]) => a.localeCompare(b));
   const restTotal = rest.reduce((a, [, n]) => a + n, 0);
   return [
-    `Sampled folders (${sampleNote}; \`node --import tsx bench/mutation-sample.ts\`, run with the Stryker config it writes): a uniform random draw of their mutants, each run against the in-process tests of vitest.mutate-sample.config.ts, without the TypeScript checker (it crashed on a DSL mutant and ended a run): a drawn mutant that would not compile counts as survived when its tests pass, so these scores are lower bounds. Score and Wilson 95% interval of the drawn mutants:`,
+    ...results.samples.flatMap((s) => [describeSample(s), ""]),
+    "Score and Wilson 95% interval of the drawn mutants:",
     "",
     "| folder | mutants | drawn | drawn, not run (no test result) | killed | survived or not covered | score | 95% interval |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
-    `**Everything measured** (${[...byFolder.keys()].sort().join(", ")} whole; ${[...strata.keys()].sort().join(", ")} by the sample, weighted by their populations): **${estimate.toFixed(1)}%** (95% interval ${(estimate - half).toFixed(1)}-${(estimate + half).toFixed(1)}%) of ~${Math.round(estTotal)} compiling mutants; goal ${GOALS.overall}%: ${estimate - half >= GOALS.overall! ? "PASS (the whole interval is above it)" : estimate >= GOALS.overall! ? "PASS on the estimate, the interval reaches below" : "FAIL"}.`,
+    `**Everything measured** (${[...byFolder.keys()].sort().join(", ")} whole; ${[...strata.keys()].sort().join(", ")} by the samples, weighted by their populations): **${estimate.toFixed(1)}%** (95% interval ${(estimate - half).toFixed(1)}-${(estimate + half).toFixed(1)}%) of ~${Math.round(estTotal)} compiling mutants; goal ${GOALS.overall}%: ${estimate - half >= GOALS.overall! ? "PASS (the whole interval is above it)" : estimate >= GOALS.overall! ? "PASS on the estimate, the interval reaches below" : "FAIL"}.`,
     "",
-    `Not measured: ${rest.map(([f, n]) => `${f} (${n})`).join(", ")}: ${restTotal} mutants of the CLI, deploy, runtime, synth and testing code, whose tests start processes (the CLI, Maven, the Flink runner, a Kafka broker) that Stryker's in-process runner cannot switch mutants in; at the seconds to minutes each such test takes, a run over them is not feasible here. They are covered by the e2e tests in CI instead.`,
-    "",
+    ...(rest.length > 0
+      ? [`Not measured: ${rest.map(([f, n]) => `${f} (${n})`).join(", ")}: ${restTotal} mutants in no whole run and no sample${rest.some(([f]) => PROCESS_FOLDERS.has(f)) ? ": code whose tests start processes (the CLI, Maven, the Flink runner, a Kafka broker), which a Stryker run cannot switch mutants in; bench/mutation-process.ts samples them" : ""}.`, ""]
+      : []),
   ];
+}
+
+/** Folders whose tests start processes: sampled by bench/mutation-process.ts, not by a Stryker run. */
+const PROCESS_FOLDERS = new Set(["cli", "deploy", "docs-site", "runtime", "synth", "testing"]);
+
+/** How a sample was drawn and run, and why its scores are lower bounds. */
+function describeSample(s: StoredSample): string {
+  const folders = Object.keys(s.strata).sort();
+  const drawn = Object.values(s.strata).reduce((a, t) => a + t.drawn, 0);
+  const population = Object.values(s.strata).reduce((a, t) => a + t.population, 0);
+  const head = `Sampled: ${folders.join(", ")} (seed ${s.seed}, drawn at ${s.commit}, ${drawn} of ${population} mutants; \`node --import tsx bench/mutation-sample.ts\`), a uniform random draw of their mutants`;
+  if (s.method === "in-process") {
+    return `${head}, each run by Stryker against the in-process tests of vitest.mutate-sample.config.ts, without the TypeScript checker (it crashed on a DSL mutant and ended a run): a drawn mutant that would not compile counts as survived when its tests pass, so these scores are lower bounds.`;
+  }
+  const leftOut = s.testFilesLeftOut.length > 0 ? ` Test files left out, as they fail unmutated in a scratch checkout: ${s.testFilesLeftOut.join(", ")}.` : "";
+  return `${head}, each written into the source of a scratch checkout and run against the unit tests that import its module or are named after it (for cli/ and synth/, the CLI's end-to-end tests too), with every process they start (bench/mutation-process.ts). No type-check, and no test that reaches the module only through others or only on the engine (the e2e tests): these scores are lower bounds.${leftOut}`;
 }
 
 const md = [

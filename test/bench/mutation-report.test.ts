@@ -108,16 +108,47 @@ describe("mutation-report", () => {
     const { md, stored } = report("--sample", "reports/sample-5.json");
     expect(row(md, "| dsl |")).toBe("| dsl | 10 | 1 | 0 | 0 | 1 | 0.0% | 0.0-79.3% |");
     expect(row(md, `| ${DSL}:1:18 |`)).toBe(`| ${DSL}:1:18 | ArithmeticOperator | Survived (sampled) | \`export const e = 2 + 3;\` | \`2 - 3\` |`);
-    expect(row(md, "Not measured:")).toMatch(/^Not measured: cli \(7\): 7 mutants /);
+    expect(row(md, "Not measured:")).toBe("Not measured: cli (7): 7 mutants in no whole run and no sample: code whose tests start processes (the CLI, Maven, the Flink runner, a Kafka broker), which a Stryker run cannot switch mutants in; bench/mutation-process.ts samples them.");
     // 2 of 4 whole, and the sampled folder's 10 at 0%: 2 of 14.
-    expect(row(md, "**Everything measured**")).toMatch(/^\*\*Everything measured\*\* \(emit-sql whole; dsl by the sample, weighted by their populations\): \*\*14\.3%\*\* .* of ~14 compiling mutants; goal 80%: FAIL\.$/);
-    expect(stored.sample).toEqual({
+    expect(row(md, "**Everything measured**")).toMatch(/^\*\*Everything measured\*\* \(emit-sql whole; dsl by the samples, weighted by their populations\): \*\*14\.3%\*\* .* of ~14 compiling mutants; goal 80%: FAIL\.$/);
+    expect(stored.samples).toEqual([{
+      method: "in-process",
+      testFilesLeftOut: [],
       seed: 5,
       commit: "abc1234",
       strata: { dsl: { population: 10, drawn: 1, detected: 0, undetected: 1, notRun: 0 } },
       notMeasured: { cli: 7 },
       survivors: [{ file: DSL, line: 1, column: 18, mutator: "ArithmeticOperator", replacement: "2 - 3", code: "export const e = 2 + 3;", status: "Survived" }],
+    }]);
+  });
+
+  it("keeps a sample run by mutation-process.ts beside the in-process one, and replaces a sample of the same folders", () => {
+    const CLI = "packages/streamt-sdk/src/cli/c.ts";
+    const cliSource = "export const f = 1 === 1;\n";
+    write(CLI, cliSource);
+    const drawn = (seed: number) => ({
+      seed,
+      commit: "def5678",
+      population: { cli: 7 },
+      notMeasured: { dsl: 10 },
+      mutants: [{ file: CLI, mutatorName: "EqualityOperator", replacement: "1 !== 1", location: { start: { line: 0, column: 17 }, end: { line: 0, column: 22 } } }],
     });
+    const run = (status: Status) => ({ testFilesLeftOut: ["test/cli/needs-a-runner.test.ts"], files: { [CLI]: { source: cliSource, mutants: [mutant("0", 1, 18, "EqualityOperator", "1 !== 1", status)] } } });
+    write("reports/sample-6.json", drawn(6));
+    write("reports/sample-6-run.json", run("Survived"));
+    const { md, stored } = report("--sample", "reports/sample-6.json");
+    expect(stored.samples.map((s: { method: string; seed: number }) => [s.method, s.seed])).toEqual([["in-process", 5], ["process", 6]]);
+    expect(row(md, "| cli |")).toBe("| cli | 7 | 1 | 0 | 0 | 1 | 0.0% | 0.0-79.3% |");
+    expect(row(md, "Sampled: cli ")).toBe(
+      "Sampled: cli (seed 6, drawn at def5678, 1 of 7 mutants; `node --import tsx bench/mutation-sample.ts`), a uniform random draw of their mutants, each written into the source of a scratch checkout and run against the unit tests that import its module or are named after it (for cli/ and synth/, the CLI's end-to-end tests too), with every process they start (bench/mutation-process.ts). No type-check, and no test that reaches the module only through others or only on the engine (the e2e tests): these scores are lower bounds. Test files left out, as they fail unmutated in a scratch checkout: test/cli/needs-a-runner.test.ts.",
+    );
+    // Both samples measure what the other left out: nothing is left unmeasured.
+    expect(row(md, "Not measured:")).toBe(undefined);
+    write("reports/sample-7.json", drawn(7));
+    write("reports/sample-7-run.json", run("Killed"));
+    const again = report("--sample", "reports/sample-7.json");
+    expect(again.stored.samples.map((s: { method: string; seed: number }) => [s.method, s.seed])).toEqual([["in-process", 5], ["process", 7]]);
+    expect(row(again.md, "| cli |")).toBe("| cli | 7 | 1 | 0 | 1 | 0 | 100.0% | 20.7-100.0% |");
   });
 
   it("replaces a file's results when its source changed, and leaves out a measured file no longer in the repository", () => {

@@ -1,0 +1,213 @@
+/**
+ * Runs a drawn sample (bench/mutation-sample.ts) of the mutants of the CLI, synth, deploy, runtime and
+ * testing code, whose tests start processes: the CLI, a type-check, a browser. Stryker switches mutants
+ * inside its own test process, which a spawned CLI never sees; here each mutant is written into the source
+ * of a scratch checkout instead, so whatever the tests start runs it too (the CLI runs the SDK's sources
+ * through tsx when they are newer than its dist/).
+ *
+ *   node --import tsx bench/mutation-process.ts reports/mutation/sample-<seed>.json [--until HH:MM] [--workers N]
+ *
+ * For each drawn mutant, in the sample's (random) order: the unit tests that import its module, and for the CLI's own code and synth the CLI's end-to-end unit tests, run
+ * with the mutant in place (`vitest run --bail=1`); a test failing kills it, a run past three times the
+ * tests' unmutated time is a timeout (detected, as in Stryker), all passing is a survivor. A mutant that
+ * would not type-check runs anyway (tsx does not check): it counts as survived when its tests pass, so the
+ * score is a lower bound, as in the in-process sample. Test files that fail unmutated in the scratch
+ * checkout (they need a built Flink runner or the packed SDK) are left out, and listed. Mutants not run by
+ * --until are written as NotRun: the run is then a prefix of a random order, itself a uniform sample.
+ *
+ * Writes reports/mutation/sample-<seed>-run.json in the shape of Stryker's report, which
+ * `mutation-report.ts --sample reports/mutation/sample-<seed>.json` reads as it reads a Stryker run.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { SampleFile, SampledMutant } from "./mutation-sample.js";
+
+const REPO = path.resolve(import.meta.dirname, "..");
+const SRC = "packages/streamt-sdk/src";
+/** Test files never run here: the packed-SDK install (a minute of npm pack and install per mutant). */
+const NEVER = new Set(["test/package/installed.test.ts"]);
+/** The CLI's end-to-end unit tests: they drive synth and every command through the real CLI. */
+const CLI_TESTS = ["test/cli/cli.test.ts", "test/cli/output-folder.test.ts"];
+
+interface Options {
+  readonly sampleFile: string;
+  readonly until: Date | null;
+  readonly workers: number;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let sampleFile: string | undefined;
+  let until: Date | null = null;
+  let workers = 1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--until") {
+      const m = /^(\d\d):(\d\d)$/.exec(argv[++i] ?? "");
+      if (!m) throw new Error("--until takes a time of day, HH:MM (UTC)");
+      until = new Date();
+      until.setUTCHours(Number(m[1]), Number(m[2]), 0, 0);
+    } else if (a === "--workers") workers = Number(argv[++i]);
+    else sampleFile = a;
+  }
+  if (!sampleFile) throw new Error("usage: mutation-process.ts reports/mutation/sample-<seed>.json [--until HH:MM] [--workers N]");
+  if (!Number.isInteger(workers) || workers < 1) throw new Error("--workers takes a whole number from 1");
+  return { sampleFile, until, workers };
+}
+
+/** Every unit test file of the repository (the e2e and engine tests are CI's, minutes each). */
+function unitTests(dir = "test"): string[] {
+  return readdirSync(path.join(REPO, dir), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? (["e2e", "flink", "fixtures"].includes(e.name) ? [] : unitTests(`${dir}/${e.name}`)) : e.name.endsWith(".test.ts") ? [`${dir}/${e.name}`] : []))
+    .filter((f) => !NEVER.has(f))
+    .sort();
+}
+
+/**
+ * The tests run against a mutant of `file`: those named after its module (synth/last-run.ts: any
+ * last-run.test.ts), those that import it (themselves or through a helper module of test/ they import),
+ * and for the CLI's own code and synth, the CLI's end-to-end tests. Not those that reach it only through
+ * other modules: nearly every test reaches synth that way, and a survivor would then cost many minutes.
+ */
+export function testsFor(file: string, tests: readonly string[], text: (test: string) => string): string[] {
+  const module = file.slice(SRC.length + 1).replace(/\.ts$/, "");
+  const imports = new RegExp(`src/${escape(module)}\\.(?:js|ts)["'\`]`);
+  const named = tests.filter((t) => path.basename(t) === `${path.basename(module)}.test.ts` || imports.test(withHelpers(t, text)));
+  const viaCli = /^(cli|synth)\//.test(module) ? CLI_TESTS : [];
+  return [...new Set([...named, ...viaCli])].sort();
+}
+
+/** A test's text with that of the helper modules of test/ it imports (e.g. test/synth/fixture.ts). */
+function withHelpers(test: string, text: (file: string) => string): string {
+  const own = text(test);
+  const helpers = [...own.matchAll(/from "(\.{1,2}\/[^"]+)\.js"/g)].map((m) => path.join(path.dirname(test), `${m[1]}.ts`)).filter((f) => f.startsWith("test/") && !f.endsWith(".test.ts"));
+  return [own, ...helpers.map((h) => text(h))].join("\n");
+}
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A scratch checkout of the sample's commit, its node_modules the repository's but for the SDK itself. */
+function scratchCheckout(commit: string, name: string): string {
+  const dir = path.join(os.tmpdir(), name);
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync("git", ["worktree", "prune"], { cwd: REPO });
+  execFileSync("git", ["worktree", "add", "--detach", "--force", dir, commit], { cwd: REPO, stdio: "ignore" });
+  mkdirSync(path.join(dir, "node_modules"));
+  for (const entry of readdirSync(path.join(REPO, "node_modules"))) {
+    // The workspace link would lead back to this checkout's unmutated sources.
+    if (entry === "streamt-sdk") symlinkSync("../packages/streamt-sdk", path.join(dir, "node_modules", entry));
+    else symlinkSync(path.join(REPO, "node_modules", entry), path.join(dir, "node_modules", entry));
+  }
+  return dir;
+}
+
+interface TestRun {
+  readonly passed: boolean;
+  readonly timedOut: boolean;
+  readonly ms: number;
+  /** The files whose tests failed (from vitest's JSON report). */
+  readonly failedFiles: readonly string[];
+}
+
+/** vitest on `files` in `dir`; killed (with every process it started) past `timeoutMs`. */
+function runTests(dir: string, files: readonly string[], timeoutMs: number, bail: boolean): Promise<TestRun> {
+  const out = path.join(dir, ".mutation-process-report.json");
+  rmSync(out, { force: true });
+  const args = [path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--project", "unit", "--reporter=json", `--outputFile=${out}`, ...(bail ? ["--bail=1"] : []), ...files];
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: dir, stdio: "ignore", detached: true, env: { ...process.env, CI: "true" } });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid!, "SIGKILL");
+    }, timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      let failedFiles: string[] = [];
+      try {
+        const report = JSON.parse(readFileSync(out, "utf8")) as { testResults: { name: string; status: string }[] };
+        failedFiles = report.testResults.filter((r) => r.status !== "passed").map((r) => path.relative(dir, r.name));
+      } catch {
+        // No report: vitest did not get as far (a mutant that breaks its start counts as killed below).
+      }
+      resolve({ passed: code === 0 && !timedOut, timedOut, ms: Date.now() - started, failedFiles });
+    });
+  });
+}
+
+/** The source with the mutant's range (0-based lines and columns, as the instrumenter gives) replaced. */
+export function mutated(source: string, m: SampledMutant): string {
+  const lines = source.split("\n");
+  const offset = (line: number, column: number): number => lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + column;
+  return source.slice(0, offset(m.location.start.line, m.location.start.column)) + m.replacement + source.slice(offset(m.location.end.line, m.location.end.column));
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const sample = JSON.parse(readFileSync(path.resolve(REPO, options.sampleFile), "utf8")) as SampleFile;
+  const tests = unitTests();
+  const texts = new Map<string, string>();
+  const text = (file: string): string => {
+    if (!texts.has(file)) texts.set(file, existsSync(path.join(REPO, file)) ? readFileSync(path.join(REPO, file), "utf8") : "");
+    return texts.get(file)!;
+  };
+  const plan = sample.mutants.map((m) => ({ mutant: m, tests: testsFor(m.file, tests, text) }));
+
+  const dirs = Array.from({ length: options.workers }, (_, i) => scratchCheckout(sample.commit, `streamt-mutation-${sample.seed}-${i}`));
+  // Unmutated, once: the files that fail here cannot judge a mutant; each file's time sets the timeouts.
+  const needed = [...new Set(plan.flatMap((p) => p.tests))].sort();
+  console.log(`baseline: ${needed.length} test files, unmutated...`);
+  const baseline = await runTests(dirs[0]!, needed, 60 * 60_000, false);
+  const broken = new Set(baseline.failedFiles);
+  if (broken.size > 0) console.log(`left out (they fail unmutated in a scratch checkout): ${[...broken].join(", ")}`);
+  const perFileMs = baseline.ms / Math.max(1, needed.length);
+
+  const results = new Map<SampledMutant, string>();
+  let next = 0;
+  const worker = async (dir: string): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= plan.length) return;
+      const { mutant, tests: mapped } = plan[i]!;
+      const files = mapped.filter((f) => !broken.has(f));
+      const where = `${mutant.file}:${mutant.location.start.line + 1}:${mutant.location.start.column + 1} ${mutant.mutatorName}`;
+      if ((options.until && Date.now() > options.until.getTime()) || files.length === 0) {
+        results.set(mutant, files.length === 0 ? "NoCoverage" : "NotRun");
+        continue;
+      }
+      const file = path.join(dir, mutant.file);
+      const original = readFileSync(file, "utf8");
+      writeFileSync(file, mutated(original, mutant));
+      try {
+        const run = await runTests(dir, files, Math.max(120_000, 3 * perFileMs * files.length + 30_000), true);
+        results.set(mutant, run.timedOut ? "Timeout" : run.passed ? "Survived" : "Killed");
+        console.log(`${i + 1}/${plan.length} ${results.get(mutant)} ${where} (${files.length} test files, ${Math.round(run.ms / 1000)} s)`);
+      } finally {
+        writeFileSync(file, original);
+      }
+    }
+  };
+  await Promise.all(dirs.map(worker));
+
+  // Stryker's report shape: 1-based lines and columns, one entry per file with its source.
+  const files: Record<string, { source: string; mutants: object[] }> = {};
+  plan.forEach(({ mutant: m }, id) => {
+    const entry = (files[m.file] ??= { source: execFileSync("git", ["show", `${sample.commit}:${m.file}`], { cwd: REPO, encoding: "utf8" }), mutants: [] });
+    entry.mutants.push({
+      id: String(id),
+      mutatorName: m.mutatorName,
+      replacement: m.replacement,
+      status: results.get(m) ?? "NotRun",
+      location: { start: { line: m.location.start.line + 1, column: m.location.start.column + 1 }, end: { line: m.location.end.line + 1, column: m.location.end.column + 1 } },
+    });
+  });
+  const runFile = path.resolve(REPO, options.sampleFile.replace(/\.json$/, "-run.json"));
+  writeFileSync(runFile, `${JSON.stringify({ schemaVersion: "1", thresholds: {}, files, testFilesLeftOut: [...broken] }, null, 1)}\n`);
+  for (const dir of dirs) execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: REPO });
+  const tally = [...results.values()].reduce<Record<string, number>>((a, s) => ({ ...a, [s]: (a[s] ?? 0) + 1 }), {});
+  console.log(`${Object.entries(tally).map(([s, n]) => `${s} ${n}`).join(", ")}; wrote ${path.relative(REPO, runFile)}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) await main();
