@@ -21,7 +21,7 @@
  * `mutation-report.ts --sample reports/mutation/sample-<seed>.json` reads as it reads a Stryker run.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -95,13 +95,26 @@ function scratchCheckout(commit: string, name: string): string {
   rmSync(dir, { recursive: true, force: true });
   execFileSync("git", ["worktree", "prune"], { cwd: REPO });
   execFileSync("git", ["worktree", "add", "--detach", "--force", dir, commit], { cwd: REPO, stdio: "ignore" });
-  mkdirSync(path.join(dir, "node_modules"));
-  for (const entry of readdirSync(path.join(REPO, "node_modules"))) {
-    // The workspace link would lead back to this checkout's unmutated sources.
-    if (entry === "streamt-sdk") symlinkSync("../packages/streamt-sdk", path.join(dir, "node_modules", entry));
-    else symlinkSync(path.join(REPO, "node_modules", entry), path.join(dir, "node_modules", entry));
-  }
+  linkModules(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+  // The SDK's dist/, unmutated: a user's module imports "streamt-sdk" from it, as an installed user's does.
+  // The CLI itself runs the (mutated, so newer) sources through tsx (bin/streamt-sdk.js).
+  execFileSync(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", "packages/streamt-sdk/tsconfig.build.json"], { cwd: dir, stdio: "ignore" });
   return dir;
+}
+
+/**
+ * `to` as a folder of links to what `from` holds, but for the workspace's own packages (the SDK, the
+ * example catalog): those links are copied as they are, relative, so they lead into the scratch checkout,
+ * not back to the repository's unmutated sources.
+ */
+function linkModules(from: string, to: string): void {
+  mkdirSync(to);
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.name.startsWith("@") && entry.isDirectory()) linkModules(source, path.join(to, entry.name));
+    else if (entry.isSymbolicLink() && !readlinkSync(source).includes("node_modules")) symlinkSync(readlinkSync(source), path.join(to, entry.name));
+    else symlinkSync(source, path.join(to, entry.name));
+  }
 }
 
 interface TestRun {
@@ -110,6 +123,8 @@ interface TestRun {
   readonly ms: number;
   /** The files whose tests failed (from vitest's JSON report). */
   readonly failedFiles: readonly string[];
+  /** Each file's time, from the same report. */
+  readonly fileMs: ReadonlyMap<string, number>;
 }
 
 /** vitest on `files` in `dir`; killed (with every process it started) past `timeoutMs`. */
@@ -128,13 +143,15 @@ function runTests(dir: string, files: readonly string[], timeoutMs: number, bail
     child.on("exit", (code) => {
       clearTimeout(timer);
       let failedFiles: string[] = [];
+      const fileMs = new Map<string, number>();
       try {
-        const report = JSON.parse(readFileSync(out, "utf8")) as { testResults: { name: string; status: string }[] };
+        const report = JSON.parse(readFileSync(out, "utf8")) as { testResults: { name: string; status: string; startTime: number; endTime: number }[] };
         failedFiles = report.testResults.filter((r) => r.status !== "passed").map((r) => path.relative(dir, r.name));
+        for (const r of report.testResults) fileMs.set(path.relative(dir, r.name), r.endTime - r.startTime);
       } catch {
         // No report: vitest did not get as far (a mutant that breaks its start counts as killed below).
       }
-      resolve({ passed: code === 0 && !timedOut, timedOut, ms: Date.now() - started, failedFiles });
+      resolve({ passed: code === 0 && !timedOut, timedOut, ms: Date.now() - started, failedFiles, fileMs });
     });
   });
 }
@@ -164,7 +181,6 @@ async function main(): Promise<void> {
   const baseline = await runTests(dirs[0]!, needed, 60 * 60_000, false);
   const broken = new Set(baseline.failedFiles);
   if (broken.size > 0) console.log(`left out (they fail unmutated in a scratch checkout): ${[...broken].join(", ")}`);
-  const perFileMs = baseline.ms / Math.max(1, needed.length);
 
   const results = new Map<SampledMutant, string>();
   let next = 0;
@@ -181,7 +197,8 @@ async function main(): Promise<void> {
       }
       const file = path.join(dir, mutant.file);
       const original = readFileSync(file, "utf8");
-      const timeout = Math.max(120_000, 3 * perFileMs * files.length + 30_000);
+      // Three times what its files took unmutated (run one after another), and a minute for vitest's start.
+      const timeout = 3 * files.reduce((ms, f) => ms + (baseline.fileMs.get(f) ?? 60_000), 0) + 60_000;
       writeFileSync(file, mutated(original, mutant));
       let run: TestRun;
       try {
