@@ -53,6 +53,14 @@ describe("source(): refusals and option values", () => {
     expect(errorOf(() => source("s", "orders" as any)).message).toBe("source('s'): options: Invalid input: expected object, received string");
   });
 
+  it("the idleTimeout option: milliseconds in the plan; a zero one is refused naming the source", () => {
+    expect((source("s", { topic: "s", schema: Order, idleTimeout: "30s" }) as any).node.idleTimeoutMs).toBe(30_000);
+    const line = lineHere() + 1;
+    expect(errorOf(() => source("s", { topic: "s", schema: Order, idleTimeout: 0 }))).toEqual({
+      code: "STREAMT-B003", message: "idleTimeout of source 's' must be longer than 0", hint: 'Flink reads 0 as "off" here; give a positive duration such as "1d", or leave the option out', path: null, site: at(line),
+    });
+  });
+
   it("startFrom: each position as the plan records it", () => {
     const startOf = (startFrom: unknown) => (source("s", { topic: "s", schema: Order, startFrom } as any) as any).node.kafka.startFrom;
     expect(startOf(undefined)).toEqual({ kind: "group-offsets" });
