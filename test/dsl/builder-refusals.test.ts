@@ -4,7 +4,7 @@
  * user: the types refuse most of these calls.
  */
 import { describe, expect, it } from "vitest";
-import { clearSourceCatalog, count, isStreamtError, pipeline, registerSources, source, t, type StreamtError } from "streamt-sdk";
+import { clearSourceCatalog, count, isPipeline, isStreamtError, pipeline, registerSources, source, t, type StreamtError } from "streamt-sdk";
 import { lineHere } from "../helpers.js";
 
 const FILE = "test/dsl/builder-refusals.test.ts";
@@ -43,6 +43,22 @@ describe("source(): refusals and option values", () => {
       site: at(line),
     });
     expect(errorOf(() => source("s", { topic: "s", schema: Order, topik: "x" } as any)).message).toBe("source('s'): unknown option 'topik'");
+  });
+
+  it("null options are no options: the topic is missing; a string is no options object", () => {
+    const line = lineHere() + 1;
+    expect(errorOf(() => source("s", null as any))).toEqual({
+      code: "STREAMT-B006", message: "source('s'): 'topic': Invalid input: expected string, received undefined", hint: "check the option names and values in the README's API reference", path: "s", site: at(line),
+    });
+    expect(errorOf(() => source("s", "orders" as any)).message).toBe("source('s'): options: Invalid input: expected object, received string");
+  });
+
+  it("the idleTimeout option: milliseconds in the plan; a zero one is refused naming the source", () => {
+    expect((source("s", { topic: "s", schema: Order, idleTimeout: "30s" }) as any).node.idleTimeoutMs).toBe(30_000);
+    const line = lineHere() + 1;
+    expect(errorOf(() => source("s", { topic: "s", schema: Order, idleTimeout: 0 }))).toEqual({
+      code: "STREAMT-B003", message: "idleTimeout of source 's' must be longer than 0", hint: 'Flink reads 0 as "off" here; give a positive duration such as "1d", or leave the option out', path: null, site: at(line),
+    });
   });
 
   it("startFrom: each position as the plan records it", () => {
@@ -108,6 +124,10 @@ describe("source(): refusals and option values", () => {
 });
 
 describe("t: column types", () => {
+  it("every floating-point type builds its kind", () => {
+    expect([t.float(), t.double()].map((c) => c.type)).toEqual([{ kind: "FLOAT", nullable: false }, { kind: "DOUBLE", nullable: false }]);
+  });
+
   it("every integer type builds its kind", () => {
     expect([t.tinyint(), t.smallint(), t.int(), t.bigint()].map((c) => c.type)).toEqual([
       { kind: "TINYINT", nullable: false }, { kind: "SMALLINT", nullable: false }, { kind: "INT", nullable: false }, { kind: "BIGINT", nullable: false },
@@ -127,6 +147,19 @@ describe("t: column types", () => {
   it.each([["null", null], ["a string", "id"], ["no fields", {}]])("t.row(%s) is refused", (_what, fields) => {
     const line = lineHere() + 1;
     expect(errorOf(() => t.row(fields as any))).toEqual({ code: "STREAMT-B006", message: "t.row() needs at least one field", hint: "e.g. t.row({ id: t.string() })", path: null, site: at(line) });
+  });
+});
+
+describe("pipeline(): options and isPipeline()", () => {
+  it("options that are not an object are named as the options", () => {
+    const line = lineHere() + 1;
+    expect(errorOf(() => pipeline("p", "fast" as any))).toEqual({
+      code: "STREAMT-B006", message: "pipeline('p'): options: Invalid input: expected object, received string", hint: "check the option names and values in the README's API reference", path: "p", site: at(line),
+    });
+  });
+
+  it("isPipeline() is false for null and undefined, true for a written pipeline", () => {
+    expect([isPipeline(null), isPipeline(undefined), isPipeline({}), isPipeline(pipeline("p").write(orders.toPrint()))]).toEqual([false, false, false, true]);
   });
 });
 
@@ -157,6 +190,41 @@ describe("stream steps: refusals", () => {
     const line = lineHere() + 1;
     expect(errorOf(() => orders.filter((() => "paid") as any))).toEqual({
       code: "STREAMT-B006", message: "filter() must return a condition expression", hint: "e.g. (o) => o.status.eq('paid')", path: "orders/filter", site: at(line),
+    });
+  });
+
+  it("filter() returning !column, the JavaScript value false", () => {
+    const line = lineHere() + 1;
+    expect(errorOf(() => orders.filter(((o: any) => !o.amount) as any))).toEqual({
+      code: "STREAMT-B009",
+      message: "filter() must return a condition expression, not the JavaScript value false: JavaScript's ! makes any expression false",
+      hint: "combine conditions with .and() / .or() / .not(), and pick values with when(...).otherwise(...) or .orElse(); JavaScript's && and || return one of their operands, and an expression object is always truthy",
+      path: "orders/filter",
+      site: at(line),
+    });
+  });
+
+  it("filter() returning an object is refused without reading its properties", () => {
+    // Only a built condition needs the returned expressions found; a plain object's getters are not the SDK's to run.
+    const returned = { get amount(): never { throw new Error("a getter of the returned object was read"); } };
+    expect(errorOf(() => orders.filter((() => returned) as any)).message).toBe("filter() must return a condition expression");
+  });
+
+  it("union() takes a stream made by another copy of the SDK (the stream mark is a global symbol)", () => {
+    const other = source("other", { topic: "other", schema: Order }) as any;
+    const foreign = { [Symbol.for("streamt-sdk.stream")]: true, node: other.node };
+    const union = (orders.union(foreign as any) as any).node;
+    expect([union.kind, union.inputs.map((n: { path: string }) => n.path)]).toEqual(["union", ["orders", "other"]]);
+  });
+
+  it("deduplicate() names itself in a ttl that is not a duration", () => {
+    const line = lineHere() + 1;
+    expect(errorOf(() => orders.deduplicate({ key: ["order_id"], ttl: "soon" } as any))).toEqual({
+      code: "STREAMT-B003",
+      message: 'invalid duration "soon" for deduplicate() ttl: it is not a duration',
+      hint: 'write a number with a unit (ms, s, m, h, d), e.g. "500ms", "5s", "10m", "1h", or a whole number of milliseconds',
+      path: "orders/deduplicate",
+      site: at(line),
     });
   });
 
@@ -219,6 +287,23 @@ describe("sinks", () => {
     expect(connector({ delivery: "at-least-once" }).transactionTimeoutMs).toBeNull();
     expect(connector({ delivery: "exactly-once" }).transactionTimeoutMs).toBe(900_000);
     expect(connector({ delivery: "exactly-once", transactionTimeout: "10m" }).transactionTimeoutMs).toBe(600_000);
+  });
+
+  it("the topic names '.' and '..' are refused (Kafka reserves them), and a topic that is not a string", () => {
+    const line = lineHere() + 1;
+    expect([errorOf(() => orders.toKafka(".")), errorOf(() => orders.toKafka(".."))]).toEqual([".", ".."].map((topic) => ({
+      code: "STREAMT-B004", message: `invalid Kafka topic name "${topic}"`, hint: "Kafka topic names use letters, digits, '.', '_' and '-' (1 to 249 characters)", path: "orders", site: at(line),
+    })));
+    // 42 would pass the pattern as the text "42".
+    expect(errorOf(() => orders.toKafka(42 as any)).message).toBe("invalid Kafka topic name 42");
+  });
+
+  it("each sink call names itself in an unknown option", () => {
+    const line = lineHere() + 1;
+    expect(errorOf(() => orders.toPrint({ nme: "p" } as any))).toEqual({ code: "STREAMT-B006", message: "toPrint(): unknown option 'nme'", hint: "known options: name, description, owner", path: "orders", site: at(line) });
+    expect(errorOf(() => orders.toBlackhole({ nme: "p" } as any)).message).toBe("toBlackhole(): unknown option 'nme'");
+    expect(errorOf(() => orders.toKafka("out", { nme: "p" } as any)).message).toBe("toKafka(): unknown option 'nme'");
+    expect(errorOf(() => orders.toUpsertKafka("out", { key: ["order_id"], nme: "p" } as any)).message).toBe("toUpsertKafka(): unknown option 'nme'");
   });
 
   it("an upsert key that is not a column of the stream", () => {

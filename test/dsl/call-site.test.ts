@@ -33,6 +33,12 @@ describe("call sites from stack text", () => {
     expect(withStack(["file:///work/app/pipelines/orders.ts:7:1"], callSite)).toEqual({ file: "pipelines/orders.ts", line: 7, column: 1 });
   });
 
+  it("a frame whose location is no file (a data: URL module) is skipped, even when its text holds ' at /path:line:col'", () => {
+    // Node prints a data: URL module's location as the URL itself, source text and all.
+    setSiteRoot("/work/app");
+    expect(withStack(["data:text/javascript,look at /work/app/fake.ts:1:1", "main (/work/app/run.ts:4:2)"], callSite)).toEqual({ file: "run.ts", line: 4, column: 2 });
+  });
+
   it("no user frame: no site (Node's own frames, with or without a function name, are not the user's)", () => {
     expect(withStack(["node:internal/modules/run_main:123:26", "process.processTicksAndRejections (node:internal/process/task_queues:95:5)", "/work/app/node_modules/x/index.js:1:1"], callSite)).toBeNull();
     expect(withStack(["node:internal/modules/run_main:123:26", "main (/work/app/run.ts:4:2)"], callSite)).toEqual({ file: path.relative(process.cwd(), "/work/app/run.ts").split(path.sep).join("/"), line: 4, column: 2 });

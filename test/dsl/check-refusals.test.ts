@@ -104,6 +104,33 @@ describe("check() refusals: code, message, hint, path and the call's line", () =
   });
 });
 
+describe("check(): the failure records", () => {
+  it("every column is NOT NULL in the plan: the check's name, the rule kinds, the details, the row as JSON, the time", () => {
+    const STRING = { kind: "STRING", nullable: false };
+    const columns = [
+      { name: "test_name", type: STRING },
+      { name: "violation_type", type: STRING },
+      { name: "violation_details", type: STRING },
+      { name: "record", type: STRING },
+      { name: "detected_at", type: { kind: "TIMESTAMP_LTZ", precision: 3, nullable: false } },
+    ];
+    expect((timed.check("q", { notNull: ["id"] }).failures as any).node.schema).toEqual(columns);
+    // With unique, the rule failures and the late ones are a union of the same columns.
+    expect((timed.check("u", { notNull: ["id"], unique: { columns: ["n"], within: "1h" } }).failures as any).node.schema).toEqual(columns);
+  });
+
+  it("a row the failure record cannot hold as JSON: the whole refusal", () => {
+    const tagged = source("tagged", { topic: "tagged", schema: t.row({ id: t.string().nullable(), attrs: t.map(t.string(), t.string()) }) });
+    const line = lineHere() + 1;
+    expect(refusal(() => tagged.check("q", { notNull: ["id"] }))).toEqual({
+      code: B002,
+      message: "check 'q': a failure record holds the row as JSON, and jsonObject() key 'attrs': 'attrs' (MAP<STRING, STRING> NOT NULL) cannot be written as a JSON value",
+      hint: "select() the columns to keep before check(), casting MAP, ROW and BYTES columns to STRING",
+      site: { file: FILE, line, column: expect.any(Number) },
+    });
+  });
+});
+
 describe("check() rules that are accepted, as SQL", () => {
   it("an expr rule: a NOT NULL condition as it is, a nullable one made FALSE when NULL", () => {
     const checked = timed.check("q", { expr: { positive: (o: any) => o.n.gt(0), small: (o: any) => o.small.lt(10) } } as any, { onFail: "drop" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coalesce, fn, lit, source, t, timestampDiff } from "streamt-sdk";
+import { coalesce, concat, fn, lit, source, t, timestampDiff } from "streamt-sdk";
 import { exprNode, rowExprs, type AnyExpr } from "../../packages/streamt-sdk/src/dsl/expr.js";
 import type { DataType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import type { Column } from "../../packages/streamt-sdk/src/ir/node-base.js";
@@ -59,6 +59,46 @@ describe("expression nodes: exact IR", () => {
     expect(node(coalesce(o.nn, o.d)).type).toEqual(type("DECIMAL", false, { precision: 12, scale: 2 }));
     expect(node(coalesce(o.nn, o.nn)).type).toEqual(type("INT", true));
     expect(node(coalesce(o.nn, o.nn, 1 as never)).type).toEqual(type("INT", false));
+  });
+});
+
+describe("concat(), containers and the row's columns", () => {
+  const STRING = type("STRING", false);
+  const NULLABLE_STRING = type("STRING", true);
+  const row = rowExprs([
+    { name: "s", type: STRING },
+    { name: "sn", type: NULLABLE_STRING },
+    { name: "tags", type: { kind: "ARRAY", element: STRING, nullable: false } as DataType },
+    { name: "attrs", type: { kind: "MAP", key: STRING, value: STRING, nullable: false } as DataType },
+    { name: "point", type: { kind: "ROW", fields: [{ name: "x", type: STRING }], nullable: false } as DataType },
+  ], 0, "test") as any;
+  const column = (name: string, t: DataType) => ({ kind: "column", name, input: 0, type: t });
+
+  it("concat() is nullable when any part is, NOT NULL when none is", () => {
+    const dash = { kind: "literal", value: "-", type: STRING };
+    expect(node(concat(row.s, "-"))).toEqual({ kind: "call", op: "CONCAT", args: [column("s", STRING), dash], type: STRING });
+    expect(node(concat(row.s, "-", row.sn))).toEqual({ kind: "call", op: "CONCAT", args: [column("s", STRING), dash, column("sn", NULLABLE_STRING)], type: NULLABLE_STRING });
+    expect(node(concat(row.sn, row.sn)).type).toEqual(NULLABLE_STRING);
+  });
+
+  it("an ARRAY, a MAP or a ROW is not compared, even with a value of its own type", () => {
+    expect(refusal(() => row.tags.eq(row.tags))).toEqual({ code: B002, message: "cannot compare 'tags' (ARRAY<STRING NOT NULL> NOT NULL) with =", hint: "compare scalar columns", site: null });
+    expect(refusal(() => row.attrs.ne(row.attrs)).message).toBe("cannot compare 'attrs' (MAP<STRING NOT NULL, STRING NOT NULL> NOT NULL) with <>");
+    expect(refusal(() => row.point.eq(row.point)).message).toBe("cannot compare 'point' (ROW<x STRING NOT NULL> NOT NULL) with =");
+  });
+
+  it("fn() refuses a name that is not a string, even one whose text would be a name", () => {
+    const line = lineHere() + 1;
+    expect(refusal(() => fn(null as any, { args: [], returns: t.string() }))).toEqual({
+      code: "STREAMT-B004",
+      message: "fn(null): a function name has letters, digits and '_' only, starting with a letter",
+      hint: 'write the name as Flink\'s documentation spells it, e.g. fn("REGEXP_EXTRACT", ...)',
+      site: { file: "test/dsl/expr-exact.test.ts", line, column: expect.any(Number) },
+    });
+  });
+
+  it("`in` on the row is true for its columns only", () => {
+    expect(["s" in row, "tags" in row, "nope" in row, Symbol.iterator in row]).toEqual([true, true, false, false]);
   });
 });
 

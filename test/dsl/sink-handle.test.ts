@@ -89,6 +89,25 @@ describe("source(name, { from: sink })", () => {
     expect(nodeOf(copy).upstream?.pipeline).toBeNull();
   });
 
+  it("records the first pipeline that writes the sink, not a later one", () => {
+    const out = orders.toKafka("orders.twice.v1");
+    pipeline("first").write(out);
+    pipeline("second").write(out);
+    expect(nodeOf(source("twice", { from: out })).upstream?.pipeline).toBe("first");
+  });
+
+  it("idleTimeout: the reader's own, as milliseconds; a zero one is refused naming the source", () => {
+    expect(nodeOf(source("hourly", { from: hourlyOut, idleTimeout: "30s" })).idleTimeoutMs).toBe(30_000);
+    expect(nodeOf(source("hourly", { from: hourlyOut })).idleTimeoutMs).toBeNull();
+    const line = lineHere() + 1;
+    expect(refusal(() => source("hourly", { from: hourlyOut, idleTimeout: "0s" }))).toEqual({
+      code: "STREAMT-B003",
+      message: "idleTimeout of source 'hourly' must be longer than 0",
+      hint: 'Flink reads 0 as "off" here; give a positive duration such as "1d", or leave the option out',
+      site: { file: FILE, line, column: expect.any(Number) },
+    });
+  });
+
   it("refuses what the sink decides, sinks without a topic, and values that are not sinks", () => {
     const line = lineHere() + 1;
     expect(refusal(() => source("hourly", { from: hourlyOut, topic: "x", format: "csv" } as never))).toEqual({

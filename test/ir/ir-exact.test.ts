@@ -176,6 +176,27 @@ describe("union output", () => {
   });
 });
 
+describe("time attributes in the plan the DSL builds", () => {
+  const Ev = t.row({ k: t.string(), ts: t.timestamp(3) });
+  const Pay = t.row({ k: t.string(), paid_at: t.timestampLtz(3) });
+  const events = source("l", { topic: "l", schema: Ev }).eventTime("ts").watermark("1s");
+  const payments = source("r", { topic: "r", schema: Pay }).eventTime("paid_at").watermark("1s");
+
+  it("lateRecords(): the event-time column in its condition is the rowtime attribute (plan.json records it)", () => {
+    const paidAt = { kind: "column", name: "paid_at", input: 0, type: ty("TIMESTAMP_LTZ", false, { precision: 3 }), time: "rowtime" };
+    const watermark = { kind: "call", op: "FUNCTION", args: [{ kind: "literal", value: "CURRENT_WATERMARK", type: ty("STRING") }, paidAt], type: ty("TIMESTAMP_LTZ", true, { precision: 3 }) };
+    expect((node(payments.lateRecords()) as unknown as { predicate: unknown }).predicate).toEqual({ kind: "call", op: "<=", args: [paidAt, watermark], type: ty("BOOLEAN", true) });
+  });
+
+  it("a window join: each side's window_time has the type of that side's event time", () => {
+    const joined = events.tumble("10s").join(payments.tumble("10s"), { on: { k: "k" }, select: (l, r) => ({ lwt: l.window_time, rwt: r.window_time }) });
+    expect(node(joined).schema).toEqual([
+      { name: "lwt", type: ty("TIMESTAMP", false, { precision: 3 }) },
+      { name: "rwt", type: ty("TIMESTAMP_LTZ", false, { precision: 3 }) },
+    ]);
+  });
+});
+
 describe("job plans", () => {
   const Order = t.row({ order_id: t.string(), customer_id: t.string() });
   const orders = () => source("orders", { topic: "orders", schema: Order }).processingTime("pt");
