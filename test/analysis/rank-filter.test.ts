@@ -3,7 +3,7 @@
  * against a number, which Flink cannot plan as a Top-N; asserted whole, with the forms that stay allowed.
  */
 import { describe, expect, it } from "vitest";
-import { count, lit, pipeline, source, sum, t } from "streamt-sdk";
+import { count, lit, pipeline, source, sum, t, when } from "streamt-sdk";
 import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import type { Diagnostic } from "../../packages/streamt-sdk/src/analysis/diagnostic.js";
 import { lineHere } from "../helpers.js";
@@ -38,6 +38,17 @@ describe("STREAMT-E019: a filter reading a Top-N's rank other than against a num
     expect(codes(top.withColumns((o) => ({ r: o.row_num.add(1) })).filter((o) => o.r.gt(2)).toUpsertKafka("out", { key: ["row_num"] }))).toEqual(["STREAMT-E019 sales/aggregate/top-n/with-columns/filter"]);
     const perWindow = sales.tumble("10s").topN({ partitionBy: ["k"], orderBy: [{ column: "n", direction: "asc" }], n: 3 });
     expect(codes(perWindow.filter((o) => o.n.gt(o.row_num).or(o.row_num.eq(1))).toKafka("out"))).toEqual(["STREAMT-E019 sales/tumble-top-n/filter"]);
+  });
+
+  it("the rank renamed by a select and read inside a CASE, in a branch's condition or its value", () => {
+    const codes = (s: unknown) => analyse(s).map((d) => `${d.code} ${d.path}`);
+    const renamed = top.select((o) => ({ k: o.k, c: o.c, r: o.row_num }));
+    const inValue = renamed.filter((o) => when(o.k.eq("a"), o.r).otherwise(o.c).gt(1));
+    expect(codes(inValue.toUpsertKafka("out", { key: ["r"] }))).toEqual(["STREAMT-E019 sales/aggregate/top-n/select/filter"]);
+    const inCondition = renamed.filter((o) => when(o.r.gt(o.c), true).otherwise(false));
+    expect(codes(inCondition.toUpsertKafka("out", { key: ["r"] }))).toEqual(["STREAMT-E019 sales/aggregate/top-n/select/filter"]);
+    // A CASE that reads only other columns leaves the Top-N alone.
+    expect(codes(renamed.filter((o) => when(o.k.eq("a"), o.c).otherwise(0).gt(1)).toUpsertKafka("out", { key: ["r"] }))).toEqual([]);
   });
 
   it("the rank compared with numbers, another column filtered, or the comparison kept as a column pass", () => {

@@ -108,8 +108,11 @@ describe("synth accepts only what Flink accepts", () => {
     expect(refusal(() => timed.filter((o) => o.order_id.ne("x").and(o.amount.eq(916))).topN(topN))).toMatchObject({ code: "STREAMT-B006", message });
     expect(refusal(() => timed.filter((o) => o.amount.in(5)).select((o) => ({ amount: o.amount, ts: o.ts })).topN(topN)).message).toBe(message);
     expect(refusal(() => timed.withColumns(() => ({ amount: lit(1) })).topN(topN)).message).toBe(message.replace("'amount'", "'amount'"));
-    // Not pinned: an OR, a range, or one of two order columns varying.
+    // Not pinned: an OR, an IN of two values, of NULL (no row passes it) or of an expression, a range, or one of two order columns varying.
     expect(() => timed.filter((o) => o.amount.eq(1).or(o.amount.eq(2))).topN(topN)).not.toThrow();
+    expect(() => timed.filter((o) => o.amount.in(5, 6)).topN(topN)).not.toThrow();
+    expect(() => timed.filter((o) => o.amount.in(null as never)).topN(topN)).not.toThrow();
+    expect(() => timed.filter((o) => o.amount.in(o.amount.abs())).topN(topN)).not.toThrow();
     expect(() => timed.filter((o) => o.amount.ge(916)).topN(topN)).not.toThrow();
     expect(() => timed.filter((o) => o.amount.eq(916)).topN({ ...topN, orderBy: [{ column: "amount" }, { column: "ts" }] })).not.toThrow();
   });

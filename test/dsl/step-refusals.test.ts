@@ -22,6 +22,16 @@ const pick = (o: any) => ({ id: o.order_id });
 const AGGREGATE_HINT =
   'use count(), countDistinct("col"), sum("col"), avg("col"), min("col"), max("col"), firstValue("col"), lastValue("col"), stddevPop("col"), stddevSamp("col"), varPop("col"), varSamp("col"), listagg("col", sep), arrayAgg("col"), or any of them over an expression: aggregate((o) => ({ revenue: sum(o.price.mul(o.qty)) }))';
 
+// An expression kept past its callback by a plain-JavaScript user: it reads 'customer' of orders, which idsOnly lacks.
+let customerOfOrders: any;
+orders.select((o) => {
+  customerOfOrders = o.customer;
+  return { id: o.order_id };
+});
+const idsOnly = orders.select("order_id");
+const FOREIGN = "'customer' is not a column of orders/select: an expression reading it was built from another stream's row";
+const FOREIGN_HINT = "build each expression from the row this step's callback is given";
+
 type Row = readonly [line: number, build: () => unknown, code: string, message: string, hint: string, path: string | null];
 // Each row is on one line: lineHere() is the line of the builder call in it.
 const rows: Row[] = [
@@ -47,6 +57,11 @@ const rows: Row[] = [
   [lineHere(), () => timed.hop("1h", "7m"), B006, "hop size (3600000 ms) must be a whole multiple of the slide (420000 ms)", "Flink requires it; e.g. hop('1h', '1m')", "orders/hop"],
   [lineHere(), () => timed.cumulate("7m", "1h"), B006, "cumulate max size (3600000 ms) must be a whole multiple of the step (420000 ms)", "Flink requires it; e.g. cumulate('1h', '1d')", "orders/cumulate"],
   [lineHere(), () => timed.cumulate("1d", "1h"), B006, "cumulate step 1d is longer than its max size 1h: did you swap them? cumulate() takes the step first", 'for windows growing by 1h up to 1d, write cumulate("1h", "1d") or cumulate({ step: "1h", maxSize: "1d" })', "orders/cumulate"],
+  [lineHere(), () => (orders as any).intervalJoin(timed, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: pick }), B006, "an interval join needs event time on both sides; the left input orders has none", "declare .eventTime(column).watermark(delay) on its source and keep that column in every select()", "orders/interval-join"],
+  [lineHere(), () => (timed as any).intervalJoin(orders, { on: { order_id: "order_id" }, between: ["0s", "1h"], select: pick }), B006, "an interval join needs event time on both sides; the right input orders has none", "declare .eventTime(column).watermark(delay) on its source and keep that column in every select()", "orders/interval-join"],
+  [lineHere(), () => idsOnly.select(() => ({ c: customerOfOrders })), B001, FOREIGN, FOREIGN_HINT, "orders/select/select"],
+  [lineHere(), () => idsOnly.filter(() => customerOfOrders.eq("x")), B001, FOREIGN, FOREIGN_HINT, "orders/select/filter"],
+  [lineHere(), () => (idsOnly as any).join(orders, { on: { order_id: "order_id" }, select: (l: any) => ({ id: l.order_id, c: customerOfOrders.upper() }) }), B001, FOREIGN, FOREIGN_HINT, "orders/select/join"],
   [lineHere(), () => (orders as any).tumble("1h"), B005, "tumble() needs event time, and orders has none", "declare .eventTime(column).watermark(delay) on the source, and keep that column in every select()", "orders/tumble"],
   [lineHere(), () => (orders as any).watermark("5s"), B005, "watermark() on source 'orders' needs eventTime(column) first", "call .eventTime('your_timestamp_column').watermark('5s')", "orders"],
   [lineHere(), () => timed.tumble("1h").aggregate({ n: count(), s: sum(5 as any) }), B006, "sum() takes a column name or an expression, got number", 'e.g. sum("amount"), or aggregate((o) => ({ x: sum(o.price.mul(o.qty)) }))', null],

@@ -4,11 +4,12 @@
  * and the refusals of node constructors no DSL call reaches with a bad value.
  */
 import { describe, expect, it } from "vitest";
-import { isStreamtError, pipeline, source, t } from "streamt-sdk";
+import { count, isStreamtError, pipeline, source, t } from "streamt-sdk";
 import { arithmeticResultType, commonType, numericLiteralType, type DataType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { resolveAggregate } from "../../packages/streamt-sdk/src/ir/aggregate-call.js";
 import { checkOutputNames, joinColumns } from "../../packages/streamt-sdk/src/ir/nodes/join-common.js";
 import { overAggregateNode } from "../../packages/streamt-sdk/src/ir/nodes/over-aggregate-node.js";
+import { windowAggregateNode } from "../../packages/streamt-sdk/src/ir/nodes/window-aggregate-node.js";
 import { jobStateTtl } from "../../packages/streamt-sdk/src/ir/job-state-ttl.js";
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import { planToJson } from "../../packages/streamt-sdk/src/ir/plan-json.js";
@@ -96,6 +97,14 @@ describe("node constructors' refusals", () => {
       hint: "declare .eventTime(column).watermark(delay) on the versioned source",
       path: "orders/temporal-join",
       site: { file: FILE, line, column: expect.any(Number) },
+    });
+  });
+
+  it("a session window's partition columns are columns of its input", () => {
+    // The DSL partitions a session by its group-by keys, refused first as group-by columns: this is the constructor's own guard.
+    const session = { kind: "session" as const, timeColumn: "at", gapMs: 60_000, partitionBy: ["nope"] };
+    expect(errorOf(() => windowAggregateNode(origin, node(timed), session, [], [{ name: "n", fn: "COUNT", arg: null }]))).toEqual({
+      code: "STREAMT-B001", message: "unknown session partition column 'nope'", hint: "available columns: id, amount, at", path: "orders/x", site: null,
     });
   });
 
@@ -194,6 +203,30 @@ describe("time attributes in the plan the DSL builds", () => {
       { name: "lwt", type: ty("TIMESTAMP", false, { precision: 3 }) },
       { name: "rwt", type: ty("TIMESTAMP_LTZ", false, { precision: 3 }) },
     ]);
+  });
+});
+
+describe("what a keyed step keeps and emits", () => {
+  const Click = t.row({ user: t.string(), page: t.string(), at: t.timestamp(3) });
+  const clicks = () => source("clicks", { topic: "clicks", schema: Click });
+
+  it("a group-by's state is unbounded without a ttl, bounded by it with one, as plan.json writes it", () => {
+    const stateInPlanJson = (s: unknown) => {
+      const { plan } = buildPlan([{ pipeline: pipeline("p").write((s as { toPrint(): never }).toPrint()), file: FILE, exportName: "p" }]);
+      return JSON.parse(planToJson(plan)).pipelines[0].nodes.find((n: { kind: string }) => n.kind === "aggregate").state;
+    };
+    expect(stateInPlanJson(clicks().groupBy("user").aggregate({ n: count() }))).toEqual({ kind: "unbounded" });
+    expect(stateInPlanJson(clicks().groupBy("user").aggregate({ n: count() }, { ttl: "1h" }))).toEqual({ kind: "ttl", ms: 3_600_000 });
+    expect(node(clicks().distinct()).state).toEqual({ kind: "unbounded" });
+  });
+
+  it("deduplicate: keep-first on processing time is append-only; on event time, or keeping the last, it updates by its key", () => {
+    const onProctime = clicks().processingTime("pt");
+    const onRowtime = clicks().eventTime("at").watermark("1s");
+    expect(node(onProctime.deduplicate({ key: ["user"], ttl: "1h" })).changelog).toEqual({ mode: "append" });
+    expect(node(onProctime.deduplicate({ key: ["user"], keep: "last", ttl: "1h" })).changelog).toEqual({ mode: "updating", key: ["user"] });
+    expect(node(onRowtime.deduplicate({ key: ["user"], ttl: "1h" })).changelog).toEqual({ mode: "updating", key: ["user"] });
+    expect(node(onRowtime.processingTime("pt").deduplicate({ key: ["user", "page"], ttl: "1h" })).changelog).toEqual({ mode: "updating", key: ["user", "page"] });
   });
 });
 

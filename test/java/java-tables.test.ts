@@ -380,6 +380,16 @@ describe.each(TARGETS)("group windows, Flink %s", (target) => {
   });
 });
 
+describe("a sink whose input has two rowtime columns", () => {
+  it("writes the copies as plain timestamps, as the SQL output does (Flink refuses two rowtimes in a sink)", () => {
+    const timed = source("r", { topic: "r.v1", schema: Reading }).eventTime("at").watermark("1s");
+    const copies = pipeline("copies").write(timed.select((o) => ({ a: o.at, id: o.id, b: o.at })).toKafka("out.v1")).definition;
+    expect(render(copies).inserts[0]!.code).toBe('job.addInsert("out_v1", rSelect.select($("a"), $("id"), $("b").cast(DataTypes.TIMESTAMP(3)).as("b")));');
+    const one = pipeline("one").write(timed.select((o) => ({ a: o.at, id: o.id })).toKafka("out.v1")).definition;
+    expect(render(one).inserts[0]!.code).toBe('job.addInsert("out_v1", rSelect);');
+  });
+});
+
 describe("an inconsistent job plan", () => {
   it("a step reading an object the plan does not declare is an internal error, never Java naming `undefined`", () => {
     const plan = lowerPipeline(pipeline("p").write(a.filter((o) => o.v.gt(1)).toKafka("o")).definition, { flinkVersion: "2.2" });

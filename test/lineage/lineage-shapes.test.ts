@@ -1,9 +1,10 @@
 /**
  * Column lineage of the shapes test/lineage/column-lineage.test.ts leaves out, each trace exact: a join
  * on keys with different names, Top-N (a copied column and the rank; the window's time deciding rows), a
- * window join's own window bounds, a print sink, the topic list's order, a source column the upstream
- * pipeline's sink does not write; the terminal tree of a column made of two; and the SQL scripts found
- * through a synth run's manifest.
+ * window join's own window bounds (their types over TIMESTAMP_LTZ too), a session without keys, a check's
+ * unique rule (its OVER aggregate), a print sink, the topic list's order, a source column the upstream
+ * pipeline's sink does not write; the terminal tree of a column made of two and of a join's columns; and
+ * the SQL scripts found through a synth run's manifest.
  */
 import { describe, expect, it } from "vitest";
 import { count, pipeline, source, sum, t, type Pipeline } from "streamt-sdk";
@@ -131,6 +132,47 @@ describe("column lineage", () => {
     ]);
   });
 
+  it("a session window over the whole stream (no keys): its bounds' text names no partition", () => {
+    const l = lineage(pipeline("w").write(orders.session("5m").aggregate({ n: count() }).toKafka("s")));
+    expect(summary(l.sinks[0]!).slice(1, 2)).toEqual([
+      "window_start TIMESTAMP(3) NOT NULL: written w:orders/session/s.window_start <- window bound[SESSION(ts, gap 5m)] w:orders/session.window_start <- read[orders.v1] w:orders.ts ORIGINS w:orders.ts (orders.v1)",
+    ]);
+    expect(l.sinks[0]!.rowInfluences.map((r) => r.role)).toEqual(["source contract", "window time"]);
+  });
+
+  it("a window join over TIMESTAMP_LTZ times: each side's window_time has that type, its window_start and window_end stay TIMESTAMP(3)", () => {
+    const Click = t.row({ user: t.string(), at: t.timestampLtz(3) });
+    const View = t.row({ viewer: t.string(), seen: t.timestampLtz(3) });
+    const clicks = source("clicks", { topic: "clicks.v1", schema: Click }).eventTime("at").watermark("1s");
+    const views = source("views", { topic: "views.v1", schema: View }).eventTime("seen").watermark("1s");
+    const joined = clicks.tumble("1m").join(views.tumble("1m"), { on: { user: "viewer" }, select: (c, v) => ({ user: c.user, ct: c.window_time, vt: v.window_time, vs: v.window_start }) });
+    const l = lineage(pipeline("wj").write(joined.toKafka("wj")));
+    // Each column's trace, with the type at every step: the sink, the join's output, that side's window bound, the time column read.
+    const typed = (tr: ColumnTrace): string => `${tr.how} ${tr.step}.${tr.column} ${tr.type}${tr.inputs.length > 0 ? ` <- ${tr.inputs.map(typed).join(" | ")}` : ""}`;
+    expect(l.sinks[0]!.columns.slice(1).map((c) => typed(c.trace))).toEqual([
+      "written clicks/tumble-join/wj.ct TIMESTAMP_LTZ(3) NOT NULL <- renamed clicks/tumble-join.ct TIMESTAMP_LTZ(3) NOT NULL <- window bound clicks/tumble-join.window_time TIMESTAMP_LTZ(3) NOT NULL <- read clicks.at TIMESTAMP_LTZ(3) NOT NULL",
+      "written clicks/tumble-join/wj.vt TIMESTAMP_LTZ(3) NOT NULL <- renamed clicks/tumble-join.vt TIMESTAMP_LTZ(3) NOT NULL <- window bound clicks/tumble-join.window_time TIMESTAMP_LTZ(3) NOT NULL <- read views.seen TIMESTAMP_LTZ(3) NOT NULL",
+      "written clicks/tumble-join/wj.vs TIMESTAMP(3) NOT NULL <- renamed clicks/tumble-join.vs TIMESTAMP(3) NOT NULL <- window bound clicks/tumble-join.window_start TIMESTAMP(3) NOT NULL <- read views.seen TIMESTAMP_LTZ(3) NOT NULL",
+    ]);
+  });
+
+  it("a check's unique rule: the failure records read its OVER aggregate, partitioned by the unique columns", () => {
+    const checked = orders.check("once", { unique: { columns: ["order_id", "customer_id"], within: "1h" } });
+    const l = lineage(pipeline("q").write(checked.toKafka("clean.v1"), checked.failures.toKafka("failures.v1")));
+    const overs: string[] = [];
+    const walk = (tr: ColumnTrace) => {
+      if (tr.kind === "overAggregate") overs.push(`${tr.how} ${tr.column}: ${tr.detail}`);
+      tr.inputs.forEach(walk);
+    };
+    walk(l.sinks.find((s) => s.topic === "failures.v1")!.columns.find((c) => c.name === "violation_type")!.trace);
+    expect(overs).toEqual([
+      "aggregated __streamt_unique_rows: COUNT(*) over (partition by order_id, customer_id order by ts rows 1 preceding)",
+      "aggregated __streamt_unique_previous: MIN(ts) over (partition by order_id, customer_id order by ts rows 1 preceding)",
+      // The rule's own read of the event time, passed through the OVER aggregate.
+      "copied ts: null",
+    ]);
+  });
+
   it("topics are listed by name, whatever order the pipeline writes and reads them in", () => {
     // A pipeline's written topics are met before its read ones: here b.out before a.in.
     const l = lineage(pipeline("t").write(source("a", { topic: "a.in", schema: Order }).toKafka("b.out")));
@@ -177,6 +219,19 @@ describe("the terminal view", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("a join's columns: copied and renamed columns say from which side, in parentheses", () => {
+    const def = pipeline("j").write(orders.intervalJoin(customers, { on: { customer_id: "id" }, between: ["0s", "1h"], select: (o, c) => ({ order: o.order_id, name: c.name }) }).toKafka("named.v1")).definition;
+    const text = lineageText(lineageOf({ version: PLAN_VERSION, pipelines: [{ ...def, site: null }] }));
+    expect(text.split("\n").slice(6, 12)).toEqual([
+      "sink j: orders/interval-join/named.v1 -> topic named.v1",
+      "  order STRING NOT NULL",
+      "    └─ order renamed (from the left side) at orders/interval-join",
+      "       └─ order_id read by orders from topic orders.v1",
+      "  name STRING",
+      "    └─ name copied (from the right side) at orders/interval-join",
+    ]);
   });
 
   it("two pipelines through a topic: the topic between them, the upstream steps named with their pipeline, the upstream row influences too", () => {

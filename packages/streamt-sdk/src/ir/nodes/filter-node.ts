@@ -1,7 +1,7 @@
 import type { ExprNode } from "../expr-node.js";
 import { NO_STATE, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
-import { invalid, type NodeOrigin } from "./node-checks.js";
+import { invalid, requireOwnColumns, type NodeOrigin } from "./node-checks.js";
 import type { CheckMark } from "../check-mark.js";
 
 /** `WHERE predicate`: keeps schema, time attributes and changelog of its input. */
@@ -17,6 +17,7 @@ export function filterNode(origin: NodeOrigin, input: PlanNode, predicate: ExprN
   if (predicate.type.kind !== "BOOLEAN") {
     invalid(origin, `filter() needs a BOOLEAN condition, got ${predicate.type.kind}`, "compare values, e.g. row.status.eq('paid')");
   }
+  requireOwnColumns(origin, [predicate], [input]);
   return {
     kind: "filter",
     path: origin.path,

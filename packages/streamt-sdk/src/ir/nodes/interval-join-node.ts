@@ -2,7 +2,7 @@ import { mergeWatermarks, timeFromSchema, type NodeBase } from "../node-base.js"
 import type { PlanNode } from "../plan-node.js";
 import type { ProjectedColumn } from "./project-node.js";
 import { checkKeys, checkOutputNames, joinColumns, requireAppend, type JoinType, type KeyPair } from "./join-common.js";
-import { invalid, type NodeOrigin } from "./node-checks.js";
+import { invalid, requireOwnColumns, type NodeOrigin } from "./node-checks.js";
 
 /**
  * Time-bounded join: `right.rowtime BETWEEN left.rowtime + lower AND left.rowtime + upper`. State is
@@ -37,6 +37,7 @@ export function intervalJoinNode(
   }
   checkKeys(origin, left, right, init.on);
   checkOutputNames(origin, init.columns);
+  requireOwnColumns(origin, init.columns.map((c) => c.expr), [left, right]);
   const { columns, schema } = joinColumns(init.columns, 0, init.joinType);
   return {
     kind: "intervalJoin",

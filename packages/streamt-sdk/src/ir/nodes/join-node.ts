@@ -2,7 +2,7 @@ import { timeFromSchema, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
 import type { ProjectedColumn } from "./project-node.js";
 import { checkKeys, checkOutputNames, combinedChangelog, joinColumns, type JoinType, type KeyPair } from "./join-common.js";
-import type { NodeOrigin } from "./node-checks.js";
+import { requireOwnColumns, type NodeOrigin } from "./node-checks.js";
 
 /**
  * A regular join: every row of both sides is kept in state forever unless a TTL expires it, so it is
@@ -27,6 +27,7 @@ export function joinNode(
 ): JoinNode {
   checkKeys(origin, left, right, init.on);
   checkOutputNames(origin, init.columns);
+  requireOwnColumns(origin, init.columns.map((c) => c.expr), [left, right]);
   const { columns, schema } = joinColumns(init.columns, null, init.joinType);
   return {
     kind: "join",

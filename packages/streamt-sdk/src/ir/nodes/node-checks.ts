@@ -1,4 +1,5 @@
 import { BuildErrorCode, StreamtError } from "../../errors.js";
+import { walkExpr, type ExprNode } from "../expr-node.js";
 import type { Column, SourceSite } from "../node-base.js";
 
 export interface NodeOrigin {
@@ -16,6 +17,28 @@ export function requireColumn(schema: readonly Column[], name: string, origin: N
     site: origin.site,
     hint: `available columns: ${schema.map((c) => c.name).join(", ")}`,
   });
+}
+
+/**
+ * Every column the expressions read is a column of the input they name (a join's right side is input 1).
+ * An expression kept from another stream's callback can name a column this step's input lacks: the SQL
+ * would name a column that is not there, which only Flink's planner refused.
+ */
+export function requireOwnColumns(origin: NodeOrigin, exprs: readonly ExprNode[], inputs: readonly { readonly path: string; readonly schema: readonly Column[] }[]): void {
+  for (const e of exprs) {
+    walkExpr(e, (n) => {
+      if (n.kind !== "column") return;
+      const input = inputs[n.input]!;
+      if (input.schema.some((c) => c.name === n.name)) return;
+      throw new StreamtError({
+        code: BuildErrorCode.unknownColumn,
+        message: `'${n.name}' is not a column of ${input.path}: an expression reading it was built from another stream's row`,
+        path: origin.path,
+        site: origin.site,
+        hint: "build each expression from the row this step's callback is given",
+      });
+    });
+  }
 }
 
 export function requireUniqueNames(names: readonly string[], origin: NodeOrigin, what: string): void {

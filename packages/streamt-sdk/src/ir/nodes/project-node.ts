@@ -1,7 +1,7 @@
 import type { ExprNode } from "../expr-node.js";
 import { NO_STATE, timeFromSchema, type Changelog, type Column, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
-import { invalid, requireUniqueNames, type NodeOrigin } from "./node-checks.js";
+import { invalid, requireOwnColumns, requireUniqueNames, type NodeOrigin } from "./node-checks.js";
 
 export interface ProjectedColumn {
   readonly name: string;
@@ -37,6 +37,7 @@ export function projectNode(origin: NodeOrigin, input: PlanNode, columns: readon
   // Flink has no empty row: `SELECT FROM t` does not parse.
   if (columns.length === 0) invalid(origin, "a select with no columns", "keep at least one column, e.g. select('order_id') or select((o) => ({ id: o.order_id }))");
   requireUniqueNames(columns.map((c) => c.name), origin, "column");
+  requireOwnColumns(origin, columns.map((c) => c.expr), [input]);
   const schema = projectedSchema(columns);
   return {
     kind: "project",

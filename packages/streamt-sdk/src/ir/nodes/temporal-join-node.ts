@@ -2,7 +2,7 @@ import { APPEND, NO_STATE, timeFromSchema, type NodeBase } from "../node-base.js
 import type { PlanNode } from "../plan-node.js";
 import type { ProjectedColumn } from "./project-node.js";
 import { checkKeys, checkOutputNames, joinColumns, requireAppend, type KeyPair } from "./join-common.js";
-import { invalid, type NodeOrigin } from "./node-checks.js";
+import { invalid, requireOwnColumns, type NodeOrigin } from "./node-checks.js";
 
 /**
  * `JOIN versioned FOR SYSTEM_TIME AS OF left.rowtime`: each left row meets the version of the right row
@@ -45,6 +45,7 @@ export function temporalJoinNode(
       `add the primary key column(s) ${missing.join(", ")} to on`);
   }
   checkOutputNames(origin, init.columns);
+  requireOwnColumns(origin, init.columns.map((c) => c.expr), [left, right]);
   const { columns, schema } = joinColumns(init.columns, 0, init.joinType);
   return {
     kind: "temporalJoin",

@@ -3,8 +3,8 @@ import type { PlanNode } from "../plan-node.js";
 import { windowExtentMs, type WindowSpec } from "../window-spec.js";
 import type { ProjectedColumn } from "./project-node.js";
 import { checkKeys, checkOutputNames, joinColumns, type JoinType, type KeyPair } from "./join-common.js";
-import { invalid, type NodeOrigin } from "./node-checks.js";
-import { requireWindowable } from "./window-aggregate-node.js";
+import { invalid, requireOwnColumns, type NodeOrigin } from "./node-checks.js";
+import { requireWindowable, windowColumns } from "./window-aggregate-node.js";
 
 /**
  * Joins rows of two streams that fall in the same window (same window_start and window_end). Both
@@ -37,6 +37,11 @@ export function windowJoinNode(
   if (init.leftWindow.kind === "session") invalid(origin, "Flink does not support window joins on session windows", "use tumble, hop or cumulate");
   checkKeys(origin, left, right, init.on);
   checkOutputNames(origin, init.columns);
+  // Each side's row in the select has its window's bounds too.
+  requireOwnColumns(origin, init.columns.map((c) => c.expr), [
+    { path: left.path, schema: [...left.schema, ...windowColumns(left, init.leftWindow)] },
+    { path: right.path, schema: [...right.schema, ...windowColumns(right, init.rightWindow)] },
+  ]);
   // Flink's window join keeps no time attribute from its inputs.
   const { columns, schema } = joinColumns(init.columns, null, init.joinType);
   return {
