@@ -83,7 +83,8 @@ if (STREAMT_CHECKOUT !== null && !existsSync(STREAMT_CHECKOUT)) usageError(`--st
 const COMMAND = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
 const SIZES = [10, 100, 1000, 3000] as const;
 // --synth-only: three repetitions of everything (the medians of issue 14's targets), the section in ~15 minutes.
-const REPS = QUICK ? { synth: 2, synthTypecheck: 1, tsc: 1 } : SYNTH_ONLY ? { synth: 3, synthTypecheck: 3, tsc: 0 } : { synth: 7, synthTypecheck: 3, tsc: 5 };
+// A watch process times many saves: each is short, and its median is the target's figure.
+const REPS = QUICK ? { synth: 2, synthTypecheck: 1, tsc: 1, watchSaves: 3 } : SYNTH_ONLY ? { synth: 3, synthTypecheck: 3, tsc: 0, watchSaves: 12 } : { synth: 7, synthTypecheck: 3, tsc: 5, watchSaves: 12 };
 /** Section 7: each repetition is a cold, an edit and an unchanged run of each of the three commands. */
 const STREAMT_REPS = QUICK ? 1 : 3;
 
@@ -279,7 +280,7 @@ async function synthSection(sdk: string, projects: ReadonlyMap<number, Generated
   // synth --watch at 1,000 pipelines, each mode in one warm process: the time from a module's save to
   // its edit in the output folder.
   const watch: WatchRun[] = [];
-  for (const typecheck of [false, true]) watch.push(...(await watchRuns(p1000, typecheck, typecheck ? REPS.synthTypecheck : REPS.synth, () => edits++)));
+  for (const typecheck of [false, true]) watch.push(...(await watchRuns(p1000, typecheck, REPS.watchSaves, () => edits++)));
 
   const section: SynthSection = {
     quick: QUICK,
@@ -311,10 +312,11 @@ async function synthSection(sdk: string, projects: ReadonlyMap<number, Generated
 }
 
 /**
- * One `synth --watch` process over the project: after its first run, `reps` saves of one module each
- * (a new filter threshold, in turn in each module), each timed from the write of the file until the
- * pipeline's script in the output folder shows it (polled every 5 ms), the next save only after the
- * watch reported that run. Then SIGTERM, whose exit code must be 0.
+ * One `synth --watch` process over the project: after its first run and one untimed save (the first
+ * re-synth compiles the code paths a save takes; a user meets it once per session), `reps` saves of one
+ * module each (a new filter threshold, in turn in each module), each timed from the write of the file
+ * until the pipeline's script in the output folder shows it (polled every 5 ms), the next save only after
+ * the watch reported that run. Then SIGTERM, whose exit code must be 0.
  */
 async function watchRuns(p: GeneratedProject, typecheck: boolean, reps: number, nextEdit: () => number): Promise<WatchRun[]> {
   const mode = typecheck ? " with type-check" : "";
@@ -334,7 +336,7 @@ async function watchRuns(p: GeneratedProject, typecheck: boolean, reps: number, 
   };
   const runs: WatchRun[] = [];
   const started = await until(() => lines >= 1, 300_000);
-  for (let rep = 0; rep < reps && started; rep++) {
+  for (let rep = -1; rep < reps && started; rep++) {
     const n = nextEdit();
     const before = lines;
     const t = performance.now();
@@ -343,8 +345,9 @@ async function watchRuns(p: GeneratedProject, typecheck: boolean, reps: number, 
     const seen = await until(() => existsSync(script) && readFileSync(script, "utf8").includes(edit.expectedSql), 120_000);
     const ms = performance.now() - t;
     await until(() => lines > before, 120_000);
-    runs.push({ typecheck, rep, ok: seen, ...(seen ? {} : { failure: `the edit of ${edit.module} did not reach ${edit.pipeline}.sql in 120 s` }), ms });
-    log(`synth --watch${mode} at ${p.size} pipelines: edit of ${edit.module} in the output after ${f0(ms)} ms${seen ? "" : " FAILED"}`);
+    // The warm-up save counts only when it fails.
+    if (rep >= 0 || !seen) runs.push({ typecheck, rep, ok: seen, ...(seen ? {} : { failure: `the edit of ${edit.module} did not reach ${edit.pipeline}.sql in 120 s` }), ms });
+    log(`synth --watch${mode} at ${p.size} pipelines: ${rep < 0 ? "warm-up save, " : ""}edit of ${edit.module} in the output after ${f0(ms)} ms${seen ? "" : " FAILED"}`);
     // A pause between saves, as between a user's.
     await new Promise((r) => setTimeout(r, 200));
   }
