@@ -270,7 +270,7 @@ describe("upsert tables", () => {
   it("an upsert sink keyed by two columns lists both in its primary key, in the key's order", () => {
     const Visit = t.row({ region: t.string(), customer_id: t.string() });
     const visits = source("visits", { topic: "visits.v1", schema: Visit });
-    const def = pipeline("per-customer").write(visits.groupBy("region", "customer_id").aggregate({ n: count() }).toUpsertKafka("visits.out", { key: ["customer_id", "region"] })).definition;
+    const def = pipeline("per-customer").write(visits.groupBy("region", "customer_id").aggregate({ n: count() }, { ttl: "1d" }).toUpsertKafka("visits.out", { key: ["customer_id", "region"] })).definition;
     const sinkTable = program(def).find((block) => block[0]!.startsWith("// sink") && block.some((l) => l.includes("createTemporaryTable")))!;
     expect(sinkTable.filter((l) => l.includes("primaryKey"))).toEqual(['                        .primaryKey("customer_id", "region")']);
   });
