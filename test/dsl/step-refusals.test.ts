@@ -30,6 +30,13 @@ orders.select((o) => {
 });
 const idsOnly = orders.select("order_id");
 const timedIds = timed.select("order_id", "at");
+// The same, kept from a join's right side (input 1) and used in a step of one input.
+let customerOfRight: any;
+idsOnly.join(orders, { on: { order_id: "order_id" }, select: (l, r) => {
+  customerOfRight = r.customer;
+  return { id: l.order_id };
+} });
+const RIGHT_SIDE = "'customer' is a column of a join's right side, not of orders/select: an expression reading it was built from another stream's row";
 const FOREIGN = "'customer' is not a column of orders/select: an expression reading it was built from another stream's row";
 const FOREIGN_HINT = "build each expression from the row this step's callback is given";
 
@@ -70,6 +77,8 @@ const rows: Row[] = [
   [lineHere(), () => (idsOnly as any).check("named", { expr: { known: () => customerOfOrders.eq("x") } }).passed, B001, FOREIGN, FOREIGN_HINT, "orders/select/check-named"],
   [lineHere(), () => (timedIds as any).check("once", { expr: { known: () => customerOfOrders.eq("x") }, unique: { columns: ["order_id"], within: "1h" } }).passed, B001, FOREIGN, FOREIGN_HINT, "orders/select/check-once"],
   [lineHere(), () => (idsOnly as any).withColumns(() => ({ c: customerOfOrders })), B001, FOREIGN, FOREIGN_HINT, "orders/select/with-columns"],
+  [lineHere(), () => idsOnly.select(() => ({ c: customerOfRight })), B001, RIGHT_SIDE, FOREIGN_HINT, "orders/select/select"],
+  [lineHere(), () => idsOnly.groupBy("order_id").aggregate({ c: max(customerOfRight) }), B001, RIGHT_SIDE, FOREIGN_HINT, "orders/select/aggregate"],
   [lineHere(), () => (orders as any).tumble("1h"), B005, "tumble() needs event time, and orders has none", "declare .eventTime(column).watermark(delay) on the source, and keep that column in every select()", "orders/tumble"],
   [lineHere(), () => (orders as any).watermark("5s"), B005, "watermark() on source 'orders' needs eventTime(column) first", "call .eventTime('your_timestamp_column').watermark('5s')", "orders"],
   [lineHere(), () => timed.tumble("1h").aggregate({ n: count(), s: sum(5 as any) }), B006, "sum() takes a column name or an expression, got number", 'e.g. sum("amount"), or aggregate((o) => ({ x: sum(o.price.mul(o.qty)) }))', null],
