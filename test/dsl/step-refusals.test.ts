@@ -4,7 +4,7 @@
  * most of these calls.
  */
 import { describe, expect, it } from "vitest";
-import { count, isStreamtError, listagg, pipeline, registerSources, source, sum, t } from "streamt-sdk";
+import { count, isStreamtError, listagg, max, pipeline, registerSources, source, sum, t } from "streamt-sdk";
 import { JS_OPERATOR_HINT } from "../../packages/streamt-sdk/src/errors.js";
 import { lineHere } from "../helpers.js";
 
@@ -29,6 +29,14 @@ orders.select((o) => {
   return { id: o.order_id };
 });
 const idsOnly = orders.select("order_id");
+const timedIds = timed.select("order_id", "at");
+// The same, kept from a join's right side (input 1) and used in a step of one input.
+let customerOfRight: any;
+idsOnly.join(orders, { on: { order_id: "order_id" }, select: (l, r) => {
+  customerOfRight = r.customer;
+  return { id: l.order_id };
+} });
+const RIGHT_SIDE = "'customer' is a column of a join's right side, not of orders/select: an expression reading it was built from another stream's row";
 const FOREIGN = "'customer' is not a column of orders/select: an expression reading it was built from another stream's row";
 const FOREIGN_HINT = "build each expression from the row this step's callback is given";
 
@@ -62,6 +70,15 @@ const rows: Row[] = [
   [lineHere(), () => idsOnly.select(() => ({ c: customerOfOrders })), B001, FOREIGN, FOREIGN_HINT, "orders/select/select"],
   [lineHere(), () => idsOnly.filter(() => customerOfOrders.eq("x")), B001, FOREIGN, FOREIGN_HINT, "orders/select/filter"],
   [lineHere(), () => (idsOnly as any).join(orders, { on: { order_id: "order_id" }, select: (l: any) => ({ id: l.order_id, c: customerOfOrders.upper() }) }), B001, FOREIGN, FOREIGN_HINT, "orders/select/join"],
+  [lineHere(), () => idsOnly.groupBy("order_id").aggregate({ c: max(customerOfOrders) }), B001, FOREIGN, FOREIGN_HINT, "orders/select/aggregate"],
+  [lineHere(), () => idsOnly.groupBy("order_id").aggregate(() => ({ c: count(customerOfOrders.upper()) })), B001, FOREIGN, FOREIGN_HINT, "orders/select/aggregate"],
+  [lineHere(), () => timedIds.tumble("1h").aggregate({ c: listagg(customerOfOrders, ";") }), B001, FOREIGN, FOREIGN_HINT, "orders/select/tumble"],
+  [lineHere(), () => timedIds.hop("1h", "5m").groupBy("order_id").aggregate({ c: count(customerOfOrders) }), B001, FOREIGN, FOREIGN_HINT, "orders/select/hop"],
+  [lineHere(), () => (idsOnly as any).check("named", { expr: { known: () => customerOfOrders.eq("x") } }).passed, B001, FOREIGN, FOREIGN_HINT, "orders/select/check-named"],
+  [lineHere(), () => (timedIds as any).check("once", { expr: { known: () => customerOfOrders.eq("x") }, unique: { columns: ["order_id"], within: "1h" } }).passed, B001, FOREIGN, FOREIGN_HINT, "orders/select/check-once"],
+  [lineHere(), () => (idsOnly as any).withColumns(() => ({ c: customerOfOrders })), B001, FOREIGN, FOREIGN_HINT, "orders/select/with-columns"],
+  [lineHere(), () => idsOnly.select(() => ({ c: customerOfRight })), B001, RIGHT_SIDE, FOREIGN_HINT, "orders/select/select"],
+  [lineHere(), () => idsOnly.groupBy("order_id").aggregate({ c: max(customerOfRight) }), B001, RIGHT_SIDE, FOREIGN_HINT, "orders/select/aggregate"],
   [lineHere(), () => (orders as any).tumble("1h"), B005, "tumble() needs event time, and orders has none", "declare .eventTime(column).watermark(delay) on the source, and keep that column in every select()", "orders/tumble"],
   [lineHere(), () => (orders as any).watermark("5s"), B005, "watermark() on source 'orders' needs eventTime(column) first", "call .eventTime('your_timestamp_column').watermark('5s')", "orders"],
   [lineHere(), () => timed.tumble("1h").aggregate({ n: count(), s: sum(5 as any) }), B006, "sum() takes a column name or an expression, got number", 'e.g. sum("amount"), or aggregate((o) => ({ x: sum(o.price.mul(o.qty)) }))', null],

@@ -88,6 +88,17 @@ describe("node constructors' refusals", () => {
     expect({ orderBy: over.orderBy, state: over.state, changelog: over.changelog }).toEqual({ orderBy: "at", state: { kind: "unbounded" }, changelog: { mode: "append" } });
   });
 
+  it("an OVER aggregate reads its input's own columns", () => {
+    const elsewhere = { kind: "column", name: "customer", input: 0, type: ty("STRING") } as const;
+    expect(errorOf(() => overAggregateNode(origin, node(timed), { partitionBy: ["id"], precedingRows: 1, aggregates: [{ name: "c", fn: "MAX", args: [elsewhere], type: ty("STRING", true) }] }))).toEqual({
+      code: "STREAMT-B001",
+      message: "'customer' is not a column of orders: an expression reading it was built from another stream's row",
+      hint: "build each expression from the row this step's callback is given",
+      path: "orders/x",
+      site: null,
+    });
+  });
+
   it("the versioned side of a temporal join without event time", () => {
     const rates = source("rates", { topic: "rates", schema: t.row({ id: t.string(), rate: t.int() }), primaryKey: ["id"] });
     const line = lineHere() + 1;

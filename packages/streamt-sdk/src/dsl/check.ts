@@ -7,7 +7,7 @@ import { filterNode, type FilterNode } from "../ir/nodes/filter-node.js";
 import { projectNode, type ProjectNode } from "../ir/nodes/project-node.js";
 import { overAggregateNode, type OverAggregateNode } from "../ir/nodes/over-aggregate-node.js";
 import { unionNode } from "../ir/nodes/union-node.js";
-import type { NodeOrigin } from "../ir/nodes/node-checks.js";
+import { requireOwnColumns, type NodeOrigin } from "../ir/nodes/node-checks.js";
 import { BuildErrorCode, JS_OPERATOR_HINT, StreamtError } from "../errors.js";
 import { currentTimestamp, exprNode, isExpr, jsonObject, literalNode, rowExprs, runCallback, type AnyExpr, type Expr, type RowExprs } from "./expr.js";
 import { formatDuration, parsePositiveDuration, type Duration } from "./duration.js";
@@ -181,6 +181,8 @@ export function buildCheck(origin: NodeOrigin, input: PlanNode, name: string, ru
     if (typeof cond === "boolean") refuse(BuildErrorCode.jsOperatorOnExpr, `expr.${ruleName} returned the JavaScript value ${cond}, not a condition`, JS_OPERATOR_HINT);
     if (!isExpr(cond) || exprNode(cond).type.kind !== "BOOLEAN") refuse(BuildErrorCode.typeMismatch, `expr.${ruleName} must return a BOOLEAN condition`, "e.g. (o) => o.amount.gt(0)");
     const e = exprNode(cond as AnyExpr);
+    // Refused here, at the check: with unique, the filter's message would name the helper step the check adds.
+    requireOwnColumns(origin, [e], [input]);
     // NULL is not TRUE: a condition that cannot be decided fails the row.
     const passes: ExprNode = e.type.nullable ? { kind: "call", op: "COALESCE", args: [e, { kind: "literal", value: false, type: BOOL }], type: BOOL } : e;
     list.push({ kind: "expression", passes, details: `${ruleName} is not true` });

@@ -1,7 +1,7 @@
 import { type AggregateCall, type AggregateRequest, resolveAggregate } from "../aggregate-call.js";
 import { timeFromSchema, type Column, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
-import { requireColumn, requireUniqueNames, type NodeOrigin } from "./node-checks.js";
+import { requireColumn, requireOwnColumns, requireUniqueNames, type NodeOrigin } from "./node-checks.js";
 
 /**
  * A non-windowed `GROUP BY`: the result row of a key is revised on every input row, so the output is
@@ -25,6 +25,7 @@ export function aggregateNode(
 ): AggregateNode {
   const keys = init.groupBy.map((k) => requireColumn(input.schema, k, origin, "group-by column"));
   const calls = init.aggregates.map((a) => resolveAggregate(a, input.schema, origin));
+  requireOwnColumns(origin, calls.flatMap((c) => c.args), [input]);
   // Time attributes do not survive a non-windowed aggregate: its output is no longer ordered by time.
   const schema: Column[] = [...keys.map((k) => ({ name: k.name, type: k.type })), ...calls.map((c) => ({ name: c.name, type: c.type }))];
   requireUniqueNames(schema.map((c) => c.name), origin, "column");

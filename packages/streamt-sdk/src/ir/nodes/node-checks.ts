@@ -28,11 +28,13 @@ export function requireOwnColumns(origin: NodeOrigin, exprs: readonly ExprNode[]
   for (const e of exprs) {
     walkExpr(e, (n) => {
       if (n.kind !== "column") return;
-      const input = inputs[n.input]!;
-      if (input.schema.some((c) => c.name === n.name)) return;
+      // A join's right side kept and used in a step of one input names an input the step does not have.
+      const input = inputs[n.input];
+      if (input?.schema.some((c) => c.name === n.name)) return;
+      const whose = input ? `not a column of ${input.path}` : `a column of a join's right side, not of ${inputs[0]!.path}`;
       throw new StreamtError({
         code: BuildErrorCode.unknownColumn,
-        message: `'${n.name}' is not a column of ${input.path}: an expression reading it was built from another stream's row`,
+        message: `'${n.name}' is ${whose}: an expression reading it was built from another stream's row`,
         path: origin.path,
         site: origin.site,
         hint: "build each expression from the row this step's callback is given",

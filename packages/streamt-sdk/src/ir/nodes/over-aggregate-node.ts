@@ -1,7 +1,7 @@
 import type { AggregateCall } from "../aggregate-call.js";
 import type { NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
-import { invalid, requireColumn, requireUniqueNames, type NodeOrigin } from "./node-checks.js";
+import { invalid, requireColumn, requireOwnColumns, requireUniqueNames, type NodeOrigin } from "./node-checks.js";
 
 /**
  * Aggregates over a frame of rows per partition, ordered by event time, added to every row:
@@ -36,6 +36,7 @@ export function overAggregateNode(
   }
   if (input.changelog.mode !== "append") invalid(origin, `an OVER aggregate needs an append-only input, and ${input.path} is updating`, "aggregate over the append-only stream before joining or aggregating it");
   if (!Number.isInteger(init.precedingRows) || init.precedingRows < 0) invalid(origin, `precedingRows must be a whole number of rows, got ${init.precedingRows}`, "e.g. 1");
+  requireOwnColumns(origin, init.aggregates.flatMap((a) => a.args), [input]);
   const added = init.aggregates.map((a) => ({ name: a.name, type: a.type }));
   const schema = [...input.schema, ...added];
   requireUniqueNames(schema.map((c) => c.name), origin, "column");

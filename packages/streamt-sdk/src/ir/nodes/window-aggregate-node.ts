@@ -2,7 +2,7 @@ import { type AggregateCall, type AggregateRequest, resolveAggregate } from "../
 import { APPEND, timeFromSchema, type Column, type NodeBase } from "../node-base.js";
 import type { PlanNode } from "../plan-node.js";
 import { windowExtentMs, type WindowSpec } from "../window-spec.js";
-import { invalid, requireColumn, requireUniqueNames, type NodeOrigin } from "./node-checks.js";
+import { invalid, requireColumn, requireOwnColumns, requireUniqueNames, type NodeOrigin } from "./node-checks.js";
 
 /**
  * `SELECT keys, window_start, window_end, window_time, aggs FROM TABLE(TUMBLE(...)) GROUP BY ...`.
@@ -58,6 +58,8 @@ export function windowAggregateNode(
     for (const p of window.partitionBy) requireColumn(input.schema, p, origin, "session partition column");
   }
   const calls = aggregates.map((a) => resolveAggregate(a, input.schema, origin));
+  // aggregate() is given the input's row, without the window's bounds.
+  requireOwnColumns(origin, calls.flatMap((c) => c.args), [input]);
   // Flink computes hop and cumulate windows from shared slices and session windows by merging windows,
   // and its FIRST_VALUE / LAST_VALUE have no merge: its planner refuses them there (found by the
   // random-pipeline test against Flink's planner).
