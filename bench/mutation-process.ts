@@ -18,7 +18,9 @@
  * (a test that fails under load is no kill).
  *
  * Writes reports/mutation/sample-<seed>-run.json in the shape of Stryker's report, which
- * `mutation-report.ts --sample reports/mutation/sample-<seed>.json` reads as it reads a Stryker run.
+ * `mutation-report.ts --sample reports/mutation/sample-<seed>.json` reads as it reads a Stryker run; it is
+ * written after every mutant, and a later call with the same sample goes on where it stopped (keeping the
+ * baseline), so a long run can be spread over several.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -174,31 +176,46 @@ async function main(): Promise<void> {
   };
   const plan = sample.mutants.map((m) => ({ mutant: m, tests: testsFor(m.file, tests, text) }));
 
+  const runFile = path.resolve(REPO, options.sampleFile.replace(/\.json$/, "-run.json"));
+  const earlier = readEarlierRun(runFile, sample);
   const dirs = Array.from({ length: options.workers }, (_, i) => scratchCheckout(sample.commit, `streamt-mutation-${sample.seed}-${i}`));
   // Unmutated, once: the files that fail here cannot judge a mutant; each file's time sets the timeouts.
   const needed = [...new Set(plan.flatMap((p) => p.tests))].sort();
-  console.log(`baseline: ${needed.length} test files, unmutated...`);
-  const baseline = await runTests(dirs[0]!, needed, 60 * 60_000, false);
-  const broken = new Set(baseline.failedFiles);
+  let baseline = earlier?.baseline;
+  if (baseline) console.log(`continuing ${path.relative(REPO, runFile)}: ${earlier!.statuses.size} mutants run before, its baseline kept`);
+  else {
+    console.log(`baseline: ${needed.length} test files, unmutated...`);
+    const run = await runTests(dirs[0]!, needed, 60 * 60_000, false);
+    baseline = { fileMs: Object.fromEntries(run.fileMs), leftOut: run.failedFiles };
+  }
+  const broken = new Set(baseline.leftOut);
   if (broken.size > 0) console.log(`left out (they fail unmutated in a scratch checkout): ${[...broken].join(", ")}`);
 
   const results = new Map<SampledMutant, string>();
+  for (const { mutant } of plan) {
+    const status = earlier?.statuses.get(mutantKey(mutant));
+    if (status) results.set(mutant, status);
+  }
+  // Written after every mutant, so a run that is stopped keeps what it measured, and a later call goes on from it.
+  const save = (): void => writeFileSync(runFile, `${JSON.stringify(runReport(sample, plan.map((p) => p.mutant), results, baseline!), null, 1)}\n`);
   let next = 0;
   const worker = async (dir: string): Promise<void> => {
     for (;;) {
       const i = next++;
       if (i >= plan.length) return;
       const { mutant, tests: mapped } = plan[i]!;
+      if (results.has(mutant)) continue;
       const files = mapped.filter((f) => !broken.has(f));
       const where = `${mutant.file}:${mutant.location.start.line + 1}:${mutant.location.start.column + 1} ${mutant.mutatorName}`;
-      if ((options.until && Date.now() > options.until.getTime()) || files.length === 0) {
-        results.set(mutant, files.length === 0 ? "NoCoverage" : "NotRun");
+      if (files.length === 0) {
+        results.set(mutant, "NoCoverage");
         continue;
       }
+      if (options.until && Date.now() > options.until.getTime()) continue;
       const file = path.join(dir, mutant.file);
       const original = readFileSync(file, "utf8");
       // Three times what its files took unmutated (run one after another), and a minute for vitest's start.
-      const timeout = 3 * files.reduce((ms, f) => ms + (baseline.fileMs.get(f) ?? 60_000), 0) + 60_000;
+      const timeout = 3 * files.reduce((ms, f) => ms + (baseline!.fileMs[f] ?? 300_000), 0) + 60_000;
       writeFileSync(file, mutated(original, mutant));
       let run: TestRun;
       try {
@@ -208,16 +225,32 @@ async function main(): Promise<void> {
       }
       let status = run.timedOut ? "Timeout" : run.passed ? "Survived" : "Killed";
       // A test that fails under load would count as a kill: the failing files must pass unmutated now.
-      if (status === "Killed" && run.failedFiles.length > 0 && !(await runTests(dir, run.failedFiles, timeout, false)).passed) status = "NotRun";
-      results.set(mutant, status);
-      console.log(`${i + 1}/${plan.length} ${status === "NotRun" ? "inconclusive (its failing tests fail unmutated too)" : status} ${where} (${files.length} test files, ${Math.round(run.ms / 1000)} s)`);
+      if (status === "Killed" && run.failedFiles.length > 0 && !(await runTests(dir, run.failedFiles, timeout, false)).passed) status = "Inconclusive";
+      if (status !== "Inconclusive") results.set(mutant, status);
+      save();
+      console.log(`${i + 1}/${plan.length} ${status === "Inconclusive" ? "inconclusive (its failing tests fail unmutated too)" : status} ${where} (${files.length} test files, ${Math.round(run.ms / 1000)} s)`);
     }
   };
   await Promise.all(dirs.map(worker));
+  save();
+  for (const dir of dirs) execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: REPO });
+  const tally = [...results.values()].reduce<Record<string, number>>((a, s) => ({ ...a, [s]: (a[s] ?? 0) + 1 }), {});
+  console.log(`${Object.entries(tally).map(([s, n]) => `${s} ${n}`).join(", ")}, not run ${plan.length - results.size}; wrote ${path.relative(REPO, runFile)}`);
+}
 
-  // Stryker's report shape: 1-based lines and columns, one entry per file with its source.
+interface Baseline {
+  /** Each test file's unmutated time. */
+  readonly fileMs: Record<string, number>;
+  /** Test files that fail unmutated in a scratch checkout. */
+  readonly leftOut: readonly string[];
+}
+
+const mutantKey = (m: SampledMutant): string => [m.file, m.location.start.line, m.location.start.column, m.location.end.line, m.location.end.column, m.mutatorName, m.replacement].join("\u0000");
+
+/** Stryker's report shape (1-based lines and columns, one entry per file with its source), and the baseline. */
+export function runReport(sample: SampleFile, mutants: readonly SampledMutant[], results: ReadonlyMap<SampledMutant, string>, baseline: Baseline): object {
   const files: Record<string, { source: string; mutants: object[] }> = {};
-  plan.forEach(({ mutant: m }, id) => {
+  mutants.forEach((m, id) => {
     const entry = (files[m.file] ??= { source: execFileSync("git", ["show", `${sample.commit}:${m.file}`], { cwd: REPO, encoding: "utf8" }), mutants: [] });
     entry.mutants.push({
       id: String(id),
@@ -227,11 +260,26 @@ async function main(): Promise<void> {
       location: { start: { line: m.location.start.line + 1, column: m.location.start.column + 1 }, end: { line: m.location.end.line + 1, column: m.location.end.column + 1 } },
     });
   });
-  const runFile = path.resolve(REPO, options.sampleFile.replace(/\.json$/, "-run.json"));
-  writeFileSync(runFile, `${JSON.stringify({ schemaVersion: "1", thresholds: {}, files, testFilesLeftOut: [...broken] }, null, 1)}\n`);
-  for (const dir of dirs) execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: REPO });
-  const tally = [...results.values()].reduce<Record<string, number>>((a, s) => ({ ...a, [s]: (a[s] ?? 0) + 1 }), {});
-  console.log(`${Object.entries(tally).map(([s, n]) => `${s} ${n}`).join(", ")}; wrote ${path.relative(REPO, runFile)}`);
+  return { schemaVersion: "1", thresholds: {}, files, testFilesLeftOut: baseline.leftOut, baseline };
+}
+
+/** What an earlier call wrote for this sample: each run mutant's status, and the baseline. */
+export function readEarlierRun(runFile: string, sample: SampleFile): { statuses: Map<string, string>; baseline: Baseline } | null {
+  if (!existsSync(runFile)) return null;
+  const run = JSON.parse(readFileSync(runFile, "utf8")) as { baseline?: Baseline; testFilesLeftOut?: string[]; files: Record<string, { mutants: { mutatorName: string; replacement: string; status: string; location: SampledMutant["location"] }[] }> };
+  // A run file of the first version holds the left-out files only: unknown times get generous timeouts.
+  const baseline = run.baseline ?? (run.testFilesLeftOut ? { fileMs: {}, leftOut: run.testFilesLeftOut } : null);
+  if (!baseline) return null;
+  const statuses = new Map<string, string>();
+  for (const [file, f] of Object.entries(run.files)) {
+    for (const m of f.mutants) {
+      if (m.status === "NotRun") continue;
+      const location = { start: { line: m.location.start.line - 1, column: m.location.start.column - 1 }, end: { line: m.location.end.line - 1, column: m.location.end.column - 1 } };
+      statuses.set(mutantKey({ file, mutatorName: m.mutatorName, replacement: m.replacement, location }), m.status);
+    }
+  }
+  // Only a run of this very draw.
+  return sample.mutants.some((m) => statuses.has(mutantKey(m))) || statuses.size === 0 ? { statuses, baseline } : null;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) await main();

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { mutated, testsFor } from "../../bench/mutation-process.js";
+import { mutated, readEarlierRun, runReport, testsFor } from "../../bench/mutation-process.js";
 
 // The pure parts of bench/mutation-process.ts: how a drawn mutant is written into a source, and which
 // unit tests are run against it.
@@ -28,5 +31,28 @@ describe("mutation-process", () => {
     expect(testsFor(`${src}/cli/args.ts`, tests, text)).toEqual(["test/cli/args.test.ts", "test/cli/cli.test.ts", "test/cli/output-folder.test.ts", "test/synth/last-run.test.ts"]);
     expect(testsFor(`${src}/deploy/config.ts`, tests, text)).toEqual(["test/deploy/config.test.ts"]);
     expect(testsFor(`${src}/runtime/kafka-io.ts`, tests, text)).toEqual([]);
+  });
+});
+
+describe("mutation-process: going on from an earlier run", () => {
+  it("reads back each run mutant's status and the baseline from the run file it writes; mutants not run are left to run", () => {
+    const file = "packages/streamt-sdk/src/version.ts";
+    const at = (line: number, column: number) => ({ line, column });
+    const ran = { file, mutatorName: "StringLiteral", replacement: '""', location: { start: at(0, 5), end: at(0, 9) } };
+    const notRun = { file, mutatorName: "StringLiteral", replacement: '"x"', location: { start: at(0, 5), end: at(0, 9) } };
+    const sample = { seed: 1, commit: "HEAD", population: { "(top level)": 2 }, notMeasured: {}, mutants: [ran, notRun] };
+    const baseline = { fileMs: { "test/cli/args.test.ts": 1234 }, leftOut: ["test/cli/needs-a-runner.test.ts"] };
+    const dir = mkdtempSync(path.join(os.tmpdir(), "streamt-mutation-process-"));
+    try {
+      const runFile = path.join(dir, "sample-1-run.json");
+      writeFileSync(runFile, JSON.stringify(runReport(sample, sample.mutants, new Map([[ran, "Killed"]]), baseline)));
+      const earlier = readEarlierRun(runFile, sample)!;
+      expect(earlier.baseline).toEqual(baseline);
+      expect([...earlier.statuses.values()]).toEqual(["Killed"]);
+      // Another draw's run file is not taken for this one.
+      expect(readEarlierRun(runFile, { ...sample, mutants: [notRun] })).toBe(null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
