@@ -314,12 +314,13 @@ const OUTPUT_CASES: readonly OutputCase[] = [
           first: "2026-01-01T10:00:04", last: "2026-01-01T10:00:04", n: 1,
         },
       ],
-      // D1: group a's copy of the rowtime and group b's floored time, through one union
+      // D1: group a's copy of the rowtime and group b's floored time, through one union; v and amt widened
+      // (a's INT n and DECIMAL(10, 2) amount, b's BIGINT of y and DECIMAL(12, 4) of amount)
       "java.functions.union.v1": [
-        { id: "ab-1", ts: "2026-01-01T10:00:01", u0: "2026-01-01T10:00:01" },
-        { id: "xyz", ts: "2026-01-01T10:00:02", u0: "2026-01-01T10:00:02" },
-        { id: "ab-3", ts: "2026-01-01T10:00:03", u0: "2026-01-01T10:00:03" },
-        { id: "cd-4", ts: "2026-01-01T10:00:04", u0: "2026-01-01T10:00:00" },
+        { id: "ab-1", ts: "2026-01-01T10:00:01", u0: "2026-01-01T10:00:01", v: 1, amt: 1.5 },
+        { id: "xyz", ts: "2026-01-01T10:00:02", u0: "2026-01-01T10:00:02", v: 3, amt: 2 },
+        { id: "ab-3", ts: "2026-01-01T10:00:03", u0: "2026-01-01T10:00:03", v: 5, amt: 0.1 },
+        { id: "cd-4", ts: "2026-01-01T10:00:04", u0: "2026-01-01T10:00:00", v: 3, amt: 0.25 },
       ],
     },
   },
