@@ -77,7 +77,9 @@ function unitTests(dir = "test"): string[] {
  */
 export function testsFor(file: string, tests: readonly string[], text: (test: string) => string): string[] {
   const module = file.slice(SRC.length + 1).replace(/\.ts$/, "");
-  const imports = new RegExp(`src/${escape(module)}\\.(?:js|ts)["'\`]`);
+  // A folder's index is imported by its package path too: "streamt-sdk/testing" is testing/index.ts.
+  const byPackage = module.endsWith("/index") ? `|["']streamt-sdk/${escape(module.slice(0, -"/index".length))}["']` : "";
+  const imports = new RegExp(`src/${escape(module)}\\.(?:js|ts)["'\`]${byPackage}`);
   const named = tests.filter((t) => path.basename(t) === `${path.basename(module)}.test.ts` || imports.test(withHelpers(t, text)));
   const viaCli = /^(cli|synth)\//.test(module) ? CLI_TESTS : [];
   return [...new Set([...named, ...viaCli])].sort();

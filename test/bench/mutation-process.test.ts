@@ -31,6 +31,8 @@ describe("mutation-process", () => {
     expect(testsFor(`${src}/cli/args.ts`, tests, text)).toEqual(["test/cli/args.test.ts", "test/cli/cli.test.ts", "test/cli/output-folder.test.ts", "test/synth/last-run.test.ts"]);
     expect(testsFor(`${src}/deploy/config.ts`, tests, text)).toEqual(["test/deploy/config.test.ts"]);
     expect(testsFor(`${src}/runtime/kafka-io.ts`, tests, text)).toEqual([]);
+    const withPackage = { ...files, "test/testing/rows.test.ts": 'import { expectRows } from "streamt-sdk/testing";' };
+    expect(testsFor(`${src}/testing/index.ts`, Object.keys(withPackage).filter((f) => f.endsWith(".test.ts")), (f) => withPackage[f as keyof typeof withPackage] ?? "")).toEqual(["test/testing/rows.test.ts"]);
   });
 });
 
