@@ -206,8 +206,9 @@ async function main(): Promise<void> {
       const i = next++;
       if (i >= plan.length) return;
       const { mutant, tests: mapped } = plan[i]!;
-      if (results.has(mutant)) continue;
       const files = mapped.filter((f) => !broken.has(f));
+      // Run before, unless it had no test then and has one now (the selection of tests grew since).
+      if (results.has(mutant) && !(results.get(mutant) === "NoCoverage" && files.length > 0)) continue;
       const where = `${mutant.file}:${mutant.location.start.line + 1}:${mutant.location.start.column + 1} ${mutant.mutatorName}`;
       if (files.length === 0) {
         results.set(mutant, "NoCoverage");
