@@ -250,11 +250,19 @@ interface Baseline {
 
 const mutantKey = (m: SampledMutant): string => [m.file, m.location.start.line, m.location.start.column, m.location.end.line, m.location.end.column, m.mutatorName, m.replacement].join("\u0000");
 
+const sources = new Map<string, string>();
+/** A file as the sample's commit has it; read once, as the run file is written after every mutant. */
+function sourceAt(commit: string, file: string): string {
+  const key = `${commit}:${file}`;
+  if (!sources.has(key)) sources.set(key, execFileSync("git", ["show", key], { cwd: REPO, encoding: "utf8" }));
+  return sources.get(key)!;
+}
+
 /** Stryker's report shape (1-based lines and columns, one entry per file with its source), and the baseline. */
 export function runReport(sample: SampleFile, mutants: readonly SampledMutant[], results: ReadonlyMap<SampledMutant, string>, baseline: Baseline): object {
   const files: Record<string, { source: string; mutants: object[] }> = {};
   mutants.forEach((m, id) => {
-    const entry = (files[m.file] ??= { source: execFileSync("git", ["show", `${sample.commit}:${m.file}`], { cwd: REPO, encoding: "utf8" }), mutants: [] });
+    const entry = (files[m.file] ??= { source: sourceAt(sample.commit, m.file), mutants: [] });
     entry.mutants.push({
       id: String(id),
       mutatorName: m.mutatorName,
