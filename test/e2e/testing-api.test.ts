@@ -118,34 +118,8 @@ describe("testPipeline on the engine", { timeout: 240_000 }, () => {
   });
 });
 
-describe("testPipeline refuses what it cannot run, with a coded error", { timeout: 240_000 }, () => {
-  it("a sink or source the pipeline does not have", async () => {
-    await expect(testPipeline(hourlyRevenue).expect(totalsSink, [])).rejects.toMatchObject({
-      code: "STREAMT-T002",
-      message: `expect(): pipeline testing-hourly does not write sink ${topic("totals")} (orders/aggregate/${topic("totals")})`,
-      hint: `its sinks are ${topic("hourly")}`,
-    });
-    const other = source("payments", { topic: topic("payments"), schema: Order });
-    expect(() => testPipeline(hourlyRevenue).given(other, [])).toThrow(expect.objectContaining({ code: "STREAMT-T002", message: "given(): pipeline testing-hourly does not read source payments", hint: "its sources are orders" }));
-  });
-
-  it("rows that do not fit the source's schema (plain JavaScript callers)", () => {
-    const rows = [order("o1", "c1", 10, "10:00"), { ...order("o2", "c1", 10, "10:00"), amount: "ten" }];
-    expect(() => testPipeline(hourlyRevenue).given(orders, rows as never)).toThrow(
-      expect.objectContaining({ code: "STREAMT-T003", message: `row 2 given to source orders of pipeline testing-hourly does not fit its schema: field "amount" is "ten", not a number (DECIMAL(10, 2) NOT NULL)` }),
-    );
-  });
-
-  it("a watermark step that cannot be reached: backwards, or on a source without a watermark", () => {
-    const test = testPipeline(hourlyRevenue).advanceWatermarkTo(orders, "2024-01-01T11:00");
-    expect(() => test.advanceWatermarkTo(orders, "2024-01-01T10:00")).toThrow(
-      expect.objectContaining({ code: "STREAMT-T004", message: `advanceWatermarkTo(orders, "2024-01-01T10:00"): the watermark is at 2024-01-01T11:00:00.000 already; a watermark only moves forward` }),
-    );
-    const plain = source("plain", { topic: topic("plain"), schema: Order });
-    const copy = pipeline("testing-plain").write(plain.toKafka(topic("plain-out")));
-    expect(() => testPipeline(copy).advanceWatermarkTo(plain, "2024-01-01T10:00")).toThrow(expect.objectContaining({ code: "STREAMT-T004", message: `advanceWatermarkTo(plain, "2024-01-01T10:00"): the source has no watermark` }));
-  });
-
+// The refusals that need no engine are unit tests: test/testing/test-steps.test.ts.
+describe("testPipeline cancels a job past its timeout", { timeout: 240_000 }, () => {
   it("a job that does not end within the timeout is cancelled: STREAMT-T005, and no process is left running", async () => {
     const before = liveChildren().length;
     await expect(testPipeline(hourlyRevenue, { timeout: "1ms" }).given(orders, [order("o1", "c1", 10, "10:05")]).run()).rejects.toMatchObject({ code: "STREAMT-T005" });

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
 import { testPipeline } from "streamt-sdk/testing";
-import { canonicalTimestamp } from "../../packages/streamt-sdk/src/testing/rows.js";
+import { canonicalRow, canonicalTimestamp } from "../../packages/streamt-sdk/src/testing/rows.js";
+import type { Column } from "../../packages/streamt-sdk/src/ir/node-base.js";
 
 describe("canonicalTimestamp", () => {
   it.each([
@@ -20,6 +21,21 @@ describe("canonicalTimestamp", () => {
   // Date.parse reads each of these as a real instant of another day (1 March, 2 January).
   it.each(["2024-02-30T10:00", "2023-02-29T00:00:00", "2024-04-31T10:00:00Z", "2024-01-01T24:00", "2024-13-01T10:00", "tomorrow"])("%j is none", (text) => {
     expect(canonicalTimestamp(text)).toBeNull();
+  });
+});
+
+describe("canonicalRow", () => {
+  const column = (name: string, kind: string): Column => ({ name, type: { kind, nullable: true } }) as unknown as Column;
+  const columns = [column("n", "BIGINT"), column("amount", "DECIMAL"), column("ts", "TIMESTAMP"), column("label", "STRING")];
+
+  it("numbers written as text are numbers, timestamps take one spelling, other text stays as it is, absent is null", () => {
+    expect(canonicalRow(columns, { n: "10", amount: "10.50", ts: "2024-01-01 10:00", label: "10" })).toEqual({ n: 10, amount: 10.5, ts: "2024-01-01T10:00:00", label: "10" });
+    expect(canonicalRow(columns, { n: 7, amount: 1.25, extra: 1 })).toEqual({ n: 7, amount: 1.25, ts: null, label: null });
+  });
+
+  it("text that is no number stays text, so it cannot equal a number by accident", () => {
+    expect(canonicalRow(columns, { n: "ten", amount: " ", ts: "yesterday", label: null })).toEqual({ n: "ten", amount: " ", ts: "yesterday", label: null });
+    expect(canonicalRow(columns, { n: "", amount: "" })).toEqual({ n: "", amount: "", ts: null, label: null });
   });
 });
 
