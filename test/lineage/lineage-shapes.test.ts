@@ -182,6 +182,22 @@ describe("column lineage", () => {
     ]);
   });
 
+  it("one source object shared by two pipelines (as a catalog package exports it): each pipeline's trace names that pipeline", () => {
+    const totals = pipeline("totals").write(orders.groupBy("customer_id").aggregate({ n: count() }, { ttl: "1d" }).toUpsertKafka("totals.v1", { key: ["customer_id"] }));
+    const copy = pipeline("a-copy").write(orders.select("order_id", "customer_id").toKafka("copy.v1"));
+    const l = lineage(totals, copy);
+    expect(summary(l.sinks.find((s) => s.pipeline === "totals")!)).toEqual([
+      "sink totals:orders/aggregate/totals.v1 -> totals.v1",
+      "customer_id STRING NOT NULL: written totals:orders/aggregate/totals.v1.customer_id <- group key totals:orders/aggregate.customer_id <- read[orders.v1] totals:orders.customer_id ORIGINS totals:orders.customer_id (orders.v1)",
+      "n BIGINT NOT NULL: written totals:orders/aggregate/totals.v1.n <- aggregated[COUNT(*)] totals:orders/aggregate.n ORIGINS ",
+      "source contract at totals:orders: order_id, customer_id, amount, ts",
+      "group by at totals:orders/aggregate: customer_id",
+    ]);
+    expect(summary(l.sinks.find((s) => s.pipeline === "a-copy")!)[2]).toBe(
+      "customer_id STRING NOT NULL: written a-copy:orders/select/copy.v1.customer_id <- copied a-copy:orders/select.customer_id <- read[orders.v1] a-copy:orders.customer_id ORIGINS a-copy:orders.customer_id (orders.v1)",
+    );
+  });
+
   it("a source column the upstream pipeline's sink does not write starts at that source (its origin)", () => {
     const Down = t.row({ id: t.string(), amount: t.decimal(10, 2), extra: t.string().nullable() });
     const up = pipeline("up").write(source("o", { topic: "orders.v1", schema: Order }).select((o) => ({ id: o.order_id, amount: o.amount })).toKafka("mid.v1"));

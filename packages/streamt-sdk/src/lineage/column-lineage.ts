@@ -214,6 +214,7 @@ const sideName = (name: string, input: 0 | 1): string => `${input === 0 ? "left"
 type JoinLike = Extract<PlanNode, { kind: "join" | "intervalJoin" | "temporalJoin" | "windowJoin" }>;
 
 class Tracer {
+  /** Traces by node, then by pipeline and column. */
   private readonly memo = new Map<PlanNode, Map<string, ColumnTrace>>();
   /** Sinks whose traces are being built: a topic loop stops where it would enter one again. */
   private readonly open = new Set<SinkNode>();
@@ -243,14 +244,16 @@ class Tracer {
 
   /** The trace of output column `name` of `node`. */
   column(pipeline: string, node: PlanNode, name: string): ColumnTrace {
-    const cached = this.memo.get(node)?.get(name);
+    // By pipeline too: a node shared by two pipelines (one source object both import) has a trace in each.
+    const key = `${pipeline}\u0000${name}`;
+    const cached = this.memo.get(node)?.get(key);
     if (cached) return cached;
     const cutsBefore = this.cuts;
     const trace = this.derive(pipeline, node, name);
     // A trace cut short by a topic loop depends on where the walk entered the loop: never reused.
     if (this.cuts === cutsBefore) {
       if (!this.memo.has(node)) this.memo.set(node, new Map());
-      this.memo.get(node)!.set(name, trace);
+      this.memo.get(node)!.set(key, trace);
     }
     return trace;
   }

@@ -232,6 +232,10 @@ export function encodePipelines(pipelines: readonly ModulePipeline[]): string | 
     return { [REF]: i };
   };
   function replacer(this: unknown, key: string, value: unknown): unknown {
+    // JSON.stringify has already called a toJSON (a Date's, say) when the replacer sees the value: the
+    // holder's own property is the value before that, and a class instance is not data.
+    const raw = key === "" ? value : (this as Record<string, unknown>)[key];
+    if (raw !== value && typeof raw === "object" && raw !== null) throw new NotData();
     switch (typeof value) {
       case "number":
         if (!Number.isFinite(value) || Object.is(value, -0)) throw new NotData();
