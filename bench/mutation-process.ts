@@ -71,18 +71,33 @@ function unitTests(dir = "test"): string[] {
 
 /**
  * The tests run against a mutant of `file`: those named after its module (synth/last-run.ts: any
- * last-run.test.ts), those that import it (themselves or through a helper module of test/ they import),
+ * last-run.test.ts), those that import it (themselves or through a helper module of test/ they import)
+ * or the module beside it that starts it as a thread,
  * and for the CLI's own code and synth, the CLI's end-to-end tests. Not those that reach it only through
  * other modules: nearly every test reaches synth that way, and a survivor would then cost many minutes.
  */
-export function testsFor(file: string, tests: readonly string[], text: (test: string) => string): string[] {
+export function testsFor(file: string, tests: readonly string[], text: (test: string) => string, sources: readonly string[] = []): string[] {
   const module = file.slice(SRC.length + 1).replace(/\.ts$/, "");
   // A folder's index is imported by its package path too: "streamt-sdk/testing" is testing/index.ts.
   const byPackage = module.endsWith("/index") ? `|["']streamt-sdk/${escape(module.slice(0, -"/index".length))}["']` : "";
-  const imports = new RegExp(`src/${escape(module)}\\.(?:js|ts)["'\`]${byPackage}`);
-  const named = tests.filter((t) => path.basename(t) === `${path.basename(module)}.test.ts` || imports.test(withHelpers(t, text)));
+  const importers = (m: string, extra = ""): RegExp => new RegExp(`src/${escape(m)}\\.(?:js|ts)["'\`]${extra}`);
+  // A module that runs as a thread is started by name by one beside it (watch.ts: startThread("import-worker")):
+  // the tests of that starter run it too.
+  const name = path.basename(module);
+  const starters = sources
+    .filter((s) => s !== file && path.dirname(s) === path.dirname(file) && new RegExp(`["'\`]${escape(name)}["'\`]`).test(text(s)))
+    .map((s) => s.slice(SRC.length + 1).replace(/\.ts$/, ""));
+  const patterns = [importers(module, byPackage), ...starters.map((m) => importers(m))];
+  const named = tests.filter((t) => path.basename(t) === `${name}.test.ts` || patterns.some((p) => p.test(withHelpers(t, text))));
   const viaCli = /^(cli|synth)\//.test(module) ? CLI_TESTS : [];
   return [...new Set([...named, ...viaCli])].sort();
+}
+
+/** Every source file of the SDK (to find the modules that start another as a thread). */
+function sourceFiles(dir = SRC): string[] {
+  return readdirSync(path.join(REPO, dir), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sourceFiles(`${dir}/${e.name}`) : e.name.endsWith(".ts") ? [`${dir}/${e.name}`] : []))
+    .sort();
 }
 
 /** A test's text with that of the helper modules of test/ it imports (e.g. test/synth/fixture.ts). */
@@ -176,7 +191,8 @@ async function main(): Promise<void> {
     if (!texts.has(file)) texts.set(file, existsSync(path.join(REPO, file)) ? readFileSync(path.join(REPO, file), "utf8") : "");
     return texts.get(file)!;
   };
-  const plan = sample.mutants.map((m) => ({ mutant: m, tests: testsFor(m.file, tests, text) }));
+  const sources = sourceFiles();
+  const plan = sample.mutants.map((m) => ({ mutant: m, tests: testsFor(m.file, tests, text, sources) }));
 
   const runFile = path.resolve(REPO, options.sampleFile.replace(/\.json$/, "-run.json"));
   const earlier = readEarlierRun(runFile, sample);

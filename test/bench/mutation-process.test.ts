@@ -34,6 +34,26 @@ describe("mutation-process", () => {
     const withPackage = { ...files, "test/testing/rows.test.ts": 'import { expectRows } from "streamt-sdk/testing";' };
     expect(testsFor(`${src}/testing/index.ts`, Object.keys(withPackage).filter((f) => f.endsWith(".test.ts")), (f) => withPackage[f as keyof typeof withPackage] ?? "")).toEqual(["test/testing/rows.test.ts"]);
   });
+
+  it("a module started as a thread by name (startThread(\"import-worker\")) is tested by the tests of the module beside it that starts it", () => {
+    const src = "packages/streamt-sdk/src";
+    const files: Record<string, string> = {
+      [`${src}/synth/watch.ts`]: 'startThread("import-worker", { root }); startThread("typecheck-worker");',
+      [`${src}/synth/import-worker.ts`]: 'port.on("message", answer);',
+      [`${src}/deploy/other.ts`]: 'run("import-worker");',
+      "test/synth/watch.test.ts": 'import { watch } from "../../packages/streamt-sdk/src/synth/watch.js";',
+      "test/deploy/other.test.ts": 'import { run } from "../../packages/streamt-sdk/src/deploy/other.js";',
+      "test/cli/cli.test.ts": "",
+      "test/cli/output-folder.test.ts": "",
+    };
+    const tests = Object.keys(files).filter((f) => f.endsWith(".test.ts"));
+    const sources = Object.keys(files).filter((f) => f.startsWith(src));
+    const text = (f: string) => files[f] ?? "";
+    // deploy/other.ts names it too, but from another folder: no thread of its own folder.
+    expect(testsFor(`${src}/synth/import-worker.ts`, tests, text, sources)).toEqual(["test/cli/cli.test.ts", "test/cli/output-folder.test.ts", "test/synth/watch.test.ts"]);
+    expect(testsFor(`${src}/synth/watch.ts`, tests, text, sources)).toEqual(["test/cli/cli.test.ts", "test/cli/output-folder.test.ts", "test/synth/watch.test.ts"]);
+    expect(testsFor(`${src}/synth/import-worker.ts`, tests, text)).toEqual(["test/cli/cli.test.ts", "test/cli/output-folder.test.ts"]);
+  });
 });
 
 describe("mutation-process: going on from an earlier run", () => {
