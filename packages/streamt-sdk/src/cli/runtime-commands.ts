@@ -76,13 +76,14 @@ function scriptOfManifest(dir: string, shown: string, artifact: { readonly files
 
 /**
  * The user's `file:line` a failed statement comes from, from the statement map synth recorded: the
- * statement's step, or in a statement set the INSERT at or above the error's line.
+ * statement's step, or in a statement set the INSERT at or above the error's line (the set's own site
+ * when that INSERT has none).
  */
-function siteOfStatement(statements: SqlScriptArtifact["statements"], index: number, errorLine: number | null): string | null {
+export function siteOfStatement(statements: SqlScriptArtifact["statements"], index: number, errorLine: number | null): string | null {
   const st = statements.find((s) => s.index === index);
   if (!st) return null;
   const part = st.parts && errorLine !== null ? [...st.parts].reverse().find((p) => p.line <= errorLine) : undefined;
-  const site = part ? part.site : st.site;
+  const site = part?.site ?? st.site;
   return site ? `${site.file}:${site.line}` : null;
 }
 
