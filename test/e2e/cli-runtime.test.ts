@@ -2,13 +2,16 @@
  * The CLI's runtime commands, run in-process through main(): `validate` on a synthesised folder, and
  * `run --local` on an example with an --input file and --timeout (it starts its own broker and job).
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
 import { liveChildren } from "../../packages/streamt-sdk/src/runtime/process-registry.js";
+import { BIN } from "../cli/support.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const tmp = mkdtempSync(path.join(tmpdir(), "streamt-cli-e2e-"));
@@ -136,4 +139,73 @@ describe("streamt-sdk run --local", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/run needs --local/);
   });
+});
+
+/** The processes whose command line holds `text` (the broker's and the job's hold the run's port). */
+function processesWith(text: string): string[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
+    .flatMap((d) => {
+      try {
+        const args = readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").join(" ");
+        return args.includes(text) ? [`${d} ${args.slice(0, 120)}`] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+}
+
+/**
+ * The real CLI (its own process, as a user's terminal runs it) given SIGINT once its stderr matches
+ * `when`: its exit, its stderr, and the processes of its broker left a few seconds after it ended.
+ */
+async function interruptedRun(input: string, when: RegExp): Promise<{ code: number | null; hung: boolean; stderr: string; left: string[] }> {
+  const child = spawn(process.execPath, [BIN, "run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--input", `web.clicks.v1=${input}`], {
+    cwd: root,
+    env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  let sent = false;
+  // A run that does not end within a minute of the signal is hung: killed, and reported as such.
+  let hung = false;
+  let killer: NodeJS.Timeout | undefined;
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (!sent && when.test(stderr)) {
+      sent = true;
+      child.kill("SIGINT");
+      killer = setTimeout(() => ((hung = true), child.kill("SIGKILL")), 60_000);
+    }
+  });
+  const [code] = (await once(child, "exit")) as [number | null];
+  clearTimeout(killer);
+  const port = /starting a local Kafka broker on 127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
+  let left = port ? processesWith(`--port ${port}`) : [];
+  for (let i = 0; i < 50 && left.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    left = processesWith(`--port ${port}`);
+  }
+  return { code, hung, stderr, left };
+}
+
+describe("streamt-sdk run --local stopped with Ctrl-C", () => {
+  it("while the broker starts: exits 0 without producing or starting a job, and leaves no broker running", async () => {
+    const r = await interruptedRun(clicksInput("clicks-int1.jsonl"), /starting a local Kafka broker on /);
+    expect(r.hung, r.stderr).toBe(false);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("\nSIGINT: stopping the jobs and the broker...\n");
+    expect(r.stderr).not.toContain("produced");
+    expect(r.stderr).not.toContain("running event-dedup");
+    expect(r.left).toEqual([]);
+  }, 300_000);
+
+  it("while the job runs: stops the job and the broker, exits 0, leaves no process", async () => {
+    const r = await interruptedRun(clicksInput("clicks-int2.jsonl"), /running event-dedup on Flink .*; Ctrl-C stops it\n/);
+    expect(r.hung, r.stderr).toBe(false);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("produced 4 records");
+    expect(r.stderr.slice(r.stderr.indexOf("Ctrl-C stops it"))).toContain("SIGINT: stopping the jobs and the broker...");
+    expect(r.left).toEqual([]);
+  }, 300_000);
 });

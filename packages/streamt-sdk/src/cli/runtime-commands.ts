@@ -240,8 +240,15 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   try {
     const progress = (line: string) => io.err(`${line}\n`);
     io.err(`starting a local Kafka broker on ${bootstrap}...\n`);
-    const started = await Promise.race([startLocalKafka({ port, progress }), stopped.then(() => null)]);
-    if (started === null) return 0;
+    const starting = new AbortController();
+    const start = startLocalKafka({ port, progress, signal: starting.signal });
+    const started = await Promise.race([start, stopped.then(() => null)]);
+    if (started === null) {
+      // The broker may be half-way up: stop its JVM now, or it would keep this process (and its port) alive.
+      starting.abort();
+      await start.then((k) => k.stop(), () => {});
+      return 0;
+    }
     kafka = started;
     const extra = inputRecords.filter((i) => !topics.some((t) => t.name === i.topic)).map((i) => ({ name: i.topic }));
     for (const e of extra) io.err(`note: --input topic ${e.name} is not read by any pipeline; creating it anyway\n`);

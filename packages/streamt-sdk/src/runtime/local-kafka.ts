@@ -26,6 +26,8 @@ export interface LocalKafkaOptions {
   readonly readyTimeoutMs?: number;
   /** The client port (default: a free one), e.g. picked earlier with freePort() to synthesise SQL for it. */
   readonly port?: number;
+  /** Stops a start under way (Ctrl-C while the broker comes up): its JVM is stopped and the start rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   let lastError: unknown;
   // A free port can be taken between picking and binding it: try a few times.
   for (let attempt = 0; attempt < (options.port !== undefined ? 1 : 3); attempt++) {
+    if (options.signal?.aborted) break;
     const dataDir = mkdtempSync(path.join(tmpdir(), "streamt-kafka-"));
     const port = options.port ?? (await freePort());
     const controllerPort = await freePort();
@@ -53,7 +56,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     });
     const tail = stderrTail(child, 80, options.verbose ? options.progress : undefined);
     try {
-      const bootstrap = await waitReady(child, tail, readyTimeoutMs + 15_000);
+      const bootstrap = await waitReady(child, tail, readyTimeoutMs + 15_000, options.signal);
       return handle(child, bootstrap, dataDir);
     } catch (e) {
       lastError = e;
@@ -61,16 +64,20 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  throw lastError;
+  throw options.signal?.aborted ? new StreamtError({ code: RuntimeErrorCode.brokerFailed, message: "the local Kafka broker's start was stopped" }) : lastError;
 }
 
 export { freePort };
 
-function waitReady(child: ChildProcess, tail: () => string, timeoutMs: number): Promise<string> {
+function waitReady(child: ChildProcess, tail: () => string, timeoutMs: number, signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (why: string) =>
       reject(new StreamtError({ code: RuntimeErrorCode.brokerFailed, message: `the local Kafka broker did not start: ${why}\n${tail()}` }));
     const timer = setTimeout(() => fail(`no ready event after ${timeoutMs} ms`), timeoutMs);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      fail("its start was stopped");
+    }, { once: true });
     onJsonLines(child, (e) => {
       if (e.event === "ready" && typeof e.bootstrap === "string") {
         clearTimeout(timer);
