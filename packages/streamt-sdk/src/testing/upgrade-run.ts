@@ -101,7 +101,7 @@ function unlessRetriable(e: unknown): null {
 }
 
 /** The consumer group and topic of each Kafka table the job reads (a source's table, and its text table when it has one). */
-function sourceReaders(plan: JobPlan): { group: string; topic: string }[] {
+export function sourceReaders(plan: JobPlan): { group: string; topic: string }[] {
   const dialect = dialectFor(plan.flinkVersion);
   return plan.objects.flatMap((o) => {
     if (o.role !== "source" && o.role !== "source-text") return [];
@@ -116,7 +116,7 @@ function sourceReaders(plan: JobPlan): { group: string; topic: string }[] {
  * Why a stage did not stop with a savepoint. A job started from a savepoint that fails before it reads
  * anything could not take the state: STREAMT-T009, with Flink's reason.
  */
-function stageFailure(name: string, end: ServedJobEnd, o: StageOptions): StreamtError {
+export function stageFailure(name: string, end: ServedJobEnd, o: Pick<StageOptions, "timeoutMs" | "restore">): StreamtError {
   if (end.state === "timeout") {
     return new StreamtError({
       code: TestingErrorCode.timeout,
