@@ -36,6 +36,10 @@ idsOnly.join(orders, { on: { order_id: "order_id" }, select: (l, r) => {
   customerOfRight = r.customer;
   return { id: l.order_id };
 } });
+// The same name with another type: payments' 'customer' is a number; orders' is text.
+const Payment = t.row({ order_id: t.string(), customer: t.bigint() });
+const payments = source("payments", { topic: "payments", schema: Payment });
+const RETYPED = "'customer' is STRING NOT NULL in the row the expression was built from, and BIGINT NOT NULL in payments: an expression reading it was built from another stream's row";
 const RIGHT_SIDE = "'customer' is a column of a join's right side, not of orders/select: an expression reading it was built from another stream's row";
 const FOREIGN = "'customer' is not a column of orders/select: an expression reading it was built from another stream's row";
 const FOREIGN_HINT = "build each expression from the row this step's callback is given";
@@ -78,6 +82,8 @@ const rows: Row[] = [
   [lineHere(), () => (timedIds as any).check("once", { expr: { known: () => customerOfOrders.eq("x") }, unique: { columns: ["order_id"], within: "1h" } }).passed, B001, FOREIGN, FOREIGN_HINT, "orders/select/check-once"],
   [lineHere(), () => (idsOnly as any).withColumns(() => ({ c: customerOfOrders })), B001, FOREIGN, FOREIGN_HINT, "orders/select/with-columns"],
   [lineHere(), () => idsOnly.select(() => ({ c: customerOfRight })), B001, RIGHT_SIDE, FOREIGN_HINT, "orders/select/select"],
+  [lineHere(), () => payments.filter(() => customerOfOrders.eq("x")), B001, RETYPED, FOREIGN_HINT, "payments/filter"],
+  [lineHere(), () => payments.groupBy("order_id").aggregate({ c: max(customerOfOrders) }), B001, RETYPED, FOREIGN_HINT, "payments/aggregate"],
   [lineHere(), () => idsOnly.groupBy("order_id").aggregate({ c: max(customerOfRight) }), B001, RIGHT_SIDE, FOREIGN_HINT, "orders/select/aggregate"],
   [lineHere(), () => (orders as any).tumble("1h"), B005, "tumble() needs event time, and orders has none", "declare .eventTime(column).watermark(delay) on the source, and keep that column in every select()", "orders/tumble"],
   [lineHere(), () => (orders as any).watermark("5s"), B005, "watermark() on source 'orders' needs eventTime(column) first", "call .eventTime('your_timestamp_column').watermark('5s')", "orders"],
@@ -112,5 +118,30 @@ describe("builder refusals, one per row", () => {
     }
     if (!isStreamtError(error)) throw new Error(`expected a StreamtError, got ${String(error)}`);
     expect({ code: error.code, message: error.message, hint: error.hint, path: error.path, site: error.site }).toEqual({ code, message, hint, path, site: { file: FILE, line, column: expect.any(Number) } });
+  });
+});
+
+describe("an expression kept from another stream's row", () => {
+  it("is taken where this step's input has a column of its name and type: it reads that column", () => {
+    const Refund = t.row({ order_id: t.string(), customer: t.string() });
+    const refunds = source("refunds", { topic: "refunds", schema: Refund });
+    const { node } = refunds.filter(() => customerOfOrders.eq("c1")) as unknown as { node: { kind: string; predicate?: unknown } };
+    expect(node.kind === "filter" && node.predicate).toEqual({
+      kind: "call",
+      op: "=",
+      args: [
+        { kind: "column", name: "customer", input: 0, type: { kind: "STRING", nullable: false } },
+        { kind: "literal", value: "c1", type: { kind: "STRING", nullable: false } },
+      ],
+      type: { kind: "BOOLEAN", nullable: false },
+    });
+  });
+
+  it("is refused where that column is nullable and the expression saw it NOT NULL: what the plan derives from it would be typed NOT NULL", () => {
+    const Refund = t.row({ order_id: t.string(), customer: t.string().nullable() });
+    const refunds = source("refunds", { topic: "refunds", schema: Refund });
+    expect(() => refunds.select(() => ({ c: customerOfOrders.upper() }))).toThrow(
+      expect.objectContaining({ code: B001, path: "refunds/select", message: "'customer' is STRING NOT NULL in the row the expression was built from, and STRING in refunds: an expression reading it was built from another stream's row" }),
+    );
   });
 });

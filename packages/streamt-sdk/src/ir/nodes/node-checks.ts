@@ -1,6 +1,7 @@
 import { BuildErrorCode, StreamtError } from "../../errors.js";
 import { walkExpr, type ExprNode } from "../expr-node.js";
 import type { Column, SourceSite } from "../node-base.js";
+import { formatType, sameTypeIgnoringNull } from "../data-type.js";
 
 export interface NodeOrigin {
   readonly path: string;
@@ -30,8 +31,17 @@ export function requireOwnColumns(origin: NodeOrigin, exprs: readonly ExprNode[]
       if (n.kind !== "column") return;
       // A join's right side kept and used in a step of one input names an input the step does not have.
       const input = inputs[n.input];
-      if (input?.schema.some((c) => c.name === n.name)) return;
-      const whose = input ? `not a column of ${input.path}` : `a column of a join's right side, not of ${inputs[0]!.path}`;
+      const column = input?.schema.find((c) => c.name === n.name);
+      // An expression may see a column as nullable that its input has NOT NULL (an outer join's callback
+      // sees its nullable side so), never the other way: the plan would type what it derives NOT NULL.
+      if (column && sameTypeIgnoringNull(column.type, n.type) && (n.type.nullable || !column.type.nullable)) return;
+      // The same name with another type is another stream's column too: the SQL would read this input's
+      // column by name while the expression's type, and what the plan derives from it, is the other's.
+      const whose = column
+        ? `${formatType(n.type)} in the row the expression was built from, and ${formatType(column.type)} in ${input!.path}`
+        : input
+          ? `not a column of ${input.path}`
+          : `a column of a join's right side, not of ${inputs[0]!.path}`;
       throw new StreamtError({
         code: BuildErrorCode.unknownColumn,
         message: `'${n.name}' is ${whose}: an expression reading it was built from another stream's row`,
