@@ -84,13 +84,18 @@ async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs
   for (;;) {
     try {
       const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
-      if (meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (leadersKnown(meta, topics)) return;
     } catch (e) {
       if ((e as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw e;
     }
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(", ")} still have no leader ${timeoutMs / 1000} s after they were created`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Whether the metadata lists every topic asked for, each with partitions that all have a leader (leader -1: none yet). */
+export function leadersKnown(meta: { readonly topics: readonly { readonly partitions: readonly { readonly leader: number }[] }[] }, topics: readonly string[]): boolean {
+  return meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
 }
 
 /** The topics of a synthesised topics.json. */

@@ -1,0 +1,82 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { flinkJvmOptions, onJsonLines, runnerDir, runnerTargetFor, stderrTail } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
+import { refusal } from "../helpers.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+describe("the runner's folder and its JVM options", () => {
+  const before = process.env.STREAMT_RUNNER_DIR;
+  const dirs: string[] = [];
+  afterEach(() => {
+    if (before === undefined) delete process.env.STREAMT_RUNNER_DIR;
+    else process.env.STREAMT_RUNNER_DIR = before;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const runnerFolder = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "streamt-runner-test-"));
+    dirs.push(dir);
+    process.env.STREAMT_RUNNER_DIR = dir;
+    return dir;
+  };
+
+  it("in this repository the runner is packages/flink-runner; $STREAMT_RUNNER_DIR overrides it", () => {
+    delete process.env.STREAMT_RUNNER_DIR;
+    expect(runnerDir()).toBe(path.join(ROOT, "packages/flink-runner"));
+    const dir = runnerFolder();
+    expect(runnerDir()).toBe(dir);
+  });
+
+  it("jvm-options.txt gives one option per line, trimmed, without blank lines and # comments", () => {
+    const dir = runnerFolder();
+    writeFileSync(path.join(dir, "jvm-options.txt"), "# Flink's flags\n--add-opens=java.base/java.lang=ALL-UNNAMED\n\n  --add-exports=java.base/sun.net.util=ALL-UNNAMED  \n");
+    expect(flinkJvmOptions()).toEqual(["--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-exports=java.base/sun.net.util=ALL-UNNAMED"]);
+  });
+
+  it("without jvm-options.txt there are no options", () => {
+    runnerFolder();
+    expect(flinkJvmOptions()).toEqual([]);
+  });
+});
+
+describe("runnerTargetFor: the runner of a Flink version line", () => {
+  it("1.20 and its patch versions run on 1.20; 2, 2.x on 2", () => {
+    expect(["1.20", "1.20.1", "2", "2.2", "2.1.0"].map(runnerTargetFor)).toEqual(["1.20", "1.20", "2", "2", "2"]);
+  });
+
+  it("any other version is refused with the versions there are", () => {
+    expect(refusal(() => runnerTargetFor("1.19"))).toEqual({ code: "STREAMT-R005", message: "no local Flink runner for Flink 1.19", hint: 'use flinkVersion "2.2" or "1.20"', site: null });
+    expect(refusal(() => runnerTargetFor("20")).message).toBe("no local Flink runner for Flink 20");
+    expect(refusal(() => runnerTargetFor("1.200")).message).toBe("no local Flink runner for Flink 1.200");
+  });
+});
+
+/** A node process writing `stdout` and `stderr` (line by line), then exiting. */
+function child(stdout: string, stderr = "") {
+  return spawn(process.execPath, ["-e", `process.stdout.write(${JSON.stringify(stdout)}); process.stderr.write(${JSON.stringify(stderr)});`], { stdio: ["ignore", "pipe", "pipe"] });
+}
+const exited = (c: ReturnType<typeof child>) => new Promise<void>((resolve) => c.once("close", () => resolve()));
+
+describe("the runner's stdout (JSON lines) and stderr (kept tail)", () => {
+  it("each JSON object line is an event; other lines, JSON that is not an object included, are not; blank lines are dropped", async () => {
+    const c = child('{"event":"ready"}\nlog line\n\n  {"id":"a","n":1}  \n42\n"text"\nnull\n');
+    const events: unknown[] = [];
+    const others: string[] = [];
+    onJsonLines(c, (e) => events.push(e), (l) => others.push(l));
+    await exited(c);
+    expect(events).toEqual([{ event: "ready" }, { id: "a", n: 1 }]);
+    expect(others).toEqual(["log line", "42", '"text"', "null"]);
+  });
+
+  it("stderrTail keeps the last n lines and forwards every line", async () => {
+    const c = child("", "one\ntwo\nthree\nfour\n");
+    const forwarded: string[] = [];
+    const tail = stderrTail(c, 2, (l) => forwarded.push(l));
+    await exited(c);
+    expect(tail()).toBe("three\nfour");
+    expect(forwarded).toEqual(["one", "two", "three", "four"]);
+  });
+});
