@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,12 +7,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import {
   commandOf,
+  devDown,
   devPaths,
   devStatus,
   flinkConfig,
   portFree,
   processStartTime,
   readDevState,
+  relevantLogLines,
   stopProcess,
   type DevPorts,
   type DevProcess,
@@ -235,5 +237,75 @@ describe("dev cluster: state.json and status", () => {
     expect(stateError(dir)).toEqual({ code: "STREAMT-R016", message: `${file} is not a state file of \`streamt-sdk dev up\` (${parseMessage})`, hint });
     writeFileSync(file, JSON.stringify({ version: 2, ports: {}, processes: {} }));
     expect(stateError(dir)).toEqual({ code: "STREAMT-R016", message: `${file} is not a state file of \`streamt-sdk dev up\` (Invalid input: expected 1)`, hint });
+  });
+});
+
+describe("dev cluster: a part's log when it did not become ready", () => {
+  it("its error and exception lines since the last start (at most 15), else its last 20 lines; no log said so", () => {
+    const dir = projectDir();
+    const log = path.join(dir, "jobmanager.log");
+    expect(relevantLogLines(log)).toBe("(no log written)");
+    const earlier = ["\n==== streamt-sdk dev up: starting the JobManager at 2026-01-01T00:00:00.000Z ====", "ERROR an earlier start's error"];
+    const errors = ["2026 ERROR RestServerEndpoint - failed", "java.net.BindException: Address already in use", "Error: could not bind", '{"event":"failed","error":"x"}', "2026 FATAL org.apache.flink - gave up"];
+    const last = ["\n==== streamt-sdk dev up: starting the JobManager at 2026-01-02T00:00:00.000Z ====", "INFO starting", ...errors, "INFO ERRORS are not errors", "INFO stopped"];
+    writeFileSync(log, [...earlier, ...last].join("\n"));
+    expect(relevantLogLines(log)).toBe(errors.join("\n"));
+    const many = Array.from({ length: 20 }, (_, i) => `ERROR e${i}`);
+    writeFileSync(log, ["\n==== streamt-sdk dev up: x ====", ...many].join("\n"));
+    expect(relevantLogLines(log)).toBe(many.slice(0, 15).join("\n"));
+    const quiet = Array.from({ length: 25 }, (_, i) => `INFO line ${i}`);
+    writeFileSync(log, quiet.join("\n"));
+    expect(relevantLogLines(log)).toBe(quiet.slice(5).join("\n"));
+  });
+});
+
+describe("dev cluster: down", () => {
+  /** A `sleep` recorded as state.json records a part. */
+  async function sleeper(): Promise<DevProcess> {
+    const child = spawn("sleep", ["60"], { stdio: "ignore" });
+    await new Promise((resolve) => child.once("spawn", resolve));
+    return { pid: child.pid!, startTime: processStartTime(child.pid!)!, startedAt: "2026-01-01T00:00:00.000Z" };
+  }
+  function writeStateOf(dir: string, processes: Record<string, DevProcess>): string {
+    const file = path.join(dir, ".streamt/dev/state.json");
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ version: 1, ports: PORTS, processes }));
+    return file;
+  }
+
+  it("without a state there is nothing to stop", async () => {
+    expect(await devDown(projectDir(), { write: () => {} })).toEqual({ stopped: [] });
+  });
+
+  it("stops the recorded processes that still run, the gateway first and the broker last; forgets them all; keeps the ports", async () => {
+    const dir = projectDir();
+    const [kafka, gateway] = [await sleeper(), await sleeper()];
+    const file = writeStateOf(dir, { kafka, gateway, jobmanager: { pid: process.pid, startTime: "another process", startedAt: "" } });
+    let out = "";
+    const result = await devDown(dir, { write: (t) => (out += t), timeoutMs: 5_000 });
+    expect(result).toEqual({
+      stopped: [
+        { part: "gateway", pid: gateway.pid, how: "stopped" },
+        { part: "kafka", pid: kafka.pid, how: "stopped" },
+      ],
+    });
+    expect(out).toBe(`stopping SQL Gateway (pid ${gateway.pid})... ok\nstopping Kafka broker (pid ${kafka.pid})... ok\n`);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ version: 1, ports: PORTS, processes: {} });
+    expect([processStartTime(kafka.pid), processStartTime(gateway.pid), existsSync(path.join(dir, ".streamt/dev/lock"))]).toEqual([null, null, false]);
+  });
+
+  it("waits for another dev command holding the lock, and takes over a lock whose holder is gone", async () => {
+    const dir = projectDir();
+    const kafka = await sleeper();
+    writeStateOf(dir, { kafka });
+    const lock = path.join(dir, ".streamt/dev/lock");
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) }));
+    let out = "";
+    const down = devDown(dir, { write: (t) => (out += t) });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect([out, processStartTime(kafka.pid)]).toEqual([`waiting for another streamt-sdk dev command in this project (pid ${process.pid})...\n`, kafka.startTime]);
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 30, startTime: "gone" }));
+    expect(await down).toEqual({ stopped: [{ part: "kafka", pid: kafka.pid, how: "stopped" }] });
+    expect(existsSync(lock)).toBe(false);
   });
 });

@@ -323,7 +323,7 @@ function spawnPart(part: DevPart, paths: DevPaths, ports: DevPorts, runners: Run
 }
 
 /** The lines of a part's log that say why it failed: errors and exceptions, else its last lines. */
-function relevantLogLines(file: string): string {
+export function relevantLogLines(file: string): string {
   if (!existsSync(file)) return "(no log written)";
   const text = readFileSync(file, "utf8");
   const lines = text.slice(text.lastIndexOf("\n==== streamt-sdk dev up:") + 1).split("\n");
