@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
-import { startLocalJob, type LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
+import { startLocalJob, type JobEvent, type LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
+import { liveChildren } from "../../packages/streamt-sdk/src/runtime/process-registry.js";
 
 // Jobs on the runner's MiniCluster (its own JVM per job), without Kafka: a generator into a black hole.
 const CHECKPOINTED = [
@@ -24,8 +25,8 @@ function checkpointDir(): string {
   dirs.push(dir);
   return dir;
 }
-async function start(name: string, script: string, cpDir?: string): Promise<LocalJob> {
-  const job = await startLocalJob({ name, script, ...(cpDir ? { checkpointDir: cpDir } : {}), progress: () => {} });
+async function start(name: string, script: string, cpDir?: string, restoreFrom?: string): Promise<LocalJob> {
+  const job = await startLocalJob({ name, script, ...(cpDir ? { checkpointDir: cpDir } : {}), ...(restoreFrom ? { restoreFrom } : {}), progress: () => {} });
   jobs.push(job);
   return job;
 }
@@ -63,12 +64,42 @@ describe("a local job's checkpoints", () => {
     expect(await rejection(waiting)).toEqual({ code: "STREAMT-R007", message: `job numbers ended while waiting for a checkpoint: ${JSON.stringify(end)}` });
   });
 
-  it("kill() is a crash: the job ends killed, with the newest checkpoint on disk", async () => {
+  it("kill() is a crash: the job ends killed, with the newest checkpoint on disk, which a new job starts from", async () => {
     const job = await start("numbers-killed", CHECKPOINTED, checkpointDir());
     const cp = await job.nextCheckpoint({ timeoutMs: 60_000 });
     const end = await job.kill();
     expect(end).toEqual({ state: "killed", lastCheckpoint: job.lastCheckpoint()!.path });
     expect(job.lastCheckpoint()!.id).toBeGreaterThanOrEqual(cp.id);
+    // Restored, its checkpoints go on from the one it started from.
+    const again = await start("numbers-restored", CHECKPOINTED, checkpointDir(), job.lastCheckpoint()!.path);
+    expect((await again.nextCheckpoint({ timeoutMs: 60_000 })).id).toBeGreaterThan(job.lastCheckpoint()!.id);
+    await again.kill();
+  });
+
+  it("a bounded job ends finished; its events, as listened to, are submitted then finished", async () => {
+    const before = [
+      "CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');",
+      "CREATE TABLE nowhere (n INT) WITH ('connector' = 'blackhole');",
+      "INSERT INTO nowhere SELECT n FROM numbers;",
+    ].join("\n");
+    const job = await start("three-numbers", before);
+    const heard: JobEvent[] = [];
+    job.onEvent((e) => heard.push(e));
+    expect(await job.ended).toEqual({ state: "finished" });
+    const jobId = await job.submitted;
+    expect(job.events).toEqual([
+      { event: "submitted", jobId },
+      { event: "finished", jobId },
+    ]);
+    expect(heard).toEqual(job.events);
+  });
+
+  it("a JVM that dies without saying how the job ended has exited, with its signal", async () => {
+    const others = new Set(liveChildren());
+    const job = await start("numbers-died", CHECKPOINTED);
+    await job.submitted;
+    liveChildren().find((c) => !others.has(c))!.kill("SIGKILL");
+    expect(await job.ended).toEqual({ state: "exited", code: null, signal: "SIGKILL" });
   });
 
   it("a script that fails before its job runs rejects submitted with the statement, and ends failed", async () => {
