@@ -294,14 +294,17 @@ describe("dev cluster: down", () => {
     expect([processStartTime(kafka.pid), processStartTime(gateway.pid), existsSync(path.join(dir, ".streamt/dev/lock"))]).toEqual([null, null, false]);
   });
 
-  it("waits for another dev command holding the lock, and takes over a lock whose holder is gone", async () => {
+  it("waits for a lock being written and for another dev command holding it (saying so once), and takes over a lock whose holder is gone", async () => {
     const dir = projectDir();
     const kafka = await sleeper();
     writeStateOf(dir, { kafka });
     const lock = path.join(dir, ".streamt/dev/lock");
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) }));
+    writeFileSync(lock, '{"pid": 12'); // being written right now: wait, without naming a holder
     let out = "";
     const down = devDown(dir, { write: (t) => (out += t) });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(out).toBe("");
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) }));
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect([out, processStartTime(kafka.pid)]).toEqual([`waiting for another streamt-sdk dev command in this project (pid ${process.pid})...\n`, kafka.startTime]);
     writeFileSync(lock, JSON.stringify({ pid: 2 ** 30, startTime: "gone" }));
