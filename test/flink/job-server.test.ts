@@ -74,4 +74,4 @@ describe("the shared job server, through connectJobServer", () => {
       message: `cannot reach the shared Flink job server at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
     });
   });
-});
+}, 180_000);

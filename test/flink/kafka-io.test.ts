@@ -131,4 +131,4 @@ describe("kafka-io on a real broker", () => {
     const records = await consumeUntil(bootstrap, [t], (rs) => rs.some((r) => r.value === 3), 30_000);
     expect(records.map((r) => r.value)).toEqual([1, 2, 3]);
   });
-});
+}, 180_000);

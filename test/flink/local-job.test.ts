@@ -110,4 +110,4 @@ describe("a local job's checkpoints", () => {
     expect(await job.ended).toEqual({ state: "failed", error: expect.stringContaining("missing_table"), task: null });
     expect(job.lastCheckpoint()).toBeNull();
   });
-});
+}, 180_000);

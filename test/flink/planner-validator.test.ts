@@ -48,4 +48,4 @@ describe("the planner validator JVM", () => {
     expect(e.code).toBe("STREAMT-R005");
     expect(e.message.split("\n")[0]).toBe("the Flink 2 validator exited (SIGKILL) with 1 script(s) unanswered:");
   });
-});
+}, 180_000);
