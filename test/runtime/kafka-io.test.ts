@@ -2,7 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { latestByKey, leadersKnown, readJsonl, topicsOfJson, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
+import {
+  consumedRecord,
+  kafkaMessage,
+  latestByKey,
+  leadersKnown,
+  readJsonl,
+  readTimeoutError,
+  recordCount,
+  topicsOfJson,
+  uncommittedOf,
+  type ConsumedRecord,
+} from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { refusal } from "../helpers.js";
 
 const partitions = (...leaders: number[]) => leaders.map((leader) => ({ leader }));
@@ -83,5 +94,57 @@ describe("latestByKey: an upsert topic's latest value per key", () => {
       ["", 4],
       ["c", 6],
     ]);
+  });
+});
+
+describe("records as kafkajs sends and reads them", () => {
+  it("a value is sent as JSON text, a string as it is, null as a tombstone; key, partition, timestamp and headers only when given", () => {
+    expect(kafkaMessage({ value: { id: 1, name: "a" } })).toEqual({ key: null, value: '{"id":1,"name":"a"}' });
+    expect(kafkaMessage({ key: "k", value: "plain text", partition: 2, timestamp: 1_700_000_000_000, headers: { source: "test" } })).toEqual({
+      key: "k",
+      value: "plain text",
+      partition: 2,
+      timestamp: "1700000000000",
+      headers: { source: "test" },
+    });
+    expect(kafkaMessage({ key: "k", value: null, partition: 0, timestamp: 0 })).toEqual({ key: "k", value: null, partition: 0, timestamp: "0" });
+    expect(kafkaMessage({ key: null, value: 42 })).toEqual({ key: null, value: "42" });
+  });
+
+  it("a value read is parsed as JSON; text that is not JSON stays text; no value is a tombstone", () => {
+    const message = (key: string | null, value: string | null) => ({ offset: "7", key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), timestamp: "1700000000000" });
+    expect(consumedRecord("orders", 1, message("k", '{"id":1}'))).toEqual({ topic: "orders", partition: 1, offset: "7", key: "k", value: { id: 1 }, text: '{"id":1}', timestamp: "1700000000000" });
+    expect(consumedRecord("orders", 0, message(null, "not json"))).toEqual({ topic: "orders", partition: 0, offset: "7", key: null, value: "not json", text: "not json", timestamp: "1700000000000" });
+    expect(consumedRecord("orders", 0, message("k", null))).toEqual({ topic: "orders", partition: 0, offset: "7", key: "k", value: null, text: null, timestamp: "1700000000000" });
+    expect(consumedRecord("orders", 0, message("k", "null"))).toEqual({ topic: "orders", partition: 0, offset: "7", key: "k", value: null, text: "null", timestamp: "1700000000000" });
+  });
+
+  it("a read that timed out names the topics and lists every record that came, keyed or not", () => {
+    const records = [
+      { topic: "a", partition: 0, offset: "0", key: "k1", value: { n: 1 }, text: '{"n":1}', timestamp: "0" },
+      { topic: "b", partition: 0, offset: "0", key: null, value: null, text: null, timestamp: "0" },
+    ];
+    const e = readTimeoutError(500, ["a", "b"], records);
+    expect({ code: e.code, message: e.message }).toEqual({ code: "STREAMT-R008", message: 'timed out after 500 ms reading a, b; received 2 record(s):\na k1 {"n":1}\nb  null' });
+    expect(readTimeoutError(60_000, ["a"], []).message).toBe("timed out after 60000 ms reading a; received 0 record(s):\n");
+  });
+});
+
+describe("counting records from offsets", () => {
+  it("recordCount: high minus low offset, summed over partitions", () => {
+    expect(recordCount([{ high: "5", low: "3" }, { high: "1", low: "0" }, { high: "10", low: "10" }])).toBe(3);
+    expect(recordCount([])).toBe(0);
+  });
+
+  it("uncommittedOf: end minus committed offset; a partition never committed (-1 or absent) counts from its low offset", () => {
+    const ends = [
+      { partition: 0, high: "4", low: "0" },
+      { partition: 1, high: "6", low: "2" },
+      { partition: 2, high: "9", low: "1" },
+    ];
+    expect(uncommittedOf(ends, [{ partition: 0, offset: "3" }, { partition: 1, offset: "-1" }])).toBe(1 + 4 + 8);
+    expect(uncommittedOf(ends, [{ partition: 2, offset: "0" }])).toBe(4 + 4 + 9);
+    expect(uncommittedOf(ends, undefined)).toBe(4 + 4 + 8);
+    expect(uncommittedOf([], [])).toBe(0);
   });
 });
