@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { flinkJvmOptions, onJsonLines, runnerDir, runnerTargetFor, stderrTail } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
+import { buildSteps, flinkJvmOptions, onJsonLines, runnerDir, runnerTargetFor, stderrTail } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
 import { refusal } from "../helpers.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -78,5 +78,59 @@ describe("the runner's stdout (JSON lines) and stderr (kept tail)", () => {
     await exited(c);
     expect(tail()).toBe("three\nfour");
     expect(forwarded).toEqual(["one", "two", "three", "four"]);
+  });
+});
+
+describe("buildSteps: what a runner build shows of build.sh's output", () => {
+  function shown(lines: readonly string[]): string[] {
+    const out: string[] = [];
+    const steps = buildSteps((l) => out.push(l));
+    for (const l of lines) steps.line(l);
+    steps.end();
+    return out;
+  }
+
+  it("its own lines are steps; Maven's lines and blank lines are not shown", () => {
+    expect(
+      shown([
+        "downloading Flink 2.2.0 dependencies via Maven (first use only)...",
+        "[INFO] Scanning for projects...",
+        "[WARNING] a warning",
+        "[WARN] another",
+        "[ERROR] an error",
+        "[DEBUG] details",
+        "Downloading from central: https://repo/x.pom",
+        "Progress (1): 2.1 kB",
+        "   ",
+        "",
+        "compiling the runner for Flink 2.2.0...",
+      ]),
+    ).toEqual(["downloading Flink 2.2.0 dependencies via Maven (first use only)...", "compiling the runner for Flink 2.2.0..."]);
+  });
+
+  it("downloads are counted and summed in MB, shown before the next step and at the end", () => {
+    expect(
+      shown([
+        "downloading Flink 2.2.0 dependencies via Maven (first use only)...",
+        "[INFO] Downloaded from central: https://repo/flink-core.jar (2.5 MB at 3.1 MB/s)",
+        "Downloaded from central: https://repo/big.jar (1,500 kB at 2 MB/s)",
+        "Downloaded from central: https://repo/x.pom (600,000 B at 1 MB/s)",
+        "Downloaded from central: https://repo/huge.tar (0.5 GB at 9 MB/s)",
+        "Downloaded from central: https://repo/small.pom (2.0 KB at 1 MB/s)",
+        "compiling the runner for Flink 2.2.0...",
+        "[INFO] Downloaded from central: https://repo/last.jar (1.4 MB at 1 MB/s)",
+      ]),
+    ).toEqual([
+      "downloading Flink 2.2.0 dependencies via Maven (first use only)...",
+      // 2.5 + 1.5 + 0.6 + 500 + 0.002 MB
+      "  downloaded 5 artifacts (505 MB)",
+      "compiling the runner for Flink 2.2.0...",
+      "  downloaded 1 artifact (1 MB)",
+    ]);
+  });
+
+  it("nothing downloaded, nothing said about downloads", () => {
+    expect(shown(["step one", "step two"])).toEqual(["step one", "step two"]);
+    expect(shown([])).toEqual([]);
   });
 });
