@@ -12,10 +12,12 @@ import {
   devStatus,
   flinkConfig,
   portFree,
+  portsOf,
   processStartTime,
   readDevState,
   relevantLogLines,
   stopProcess,
+  writeConf,
   type DevPorts,
   type DevProcess,
 } from "../../packages/streamt-sdk/src/runtime/dev-cluster.js";
@@ -87,6 +89,32 @@ describe("dev cluster: where it lives and how each JVM is configured", () => {
       "io.tmp.dirs": "/work/project/.streamt/dev/tmp",
       "parallelism.default": "1",
     });
+  });
+
+  it("conf/config.yaml: a header, then each setting as a flat key and a JSON string", () => {
+    const dir = projectDir();
+    const p = devPaths(dir);
+    mkdirSync(p.conf, { recursive: true });
+    writeConf(p, PORTS);
+    const lines = readFileSync(path.join(p.conf, "config.yaml"), "utf8").split("\n");
+    expect(lines.slice(0, 4)).toEqual(["# written by streamt-sdk dev up; rewritten on every start", 'jobmanager.rpc.address: "127.0.0.1"', 'jobmanager.rpc.port: "16123"', 'jobmanager.bind-host: "127.0.0.1"']);
+    expect(lines.slice(-3)).toEqual([`io.tmp.dirs: ${JSON.stringify(p.tmp)}`, 'parallelism.default: "1"', ""]);
+    expect(lines).toHaveLength(1 + Object.keys(flinkConfig(p, PORTS)).length + 1);
+  });
+
+  it("the ports each part needs free before it starts", () => {
+    expect((["kafka", "jobmanager", "taskmanager", "gateway"] as const).map((part) => portsOf(part, PORTS))).toEqual([
+      [
+        { port: 19092, what: "Kafka client port" },
+        { port: 19093, what: "Kafka controller port" },
+      ],
+      [
+        { port: 16123, what: "JobManager RPC port" },
+        { port: 18081, what: "Flink REST / web UI port" },
+      ],
+      [],
+      [{ port: 18083, what: "SQL Gateway port" }],
+    ]);
   });
 
   it("the broker: the Kafka runner's main on its client and controller ports, data in .streamt/dev/kafka", () => {

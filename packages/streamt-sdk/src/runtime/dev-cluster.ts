@@ -193,7 +193,7 @@ async function choosePorts(): Promise<DevPorts> {
   return { kafka: await next(), kafkaController: await next(), jobmanagerRpc: await next(), rest: await next(), gateway: await next() };
 }
 
-function portsOf(part: DevPart, ports: DevPorts): { port: number; what: string }[] {
+export function portsOf(part: DevPart, ports: DevPorts): { port: number; what: string }[] {
   switch (part) {
     case "kafka":
       return [
@@ -266,7 +266,7 @@ export function flinkConfig(paths: DevPaths, ports: DevPorts): Record<string, st
   };
 }
 
-function writeConf(paths: DevPaths, ports: DevPorts): void {
+export function writeConf(paths: DevPaths, ports: DevPorts): void {
   const yaml = Object.entries(flinkConfig(paths, ports))
     .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
     .join("\n");
