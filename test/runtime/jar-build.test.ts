@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { jarBuildLog, relevantMavenLines } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
+import { aggregatorPom, jarBuildLog, jarBuildSteps, relevantMavenLines } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 
 describe("jar-build: where its log goes and what of it a failure shows", () => {
   it("the log is outside the output folder, named after it", () => {
@@ -31,5 +31,46 @@ describe("jar-build: where its log goes and what of it a failure shows", () => {
     const info = Array.from({ length: 30 }, (_, i) => `[INFO] i${i}`);
     expect(relevantMavenLines(info)).toEqual(info.slice(10));
     expect(relevantMavenLines(["Killed"])).toEqual(["Killed"]);
+  });
+});
+
+describe("jar-build: the reactor pom and the progress of a build", () => {
+  it("one module per project, its path escaped for XML", () => {
+    expect(aggregatorPom(["../hourly-revenue", "../a&b<c>\"d'"])).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<project xmlns="http://maven.apache.org/POM/4.0.0">',
+        "  <modelVersion>4.0.0</modelVersion>",
+        "  <groupId>io.streamt.generated</groupId>",
+        "  <artifactId>streamt-build</artifactId>",
+        "  <version>1</version>",
+        "  <packaging>pom</packaging>",
+        "  <modules>",
+        "    <module>../hourly-revenue</module>",
+        "    <module>../a&#38;b&#60;c&#62;&#34;d&#39;</module>",
+        "  </modules>",
+        "</project>",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("a line per pipeline's project as Maven starts it, with the downloads so far when they grew", () => {
+    const shown: string[] = [];
+    const step = jarBuildSteps([{ pipeline: "orders" }, { pipeline: "hourly-revenue" }], (l) => shown.push(l));
+    for (const line of [
+      "[INFO] Scanning for projects...",
+      "[INFO] Downloaded from central: https://repo/a.jar (1 MB at 1 MB/s)",
+      "Downloaded from central: https://repo/b.jar (1 MB at 1 MB/s)",
+      "[INFO] Downloading from central: https://repo/c.jar",
+      "[INFO] Building streamt-build 1   [3/3]",
+      "[INFO] Building orders 0.1.0   [1/3]",
+      "[WARNING] Building orders 0.1.0   [1/3]",
+      "[INFO] Building hourly-revenue 0.1.0 [2/3]",
+      "[INFO] Downloaded from central: https://repo/d.jar (1 MB at 1 MB/s)",
+      "[INFO] Building orders 0.1.0   [1/3]",
+    ])
+      step(line);
+    expect(shown).toEqual(["  building orders.jar (1/2); 2 artifacts downloaded so far", "  building hourly-revenue.jar (2/2)", "  building orders.jar (1/2); 3 artifacts downloaded so far"]);
   });
 });
