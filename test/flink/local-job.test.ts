@@ -77,12 +77,12 @@ describe("a local job's checkpoints", () => {
   });
 
   it("a bounded job ends finished; its events, as listened to, are submitted then finished", async () => {
-    const before = [
+    const script = [
       "CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');",
       "CREATE TABLE nowhere (n INT) WITH ('connector' = 'blackhole');",
       "INSERT INTO nowhere SELECT n FROM numbers;",
     ].join("\n");
-    const job = await start("three-numbers", before);
+    const job = await start("three-numbers", script);
     const heard: JobEvent[] = [];
     job.onEvent((e) => heard.push(e));
     expect(await job.ended).toEqual({ state: "finished" });
