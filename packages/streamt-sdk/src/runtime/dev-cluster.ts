@@ -43,8 +43,8 @@ const stateSchema = z.strictObject({
 });
 
 export type DevState = z.infer<typeof stateSchema>;
-type DevPorts = DevState["ports"];
-type DevProcess = z.infer<typeof processSchema>;
+export type DevPorts = DevState["ports"];
+export type DevProcess = z.infer<typeof processSchema>;
 
 /** Where everything of the dev cluster lives, under `<project>/.streamt/dev`. */
 export function devPaths(projectDir: string) {
@@ -62,7 +62,7 @@ export function devPaths(projectDir: string) {
     plans: path.join(root, "plans"),
   };
 }
-type DevPaths = ReturnType<typeof devPaths>;
+export type DevPaths = ReturnType<typeof devPaths>;
 
 function logFile(paths: DevPaths, part: DevPart): string {
   return path.join(paths.logs, `${part}.log`);
@@ -134,7 +134,7 @@ function isRunning(p: DevProcess | undefined): p is DevProcess {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** SIGTERM, then SIGKILL after `timeoutMs`; only ever the process recorded (same pid and start time). */
-async function stopProcess(p: DevProcess, timeoutMs: number): Promise<"stopped" | "killed"> {
+export async function stopProcess(p: DevProcess, timeoutMs: number): Promise<"stopped" | "killed"> {
   const signal = (s: NodeJS.Signals) => {
     if (!isRunning(p)) return;
     try {
@@ -170,7 +170,7 @@ async function released(p: DevProcess): Promise<void> {
 }
 
 /** Whether nothing listens on 127.0.0.1:port right now. */
-function portFree(port: number): Promise<boolean> {
+export function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(false));
@@ -193,7 +193,7 @@ async function choosePorts(): Promise<DevPorts> {
   return { kafka: await next(), kafkaController: await next(), jobmanagerRpc: await next(), rest: await next(), gateway: await next() };
 }
 
-function portsOf(part: DevPart, ports: DevPorts): { port: number; what: string }[] {
+export function portsOf(part: DevPart, ports: DevPorts): { port: number; what: string }[] {
   switch (part) {
     case "kafka":
       return [
@@ -266,7 +266,7 @@ export function flinkConfig(paths: DevPaths, ports: DevPorts): Record<string, st
   };
 }
 
-function writeConf(paths: DevPaths, ports: DevPorts): void {
+export function writeConf(paths: DevPaths, ports: DevPorts): void {
   const yaml = Object.entries(flinkConfig(paths, ports))
     .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
     .join("\n");
@@ -275,12 +275,12 @@ function writeConf(paths: DevPaths, ports: DevPorts): void {
 
 // ---- starting one part ------------------------------------------------------------------------------
 
-interface Runners {
+export interface Runners {
   readonly cluster: BuiltRunner;
   readonly kafka: BuiltRunner;
 }
 
-function commandOf(part: DevPart, paths: DevPaths, ports: DevPorts, runners: Runners, taskManagerId: string): { jvm: string[]; cp: BuiltRunner; main: string; args: string[] } {
+export function commandOf(part: DevPart, paths: DevPaths, ports: DevPorts, runners: Runners, taskManagerId: string): { jvm: string[]; cp: BuiltRunner; main: string; args: string[] } {
   switch (part) {
     case "kafka":
       return {
@@ -323,7 +323,7 @@ function spawnPart(part: DevPart, paths: DevPaths, ports: DevPorts, runners: Run
 }
 
 /** The lines of a part's log that say why it failed: errors and exceptions, else its last lines. */
-function relevantLogLines(file: string): string {
+export function relevantLogLines(file: string): string {
   if (!existsSync(file)) return "(no log written)";
   const text = readFileSync(file, "utf8");
   const lines = text.slice(text.lastIndexOf("\n==== streamt-sdk dev up:") + 1).split("\n");

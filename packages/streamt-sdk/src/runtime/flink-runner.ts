@@ -66,6 +66,38 @@ export function buildRunner(target: RunnerTarget, progress: ProgressSink = (l) =
 const MAVEN_LINE = /^\[(INFO|WARNING|WARN|ERROR|DEBUG)\]|^(Downloading|Downloaded|Progress) /;
 const DOWNLOADED = /Downloaded from [^:]+: \S+ \(([\d.,]+) (B|kB|KB|MB|GB)/;
 
+/**
+ * What `progress` shows of build.sh's stderr: each line of its own is a step; Maven's lines are not shown,
+ * but its downloads are counted and shown before the next step (and at the end) as one line.
+ *
+ * @example
+ * const steps = buildSteps(progress);
+ * steps.line("[INFO] Downloaded from central: https://repo/flink-core.jar (2.5 MB at 3 MB/s)");
+ * steps.line("compiling the runner for Flink 2.2.0..."); // progress: "  downloaded 1 artifact (3 MB)", then the step
+ */
+export function buildSteps(progress: ProgressSink): { line(line: string): void; end(): void } {
+  let artifacts = 0;
+  let megabytes = 0;
+  const reportDownloads = () => {
+    if (artifacts > 0) progress(`  downloaded ${artifacts} artifact${artifacts === 1 ? "" : "s"} (${megabytes.toFixed(0)} MB)`);
+    artifacts = 0;
+    megabytes = 0;
+  };
+  return {
+    line(line) {
+      const dl = DOWNLOADED.exec(line);
+      if (dl) {
+        artifacts++;
+        megabytes += Number(dl[1]!.replace(",", "")) / ({ B: 1e6, kB: 1e3, KB: 1e3, MB: 1, GB: 1e-3 }[dl[2]!] ?? 1e6);
+      } else if (!MAVEN_LINE.test(line) && line.trim() !== "") {
+        reportDownloads();
+        progress(line);
+      }
+    },
+    end: reportDownloads,
+  };
+}
+
 async function doBuild(target: RunnerTarget, progress: ProgressSink): Promise<BuiltRunner> {
   const tools = findToolchain();
   const script = path.join(runnerDir(), "build.sh");
@@ -79,33 +111,20 @@ async function doBuild(target: RunnerTarget, progress: ProgressSink): Promise<Bu
   const child = trackChild(spawn("bash", [script, target], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MVN: tools.mvn } }));
   const lines: string[] = [];
   let stdout = "";
-  let artifacts = 0;
-  let megabytes = 0;
-  const reportDownloads = () => {
-    if (artifacts > 0) progress(`  downloaded ${artifacts} artifact${artifacts === 1 ? "" : "s"} (${megabytes.toFixed(0)} MB)`);
-    artifacts = 0;
-    megabytes = 0;
-  };
+  const steps = buildSteps(progress);
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
   createInterface({ input: child.stderr! }).on("line", (raw) => {
     const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
     log.write(`${line}\n`);
     lines.push(line);
     if (lines.length > 2000) lines.splice(0, 1000);
-    const dl = DOWNLOADED.exec(line);
-    if (dl) {
-      artifacts++;
-      megabytes += Number(dl[1]!.replace(",", "")) / ({ B: 1e6, kB: 1e3, KB: 1e3, MB: 1, GB: 1e-3 }[dl[2]!] ?? 1e6);
-    } else if (!MAVEN_LINE.test(line) && line.trim() !== "") {
-      reportDownloads();
-      progress(line);
-    }
+    steps.line(line);
   });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (c) => resolve(c));
   });
-  reportDownloads();
+  steps.end();
   await new Promise<void>((resolve) => log.end(resolve));
   if (code !== 0) {
     const errors = lines.filter((l) => /^\[ERROR\]/.test(l) && !/^\[ERROR\]\s*($|-> \[Help|To see the full|Re-run Maven|For more information|\[Help)/.test(l));

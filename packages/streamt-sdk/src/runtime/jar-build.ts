@@ -49,22 +49,13 @@ export async function buildJars(outFolder: string, jars: readonly JarBuild[], op
   const started = Date.now();
   const child = trackChild(spawn(tools.mvn, args, { stdio: ["ignore", "pipe", "pipe"], cwd: outFolder }));
   const lines: string[] = [];
-  const names = new Set(jars.map((j) => j.pipeline));
-  let downloads = 0;
-  let shownDownloads = 0;
+  const step = jarBuildSteps(jars, options.progress);
   const onLine = (raw: string) => {
     const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
     log.write(`${line}\n`);
     lines.push(line);
     if (lines.length > 4000) lines.splice(0, 2000);
-    if (/^(\[INFO\] )?Downloaded from /.test(line)) downloads++;
-    // "[INFO] Building hourly-revenue 0.1.0   [2/11]": one step per project.
-    const m = /^\[INFO\] Building (\S+) \S+\s+\[(\d+)\/(\d+)\]/.exec(line);
-    if (m && names.has(m[1]!)) {
-      const fetched = downloads > shownDownloads ? `; ${downloads} artifacts downloaded so far` : "";
-      shownDownloads = downloads;
-      options.progress(`  building ${m[1]}.jar (${m[2]}/${jars.length})${fetched}`);
-    }
+    step(line);
   };
   createInterface({ input: child.stdout! }).on("line", onLine);
   createInterface({ input: child.stderr! }).on("line", onLine);
@@ -88,6 +79,30 @@ export async function buildJars(outFolder: string, jars: readonly JarBuild[], op
   });
   options.progress(`built ${built.length} JAR${built.length === 1 ? "" : "s"} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${built.map((b) => `${b.jar} (${(b.bytes / 1e6).toFixed(1)} MB)`).join(", ")}`);
   return built;
+}
+
+/**
+ * What `progress` shows of Maven's output while it builds the JARs: one line per pipeline's project as Maven
+ * starts it, with how many artifacts it has downloaded so far when that grew.
+ *
+ * @example
+ * const step = jarBuildSteps(jars, progress);
+ * step("[INFO] Building hourly-revenue 0.1.0   [2/3]"); // progress: "  building hourly-revenue.jar (2/2)"
+ */
+export function jarBuildSteps(jars: readonly Pick<JarBuild, "pipeline">[], progress: BuildProgress): (line: string) => void {
+  const names = new Set(jars.map((j) => j.pipeline));
+  let downloads = 0;
+  let shownDownloads = 0;
+  return (line) => {
+    if (/^(\[INFO\] )?Downloaded from /.test(line)) downloads++;
+    // "[INFO] Building hourly-revenue 0.1.0   [2/11]": one step per project.
+    const m = /^\[INFO\] Building (\S+) \S+\s+\[(\d+)\/(\d+)\]/.exec(line);
+    if (m && names.has(m[1]!)) {
+      const fetched = downloads > shownDownloads ? `; ${downloads} artifacts downloaded so far` : "";
+      shownDownloads = downloads;
+      progress(`  building ${m[1]}.jar (${m[2]}/${jars.length})${fetched}`);
+    }
+  };
 }
 
 /** Maven's ERROR lines without its boilerplate (or, with none, the log's last lines): at most 20. */
@@ -118,7 +133,7 @@ export function recordJars(outFolder: string, jars: readonly JarBuild[], built: 
 }
 
 /** A reactor pom over the projects (relative paths from the build folder). */
-function aggregatorPom(modules: readonly string[]): string {
+export function aggregatorPom(modules: readonly string[]): string {
   const xml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">

@@ -37,7 +37,7 @@ export interface JarJob {
 }
 
 /** The JVM options Flink needs on Java 17 (the runner's list, as Flink's distribution sets them). */
-function jvmOptions(): string[] {
+export function jvmOptions(): string[] {
   const file = path.join(runnerDir(), "jvm-options.txt");
   if (!existsSync(file)) return [];
   return readFileSync(file, "utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));

@@ -44,6 +44,24 @@ export interface JobService {
 type Event = Record<string, unknown>;
 
 /**
+ * How a job ended, from the server's event that ends it (any but `submitted`). A job cancelled because it
+ * ran out of time (`timedOut`) is a timeout whatever the server says, as is one the server cancelled.
+ *
+ * @example
+ * servedJobEnd({ id, event: "finished", ms: 2140 }, false); // { state: "finished", ms: 2140 }
+ */
+export function servedJobEnd(e: Event, timedOut: boolean): ServedJobEnd {
+  if (timedOut || e.event === "cancelled") return { state: "timeout" };
+  if (e.event === "finished") return { state: "finished", ms: Number(e.ms ?? 0) };
+  if (e.event === "stopped") return { state: "stopped", savepoint: String(e.savepoint) };
+  return {
+    state: "failed",
+    error: String(e.error ?? "unknown error"),
+    ...(typeof e.statementIndex === "number" ? { statementIndex: e.statementIndex, statement: String(e.statement ?? ""), line: Number(e.line ?? 0) } : {}),
+  };
+}
+
+/**
  * The JSON-lines protocol of `Main serve` over any line transport: requests `{id, script}` and
  * `{id, cancel: true}`, events carrying the request's id (see JobServer.java).
  */
@@ -87,16 +105,7 @@ class JobChannel implements JobService {
         if (e.event === "submitted") return;
         clearTimeout(timer);
         this.waiting.delete(id);
-        if (timedOut || e.event === "cancelled") resolve({ state: "timeout" });
-        else if (e.event === "finished") resolve({ state: "finished", ms: Number(e.ms ?? 0) });
-        else if (e.event === "stopped") resolve({ state: "stopped", savepoint: String(e.savepoint) });
-        else {
-          resolve({
-            state: "failed",
-            error: String(e.error ?? "unknown error"),
-            ...(typeof e.statementIndex === "number" ? { statementIndex: e.statementIndex, statement: String(e.statement ?? ""), line: Number(e.line ?? 0) } : {}),
-          });
-        }
+        resolve(servedJobEnd(e, timedOut));
       });
       this.send(JSON.stringify({ id, script, ...(options.restore ? { restore: options.restore } : {}), ...(options.checkpointMs ? { checkpointMs: options.checkpointMs } : {}) }));
     });

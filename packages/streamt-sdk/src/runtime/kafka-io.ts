@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Message, type Producer } from "kafkajs";
 import { StreamtError } from "../errors.js";
 import { RuntimeErrorCode } from "./toolchain.js";
 
@@ -75,22 +75,33 @@ export async function createTopics(bootstrap: string, topics: readonly TopicSpec
 }
 
 /**
- * Waits until every partition of the topics has a leader. kafkajs' own wait (waitForLeaders) gives up
- * when the broker does not list a topic it has just created yet (UNKNOWN_TOPIC_OR_PARTITION, seen on a
- * loaded machine); that answer is retriable, so this wait goes on until its deadline.
+ * Waits until every partition of the topics has a leader that serves it. kafkajs' own wait (waitForLeaders)
+ * gives up when the broker does not list a topic it has just created yet (UNKNOWN_TOPIC_OR_PARTITION, seen
+ * on a loaded machine); that answer is retriable, as is a leader's NOT_LEADER_FOR_PARTITION for a partition
+ * it does not serve yet, so this wait goes on until its deadline.
  */
 async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
-      if (meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (leadersKnown(meta, topics)) {
+        // A leader the metadata names may not serve its partition yet (NOT_LEADER_FOR_PARTITION, retriable, seen
+        // by a ListOffsets right after): done once every partition answers for its offsets.
+        await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)));
+        return;
+      }
     } catch (e) {
       if ((e as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw e;
     }
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(", ")} still have no leader ${timeoutMs / 1000} s after they were created`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Whether the metadata lists every topic asked for, each with partitions that all have a leader (leader -1: none yet). */
+export function leadersKnown(meta: { readonly topics: readonly { readonly partitions: readonly { readonly leader: number }[] }[] }, topics: readonly string[]): boolean {
+  return meta.topics.length === topics.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
 }
 
 /** The topics of a synthesised topics.json. */
@@ -138,20 +149,35 @@ export async function produce(bootstrap: string, topic: string, records: readonl
   const producer: Producer = client(bootstrap).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: records.map((r) => ({
-        key: r.key ?? null,
-        value: r.value === null ? null : typeof r.value === "string" ? r.value : JSON.stringify(r.value),
-        ...(r.partition !== undefined ? { partition: r.partition } : {}),
-        ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
-        ...(r.headers !== undefined ? { headers: { ...r.headers } } : {}),
-      })),
-    });
+    await producer.send({ topic, acks: -1, messages: records.map(kafkaMessage) });
   } finally {
     await producer.disconnect();
   }
+}
+
+/** A record as kafkajs sends it: the value as JSON text unless it is a string already (null: a tombstone). */
+export function kafkaMessage(r: ProduceRecord): Message {
+  return {
+    key: r.key ?? null,
+    value: r.value === null ? null : typeof r.value === "string" ? r.value : JSON.stringify(r.value),
+    ...(r.partition !== undefined ? { partition: r.partition } : {}),
+    ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+    ...(r.headers !== undefined ? { headers: { ...r.headers } } : {}),
+  };
+}
+
+/** A record as read: its value parsed as JSON (text that is not JSON stays text; no value is a tombstone, null). */
+export function consumedRecord(topic: string, partition: number, message: Pick<KafkaMessage, "offset" | "key" | "value" | "timestamp">): ConsumedRecord {
+  const raw = message.value?.toString("utf8");
+  let value: unknown = null;
+  if (raw !== undefined) {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+  }
+  return { topic, partition, offset: message.offset, key: message.key?.toString("utf8") ?? null, value, text: raw ?? null, timestamp: message.timestamp };
 }
 
 /** A running consumer of some topics (read_committed, from the beginning). */
@@ -181,16 +207,7 @@ export async function watchTopics(
   const waiters: (() => void)[] = [];
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
-      const raw = message.value?.toString("utf8");
-      let value: unknown = null;
-      if (raw !== undefined) {
-        try {
-          value = JSON.parse(raw);
-        } catch {
-          value = raw;
-        }
-      }
-      const r: ConsumedRecord = { topic, partition, offset: message.offset, key: message.key?.toString("utf8") ?? null, value, text: raw ?? null, timestamp: message.timestamp };
+      const r = consumedRecord(topic, partition, message);
       records.push(r);
       onRecord(r);
       for (const w of [...waiters]) w();
@@ -209,7 +226,7 @@ export async function watchTopics(
         };
         const timer = setTimeout(() => {
           done();
-          reject(new StreamtError({ code: RuntimeErrorCode.timeout, message: `timed out after ${timeoutMs} ms reading ${topics.join(", ")}; received ${records.length} record(s):\n${records.map((r) => `${r.topic} ${r.key ?? ""} ${JSON.stringify(r.value)}`).join("\n")}` }));
+          reject(readTimeoutError(timeoutMs, topics, records));
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);
@@ -223,6 +240,11 @@ export async function watchTopics(
       return stopped;
     },
   };
+}
+
+/** What `until` rejects with when its records did not come in time: the topics and every record that did come. */
+export function readTimeoutError(timeoutMs: number, topics: readonly string[], records: readonly ConsumedRecord[]): StreamtError {
+  return new StreamtError({ code: RuntimeErrorCode.timeout, message: `timed out after ${timeoutMs} ms reading ${topics.join(", ")}; received ${records.length} record(s):\n${records.map((r) => `${r.topic} ${r.key ?? ""} ${JSON.stringify(r.value)}`).join("\n")}` });
 }
 
 /** Reads topics (read_committed) until `predicate` holds on what arrived, or `timeoutMs` passes. */
@@ -246,9 +268,30 @@ export async function consumeUntil(
  */
 export async function readTopics(bootstrap: string, topics: readonly string[], timeoutMs = 60_000): Promise<ConsumedRecord[]> {
   const ends = await withAdmin(bootstrap, (admin) => Promise.all(topics.map((t) => admin.fetchTopicOffsets(t))));
-  const total = ends.flat().reduce((n, p) => n + (Number(p.high) - Number(p.low)), 0);
+  const total = recordCount(ends.flat());
   if (total === 0) return [];
   return [...(await consumeUntil(bootstrap, topics, (records) => records.length >= total, timeoutMs))];
+}
+
+/** How many records partitions hold now: high minus low offset (kafkajs' strings), summed. */
+export function recordCount(partitions: readonly { readonly high: string; readonly low: string }[]): number {
+  return partitions.reduce((n, p) => n + (Number(p.high) - Number(p.low)), 0);
+}
+
+/**
+ * How many records of a topic's partitions (their offsets) a group has not committed (its committed offsets):
+ * end offset minus committed offset, from the low offset where it never committed (offset -1, or absent).
+ */
+export function uncommittedOf(
+  ends: readonly { readonly partition: number; readonly high: string; readonly low: string }[],
+  committed: readonly { readonly partition: number; readonly offset: string }[] | undefined,
+): number {
+  let behind = 0;
+  for (const p of ends) {
+    const at = Number(committed?.find((c) => c.partition === p.partition)?.offset ?? -1);
+    behind += Number(p.high) - (at >= 0 ? at : Number(p.low));
+  }
+  return behind;
 }
 
 /**
@@ -260,10 +303,7 @@ export async function uncommittedRecords(bootstrap: string, readers: readonly { 
     let behind = 0;
     for (const { group, topic } of readers) {
       const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
-      for (const p of ends) {
-        const at = Number(committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? -1);
-        behind += Number(p.high) - (at >= 0 ? at : Number(p.low));
-      }
+      behind += uncommittedOf(ends, committed?.partitions);
     }
     return behind;
   });

@@ -61,10 +61,7 @@ export class PlannerValidator {
     onJsonLines(child, (e) => this.reply(e));
     child.once("exit", (code, signal) => {
       this.exited = true;
-      const err = new StreamtError({
-        code: RuntimeErrorCode.runnerFailed,
-        message: `the Flink ${target} validator exited (${signal ?? `code ${code}`}) with ${this.pending.length} script(s) unanswered:\n${this.stderr()}`,
-      });
+      const err = validatorExitError(target, code, signal, this.pending.length, this.stderr());
       for (const p of this.pending.splice(0)) p.reject(err);
     });
   }
@@ -104,24 +101,36 @@ export class PlannerValidator {
   private reply(e: Record<string, unknown>): void {
     const next = this.pending.shift();
     if (!next) return;
-    const id = typeof e.id === "string" ? e.id : next.id;
-    const ms = typeof e.ms === "number" ? e.ms : 0;
-    if (e.ok === true) {
-      const schemas = e.viewSchemas as Record<string, string[]> | undefined;
-      const explain = typeof e.explain === "string" ? e.explain : undefined;
-      next.resolve({ id, ok: true, statements: Number(e.statements ?? 0), ms, ...(schemas ? { viewSchemas: schemas } : {}), ...(explain !== undefined ? { explain } : {}) });
-    } else {
-      next.resolve({
-        id,
-        ok: false,
-        statementIndex: Number(e.statementIndex ?? 0),
-        statement: String(e.statement ?? ""),
-        line: Number(e.line ?? 0),
-        error: String(e.error ?? "unknown error"),
-        errorLine: typeof e.errorLine === "number" ? e.errorLine : null,
-        errorColumn: typeof e.errorColumn === "number" ? e.errorColumn : null,
-        ms,
-      });
-    }
+    next.resolve(validationResult(e, next.id));
   }
+}
+
+/** A validator's answer as a result; `sentId` is the id of the script it answers (the answer's own id wins). */
+export function validationResult(e: Record<string, unknown>, sentId: string): ValidationResult {
+  const id = typeof e.id === "string" ? e.id : sentId;
+  const ms = typeof e.ms === "number" ? e.ms : 0;
+  if (e.ok === true) {
+    const schemas = e.viewSchemas as Record<string, string[]> | undefined;
+    const explain = typeof e.explain === "string" ? e.explain : undefined;
+    return { id, ok: true, statements: Number(e.statements ?? 0), ms, ...(schemas ? { viewSchemas: schemas } : {}), ...(explain !== undefined ? { explain } : {}) };
+  }
+  return {
+    id,
+    ok: false,
+    statementIndex: Number(e.statementIndex ?? 0),
+    statement: String(e.statement ?? ""),
+    line: Number(e.line ?? 0),
+    error: String(e.error ?? "unknown error"),
+    errorLine: typeof e.errorLine === "number" ? e.errorLine : null,
+    errorColumn: typeof e.errorColumn === "number" ? e.errorColumn : null,
+    ms,
+  };
+}
+
+/** The error every script still waiting gets when the validator's JVM exits (by a signal, or with an exit code). */
+export function validatorExitError(target: RunnerTarget, code: number | null, signal: string | null, unanswered: number, stderr: string): StreamtError {
+  return new StreamtError({
+    code: RuntimeErrorCode.runnerFailed,
+    message: `the Flink ${target} validator exited (${signal ?? `code ${code}`}) with ${unanswered} script(s) unanswered:\n${stderr}`,
+  });
 }

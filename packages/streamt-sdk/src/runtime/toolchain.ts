@@ -53,7 +53,7 @@ export interface Toolchain {
 let cached: Toolchain | null = null;
 
 /** The java executable: $JAVA_HOME/bin/java, else java on PATH. */
-function javaCandidate(): string {
+export function javaCandidate(): string {
   const home = process.env.JAVA_HOME;
   return home ? `${home.replace(/\/$/, "")}/bin/java` : "java";
 }

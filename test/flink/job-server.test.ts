@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
+import { freePort } from "../../packages/streamt-sdk/src/runtime/free-port.js";
+import { connectJobServer, type JobService } from "../../packages/streamt-sdk/src/runtime/job-server.js";
+import { JOB_SERVER_ENV } from "../../packages/streamt-sdk/src/testing/engine.js";
+
+// The job server globalSetup shares (one warm `serve` JVM), reached as streamt-sdk/testing reaches it.
+const address = process.env[JOB_SERVER_ENV]!;
+const services: JobService[] = [];
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(services.map((s) => s.close()));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+async function connect(): Promise<JobService> {
+  const s = await connectJobServer(address);
+  services.push(s);
+  return s;
+}
+
+const sink = "CREATE TABLE nowhere (n INT) WITH ('connector' = 'blackhole');";
+const bounded = [`CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');`, sink, "INSERT INTO nowhere SELECT n FROM numbers;"].join("\n");
+const unbounded = [`CREATE TABLE numbers (n INT) WITH ('connector' = 'datagen', 'rows-per-second' = '5');`, sink, "INSERT INTO nowhere SELECT n FROM numbers;"].join("\n");
+
+describe("the shared job server, through connectJobServer", () => {
+  it("a bounded job runs to its end", async () => {
+    const jobs = await connect();
+    expect(await jobs.run(bounded, { timeoutMs: 120_000 })).toEqual({ state: "finished", ms: expect.any(Number) });
+  });
+
+  it("a script that fails names its statement and line", async () => {
+    const jobs = await connect();
+    const end = await jobs.run([sink, "INSERT INTO nowhere SELECT n FROM missing_table;"].join("\n"), { timeoutMs: 120_000 });
+    expect(end).toEqual({ state: "failed", error: expect.stringContaining("missing_table"), statementIndex: 2, statement: "INSERT INTO nowhere SELECT n FROM missing_table", line: 2 });
+  });
+
+  it("a job that has not ended in time is cancelled: a timeout", async () => {
+    const jobs = await connect();
+    expect(await jobs.run(unbounded, { timeoutMs: 3_000 })).toEqual({ state: "timeout" });
+  });
+
+  it("a started job stopped with a savepoint ends stopped, with the savepoint in the folder asked for", async () => {
+    const jobs = await connect();
+    const dir = mkdtempSync(path.join(tmpdir(), "streamt-job-server-test-"));
+    dirs.push(dir);
+    const job = jobs.start(unbounded, { timeoutMs: 120_000, checkpointMs: 500 });
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    job.stop(dir, { drain: false });
+    const end = await job.ended;
+    expect(end).toEqual({ state: "stopped", savepoint: expect.stringContaining(dir) });
+  });
+
+  it("when the connection closes, a job still waiting fails saying so, and nothing more starts", async () => {
+    const jobs = await connect();
+    const waiting = jobs.run(unbounded, { timeoutMs: 120_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await jobs.close();
+    const why = `the connection to the shared Flink job server at ${address} closed`;
+    expect(await waiting).toEqual({ state: "failed", error: why });
+    let error: unknown = null;
+    await jobs.run(bounded, { timeoutMs: 1_000 }).catch((e: unknown) => (error = e));
+    expect(isStreamtError(error) ? { code: error.code, message: error.message } : error).toEqual({ code: "STREAMT-R005", message: `the Flink job server is gone: ${why}` });
+  });
+
+  it("no server at the address: STREAMT-R005 saying so", async () => {
+    const port = await freePort();
+    let error: unknown = null;
+    await connectJobServer(`127.0.0.1:${port}`).catch((e: unknown) => (error = e));
+    expect(isStreamtError(error) ? { code: error.code, message: error.message } : error).toEqual({
+      code: "STREAMT-R005",
+      message: `cannot reach the shared Flink job server at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+    });
+  });
+}, 180_000);
