@@ -7,7 +7,8 @@
  *
  *   node --import tsx bench/mutation-process.ts reports/mutation/sample-<seed>.json [--until HH:MM] [--workers N]
  *
- * For each drawn mutant, in the sample's (random) order: the unit tests that import its module, and for the CLI's own code and synth the CLI's end-to-end unit tests, run
+ * For each drawn mutant, in the sample's (random) order: the unit tests and the test/flink/ tests (one shared
+ * broker and job JVM) that import its module, and for the CLI's own code and synth the CLI's end-to-end unit tests, run
  * with the mutant in place (`vitest run --bail=1`); a test failing kills it, a run past three times the
  * tests' unmutated time is a timeout (detected, as in Stryker), all passing is a survivor. A mutant that
  * would not type-check runs anyway (tsx does not check): it counts as survived when its tests pass, so the
@@ -61,13 +62,19 @@ function parseArgs(argv: readonly string[]): Options {
   return { sampleFile, until, workers };
 }
 
-/** Every unit test file of the repository (the e2e and engine tests are CI's, minutes each). */
-function unitTests(dir = "test"): string[] {
+/**
+ * Every unit test file of the repository, and those of test/flink/ (the shared broker and job JVM, started
+ * once per vitest run of them): selected only when they import the module. The e2e tests (a cluster, a
+ * Maven build, minutes each) are left to CI.
+ */
+function candidateTests(dir = "test"): string[] {
   return readdirSync(path.join(REPO, dir), { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? (["e2e", "flink", "fixtures"].includes(e.name) ? [] : unitTests(`${dir}/${e.name}`)) : e.name.endsWith(".test.ts") ? [`${dir}/${e.name}`] : []))
+    .flatMap((e) => (e.isDirectory() ? (["e2e", "fixtures"].includes(e.name) ? [] : candidateTests(`${dir}/${e.name}`)) : e.name.endsWith(".test.ts") ? [`${dir}/${e.name}`] : []))
     .filter((f) => !NEVER.has(f))
     .sort();
 }
+/** test/flink/ files run in vitest's "flink" project (its global setup starts the broker); the rest in "unit". */
+const projectOf = (file: string): "unit" | "flink" => (file.startsWith("test/flink/") ? "flink" : "unit");
 
 /**
  * The tests run against a mutant of `file`: those named after its module (synth/last-run.ts: any
@@ -146,11 +153,30 @@ interface TestRun {
   readonly fileMs: ReadonlyMap<string, number>;
 }
 
-/** vitest on `files` in `dir`; killed (with every process it started) past `timeoutMs`. */
-function runTests(dir: string, files: readonly string[], timeoutMs: number, bail: boolean): Promise<TestRun> {
-  const out = path.join(dir, ".mutation-process-report.json");
+/**
+ * vitest on `files` in `dir`: the unit project's, then (unless bailing on a failure already) the flink
+ * project's; each run killed (with every process it started) past `timeoutMs`.
+ */
+async function runTests(dir: string, files: readonly string[], timeoutMs: number, bail: boolean): Promise<TestRun> {
+  const unit = files.filter((f) => projectOf(f) === "unit");
+  const flink = files.filter((f) => projectOf(f) === "flink");
+  const first = unit.length > 0 ? await runProject(dir, "unit", unit, timeoutMs, bail) : null;
+  if (flink.length === 0 || (first && bail && !first.passed)) return first!;
+  const second = await runProject(dir, "flink", flink, timeoutMs, bail);
+  if (!first) return second;
+  return {
+    passed: first.passed && second.passed,
+    timedOut: first.timedOut || second.timedOut,
+    ms: first.ms + second.ms,
+    failedFiles: [...first.failedFiles, ...second.failedFiles],
+    fileMs: new Map([...first.fileMs, ...second.fileMs]),
+  };
+}
+
+function runProject(dir: string, project: "unit" | "flink", files: readonly string[], timeoutMs: number, bail: boolean): Promise<TestRun> {
+  const out = path.join(dir, `.mutation-process-report-${project}.json`);
   rmSync(out, { force: true });
-  const args = [path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--project", "unit", "--reporter=json", `--outputFile=${out}`, ...(bail ? ["--bail=1"] : []), ...files];
+  const args = [path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--project", project, "--reporter=json", `--outputFile=${out}`, ...(bail ? ["--bail=1"] : []), ...files];
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: dir, stdio: "ignore", detached: true, env: { ...process.env, CI: "true" } });
@@ -185,7 +211,7 @@ export function mutated(source: string, m: SampledMutant): string {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const sample = JSON.parse(readFileSync(path.resolve(REPO, options.sampleFile), "utf8")) as SampleFile;
-  const tests = unitTests();
+  const tests = candidateTests();
   const texts = new Map<string, string>();
   const text = (file: string): string => {
     if (!texts.has(file)) texts.set(file, existsSync(path.join(REPO, file)) ? readFileSync(path.join(REPO, file), "utf8") : "");
@@ -233,8 +259,9 @@ async function main(): Promise<void> {
       if (options.until && Date.now() > options.until.getTime()) continue;
       const file = path.join(dir, mutant.file);
       const original = readFileSync(file, "utf8");
-      // Three times what its files took unmutated (run one after another), and a minute for vitest's start.
-      const timeout = 3 * files.reduce((ms, f) => ms + (baseline!.fileMs[f] ?? 300_000), 0) + 60_000;
+      // Three times what its files took unmutated (run one after another), a minute for vitest's start, and two
+      // more for the flink project's broker and job JVM.
+      const timeout = 3 * files.reduce((ms, f) => ms + (baseline!.fileMs[f] ?? 300_000), 0) + 60_000 + (files.some((f) => projectOf(f) === "flink") ? 120_000 : 0);
       writeFileSync(file, mutated(original, mutant));
       let run: TestRun;
       try {
