@@ -57,7 +57,7 @@ describe("source(): refusals and option values", () => {
     expect((source("s", { topic: "s", schema: Order, idleTimeout: "30s" }) as any).node.idleTimeoutMs).toBe(30_000);
     const line = lineHere() + 1;
     expect(errorOf(() => source("s", { topic: "s", schema: Order, idleTimeout: 0 }))).toEqual({
-      code: "STREAMT-B003", message: "idleTimeout of source 's' must be longer than 0", hint: 'Flink reads 0 as "off" here; give a positive duration such as "1d", or leave the option out', path: null, site: at(line),
+      code: "STREAMT-B003", message: "idleTimeout of source 's' must be longer than 0", hint: 'Flink reads 0 as "off" here; give a positive duration such as "1d", or leave the option out', path: "s", site: at(line),
     });
   });
 

@@ -43,6 +43,8 @@ const RETYPED = "'customer' is STRING NOT NULL in the row the expression was bui
 const RIGHT_SIDE = "'customer' is a column of a join's right side, not of orders/select: an expression reading it was built from another stream's row";
 const FOREIGN = "'customer' is not a column of orders/select: an expression reading it was built from another stream's row";
 const FOREIGN_HINT = "build each expression from the row this step's callback is given";
+const ZERO_HINT = 'Flink reads 0 as "off" here; give a positive duration such as "1d", or leave the option out';
+const DURATION_HINT = 'write a number with a unit (ms, s, m, h, d), e.g. "500ms", "5s", "10m", "1h", or a whole number of milliseconds';
 
 type Row = readonly [line: number, build: () => unknown, code: string, message: string, hint: string, path: string | null];
 // Each row is on one line: lineHere() is the line of the builder call in it.
@@ -103,6 +105,10 @@ const rows: Row[] = [
   [lineHere(), () => source("s", { from: orders.toKafka("o2"), schema: Order } as any), B006, "source('s'): 'schema' comes from the sink given in 'from'", "remove it: the writer's sink decides the topic, columns, format (with its JSON options) and key", "s"],
   [lineHere(), () => source("s", { from: orders.toPrint() } as any), B006, "source('s'): 'from' is a print sink (orders/print), which writes no topic", "read a sink made by toKafka() or toUpsertKafka()", "s"],
   [lineHere(), () => source("s", { from: 5 } as any), B006, "source('s'): 'from' is not a sink", "pass the writer's sink, e.g. { from: revenue.toKafka('orders.hourly.v1') } exported by its module", "s"],
+  [lineHere(), () => orders.idleTimeout("0ms"), "STREAMT-B003", "idleTimeout of source 'orders' must be longer than 0", ZERO_HINT, "orders"],
+  [lineHere(), () => orders.idleTimeout({ every: "1m" } as any), "STREAMT-B003", 'invalid duration {"every":"1m"} for idleTimeout of source \'orders\': it is not a duration', DURATION_HINT, "orders"],
+  [lineHere(), () => pipeline("p", { stateTtl: 0 }), "STREAMT-B003", "pipeline('p') stateTtl must be longer than 0", ZERO_HINT, "p"],
+  [lineHere(), () => pipeline("p", { checkpointInterval: "1 hour" as any }), "STREAMT-B003", 'invalid duration "1 hour" for pipeline(\'p\') checkpointInterval: it is not a duration', DURATION_HINT, "p"],
   [lineHere(), () => registerSources({ x: 5 } as any), B006, "registerSources(): 'x' is not a source", "register values made by source(name, {...})", null],
   [lineHere(), () => registerSources({ x: orders } as any), B006, "registerSources(): key 'x' names source 'orders'", 'register it as { orders: ... } so source("orders") finds it', null],
   [lineHere(), () => t.row({ id: "string" } as any), B006, "field 'id' of t.row() is not a column type", "use t.string(), t.int(), t.decimal(p, s), t.timestamp(3), ...", null],

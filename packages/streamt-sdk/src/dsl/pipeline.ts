@@ -106,7 +106,7 @@ export function pipeline<O extends PipelineOptions = {}>(name: string, options?:
     ...(o.checkpointInterval !== undefined ? { "execution.checkpointing.interval": checkpointKey } : {}),
     ...(o.sourceIdleTimeout !== undefined ? { "table.exec.source.idle-timeout": idleKey } : {}),
   }, `pipeline('${name}') config`, name);
-  const ms = (d: Duration | undefined, what: string): number | null => (d === undefined ? null : parsePositiveDuration(d, `pipeline('${name}') ${what}`));
+  const ms = (d: Duration | undefined, what: string): number | null => (d === undefined ? null : parsePositiveDuration(d, `pipeline('${name}') ${what}`, name));
   const settings: PipelineSettings = {
     parallelism: o.parallelism ?? null,
     checkpointIntervalMs: ms(o.checkpointInterval as Duration | undefined, "checkpointInterval"),

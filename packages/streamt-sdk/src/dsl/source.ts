@@ -152,7 +152,7 @@ class SourceImpl extends StreamImpl {
     return this.with({ eventTime: { column, watermark } });
   }
   idleTimeout(timeout: unknown): SourceImpl {
-    return this.with({ idleTimeoutMs: parsePositiveDuration(timeout, `idleTimeout of source '${this.spec.name}'`) });
+    return this.with({ idleTimeoutMs: parsePositiveDuration(timeout, `idleTimeout of source '${this.spec.name}'`, this.spec.name) });
   }
   processingTime(name: string): SourceImpl {
     return this.with({ processingTime: checkName(name, "processing-time column") });
@@ -280,7 +280,7 @@ function fromSink(name: string, options: object, site: SourceSite | null): Sourc
     physical: sink.schema.map((col) => ({ name: col.name, type: col.type })),
     eventTime: null,
     processingTime: null,
-    idleTimeoutMs: o.idleTimeout === undefined ? null : parsePositiveDuration(o.idleTimeout, `idleTimeout of source '${name}'`),
+    idleTimeoutMs: o.idleTimeout === undefined ? null : parsePositiveDuration(o.idleTimeout, `idleTimeout of source '${name}'`, name),
     kafka: {
       topic: c.topic,
       format: c.format,
@@ -404,7 +404,7 @@ export function source(name: string, options?: unknown): unknown {
     physical,
     eventTime: null,
     processingTime: null,
-    idleTimeoutMs: o.idleTimeout === undefined ? null : parsePositiveDuration(o.idleTimeout, `idleTimeout of source '${name}'`),
+    idleTimeoutMs: o.idleTimeout === undefined ? null : parsePositiveDuration(o.idleTimeout, `idleTimeout of source '${name}'`, name),
     kafka: {
       topic: o.topic,
       format: o.format ?? "json",
