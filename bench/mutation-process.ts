@@ -314,7 +314,7 @@ export function runReport(sample: SampleFile, mutants: readonly SampledMutant[],
       location: { start: { line: m.location.start.line + 1, column: m.location.start.column + 1 }, end: { line: m.location.end.line + 1, column: m.location.end.column + 1 } },
     });
   });
-  return { schemaVersion: "1", thresholds: {}, files, testFilesLeftOut: baseline.leftOut, baseline };
+  return { schemaVersion: "1", thresholds: {}, files, testFilesLeftOut: baseline.leftOut, engineTests: true, baseline };
 }
 
 /** What an earlier call wrote for this sample: each run mutant's status, and the baseline. */

@@ -93,6 +93,8 @@ interface StoredSample {
   readonly method: "in-process" | "process";
   /** bench/mutation-process.ts: test files left out because they fail unmutated in a scratch checkout. */
   readonly testFilesLeftOut: readonly string[];
+  /** bench/mutation-process.ts: the test/flink/ tests importing a module ran against its mutants too (since 12-01). */
+  readonly engineTests?: boolean;
   readonly seed: number;
   readonly commit: string;
   readonly strata: Record<string, Stratum>;
@@ -175,7 +177,7 @@ function readSample(file: string): StoredSample {
     mutants: { file: string; mutatorName: string; replacement: string; location: Mutant["location"] }[];
   };
   const runFile = path.resolve(REPO, file.replace(/\.json$/, "-run.json"));
-  const run = JSON.parse(readFileSync(runFile, "utf8")) as Report & { testFilesLeftOut?: string[] };
+  const run = JSON.parse(readFileSync(runFile, "utf8")) as Report & { testFilesLeftOut?: string[]; engineTests?: boolean };
   const runFiles = new Map(Object.entries(run.files).map(([name, f]) => [repoPath(name), f]));
   const strata: Record<string, Stratum> = {};
   for (const [folder, population] of Object.entries(sample.population)) strata[folder] = { population, drawn: 0, detected: 0, undetected: 0, notRun: 0 };
@@ -202,7 +204,7 @@ function readSample(file: string): StoredSample {
     } else stratum.notRun++;
   }
   const method = run.testFilesLeftOut ? "process" : "in-process";
-  return { method, testFilesLeftOut: run.testFilesLeftOut ?? [], seed: sample.seed, commit: sample.commit, strata, notMeasured: sample.notMeasured, survivors };
+  return { method, testFilesLeftOut: run.testFilesLeftOut ?? [], ...(run.engineTests ? { engineTests: true } : {}), seed: sample.seed, commit: sample.commit, strata, notMeasured: sample.notMeasured, survivors };
 }
 
 /** The stored samples with `sample` in place of those that measured any of its folders. */
@@ -407,7 +409,9 @@ function describeSample(s: StoredSample): string {
     return `${head}, each run by Stryker against the in-process tests of vitest.mutate-sample.config.ts, without the TypeScript checker (it crashed on a DSL mutant and ended a run): a drawn mutant that would not compile counts as survived when its tests pass, so these scores are lower bounds.`;
   }
   const leftOut = s.testFilesLeftOut.length > 0 ? ` Test files left out, as they fail unmutated in a scratch checkout: ${s.testFilesLeftOut.join(", ")}.` : "";
-  return `${head}, each written into the source of a scratch checkout and run against the unit tests that import its module or are named after it (for cli/ and synth/, the CLI's end-to-end tests too), with every process they start (bench/mutation-process.ts). No type-check, and no test that reaches the module only through others or only on the engine (the e2e tests): these scores are lower bounds.${leftOut}`;
+  const tests = s.engineTests ? "the unit tests and the test/flink/ tests (one shared broker and job JVM) that import its module (or the module that starts it as a thread) or are named after it" : "the unit tests that import its module or are named after it";
+  const missing = s.engineTests ? "in the e2e tests (a cluster, a Maven build)" : "on the engine (the e2e tests)";
+  return `${head}, each written into the source of a scratch checkout and run against ${tests} (for cli/ and synth/, the CLI's end-to-end tests too), with every process they start (bench/mutation-process.ts). No type-check, and no test that reaches the module only through others or only ${missing}: these scores are lower bounds.${leftOut}`;
 }
 
 const md = [
