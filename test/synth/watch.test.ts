@@ -107,6 +107,39 @@ describe("synth --watch", () => {
     expect(outputNames()).toEqual(["streamt.out"]);
   });
 
+  it("a module outside the project folder (a monorepo's shared schemas in ../lib): its edit is seen and written, equal to a cold synth, and so is what a later synth reads from the cache", { timeout: 300_000 }, async () => {
+    const lib = `${dir}-lib`;
+    mkdirSync(lib);
+    writeFileSync(path.join(lib, "schemas.ts"), readFileSync(path.join(dir, "schemas.ts"), "utf8"));
+    rmSync(path.join(dir, "schemas.ts"));
+    const shared = `../${path.basename(lib)}/schemas.js`;
+    for (const entry of ENTRIES) edit(entry, `from "./schemas.js"`, `from "${shared}"`);
+    const { child, exited, runs, until } = startWatch(["--no-typecheck"]);
+    try {
+      await until("the first run", () => runs().length >= 1);
+      await expectEqualToColdSynth();
+      const text = readFileSync(path.join(lib, "schemas.ts"), "utf8");
+      writeFileSync(path.join(lib, "schemas.ts"), text.replace("status: t.string() }", "status: t.string(), channel: t.string() }"));
+      await until("the run after the shared module's edit", () => runs().length >= 2 && folder("streamt.out")["a.sql"]!.includes("`channel` STRING"));
+      expect(folder("streamt.out")["b.sql"]).toContain("`channel` STRING");
+      await expectEqualToColdSynth();
+    } finally {
+      child.kill("SIGTERM");
+    }
+    try {
+      expect(await exited).toBe(0);
+      // The module cache the watch left: a synth reading it writes what a cold synth writes.
+      const cached = await cli("synth", ...ENTRIES, "--no-typecheck", "--out", `${dir}-cached`);
+      expect(cached.code, cached.stderr).toBe(0);
+      const cold = await cli("synth", ...ENTRIES, "--no-typecheck", "--no-cache", "--out", `${dir}-cold`);
+      expect(cold.code, cold.stderr).toBe(0);
+      expect(folder(`${dir}-cached`)).toEqual(folder(`${dir}-cold`));
+      expect(folder(`${dir}-cached`)["a.sql"]).toContain("`channel` STRING");
+    } finally {
+      for (const extra of [lib, `${dir}-cached`]) rmSync(extra, { recursive: true, force: true });
+    }
+  });
+
   it("a pipeline that goes leaves the folder; a file added there by hand stops the write (STREAMT-O001), and nothing it did not write is touched", { timeout: 300_000 }, async () => {
     write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}export const c = pipeline("c").write(orders.toKafka("c.out"));\n`);
     const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);

@@ -52,15 +52,19 @@ export interface ImportThreadData {
 export const runQuery = (run: number): string => `?streamt-run=${run}`;
 
 /**
- * Passes an importing module's run on to what it imports from the project (files under the root, not
- * in node_modules). Plain JavaScript: hooks run in Node's loader thread, which loads them as a data URL.
+ * Passes an importing module's run on to what it imports from the project: files under the root, and
+ * files imported by a relative or absolute path from anywhere (a monorepo's shared module in ../lib,
+ * which would otherwise stay loaded as it first was, and be written stale), never a package (a bare
+ * specifier, or anything in node_modules). Plain JavaScript: hooks run in Node's loader thread, which
+ * loads them as a data URL.
  */
 const RUN_HOOK = `let root;
 export function initialize(data) { root = data.root; }
 export async function resolve(specifier, context, nextResolve) {
   const resolved = await nextResolve(specifier, context);
   const run = context.parentURL ? /[?&]streamt-run=(\\d+)/.exec(context.parentURL)?.[1] : undefined;
-  if (run === undefined || !resolved.url.startsWith(root) || resolved.url.includes("/node_modules/") || resolved.url.includes("?")) return resolved;
+  if (run === undefined || !resolved.url.startsWith("file:") || resolved.url.includes("/node_modules/") || resolved.url.includes("?")) return resolved;
+  if (!resolved.url.startsWith(root) && !/^(\\.{1,2}\\/|\\/|file:)/.test(specifier)) return resolved;
   return { ...resolved, url: resolved.url + "?streamt-run=" + run };
 }`;
 

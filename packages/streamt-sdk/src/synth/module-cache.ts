@@ -154,6 +154,11 @@ export class ModuleCache {
     };
   }
 
+  /** Every file the recorded entries' modules were made from (their import graphs and configuration). */
+  files(): string[] {
+    return [...new Set([...this.byFile.values()].flatMap((e) => (e.record ? e.record.fingerprint.files.map(([file]) => file) : [])))].sort();
+  }
+
   /** What a cached pipeline emitted under these emit options, if known. */
   output(file: string, pipeline: string, options: string): PipelineOutput | undefined {
     const emit = this.byFile.get(file)?.record?.emit;

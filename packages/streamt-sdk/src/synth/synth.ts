@@ -131,6 +131,8 @@ export interface SynthResult extends CheckResult {
   readonly jars: JarBuild[];
   /** With `deferCacheSave`: writes the module cache, returning its notes. */
   readonly saveCache?: () => string[];
+  /** With `deferCacheSave`: the files the entries' modules were made from, as the module cache knows them. */
+  readonly sourceFiles?: readonly string[];
 }
 
 const now = (): number => performance.now();
@@ -318,7 +320,7 @@ function collectGarbage(): void {
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const modules: ModuleState = { cache: null, fileOf: new Map() };
   const checked = await checkStages(options, modules);
-  const done = (r: SynthResult): SynthResult => (options.deferCacheSave ? { ...r, saveCache: () => saveModules(modules) } : saved(r, modules));
+  const done = (r: SynthResult): SynthResult => (options.deferCacheSave ? { ...r, saveCache: () => saveModules(modules), sourceFiles: modules.cache?.files() ?? [] } : saved(r, modules));
   if (!checked.ok || !checked.plan) return done({ ...checked, files: [], jars: [] });
   const t = now();
   const diagnostics = [...checked.diagnostics];

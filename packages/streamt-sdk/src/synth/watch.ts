@@ -248,6 +248,37 @@ function watchProject(root: string, skipped: (relative: string) => boolean, chan
   return { close: () => watchers.forEach((w) => w.close()) };
 }
 
+/**
+ * Watches files outside the project folder that the entries import (a monorepo's shared modules, found
+ * in the module cache's import graphs): one watcher per folder, for those files' names only.
+ */
+function watchOutside(changed: () => void): { add(files: readonly string[]): void; close(): void } {
+  const folders = new Map<string, { watcher: FSWatcher | null; names: Set<string> }>();
+  return {
+    add(files) {
+      for (const file of files) {
+        const folder = path.dirname(file);
+        let entry = folders.get(folder);
+        if (!entry) {
+          const names = new Set<string>();
+          let watcher: FSWatcher | null = null;
+          try {
+            watcher = watch(folder, (_event, name) => {
+              if (name === null || names.has(String(name))) changed();
+            });
+            watcher.on("error", () => watcher?.close());
+          } catch {
+            // A folder that is gone: a change of the import is seen as one of the importing module.
+          }
+          folders.set(folder, (entry = { watcher, names }));
+        }
+        entry.names.add(path.basename(file));
+      }
+    },
+    close: () => folders.forEach((f) => f.watcher?.close()),
+  };
+}
+
 function isFolder(file: string): boolean {
   try {
     return statSync(file).isDirectory();
@@ -283,6 +314,8 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
     wake?.();
   };
   const watcher = watchProject(o.synth.root, skippedBy(out), nudge);
+  const outside = watchOutside(nudge);
+  const inRoot = (file: string): boolean => !path.relative(o.synth.root, file).startsWith("..");
   void o.stop.then(() => {
     stopping = true;
     wake?.();
@@ -331,6 +364,7 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
         // The type-check runs after the write, in its thread: a save is in the output without waiting for it.
         const result = await synth({ ...o.synth, typecheck: false, importEntries: imports.importEntries, readRules: imports.readRules, deferCacheSave: true });
         saveCache = result.saveCache;
+        outside.add((result.sourceFiles ?? []).filter((f) => !inRoot(f) && !f.split(path.sep).includes("node_modules")));
         if (stopping) {
           saveCache?.();
           break;
@@ -365,6 +399,7 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
     }
   } finally {
     watcher.close();
+    outside.close();
     imports.close();
     checks?.close();
   }
