@@ -55,6 +55,10 @@ public final class JobServer {
     private static final Map<String, JobClient> RUNNING = new ConcurrentHashMap<>();
     /** Jobs cancelled before they were submitted: they never start. */
     private static final Set<String> CANCELLED = ConcurrentHashMap.newKeySet();
+    /** Jobs asked for but not yet submitted (planning): a stop for one waits for it. */
+    private static final Set<String> STARTING = ConcurrentHashMap.newKeySet();
+    /** How long a stop waits for a job still starting, and for its tasks to run, before it gives up. */
+    private static final long STOP_WAIT_MS = 120_000;
 
     public static int serve(String[] args) throws Exception {
         if (args.length > 0) {
@@ -95,7 +99,14 @@ public final class JobServer {
                 String script = (String) request.get("script");
                 String restore = request.get("restore") instanceof String ? (String) request.get("restore") : null;
                 long checkpointMs = request.get("checkpointMs") instanceof Number ? ((Number) request.get("checkpointMs")).longValue() : 0;
-                Thread t = new Thread(() -> runJob(id, script, restore, checkpointMs), "streamt-serve-" + id);
+                STARTING.add(id);
+                Thread t = new Thread(() -> {
+                    try {
+                        runJob(id, script, restore, checkpointMs);
+                    } finally {
+                        STARTING.remove(id);
+                    }
+                }, "streamt-serve-" + id);
                 t.setDaemon(true);
                 t.start();
             } else {
@@ -126,17 +137,34 @@ public final class JobServer {
 
     /**
      * Stops a running job with a savepoint and reports {@code stopped} with its path (the job's own
-     * thread then reports nothing more), or {@code failed} when no savepoint could be taken.
+     * thread then reports nothing more), or {@code failed} when no savepoint could be taken. A job still
+     * being planned is waited for, and while its tasks are still deploying Flink refuses a savepoint
+     * ("Not all required tasks are currently running"), so the stop is tried again: a stop sent right
+     * after the start is then no race.
      */
     private static void stop(String id, String dir, boolean drain) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MS);
         JobClient client = RUNNING.remove(id);
+        while (client == null && STARTING.contains(id) && System.nanoTime() < deadline) {
+            pause();
+            client = RUNNING.remove(id);
+        }
         if (client == null) {
             Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "no running job " + id + " to stop (it had ended)"));
             return;
         }
+        String target = new File(dir).getAbsoluteFile().toURI().toString();
         try {
-            String path = client.stopWithSavepoint(drain, new File(dir).getAbsoluteFile().toURI().toString(), SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
-            Out.event(Json.obj().put("id", id).put("event", "stopped").put("savepoint", path));
+            for (;;) {
+                try {
+                    String path = client.stopWithSavepoint(drain, target, SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+                    Out.event(Json.obj().put("id", id).put("event", "stopped").put("savepoint", path));
+                    return;
+                } catch (Throwable t) {
+                    if (!tasksStillStarting(t) || System.nanoTime() >= deadline) throw t;
+                    pause();
+                }
+            }
         } catch (Throwable t) {
             try {
                 client.cancel().get(15, TimeUnit.SECONDS);
@@ -144,6 +172,22 @@ public final class JobServer {
                 // it may have ended already
             }
             Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "stop with savepoint: " + FlinkCommands.errorMessage(t)));
+        }
+    }
+
+    /** Whether a savepoint was refused only because some of the job's tasks are not running yet (the job goes on). */
+    private static boolean tasksStillStarting(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("Not all required tasks are currently running")) return true;
+        }
+        return false;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
