@@ -287,6 +287,18 @@ export default defineConfig({
     expect(outputNames()).toEqual(["streamt.out"]);
   });
 
+  it("Ctrl-C while the type-check of a run is still going ends the watch quietly: the check's thread is stopped, not reported as failed", { timeout: 300_000 }, async () => {
+    const { child, exited, runs, until, stderr } = startWatch([]);
+    // The check starts after the run's line (the output is written first) and takes seconds on a cold program.
+    await until("the first run", () => runs().length >= 1);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(runs()).toHaveLength(1);
+    expect(runs()[0]).toMatch(SYNTHESISED);
+    // The fixture's modules say when they are imported; nothing else is printed.
+    expect(stderr()).toBe("imported a\nimported b\n");
+  });
+
   it("refuses what it cannot do on every save", async () => {
     for (const [args, message] of [
       [["--json"], "--watch prints a line per run and findings as they change; it has no --json form"],
