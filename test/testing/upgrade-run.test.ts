@@ -50,6 +50,11 @@ describe("stageFailure", () => {
     const fields = (e: { code: string; message: string }) => [e.code, e.message];
     expect(fields(stageFailure("totals", failed("Cannot map checkpoint/savepoint state for operator abc"), { timeoutMs: 1000 }))).toEqual(["STREAMT-R007", "job totals failed:\n  Cannot map checkpoint/savepoint state for operator abc"]);
     expect(fields(stageFailure("totals", failed("java.lang.ArithmeticException: / by zero"), { timeoutMs: 1000, restore: "/tmp/sp-1" }))).toEqual(["STREAMT-R007", "job totals failed:\n  java.lang.ArithmeticException: / by zero"]);
-    expect(fields(stageFailure("totals", { state: "finished", ms: 10 }, { timeoutMs: 1000 }))).toEqual(["STREAMT-R007", "job totals failed:\n  the job ended (finished) before it was stopped"]);
+    const ended = stageFailure("totals", { state: "finished", ms: 10 }, { timeoutMs: 1000 });
+    expect([ended.code, ended.message, ended.hint]).toEqual([
+      "STREAMT-R007",
+      "the restore test's job of pipeline totals ended (finished) before it could be stopped with a savepoint",
+      "a restore test's job must run until it is stopped: its sources must be unbounded Kafka topics; if they are, report this as a bug of streamt-sdk",
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import { renderPipelineSql } from "../emit-sql/sql-emitter.js";
 import type { ServedJob, ServedJobEnd } from "../runtime/job-server.js";
 import { jobFailureError } from "../runtime/local-job.js";
 import { runnerTargetFor } from "../runtime/flink-runner.js";
+import { RuntimeErrorCode } from "../runtime/toolchain.js";
 import { produce, uncommittedRecords, type ProduceRecord } from "../runtime/kafka-io.js";
 import { TestingErrorCode } from "./codes.js";
 import { startTestJob } from "./engine.js";
@@ -131,7 +132,13 @@ export function stageFailure(name: string, end: ServedJobEnd, o: Pick<StageOptio
       hint: RESTORE_HINT,
     });
   }
-  return jobFailureError(name, { event: "failed", ...(end.state === "failed" ? end : { error: `the job ended (${end.state}) before it was stopped` }) });
+  if (end.state === "failed") return jobFailureError(name, { event: "failed", ...end });
+  // No record failed: the job ran out of input (or was stopped by someone else), so there is no state to keep.
+  return new StreamtError({
+    code: RuntimeErrorCode.jobFailed,
+    message: `the restore test's job of pipeline ${name} ended (${end.state}) before it could be stopped with a savepoint`,
+    hint: "a restore test's job must run until it is stopped: its sources must be unbounded Kafka topics; if they are, report this as a bug of streamt-sdk",
+  });
 }
 
 /**
