@@ -4,6 +4,8 @@
  *
  *   node --import tsx bench/mutation-sample.ts [--size 700] [--seed 17] [folder ...]
  *
+ * A folder is one under packages/streamt-sdk/src/, or "(top level)" for the files directly in it.
+ *
  * Lists every mutant of the folders with Stryker's own instrumenter (the same mutators and the same
  * `// Stryker disable` comments as a run), draws `size` of them uniformly with a seeded shuffle, and writes
  *   reports/mutation/sample-<seed>.json          the drawn mutants and each folder's population
@@ -59,6 +61,15 @@ function tsFiles(dir: string): string[] {
     .sort();
 }
 
+/** A folder's code files; "(top level)" is the files directly in src/ (errors.ts, index.ts, ...). */
+function filesOf(folder: string): string[] {
+  if (folder !== TOP_LEVEL) return tsFiles(`${SRC}/${folder}`);
+  return readdirSync(path.join(REPO, SRC), { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts"))
+    .map((e) => `${SRC}/${e.name}`)
+    .sort();
+}
+
 /** mulberry32: a small seeded generator, so the same seed draws the same mutants. */
 function seeded(seed: number): () => number {
   let a = seed >>> 0;
@@ -71,9 +82,10 @@ function seeded(seed: number): () => number {
   };
 }
 
+const TOP_LEVEL = "(top level)";
 export const folderOf = (file: string): string => {
   const parts = file.slice(SRC.length + 1).split("/");
-  return parts.length > 1 ? parts[0]! : "(top level)";
+  return parts.length > 1 ? parts[0]! : TOP_LEVEL;
 };
 /** Measured whole by `npm run mutate`. */
 const WHOLE_FOLDERS = new Set(["analysis", "emit-sql"]);
@@ -97,7 +109,7 @@ async function main(): Promise<void> {
   const { size, seed, folders } = parseArgs(process.argv.slice(2));
   const quiet = { isDebugEnabled: () => false, debug() {}, info() {}, warn() {}, error() {}, isInfoEnabled: () => false, isTraceEnabled: () => false, trace() {}, fatal() {}, isWarnEnabled: () => false, isErrorEnabled: () => false, isFatalEnabled: () => false };
   const instrumenter = new Instrumenter(quiet as never);
-  const files = folders.flatMap((f) => tsFiles(`${SRC}/${f}`)).filter((f) => !MEASURED_WHOLE.has(f));
+  const files = folders.flatMap(filesOf).filter((f) => !MEASURED_WHOLE.has(f));
   const all = await listMutants(instrumenter, files);
   const population = tally(all);
   const rest = tsFiles(SRC).filter((f) => !files.includes(f) && !MEASURED_WHOLE.has(f) && !WHOLE_FOLDERS.has(folderOf(f)));
