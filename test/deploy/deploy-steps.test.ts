@@ -92,6 +92,20 @@ describe("runsAsApplied: whether a pipeline's job is left as it is", () => {
     expect(runsAsApplied(env("s3://sp", { "security.protocol": "SASL_SSL" }), pipeline, job(scriptHash(SCRIPT)))).toBe(false);
   });
 
+  it("a JAR pipeline: when the record holds its JAR's sources' hash; switching between SQL and JAR is a change either way", () => {
+    const jar: JarSource = {
+      build: { pipeline: "orders-copy", flinkVersion: "2.2", projectDir: "orders-copy", jar: "orders-copy/target/orders-copy.jar", mainClass: "io.streamt.generated.OrdersCopyJob" },
+      files: [{ path: "orders-copy/pom.xml", content: "<project/>" }],
+    };
+    const asJar: DeployablePipeline = { ...pipeline, jar };
+    expect(runsAsApplied(env(), asJar, job(jarSourceHash(env(), jar)))).toBe(true);
+    // Applied as "sql" before, now set to deploy: "jar" with the same script: an upgrade (docs/deploy.md), not left running as SQL.
+    expect(runsAsApplied(env(), asJar, job(scriptHash(SCRIPT)))).toBe(false);
+    // Applied as "jar" before, now "sql" again.
+    expect(runsAsApplied(env(), pipeline, job(jarSourceHash(env(), jar)))).toBe(false);
+    expect(runsAsApplied(env(), asJar, null)).toBe(false);
+  });
+
   it("no job, or a job streamt-sdk did not apply (no record), is never left as it is", () => {
     expect(runsAsApplied(env(), pipeline, null)).toBe(false);
     expect(runsAsApplied(env(), pipeline, job(null))).toBe(false);

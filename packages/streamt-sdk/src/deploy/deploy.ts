@@ -289,10 +289,11 @@ export function upgradeState(job: LiveJob, plan: StablePlan, latest: CheckpointI
 
 /**
  * Whether a pipeline's job runs what apply would run now, by the hash its record holds: a SQL pipeline's
- * script on this environment, a JAR pipeline's sources (jarSourceHash).
+ * script on this environment, a JAR pipeline's sources (jarSourceHash). A JAR pipeline whose job still runs
+ * its script (applied as "sql") is not: switching between the two is an upgrade.
  */
 export function runsAsApplied(env: ResolvedEnvironment, p: DeployablePipeline, job: LiveJob | null): boolean {
-  if (p.jar && job?.record?.script === jarSourceHash(env, p.jar)) return true;
+  if (p.jar) return job?.record?.script === jarSourceHash(env, p.jar);
   return job !== null && job.record !== null && job.record.script === scriptHash(deployedScript(env, p));
 }
 
