@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
-import { jarSourceHash, type JarSource } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
+import { jarRunRequest, jarSourceHash, type JarSource, type PreparedJar } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
 
 const env = (bootstrapServers: string, properties: ResolvedEnvironment["kafka"]["properties"] = {}): ResolvedEnvironment => ({
   name: "staging",
@@ -41,5 +41,30 @@ describe("jarSourceHash: what makes a JAR pipeline's deployment change", () => {
     ];
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(hashes.every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
+  });
+});
+
+describe("jarRunRequest: what POST /jars/:id/run runs", () => {
+  const prepared: PreparedJar = { jar: "/tmp/counts.jar", mainClass: "io.streamt.generated.CountsJob", plan: { json: '{"nodes":[]}', sha256: "p1", stateful: [] } };
+  const secured = env("kafka-1:9092,kafka-2:9092", { "security.protocol": "SASL_SSL", "sasl.jaas.config": { env: "KAFKA_JAAS" } });
+
+  it("the main class, with its stable plan, the environment's Kafka settings (a secret by its variable) and the job's record as program arguments", () => {
+    expect(jarRunRequest(secured, prepared, "streamt.deploy:eyJ9", null)).toEqual({
+      entryClass: "io.streamt.generated.CountsJob",
+      programArgs: [
+        "--execute-plan-json", '{"nodes":[]}',
+        "--bootstrap-servers", "kafka-1:9092,kafka-2:9092",
+        "--kafka-secret", "sasl.jaas.config=KAFKA_JAAS",
+        "--kafka-property", "security.protocol=SASL_SSL",
+        "--set", "pipeline.global-job-parameters=streamt.deploy:eyJ9",
+      ],
+    });
+  });
+
+  it("an upgrade starts from the savepoint, dropping unclaimed state only when allowed", () => {
+    const plain = env("kafka:9092");
+    const args = ["--execute-plan-json", '{"nodes":[]}', "--bootstrap-servers", "kafka:9092", "--set", "pipeline.global-job-parameters=streamt.deploy:e30"];
+    expect(jarRunRequest(plain, prepared, "streamt.deploy:e30", { savepoint: "s3://sp/counts/savepoint-1", allowStateLoss: false })).toEqual({ entryClass: prepared.mainClass, programArgs: args, savepointPath: "s3://sp/counts/savepoint-1", allowNonRestoredState: false });
+    expect(jarRunRequest(plain, prepared, "streamt.deploy:e30", { savepoint: "s3://sp/counts/savepoint-1", allowStateLoss: true })).toEqual({ entryClass: prepared.mainClass, programArgs: args, savepointPath: "s3://sp/counts/savepoint-1", allowNonRestoredState: true });
   });
 });

@@ -14,7 +14,7 @@ import type { Io } from "./main.js";
 type DeployCommand = Extract<Command, { command: "plan" | "apply" | "destroy" }>;
 
 /** The name a project's jobs carry in their record: package.json's name, else the folder's. */
-function projectName(cwd: string): string {
+export function projectName(cwd: string): string {
   const pkg = path.join(cwd, "package.json");
   if (existsSync(pkg)) {
     try {

@@ -10,7 +10,8 @@ import { scriptStatements, SqlGatewayClient } from "../runtime/sql-gateway.js";
 import { RuntimeErrorCode } from "../runtime/toolchain.js";
 import type { TopicEntry } from "../synth/topics.js";
 import type { ResolvedEnvironment } from "./config.js";
-import { compareWithSavepoint, latestSavepoint, readSavepoint, type StatefulOperatorChange } from "./savepoint-state.js";
+import { compareWithSavepoint, latestSavepoint, readSavepoint, type SavepointContents, type StatefulOperatorChange } from "./savepoint-state.js";
+import type { CheckpointInfo } from "./status.js";
 import { compareOperators, stabilisePlan, type PlanOperator, type SessionTable, type StablePlan } from "./stable-plan.js";
 import { withEnvironmentProperties } from "./kafka-properties.js";
 import { applyTopics, deleteTopics, planTopics, type TopicChange } from "./topic-plan.js";
@@ -129,7 +130,7 @@ async function recordOf(env: ResolvedEnvironment, jobId: string): Promise<JobRec
   }
 }
 
-interface LiveJob {
+export interface LiveJob {
   readonly id: string;
   readonly name: string;
   readonly record: JobRecord | null;
@@ -161,7 +162,7 @@ function gatewayOf(env: ResolvedEnvironment): { gateway: SqlGatewayClient; planD
 }
 
 /** A pipeline's script cut into the statements the gateway runs: setup (SET, CREATE) and the INSERT or statement set. */
-function statementsOf(p: DeployablePipeline, script: string): { setup: string[]; insert: string } {
+export function statementsOf(p: DeployablePipeline, script: string): { setup: string[]; insert: string } {
   const all = scriptStatements(script, p.statements);
   return { setup: all.slice(0, -1), insert: all.at(-1)!.replace(/^EXECUTE\s+/i, "") };
 }
@@ -259,6 +260,14 @@ interface Survey {
 async function compareState(env: ResolvedEnvironment, job: LiveJob, plan: StablePlan): Promise<UpgradeState> {
   const latest = await latestSavepoint(env.flink.restUrl, job.id).catch(() => null);
   const contents = latest?.path ? await readSavepoint(latest.path) : null;
+  return upgradeState(job, plan, latest, contents);
+}
+
+/**
+ * compareState once the job's latest savepoint (null: none, or the REST API did not say) and, when it has a
+ * path, what reading it here gave are known.
+ */
+export function upgradeState(job: LiveJob, plan: StablePlan, latest: CheckpointInfo | null, contents: SavepointContents | { readonly unreadable: string } | null): UpgradeState {
   if (latest?.path && contents !== null && !("unreadable" in contents)) {
     const planIds = new Set((JSON.parse(plan.json) as { nodes: { id: number }[] }).nodes.map((n) => n.id));
     return {
@@ -278,6 +287,16 @@ async function compareState(env: ResolvedEnvironment, job: LiveJob, plan: Stable
   };
 }
 
+/**
+ * Whether a pipeline's job runs what apply would run now, by the hash its record holds: a SQL pipeline's
+ * script on this environment, a JAR pipeline's sources (jarSourceHash). A JAR pipeline whose job still runs
+ * its script (applied as "sql") is not: switching between the two is an upgrade.
+ */
+export function runsAsApplied(env: ResolvedEnvironment, p: DeployablePipeline, job: LiveJob | null): boolean {
+  if (p.jar) return job?.record?.script === jarSourceHash(env, p.jar);
+  return job !== null && job.record !== null && job.record.script === scriptHash(deployedScript(env, p));
+}
+
 /** `workDir`: where JARs are built and their plans compiled (the caller removes it). */
 async function survey(input: DeployInput, workDir: string): Promise<Survey> {
   const { env } = input;
@@ -290,12 +309,8 @@ async function survey(input: DeployInput, workDir: string): Promise<Survey> {
   const jobs: JobChange[] = [];
   for (const p of [...input.pipelines].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const job = byName.get(p.name) ?? null;
-    if (p.jar && job?.record?.script === jarSourceHash(env, p.jar)) {
-      jobs.push({ pipeline: p.name, action: "unchanged", jobId: job.id, state: null, stateLoss: null });
-      continue;
-    }
-    if (job !== null && job.record !== null && job.record.script === scriptHash(deployedScript(env, p))) {
-      jobs.push({ pipeline: p.name, action: "unchanged", jobId: job.id, state: null, stateLoss: null });
+    if (runsAsApplied(env, p, job)) {
+      jobs.push({ pipeline: p.name, action: "unchanged", jobId: job!.id, state: null, stateLoss: null });
       continue;
     }
     const jar = p.jar ? await prepareJar(env, p.name, p.jar, sessionTables(p), workDir, input.progress ?? (() => {})) : null;
@@ -373,6 +388,8 @@ export function formatPlan(plan: DeployPlan): string {
 
 // ---- apply --------------------------------------------------------------------------------------
 
+type Restore = { readonly savepoint: string; readonly allowStateLoss: boolean };
+
 export interface ApplyOptions {
   readonly allowStateLoss: boolean;
   /** Each thing done, as it is done (the report of exactly what was done, also when a later step fails). */
@@ -402,18 +419,25 @@ async function awaitRunning(env: ResolvedEnvironment, jobId: string, timeoutMs =
   }
 }
 
+/** The statements that make a session's next job start from a savepoint (its unclaimed state dropped only when allowed). */
+export function restoreStatements(restore: Restore): string[] {
+  return [`SET 'execution.state-recovery.path' = ${quoteString(restore.savepoint)}`, `SET 'execution.state-recovery.ignore-unclaimed-state' = '${restore.allowStateLoss}'`];
+}
+
+/** The job an EXECUTE PLAN started; a statement that started none is an error. */
+export function startedJob({ jobId }: { readonly jobId: string | null }): string {
+  if (jobId === null) throw new FlinkRestError("the SQL Gateway started no job");
+  return jobId;
+}
+
 /** Runs a compiled plan as the pipeline's job (from a savepoint if given) and waits until it runs; returns its id. */
 async function executePlan(env: ResolvedEnvironment, p: DeployablePipeline, planFile: string, record: JobRecord, restore: { savepoint: string; allowStateLoss: boolean } | null): Promise<string> {
   const { gateway } = gatewayOf(env);
   const { session, secrets } = await openPipelineSession(env, gateway, p);
   try {
     await gateway.execute(session, `SET 'pipeline.global-job-parameters' = ${quoteString(recordParameter(record))}`);
-    if (restore !== null) {
-      await gateway.execute(session, `SET 'execution.state-recovery.path' = ${quoteString(restore.savepoint)}`);
-      await gateway.execute(session, `SET 'execution.state-recovery.ignore-unclaimed-state' = '${restore.allowStateLoss}'`);
-    }
-    const { jobId } = await gateway.execute(session, `EXECUTE PLAN ${quoteString(planFile)}`);
-    if (jobId === null) throw new FlinkRestError("the SQL Gateway started no job");
+    for (const statement of restore === null ? [] : restoreStatements(restore)) await gateway.execute(session, statement);
+    const jobId = startedJob(await gateway.execute(session, `EXECUTE PLAN ${quoteString(planFile)}`));
     await awaitRunning(env, jobId);
     return jobId;
   } catch (e) {
@@ -422,8 +446,6 @@ async function executePlan(env: ResolvedEnvironment, p: DeployablePipeline, plan
     await gateway.closeSession(session).catch(() => {});
   }
 }
-
-type Restore = { readonly savepoint: string; readonly allowStateLoss: boolean };
 
 /**
  * How apply runs a JAR pipeline: its record names the JAR's project (not the script) and main class; the
@@ -442,7 +464,8 @@ async function executeJar(env: ResolvedEnvironment, jar: PreparedJar, record: Jo
   return jobId;
 }
 
-function savepointTarget(env: ResolvedEnvironment, pipeline: string): string {
+/** The folder a pipeline's savepoints go to: its own, in the environment's flink.savepointDir. */
+export function savepointTarget(env: ResolvedEnvironment, pipeline: string): string {
   return `${env.flink.savepointDir.replace(/\/$/, "")}/${encodeURIComponent(pipeline)}`;
 }
 
@@ -469,6 +492,33 @@ async function stopWithSavepoint(env: ResolvedEnvironment, pipeline: string, job
   }
 }
 
+/** Why apply refuses a plan as a whole (a topic conflict; state loss without allowStateLoss), or null: it may be applied. */
+export function applyRefusal(plan: DeployPlan, options: { readonly allowStateLoss: boolean }): StreamtError | null {
+  const conflicts = plan.topics.filter((t) => t.action === "conflict");
+  if (conflicts.length > 0) {
+    return new StreamtError({ code: RuntimeErrorCode.deployRefused, message: `nothing was applied: ${conflicts.map((t) => `topic ${t.topic}: ${t.reason}`).join("; ")}`, hint: "change the pipeline's declared partitions, or change the topic by hand first" });
+  }
+  const losing = plan.jobs.filter((j) => j.stateLoss !== null);
+  if (losing.length > 0 && !options.allowStateLoss) {
+    return new StreamtError({
+      code: RuntimeErrorCode.stateLoss,
+      message: `nothing was applied: ${losing.map((j) => `pipeline '${j.pipeline}': ${j.stateLoss}`).join("; ")}`,
+      hint: "run `streamt-sdk plan` to see each operator's fate; keep the stateful steps as they are, or apply with --allow-state-loss to start those operators empty",
+    });
+  }
+  return null;
+}
+
+/** Whether applying a plan needs the SQL Gateway: a pipeline to start or upgrade that is not deployed as its JAR (`jars`: those that are). */
+export function needsGateway(plan: DeployPlan, jars: { has(pipeline: string): boolean }): boolean {
+  return plan.jobs.some((j) => (j.action === "start" || j.action === "upgrade") && !jars.has(j.pipeline));
+}
+
+/** What apply reports when an upgraded job runs: its id, the savepoint it started from, and how many operators' state it dropped. */
+export function upgradeDone(jobId: string, pipeline: string, savepoint: string, dropped: number): string {
+  return `started job ${jobId} of pipeline '${pipeline}' from savepoint ${savepoint}${dropped > 0 ? ` (state of ${dropped} operator${dropped === 1 ? "" : "s"} dropped, --allow-state-loss)` : ""}`;
+}
+
 /**
  * `apply --env`: the plan, refused as a whole if it cannot be applied safely (topic conflicts; state loss
  * without allowStateLoss); else topics first, then each job: start, upgrade (stop with a savepoint,
@@ -482,20 +532,10 @@ export async function applyDeploy(input: DeployInput, options: ApplyOptions): Pr
 async function applyIn(input: DeployInput, options: ApplyOptions, workDir: string): Promise<DeployPlan> {
   const { env } = input;
   const { plan, compiled, jars } = await survey(input, workDir);
-  const conflicts = plan.topics.filter((t) => t.action === "conflict");
-  if (conflicts.length > 0) {
-    throw new StreamtError({ code: RuntimeErrorCode.deployRefused, message: `nothing was applied: ${conflicts.map((t) => `topic ${t.topic}: ${t.reason}`).join("; ")}`, hint: "change the pipeline's declared partitions, or change the topic by hand first" });
-  }
-  const losing = plan.jobs.filter((j) => j.stateLoss !== null);
-  if (losing.length > 0 && !options.allowStateLoss) {
-    throw new StreamtError({
-      code: RuntimeErrorCode.stateLoss,
-      message: `nothing was applied: ${losing.map((j) => `pipeline '${j.pipeline}': ${j.stateLoss}`).join("; ")}`,
-      hint: "run `streamt-sdk plan` to see each operator's fate; keep the stateful steps as they are, or apply with --allow-state-loss to start those operators empty",
-    });
-  }
+  const refusal = applyRefusal(plan, options);
+  if (refusal !== null) throw refusal;
   await applyTopics(env, input.kafkaProperties, input.topics, plan.topics, options.done);
-  const { planDir } = plan.jobs.some((j) => (j.action === "start" || j.action === "upgrade") && !jars.has(j.pipeline)) ? gatewayOf(env) : { planDir: "" };
+  const { planDir } = needsGateway(plan, jars) ? gatewayOf(env) : { planDir: "" };
   for (const change of plan.jobs) {
     const p = input.pipelines.find((x) => x.name === change.pipeline);
     if (change.action === "unchanged") continue;
@@ -528,7 +568,7 @@ async function applyIn(input: DeployInput, options: ApplyOptions, workDir: strin
     try {
       const jobId = await run({ savepoint, allowStateLoss: options.allowStateLoss });
       const dropped = change.state?.operators.filter((o) => o.fate === "dropped").length ?? 0;
-      options.done(`started job ${jobId} of pipeline '${p!.name}' from savepoint ${savepoint}${dropped > 0 ? ` (state of ${dropped} operator${dropped === 1 ? "" : "s"} dropped, --allow-state-loss)` : ""}`);
+      options.done(upgradeDone(jobId, p!.name, savepoint, dropped));
       pruneAfterApply(env, p!.name, stable.sha256, replaced);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);

@@ -134,12 +134,17 @@ export async function runJar(env: ResolvedEnvironment, prepared: PreparedJar, jo
   const rest = new FlinkRestClient(env.flink.restUrl);
   const jarId = await rest.uploadJar(prepared.jar);
   try {
-    return await rest.runJar(jarId, {
-      entryClass: prepared.mainClass,
-      programArgs: ["--execute-plan-json", prepared.plan.json, ...kafkaArgs(env), "--set", `pipeline.global-job-parameters=${jobParameters}`],
-      ...(restore === null ? {} : { savepointPath: restore.savepoint, allowNonRestoredState: restore.allowStateLoss }),
-    });
+    return await rest.runJar(jarId, jarRunRequest(env, prepared, jobParameters, restore));
   } finally {
     await rest.deleteJar(jarId).catch(() => {});
   }
+}
+
+/** What runJar asks the REST API to run (POST /jars/:id/run): the main class, its program arguments, and the savepoint to start from. */
+export function jarRunRequest(env: ResolvedEnvironment, prepared: PreparedJar, jobParameters: string, restore: { savepoint: string; allowStateLoss: boolean } | null): { entryClass: string; programArgs: string[]; savepointPath?: string; allowNonRestoredState?: boolean } {
+  return {
+    entryClass: prepared.mainClass,
+    programArgs: ["--execute-plan-json", prepared.plan.json, ...kafkaArgs(env), "--set", `pipeline.global-job-parameters=${jobParameters}`],
+    ...(restore === null ? {} : { savepointPath: restore.savepoint, allowNonRestoredState: restore.allowStateLoss }),
+  };
 }

@@ -87,12 +87,17 @@ export async function pipelineStatus(env: ResolvedEnvironment): Promise<Pipeline
  * The job's numRestarts metric. The JobManager fetches metrics only when asked, so the first request
  * may answer with none: ask a few times. null when it has none (a job that ended).
  */
-async function restartsOf(restUrl: string, jobId: string): Promise<number | null> {
+function restartsOf(restUrl: string, jobId: string): Promise<number | null> {
+  return restartsFrom(() => flinkRestCall(restUrl, "GET", `/jobs/${jobId}/metrics?get=numRestarts`).catch(() => []));
+}
+
+/** restartsOf with the metrics request given: `metrics` answers GET /jobs/:id/metrics?get=numRestarts once per call; `pauseMs` between tries. */
+export async function restartsFrom(metrics: () => Promise<unknown>, pauseMs = 300): Promise<number | null> {
   for (let attempt = 0; attempt < 4; attempt++) {
-    const metrics = (await flinkRestCall(restUrl, "GET", `/jobs/${jobId}/metrics?get=numRestarts`).catch(() => [])) as unknown as { id: string; value?: string }[];
-    const value = Array.isArray(metrics) ? metrics.find((m) => m.id === "numRestarts")?.value : undefined;
+    const answer = (await metrics()) as { id: string; value?: string }[];
+    const value = Array.isArray(answer) ? answer.find((m) => m.id === "numRestarts")?.value : undefined;
     if (value !== undefined) return Number(value);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
   return null;
 }

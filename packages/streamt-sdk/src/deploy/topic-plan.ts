@@ -143,12 +143,23 @@ export async function applyTopics(env: ResolvedEnvironment, properties: Readonly
       } catch (e) {
         throw new StreamtError({
           code: RuntimeErrorCode.topicsFailed,
-          message: `Kafka refused to ${change.action} topic ${entry.name}: ${e instanceof Error ? e.message : String(e)}`,
+          message: `Kafka refused to ${change.action} topic ${entry.name}: ${kafkaReason(e)}`,
           hint: "check the deploying account's ACLs (create, alter, alter-configs on the topic) and the broker's limits; nothing after this topic was changed",
         });
       }
     }
   });
+}
+
+/**
+ * A kafkajs error's message with the causes it aggregates: a refused createTopics throws "Topic creation
+ * errors", the broker's reason for each topic being among its `errors`.
+ */
+function kafkaReason(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const causes = (e as { errors?: unknown }).errors;
+  if (!Array.isArray(causes) || causes.length === 0) return e.message;
+  return `${e.message} (${causes.map((c) => (c instanceof Error ? c.message : String(c))).join("; ")})`;
 }
 
 /** Deletes topics (destroy --delete-topics). */

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { environmentOf, loadConfig } from "../../packages/streamt-sdk/src/deploy/config.js";
+import { CONFIG_BRAND, defineConfig, type StreamtConfigInput } from "../../packages/streamt-sdk/src/deploy/define-config.js";
+import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
+
+const SDK = path.resolve(import.meta.dirname, "../../packages/streamt-sdk/src/index.js");
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A project folder whose streamt.config.ts is `body`, with defineConfig imported from the SDK's sources. */
+function project(body: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "streamt-define-config-"));
+  dirs.push(dir);
+  writeFileSync(path.join(dir, "streamt.config.ts"), `import { defineConfig } from ${JSON.stringify(SDK)};\n${body}`);
+  return dir;
+}
+
+const STAGING = { kafka: { bootstrapServers: "kafka.staging:9092" }, flink: { restUrl: "https://flink.staging:8081", savepointDir: "s3://acme/savepoints" } };
+
+describe("defineConfig", () => {
+  it("returns the config as given, branded as a config (loadConfig finds it by the brand)", () => {
+    const input: StreamtConfigInput = { environments: { staging: STAGING }, pipelines: { counts: { deploy: "jar" } } };
+    const defined = defineConfig(input);
+    expect(defined).toEqual({ [CONFIG_BRAND]: true, input });
+    expect(defined.input).toBe(input);
+    expect(Object.getOwnPropertySymbols(defined)).toEqual([Symbol.for("streamt-sdk.config")]);
+  });
+
+  it("a streamt.config.ts exporting it loads", async () => {
+    const dir = project(`export default defineConfig({ environments: { staging: ${JSON.stringify(STAGING)} } });\n`);
+    const config = await loadConfig(dir);
+    expect([...config.environments.keys()]).toEqual(["staging"]);
+    expect(environmentOf(config, "staging", dir).flink).toEqual({ restUrl: "https://flink.staging:8081", sqlGatewayUrl: null, savepointDir: "s3://acme/savepoints", planDir: null });
+  });
+
+  it("an environment name that is not lower-case is refused at its own line, named by its path", async () => {
+    const dir = project(["export default defineConfig({", "  environments: {", `    staging: ${JSON.stringify(STAGING)},`, `    Prod_EU: ${JSON.stringify(STAGING)},`, "  },", "});", ""].join("\n"));
+    const e = await loadConfig(dir).then(() => null, (err: unknown) => err);
+    if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+    const shown = path.relative(process.cwd(), path.join(dir, "streamt.config.ts"));
+    expect([e.code, e.message, e.hint, e.site]).toEqual([
+      "STREAMT-L004",
+      `${shown}:5: environments.Prod_EU: environment name 'Prod_EU': use lower-case letters, digits and '-', starting with a letter, e.g. 'staging'`,
+      "see docs/deploy-config.md",
+      { file: shown, line: 5, column: 1 },
+    ]);
+  });
+});

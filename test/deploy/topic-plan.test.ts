@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
+import { kafkaClientConfig } from "../../packages/streamt-sdk/src/deploy/topic-plan.js";
+
+// planTopics and applyTopics against a real broker: test/flink/topic-plan.test.ts.
+describe("kafkaClientConfig: the deploy admin client's settings from an environment's Kafka properties", () => {
+  const BASE = { clientId: "streamt-sdk-deploy", brokers: ["k1:9092", "k2:9092"], logLevel: 0, retry: { retries: 5, initialRetryTime: 200 }, connectionTimeout: 10_000, requestTimeout: 60_000 };
+
+  it("plaintext: the brokers only", () => {
+    expect(kafkaClientConfig("k1:9092,k2:9092", {})).toEqual(BASE);
+  });
+
+  it("SASL: the mechanism, and the username and password of sasl.jaas.config, whole", () => {
+    const jaas = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="deployer" password="s3cr3t-pw";';
+    expect(kafkaClientConfig("k1:9092,k2:9092", { "security.protocol": "sasl_ssl", "sasl.mechanism": "SCRAM-SHA-512", "sasl.jaas.config": jaas })).toEqual({
+      ...BASE,
+      ssl: true,
+      sasl: { mechanism: "scram-sha-512", username: "deployer", password: "s3cr3t-pw" },
+    });
+    // An empty username is one too (the broker decides).
+    expect(kafkaClientConfig("k1:9092,k2:9092", { "security.protocol": "SASL_PLAINTEXT", "sasl.jaas.config": 'x required username="" password="p";' })).toEqual({ ...BASE, sasl: { mechanism: "plain", username: "", password: "p" } });
+  });
+
+  it("SASL without a username in sasl.jaas.config, or another mechanism, is refused", () => {
+    const cases: Record<string, string>[] = [{ "security.protocol": "SASL_SSL", "sasl.jaas.config": 'x required password="p";' }, { "security.protocol": "SASL_SSL", "sasl.mechanism": "GSSAPI", "sasl.jaas.config": 'x required username="u" password="p";' }];
+    for (const properties of cases) {
+      let error: unknown = null;
+      try {
+        kafkaClientConfig("k1:9092", properties);
+      } catch (e) {
+        error = e;
+      }
+      if (!isStreamtError(error)) throw new Error("expected a StreamtError");
+      expect([error.code, error.message]).toEqual([
+        "STREAMT-R018",
+        `the SDK's Kafka admin client supports SASL PLAIN and SCRAM-SHA-256/512 with sasl.jaas.config holding username="..." password="..."; this environment sets sasl.mechanism=${properties["sasl.mechanism"] ?? "(none)"}`,
+      ]);
+    }
+  });
+});
