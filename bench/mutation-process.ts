@@ -54,6 +54,8 @@ function parseArgs(argv: readonly string[]): Options {
       if (!m) throw new Error("--until takes a time of day, HH:MM (UTC)");
       until = new Date();
       until.setUTCHours(Number(m[1]), Number(m[2]), 0, 0);
+      // A time of day already past is tomorrow's (23:30 --until 01:00 runs through midnight).
+      if (until.getTime() <= Date.now()) until.setUTCDate(until.getUTCDate() + 1);
     } else if (a === "--workers") workers = Number(argv[++i]);
     else sampleFile = a;
   }
