@@ -122,7 +122,11 @@ describe("testPipeline on the engine", { timeout: 240_000 }, () => {
 describe("testPipeline cancels a job past its timeout", { timeout: 240_000 }, () => {
   it("a job that does not end within the timeout is cancelled: STREAMT-T005, and no process is left running", async () => {
     const before = liveChildren().length;
-    await expect(testPipeline(hourlyRevenue, { timeout: "1ms" }).given(orders, [order("o1", "c1", 10, "10:05")]).run()).rejects.toMatchObject({ code: "STREAMT-T005" });
+    await expect(testPipeline(hourlyRevenue, { timeout: "1ms" }).given(orders, [order("o1", "c1", 10, "10:05")]).run()).rejects.toMatchObject({
+      code: "STREAMT-T005",
+      message: "the test job of pipeline testing-hourly did not end within 1 ms; it was cancelled",
+      hint: "a test job ends when its sources have read their input, and waits for a free task slot while other tests' jobs hold them all: give testPipeline(p, { timeout }) more time on a slow or busy machine, or run fewer test files at once",
+    });
     expect(liveChildren().length).toBe(before);
   });
 });

@@ -34,7 +34,7 @@ describe("stageFailure", () => {
     expect(stageFailure("totals", { state: "timeout" }, { timeoutMs: 120_000 })).toMatchObject({
       code: "STREAMT-T005",
       message: "the restore test's job of pipeline totals did not read its input within 120000 ms; it was cancelled",
-      hint: "give testUpgrade(before, after, { timeout }) more time on a slow machine",
+      hint: "a restore test's job waits for a free task slot while other tests' jobs hold them all: give testUpgrade(before, after, { timeout }) more time on a slow or busy machine, or run fewer test files at once",
     });
   });
 

@@ -58,7 +58,7 @@ export async function runTestJob(job: TestJob): Promise<void> {
     throw new StreamtError({
       code: TestingErrorCode.timeout,
       message: `the test job of pipeline ${job.name} did not end within ${job.timeoutMs} ms; it was cancelled`,
-      hint: "a test job ends when its sources have read their input; give testPipeline(p, { timeout }) more time on a slow machine",
+      hint: "a test job ends when its sources have read their input, and waits for a free task slot while other tests' jobs hold them all: give testPipeline(p, { timeout }) more time on a slow or busy machine, or run fewer test files at once",
     });
   }
   if (end.state === "stopped") throw new Error(`the bounded test job of ${job.name} was stopped with a savepoint`); // nothing stops it

@@ -122,7 +122,7 @@ export function stageFailure(name: string, end: ServedJobEnd, o: Pick<StageOptio
     return new StreamtError({
       code: TestingErrorCode.timeout,
       message: `the restore test's job of pipeline ${name} did not read its input within ${o.timeoutMs} ms; it was cancelled`,
-      hint: "give testUpgrade(before, after, { timeout }) more time on a slow machine",
+      hint: "a restore test's job waits for a free task slot while other tests' jobs hold them all: give testUpgrade(before, after, { timeout }) more time on a slow or busy machine, or run fewer test files at once",
     });
   }
   if (end.state === "failed" && o.restore && restoreRefused(end.error)) {
