@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { environmentOf, loadConfig } from "../../packages/streamt-sdk/src/deploy/config.js";
-import { CONFIG_BRAND, defineConfig, type StreamtConfigInput } from "../../packages/streamt-sdk/src/deploy/define-config.js";
+import { CONFIG_BRAND, configSchema, defineConfig, type StreamtConfigInput } from "../../packages/streamt-sdk/src/deploy/define-config.js";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 
 const SDK = path.resolve(import.meta.dirname, "../../packages/streamt-sdk/src/index.js");
@@ -48,6 +48,16 @@ describe("defineConfig", () => {
       `${shown}:5: environments.Prod_EU: environment name 'Prod_EU': use lower-case letters, digits and '-', starting with a letter, e.g. 'staging'`,
       "see docs/deploy-config.md",
       { file: shown, line: 5, column: 1 },
+    ]);
+  });
+});
+
+describe("configSchema: environment names", () => {
+  it("a name with a character after a valid start (an underscore at its end) is refused whole, not only its start checked", () => {
+    const parsed = configSchema.safeParse({ environments: { staging: STAGING, eu_west: STAGING, "eu-west-2": STAGING } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual([
+      { path: ["environments", "eu_west"], message: "environment name 'eu_west': use lower-case letters, digits and '-', starting with a letter, e.g. 'staging'" },
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
-import { kafkaClientConfig } from "../../packages/streamt-sdk/src/deploy/topic-plan.js";
+import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
+import { kafkaClientConfig, planTopics } from "../../packages/streamt-sdk/src/deploy/topic-plan.js";
 
 // planTopics and applyTopics against a real broker: test/flink/topic-plan.test.ts.
 describe("kafkaClientConfig: the deploy admin client's settings from an environment's Kafka properties", () => {
@@ -37,4 +38,17 @@ describe("kafkaClientConfig: the deploy admin client's settings from an environm
       ]);
     }
   });
+});
+
+describe("planTopics: a Kafka cluster that does not answer", () => {
+  it("on an environment other than dev is STREAMT-R017 naming the environment and its brokers, with the hint to check its config", async () => {
+    const env: ResolvedEnvironment = { name: "staging", kafka: { bootstrapServers: "127.0.0.1:1", properties: {} }, flink: { restUrl: "http://127.0.0.1:1", sqlGatewayUrl: null, savepointDir: "s3://sp", planDir: null }, protected: false, kubernetes: null };
+    const e = await planTopics(env, {}, [{ name: "t", partitions: null, replicationFactor: null, cleanupPolicy: "delete", key: null, format: "json", readBy: [], writtenBy: ["p"] }]).then(() => null, (err: unknown) => err);
+    if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+    expect([e.code, e.message, e.hint]).toEqual([
+      "STREAMT-R017",
+      "the Kafka cluster of environment 'staging' (127.0.0.1:1) did not answer: Connection error: connect ECONNREFUSED 127.0.0.1:1",
+      "check kafka.bootstrapServers of 'staging' in streamt.config.ts and that this machine reaches it",
+    ]);
+  }, 60_000);
 });
