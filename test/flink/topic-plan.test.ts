@@ -54,6 +54,20 @@ describe("planTopics and applyTopics on a real broker", () => {
     expect(await planTopics(env, {}, topics)).toEqual([{ topic: t, action: "unchanged", partitions: { live: 1, wanted: null }, config: [] }]);
   });
 
+  it("plan and apply: a topic with fewer partitions than declared (its cleanup policy as wanted) is altered, and then has the declared count", async () => {
+    const t = topic("grow");
+    await admin.createTopics({ topics: [{ topic: t, numPartitions: 1 }] });
+    const topics = [entry(t, "delete", 3)];
+    const plan = await planTopics(env, {}, topics);
+    expect(plan).toEqual([{ topic: t, action: "alter", partitions: { live: 1, wanted: 3 }, config: [] }]);
+    const done: string[] = [];
+    await applyTopics(env, {}, topics, plan, (line) => done.push(line));
+    expect(done).toEqual([`topic ${t}: partitions 1 -> 3`]);
+    const metadata = await admin.fetchTopicMetadata({ topics: [t] });
+    expect(metadata.topics.map((m) => [m.name, m.partitions.length])).toEqual([[t, 3]]);
+    expect(await planTopics(env, {}, topics)).toEqual([{ topic: t, action: "unchanged", partitions: { live: 3, wanted: 3 }, config: [] }]);
+  });
+
   it("apply: a change Kafka refuses is STREAMT-R018 naming the change, the topic and Kafka's reason (a refused creation: the reason kafkajs aggregates)", async () => {
     const t = topic("refused");
     const topics = [entry(t, "delete", 1, 3)];
