@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
 import {
   applyRefusal,
+  awaitRunning,
+  gatewayOf,
   needsGateway,
   restoreStatements,
   runsAsApplied,
@@ -206,5 +208,30 @@ describe("apply's decisions and reports", () => {
     expect(upgradeDone("j2", "clicks", "s3://sp/clicks/savepoint-1", 0)).toBe("started job j2 of pipeline 'clicks' from savepoint s3://sp/clicks/savepoint-1");
     expect(upgradeDone("j2", "clicks", "s3://sp/clicks/savepoint-1", 1)).toBe("started job j2 of pipeline 'clicks' from savepoint s3://sp/clicks/savepoint-1 (state of 1 operator dropped, --allow-state-loss)");
     expect(upgradeDone("j2", "clicks", "s3://sp/clicks/savepoint-1", 2)).toBe("started job j2 of pipeline 'clicks' from savepoint s3://sp/clicks/savepoint-1 (state of 2 operators dropped, --allow-state-loss)");
+  });
+});
+
+describe("the Flink and gateway endpoints apply needs", () => {
+  it("awaitRunning: a job whose state never comes (an unreachable REST API) is given up at the deadline, naming the job and the wait", async () => {
+    const unreachable = { ...env(), flink: { ...env().flink, restUrl: "http://127.0.0.1:1" } };
+    const e = await awaitRunning(unreachable, "0123abcd", 1_500).then(() => null, (err: unknown) => err);
+    expect(e).toBeInstanceOf(FlinkRestError);
+    expect((e as Error).message).toBe("job 0123abcd did not reach RUNNING within 1.5 s and was cancelled");
+  }, 20_000);
+
+  it("gatewayOf: an environment without a SQL Gateway or without a plan folder is refused, naming the one missing", () => {
+    const refusal = (flink: Partial<ResolvedEnvironment["flink"]>): unknown[] => {
+      try {
+        gatewayOf({ ...env(), flink: { ...env().flink, ...flink } });
+      } catch (e) {
+        if (!isStreamtError(e)) throw e;
+        return [e.code, e.message, e.hint];
+      }
+      return [];
+    };
+    const hint = "add flink.sqlGatewayUrl (the SQL Gateway's REST endpoint) and flink.planDir (a folder this machine and the gateway share) to the environment in streamt.config.ts";
+    expect(refusal({ sqlGatewayUrl: null })).toEqual(["STREAMT-R022", `environment 'staging' has no flink.sqlGatewayUrl, which pipelines deployed as "sql" need`, hint]);
+    expect(refusal({ planDir: null })).toEqual(["STREAMT-R022", `environment 'staging' has no flink.planDir, which pipelines deployed as "sql" need`, hint]);
+    expect(gatewayOf(env()).planDir).toBe("/shared/plans");
   });
 });

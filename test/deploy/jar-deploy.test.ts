@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
-import { jarRunRequest, jarSourceHash, type JarSource, type PreparedJar } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
+import { compileFailureReason, jarRunRequest, jarSourceHash, type JarSource, type PreparedJar } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
 
 const env = (bootstrapServers: string, properties: ResolvedEnvironment["kafka"]["properties"] = {}): ResolvedEnvironment => ({
   name: "staging",
@@ -66,5 +66,16 @@ describe("jarRunRequest: what POST /jars/:id/run runs", () => {
     const args = ["--execute-plan-json", '{"nodes":[]}', "--bootstrap-servers", "kafka:9092", "--set", "pipeline.global-job-parameters=streamt.deploy:e30"];
     expect(jarRunRequest(plain, prepared, "streamt.deploy:e30", { savepoint: "s3://sp/counts/savepoint-1", allowStateLoss: false })).toEqual({ entryClass: prepared.mainClass, programArgs: args, savepointPath: "s3://sp/counts/savepoint-1", allowNonRestoredState: false });
     expect(jarRunRequest(plain, prepared, "streamt.deploy:e30", { savepoint: "s3://sp/counts/savepoint-1", allowStateLoss: true })).toEqual({ entryClass: prepared.mainClass, programArgs: args, savepointPath: "s3://sp/counts/savepoint-1", allowNonRestoredState: true });
+  });
+});
+
+describe("compileFailureReason: why a JAR's --compile-plan run failed, as the error shows it", () => {
+  it("the last 8 stderr lines naming an exception, an error or a cause, one a line; without any, the failure's message", () => {
+    const stderr = ["INFO starting", ...Array.from({ length: 9 }, (_, i) => `Exception ${i + 1}`), "\tat Foo.bar(Foo.java:1)", "Caused by: org.apache.flink.table.api.ValidationException: no table", "Error: done", ""].join("\n");
+    expect(compileFailureReason(Object.assign(new Error("Command failed: java ..."), { stderr }))).toBe(
+      ["Exception 4", "Exception 5", "Exception 6", "Exception 7", "Exception 8", "Exception 9", "Caused by: org.apache.flink.table.api.ValidationException: no table", "Error: done"].join("\n"),
+    );
+    expect(compileFailureReason(Object.assign(new Error("Command failed: java (killed)"), { stderr: "INFO only\n" }))).toBe("Command failed: java (killed)");
+    expect(compileFailureReason("spawn failed")).toBe("spawn failed");
   });
 });

@@ -150,7 +150,7 @@ async function liveJobs(env: ResolvedEnvironment): Promise<LiveJob[]> {
 }
 
 /** The gateway of an environment, or an error saying it is needed. */
-function gatewayOf(env: ResolvedEnvironment): { gateway: SqlGatewayClient; planDir: string } {
+export function gatewayOf(env: ResolvedEnvironment): { gateway: SqlGatewayClient; planDir: string } {
   if (env.flink.sqlGatewayUrl === null || env.flink.planDir === null) {
     throw new StreamtError({
       code: RuntimeErrorCode.deployRefused,
@@ -400,7 +400,7 @@ export interface ApplyOptions {
  * Waits until a submitted job and all its tasks run; a job that fails, restarts or ends instead is an
  * error with Flink's root cause (the job is cancelled if it is still there).
  */
-async function awaitRunning(env: ResolvedEnvironment, jobId: string, timeoutMs = 180_000): Promise<void> {
+export async function awaitRunning(env: ResolvedEnvironment, jobId: string, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = (await flinkRestCall(env.flink.restUrl, "GET", `/jobs/${jobId}`).catch(() => null)) as { state?: string; vertices?: { status: string }[] } | null;

@@ -73,6 +73,15 @@ function runnerTarget(build: JarBuild): "2" | "1.20" {
 }
 
 /**
+ * Why a JAR's --compile-plan run failed: the last 8 lines of its stderr naming an exception, an error or a
+ * cause, one a line; else the failure's own message.
+ */
+export function compileFailureReason(e: unknown): string {
+  const stderr = (e as { stderr?: string }).stderr ?? "";
+  return stderr.split("\n").filter((l) => /Exception|Error|Caused by/.test(l)).slice(-8).join("\n") || (e instanceof Error ? e.message : String(e));
+}
+
+/**
  * Builds a pipeline's JAR (Maven: one progress line per step, the full log in a file whose path a failure
  * names: STREAMT-R013) and has it compile its plan, which gets stable node ids; the JAR and the plan are
  * in `workDir`, which the caller removes.
@@ -96,8 +105,7 @@ export async function prepareJar(env: ResolvedEnvironment, pipeline: string, sou
       trackChild(execFile(findToolchain().java, args, { timeout: 300_000, maxBuffer: 16 << 20 }, (error, _stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve())));
     });
   } catch (e) {
-    const stderr = (e as { stderr?: string }).stderr ?? "";
-    const why = stderr.split("\n").filter((l) => /Exception|Error|Caused by/.test(l)).slice(-8).join("\n") || (e instanceof Error ? e.message : String(e));
+    const why = compileFailureReason(e);
     throw new StreamtError({
       code: RuntimeErrorCode.deployJobFailed,
       message: `pipeline '${pipeline}': its JAR could not compile its plan (${source.build.mainClass} --compile-plan):\n${why}`,
