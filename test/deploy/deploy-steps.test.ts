@@ -10,6 +10,7 @@ import {
   savepointTarget,
   scriptHash,
   startedJob,
+  stopWithSavepoint,
   statementsOf,
   upgradeDone,
   upgradeState,
@@ -234,4 +235,17 @@ describe("the Flink and gateway endpoints apply needs", () => {
     expect(refusal({ planDir: null })).toEqual(["STREAMT-R022", `environment 'staging' has no flink.planDir, which pipelines deployed as "sql" need`, hint]);
     expect(gatewayOf(env()).planDir).toBe("/shared/plans");
   });
+});
+
+describe("stopWithSavepoint when Flink does not answer", () => {
+  it("is STREAMT-R020 naming the pipeline, job, target and cause, and the job's state as unknown (the job list is not there either)", async () => {
+    const unreachable = { ...env(), flink: { ...env().flink, restUrl: "http://127.0.0.1:1" } };
+    const e = await stopWithSavepoint(unreachable, "orders-copy", "0123abcd", "stop").then(() => null, (err: unknown) => err);
+    if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+    expect([e.code, e.message, e.hint]).toEqual([
+      "STREAMT-R020",
+      "pipeline 'orders-copy': stop-with-savepoint of job 0123abcd into s3://acme/savepoints/orders-copy failed: fetch failed; the job is unknown",
+      "check that the JobManager and TaskManagers can write flink.savepointDir, and the job's checkpoints in the Flink web UI (a failing checkpoint fails the savepoint too); nothing of this pipeline was changed",
+    ]);
+  }, 60_000);
 });

@@ -474,7 +474,7 @@ export function savepointTarget(env: ResolvedEnvironment, pipeline: string): str
  * id, so a request sent twice is one savepoint. The JobManager keeps a failed operation's result under its
  * id for minutes: after a failure, the next attempt gets an id of its own.
  */
-async function stopWithSavepoint(env: ResolvedEnvironment, pipeline: string, jobId: string, reason: string): Promise<string> {
+export async function stopWithSavepoint(env: ResolvedEnvironment, pipeline: string, jobId: string, reason: string): Promise<string> {
   const target = savepointTarget(env, pipeline);
   let triggerId = sha256(`${jobId}\n${reason}\n${target}`).slice(0, 32);
   const earlier = (await flinkRestCall(env.flink.restUrl, "GET", `/jobs/${jobId}/savepoints/${triggerId}`).catch(() => null)) as { operation?: { "failure-cause"?: unknown } } | null;
