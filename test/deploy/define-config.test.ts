@@ -61,3 +61,37 @@ describe("configSchema: environment names", () => {
     ]);
   });
 });
+
+describe("configSchema: values an environment may have", () => {
+  it("bootstrapServers: several brokers, comma-separated, are taken as written", () => {
+    const servers = "kafka-1.internal:9092,kafka-2.internal:9092,kafka-3.internal:9093";
+    const parsed = configSchema.safeParse({ environments: { staging: { ...STAGING, kafka: { bootstrapServers: servers } } } });
+    expect(parsed.error?.issues).toBeUndefined();
+    expect(parsed.data?.environments.staging?.kafka.bootstrapServers).toBe(servers);
+  });
+
+  it("kubernetes.namespace: a short name is taken; one of 64 characters (over Kubernetes' 63) is refused", () => {
+    const k8s = (namespace: string) => configSchema.safeParse({ environments: { staging: { ...STAGING, kubernetes: { namespace, image: "registry.acme.io/flink-jobs:1.4.2", checkpointDir: "s3://acme-flink/checkpoints" } } } });
+    const short = k8s("flink-jobs");
+    expect(short.error?.issues).toBeUndefined();
+    expect(short.data?.environments.staging?.kubernetes?.namespace).toBe("flink-jobs");
+    expect(k8s("a".repeat(63)).success).toBe(true);
+    expect(k8s("a".repeat(64)).error?.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual([
+      { path: ["environments", "staging", "kubernetes", "namespace"], message: "Too big: expected string to have <=63 characters" },
+    ]);
+  });
+});
+
+describe("loadConfig: a default export that is not a config", () => {
+  it("null (typeof null is 'object') is refused as not a config, not a crash", async () => {
+    const dir = project("export default null;\n");
+    const e = await loadConfig(dir).then(() => null, (err: unknown) => err);
+    if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+    const shown = path.relative(process.cwd(), path.join(dir, "streamt.config.ts"));
+    expect([e.code, e.message, e.hint]).toEqual([
+      "STREAMT-L004",
+      `${shown}: its default export is not a config`,
+      'write `export default defineConfig({ environments: { ... } })`, with defineConfig imported from "streamt-sdk"',
+    ]);
+  });
+});

@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
 import {
@@ -14,6 +16,7 @@ import {
   statementsOf,
   upgradeDone,
   upgradeState,
+  withWorkDir,
   type DeployablePipeline,
   type DeployPlan,
   type JobChange,
@@ -248,4 +251,19 @@ describe("stopWithSavepoint when Flink does not answer", () => {
       "check that the JobManager and TaskManagers can write flink.savepointDir, and the job's checkpoints in the Flink web UI (a failing checkpoint fails the savepoint too); nothing of this pipeline was changed",
     ]);
   }, 60_000);
+});
+
+describe("withWorkDir", () => {
+  it("gives the work's result when the work never made its folder (no JAR built), and removes the folder it did make", async () => {
+    expect(await withWorkDir(async () => 42)).toBe(42);
+    let made = "";
+    expect(
+      await withWorkDir(async (dir) => {
+        made = dir;
+        mkdirSync(path.join(dir, "sub"), { recursive: true });
+        return "built";
+      }),
+    ).toBe("built");
+    expect(existsSync(made)).toBe(false);
+  });
 });

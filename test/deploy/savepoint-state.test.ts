@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareWithSavepoint, readSavepoint, type SavepointOperator } from "../../packages/streamt-sdk/src/deploy/savepoint-state.js";
+import { compareWithSavepoint, latestSavepoint, readSavepoint, type SavepointOperator } from "../../packages/streamt-sdk/src/deploy/savepoint-state.js";
 import type { PlanOperator } from "../../packages/streamt-sdk/src/deploy/stable-plan.js";
 
 const op = (id: string, uid: string | null, bytes: number, stateNames: string[], uidHash: string | null = id): SavepointOperator => ({ id, uid, uidHash, name: uid === null ? "Calc" : `op ${uid}`, parallelism: 1, maxParallelism: 128, bytes, hasState: bytes > 0, stateNames });
@@ -53,5 +53,13 @@ describe("readSavepoint", () => {
   it("says why a savepoint on remote storage, or not on this machine, is not read", async () => {
     expect(await readSavepoint("s3://bucket/savepoints/savepoint-1")).toEqual({ unreadable: "is on s3: storage, which streamt-sdk does not read (it reads savepoints on a local or mounted file system)" });
     expect(await readSavepoint("file:/nowhere/savepoint-1")).toEqual({ unreadable: "is not on this machine (no /nowhere/savepoint-1/_metadata: mount the cluster's savepoint folder here at the same path to compare with it)" });
+  });
+});
+
+describe("latestSavepoint", () => {
+  it("a REST API that does not answer is an error (fetch's), not \"no savepoint\"", async () => {
+    const e = await latestSavepoint("http://127.0.0.1:1", "0123abcd").then((v) => ({ resolved: v }), (err: unknown) => err);
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toBe("fetch failed");
   });
 });

@@ -351,7 +351,7 @@ export async function planDeploy(input: DeployInput): Promise<DeployPlan> {
 }
 
 /** Runs `work` with a scratch folder for JAR builds, removed after it. */
-async function withWorkDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+export async function withWorkDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   const dir = path.join(tmpdir(), "streamt-sdk", `deploy-${process.pid}-${randomUUID()}`);
   try {
     return await work(dir);
