@@ -77,3 +77,19 @@ describe("stabilisePlan", () => {
     expect(p.stateful.map((o) => o.description).sort()).toEqual(["Sink(table=[default_catalog.default_database.out], fields=[k, n])", "SomethingNew()", "TableSourceScan(table=[[default_catalog, default_database, ev__raw]], fields=[k, ts])"]);
   });
 });
+
+describe("stabilisePlan: two nodes whose keys share their first 31 bits", () => {
+  // Found by search: the keys of these two calc nodes (no inputs, no table) begin a4a22b89... and 24a22b89...,
+  // the same 31 bits (614607753). The node of the smaller key takes the id, the other the next one, in
+  // whatever order the plan lists them.
+  const low = { type: "stream-exec-calc_1", condition: "v = 15053" };
+  const high = { type: "stream-exec-calc_1", condition: "v = 7399" };
+  const idsByCondition = (nodes: object[]) =>
+    Object.fromEntries((JSON.parse(stabilisePlan(plan(nodes, []), new Map()).json) as { nodes: { id: number; condition: string }[] }).nodes.map((n) => [n.condition, n.id]));
+
+  it("resolve the collision by key, not by the plan's order of nodes", () => {
+    const expected = { "v = 15053": 614607753, "v = 7399": 614607754 };
+    expect(idsByCondition([{ id: 1, ...low }, { id: 2, ...high }])).toEqual(expected);
+    expect(idsByCondition([{ id: 1, ...high }, { id: 2, ...low }])).toEqual(expected);
+  });
+});
