@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
 import {
   applyRefusal,
+  destroyedJobs,
+  notEnded,
+  upgradeStateLoss,
   awaitRunning,
   gatewayOf,
   needsGateway,
@@ -265,5 +268,40 @@ describe("withWorkDir", () => {
       }),
     ).toBe("built");
     expect(existsSync(made)).toBe(false);
+  });
+});
+
+describe("what plan and destroy take from the live jobs", () => {
+  const record = (project: string, pipeline: string) => ({ project, pipeline, script: "s", plan: "p", stateful: [] });
+  const op = (id: number, fate: "kept" | "dropped" | "new", step: string | null) => ({ id, type: "stream-exec-group-aggregate_1", description: `GroupAggregate(${id})`, step, fate, savepointState: null });
+
+  it("upgradeStateLoss: a job with neither record nor savepoint cannot be compared; else the dropped operators, or null", () => {
+    const bare: LiveJob = { id: "j1", name: "orders-copy", record: null };
+    const recorded: LiveJob = { id: "j2", name: "orders-copy", record: record("shop", "orders-copy") };
+    const none = { comparedWith: "nothing", savepoint: null, operators: [op(1, "new", null)] };
+    expect(upgradeStateLoss(bare, none)).toBe("the state of job j1 cannot be compared (it carries no streamt-sdk record and has no savepoint readable here)");
+    expect(upgradeStateLoss(recorded, none)).toBe(null);
+    const dropping = { comparedWith: "savepoint", savepoint: "s3://sp/1", operators: [op(1, "kept", null), op(2, "dropped", "orders/count"), op(3, "dropped", null)] };
+    expect(upgradeStateLoss(bare, dropping)).toBe("the state of 2 operators would be dropped: orders/count (GroupAggregate(2)); GroupAggregate(3)");
+    expect(upgradeStateLoss(recorded, { ...none, operators: [op(2, "dropped", "orders/count")] })).toBe("the state of 1 operator would be dropped: orders/count (GroupAggregate(2))");
+  });
+
+  it("notEnded: the jobs not FINISHED, CANCELED or FAILED, in order", () => {
+    const jobs = ["RUNNING", "FINISHED", "CANCELED", "RESTARTING", "FAILED", "CREATED"].map((state, i) => ({ id: `j${i}`, state }));
+    expect(notEnded(jobs)).toEqual([
+      { id: "j0", state: "RUNNING" },
+      { id: "j3", state: "RESTARTING" },
+      { id: "j5", state: "CREATED" },
+    ]);
+  });
+
+  it("destroyedJobs: the project's recorded jobs and unrecorded jobs named as its pipelines; not another project's, not an unrecorded stranger", () => {
+    const live: LiveJob[] = [
+      { id: "a", name: "counts", record: record("shop", "counts") },
+      { id: "b", name: "orders-copy", record: record("billing", "orders-copy") },
+      { id: "c", name: "orders-copy", record: null },
+      { id: "d", name: "stranger", record: null },
+    ];
+    expect(destroyedJobs(live, { project: "shop", pipelines: [pipeline] }).map((j) => j.id)).toEqual(["a", "c"]);
   });
 });

@@ -136,6 +136,11 @@ export interface LiveJob {
   readonly record: JobRecord | null;
 }
 
+/** The jobs of a job list that have not ended (FINISHED, CANCELED, FAILED), in its order. */
+export function notEnded<J extends { readonly state: string }>(jobs: readonly J[]): J[] {
+  return jobs.filter((j) => !ENDED.has(j.state));
+}
+
 /** The jobs that run (not ended) on the environment's cluster, newest first, with their records. */
 async function liveJobs(env: ResolvedEnvironment): Promise<LiveJob[]> {
   const rest = new FlinkRestClient(env.flink.restUrl);
@@ -145,7 +150,7 @@ async function liveJobs(env: ResolvedEnvironment): Promise<LiveJob[]> {
   } catch (e) {
     throw unreachable(env, "REST API", env.flink.restUrl, e);
   }
-  const running = jobs.filter((j) => !ENDED.has(j.state));
+  const running = notEnded(jobs);
   return Promise.all(running.map(async (j) => ({ id: j.id, name: j.name, record: await recordOf(env, j.id) })));
 }
 
@@ -297,6 +302,16 @@ export function runsAsApplied(env: ResolvedEnvironment, p: DeployablePipeline, j
   return job !== null && job.record !== null && job.record.script === scriptHash(deployedScript(env, p));
 }
 
+/** What an upgrade of `job` would lose (its plan's stateLoss): state that cannot be compared, or the operators whose state would be dropped; null: none. */
+export function upgradeStateLoss(job: LiveJob, state: UpgradeState): string | null {
+  const dropped = state.operators.filter((o) => o.fate === "dropped");
+  return state.savepoint === null && job.record === null
+    ? `the state of job ${job.id} cannot be compared (it carries no streamt-sdk record and has no savepoint readable here)`
+    : dropped.length === 0
+      ? null
+      : `the state of ${dropped.length} operator${dropped.length === 1 ? "" : "s"} would be dropped: ${dropped.map((o) => (o.step ? `${o.step} (${o.description})` : o.description)).join("; ")}`;
+}
+
 /** `workDir`: where JARs are built and their plans compiled (the caller removes it). */
 async function survey(input: DeployInput, workDir: string): Promise<Survey> {
   const { env } = input;
@@ -322,19 +337,7 @@ async function survey(input: DeployInput, workDir: string): Promise<Survey> {
       continue;
     }
     const state = await compareState(env, job, plan);
-    const dropped = state.operators.filter((o) => o.fate === "dropped");
-    jobs.push({
-      pipeline: p.name,
-      action: "upgrade",
-      jobId: job.id,
-      state,
-      stateLoss:
-        state.savepoint === null && job.record === null
-          ? `the state of job ${job.id} cannot be compared (it carries no streamt-sdk record and has no savepoint readable here)`
-          : dropped.length === 0
-            ? null
-            : `the state of ${dropped.length} operator${dropped.length === 1 ? "" : "s"} would be dropped: ${dropped.map((o) => (o.step ? `${o.step} (${o.description})` : o.description)).join("; ")}`,
-    });
+    jobs.push({ pipeline: p.name, action: "upgrade", jobId: job.id, state, stateLoss: upgradeStateLoss(job, state) });
   }
   const names = new Set(input.pipelines.map((p) => p.name));
   for (const j of live) {
@@ -611,12 +614,16 @@ export interface DestroyOptions {
   readonly done: (line: string) => void;
 }
 
+/** The live jobs destroy stops: those whose record names the project, and those without a record named as one of its pipelines. */
+export function destroyedJobs(live: readonly LiveJob[], input: Pick<DeployInput, "project" | "pipelines">): LiveJob[] {
+  const names = new Set(input.pipelines.map((p) => p.name));
+  return live.filter((j) => (j.record !== null && j.record.project === input.project) || (j.record === null && names.has(j.name)));
+}
+
 /** `destroy --env`: each of the project's jobs stopped with a final savepoint; its topics deleted only when asked. */
 export async function destroyDeploy(input: DeployInput, options: DestroyOptions): Promise<void> {
   const { env } = input;
-  const live = await liveJobs(env);
-  const names = new Set(input.pipelines.map((p) => p.name));
-  const ours = live.filter((j) => (j.record !== null && j.record.project === input.project) || (j.record === null && names.has(j.name)));
+  const ours = destroyedJobs(await liveJobs(env), input);
   for (const job of ours) {
     const pipeline = job.record?.pipeline ?? job.name;
     const savepoint = await stopWithSavepoint(env, pipeline, job.id, "destroy");
