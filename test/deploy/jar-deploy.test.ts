@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
-import { compileFailureReason, jarRunRequest, jarSourceHash, type JarSource, type PreparedJar } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
+import { compileFailureReason, jarRunRequest, jarSourceHash, prepareJar, type JarSource, type PreparedJar } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
 
 const env = (bootstrapServers: string, properties: ResolvedEnvironment["kafka"]["properties"] = {}): ResolvedEnvironment => ({
   name: "staging",
@@ -78,4 +82,33 @@ describe("compileFailureReason: why a JAR's --compile-plan run failed, as the er
     expect(compileFailureReason(Object.assign(new Error("Command failed: java (killed)"), { stderr: "INFO only\n" }))).toBe("Command failed: java (killed)");
     expect(compileFailureReason("spawn failed")).toBe("spawn failed");
   });
+});
+
+describe("prepareJar", () => {
+  it("builds the pipeline's own JAR project with Maven: a POM Maven cannot read is STREAMT-R013 with Maven's errors, before anything is compiled", async () => {
+    const workDir = mkdtempSync(path.join(tmpdir(), "streamt-prepare-jar-"));
+    try {
+      const progress: string[] = [];
+      const e = await prepareJar(env("k:9092"), "counts", source("class CountsJob {}"), new Map(), workDir, (line) => progress.push(line)).then(() => null, (err: unknown) => err);
+      if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+      expect(progress).toEqual(["building 1 JAR with Maven (log: /tmp/streamt-sdk/deploy-jar-build.log)..."]);
+      expect([e.code, e.message.replace(/\/tmp\/streamt-jars-\d+-\w+\//g, "<build>/"), e.hint]).toEqual([
+        "STREAMT-R013",
+        [
+          "Maven could not build the JARs (exit code 1); nothing was replaced. Maven's full log: /tmp/streamt-sdk/deploy-jar-build.log",
+          "[ERROR] [ERROR] Some problems were encountered while processing the POMs:",
+          "[ERROR] 'modelVersion' is missing. @ line 1, column 11",
+          "[ERROR] The build could not read 1 project -> [Help 1]",
+          "[ERROR]   The project [unknown-group-id]:[unknown-artifact-id]:[unknown-version] (<build>/counts/pom.xml) has 4 errors",
+          "[ERROR]     'modelVersion' is missing. @ line 1, column 11",
+          "[ERROR]     'groupId' is missing. @ line 1, column 11",
+          "[ERROR]     'artifactId' is missing. @ line 1, column 11",
+          "[ERROR]     'version' is missing. @ line 1, column 11",
+        ].join("\n"),
+        "a compile error in a generated job is a bug in streamt-sdk (please report it with the log); a download failure: check that Maven Central is reachable (a proxy goes in ~/.m2/settings.xml)",
+      ]);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
