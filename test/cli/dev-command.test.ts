@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { printUp } from "../../packages/streamt-sdk/src/cli/dev-command.js";
 import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
 import { freePort } from "../../packages/streamt-sdk/src/runtime/free-port.js";
 
@@ -113,4 +114,43 @@ describe("streamt-sdk dev", () => {
     });
     expect(existsSync(path.join(dir, ".streamt"))).toBe(false);
   }, 60_000);
+});
+
+describe("what dev up prints once the cluster runs", () => {
+  const status = {
+    dir: "/p/.streamt/dev",
+    parts: [
+      { part: "kafka" as const, label: "Kafka", state: "up" as const, pid: 101, address: "127.0.0.1:9092", log: "/p/.streamt/dev/kafka.log" },
+      { part: "jobmanager" as const, label: "JobManager", state: "up" as const, pid: 102, address: "http://127.0.0.1:8081", log: "/p/.streamt/dev/jm.log" },
+    ],
+    restUrl: "http://127.0.0.1:8081",
+    gatewayUrl: null,
+    bootstrap: "127.0.0.1:9092",
+    checkpoints: "/p/.streamt/dev/checkpoints",
+    savepoints: "/p/.streamt/dev/savepoints",
+  };
+  const printed = (json: boolean): string => {
+    let out = "";
+    printUp({ out: (t) => (out += t), err: () => {}, cwd: "/p" }, status, json);
+    return out;
+  };
+
+  it("as text: the status, then how to stop it", () => {
+    expect(printed(false)).toBe(
+      [
+        "Kafka       up        pid 101   127.0.0.1:9092",
+        "JobManager  up        pid 102   http://127.0.0.1:8081",
+        "web UI: http://127.0.0.1:8081",
+        "logs, checkpoints and savepoints: .streamt/dev/",
+        "stop it with: streamt-sdk dev down",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("with --json: the status as JSON and nothing else (stdout parses)", () => {
+    const out = printed(true);
+    expect(out).toBe(JSON.stringify(status, null, 2) + "\n");
+    expect(JSON.parse(out)).toEqual(status);
+  });
 });

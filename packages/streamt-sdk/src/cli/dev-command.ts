@@ -12,8 +12,7 @@ export async function devCommand(cmd: DevCommand, io: Io): Promise<number> {
   switch (cmd.action) {
     case "up": {
       const status = await devUp(io.cwd, { write });
-      printStatus(io, status, cmd.json);
-      if (!cmd.json) io.out(`stop it with: streamt-sdk dev down\n`);
+      printUp(io, status, cmd.json);
       return 0;
     }
     case "down": {
@@ -31,6 +30,12 @@ export async function devCommand(cmd: DevCommand, io: Io): Promise<number> {
 function shown(io: Io, file: string): string {
   const rel = path.relative(io.cwd, file);
   return rel.startsWith("..") ? file : rel;
+}
+
+/** What `dev up` prints on stdout once the cluster runs: its status, and (not as JSON) how to stop it. */
+export function printUp(io: Io, status: DevStatus, json: boolean): void {
+  printStatus(io, status, json);
+  if (!json) io.out(`stop it with: streamt-sdk dev down\n`);
 }
 
 function printStatus(io: Io, status: DevStatus, json: boolean): void {
