@@ -299,6 +299,38 @@ export default defineConfig({
     expect(stderr()).toBe("imported a\nimported b\n");
   });
 
+  it("a module that throws while loading is reported at its own file and line (a run's ?streamt-run=N is not part of it), and nothing is written", { timeout: 300_000 }, async () => {
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    // The modules' own "imported x" lines come from the import thread, in no fixed order with the findings.
+    const findings = (): string => stderr().split("\n").filter((l) => !l.startsWith("imported ")).join("\n");
+    const failure = (site: string, error: string): string =>
+      `error STREAMT-L001 ${site} b.ts\n  loading b.ts failed: ${error}\n  fix: fix the error at that line; synth runs your module as ordinary TypeScript\n1 error, 0 warnings\n`;
+    try {
+      await until("the first run", () => runs().length >= 1);
+      const before = folder("streamt.out");
+      // Saved with a throw at line 3, then at line 4: each run imports b under a new URL.
+      write("b.ts", `import { pipeline } from "streamt-sdk";\nconsole.log("imported b");\nthrow new Error("b is broken");\nexport default pipeline("b");\n`);
+      await until("the run after the first save", () => runs().length >= 2);
+      write("b.ts", `import { pipeline } from "streamt-sdk";\nconsole.log("imported b");\n\nthrow new Error("b is still broken");\nexport default pipeline("b");\n`);
+      await until("the run after the second save", () => runs().length >= 3);
+      expect(runs().slice(1).map((r) => r.replace(/^\[[\d:]+\] not synthesised \(\d+ ms\)/, "[time] not synthesised (ms)"))).toEqual([
+        "[time] not synthesised (ms): fix the errors above; streamt.out is unchanged; watching for changes (Ctrl-C stops)",
+        "[time] not synthesised (ms): fix the errors above; streamt.out is unchanged; watching for changes (Ctrl-C stops)",
+      ]);
+      expect(findings()).toBe(failure("b.ts:3:7", "b is broken") + failure("b.ts:4:7", "b is still broken"));
+      expect(folder("streamt.out")).toEqual(before);
+      // A plain JavaScript module b imports: no source map, so its frame is the run's URL (broken.js?streamt-run=N).
+      write("broken.js", `console.log("imported broken");\n\n  throw new Error("broken.js is broken");\n`);
+      write("b.ts", `import "./broken.js";\nimport { pipeline } from "streamt-sdk";\nexport default pipeline("b");\n`);
+      await until("the run after the third save", () => runs().length >= 4);
+      expect(findings()).toBe(failure("b.ts:3:7", "b is broken") + failure("b.ts:4:7", "b is still broken") + failure("broken.js:3:9", "broken.js is broken"));
+      expect(folder("streamt.out")).toEqual(before);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
   it("refuses what it cannot do on every save", async () => {
     for (const [args, message] of [
       [["--json"], "--watch prints a line per run and findings as they change; it has no --json form"],
