@@ -80,6 +80,16 @@ describe("the module cache of synth", () => {
     expect((await synthAndCompare("reexport-again")).imported).toEqual(["a", "b"]);
   });
 
+  it("a module that fails to load is not cached: the next synth imports it again and reports it again, whatever else changed", { timeout: 300_000 }, async () => {
+    write("a.ts", `import { pipeline } from "streamt-sdk";\nconsole.log("imported a");\nthrow new Error("a is broken");\nexport default pipeline("a");\n`);
+    const failure = "error STREAMT-L001 a.ts:3:7 a.ts\n  loading a.ts failed: a is broken\n  fix: fix the error at that line; synth runs your module as ordinary TypeScript\n1 error, 0 warnings\n";
+    const lines = (r: Run): string[] => r.stderr.split("\n").filter((l) => l.startsWith("imported "));
+    for (const out of ["first", "second"]) {
+      const r = await cli("synth", ...ENTRIES, "--no-typecheck", "--out", out);
+      expect([out, r.code, r.stdout, r.stderr.split("\n").filter((l) => !l.startsWith("imported ")).join("\n"), lines(r).sort()]).toEqual([out, 1, "", failure, ["imported a", "imported b"]]);
+    }
+  });
+
   it("a module that reads process.env is imported every time", { timeout: 300_000 }, async () => {
     write("b.ts", moduleCode("b", `o.status.eq(process.env.STATUS ?? "paid")`));
     expect((await synthAndCompare("first")).imported).toEqual(["a", "b"]);
