@@ -22,12 +22,14 @@ describe("a failing runner build", () => {
     process.env.STREAMT_RUNNER_DIR = copy;
     const progress: string[] = [];
     let message = "";
+    let hint: string | null | undefined;
     try {
       // Nothing else in this file builds a runner: the per-process build cache is empty.
       await buildRunner("2", (l: string) => progress.push(l));
     } catch (e) {
       expect(isStreamtError(e) && e.code).toBe("STREAMT-R004");
       message = (e as Error).message;
+      hint = isStreamtError(e) ? e.hint : undefined;
     } finally {
       delete process.env.STREAMT_RUNNER_DIR;
     }
@@ -37,6 +39,7 @@ describe("a failing runner build", () => {
     expect(lines[0]).toBe(`building the Flink runner (target 2) failed with exit code 1; Maven's full log: ${log}`);
     expect(lines.slice(1)).toHaveLength(1);
     expect(lines[1]).toMatch(/^\[ERROR\] Failed to execute goal on project flink-runner: Could not resolve dependencies .*org\.apache\.flink:flink-table-api-java:jar:2\.2\.0-no-such-version/);
+    expect(hint).toBe("check that Maven Central is reachable (a proxy goes in ~/.m2/settings.xml), then run again");
     expect(existsSync(log)).toBe(true);
     const logged = readFileSync(log, "utf8");
     expect(logged).toContain("downloading Flink 2.2.0 dependencies via Maven (first use only)...");
