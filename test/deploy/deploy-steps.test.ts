@@ -10,6 +10,7 @@ import {
   awaitRunning,
   gatewayOf,
   needsGateway,
+  openPipelineSession,
   restoreStatements,
   runsAsApplied,
   savepointTarget,
@@ -29,6 +30,8 @@ import { jarSourceHash, type JarSource } from "../../packages/streamt-sdk/src/de
 import type { PlanOperator, StablePlan } from "../../packages/streamt-sdk/src/deploy/stable-plan.js";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import { FlinkRestError } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
+import { freePort } from "../../packages/streamt-sdk/src/runtime/free-port.js";
+import { SqlGatewayClient } from "../../packages/streamt-sdk/src/runtime/sql-gateway.js";
 
 /**
  * The steps of plan and apply that need no cluster: what a pipeline's job is compared with, the statements
@@ -252,6 +255,21 @@ describe("stopWithSavepoint when Flink does not answer", () => {
       "STREAMT-R020",
       "pipeline 'orders-copy': stop-with-savepoint of job 0123abcd into s3://acme/savepoints/orders-copy failed: fetch failed; the job is unknown",
       "check that the JobManager and TaskManagers can write flink.savepointDir, and the job's checkpoints in the Flink web UI (a failing checkpoint fails the savepoint too); nothing of this pipeline was changed",
+    ]);
+  }, 60_000);
+});
+
+describe("openPipelineSession when the SQL Gateway does not answer", () => {
+  it("is STREAMT-R017 naming the environment, the gateway's URL and the cause, with the setting to check", async () => {
+    // A port nothing listens on (port 1 would be refused by fetch itself, as a "bad port").
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const e = await openPipelineSession(env(), new SqlGatewayClient(url), pipeline).then(() => null, (err: unknown) => err);
+    if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+    expect([e.code, e.message, e.hint]).toEqual([
+      "STREAMT-R017",
+      `the Flink SQL Gateway of environment 'staging' (${url}) did not answer: connect ECONNREFUSED 127.0.0.1:${port}`,
+      "check flink.sqlGatewayUrl of 'staging' in streamt.config.ts and that this machine reaches it",
     ]);
   }, 60_000);
 });

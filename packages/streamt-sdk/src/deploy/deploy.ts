@@ -192,7 +192,7 @@ function deployedScript(env: ResolvedEnvironment, p: DeployablePipeline): string
 }
 
 /** Opens a session named by the pipeline and runs its setup statements (secrets resolved in memory only). */
-async function openPipelineSession(env: ResolvedEnvironment, gateway: SqlGatewayClient, p: DeployablePipeline): Promise<{ session: string; insert: string; secrets: readonly string[] }> {
+export async function openPipelineSession(env: ResolvedEnvironment, gateway: SqlGatewayClient, p: DeployablePipeline): Promise<{ session: string; insert: string; secrets: readonly string[] }> {
   const resolved = resolveSecrets(deployedScript(env, p), p.name);
   let session: string;
   try {
