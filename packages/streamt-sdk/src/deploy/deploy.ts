@@ -16,7 +16,7 @@ import { compareOperators, stabilisePlan, type PlanOperator, type SessionTable, 
 import { withEnvironmentProperties } from "./kafka-properties.js";
 import { applyTopics, deleteTopics, planTopics, type TopicChange } from "./topic-plan.js";
 import { findKept, keptFile, pruneKept } from "./kept-files.js";
-import { jarSourceHash, keepJar, keptJar, prepareJar, runJar, type JarSource, type PreparedJar } from "./jar-deploy.js";
+import { jarSourceHash, keepJar, keptJar, prepareJar, runJar, type JarSource, type PreparedJar, type Restore } from "./jar-deploy.js";
 
 /**
  * `plan`, `apply` and `destroy` of SQL pipelines on an environment (docs/deploy.md). A pipeline's job
@@ -391,8 +391,6 @@ export function formatPlan(plan: DeployPlan): string {
 
 // ---- apply --------------------------------------------------------------------------------------
 
-type Restore = { readonly savepoint: string; readonly allowStateLoss: boolean };
-
 export interface ApplyOptions {
   readonly allowStateLoss: boolean;
   /** Each thing done, as it is done (the report of exactly what was done, also when a later step fails). */
@@ -434,7 +432,7 @@ export function startedJob({ jobId }: { readonly jobId: string | null }): string
 }
 
 /** Runs a compiled plan as the pipeline's job (from a savepoint if given) and waits until it runs; returns its id. */
-async function executePlan(env: ResolvedEnvironment, p: DeployablePipeline, planFile: string, record: JobRecord, restore: { savepoint: string; allowStateLoss: boolean } | null): Promise<string> {
+async function executePlan(env: ResolvedEnvironment, p: DeployablePipeline, planFile: string, record: JobRecord, restore: Restore | null): Promise<string> {
   const { gateway } = gatewayOf(env);
   const { session, secrets } = await openPipelineSession(env, gateway, p);
   try {

@@ -132,13 +132,16 @@ export function keptJar(planDir: string | null, environment: string, pipeline: s
   return { jar, mainClass, plan: { json, sha256: planSha, stateful: [] } };
 }
 
+/** Where a job starts from: a savepoint, and whether state no operator claims may be dropped. */
+export type Restore = { readonly savepoint: string; readonly allowStateLoss: boolean };
+
 /**
  * Uploads a JAR, runs its main class with its stable plan over its tables (which it registers with the
  * environment's Kafka settings; secrets from the JobManager's environment), from a savepoint if given, and
  * deletes the upload again (the job it submitted has its own copy in the cluster's blob store); returns the job's id.
  * `jobParameters` is the pipeline.global-job-parameters entry that carries the job's record.
  */
-export async function runJar(env: ResolvedEnvironment, prepared: PreparedJar, jobParameters: string, restore: { savepoint: string; allowStateLoss: boolean } | null): Promise<string> {
+export async function runJar(env: ResolvedEnvironment, prepared: PreparedJar, jobParameters: string, restore: Restore | null): Promise<string> {
   const rest = new FlinkRestClient(env.flink.restUrl);
   const jarId = await rest.uploadJar(prepared.jar);
   try {
@@ -149,7 +152,7 @@ export async function runJar(env: ResolvedEnvironment, prepared: PreparedJar, jo
 }
 
 /** What runJar asks the REST API to run (POST /jars/:id/run): the main class, its program arguments, and the savepoint to start from. */
-export function jarRunRequest(env: ResolvedEnvironment, prepared: PreparedJar, jobParameters: string, restore: { savepoint: string; allowStateLoss: boolean } | null): { entryClass: string; programArgs: string[]; savepointPath?: string; allowNonRestoredState?: boolean } {
+export function jarRunRequest(env: ResolvedEnvironment, prepared: PreparedJar, jobParameters: string, restore: Restore | null): { entryClass: string; programArgs: string[]; savepointPath?: string; allowNonRestoredState?: boolean } {
   return {
     entryClass: prepared.mainClass,
     programArgs: ["--execute-plan-json", prepared.plan.json, ...kafkaArgs(env), "--set", `pipeline.global-job-parameters=${jobParameters}`],
