@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
 import { testPipeline } from "streamt-sdk/testing";
-import { canonicalRow, canonicalTimestamp } from "../../packages/streamt-sdk/src/testing/rows.js";
+import { canonicalRow, canonicalTimestamp, diffRows, diffText, isEmptyDiff, rowText } from "../../packages/streamt-sdk/src/testing/rows.js";
 import type { Column } from "../../packages/streamt-sdk/src/ir/node-base.js";
 
 describe("canonicalTimestamp", () => {
@@ -47,5 +47,46 @@ describe("advanceWatermarkTo", () => {
     expect(() => testPipeline(copy).advanceWatermarkTo(orders, "2024-02-30T11:00")).toThrow(
       expect.objectContaining({ code: "STREAMT-T004", message: `advanceWatermarkTo(orders, "2024-02-30T11:00"): not a timestamp` }),
     );
+  });
+});
+
+describe("diffRows and diffText", () => {
+  const expected = [{ id: "a", n: 1, s: "x" }, { id: "b", n: 2, s: "y" }, { id: "c", n: 3, s: "z" }];
+  const actual = [{ id: "a", n: 1, s: "x" }, { id: "b", n: 5, s: "y" }, { id: "d", n: 4, s: "w" }, { id: "c", n: 6, s: "v" }];
+
+  it("with a key, a missing and an unexpected row of the same key are one changed row, naming the columns that differ", () => {
+    const diff = diffRows(expected, actual, ["id"]);
+    expect(diff).toEqual({
+      missing: [],
+      unexpected: [{ id: "d", n: 4, s: "w" }],
+      changed: [
+        { expected: { id: "b", n: 2, s: "y" }, actual: { id: "b", n: 5, s: "y" }, columns: ["n"] },
+        { expected: { id: "c", n: 3, s: "z" }, actual: { id: "c", n: 6, s: "v" }, columns: ["n", "s"] },
+      ],
+    });
+    expect(diffText(diff).split("\n")).toEqual([
+      "  changed (2):",
+      `    expected ${rowText({ id: "b", n: 2, s: "y" })}`,
+      `    got      ${rowText({ id: "b", n: 5, s: "y" })}`,
+      "      (n differs)",
+      `    expected ${rowText({ id: "c", n: 3, s: "z" })}`,
+      `    got      ${rowText({ id: "c", n: 6, s: "v" })}`,
+      "      (n, s differ)",
+      "  unexpected (1):",
+      `    ${rowText({ id: "d", n: 4, s: "w" })}`,
+    ]);
+    expect(isEmptyDiff(diff)).toBe(false);
+  });
+
+  it("without a key, rows are only missing or unexpected; equal multisets give an empty diff", () => {
+    expect(diffRows(expected, actual, null)).toEqual({
+      missing: [{ id: "b", n: 2, s: "y" }, { id: "c", n: 3, s: "z" }],
+      unexpected: [{ id: "b", n: 5, s: "y" }, { id: "d", n: 4, s: "w" }, { id: "c", n: 6, s: "v" }],
+      changed: [],
+    });
+    const same = diffRows([{ id: "a" }, { id: "a" }], [{ id: "a" }, { id: "a" }], ["id"]);
+    expect(same).toEqual({ missing: [], unexpected: [], changed: [] });
+    expect(isEmptyDiff(same)).toBe(true);
+    expect(diffText(same)).toBe("");
   });
 });
