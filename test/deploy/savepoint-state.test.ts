@@ -41,6 +41,13 @@ describe("compareWithSavepoint", () => {
     ]);
   });
 
+  it("names state of a node neither plan knows (the savepoint of another version of the pipeline) by its operator's name", () => {
+    const held = { path: "file:/sp/savepoint-3", checkpointId: 5, operators: [op("b5", "15_window-aggregate", 80, ["windowState"])] };
+    expect(compareWithSavepoint(held, before, [], new Set())).toEqual([
+      { id: 15, type: "unknown", description: "op 15_window-aggregate", step: null, fate: "dropped", savepointState: { bytes: 80, names: ["windowState"] } },
+    ]);
+  });
+
   it("counts a sink committer's state (its uid is Flink's, derived from the sink's) with the sink's node", () => {
     const sink = planOp(21, "stream-exec-sink_1", "Sink(table=[out])", "ev/out");
     const held = { path: "file:/sp/savepoint-2", checkpointId: 4, operators: [op("a1", "21_sink", 40, ["writer_raw_states"]), op("a2", "Sink Committer: 21_sink", 60, ["streaming_committer_raw_states"])] };
@@ -53,6 +60,8 @@ describe("readSavepoint", () => {
   it("says why a savepoint on remote storage, or not on this machine, is not read", async () => {
     expect(await readSavepoint("s3://bucket/savepoints/savepoint-1")).toEqual({ unreadable: "is on s3: storage, which streamt-sdk does not read (it reads savepoints on a local or mounted file system)" });
     expect(await readSavepoint("file:/nowhere/savepoint-1")).toEqual({ unreadable: "is not on this machine (no /nowhere/savepoint-1/_metadata: mount the cluster's savepoint folder here at the same path to compare with it)" });
+    // A bare path is a file system path.
+    expect(await readSavepoint("/nowhere/savepoint-2")).toEqual({ unreadable: "is not on this machine (no /nowhere/savepoint-2/_metadata: mount the cluster's savepoint folder here at the same path to compare with it)" });
   });
 });
 

@@ -29,6 +29,16 @@ describe("stateMismatch", () => {
     ]);
   });
 
+  it("a Top-N partitioned by another column: each side said with its order", () => {
+    const top = (by: "customer_id" | "region") => def(orders.topN({ partitionBy: [by], orderBy: [{ column: "amount", direction: "desc" }, { column: "order_id", direction: "asc" }], n: 3 }).toUpsertKafka("out", { key: [by, "order_id"] }));
+    expect(keyedBy(stateMismatch(top("customer_id"), top("region")))).toEqual([
+      "orders/top-n",
+      "partition (customer_id STRING NOT NULL), top 3 by amount desc, order_id asc",
+      "orders/top-n",
+      "partition (region STRING NOT NULL), top 3 by amount desc, order_id asc",
+    ]);
+  });
+
   it("none for the same pipeline, a stateless change, or stateful steps of another kind", () => {
     expect(stateMismatch(totalsBy("region"), totalsBy("region"))).toBeNull();
     const filtered = def(orders.filter((o) => o.amount.gt(0)).groupBy("region").aggregate({ n: count() }).toUpsertKafka("out", { key: ["region"] }));

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { count, pipeline, source, t } from "streamt-sdk";
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
-import { testVariant } from "../../packages/streamt-sdk/src/testing/test-plan.js";
+import { testVariant, topicsOf } from "../../packages/streamt-sdk/src/testing/test-plan.js";
 
 const Order = t.row({ order_id: t.string(), customer_id: t.string(), ts: t.timestamp(3) });
 const orders = source("orders", { topic: "orders", schema: Order }).eventTime("ts").watermark("5s");
@@ -23,5 +23,17 @@ describe("testVariant", () => {
     const sink = variant.sinks[0]!;
     expect(sink.connector.kind === "upsert-kafka" && sink.connector.topic).toBe("totals.test-1");
     expect(def.settings.checkpointIntervalMs).toBe(60_000);
+  });
+});
+
+describe("topicsOf", () => {
+  it("lists each topic once: sources, their dead-letter topics, and every Kafka sink, upsert or not", () => {
+    const guarded = source("guarded", { topic: "orders.raw", schema: Order, onContractViolation: { deadLetter: "orders.raw.dlq" } });
+    const both = pipeline("both", { stateTtl: "1d" }).write(
+      guarded.toKafka("copy"),
+      guarded.groupBy("customer_id").aggregate({ n: count() }).toUpsertKafka("counts", { key: ["customer_id"] }),
+    ).definition;
+    expect(topicsOf(both).sort()).toEqual(["copy", "counts", "orders.raw", "orders.raw.dlq"]);
+    expect(topicsOf(def)).toEqual(["orders", "totals"]);
   });
 });
