@@ -54,6 +54,20 @@ describe("planTopics and applyTopics on a real broker", () => {
     expect(await planTopics(env, {}, topics)).toEqual([{ topic: t, action: "unchanged", partitions: { live: 1, wanted: null }, config: [] }]);
   });
 
+  it("apply: missing topics are created with their partitions and cleanup policy, each said in one line, with a leader for every partition when it returns", async () => {
+    const [one, three] = [topic("create-one"), topic("create-three")];
+    const topics = [entry(one, "compact"), entry(three, "delete", 3)];
+    const plan = await planTopics(env, {}, topics);
+    expect(plan.map((c) => c.action)).toEqual(["create", "create"]);
+    const done: string[] = [];
+    await applyTopics(env, {}, topics, plan, (line) => done.push(line));
+    expect(done).toEqual([`created topic ${one} (1 partition)`, `created topic ${three} (3 partitions)`]);
+    const metadata = await admin.fetchTopicMetadata({ topics: [one, three] });
+    expect(metadata.topics.map((m) => [m.name, m.partitions.length, m.partitions.every((p) => p.leader >= 0)]).sort()).toEqual([[one, 1, true], [three, 3, true]].sort());
+    expect(await overrides(one)).toEqual({ "cleanup.policy": "compact" });
+    expect(await overrides(three)).toEqual({ "cleanup.policy": "delete" });
+  });
+
   it("plan and apply: a topic with fewer partitions than declared (its cleanup policy as wanted) is altered, and then has the declared count", async () => {
     const t = topic("grow");
     await admin.createTopics({ topics: [{ topic: t, numPartitions: 1 }] });
