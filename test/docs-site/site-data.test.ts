@@ -98,6 +98,15 @@ describe("siteData", () => {
     ]);
   });
 
+  it("each sink of a pipeline shows its own columns and lineage, not the first sink's", () => {
+    const two = pipeline("two").write(orders.toKafka("all.v1"), orders.select("order_id").toKafka("ids.v1"));
+    const twoPlan: Plan = { version: PLAN_VERSION, pipelines: [two.definition] };
+    const [all, ids] = siteData({ plan: twoPlan, lineage: lineageOf(twoPlan), sql: new Map(), diagnostics: [], sdkVersion: "9.9.9", flinkVersion: "2.2" }).pipelines[0]!.sinks;
+    expect([all!.path, all!.columns.map((c) => c.name)]).toEqual(["orders/all.v1", ["order_id", "customer_id", "ts"]]);
+    expect([ids!.path, ids!.columns]).toEqual(["orders/select/ids.v1", [{ name: "order_id", type: "STRING NOT NULL", from: "two: orders.order_id (topic orders.v1)" }]]);
+    expect(ids!.lineage.split("\n")[0]).toBe("  order_id STRING NOT NULL");
+  });
+
   it("findings by pipeline; those of no pipeline, or of one not on the page, are the project's; the script by pipeline (empty when none)", () => {
     expect(byName("counts").findings.map((d) => d.code)).toEqual(["STREAMT-W010"]);
     expect(byName("copy").findings.map((d) => d.code)).toEqual(["STREAMT-W040"]);
