@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
 import {
   applyRefusal,
@@ -8,13 +9,17 @@ import {
   notEnded,
   upgradeStateLoss,
   awaitRunning,
+  formatPlan,
   gatewayOf,
   needsGateway,
   openPipelineSession,
+  pruneAfterApply,
   restoreStatements,
+  rollBack,
   runsAsApplied,
   savepointTarget,
   scriptHash,
+  sessionTables,
   startedJob,
   stopWithSavepoint,
   statementsOf,
@@ -27,11 +32,13 @@ import {
   type LiveJob,
 } from "../../packages/streamt-sdk/src/deploy/deploy.js";
 import { jarSourceHash, type JarSource } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
+import { keptFile } from "../../packages/streamt-sdk/src/deploy/kept-files.js";
 import type { PlanOperator, StablePlan } from "../../packages/streamt-sdk/src/deploy/stable-plan.js";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import { FlinkRestError } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
 import { freePort } from "../../packages/streamt-sdk/src/runtime/free-port.js";
 import { SqlGatewayClient } from "../../packages/streamt-sdk/src/runtime/sql-gateway.js";
+import { fakeEndpoint } from "../fake-endpoint.js";
 
 /**
  * The steps of plan and apply that need no cluster: what a pipeline's job is compared with, the statements
@@ -89,6 +96,32 @@ describe("statementsOf: a script cut into the gateway's statements", () => {
       setup: ["SET 'pipeline.name' = 'two'"],
       insert: "STATEMENT SET BEGIN\nINSERT INTO `a` SELECT 1;\nINSERT INTO `b` SELECT 2;\nEND",
     });
+  });
+});
+
+describe("sessionTables: the tables a script creates, whose DDL and step name its plan's sources and sinks", () => {
+  it("each CREATE [TEMPORARY] TABLE by its name (`` unescaped), with its statement's text and step; views and other statements are not tables", () => {
+    const script = [
+      "CREATE TEMPORARY TABLE `orders` (`id` STRING) WITH ('connector' = 'kafka');",
+      "-- the sink (a table of the catalog)",
+      "CREATE TABLE `out``put` (`id` STRING) WITH ('connector' = 'kafka');",
+      "CREATE TEMPORARY VIEW `paid` AS SELECT * FROM `orders`;",
+      "create temporary",
+      "    table `late` (`id` STRING) WITH ('connector' = 'kafka');",
+      "INSERT INTO `out``put` SELECT `id` FROM `paid`;",
+    ].join("\n");
+    const statements = [
+      { line: 1, kind: "source", path: "orders" },
+      { line: 2, kind: "sink", path: "orders/out" },
+      { line: 4, kind: "view", path: "orders/paid" },
+      { line: 5, kind: "sink", path: "orders/late" },
+      { line: 7, kind: "insert", path: "orders/out" },
+    ];
+    expect([...sessionTables({ name: "orders", script, statements })]).toEqual([
+      ["orders", { ddl: "CREATE TEMPORARY TABLE `orders` (`id` STRING) WITH ('connector' = 'kafka')", step: "orders" }],
+      ["out`put", { ddl: "-- the sink (a table of the catalog)\nCREATE TABLE `out``put` (`id` STRING) WITH ('connector' = 'kafka')", step: "orders/out" }],
+      ["late", { ddl: "create temporary\n    table `late` (`id` STRING) WITH ('connector' = 'kafka')", step: "orders/late" }],
+    ]);
   });
 });
 
@@ -221,6 +254,27 @@ describe("apply's decisions and reports", () => {
   });
 });
 
+describe("formatPlan: the plan as text", () => {
+  const topics: DeployPlan["topics"] = [
+    { topic: "clicks", action: "alter", partitions: { live: 2, wanted: 4 }, config: [{ name: "retention.ms", live: null, wanted: "86400000" }] },
+    { topic: "orders", action: "create", partitions: { live: null, wanted: 3 }, config: [{ name: "cleanup.policy", live: null, wanted: "compact" }] },
+    { topic: "payments", action: "unchanged", partitions: { live: 1, wanted: null }, config: [] },
+  ];
+  const unchangedJob: JobChange = { pipeline: "counts", action: "unchanged", jobId: "j9", state: null, stateLoss: null };
+
+  it("a line per topic and job to change, with what changes; the unchanged ones are not listed", () => {
+    const start: JobChange = { pipeline: "orders-copy", action: "start", jobId: null, state: null, stateLoss: null };
+    expect(formatPlan({ environment: "staging", topics, jobs: [start, unchangedJob] })).toBe(
+      ["plan for environment 'staging':", "  topic clicks: alter (partitions 2 -> 4, retention.ms (default) -> 86400000)", "  topic orders: create (3 partitions, cleanup.policy=compact)", "  job orders-copy: start", ""].join("\n"),
+    );
+  });
+
+  it("topics to change are changes even when no job changes; with nothing to change, one line counting what is as applied", () => {
+    expect(formatPlan({ environment: "staging", topics: topics.slice(1), jobs: [unchangedJob] })).toBe("plan for environment 'staging':\n  topic orders: create (3 partitions, cleanup.policy=compact)\n");
+    expect(formatPlan({ environment: "staging", topics: topics.slice(2), jobs: [unchangedJob] })).toBe("plan for environment 'staging': no changes (1 topic and 1 job as applied)\n");
+  });
+});
+
 describe("the Flink and gateway endpoints apply needs", () => {
   it("awaitRunning: a job whose state never comes (an unreachable REST API) is given up at the deadline, naming the job and the wait", async () => {
     const unreachable = { ...env(), flink: { ...env().flink, restUrl: "http://127.0.0.1:1" } };
@@ -228,6 +282,17 @@ describe("the Flink and gateway endpoints apply needs", () => {
     expect(e).toBeInstanceOf(FlinkRestError);
     expect((e as Error).message).toBe("job 0123abcd did not reach RUNNING within 1.5 s and was cancelled");
   }, 20_000);
+
+  it("awaitRunning: waits while the job or one of its tasks is not RUNNING yet, and returns once all are, cancelling nothing", async () => {
+    const replies = [{ state: "INITIALIZING", vertices: [] }, { state: "RUNNING", vertices: [{ status: "RUNNING" }, { status: "DEPLOYING" }] }, { state: "RUNNING", vertices: [{ status: "RUNNING" }, { status: "RUNNING" }] }];
+    const rest = await fakeEndpoint((request) => (request === "GET /jobs/0123abcd" ? replies.shift() : { status: 404, json: { errors: [`no ${request}`] } }));
+    try {
+      await awaitRunning({ ...env(), flink: { ...env().flink, restUrl: rest.url } }, "0123abcd");
+      expect(rest.requests).toEqual(["GET /jobs/0123abcd", "GET /jobs/0123abcd", "GET /jobs/0123abcd"]);
+    } finally {
+      await rest.close();
+    }
+  });
 
   it("gatewayOf: an environment without a SQL Gateway or without a plan folder is refused, naming the one missing", () => {
     const refusal = (flink: Partial<ResolvedEnvironment["flink"]>): unknown[] => {
@@ -321,5 +386,84 @@ describe("what plan and destroy take from the live jobs", () => {
       { id: "d", name: "stranger", record: null },
     ];
     expect(destroyedJobs(live, { project: "shop", pipelines: [pipeline] }).map((j) => j.id)).toEqual(["a", "c"]);
+  });
+});
+
+describe("after an upgrade: the kept files pruned, and the previous plan started again when the new one failed", () => {
+  const SHA = (c: string): string => c.repeat(64);
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const planFolder = (): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), "streamt-deploy-steps-"));
+    dirs.push(dir);
+    return dir;
+  };
+  const onCluster = (restUrl: string, planDir: string): ResolvedEnvironment => ({ ...env(), flink: { ...env().flink, restUrl, planDir } });
+
+  it("pruneAfterApply: keeps the running plan's files and those of the plan it replaced; with no plan replaced, the running one's; with the replaced one unknown, all", () => {
+    const planDir = planFolder();
+    for (const c of ["a", "b", "c"]) writeFileSync(keptFile(planDir, "staging", "counts", SHA(c), "plan.json"), "{}");
+    writeFileSync(keptFile(planDir, "staging", "orders", SHA("c"), "plan.json"), "{}");
+    const left = () => readdirSync(path.join(planDir, "staging")).sort();
+    const name = (pipeline: string, c: string) => `${pipeline}-${c.repeat(16)}.plan.json`;
+    pruneAfterApply(onCluster("http://flink:8081", planDir), "counts", SHA("a"), undefined);
+    expect(left()).toEqual([name("counts", "a"), name("counts", "b"), name("counts", "c"), name("orders", "c")]);
+    pruneAfterApply(onCluster("http://flink:8081", planDir), "counts", SHA("a"), SHA("b"));
+    expect(left()).toEqual([name("counts", "a"), name("counts", "b"), name("orders", "c")]);
+    pruneAfterApply(onCluster("http://flink:8081", planDir), "counts", SHA("b"), null);
+    expect(left()).toEqual([name("counts", "b"), name("orders", "c")]);
+  });
+
+  const change: JobChange = { pipeline: "counts", action: "upgrade", jobId: "j1", state: null, stateLoss: null };
+  const savepoint = "s3://acme/savepoints/counts/savepoint-1";
+  /** The job's configuration as the REST API gives it, with the record apply left on it (none: null). */
+  const config = (record: object | null) => ({ "execution-config": { "user-config": record === null ? {} : { "streamt.deploy": Buffer.from(JSON.stringify(record)).toString("base64url") } } });
+  const jarRecord = { project: "shop", pipeline: "counts", script: "h", plan: SHA("a"), stateful: [], jar: { mainClass: "io.streamt.generated.CountsJob" } };
+  async function rolledBackWith(configReply: unknown, planDir: string, cluster: (request: string, body: string) => unknown = () => ({ status: 404, json: { errors: ["not here"] } })): Promise<{ said: string; done: string[]; requests: readonly string[] }> {
+    const rest = await fakeEndpoint((request, body) => (request === "GET /jobs/j1/config" ? configReply : cluster(request, body)));
+    try {
+      const done: string[] = [];
+      const e = onCluster(rest.url, planDir);
+      const said = await rollBack(e, { env: e, project: "shop", pipelines: [], topics: [], kafkaProperties: {} }, change, savepoint, { allowStateLoss: false, done: (l) => done.push(l) });
+      return { said, done, requests: rest.requests.map((r) => r.split(" ").slice(0, 2).join(" ")) };
+    } finally {
+      await rest.close();
+    }
+  }
+
+  it("rollBack of a JAR job: its kept JAR is uploaded and run from the savepoint (no unclaimed state dropped), and the new job named", async () => {
+    const planDir = planFolder();
+    writeFileSync(keptFile(planDir, "staging", "counts", SHA("a"), "jar"), "the JAR");
+    writeFileSync(keptFile(planDir, "staging", "counts", SHA("a"), "plan.json"), '{"nodes":[]}');
+    const runs: unknown[] = [];
+    const { said, done, requests } = await rolledBackWith(config(jarRecord), planDir, (request, body) => {
+      if (request === "POST /jars/upload") return { filename: "/tmp/flink-web/upload/abc_counts.jar", status: "success" };
+      if (request === "POST /jars/abc_counts.jar/run") return runs.push(JSON.parse(body)), { jobid: "j2" };
+      if (request === "GET /jobs/j2") return { state: "RUNNING", vertices: [{ status: "RUNNING" }] };
+      return {};
+    });
+    expect(said).toBe(`the previous plan runs again as job j2, restored from savepoint ${savepoint}`);
+    expect(done).toEqual([`restarted the previous plan of pipeline 'counts' as job j2 from savepoint ${savepoint}`]);
+    expect(requests).toEqual(["GET /jobs/j1/config", "POST /jars/upload", "POST /jars/abc_counts.jar/run", "DELETE /jars/abc_counts.jar", "GET /jobs/j2"]);
+    expect(runs).toEqual([expect.objectContaining({ entryClass: "io.streamt.generated.CountsJob", savepointPath: savepoint, allowNonRestoredState: false })]);
+  });
+
+  it("rollBack of a JAR job whose JAR is not kept: what to restart by hand, and where it was looked for", async () => {
+    const planDir = planFolder();
+    const { said, done } = await rolledBackWith(config(jarRecord), planDir);
+    expect(said).toBe(`the previous job is stopped; restart its JAR from savepoint ${savepoint} (its JAR and plan are not in ${planDir})`);
+    expect(done).toEqual([]);
+  });
+
+  it("rollBack of a SQL job whose plan is not kept, or of a job without a record: what to restart by hand", async () => {
+    const planDir = planFolder();
+    const byHand = `the previous job is stopped; restart it from savepoint ${savepoint} (its plan is not in ${planDir})`;
+    const { jar: _, ...sqlRecord } = jarRecord;
+    expect((await rolledBackWith(config(sqlRecord), planDir)).said).toBe(byHand);
+    writeFileSync(keptFile(planDir, "staging", "counts", SHA("a"), "plan.json"), '{"nodes":[]}');
+    expect((await rolledBackWith(config(sqlRecord), planDir)).said).toBe(byHand);
+    expect((await rolledBackWith(config(null), planDir)).said).toBe(byHand);
   });
 });

@@ -173,7 +173,7 @@ export function statementsOf(p: DeployablePipeline, script: string): { setup: st
 }
 
 /** Each table the script creates, by name: its DDL (with placeholders: a secret never reaches a key) and its step. */
-function sessionTables(p: DeployablePipeline): Map<string, SessionTable> {
+export function sessionTables(p: DeployablePipeline): Map<string, SessionTable> {
   const tables = new Map<string, SessionTable>();
   scriptStatements(p.script, p.statements).forEach((text, i) => {
     const name = /^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\s+`((?:[^`]|``)+)`/im.exec(text)?.[1];
@@ -240,7 +240,7 @@ function planFiles(planDir: string, env: ResolvedEnvironment, pipeline: string, 
  * `previous` (the plan it replaced, for the next rollback). When the previous plan is not known (its job's
  * record could not be read), nothing is removed. Apply's own files, never the user's: not reported.
  */
-function pruneAfterApply(env: ResolvedEnvironment, pipeline: string, running: string, previous: string | null | undefined): void {
+export function pruneAfterApply(env: ResolvedEnvironment, pipeline: string, running: string, previous: string | null | undefined): void {
   if (env.flink.planDir === null || previous === undefined) return;
   pruneKept(env.flink.planDir, env.name, pipeline, previous === null ? [running] : [running, previous]);
 }
@@ -580,7 +580,7 @@ async function applyIn(input: DeployInput, options: ApplyOptions, workDir: strin
 }
 
 /** After a failed upgrade: the old plan started again from the savepoint; says what runs now. */
-async function rollBack(env: ResolvedEnvironment, input: DeployInput, change: JobChange, savepoint: string, options: ApplyOptions): Promise<string> {
+export async function rollBack(env: ResolvedEnvironment, input: DeployInput, change: JobChange, savepoint: string, options: ApplyOptions): Promise<string> {
   const old = await recordOf(env, change.jobId!).catch(() => null);
   if (old?.jar) {
     const kept = keptJar(env.flink.planDir, env.name, change.pipeline, old.plan, old.jar.mainClass);
