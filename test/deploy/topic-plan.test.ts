@@ -1,7 +1,8 @@
+import type { Admin } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
-import { kafkaClientConfig, planTopics } from "../../packages/streamt-sdk/src/deploy/topic-plan.js";
+import { awaitLeaders, kafkaClientConfig, planTopics } from "../../packages/streamt-sdk/src/deploy/topic-plan.js";
 
 // planTopics and applyTopics against a real broker: test/flink/topic-plan.test.ts.
 describe("kafkaClientConfig: the deploy admin client's settings from an environment's Kafka properties", () => {
@@ -51,4 +52,21 @@ describe("planTopics: a Kafka cluster that does not answer", () => {
       "check kafka.bootstrapServers of 'staging' in streamt.config.ts and that this machine reaches it",
     ]);
   }, 60_000);
+});
+
+describe("awaitLeaders: a new topic is ready once every partition has a leader", () => {
+  it("asks again while the broker does not know the topic (an error, or no partitions) or a partition has no leader (-1)", async () => {
+    const replies: (() => Promise<unknown>)[] = [
+      () => Promise.reject(new Error("This server does not host this topic-partition")),
+      async () => ({ topics: [] }),
+      async () => ({ topics: [{ name: "orders", partitions: [] }] }),
+      async () => ({ topics: [{ name: "orders", partitions: [{ partitionId: 0, leader: 1 }, { partitionId: 1, leader: -1 }] }] }),
+      async () => ({ topics: [{ name: "orders", partitions: [{ partitionId: 0, leader: 1 }, { partitionId: 1, leader: 0 }] }] }),
+    ];
+    const asked: unknown[] = [];
+    // The one call awaitLeaders makes of the admin client: the topic's metadata, answered in turn.
+    const admin = { fetchTopicMetadata: (request: unknown) => (asked.push(request), replies.shift()!()) } as unknown as Admin;
+    await awaitLeaders(admin, "orders");
+    expect(asked).toEqual(Array.from({ length: 5 }, () => ({ topics: ["orders"] })));
+  });
 });

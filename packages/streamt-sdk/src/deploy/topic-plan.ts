@@ -97,7 +97,7 @@ export async function planTopics(env: ResolvedEnvironment, properties: Readonly<
 }
 
 /** Waits until every partition of a new topic has a leader (jobs cannot write to it before), up to 60 s. */
-async function awaitLeaders(admin: Admin, topic: string): Promise<void> {
+export async function awaitLeaders(admin: Admin, topic: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] }).catch((e: unknown) => (Date.now() < deadline ? null : Promise.reject(e)));
