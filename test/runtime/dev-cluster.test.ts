@@ -17,6 +17,7 @@ import {
   readDevState,
   relevantLogLines,
   stopProcess,
+  waitReady,
   writeConf,
   type DevPorts,
   type DevProcess,
@@ -284,6 +285,20 @@ describe("dev cluster: a part's log when it did not become ready", () => {
     const quiet = Array.from({ length: 25 }, (_, i) => `INFO line ${i}`);
     writeFileSync(log, quiet.join("\n"));
     expect(relevantLogLines(log)).toBe(quiet.slice(5).join("\n"));
+  });
+
+  it("waitReady: a part whose JVM is gone is STREAMT-R015 naming the part, why, its log and the log's error lines", async () => {
+    const dev = devPaths(projectDir());
+    mkdirSync(dev.logs, { recursive: true });
+    writeFileSync(path.join(dev.logs, "kafka.log"), "INFO starting\nERROR KafkaServer - Address already in use\n");
+    const gone: DevProcess = { pid: 2 ** 30, startTime: "Mon Jan  1 00:00:00 2026", startedAt: "2026-01-01T00:00:00.000Z" };
+    const e = await waitReady("kafka", gone, dev, PORTS, null, 60_000).then(() => null, (err: unknown) => err);
+    if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+    expect([e.code, e.message, e.hint]).toEqual([
+      "STREAMT-R015",
+      `the Kafka broker of the dev cluster did not become ready: its JVM exited; its full log: ${path.join(dev.logs, "kafka.log")}\nERROR KafkaServer - Address already in use`,
+      "read the log above; `streamt-sdk dev up` again restarts only the parts that are not running",
+    ]);
   });
 });
 

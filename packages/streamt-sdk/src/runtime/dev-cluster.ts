@@ -380,7 +380,8 @@ async function probe(part: DevPart, ports: DevPorts, taskManagerId: string | nul
   }
 }
 
-async function waitReady(part: DevPart, p: DevProcess, paths: DevPaths, ports: DevPorts, taskManagerId: string | null, timeoutMs: number): Promise<void> {
+/** Waits until a part answers its probe; one whose JVM exits, or that does not answer in time, is STREAMT-R015 with its log's telling lines. */
+export async function waitReady(part: DevPart, p: DevProcess, paths: DevPaths, ports: DevPorts, taskManagerId: string | null, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let why: string | null = "not probed";
   while (Date.now() < deadline) {
