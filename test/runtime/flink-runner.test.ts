@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildSteps, flinkJvmOptions, onJsonLines, runnerDir, runnerTargetFor, stderrTail } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildRunner, buildSteps, flinkJvmOptions, onJsonLines, runnerDir, runnerTargetFor, stderrTail } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
 import { refusal } from "../helpers.js";
+import { fakeToolchain, type FakeToolchain } from "./fake-toolchain.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -132,5 +133,30 @@ describe("buildSteps: what a runner build shows of build.sh's output", () => {
   it("nothing downloaded, nothing said about downloads", () => {
     expect(shown(["step one", "step two"])).toEqual(["step one", "step two"]);
     expect(shown([])).toEqual([]);
+  });
+});
+
+describe("buildRunner: each target built once per process", () => {
+  let fake: FakeToolchain;
+  beforeAll(() => {
+    fake = fakeToolchain();
+  });
+  afterAll(() => fake.remove());
+
+  it("a second use of a target gets the first build, without running build.sh again", async () => {
+    const progress: string[] = [];
+    const first = buildRunner("kafka", (l) => progress.push(l));
+    expect(buildRunner("kafka", (l) => progress.push(l))).toBe(first);
+    expect(await first).toEqual({ target: "kafka", classes: path.join(fake.runnerDir, "target-kafka", "classes"), classpath: "/m2/flink-kafka.jar" });
+    expect(await buildRunner("kafka", (l) => progress.push(l))).toBe(await first);
+    expect(fake.builds()).toEqual(["kafka"]);
+    expect(progress).toEqual(["compiling the runner for target kafka..."]);
+  });
+
+  it("the folder of a target built before is used again: build.sh's stderr goes to its build.log", async () => {
+    mkdirSync(path.join(fake.runnerDir, "target-1.20"));
+    expect((await buildRunner("1.20", () => {})).classpath).toBe("/m2/flink-1.20.jar");
+    expect(readFileSync(path.join(fake.runnerDir, "target-1.20", "build.log"), "utf8")).toBe("compiling the runner for target 1.20...\n");
+    expect(fake.builds()).toEqual(["kafka", "1.20"]);
   });
 });
