@@ -85,3 +85,40 @@ describe("validate refuses an output folder that is not what synth wrote", () =>
     );
   }, 60_000);
 });
+
+describe("validate refuses a folder without what it needs, before any JVM starts", () => {
+  const synthFirst = (shown: string, why: string) =>
+    `streamt-sdk: ${shown} has no manifest.json (${why}): run \`streamt-sdk synth\` first (it writes ${shown}), or pass the folder synth wrote\n`;
+
+  it("a folder that does not exist, or one synth did not write: run synth first (exit 2)", async () => {
+    const nowhere = path.join(tmp, "nowhere");
+    expect(await cli("validate", nowhere)).toEqual({ code: 2, out: "", err: synthFirst(nowhere, "folder not found") });
+    const other = mkdtempSync(path.join(tmp, "other-"));
+    expect(await cli("validate", other)).toEqual({ code: 2, out: "", err: synthFirst(other, "not a synth output folder") });
+    expect(liveChildren()).toEqual([]);
+  }, 60_000);
+
+  it("a script the manifest lists but the folder lacks: run synth again (exit 2)", async () => {
+    unlinkSync(path.join(out, "customer-totals.sql"));
+    expect(await cli("validate", out)).toEqual({
+      code: 2,
+      out: "",
+      err: `streamt-sdk: ${path.join(out, "customer-totals.sql")} is listed in the manifest but missing: run \`streamt-sdk synth\` again\n`,
+    });
+    expect(liveChildren()).toEqual([]);
+  }, 60_000);
+
+  it("a pipeline the manifest lists without a SQL script among its artifacts is STREAMT-O005", async () => {
+    editManifest((m) => {
+      m.artifacts = m.artifacts.filter((a) => a.type !== "sql-script");
+    });
+    expect(await cli("validate", out)).toEqual({
+      code: 1,
+      out: "",
+      err:
+        `error STREAMT-O005: ${path.join(out, "manifest.json")}: pipeline customer-totals has no SQL script among the artifacts\n` +
+        "  fix: run `streamt-sdk synth` again to rewrite the output folder\n",
+    });
+    expect(liveChildren()).toEqual([]);
+  }, 60_000);
+});
