@@ -28,10 +28,15 @@ export default defineConfig({
 });
 `;
 
-async function refusal(name: string): Promise<unknown[]> {
+function project(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "streamt-k8s-target-"));
   dirs.push(dir);
   writeFileSync(path.join(dir, "streamt.config.ts"), CONFIG);
+  return dir;
+}
+
+async function refusal(name: string): Promise<unknown[]> {
+  const dir = project();
   const e = await kubernetesTarget(name, dir, undefined).then(() => null, (err: unknown) => err);
   if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
   const shown = path.relative(process.cwd(), path.join(dir, "streamt.config.ts"));
@@ -46,5 +51,29 @@ describe("kubernetesTarget: the environment synth --target k8s writes for", () =
       'add kubernetes: { image: "<your Flink image>", checkpointDir: "s3://<bucket>/checkpoints", ... } to it; see docs/kubernetes.md',
       { file: "streamt.config.ts", line: 10, column: 1 },
     ]);
+  });
+
+  it("an environment with a kubernetes section: its settings with their defaults, its savepoint folder and Kafka, sites in the config", async () => {
+    const dir = project();
+    const { deployMode, configSite, ...target } = await kubernetesTarget("prod", dir, undefined);
+    expect(target).toEqual({
+      environment: "prod",
+      settings: {
+        namespace: null,
+        image: "registry.acme.io/flink:1.0",
+        imagePullPolicy: null,
+        serviceAccount: "flink",
+        checkpointDir: "s3://acme/checkpoints",
+        jobManager: { memory: "2048m", cpu: 1 },
+        taskManager: { memory: "2048m", cpu: 1, slots: 1 },
+        sqlRunner: { jarURI: "local:///opt/flink/usrlib/streamt-sql-runner.jar", entryClass: "io.streamt.runner.flink.SqlScriptJob" },
+        jarDir: null,
+        secretName: null,
+      },
+      savepointDir: "s3://acme/savepoints",
+      bootstrapServers: "kafka.prod:9092",
+    });
+    expect(deployMode("customer-totals")).toBe("sql");
+    expect(configSite("image")).toEqual({ file: path.relative(process.cwd(), path.join(dir, "streamt.config.ts")), line: 8, column: 1 });
   });
 });
