@@ -1,5 +1,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -85,6 +87,42 @@ describe("streamt-sdk dev", () => {
       err: `error STREAMT-R017: the Flink REST API of environment 'dev' (http://127.0.0.1:${port}) did not answer: connect ECONNREFUSED 127.0.0.1:${port}\n  fix: start the local cluster with \`streamt-sdk dev up\`\n`,
     });
     expect(await run(dir, "status")).toEqual({ code: 2, out: "", err: "streamt-sdk: status needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts\nRun 'streamt-sdk --help' for usage.\n" });
+  });
+
+  it("status --env dev: the environment and its REST URL, then each pipeline's newest job with its restarts, checkpoint and savepoint", async () => {
+    const dir = project();
+    const started = Date.parse("2024-05-01T10:00:00Z");
+    const answers: Record<string, unknown> = {
+      "/jobs/overview": {
+        jobs: [
+          { jid: "a1", name: "customer-totals", state: "RUNNING", "start-time": started },
+          { jid: "a0", name: "customer-totals", state: "CANCELED", "start-time": started - 60_000 },
+        ],
+      },
+      "/jobs/a1/checkpoints": { latest: { completed: { id: 7, latest_ack_timestamp: started + 120_000, external_path: "file:/cp/chk-7" }, savepoint: null } },
+      "/jobs/a1/metrics?get=numRestarts": [{ id: "numRestarts", value: "2" }],
+    };
+    const rest: HttpServer = createHttpServer((req, res) => {
+      const answer = answers[req.url ?? ""];
+      res.writeHead(answer === undefined ? 404 : 200, { "content-type": "application/json" });
+      res.end(JSON.stringify(answer ?? { errors: ["Not found"] }));
+    });
+    await new Promise<void>((resolve) => rest.listen({ port: 0, host: "127.0.0.1" }, resolve));
+    try {
+      const port = (rest.address() as AddressInfo).port;
+      mkdirSync(path.join(dir, ".streamt/dev"), { recursive: true });
+      writeFileSync(path.join(dir, ".streamt/dev/state.json"), JSON.stringify({ version: 1, ports: { kafka: 1, kafkaController: 2, jobmanagerRpc: 3, rest: port, gateway: 5 }, processes: {} }));
+      expect(await run(dir, "status", "--env", "dev")).toEqual({
+        code: 0,
+        err: "",
+        out:
+          `environment dev: http://127.0.0.1:${port}\n` +
+          "customer-totals  RUNNING  job a1 since 2024-05-01T10:00:00.000Z  restarts 2\n" +
+          "  last checkpoint: #7 at 2024-05-01T10:02:00.000Z; last savepoint: none; 1 earlier job of this name\n",
+      });
+    } finally {
+      await new Promise<void>((resolve) => rest.close(() => resolve()));
+    }
   });
 
   it("a lock left by a dev command that no longer runs is taken over, and released afterwards", async () => {
