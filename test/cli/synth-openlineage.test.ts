@@ -1,0 +1,59 @@
+/**
+ * `synth --openlineage <file>` run in-process through main(): once the output folder is written, one
+ * OpenLineage JobEvent per pipeline describing what synth wrote; none when synth fails. (The events
+ * against the spec's schemas, and delivery over HTTP: test/lineage/openlineage.test.ts.)
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
+import { SDK_VERSION } from "../../packages/streamt-sdk/src/version.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const tmp = mkdtempSync(path.join(tmpdir(), "streamt-synth-openlineage-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), cwd: root };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe("synth --openlineage <file>", () => {
+  it("writes a JobEvent per pipeline into the file: the job in its namespace, the topics it reads and writes, the SQL synth wrote", async () => {
+    const out = path.join(tmp, "out");
+    const file = path.join(tmp, "events.jsonl");
+    const r = await cli("synth", "examples/customer-totals.ts", "--out", out, "--no-typecheck", "--openlineage", file, "--openlineage-namespace", "shop");
+    expect(r).toEqual({ code: 0, out: `synthesised 1 pipeline (customer-totals) into ${out}\n`, err: "" });
+    const lines = readFileSync(file, "utf8").split("\n");
+    expect(lines.length).toBe(2);
+    expect(lines[1]).toBe("");
+    const event = JSON.parse(lines[0]!) as {
+      producer: string;
+      schemaURL: string;
+      job: { namespace: string; name: string; facets: { sql: { query: string } } };
+      inputs: { namespace: string; name: string }[];
+      outputs: { namespace: string; name: string }[];
+    };
+    expect([event.producer, event.schemaURL, event.job.namespace, event.job.name]).toEqual([
+      `urn:streamt-sdk:${SDK_VERSION}`,
+      "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent",
+      "shop",
+      "customer-totals",
+    ]);
+    expect(event.inputs.map((d) => `${d.namespace}/${d.name}`)).toEqual(["kafka://localhost:9092/orders.raw.v1"]);
+    expect(event.outputs.map((d) => `${d.namespace}/${d.name}`)).toEqual(["kafka://localhost:9092/customers.totals.v1"]);
+    expect(event.job.facets.sql.query).toBe(readFileSync(path.join(out, "customer-totals.sql"), "utf8"));
+  }, 60_000);
+
+  it("writes no events when synth fails", async () => {
+    const file = path.join(tmp, "refused.jsonl");
+    const r = await cli("synth", "test/fixtures/cli/bad-unbounded-join.ts", "--out", path.join(tmp, "refused"), "--no-typecheck", "--openlineage", file);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(existsSync(file)).toBe(false);
+  }, 60_000);
+});
