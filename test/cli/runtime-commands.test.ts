@@ -3,7 +3,7 @@
  * Flink's planner answers as a test says, and the broker, the topics and the jobs are recorded instead of
  * started. (The same commands on the real planner, broker and MiniCluster: test/e2e/cli-runtime.test.ts.)
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -137,6 +137,47 @@ describe("validate: a line per pipeline, then how many passed Flink's planner", 
     expect((await cli("synth", "examples/customer-totals.ts", "examples/event-dedup.ts", "--out", out, "--no-typecheck")).code).toBe(0);
     fake.answers.set("customer-totals", ok(4, 12));
     expect(await cli("validate", out)).toEqual({ code: 1, out: `ok customer-totals (4 statements, 12 ms, Flink 2.2)\n${error}1 of 2 pipelines failed Flink's planner\n`, err: "" });
+  }, 60_000);
+});
+
+describe("validate refuses a folder without what it needs, before it starts Flink's planner", () => {
+  it("a folder that does not exist, or one synth did not write: run synth first (exit 2)", async () => {
+    const synthFirst = (shown: string, why: string) =>
+      `streamt-sdk: ${shown} has no manifest.json (${why}): run \`streamt-sdk synth\` first (it writes ${shown}), or pass the folder synth wrote\n`;
+    const nowhere = path.join(tmp, "nowhere");
+    expect(await cli("validate", nowhere)).toEqual({ code: 2, out: "", err: synthFirst(nowhere, "folder not found") });
+    const other = mkdtempSync(path.join(tmp, "other-"));
+    expect(await cli("validate", other)).toEqual({ code: 2, out: "", err: synthFirst(other, "not a synth output folder") });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it("a script the manifest lists but the folder lacks: run synth again (exit 2)", async () => {
+    const out = path.join(tmp, "missing-script");
+    expect((await cli("synth", "examples/customer-totals.ts", "--out", out, "--no-typecheck")).code).toBe(0);
+    unlinkSync(path.join(out, "customer-totals.sql"));
+    expect(await cli("validate", out)).toEqual({
+      code: 2,
+      out: "",
+      err: `streamt-sdk: ${path.join(out, "customer-totals.sql")} is listed in the manifest but missing: run \`streamt-sdk synth\` again\n`,
+    });
+    expect(fake.calls).toEqual([]);
+  }, 60_000);
+
+  it("a pipeline the manifest lists without a SQL script among its artifacts is STREAMT-O005", async () => {
+    const out = path.join(tmp, "no-script-artifact");
+    expect((await cli("synth", "examples/customer-totals.ts", "--out", out, "--no-typecheck")).code).toBe(0);
+    const manifestFile = path.join(out, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { artifacts: { type: string }[] };
+    manifest.artifacts = manifest.artifacts.filter((a) => a.type !== "sql-script");
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    expect(await cli("validate", out)).toEqual({
+      code: 1,
+      out: "",
+      err:
+        `error STREAMT-O005: ${manifestFile}: pipeline customer-totals has no SQL script among the artifacts\n` +
+        "  fix: run `streamt-sdk synth` again to rewrite the output folder\n",
+    });
+    expect(fake.calls).toEqual([]);
   }, 60_000);
 });
 
