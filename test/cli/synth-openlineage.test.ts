@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
 import { SDK_VERSION } from "../../packages/streamt-sdk/src/version.js";
+import { CONFIG, PIPELINES, project } from "../k8s/project.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const tmp = mkdtempSync(path.join(tmpdir(), "streamt-synth-openlineage-"));
@@ -55,5 +56,24 @@ describe("synth --openlineage <file>", () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
     expect(existsSync(file)).toBe(false);
+  }, 60_000);
+
+  it("with --target k8s --env: the datasets are named by the environment's Kafka, which the jobs read and write", async () => {
+    const dir = project("synth-openlineage", { "streamt.config.ts": CONFIG, "pipelines.ts": PIPELINES });
+    try {
+      const file = path.join(tmp, "k8s-events.jsonl");
+      let out = "";
+      let err = "";
+      const io: Io = { out: (t) => (out += t), err: (t) => (err += t), cwd: dir };
+      const code = await main(["synth", "pipelines.ts", "--target", "k8s", "--env", "prod", "--flink", "1.20", "--out", "out", "--no-typecheck", "--openlineage", file], io);
+      expect({ code, out, err }).toEqual({ code: 0, out: "synthesised 2 pipelines (clicks-per-user, clicks-routed) into out\n", err: "" });
+      const events = readFileSync(file, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { job: { name: string }; inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] });
+      expect(events.map((e) => [e.job.name, ...[...e.inputs, ...e.outputs].map((d) => `${d.namespace}/${d.name}`)])).toEqual([
+        ["clicks-per-user", "kafka://kafka-1.prod:9092/clicks.v1", "kafka://kafka-1.prod:9092/clicks.per-user.v1"],
+        ["clicks-routed", "kafka://kafka-1.prod:9092/clicks.v1", "kafka://kafka-1.prod:9092/clicks.checkout.v1"],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -205,7 +205,7 @@ async function dispatch(cmd: Command, io: Io, argv: readonly string[]): Promise<
         const { sqlByPipeline } = await import("../lineage/sql-scripts.js");
         const events = openLineageEvents(result.plan, {
           namespace: cmd.openlineageNamespace,
-          bootstrapServers: cmd.bootstrapServers,
+          bootstrapServers: options.bootstrapServers,
           producer: `urn:streamt-sdk:${SDK_VERSION}`,
           eventTime: new Date().toISOString(),
           sql: sqlByPipeline(result.files),
