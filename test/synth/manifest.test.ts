@@ -1,10 +1,11 @@
 /**
  * What the manifest records of a pipeline's description and owner and its sinks': only what was given, and
- * the described sinks in one order (by path), whatever order the pipeline writes them in.
+ * the described sinks in one order (by path), whatever order the pipeline writes them in. And how a
+ * pipeline's artifacts are found in a manifest: by type and pipeline, never by a file's name.
  */
 import { describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
-import { aboutOf } from "../../packages/streamt-sdk/src/synth/manifest.js";
+import { aboutOf, jarOf, MANIFEST_VERSION, parseManifest, sqlScriptOf } from "../../packages/streamt-sdk/src/synth/manifest.js";
 
 const Order = t.row({ order_id: t.string(), status: t.string() });
 const orders = source("orders", { topic: "orders.v1", schema: Order });
@@ -30,5 +31,30 @@ describe("aboutOf", () => {
         { sink: "orders/print", topic: null, description: "for a look" },
       ],
     });
+  });
+});
+
+describe("jarOf and sqlScriptOf", () => {
+  const sha = "0".repeat(64);
+  const artifact = (id: string, type: string, pipeline: string, extra: object) => ({ id, type, pipeline, flinkVersion: "2.2", files: [{ path: `${id}.out`, sha256: sha }], dependsOn: [], ...extra });
+  const aScript = artifact("a.sql", "sql-script", "a", { statements: [] });
+  const aProject = artifact("a", "java-project", "a", { mainClass: "io.streamt.generated.AJob", sqlSteps: [] });
+  const aJar = { ...artifact("jar:a", "jar", "a", { mainClass: "io.streamt.generated.AJob" }), dependsOn: ["a"] };
+  const bScript = artifact("b.sql", "sql-script", "b", { statements: [] });
+  const manifest = parseManifest(
+    JSON.stringify({ version: MANIFEST_VERSION, sdkVersion: "0.1.0", flinkVersion: "2.2", pipelines: [], artifacts: [aScript, aProject, aJar, bScript], diagnostics: [] }),
+    "manifest.json",
+  );
+
+  it("a pipeline's JAR is its artifact of type jar; a pipeline without one (or not in the manifest) has null", () => {
+    expect(jarOf(manifest, "a")).toEqual(aJar);
+    expect(jarOf(manifest, "b")).toBeNull();
+    expect(jarOf(manifest, "c")).toBeNull();
+  });
+
+  it("a pipeline's SQL script is its artifact of type sql-script, not another pipeline's nor its Java project", () => {
+    expect(sqlScriptOf(manifest, "a")).toEqual(aScript);
+    expect(sqlScriptOf(manifest, "b")).toEqual(bScript);
+    expect(sqlScriptOf(manifest, "c")).toBeNull();
   });
 });
