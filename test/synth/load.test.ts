@@ -1,0 +1,36 @@
+/**
+ * loadEntries: the pipelines an entry module exports, found by brand, and the sources it exports (for the
+ * unused-source check); any other export, whatever its value, is neither.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadEntries } from "../../packages/streamt-sdk/src/synth/load.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const dir = mkdtempSync(path.join(ROOT, "test", ".tmp-load-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("loadEntries", () => {
+  it("finds the exported pipelines and sources among exports of every other kind: null, undefined, a number, a string, a function, a plain object", async () => {
+    writeFileSync(
+      path.join(dir, "mixed.ts"),
+      `import { pipeline, source, t } from "streamt-sdk";\n` +
+        `const Order = t.row({ id: t.string() });\n` +
+        `export const orders = source("orders", { topic: "orders.v1", schema: Order });\n` +
+        `export const spare = source("spare", { topic: "spare.v1", schema: Order });\n` +
+        `export const nothing = null;\n` +
+        `export const missing = undefined;\n` +
+        `export const answer = 42;\n` +
+        `export const label = "orders";\n` +
+        `export const helper = () => 1;\n` +
+        `export const named = { name: "not-a-source", node: { kind: "filter" } };\n` +
+        `export default pipeline("orders-copy").write(orders.toKafka("orders.copy"));\n`,
+    );
+    const result = await loadEntries(["mixed.ts"], dir);
+    expect(result.pipelines.map((p) => [p.file, p.exportName, p.pipeline.definition.name])).toEqual([["mixed.ts", "default", "orders-copy"]]);
+    expect(result.exportedSources).toEqual(["orders", "spare"]);
+    expect([...result.exportedSourcesOf]).toEqual([["mixed.ts", ["orders", "spare"]]]);
+    expect(result.diagnostics).toEqual([]);
+  });
+});
