@@ -2,13 +2,15 @@
  * loadEntries: the pipelines an entry module exports, found by brand, and the sources it exports (for the
  * unused-source check); any other export, whatever its value, is neither.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadEntries } from "../../packages/streamt-sdk/src/synth/load.js";
+import { scratchFolder } from "./fixture.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const dir = mkdtempSync(path.join(ROOT, "test", ".tmp-load-"));
+const SCRATCH = scratchFolder("load");
+mkdirSync(SCRATCH, { recursive: true });
+const dir = mkdtempSync(path.join(SCRATCH, "p-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("loadEntries", () => {

@@ -2,15 +2,17 @@
  * synth() in this process, on a small module: what a target writes, and what the manifest records of a
  * pipeline's sinks.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { kubernetesSettings } from "../../packages/streamt-sdk/src/deploy/k8s-settings.js";
 import type { KubernetesTarget } from "../../packages/streamt-sdk/src/synth/k8s-resources.js";
 import { synth, type SynthTarget } from "../../packages/streamt-sdk/src/synth/synth.js";
+import { scratchFolder } from "./fixture.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const dir = mkdtempSync(path.join(ROOT, "test", ".tmp-synth-"));
+const SCRATCH = scratchFolder("synth");
+mkdirSync(SCRATCH, { recursive: true });
+const dir = mkdtempSync(path.join(SCRATCH, "p-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const entry = path.join(dir, "copy.ts");
 writeFileSync(
@@ -19,7 +21,7 @@ writeFileSync(
     `const orders = source("orders", { topic: "orders.v1", schema: t.row({ id: t.string() }) });\n` +
     `export default pipeline("orders-copy").write(orders.toKafka("orders.copy"), orders.toUpsertKafka("orders.latest", { key: ["id"] }), orders.toPrint());\n`,
 );
-const options = { root: ROOT, typecheck: false, flinkVersion: "2.2", bootstrapServers: "b:9092", strict: true };
+const options = { root: dir, typecheck: false, flinkVersion: "2.2", bootstrapServers: "b:9092", strict: true };
 const prod: KubernetesTarget = {
   environment: "prod",
   settings: kubernetesSettings({ image: "img:1", checkpointDir: "s3://b/cp", sqlRunner: { jarURI: "local:///opt/runner.jar", entryClass: "org.example.SqlRunner" } }),
