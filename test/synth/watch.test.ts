@@ -44,18 +44,21 @@ async function expectEqualToColdSynth(): Promise<void> {
 /** What a process left beside the output folder: only the folder itself, no `streamt.out.tmp-*` or `.old-*`. */
 const outputNames = (): string[] => readdirSync(dir).filter((f) => f.startsWith("streamt.out")).sort();
 
-/** A `synth --watch` process in the project: its run lines, its stderr, a wait for a condition (2 minutes at most), and its exit code. */
+/** A `synth --watch` process in the project: its run lines, its stderr, a wait for a condition (2 minutes at most, and never past the process's end), and its exit code. */
 function startWatch(args: readonly string[]) {
   const child = spawn(process.execPath, [BIN, "synth", ...ENTRIES, ...args, "--watch"], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  let ended: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve((ended = code))));
   const runs = (): string[] => stdout.split("\n").filter((l) => l !== "");
   const until = async (what: string, done: () => boolean): Promise<void> => {
     const deadline = Date.now() + 120_000;
     while (!done()) {
+      // A watch that has ended (crashed) never gets there: said at once, not after the deadline.
+      if (ended !== undefined) throw new Error(`the watch exited (code ${ended}) while waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -325,6 +328,66 @@ export default defineConfig({
       await until("the run after the third save", () => runs().length >= 4);
       expect(findings()).toBe(failure("b.ts:3:7", "b is broken") + failure("b.ts:4:7", "b is still broken") + failure("broken.js:3:9", "broken.js is broken"));
       expect(folder("streamt.out")).toEqual(before);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("prints a run's findings each whole, one after another, then their count", { timeout: 300_000 }, async () => {
+    write("a.ts", `${moduleCode("a", "o.amount.gt(100)")}export const spare = source("spare", { topic: "spare", schema: Order });\nexport const extra = source("extra", { topic: "extra", schema: Order });\n`);
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    const findings = (): string => stderr().split("\n").filter((l) => !l.startsWith("imported ")).join("\n");
+    const unused = (name: string): string =>
+      `warning STREAMT-W006 <unknown location> ${name}\n  source '${name}' is declared but no pipeline reads it\n  fix: write a pipeline that reads it, or stop exporting it (remove it if it is no longer needed)\n`;
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(runs()[0]).toMatch(SYNTHESISED);
+      expect(findings()).toBe(`${unused("extra")}${unused("spare")}0 errors, 2 warnings\n`);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("a module whose plan holds a value that is not plain data (a Map hung on its definition) is STREAMT-L005 at the module, with the fix to synth without --watch; nothing is written", { timeout: 300_000 }, async () => {
+    write(
+      "a.ts",
+      `import { pipeline, source } from "streamt-sdk";\nimport { Order } from "./schemas.js";\nconst orders = source("orders", { topic: "orders", schema: Order });\n` +
+        `const p = pipeline("a").write(orders.filter((o) => o.amount.gt(100)).toKafka("a.out"));\n` +
+        `(p.definition as unknown as Record<string, unknown>).labels = new Map([["team", "data"]]);\nexport default p;\n`,
+    );
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    const findings = (): string => stderr().split("\n").filter((l) => !l.startsWith("imported ")).join("\n");
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(runs()[0]).toMatch(/^\[\d\d:\d\d:\d\d\] not synthesised \(\d+ ms\): fix the errors above; streamt\.out is unchanged; watching for changes \(Ctrl-C stops\)$/);
+      expect(findings()).toBe(
+        "error STREAMT-L005 a.ts:1:1 a.ts\n" +
+          "  synth --watch cannot take the pipelines of a.ts from its import thread: their plan holds a value that is not plain data (a function, a class instance, NaN, Infinity or -0)\n" +
+          "  fix: run streamt-sdk synth without --watch for this project\n1 error, 0 warnings\n",
+      );
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(outputNames()).toEqual([]);
+  });
+
+  it("an import thread that dies of an uncaught error (a module's timer throws while it loads) is STREAMT-L001 naming the modules and the error; the next save is imported by a new thread", { timeout: 300_000 }, async () => {
+    write("b.ts", `${moduleCode("b", `o.status.eq("paid")`)}await new Promise((resolve) => setTimeout(() => { throw new Error("timer broke"); }, 0));\n`);
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    const findings = (): string => stderr().split("\n").filter((l) => !l.startsWith("imported ")).join("\n");
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(runs()[0]).toMatch(/^\[\d\d:\d\d:\d\d\] not synthesised \(\d+ ms\): fix the errors above; streamt\.out is unchanged; watching for changes \(Ctrl-C stops\)$/);
+      expect(findings()).toBe(
+        "error STREAMT-L001 <unknown location>\n  loading a.ts, b.ts failed: timer broke\n  fix: fix the module, or run synth without --watch to see the whole error\n1 error, 0 warnings\n",
+      );
+      write("b.ts", moduleCode("b", `o.status.eq("paid")`));
+      await until("the run after the fix", () => runs().length >= 2);
+      expect(runs()[1]).toMatch(SYNTHESISED);
+      await expectEqualToColdSynth();
     } finally {
       child.kill("SIGTERM");
     }
