@@ -3,7 +3,7 @@
  * with a fix that fits the kind of node: a source is renamed, a sink named, a step named with .as().
  */
 import { describe, expect, it } from "vitest";
-import { pipeline, source, t } from "streamt-sdk";
+import { pipeline, source, t, type Pipeline } from "streamt-sdk";
 import { buildPlan } from "../../packages/streamt-sdk/src/synth/build-plan.js";
 import { lineHere } from "../helpers.js";
 
@@ -13,7 +13,7 @@ const line = lineHere() + 1;
 const orders = source("orders", { topic: "orders.v1", schema: Order });
 const ordersV2 = source("orders", { topic: "orders.v2", schema: Order });
 
-const diagnosticsOf = (p: ReturnType<typeof pipeline>) => buildPlan([{ pipeline: p, file: "a.ts", exportName: "p" }]).diagnostics;
+const diagnosticsOf = (p: Pipeline) => buildPlan([{ pipeline: p, file: "a.ts", exportName: "p" }]).diagnostics;
 
 describe("buildPlan: two different nodes with one path", () => {
   it("two sources of one name: STREAMT-B008 at the second, naming the first, with the fix 'rename one'", () => {

@@ -40,7 +40,9 @@ describe("writeOutput when the file system refuses", () => {
     let caught: unknown;
     try {
       // Made once the new files are staged: only the swap meets it.
-      await writeOutputAfter("out", output("b"), { cwd: project, entries: [] }, async () => mkdirSync(path.join(aside, "in-the-way"), { recursive: true }));
+      await writeOutputAfter("out", output("b"), { cwd: project, entries: [] }, async () => {
+        mkdirSync(path.join(aside, "in-the-way"), { recursive: true });
+      });
     } catch (e) {
       caught = e;
     }
