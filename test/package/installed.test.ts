@@ -88,4 +88,29 @@ describe("the installed package", () => {
     expect(r.err.split("\n").filter((l) => /^\[(INFO|WARNING)\]/.test(l))).toEqual([]);
     expect(existsSync(path.join(project, "node_modules/streamt-sdk/runner/target-2/classpath.txt"))).toBe(true);
   }, 300_000);
+
+  it("the shipped global setup starts the broker and the warm Flink JVM a user's pipeline test runs on, shows its progress as [streamt-sdk] lines, and stops both", () => {
+    // As vitest does with globalSetup: setup() before the tests, the function it returns after them.
+    writeFileSync(
+      path.join(project, "pipeline-test.mjs"),
+      `import setup from "streamt-sdk/testing/global-setup";\n` +
+        `import { pipeline, source, t } from "streamt-sdk";\n` +
+        `import { testPipeline } from "streamt-sdk/testing";\n` +
+        `const clicks = source("clicks", { topic: "installed.clicks", schema: t.row({ user_id: t.string(), page: t.string() }) });\n` +
+        `const home = clicks.filter((c) => c.page.eq("/")).toKafka("installed.home");\n` +
+        `const teardown = await setup();\n` +
+        `const during = [process.env.STREAMT_TEST_KAFKA, process.env.STREAMT_TEST_JOB_SERVER].map((v) => /^127\\.0\\.0\\.1:\\d+$/.test(v ?? ""));\n` +
+        `await testPipeline(pipeline("home-clicks").write(home)).given(clicks, [{ user_id: "u1", page: "/" }, { user_id: "u2", page: "/cart" }, { user_id: "u3", page: "/" }])\n` +
+        `  .expect(home, [{ user_id: "u1", page: "/" }, { user_id: "u3", page: "/" }]);\n` +
+        `await teardown();\n` +
+        `console.log(JSON.stringify({ during, after: [process.env.STREAMT_TEST_KAFKA, process.env.STREAMT_TEST_JOB_SERVER] }));\n`,
+    );
+    // The process ends by itself only if teardown stopped the broker and the JVM.
+    const r = spawnSync(process.execPath, ["pipeline-test.mjs"], { cwd: project, encoding: "utf8", timeout: 240_000 });
+    expect([r.status, r.stdout], r.stderr).toEqual([0, '{"during":[true,true],"after":[null,null]}\n']);
+    // The broker's runner is built on first use (validate built only Flink's): its steps, under the setup's prefix.
+    const lines = r.stderr.split("\n").filter((l) => l !== "");
+    expect(lines.filter((l) => !l.startsWith("[streamt-sdk] "))).toEqual([]);
+    expect(lines).toContain("[streamt-sdk] compiling the runner for Kafka broker 3.9.2...");
+  }, 300_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { servedJobEnd } from "../../packages/streamt-sdk/src/runtime/job-server.js";
+import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
+import { connectJobServer, servedJobEnd, shareJobServer } from "../../packages/streamt-sdk/src/runtime/job-server.js";
 
 describe("servedJobEnd: the job server's end event as how the job ended", () => {
   it("finished, with the run time the server measured (0 when it names none)", () => {
@@ -34,5 +35,19 @@ describe("servedJobEnd: the job server's end event as how the job ended", () => 
   it("failed without a statement: the error alone (or 'unknown error'); a lost transport's failure reads the same", () => {
     expect(servedJobEnd({ id: "a", event: "failed", error: "the connection closed" }, false)).toEqual({ state: "failed", error: "the connection closed" });
     expect(servedJobEnd({ id: "a", event: "failed", statementIndex: "2" }, false)).toEqual({ state: "failed", error: "unknown error" });
+  });
+});
+
+// No JVM here: the shared server starts it only with the first job.
+describe("shareJobServer's close", () => {
+  it("ends while a client of this same process is still connected, which then finds no server", async () => {
+    const shared = await shareJobServer("2");
+    const client = await connectJobServer(shared.address);
+    // Before, close() waited for every connection to end: for ever, with a client in the same process.
+    await shared.close();
+    let error: unknown = null;
+    await connectJobServer(shared.address).catch((e: unknown) => (error = e));
+    expect(isStreamtError(error) ? [error.code, error.message] : error).toEqual(["STREAMT-R005", `cannot reach the shared Flink job server at ${shared.address}: connect ECONNREFUSED ${shared.address}`]);
+    await client.close();
   });
 });

@@ -192,7 +192,10 @@ export async function shareJobServer(target: "2" | "1.20", options: { progress?:
         for (const s of owners.values()) s.destroy();
       },
     ));
+  const connections = new Set<Socket>();
+  let closing = false;
   const server: Server = createServer((socket) => {
+    connections.add(socket);
     const mine = new Set<string>();
     createInterface({ input: socket }).on("line", (line) => {
       let id: unknown;
@@ -211,6 +214,9 @@ export async function shareJobServer(target: "2" | "1.20", options: { progress?:
     });
     socket.on("error", () => socket.destroy());
     socket.on("close", () => {
+      connections.delete(socket);
+      // Once the server closes, its JVM is stopped with every job in it: nothing to cancel one by one.
+      if (closing) return;
       for (const id of mine) if (owners.get(id) === socket) void started().then((child) => child.stdin!.write(`${JSON.stringify({ id, cancel: true })}\n`));
     });
   });
@@ -219,7 +225,12 @@ export async function shareJobServer(target: "2" | "1.20", options: { progress?:
   return {
     address: `127.0.0.1:${port}`,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() waits for every connection to end: a client in this same process (a test run
+      // in the process that shares the server) would keep it waiting for ever.
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of connections) socket.destroy();
+      await closed;
       if (jvm) await closeChild(await jvm.catch(() => null));
     },
   };
