@@ -95,6 +95,7 @@ describe("streamt-sdk validate", () => {
     expect(text.code).toBe(1);
     expect(text.out).toMatch(new RegExp(`^error event-dedup statement ${failed.statementIndex} \\(${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/event-dedup\\.sql:${failed.line}:\\d+, defined at examples/event-dedup\\.ts:12\\): .*Object 'clickz' not found`, "m"));
     expect(text.out).toContain("  in: CREATE TEMPORARY VIEW `clicks__deduplicate` AS ...");
+    expect(text.out.split("\n").slice(-2)).toEqual(["1 of 2 pipelines failed Flink's planner", ""]);
   }, 120_000);
 
   it("asks for synth first when the folder has no manifest (exit 2)", async () => {
