@@ -93,9 +93,8 @@ describe("writeOutput when the file system refuses", () => {
 
   it("a write whose finish step fails (a JAR build) removes what it staged and the parents it created, and nothing else, relative paths resolved against the working directory included", async () => {
     const project = tmp();
-    // A folder of the working directory, named as Stryker names what a mutant adds: a list of created
-    // parents holding anything but the parents would remove it.
-    mkdirSync(path.join(project, "Stryker was here"));
+    // A folder of the working directory that the write did not create: it stays.
+    mkdirSync(path.join(project, "keep-me"));
     const cwd = process.cwd();
     process.chdir(project);
     try {
@@ -108,6 +107,6 @@ describe("writeOutput when the file system refuses", () => {
     } finally {
       process.chdir(cwd);
     }
-    expect(readdirSync(project)).toEqual(["Stryker was here"]);
+    expect(readdirSync(project)).toEqual(["keep-me"]);
   });
 });
