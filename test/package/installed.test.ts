@@ -77,18 +77,6 @@ describe("the installed package", () => {
     expect(r.err.split("\n")[0]).toMatch(/^error TS2\d{3} src\/bad\.ts:8:\d+ src\/bad\.ts$/);
   }, 120_000);
 
-  it("validate builds the bundled Flink runner and checks the script with Flink's planner", () => {
-    const r = run(process.execPath, ["node_modules/.bin/streamt-sdk", "validate"]);
-    expect(r.code, r.err).toBe(0);
-    const lines = r.out.trim().split("\n");
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^ok hourly \(\d+ statements, \d+ ms, Flink 2\.2\)$/);
-    expect(lines[1]).toBe("validated 1 pipeline with Flink's planner: all ok");
-    // Progress (the runner's build on first use) is on stderr, one line per step, no Maven log.
-    expect(r.err.split("\n").filter((l) => /^\[(INFO|WARNING)\]/.test(l))).toEqual([]);
-    expect(existsSync(path.join(project, "node_modules/streamt-sdk/runner/target-2/classpath.txt"))).toBe(true);
-  }, 300_000);
-
   it("the shipped global setup starts the broker and the warm Flink JVM a user's pipeline test runs on, shows its progress as [streamt-sdk] lines, and stops both", () => {
     // As vitest does with globalSetup: setup() before the tests, the function it returns after them.
     writeFileSync(
@@ -108,9 +96,21 @@ describe("the installed package", () => {
     // The process ends by itself only if teardown stopped the broker and the JVM.
     const r = spawnSync(process.execPath, ["pipeline-test.mjs"], { cwd: project, encoding: "utf8", timeout: 240_000 });
     expect([r.status, r.stdout], r.stderr).toEqual([0, '{"during":[true,true],"after":[null,null]}\n']);
-    // The broker's runner is built on first use (validate built only Flink's): its steps, under the setup's prefix.
+    // The broker's and Flink's runners are built on first use: their steps, under the setup's prefix.
     const lines = r.stderr.split("\n").filter((l) => l !== "");
     expect(lines.filter((l) => !l.startsWith("[streamt-sdk] "))).toEqual([]);
-    expect(lines).toContain("[streamt-sdk] compiling the runner for Kafka broker 3.9.2...");
+    expect(lines.filter((l) => l.includes(" compiling "))).toEqual(["[streamt-sdk] compiling the runner for Kafka broker 3.9.2...", "[streamt-sdk] compiling the runner for Flink 2.2.0..."]);
+  }, 300_000);
+
+  it("validate checks the script with Flink's planner on the bundled runner", () => {
+    const r = run(process.execPath, ["node_modules/.bin/streamt-sdk", "validate"]);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^ok hourly \(\d+ statements, \d+ ms, Flink 2\.2\)$/);
+    expect(lines[1]).toBe("validated 1 pipeline with Flink's planner: all ok");
+    // Progress (a runner's build, had the global setup's test not built it) is on stderr, one line per step, no Maven log.
+    expect(r.err.split("\n").filter((l) => /^\[(INFO|WARNING)\]/.test(l))).toEqual([]);
+    expect(existsSync(path.join(project, "node_modules/streamt-sdk/runner/target-2/classpath.txt"))).toBe(true);
   }, 300_000);
 });
