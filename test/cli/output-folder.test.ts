@@ -1,16 +1,28 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildSync } from "esbuild";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import { recoverInterruptedSwap, writeOutput, type OutputFile } from "../../packages/streamt-sdk/src/synth/output-folder.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const OUTPUT_FOLDER = path.join(ROOT, "packages/streamt-sdk/src/synth/output-folder.ts");
-const tmp = (): string => mkdtempSync(path.join(tmpdir(), "streamt-out-"));
+const made: string[] = [];
+const tmp = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), "streamt-out-"));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) {
+    // A test may leave a folder without write permission: give it back before removing.
+    spawnSync("chmod", ["-R", "u+rwx", dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 /** A synth output of n pipelines whose every file names its generation, so a mix of two is visible. */
 function output(generation: string, n = 3): OutputFile[] {

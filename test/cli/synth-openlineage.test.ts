@@ -58,14 +58,14 @@ describe("synth --openlineage <file>", () => {
     expect(existsSync(file)).toBe(false);
   }, 60_000);
 
-  it("with --target k8s --env: the datasets are named by the environment's Kafka, which the jobs read and write", async () => {
+  it("with --target k8s --env: the datasets are named by the environment's Kafka, which the jobs read and write; a relative file is the project's, as --out is", async () => {
     const dir = project("synth-openlineage", { "streamt.config.ts": CONFIG, "pipelines.ts": PIPELINES });
     try {
-      const file = path.join(tmp, "k8s-events.jsonl");
+      const file = path.join(dir, "k8s-events.jsonl");
       let out = "";
       let err = "";
       const io: Io = { out: (t) => (out += t), err: (t) => (err += t), cwd: dir };
-      const code = await main(["synth", "pipelines.ts", "--target", "k8s", "--env", "prod", "--flink", "1.20", "--out", "out", "--no-typecheck", "--openlineage", file], io);
+      const code = await main(["synth", "pipelines.ts", "--target", "k8s", "--env", "prod", "--flink", "1.20", "--out", "out", "--no-typecheck", "--openlineage", "k8s-events.jsonl"], io);
       expect({ code, out, err }).toEqual({ code: 0, out: "synthesised 2 pipelines (clicks-per-user, clicks-routed) into out\n", err: "" });
       const events = readFileSync(file, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { job: { name: string }; inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] });
       expect(events.map((e) => [e.job.name, ...[...e.inputs, ...e.outputs].map((d) => `${d.namespace}/${d.name}`)])).toEqual([

@@ -210,7 +210,8 @@ async function dispatch(cmd: Command, io: Io, argv: readonly string[]): Promise<
           eventTime: new Date().toISOString(),
           sql: sqlByPipeline(result.files),
         });
-        await deliverOpenLineage(events, cmd.openlineage);
+        // A file is relative to where synth runs, as --out is.
+        await deliverOpenLineage(events, /^https?:\/\//i.test(cmd.openlineage) ? cmd.openlineage : path.resolve(io.cwd, cmd.openlineage));
       }
       if (cmd.json) {
         const summary = (timings: Record<string, number>): string =>

@@ -16,7 +16,7 @@ import { checkInputs, sourcesByTopic } from "../runtime/input-check.js";
 import { tableName } from "../emit-sql/sql-text.js";
 import { findToolchain } from "../runtime/toolchain.js";
 import { createTopics, produce, readJsonl, topicsOfJson, watchTopics, type TopicWatcher } from "../runtime/kafka-io.js";
-import { isStreamtError, StreamtError } from "../errors.js";
+import { StreamtError } from "../errors.js";
 import { UsageError, type Command } from "./args.js";
 import type { Io } from "./main.js";
 import type { Plan } from "../ir/plan.js";
@@ -301,9 +301,6 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
     }
     if (outcome === "timeout") io.err(`--timeout ${cmd.timeout}s reached: stopping the jobs and the broker...\n`);
     return 0;
-  } catch (e) {
-    if (isStreamtError(e)) throw e;
-    throw e;
   } finally {
     await stopAll();
     process.off("SIGINT", onInt);
