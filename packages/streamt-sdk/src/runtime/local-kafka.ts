@@ -71,8 +71,10 @@ export { freePort };
 
 function waitReady(child: ChildProcess, tail: () => string, timeoutMs: number, signal: AbortSignal | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const fail = (why: string) =>
-      reject(new StreamtError({ code: RuntimeErrorCode.brokerFailed, message: `the local Kafka broker did not start: ${why}\n${tail()}` }));
+    // The broker's stderr is shown when it gives no reason of its own: a reason it gives is followed there
+    // only by the stack trace it came from.
+    const fail = (why: string, withStderr = true) =>
+      reject(new StreamtError({ code: RuntimeErrorCode.brokerFailed, message: `the local Kafka broker did not start: ${why}\n${withStderr ? tail() : ""}` }));
     const timer = setTimeout(() => fail(`no ready event after ${timeoutMs} ms`), timeoutMs);
     signal?.addEventListener("abort", () => {
       clearTimeout(timer);
@@ -84,7 +86,7 @@ function waitReady(child: ChildProcess, tail: () => string, timeoutMs: number, s
         resolve(e.bootstrap);
       } else if (e.event === "failed") {
         clearTimeout(timer);
-        fail(String(e.error));
+        fail(String(e.error), false);
       }
     });
     child.once("exit", (code, signal) => {

@@ -115,7 +115,8 @@ public final class KafkaBroker {
         try {
             server.startup();
         } catch (Throwable t) {
-            Out.event(Json.obj().put("event", "failed").put("error", "broker start failed: " + t));
+            // The innermost cause says why (e.g. the port is in use); the outer ones only where it surfaced.
+            Out.event(Json.obj().put("event", "failed").put("error", "broker start failed: " + innermostMessage(t)));
             return 1;
         }
 
@@ -179,5 +180,23 @@ public final class KafkaBroker {
             }
         }
         return "broker not ready after " + timeoutMs + " ms: " + last;
+    }
+
+    /**
+     * Why a start failed: the innermost cause's message, or the outermost message that quotes it (Kafka's
+     * "Socket server failed to bind to 127.0.0.1:9092: Address already in use." over the bare "Address
+     * already in use"). The outer causes otherwise say only where it surfaced.
+     */
+    static String innermostMessage(Throwable t) {
+        java.util.List<String> messages = new java.util.ArrayList<>();
+        // At most 20 deep: a chain of causes can loop.
+        Throwable c = t;
+        for (int depth = 0; c != null && depth < 20; depth++, c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) messages.add(c.getMessage().strip());
+        }
+        if (messages.isEmpty()) return t.toString();
+        String innermost = messages.get(messages.size() - 1);
+        for (String m : messages) if (m.contains(innermost)) return m;
+        return innermost;
     }
 }
