@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -92,6 +92,22 @@ describe("a local job's checkpoints", () => {
       { event: "finished", jobId },
     ]);
     expect(heard).toEqual(job.events);
+  });
+
+  it("runs on the Flink 2.2 runner unless told otherwise, from a script file in a folder named after this process, removed when the job ends", async () => {
+    const script = ["CREATE TABLE nowhere (n INT) WITH ('connector' = 'blackhole');", "INSERT INTO nowhere VALUES (1), (2);"].join("\n");
+    const others = new Set(liveChildren());
+    const job = await start("orders copy", script);
+    const args = liveChildren().find((c) => !others.has(c))!.spawnargs;
+    const scriptFile = args[args.indexOf("run") + 1]!;
+    expect([path.basename(scriptFile), readFileSync(scriptFile, "utf8")]).toEqual(["orders_copy.sql", script]);
+    expect(path.dirname(scriptFile)).toMatch(new RegExp(`^${tmpdir()}/streamt-job-${process.pid}-\\w+$`));
+    const runnerDir = path.resolve(import.meta.dirname, "../../packages/flink-runner");
+    expect(args[args.indexOf("-cp") + 1]!.split(path.delimiter)[0]).toBe(path.join(runnerDir, "target-2/classes"));
+    // Its build (and build.log) went to a target's own folder, and made no other.
+    expect(readdirSync(runnerDir).filter((f) => f.startsWith("target") && !/^target-(2|1\.20|kafka|cluster|sql-runner)$/.test(f))).toEqual([]);
+    expect(await job.ended).toEqual({ state: "finished" });
+    expect(existsSync(path.dirname(scriptFile))).toBe(false);
   });
 
   it("a JVM that dies without saying how the job ended has exited, with its signal", async () => {

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jobFailureError, removeLeftoverScriptDirs, startLocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import { fakeToolchain, type FakeToolchain } from "./fake-toolchain.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { jobFailureError, removeLeftoverScriptDirs } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 
 describe("jobFailureError: a failed or restarted job as a coded error", () => {
   it("a restart (STREAMT-R011): the restart count, the task and what it reads, Flink's cause chain indented line by line", () => {
@@ -56,31 +55,3 @@ describe("removeLeftoverScriptDirs: script folders of runs that were killed", ()
   });
 });
 
-// How a job's JVM is started; the jobs themselves run in test/flink/local-job.test.ts.
-describe("startLocalJob with a stand-in for the job's JVM", () => {
-  let fake: FakeToolchain;
-  beforeAll(() => {
-    fake = fakeToolchain();
-  });
-  afterAll(() => fake.remove());
-
-  it("runs the script on the Flink 2.2 runner unless told otherwise, from a file in a folder named after this process (which removeLeftoverScriptDirs finds), removed when the job ends", async () => {
-    fake.java({ stdout: '{"event":"submitted","jobId":"0123abcd"}\n' });
-    const script = "SET 'pipeline.name' = 'orders copy';\nINSERT INTO `out` SELECT 1;\n";
-    const job = await startLocalJob({ name: "orders copy", script, progress: () => {} });
-    let scriptFile = "";
-    try {
-      expect(await job.submitted).toBe("0123abcd");
-      expect(fake.builds()).toEqual(["2"]);
-      const args = fake.javaRuns().at(-1)!;
-      scriptFile = args[5]!;
-      expect(args).toEqual(["-Xmx1g", "-cp", `${path.join(fake.runnerDir, "target-2", "classes")}${path.delimiter}/m2/flink-2.jar`, "io.streamt.runner.Main", "run", scriptFile, "--watch-stdin"]);
-      expect(path.basename(scriptFile)).toBe("orders_copy.sql");
-      expect(path.dirname(scriptFile)).toMatch(new RegExp(`^${tmpdir()}/streamt-job-${process.pid}-\\w+$`));
-      expect(readFileSync(scriptFile, "utf8")).toBe(script);
-    } finally {
-      await job.stop();
-    }
-    expect(existsSync(path.dirname(scriptFile))).toBe(false);
-  });
-});
