@@ -89,4 +89,9 @@ describe("diffRows and diffText", () => {
     expect(isEmptyDiff(same)).toBe(true);
     expect(diffText(same)).toBe("");
   });
+
+  it("a diff is empty only with no row missing, none unexpected and none changed: one extra row, or one missing, is a difference", () => {
+    expect([diffRows([{ id: "a" }], [{ id: "a" }, { id: "b" }], null), diffRows([{ id: "a" }, { id: "b" }], [{ id: "a" }], null)].map(isEmptyDiff)).toEqual([false, false]);
+    expect(isEmptyDiff(diffRows([{ id: "a", n: 1 }], [{ id: "a", n: 2 }], ["id"]))).toBe(false);
+  });
 });
