@@ -57,3 +57,13 @@ describe("validate refuses a folder without what it needs, before it starts Flin
     });
   }, 60_000);
 });
+
+describe("run --local refuses inputs it cannot read, before it starts anything", () => {
+  it("an input file that does not exist: which, relative to where (exit 2)", async () => {
+    expect(await cli("run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--input", "web.clicks.v1=missing.jsonl", "--input", "web.clicks.v1=examples/event-dedup.ts")).toEqual({
+      code: 2,
+      out: "",
+      err: `streamt-sdk: input file not found: missing.jsonl (relative to ${root})\n`,
+    });
+  });
+});

@@ -302,6 +302,19 @@ describe("dev cluster: a part's log when it did not become ready", () => {
   });
 });
 
+describe("dev cluster: waitReady of a part that runs", () => {
+  it("one that does not answer in time is STREAMT-R015 with its last probe's reason", async () => {
+    const dev = devPaths(projectDir());
+    mkdirSync(dev.logs, { recursive: true });
+    writeFileSync(path.join(dev.logs, "jobmanager.log"), "INFO starting\n");
+    // This test's own process stands for the part's JVM: running; nothing listens on its REST port.
+    const running: DevProcess = { pid: process.pid, startTime: processStartTime(process.pid)!, startedAt: "2026-01-01T00:00:00.000Z" };
+    const e = await waitReady("jobmanager", running, dev, { ...PORTS, rest: await freePort() }, null, 1_000).then(() => null, (err: unknown) => err);
+    if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+    expect([e.code, e.message]).toEqual(["STREAMT-R015", `the JobManager of the dev cluster did not become ready: no answer after 1 s (fetch failed); its full log: ${path.join(dev.logs, "jobmanager.log")}\nINFO starting\n`]);
+  });
+});
+
 describe("dev cluster: down", () => {
   /** A `sleep` recorded as state.json records a part. */
   async function sleeper(): Promise<DevProcess> {
