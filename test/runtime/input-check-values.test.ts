@@ -19,6 +19,17 @@ describe("run --local's input check: FLOAT, DOUBLE and MAP values, and a source 
     ]);
   });
 
+  it("BYTES takes a base64 string; a number or an array is refused as not one", () => {
+    const plan: Plan = { version: PLAN_VERSION, pipelines: [pipeline("p").write(source("b", { topic: "b.v1", schema: t.row({ id: t.string(), payload: t.bytes() }) }).toKafka("o1")).definition] };
+    const line = lineHere() - 1;
+    expect(checkInputs([{ topic: "b.v1", file: "b.jsonl", records: records({ id: "a", payload: "aGVsbG8=" }) }], plan)).toEqual([]);
+    expect(refusal(() => checkInputs([{ topic: "b.v1", file: "b.jsonl", records: records({ id: "a", payload: 5 }, { id: "b", payload: [104, 105] }) }], plan)).message.split("\n")).toEqual([
+      `--input b.v1=b.jsonl does not fit source b (format json, defined at ${FILE}:${line}):`,
+      '  b.jsonl:1: field "payload" is 5, not a base64 string (BYTES NOT NULL)',
+      '  b.jsonl:2: field "payload" is [104,105], not a base64 string (BYTES NOT NULL)',
+    ]);
+  });
+
   it("every value of a MAP is checked, not only the first", () => {
     const plan: Plan = { version: PLAN_VERSION, pipelines: [pipeline("p").write(source("m", { topic: "m.v1", schema: t.row({ id: t.string(), counts: t.map(t.string(), t.int()) }) }).toKafka("o1")).definition] };
     const line = lineHere() - 1;
