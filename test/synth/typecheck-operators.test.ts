@@ -22,4 +22,17 @@ describe("the type-check's STREAMT-B009 walk on plain JavaScript operands", () =
     );
     expect(typecheckEntries([entry], ROOT).diagnostics).toEqual([]);
   }, 120_000);
+
+  it("?: whose condition is a streamt expression is STREAMT-B009 at the ternary: JavaScript reads the expression object as true", () => {
+    const entry = path.join(dir, "ternary.ts");
+    writeFileSync(
+      entry,
+      `import { pipeline, source, t } from "streamt-sdk";\n` +
+        `const orders = source("orders", { topic: "orders.v1", schema: t.row({ id: t.string(), amount: t.int() }) });\n` +
+        `export default pipeline("ternary").write(orders.filter((o) => (o.amount.gt(5) ? o.id.eq("a") : o.id.eq("b"))).toKafka("ternary.out"));\n`,
+    );
+    expect(typecheckEntries([entry], ROOT).diagnostics.map((d) => [d.code, d.message, d.site?.line, d.site?.column])).toEqual([
+      ["STREAMT-B009", "`o.amount.gt(5)` is a streamt expression, always truthy in JavaScript: ?: always takes its first branch (SQL's CASE is when(...).otherwise(...))", 3, 64],
+    ]);
+  }, 120_000);
 });
