@@ -47,6 +47,13 @@ describe("withEnvironmentProperties", () => {
     ]);
   });
 
+  it("a bootstrap line that ends the WITH block (no comma after it) gets none after the added properties either", () => {
+    const last = "CREATE TABLE `t` (`k` STRING) WITH (\n  'connector' = 'kafka',\n  'properties.bootstrap.servers' = 'b:9092'\n);\n";
+    expect(withEnvironmentProperties(last, { "security.protocol": "SSL" })).toBe(
+      "CREATE TABLE `t` (`k` STRING) WITH (\n  'connector' = 'kafka',\n  'properties.bootstrap.servers' = 'b:9092', 'properties.security.protocol' = 'SSL'\n);\n",
+    );
+  });
+
   it("leaves the script as it is without properties", () => {
     expect(withEnvironmentProperties(script, {})).toBe(script);
   });

@@ -25,6 +25,10 @@ describe("destroyDeploy --delete-topics on a real broker", () => {
       await destroyDeploy({ env, project: "shop", pipelines: [], topics: [entry(copy), entry(missing), entry(orders)], kafkaProperties: {} }, { deleteTopics: true, done: (l) => done.push(l) });
       expect(done).toEqual(["no job of this project runs on 'staging'", `deleted topics ${orders}, ${copy}`]);
       expect((await admin.listTopics()).filter((t) => t.startsWith(topic(""))).sort()).toEqual([others]);
+      // Again: none of them is left, and nothing is asked of Kafka.
+      const again: string[] = [];
+      await destroyDeploy({ env, project: "shop", pipelines: [], topics: [entry(copy), entry(missing), entry(orders)], kafkaProperties: {} }, { deleteTopics: true, done: (l) => again.push(l) });
+      expect(again).toEqual(["no job of this project runs on 'staging'", "no topic to delete"]);
     } finally {
       await admin.disconnect();
       await rest.close();

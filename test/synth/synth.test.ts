@@ -53,4 +53,9 @@ describe("synth", () => {
       { name: "orders-copy", sources: ["orders.v1"], sinks: ["orders.copy", "orders.latest", "print:print"] },
     ]);
   });
+
+  it("the manifest's pipeline entry names the artifacts written for it: its SQL script, and its Kubernetes resources under --target k8s", async () => {
+    const artifactsOf = async (target: SynthTarget) => JSON.parse((await synthOf(target)).files.find((f) => f.path === "manifest.json")!.content).pipelines.map((p: { artifacts: string[] }) => p.artifacts);
+    expect([await artifactsOf("sql"), await artifactsOf("k8s")]).toEqual([[["sql:orders-copy"]], [["k8s:orders-copy", "sql:orders-copy"]]]);
+  });
 });
