@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import { freePort } from "../../packages/streamt-sdk/src/runtime/free-port.js";
-import { connectJobServer, type JobService } from "../../packages/streamt-sdk/src/runtime/job-server.js";
+import { connectJobServer, startJobServer, type JobService } from "../../packages/streamt-sdk/src/runtime/job-server.js";
+import { liveChildren } from "../../packages/streamt-sdk/src/runtime/process-registry.js";
 import { JOB_SERVER_ENV } from "../../packages/streamt-sdk/src/testing/engine.js";
 
 // The job server globalSetup shares (one warm `serve` JVM), reached as streamt-sdk/testing reaches it.
@@ -76,3 +77,17 @@ describe("the shared job server, through connectJobServer", () => {
     });
   });
 }, 180_000);
+
+describe("a job server of its own", () => {
+  it("whose JVM dies: a job waiting on it fails saying the server exited, with the signal", async () => {
+    const before = new Set(liveChildren());
+    const server = await startJobServer("2", { progress: () => {} });
+    services.push(server);
+    const jvm = liveChildren().find((c) => !before.has(c))!;
+    const waiting = server.run(unbounded, { timeoutMs: 120_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    jvm.kill("SIGKILL");
+    const end = await waiting;
+    expect(end.state === "failed" ? [end.state, end.error.split("\n")[0]] : end).toEqual(["failed", "the Flink job server exited (SIGKILL): "]);
+  }, 180_000);
+});
