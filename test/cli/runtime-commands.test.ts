@@ -67,3 +67,17 @@ describe("run --local refuses inputs it cannot read, before it starts anything",
     });
   });
 });
+
+describe("run --local after a synth that fails", () => {
+  it("prints the findings and exits 1 without starting anything", async () => {
+    const r = await cli("run", "test/fixtures/cli/bad-unbounded-join.ts", "--local", "--no-typecheck");
+    expect([r.code, r.out, r.err]).toEqual([
+      1,
+      "",
+      "error STREAMT-E001 test/fixtures/cli/bad-unbounded-join.ts:8:27 [unbounded-join] a/join\n" +
+        "  regular join keeps both sides in state forever\n" +
+        '  fix: give the join { ttl: "1d" } (or { ttl: { left, right } }) or the pipeline a stateTtl; or use intervalJoin / temporalJoin when the match is bounded in time\n' +
+        "1 error, 0 warnings\n",
+    ]);
+  });
+});

@@ -79,11 +79,13 @@ describe("the shared job server, through connectJobServer", () => {
 }, 180_000);
 
 describe("a job server of its own", () => {
-  it("whose JVM dies: a job waiting on it fails saying the server exited, with the signal", async () => {
+  it("runs with a 2 GB heap; whose JVM dies: a job waiting on it fails saying the server exited, with the signal", async () => {
     const before = new Set(liveChildren());
     const server = await startJobServer("2", { progress: () => {} });
     services.push(server);
     const jvm = liveChildren().find((c) => !before.has(c))!;
+    // Its heap is bounded: every test file's jobs share it.
+    expect(jvm.spawnargs.filter((a) => a.startsWith("-Xmx"))).toEqual(["-Xmx2g"]);
     const waiting = server.run(unbounded, { timeoutMs: 120_000 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     jvm.kill("SIGKILL");

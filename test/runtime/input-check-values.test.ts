@@ -30,6 +30,15 @@ describe("run --local's input check: FLOAT, DOUBLE and MAP values, and a source 
     ]);
   });
 
+  it("up to 20 problems are listed whole; past 20, the rest are counted", () => {
+    const plan: Plan = { version: PLAN_VERSION, pipelines: [pipeline("p").write(source("n", { topic: "n.v1", schema: t.row({ n: t.int() }) }).toKafka("o1")).definition] };
+    const lines = (count: number) => refusal(() => checkInputs([{ topic: "n.v1", file: "n.jsonl", records: records(...Array.from({ length: count }, () => ({ n: "x" }))) }], plan)).message.split("\n");
+    const twenty = lines(20);
+    expect([twenty.length, twenty.at(-1)]).toEqual([21, '  n.jsonl:20: field "n" is "x", not an integer (INT NOT NULL)']);
+    const more = lines(23);
+    expect([more.length, more.at(-2), more.at(-1)]).toEqual([22, '  n.jsonl:20: field "n" is "x", not an integer (INT NOT NULL)', "  ... and 3 more"]);
+  });
+
   it("every value of a MAP is checked, not only the first", () => {
     const plan: Plan = { version: PLAN_VERSION, pipelines: [pipeline("p").write(source("m", { topic: "m.v1", schema: t.row({ id: t.string(), counts: t.map(t.string(), t.int()) }) }).toKafka("o1")).definition] };
     const line = lineHere() - 1;
