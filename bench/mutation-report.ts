@@ -215,7 +215,9 @@ function withSample(samples: readonly StoredSample[], sample: StoredSample): Sto
 
 function folderOf(file: string): string {
   const m = /packages\/streamt-sdk\/src\/([^/]+)\//.exec(file);
-  return m ? m[1]! : "(other)";
+  if (m) return m[1]!;
+  // The files directly in src/ (errors.ts, index.ts, ...): the sample's "(top level)".
+  return /packages\/streamt-sdk\/src\/[^/]+$/.test(file) ? "(top level)" : "(other)";
 }
 
 // The stored results, updated by what this call was given, and written back.
