@@ -6,19 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
+import { mainIn } from "./in-process.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const tmp = mkdtempSync(path.join(tmpdir(), "streamt-runtime-commands-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), cwd: root };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => mainIn(root, argv);
 
 describe("validate refuses a folder without what it needs, before it starts Flink's planner", () => {
   it("a folder that does not exist, or one synth did not write: run synth first (exit 2)", async () => {

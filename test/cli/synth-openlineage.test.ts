@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
+import { mainIn } from "./in-process.js";
 import { SDK_VERSION } from "../../packages/streamt-sdk/src/version.js";
 import { CONFIG, PIPELINES, project } from "../k8s/project.js";
 
@@ -15,13 +15,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 const tmp = mkdtempSync(path.join(tmpdir(), "streamt-synth-openlineage-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: Io = { out: (t) => (out += t), err: (t) => (err += t), cwd: root };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => mainIn(root, argv);
 
 describe("synth --openlineage <file>", () => {
   it("writes a JobEvent per pipeline into the file: the job in its namespace, the topics it reads and writes, the SQL synth wrote", async () => {
@@ -62,11 +56,7 @@ describe("synth --openlineage <file>", () => {
     const dir = project("synth-openlineage", { "streamt.config.ts": CONFIG, "pipelines.ts": PIPELINES });
     try {
       const file = path.join(dir, "k8s-events.jsonl");
-      let out = "";
-      let err = "";
-      const io: Io = { out: (t) => (out += t), err: (t) => (err += t), cwd: dir };
-      const code = await main(["synth", "pipelines.ts", "--target", "k8s", "--env", "prod", "--flink", "1.20", "--out", "out", "--no-typecheck", "--openlineage", "k8s-events.jsonl"], io);
-      expect({ code, out, err }).toEqual({ code: 0, out: "synthesised 2 pipelines (clicks-per-user, clicks-routed) into out\n", err: "" });
+      expect(await mainIn(dir, ["synth", "pipelines.ts", "--target", "k8s", "--env", "prod", "--flink", "1.20", "--out", "out", "--no-typecheck", "--openlineage", "k8s-events.jsonl"])).toEqual({ code: 0, out: "synthesised 2 pipelines (clicks-per-user, clicks-routed) into out\n", err: "" });
       const events = readFileSync(file, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { job: { name: string }; inputs: { namespace: string; name: string }[]; outputs: { namespace: string; name: string }[] });
       expect(events.map((e) => [e.job.name, ...[...e.inputs, ...e.outputs].map((d) => `${d.namespace}/${d.name}`)])).toEqual([
         ["clicks-per-user", "kafka://kafka-1.prod:9092/clicks.v1", "kafka://kafka-1.prod:9092/clicks.per-user.v1"],
