@@ -260,11 +260,33 @@ function swap(staging: string, target: string, shown: string): void {
   try {
     renameSync(staging, target);
   } catch (e) {
-    if (hadTarget) renameSync(old, target);
     rmSync(staging, { recursive: true, force: true });
+    if (hadTarget) putBack(old, target, shown, e);
     throw cannotWrite(shown, e);
   }
-  rmSync(old, { recursive: true, force: true });
+  try {
+    rmSync(old, { recursive: true, force: true });
+  } catch {
+    // The new output is in place; what is left of the old one is only disk space, and recoverInterruptedSwap
+    // removes it on a later run.
+  }
+}
+
+/**
+ * Moves the previous output back after the new one could not take its place. When even that fails, the
+ * error says where the previous output is: nothing is lost, and the next synth restores it
+ * (recoverInterruptedSwap) once this process has ended.
+ */
+function putBack(old: string, target: string, shown: string, cause: unknown): void {
+  try {
+    renameSync(old, target);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "unknown";
+    throw cannotWrite(shown, cause, {
+      outcome: `the previous output could not be moved back either (${code}): it is kept whole at ${old}`,
+      hint: `the next synth here puts it back, or move it back yourself: mv ${JSON.stringify(old)} ${JSON.stringify(target)}`,
+    });
+  }
 }
 
 /**
@@ -505,17 +527,18 @@ const REASONS: Record<string, string> = {
   ENOTDIR: "a file stands where a folder should be",
   ENAMETOOLONG: "the path is too long",
   EBUSY: "the folder is in use (a mount point?)",
+  EIO: "an input/output error of the disk",
 };
 
-function cannotWrite(shown: string, e: unknown): StreamtError {
+function cannotWrite(shown: string, e: unknown, after = { outcome: "nothing was changed", hint: "choose an --out folder you can write, e.g. one inside your project" }): StreamtError {
   if (e instanceof StreamtError) return e;
   const err = e as NodeJS.ErrnoException;
   const code = err.code ?? "unknown";
   const at = err.path ? ` at ${err.path}` : "";
   return new StreamtError({
     code: OutputCode.cannotWrite,
-    message: `cannot write the output folder ${shown}: ${REASONS[code] ?? err.message} (${code}${at}); nothing was changed`,
-    hint: "choose an --out folder you can write, e.g. one inside your project",
+    message: `cannot write the output folder ${shown}: ${REASONS[code] ?? err.message} (${code}${at}); ${after.outcome}`,
+    hint: after.hint,
   });
 }
 
