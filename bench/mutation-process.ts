@@ -102,6 +102,38 @@ export function testsFor(file: string, tests: readonly string[], text: (test: st
   return [...new Set([...named, ...viaCli])].sort();
 }
 
+/** One source file's entry of an istanbul coverage-final.json (what @vitest/coverage-v8 writes). */
+export interface FileCoverage {
+  readonly statementMap: Record<string, IstanbulRange>;
+  readonly s: Record<string, number>;
+  readonly fnMap: Record<string, { readonly loc: IstanbulRange }>;
+  readonly f: Record<string, number>;
+}
+/** 1-based lines, 0-based columns; an end column of null is the line's end. */
+interface IstanbulRange {
+  readonly start: { readonly line: number; readonly column: number | null };
+  readonly end: { readonly line: number; readonly column: number | null };
+}
+
+/**
+ * Whether a test ran the code of a mutant: the innermost statement or function around the mutant's start ran
+ * at least once. A mutant outside every statement and function (a type, an import) counts as not run.
+ */
+export function covers(coverage: FileCoverage, m: SampledMutant): boolean {
+  const at = { line: m.location.start.line + 1, column: m.location.start.column };
+  const ranges = [
+    ...Object.entries(coverage.statementMap).map(([id, r]) => ({ r, count: coverage.s[id] ?? 0 })),
+    ...Object.entries(coverage.fnMap).map(([id, fn]) => ({ r: fn.loc, count: coverage.f[id] ?? 0 })),
+  ].filter(({ r }) => comparePosition(r.start, at) <= 0 && comparePosition(at, r.end) <= 0);
+  // The innermost: the one that starts last, and of those the one that ends first.
+  const inner = ranges.sort((a, b) => comparePosition(b.r.start, a.r.start) || comparePosition(a.r.end, b.r.end))[0];
+  return inner !== undefined && inner.count > 0;
+}
+
+function comparePosition(a: { line: number; column: number | null }, b: { line: number; column: number | null }): number {
+  return a.line - b.line || (a.column ?? Infinity) - (b.column ?? Infinity) || 0;
+}
+
 /** Every source file of the SDK (to find the modules that start another as a thread). */
 function sourceFiles(dir = SRC): string[] {
   return readdirSync(path.join(REPO, dir), { withFileTypes: true })
@@ -118,7 +150,7 @@ function withHelpers(test: string, text: (file: string) => string): string {
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A scratch checkout of the sample's commit, its node_modules the repository's but for the SDK itself. */
-function scratchCheckout(commit: string, name: string): string {
+export function scratchCheckout(commit: string, name: string): string {
   const dir = path.join(os.tmpdir(), name);
   rmSync(dir, { recursive: true, force: true });
   execFileSync("git", ["worktree", "prune"], { cwd: REPO });
@@ -175,10 +207,10 @@ async function runTests(dir: string, files: readonly string[], timeoutMs: number
   };
 }
 
-function runProject(dir: string, project: "unit" | "flink", files: readonly string[], timeoutMs: number, bail: boolean): Promise<TestRun> {
+function runProject(dir: string, project: "unit" | "flink", files: readonly string[], timeoutMs: number, bail: boolean, extraArgs: readonly string[] = []): Promise<TestRun> {
   const out = path.join(dir, `.mutation-process-report-${project}.json`);
   rmSync(out, { force: true });
-  const args = [path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--project", project, "--reporter=json", `--outputFile=${out}`, ...(bail ? ["--bail=1"] : []), ...files];
+  const args = [path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--project", project, "--reporter=json", `--outputFile=${out}`, ...(bail ? ["--bail=1"] : []), ...extraArgs, ...files];
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: dir, stdio: "ignore", detached: true, env: { ...process.env, CI: "true" } });
@@ -210,6 +242,56 @@ export function mutated(source: string, m: SampledMutant): string {
   return source.slice(0, offset(m.location.start.line, m.location.start.column)) + m.replacement + source.slice(offset(m.location.end.line, m.location.end.column));
 }
 
+/**
+ * Test time a mutant may spend on the tests that reach it only through other modules (found by coverage): the
+ * fastest of them first, up to this much of their unmutated time. Those named after or importing its module
+ * always run. Without a bound, a survivor in synth's main path would run most of the suite.
+ */
+const COVERAGE_BUDGET_MS = 90_000;
+
+/**
+ * For each drawn mutant, the unit test files that ran its code: each unit test file run once, alone and
+ * unmutated, under @vitest/coverage-v8 (V8's counts mapped back to the TypeScript sources), spread over the
+ * scratch checkouts. Only code run in vitest's own process is seen: a CLI a test spawns and a thread the SDK
+ * starts are not (testsFor's rules select those tests). A test file failing unmutated selects nothing.
+ */
+export async function coveringTests(dirs: readonly string[], tests: readonly string[], mutants: readonly SampledMutant[]): Promise<Record<string, readonly string[]>> {
+  const found = new Map<string, { test: string; ms: number }[]>();
+  let next = 0;
+  const worker = async (dir: string): Promise<void> => {
+    for (;;) {
+      const test = tests[next++];
+      if (test === undefined) return;
+      const out = path.join(dir, ".mutation-coverage");
+      rmSync(out, { recursive: true, force: true });
+      const coverageArgs = ["--coverage.enabled", "--coverage.provider=v8", "--coverage.reporter=json", `--coverage.reportsDirectory=${out}`, `--coverage.include=${SRC}/**`];
+      const run = await runProject(dir, "unit", [test], 10 * 60_000, false, coverageArgs);
+      const file = path.join(out, "coverage-final.json");
+      if (!run.passed || !existsSync(file)) {
+        console.log(`  ${test}: fails unmutated, selects nothing`);
+        continue;
+      }
+      const coverage = JSON.parse(readFileSync(file, "utf8")) as Record<string, FileCoverage>;
+      const ms = run.fileMs.get(test) ?? run.ms;
+      for (const m of mutants) {
+        const c = coverage[path.join(dir, m.file)];
+        if (c && covers(c, m)) found.set(mutantKey(m), [...(found.get(mutantKey(m)) ?? []), { test, ms }]);
+      }
+    }
+  };
+  await Promise.all(dirs.map(worker));
+  const selected: Record<string, readonly string[]> = {};
+  for (const [key, hits] of found) {
+    let spent = 0;
+    selected[key] = hits
+      .sort((a, b) => a.ms - b.ms || a.test.localeCompare(b.test))
+      .filter((h) => (spent += h.ms) <= COVERAGE_BUDGET_MS)
+      .map((h) => h.test)
+      .sort();
+  }
+  return selected;
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const sample = JSON.parse(readFileSync(path.resolve(REPO, options.sampleFile), "utf8")) as SampleFile;
@@ -220,20 +302,24 @@ async function main(): Promise<void> {
     return texts.get(file)!;
   };
   const sources = sourceFiles();
-  const plan = sample.mutants.map((m) => ({ mutant: m, tests: testsFor(m.file, tests, text, sources) }));
+  const named = new Map(sample.mutants.map((m) => [m, testsFor(m.file, tests, text, sources)]));
 
   const runFile = path.resolve(REPO, options.sampleFile.replace(/\.json$/, "-run.json"));
   const earlier = readEarlierRun(runFile, sample);
   const dirs = Array.from({ length: options.workers }, (_, i) => scratchCheckout(sample.commit, `streamt-mutation-${sample.seed}-${i}`));
-  // Unmutated, once: the files that fail here cannot judge a mutant; each file's time sets the timeouts.
-  const needed = [...new Set(plan.flatMap((p) => p.tests))].sort();
   let baseline = earlier?.baseline;
   if (baseline) console.log(`continuing ${path.relative(REPO, runFile)}: ${earlier!.statuses.size} mutants run before, its baseline kept`);
   else {
+    const unitTests = tests.filter((t) => projectOf(t) === "unit");
+    console.log(`coverage: ${unitTests.length} unit test files, each run alone, unmutated...`);
+    const covering = await coveringTests(dirs, unitTests, sample.mutants);
+    // Unmutated, once: the files that fail here cannot judge a mutant; each file's time sets the timeouts.
+    const needed = [...new Set(sample.mutants.flatMap((m) => [...named.get(m)!, ...(covering[mutantKey(m)] ?? [])]))].sort();
     console.log(`baseline: ${needed.length} test files, unmutated...`);
     const run = await runTests(dirs[0]!, needed, 60 * 60_000, false);
-    baseline = { fileMs: Object.fromEntries(run.fileMs), leftOut: run.failedFiles };
+    baseline = { fileMs: Object.fromEntries(run.fileMs), leftOut: run.failedFiles, covering };
   }
+  const plan = sample.mutants.map((m) => ({ mutant: m, tests: [...new Set([...named.get(m)!, ...(baseline!.covering?.[mutantKey(m)] ?? [])])].sort() }));
   const broken = new Set(baseline.leftOut);
   if (broken.size > 0) console.log(`left out (they fail unmutated in a scratch checkout): ${[...broken].join(", ")}`);
 
@@ -291,6 +377,8 @@ interface Baseline {
   readonly fileMs: Record<string, number>;
   /** Test files that fail unmutated in a scratch checkout. */
   readonly leftOut: readonly string[];
+  /** Per mutant (mutantKey), the unit test files that ran its code (coveringTests); absent in runs before it. */
+  readonly covering?: Record<string, readonly string[]>;
 }
 
 const mutantKey = (m: SampledMutant): string => [m.file, m.location.start.line, m.location.start.column, m.location.end.line, m.location.end.column, m.mutatorName, m.replacement].join("\u0000");

@@ -95,6 +95,8 @@ interface StoredSample {
   readonly testFilesLeftOut: readonly string[];
   /** bench/mutation-process.ts: the test/flink/ tests importing a module ran against its mutants too (since 12-01). */
   readonly engineTests?: boolean;
+  /** bench/mutation-process.ts: unit tests that ran a mutant's code unmutated (coverage) ran against it too (since 12-02). */
+  readonly coverageTests?: boolean;
   readonly seed: number;
   readonly commit: string;
   readonly strata: Record<string, Stratum>;
@@ -177,7 +179,7 @@ function readSample(file: string): StoredSample {
     mutants: { file: string; mutatorName: string; replacement: string; location: Mutant["location"] }[];
   };
   const runFile = path.resolve(REPO, file.replace(/\.json$/, "-run.json"));
-  const run = JSON.parse(readFileSync(runFile, "utf8")) as Report & { testFilesLeftOut?: string[]; engineTests?: boolean };
+  const run = JSON.parse(readFileSync(runFile, "utf8")) as Report & { testFilesLeftOut?: string[]; engineTests?: boolean; baseline?: { covering?: object } };
   const runFiles = new Map(Object.entries(run.files).map(([name, f]) => [repoPath(name), f]));
   const strata: Record<string, Stratum> = {};
   for (const [folder, population] of Object.entries(sample.population)) strata[folder] = { population, drawn: 0, detected: 0, undetected: 0, notRun: 0 };
@@ -204,7 +206,7 @@ function readSample(file: string): StoredSample {
     } else stratum.notRun++;
   }
   const method = run.testFilesLeftOut ? "process" : "in-process";
-  return { method, testFilesLeftOut: run.testFilesLeftOut ?? [], ...(run.engineTests ? { engineTests: true } : {}), seed: sample.seed, commit: sample.commit, strata, notMeasured: sample.notMeasured, survivors };
+  return { method, testFilesLeftOut: run.testFilesLeftOut ?? [], ...(run.engineTests ? { engineTests: true } : {}), ...(run.baseline?.covering ? { coverageTests: true } : {}), seed: sample.seed, commit: sample.commit, strata, notMeasured: sample.notMeasured, survivors };
 }
 
 /** The stored samples with `sample` in place of those that measured any of its folders. */
@@ -413,6 +415,9 @@ function describeSample(s: StoredSample): string {
   const leftOut = s.testFilesLeftOut.length > 0 ? ` Test files left out, as they fail unmutated in a scratch checkout: ${s.testFilesLeftOut.join(", ")}.` : "";
   const tests = s.engineTests ? "the unit tests and the test/flink/ tests (one shared broker and job JVM) that import its module (or the module that starts it as a thread) or are named after it" : "the unit tests that import its module or are named after it";
   const missing = s.engineTests ? "in the e2e tests (a cluster, a Maven build)" : "on the engine (the e2e tests)";
+  if (s.coverageTests) {
+    return `${head}, each written into the source of a scratch checkout and run against ${tests} (for cli/ and synth/, the CLI's end-to-end tests too), and the unit tests that ran its code unmutated (V8 coverage of each unit test file alone; of those, the fastest first, up to 90 s of their time), with every process they start (bench/mutation-process.ts). No type-check; not run: a unit test that reaches the mutant only in a process or thread it starts (unless it imports the module), a covering test past the 90 s, and the tests only ${missing}: these scores are lower bounds.${leftOut}`;
+  }
   return `${head}, each written into the source of a scratch checkout and run against ${tests} (for cli/ and synth/, the CLI's end-to-end tests too), with every process they start (bench/mutation-process.ts). No type-check, and no test that reaches the module only through others or only ${missing}: these scores are lower bounds.${leftOut}`;
 }
 

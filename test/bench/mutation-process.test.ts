@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { mutated, readEarlierRun, runReport, testsFor } from "../../bench/mutation-process.js";
+import { covers, mutated, readEarlierRun, runReport, testsFor, type FileCoverage } from "../../bench/mutation-process.js";
 
 // The pure parts of bench/mutation-process.ts: how a drawn mutant is written into a source, and which
 // unit tests are run against it.
@@ -76,5 +76,38 @@ describe("mutation-process: going on from an earlier run", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("mutation-process: which tests ran a mutant's code", () => {
+  // Coverage of: line 1 `export function f(a) {` (called twice), line 2 `if (a) return 1;` (ran), its `return 1`
+  // (ran once), line 3 `return g(() => 2);` (ran), whose arrow `() => 2` never ran; line 5 `function h() {}` never called.
+  const coverage: FileCoverage = {
+    statementMap: {
+      "0": { start: { line: 2, column: 2 }, end: { line: 2, column: 18 } },
+      "1": { start: { line: 2, column: 9 }, end: { line: 2, column: 18 } },
+      "2": { start: { line: 3, column: 2 }, end: { line: 3, column: null } },
+      "3": { start: { line: 3, column: 17 }, end: { line: 3, column: 18 } },
+    },
+    s: { "0": 2, "1": 1, "2": 1, "3": 0 },
+    fnMap: {
+      "0": { loc: { start: { line: 1, column: 0 }, end: { line: 4, column: 1 } } },
+      "1": { loc: { start: { line: 3, column: 11 }, end: { line: 3, column: 18 } } },
+      "2": { loc: { start: { line: 5, column: 0 }, end: { line: 5, column: 15 } } },
+    },
+    f: { "0": 2, "1": 0, "2": 0 },
+  };
+  // Stryker's locations: 0-based lines, 0-based columns.
+  const at = (line: number, column: number) => ({ file: "x.ts", mutatorName: "M", replacement: "r", location: { start: { line: line - 1, column }, end: { line: line - 1, column: column + 1 } } });
+
+  it("is decided by the innermost statement or function around the mutant's start: it must have run", () => {
+    expect(covers(coverage, at(2, 6))).toBe(true); // the condition `a`, inside the ran if
+    expect(covers(coverage, at(2, 16))).toBe(true); // `1`, inside the ran `return 1`
+    expect(covers(coverage, at(3, 9))).toBe(true); // `g(...)`, in the ran return, outside the arrow
+    expect(covers(coverage, at(3, 17))).toBe(false); // `2`: the arrow's body, which never ran, though its line did
+    expect(covers(coverage, at(3, 11))).toBe(false); // the arrow itself (a function never called)
+    expect(covers(coverage, at(5, 14))).toBe(false); // inside h, never called
+    expect(covers(coverage, at(1, 16))).toBe(true); // f's parameter list: f ran
+    expect(covers(coverage, at(7, 0))).toBe(false); // outside every statement and function
   });
 });
