@@ -7,8 +7,10 @@
  *
  *   node --import tsx bench/mutation-process.ts reports/mutation/sample-<seed>.json [--until HH:MM] [--workers N]
  *
- * For each drawn mutant, in the sample's (random) order: the unit tests and the test/flink/ tests (one shared
- * broker and job JVM) that import its module, and for the CLI's own code and synth the CLI's end-to-end unit tests, run
+ * First, each unit test file runs once alone, unmutated, under V8 coverage: the tests that ran a mutant's code
+ * (coveringTests). Then for each drawn mutant, in the sample's (random) order: the unit tests and the
+ * test/flink/ tests (one shared broker and job JVM) that import its module, for the CLI's own code and synth the
+ * CLI's end-to-end unit tests, and the fastest of the unit tests that ran its code (up to 90 s of them), run
  * with the mutant in place (`vitest run --bail=1`); a test failing kills it, a run past three times the
  * tests' unmutated time is a timeout (detected, as in Stryker), all passing is a survivor. A mutant that
  * would not type-check runs anyway (tsx does not check): it counts as survived when its tests pass, so the
