@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
-import { aboutOf, jarOf, MANIFEST_VERSION, parseManifest, sqlScriptOf } from "../../packages/streamt-sdk/src/synth/manifest.js";
+import { aboutOf, MANIFEST_VERSION, parseManifest, sqlScriptOf } from "../../packages/streamt-sdk/src/synth/manifest.js";
 
 const Order = t.row({ order_id: t.string(), status: t.string() });
 const orders = source("orders", { topic: "orders.v1", schema: Order });
@@ -34,7 +34,7 @@ describe("aboutOf", () => {
   });
 });
 
-describe("jarOf and sqlScriptOf", () => {
+describe("sqlScriptOf", () => {
   const sha = "0".repeat(64);
   const artifact = (id: string, type: string, pipeline: string, extra: object) => ({ id, type, pipeline, flinkVersion: "2.2", files: [{ path: `${id}.out`, sha256: sha }], dependsOn: [], ...extra });
   const aScript = artifact("a.sql", "sql-script", "a", { statements: [] });
@@ -46,13 +46,7 @@ describe("jarOf and sqlScriptOf", () => {
     "manifest.json",
   );
 
-  it("a pipeline's JAR is its artifact of type jar; a pipeline without one (or not in the manifest) has null", () => {
-    expect(jarOf(manifest, "a")).toEqual(aJar);
-    expect(jarOf(manifest, "b")).toBeNull();
-    expect(jarOf(manifest, "c")).toBeNull();
-  });
-
-  it("a pipeline's SQL script is its artifact of type sql-script, not another pipeline's nor its Java project", () => {
+  it("a pipeline's SQL script is its artifact of type sql-script, not another pipeline's nor its Java project or JAR", () => {
     expect(sqlScriptOf(manifest, "a")).toEqual(aScript);
     expect(sqlScriptOf(manifest, "b")).toEqual(bScript);
     expect(sqlScriptOf(manifest, "c")).toBeNull();

@@ -104,13 +104,6 @@ export type Artifact = z.infer<typeof artifactSchema>;
 export type SqlScriptArtifact = Extract<Artifact, { type: "sql-script" }>;
 export type StatementEntry = z.infer<typeof statementSchema>;
 
-export type JarArtifact = Extract<Artifact, { type: "jar" }>;
-
-/** The JAR artifact of a pipeline (synth --target jar), or null. */
-export function jarOf(manifest: Manifest, pipeline: string): JarArtifact | null {
-  return manifest.artifacts.find((a): a is JarArtifact => a.type === "jar" && a.pipeline === pipeline) ?? null;
-}
-
 /** The SQL script artifact of a pipeline. */
 export function sqlScriptOf(manifest: Manifest, pipeline: string): SqlScriptArtifact | null {
   return manifest.artifacts.find((a): a is SqlScriptArtifact => a.type === "sql-script" && a.pipeline === pipeline) ?? null;
