@@ -18,7 +18,7 @@
  * checkout (they need a built Flink runner or the packed SDK) are left out, and listed. Mutants not run by
  * --until are written as NotRun: the run is then a prefix of a random order, itself a uniform sample. A
  * kill is checked: the test files that failed must pass unmutated right after, or the mutant is NotRun
- * (a test that fails under load is no kill).
+ * (a test that fails under load is no kill); so is a timeout: its tests must finish unmutated in that time.
  *
  * Writes reports/mutation/sample-<seed>-run.json in the shape of Stryker's report, which
  * `mutation-report.ts --sample reports/mutation/sample-<seed>.json` reads as it reads a Stryker run; it is
@@ -362,9 +362,11 @@ async function main(): Promise<void> {
       let status = run.timedOut ? "Timeout" : run.passed ? "Survived" : "Killed";
       // A test that fails under load would count as a kill: the failing files must pass unmutated now.
       if (status === "Killed" && run.failedFiles.length > 0 && !(await runTests(dir, run.failedFiles, timeout, false)).passed) status = "Inconclusive";
+      // So would a machine too busy to finish them in time: unmutated, they must finish within the same time now.
+      if (status === "Timeout" && !(await runTests(dir, files, timeout, true)).passed) status = "Inconclusive";
       if (status !== "Inconclusive") results.set(mutant, status);
       save();
-      console.log(`${i + 1}/${plan.length} ${status === "Inconclusive" ? "inconclusive (its failing tests fail unmutated too)" : status} ${where} (${files.length} test files, ${Math.round(run.ms / 1000)} s)`);
+      console.log(`${i + 1}/${plan.length} ${status === "Inconclusive" ? "inconclusive (its tests fail or time out unmutated too)" : status} ${where} (${files.length} test files, ${Math.round(run.ms / 1000)} s)`);
     }
   };
   await Promise.all(dirs.map(worker));
