@@ -35,4 +35,27 @@ describe("loadEntries", () => {
     expect([...result.exportedSourcesOf]).toEqual([["mixed.ts", ["orders", "spare"]]]);
     expect(result.diagnostics).toEqual([]);
   });
+
+  it("a module failing with esbuild's errors array, its message not giving the position (a reworded error): the site is the first error's location, its column made 1-based", async () => {
+    // esbuild's own messages carry "<file>:<line>:<column>: ERROR: <text>", which is read first; the
+    // array is what is left when a wrapper rewords the message.
+    writeFileSync(
+      path.join(dir, "reworded.ts"),
+      `throw Object.assign(new Error("the generated query does not compile"), {\n` +
+        `  errors: [{ text: "Unexpected \\";\\"", location: { file: "gen/query.ts", line: 3, column: 7 } }, { text: "second", location: null }],\n` +
+        `});\n`,
+    );
+    const result = await loadEntries(["reworded.ts"], dir);
+    expect(result.diagnostics).toEqual([
+      {
+        code: "STREAMT-L001",
+        severity: "error",
+        pipeline: null,
+        path: "reworded.ts",
+        site: { file: "gen/query.ts", line: 3, column: 8 },
+        message: `loading reworded.ts failed: Unexpected ";"`,
+        hint: "fix the error at that line; synth runs your module as ordinary TypeScript",
+      },
+    ]);
+  });
 });

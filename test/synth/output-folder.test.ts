@@ -9,7 +9,7 @@ import path from "node:path";
 import { buildSync } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
-import { writeOutput, writeOutputAfter, type OutputFile } from "../../packages/streamt-sdk/src/synth/output-folder.js";
+import { updateOutput, writeOutput, writeOutputAfter, type OutputFile } from "../../packages/streamt-sdk/src/synth/output-folder.js";
 
 const OUTPUT_FOLDER = path.resolve(import.meta.dirname, "../../packages/streamt-sdk/src/synth/output-folder.ts");
 
@@ -108,5 +108,29 @@ describe("writeOutput when the file system refuses", () => {
       process.chdir(cwd);
     }
     expect(readdirSync(project)).toEqual(["keep-me"]);
+  });
+});
+
+describe("updateOutput (synth --watch's write) after the folder changed by hand", () => {
+  it("a manifest.json replaced by one that is not a streamt-sdk manifest: the write goes through writeOutput's guards and is refused (STREAMT-O001), the folder left as it is", () => {
+    const project = tmp();
+    const guard = { cwd: project, entries: [] };
+    const written = updateOutput("out", output("a"), guard, null);
+    writeFileSync(path.join(project, "out", "manifest.json"), `{"mine": true}`);
+    const outcome = (): unknown => {
+      try {
+        updateOutput("out", output("b"), guard, written);
+        return "written";
+      } catch (e) {
+        const { code, message, hint } = e as Error & { code: string; hint: string };
+        return { code, message, hint };
+      }
+    };
+    expect(outcome()).toEqual({
+      code: "STREAMT-O001",
+      message: "refusing to replace out: its manifest.json is not a streamt-sdk manifest, so synth did not write it",
+      hint: "choose another --out folder (default streamt.out), or empty that one",
+    });
+    expect(contents(path.join(project, "out"))).toEqual({ "manifest.json": `{"mine": true}`, "p0.sql": "-- a\n", "p1.sql": "-- a\n" });
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * moduleGraph: what importing an entry module reads, and why its result cannot be cached (an import that
+ * cannot be followed statically), with the first such reason found.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { moduleGraph } from "../../packages/streamt-sdk/src/synth/module-graph.js";
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function project(files: Record<string, string>): string {
+  dir = mkdtempSync(path.join(tmpdir(), "streamt-module-graph-"));
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
+describe("moduleGraph: why a module cannot be cached", () => {
+  it("a module reached by a static import that imports another by a computed name: uncacheable, naming that module", () => {
+    const a = "import { load } from \"./b.js\";\nexport const x = load;\n";
+    const b = "const name = \"./c.js\";\nexport const load = () => import(name);\n";
+    const root = project({ "a.ts": a, "b.ts": b });
+    const graph = moduleGraph(path.join(root, "a.ts"), undefined);
+    expect({ texts: [...graph.texts], uncacheable: graph.uncacheable }).toEqual({
+      texts: [[path.join(root, "a.ts"), a], [path.join(root, "b.ts"), b]],
+      uncacheable: `${path.join(root, "b.ts")} imports a module by a computed name`,
+    });
+  });
+
+  it("a module both importing node:fs and importing by a computed name: the first reason found (node:fs) is the one given", () => {
+    const a = "import { readFileSync } from \"node:fs\";\nconst name = \"./c.js\";\nexport const load = () => [readFileSync, import(name)];\n";
+    const root = project({ "a.ts": a });
+    expect(moduleGraph(path.join(root, "a.ts"), undefined).uncacheable).toBe(`${path.join(root, "a.ts")} imports node:fs`);
+  });
+
+  it("a dynamic import of a string literal is followed, not a reason", () => {
+    const a = "export const load = () => import(\"./b.js\");\n";
+    const b = "export const y = 1;\n";
+    const root = project({ "a.ts": a, "b.ts": b });
+    const graph = moduleGraph(path.join(root, "a.ts"), undefined);
+    expect({ texts: [...graph.texts], uncacheable: graph.uncacheable }).toEqual({ texts: [[path.join(root, "a.ts"), a], [path.join(root, "b.ts"), b]], uncacheable: null });
+  });
+});
