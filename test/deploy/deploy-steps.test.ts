@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
 import {
+  applyDeploy,
   applyRefusal,
   destroyedJobs,
   notEnded,
@@ -13,6 +14,7 @@ import {
   gatewayOf,
   needsGateway,
   openPipelineSession,
+  planDeploy,
   pruneAfterApply,
   restoreStatements,
   rollBack,
@@ -465,5 +467,130 @@ describe("after an upgrade: the kept files pruned, and the previous plan started
     writeFileSync(keptFile(planDir, "staging", "counts", SHA("a"), "plan.json"), '{"nodes":[]}');
     expect((await rolledBackWith(config(sqlRecord), planDir)).said).toBe(byHand);
     expect((await rolledBackWith(config(null), planDir)).said).toBe(byHand);
+  });
+});
+
+/**
+ * plan and apply end to end against stand-ins for the JobManager's REST API and the SQL Gateway that keep
+ * what they are asked (the jobs, each job's record, savepoints, sessions), the gateway writing the plans it
+ * compiles into the shared plan folder as the real one does. (Against a real cluster: test/e2e/deploy*.test.ts.)
+ */
+describe("plan and apply against a cluster that answers", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const record = (project: string, name: string, script = scriptHash(SCRIPT)) => ({ project, pipeline: name, script, plan: "p0", stateful: [] });
+  const named = (name: string): DeployablePipeline => ({ ...pipeline, name });
+  type Live = { id: string; name: string; start: number; record: object | null };
+
+  /** Runs `work` with a REST API listing `live` (RUNNING) and a gateway; returns what it gave, the REST requests, the gateway's statements and the stop requests. */
+  async function onStandIns<T>(live: readonly Live[], work: (e: ResolvedEnvironment) => Promise<T>): Promise<{ result: T; rest: string[]; statements: string[]; stops: string[] }> {
+    const planDir = mkdtempSync(path.join(tmpdir(), "streamt-deploy-apply-"));
+    dirs.push(planDir);
+    const stopped = new Set<string>();
+    const rest = await fakeEndpoint((request, body) => {
+      if (request === "GET /jobs/overview") return { jobs: live.map((j) => ({ jid: j.id, name: j.name, state: "RUNNING", "start-time": j.start })) };
+      const config = /^GET \/jobs\/([^/]+)\/config$/.exec(request);
+      const job = live.find((j) => j.id === config?.[1]);
+      if (job) return { "execution-config": { "user-config": job.record === null ? {} : { "streamt.deploy": Buffer.from(JSON.stringify(job.record)).toString("base64url") } } };
+      const stop = /^POST \/jobs\/([^/]+)\/stop$/.exec(request);
+      if (stop && live.some((j) => j.id === stop[1])) {
+        const { triggerId } = JSON.parse(body) as { triggerId: string };
+        stopped.add(`${stop[1]}/${triggerId}`);
+        return { "request-id": triggerId };
+      }
+      const savepoint = /^GET \/jobs\/([^/]+)\/savepoints\/(\w+)$/.exec(request);
+      if (savepoint && stopped.has(`${savepoint[1]}/${savepoint[2]}`)) return { status: { id: "COMPLETED" }, operation: { location: `s3://acme/savepoints/sp-${savepoint[1]}` } };
+      if (request === "GET /jobs/j-new") return { state: "RUNNING", vertices: [{ status: "RUNNING" }] };
+      return { status: 404, json: { errors: ["not found"] } };
+    });
+    let operations = 0;
+    const started = new Map<string, string>();
+    const statements: string[] = [];
+    const gateway = await fakeEndpoint((request, body) => {
+      if (request === "POST /v1/sessions") return { sessionHandle: "s1" };
+      if (request === "POST /v1/sessions/s1/statements") {
+        const { statement } = JSON.parse(body) as { statement: string };
+        statements.push(statement);
+        const compile = /^COMPILE PLAN '([^']+)' FOR /.exec(statement);
+        if (compile) writeFileSync(compile[1]!, JSON.stringify({ flinkVersion: "2.2", nodes: [], edges: [] }));
+        const handle = `o${++operations}`;
+        if (statement.startsWith("EXECUTE PLAN ")) started.set(handle, "j-new");
+        return { operationHandle: handle };
+      }
+      const result = /^GET \/v1\/sessions\/s1\/operations\/(\w+)\/result\/0$/.exec(request);
+      if (result) return { resultType: "EOS", ...(started.has(result[1]!) ? { jobID: started.get(result[1]!) } : {}) };
+      if (request === "DELETE /v1/sessions/s1") return {};
+      return { status: 404, json: { errors: ["not found"] } };
+    });
+    try {
+      const e: ResolvedEnvironment = { ...env(), flink: { ...env().flink, restUrl: rest.url, sqlGatewayUrl: gateway.url, planDir } };
+      const result = await work(e);
+      return {
+        result,
+        // The REST requests without their bodies; each statement by its first two words (after its comment lines); each stop request.
+        rest: rest.requests.map((r) => r.split(" ").slice(0, 2).join(" ")),
+        statements: statements.map((st) => st.split("\n").filter((l) => !l.startsWith("--")).join(" ").split(/\s+/).slice(0, 2).join(" ")),
+        stops: rest.requests.filter((r) => / \/jobs\/[^/]+\/stop /.test(r)).map((r) => r.split(" ").slice(1).join(" ")),
+      };
+    } finally {
+      await rest.close();
+      await gateway.close();
+    }
+  }
+  const input = (e: ResolvedEnvironment, pipelines: readonly DeployablePipeline[]) => ({ env: e, project: "shop", pipelines, topics: [], kafkaProperties: {} });
+
+  it("planDeploy: the project's pipelines in name order, whatever order they are given in; a job of this project's pipeline no longer in it is stopped, once, and no other project's or unrecorded job", async () => {
+    const live: Live[] = [
+      { id: "j-b", name: "b", start: 5, record: record("shop", "b") },
+      { id: "j-a", name: "a", start: 4, record: record("shop", "a") },
+      { id: "j-gone", name: "gone", start: 3, record: record("shop", "gone") },
+      // An older job of the same name: the newest one is the pipeline's.
+      { id: "j-gone-older", name: "gone", start: 1, record: record("shop", "gone") },
+      { id: "j-theirs", name: "theirs", start: 2, record: record("another-project", "theirs") },
+      { id: "j-stranger", name: "stranger", start: 2, record: null },
+    ];
+    const { result } = await onStandIns(live, (e) => planDeploy(input(e, [named("b"), named("a")])));
+    expect(result).toEqual({
+      environment: "staging",
+      topics: [],
+      jobs: [
+        { pipeline: "a", action: "unchanged", jobId: "j-a", state: null, stateLoss: null },
+        { pipeline: "b", action: "unchanged", jobId: "j-b", state: null, stateLoss: null },
+        { pipeline: "gone", action: "stop", jobId: "j-gone", state: null, stateLoss: null },
+      ],
+    });
+  });
+
+  it("applyDeploy: a pipeline without a job is compiled and started (not stopped), one gone from the project is stopped with a savepoint; each said as done", async () => {
+    const live: Live[] = [{ id: "j-gone", name: "gone", start: 1, record: record("shop", "gone") }];
+    const done: string[] = [];
+    const { result, rest, statements } = await onStandIns(live, (e) => applyDeploy(input(e, [pipeline]), { allowStateLoss: false, done: (l) => done.push(l) }));
+    expect(result.jobs).toEqual([
+      { pipeline: "orders-copy", action: "start", jobId: null, state: null, stateLoss: null },
+      { pipeline: "gone", action: "stop", jobId: "j-gone", state: null, stateLoss: null },
+    ]);
+    expect(done).toEqual(["started job j-new of pipeline 'orders-copy'", "stopped job j-gone of pipeline 'gone' (no longer in the project) with savepoint s3://acme/savepoints/sp-j-gone"]);
+    expect(rest).toEqual(["GET /jobs/overview", "GET /jobs/j-gone/config", "GET /jobs/j-new", expect.stringMatching(/^GET \/jobs\/j-gone\/savepoints\/\w{32}$/), "POST /jobs/j-gone/stop", expect.stringMatching(/^GET \/jobs\/j-gone\/savepoints\/\w{32}$/)]);
+    // Two sessions: one compiles the plan, one executes it with the job's record.
+    expect(statements).toEqual(["SET 'pipeline.name'", "CREATE TEMPORARY", "COMPILE PLAN", "SET 'pipeline.name'", "CREATE TEMPORARY", "SET 'pipeline.global-job-parameters'", "EXECUTE PLAN"]);
+  });
+
+  it("stopWithSavepoint: a stop asked again (same job, reason and folder) is the same savepoint operation; another job's, or another reason's, is another", async () => {
+    const live: Live[] = [
+      { id: "j1", name: "a", start: 2, record: record("shop", "a") },
+      { id: "j2", name: "b", start: 1, record: record("shop", "b") },
+    ];
+    const { result, stops } = await onStandIns(live, async (e) => {
+      const savepoints: string[] = [];
+      for (const [job, reason] of [["j1", "stop"], ["j1", "stop"], ["j2", "stop"], ["j1", "upgrade to p1"]] as const) savepoints.push(await stopWithSavepoint(e, "a", job, reason));
+      return savepoints;
+    });
+    expect(result).toEqual(["s3://acme/savepoints/sp-j1", "s3://acme/savepoints/sp-j1", "s3://acme/savepoints/sp-j2", "s3://acme/savepoints/sp-j1"]);
+    const sent = stops.map((s) => JSON.parse(s.split(" ")[1]!) as { targetDirectory: string; drain: boolean; triggerId: string });
+    expect(sent.map((s) => [s.targetDirectory, s.drain, s.triggerId.length])).toEqual(Array(4).fill(["s3://acme/savepoints/a", false, 32]));
+    const [first, again, otherJob, otherReason] = sent.map((s) => s.triggerId);
+    expect([again === first, otherJob === first, otherReason === first, otherReason === otherJob]).toEqual([true, false, false, false]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -91,5 +91,27 @@ describe("a job server of its own", () => {
     jvm.kill("SIGKILL");
     const end = await waiting;
     expect(end.state === "failed" ? [end.state, end.error.split("\n")[0]] : end).toEqual(["failed", "the Flink job server exited (SIGKILL): "]);
+  }, 180_000);
+
+  it("whose MiniCluster cannot start: STREAMT-R005 saying the server exited, and why its MiniCluster did not start", async () => {
+    // A JVM whose temporary folder is a file: the MiniCluster cannot make its working directory there.
+    const dir = mkdtempSync(path.join(tmpdir(), "streamt-job-server-test-"));
+    dirs.push(dir);
+    const notAFolder = path.join(dir, "not-a-folder");
+    writeFileSync(notAFolder, "");
+    const before = process.env.JAVA_TOOL_OPTIONS;
+    process.env.JAVA_TOOL_OPTIONS = `-Djava.io.tmpdir=${notAFolder}`;
+    try {
+      const e = await startJobServer("2", { progress: () => {} }).then((s) => (services.push(s), null), (err: unknown) => err);
+      if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
+      // The first line: the JVM's stderr (whatever of it was read) follows.
+      expect([e.code, e.message.split("\n")[0]!.replace(/minicluster_\w+/, "minicluster_<id>")]).toEqual([
+        "STREAMT-R005",
+        `the Flink job server exited (code 1): the MiniCluster did not start: Could not create the working directory ${notAFolder}/minicluster_<id>.`,
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+      else process.env.JAVA_TOOL_OPTIONS = before;
+    }
   }, 180_000);
 });

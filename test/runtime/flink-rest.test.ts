@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { rootCause } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
+import { FlinkRestClient, rootCause } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
+import { fakeEndpoint } from "../fake-endpoint.js";
 
 describe("rootCause: why a Flink REST request failed, from the Java stack trace it answered", () => {
   it("the last 'Caused by:' of the trace", () => {
@@ -17,5 +18,30 @@ describe("rootCause: why a Flink REST request failed, from the Java stack trace 
   it("without a 'Caused by:', its first line", () => {
     expect(rootCause("java.lang.IllegalStateException: Job 42 not found\n\tat Foo.bar(Foo.java:1)")).toBe("java.lang.IllegalStateException: Job 42 not found");
     expect(rootCause("")).toBe("");
+  });
+});
+
+describe("FlinkRestClient.runJar: what POST /jars/:id/run asks", () => {
+  it("without a savepoint, the main class and its arguments only; from a savepoint, unclaimed state is kept unless dropping it is asked for", async () => {
+    const bodies: unknown[] = [];
+    const rest = await fakeEndpoint((request, body) => (request === "POST /jars/abc_counts.jar/run" ? (bodies.push(JSON.parse(body)), { jobid: `j${bodies.length}` }) : { status: 404, json: { errors: ["not found"] } }));
+    try {
+      const client = new FlinkRestClient(rest.url);
+      const run = { entryClass: "io.streamt.generated.CountsJob", programArgs: ["--execute-plan-json", "{}"] };
+      const ids = [
+        await client.runJar("abc_counts.jar", run),
+        await client.runJar("abc_counts.jar", { ...run, savepointPath: "s3://sp/counts/savepoint-1" }),
+        await client.runJar("abc_counts.jar", { ...run, savepointPath: "s3://sp/counts/savepoint-1", allowNonRestoredState: true }),
+      ];
+      expect(ids).toEqual(["j1", "j2", "j3"]);
+      const args = { entryClass: "io.streamt.generated.CountsJob", programArgsList: ["--execute-plan-json", "{}"] };
+      expect(bodies).toEqual([
+        args,
+        { ...args, savepointPath: "s3://sp/counts/savepoint-1", allowNonRestoredState: false },
+        { ...args, savepointPath: "s3://sp/counts/savepoint-1", allowNonRestoredState: true },
+      ]);
+    } finally {
+      await rest.close();
+    }
   });
 });

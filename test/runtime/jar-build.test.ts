@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { aggregatorPom, jarBuildLog, jarBuildSteps, relevantMavenLines } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { aggregatorPom, buildJars, jarBuildLog, jarBuildSteps, relevantMavenLines } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 
 describe("jar-build: where its log goes and what of it a failure shows", () => {
   it("the log is outside the output folder, named after it", () => {
@@ -73,4 +75,52 @@ describe("jar-build: the reactor pom and the progress of a build", () => {
       step(line);
     expect(shown).toEqual(["  building orders.jar (1/2); 2 artifacts downloaded so far", "  building hourly-revenue.jar (2/2)", "  building orders.jar (1/2); 3 artifacts downloaded so far"]);
   });
+});
+
+/**
+ * A Maven project that builds with the real Maven without fetching a plugin: packaging "pom" binds nothing
+ * to `package`, so its JAR is one the project already holds (2.5 MB).
+ */
+function prebuiltJarProject(): { pom: string; jar: string } {
+  return {
+    pom: '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>io.streamt.test</groupId><artifactId>counts</artifactId><version>1</version><packaging>pom</packaging></project>\n',
+    jar: "x".repeat(2_500_000),
+  };
+}
+
+describe("buildJars with the real Maven", () => {
+  const before = process.env.STREAMT_M2_REPO;
+  const dirs: string[] = [];
+  afterEach(() => {
+    if (before === undefined) delete process.env.STREAMT_M2_REPO;
+    else process.env.STREAMT_M2_REPO = before;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("each JAR with its sha256 and size, said when built; the folder keeps only the projects; Maven's local repository is STREAMT_M2_REPO's when set, else Maven's own", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "streamt-jar-build-test-"));
+    dirs.push(root);
+    const { pom, jar } = prebuiltJarProject();
+    const build = async (out: string) => {
+      mkdirSync(path.join(root, out, "counts"), { recursive: true });
+      writeFileSync(path.join(root, out, "counts/pom.xml"), pom);
+      writeFileSync(path.join(root, out, "counts/counts.jar"), jar);
+      const progress: string[] = [];
+      const log = path.join(root, `${out}.log`);
+      const built = await buildJars(path.join(root, out), [{ pipeline: "counts", flinkVersion: "2.2", projectDir: "counts", jar: "counts/counts.jar", mainClass: "io.streamt.generated.CountsJob" }], { logFile: log, progress: (l) => progress.push(l) });
+      return { built, progress, log, left: readdirSync(path.join(root, out)).sort() };
+    };
+    const expected = [{ pipeline: "counts", jar: "counts/counts.jar", sha256: createHash("sha256").update(jar).digest("hex"), bytes: 2_500_000 }];
+
+    delete process.env.STREAMT_M2_REPO;
+    const first = await build("out");
+    expect(first.built).toEqual(expected);
+    expect(first.progress).toEqual([`building 1 JAR with Maven (log: ${first.log})...`, "  building counts.jar (1/1)", expect.stringMatching(/^built 1 JAR in \d+ s: counts\/counts\.jar \(2\.5 MB\)$/)]);
+    // Nothing but the project: the reactor's pom is removed, and no local repository is made in the folder.
+    expect(first.left).toEqual(["counts"]);
+
+    process.env.STREAMT_M2_REPO = path.join(root, "m2");
+    const second = await build("out2");
+    expect([second.built, second.left, existsSync(path.join(root, "m2"))]).toEqual([expected, ["counts"], true]);
+  }, 120_000);
 });

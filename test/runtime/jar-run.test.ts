@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { asLocalJob, jvmOptions, type JarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
+import { asLocalJob, buildLocalJars, jvmOptions, type JarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
 
 describe("jvmOptions: Flink's Java 17 flags for a JAR run, from the runner's jvm-options.txt", () => {
   const before = process.env.STREAMT_RUNNER_DIR;
@@ -68,4 +68,29 @@ describe("asLocalJob: a JAR run's end as a local job's", () => {
     expect([job.name, job.events, job.lastCheckpoint(), await job.submitted]).toEqual(["orders-jar", [], null, "0123456789abcdef0123456789abcdef"]);
     await expect(job.nextCheckpoint()).rejects.toMatchObject({ code: "STREAMT-R007", message: "job orders-jar: a JAR run reports no checkpoints" });
   });
+});
+
+describe("buildLocalJars: an in-memory synth's Java projects built with the real Maven", () => {
+  it("writes the files of the projects to build (no other file of the synth) into a folder of its own, builds them there, and remove() deletes it", async () => {
+    // Packaging "pom" binds nothing to `package` (no plugin to fetch): the project's JAR is one it already holds.
+    const pom = '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>io.streamt.test</groupId><artifactId>counts</artifactId><version>1</version><packaging>pom</packaging></project>\n';
+    const files = [
+      { path: "counts/pom.xml", content: pom },
+      { path: "counts/counts.jar", content: "the JAR" },
+      { path: "counts-sql/counts.sql", content: "INSERT INTO `out` SELECT 1;\n" },
+      { path: "manifest.json", content: "{}\n" },
+    ];
+    const log = path.join(mkdtempSync(path.join(tmpdir(), "streamt-jar-run-test-")), "build.log");
+    const progress: string[] = [];
+    const built = await buildLocalJars(files, [{ pipeline: "counts", flinkVersion: "2.2", projectDir: "counts", jar: "counts/counts.jar", mainClass: "io.streamt.generated.CountsJob" }], (l) => progress.push(l), log);
+    try {
+      expect(readdirSync(built.dir, { recursive: true }).map(String).sort()).toEqual(["counts", "counts/counts.jar", "counts/pom.xml"]);
+      expect([readFileSync(path.join(built.dir, "counts/pom.xml"), "utf8"), readFileSync(path.join(built.dir, "counts/counts.jar"), "utf8")]).toEqual([pom, "the JAR"]);
+      expect(progress).toEqual([`building 1 JAR with Maven (log: ${log})...`, "  building counts.jar (1/1)", expect.stringMatching(/^built 1 JAR in \d+ s: counts\/counts\.jar \(0\.0 MB\)$/)]);
+    } finally {
+      built.remove();
+      rmSync(path.dirname(log), { recursive: true, force: true });
+    }
+    expect(existsSync(built.dir)).toBe(false);
+  }, 120_000);
 });
