@@ -153,7 +153,8 @@ async function spawnServe(target: "2" | "1.20", options: { progress?: ProgressSi
       else if (e.event === "failed" && e.id === undefined) refused = String(e.error);
       else onEvent(e);
     });
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": only then has all it wrote been read (its refusal above, the tail of its stderr).
+    child.once("close", (code, signal) => {
       const why = `the Flink job server exited (${signal ?? `code ${code}`}): ${refused ?? ""}\n${tail()}`;
       onExit(why);
       reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: why }));

@@ -138,9 +138,9 @@ public final class JobServer {
     /**
      * Stops a running job with a savepoint and reports {@code stopped} with its path (the job's own
      * thread then reports nothing more), or {@code failed} when no savepoint could be taken. A job still
-     * being planned is waited for, and while its tasks are still deploying Flink refuses a savepoint
-     * ("Not all required tasks are currently running"), so the stop is tried again: a stop sent right
-     * after the start is then no race.
+     * being planned is waited for, and while its JobMaster initializes or its tasks are still deploying
+     * Flink refuses a savepoint ("... while the JobManager is initializing", "Not all required tasks are
+     * currently running"), so the stop is tried again: a stop sent right after the start is then no race.
      */
     private static void stop(String id, String dir, boolean drain) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MS);
@@ -175,10 +175,14 @@ public final class JobServer {
         }
     }
 
-    /** Whether a savepoint was refused only because some of the job's tasks are not running yet (the job goes on). */
+    /**
+     * Whether a savepoint was refused only because the job is not fully up yet (the job goes on): its JobMaster
+     * still initializing (a busy machine makes that take seconds), or some of its tasks not running yet.
+     */
     private static boolean tasksStillStarting(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c.getMessage() != null && c.getMessage().contains("Not all required tasks are currently running")) return true;
+            String m = c.getMessage();
+            if (m != null && (m.contains("Not all required tasks are currently running") || m.contains("while the JobManager is initializing"))) return true;
         }
         return false;
     }
