@@ -117,6 +117,16 @@ describe("the incremental type-check cache", () => {
     expect(cached()).toEqual({ diagnostics: reference, notes: [`cache file ${name} is corrupt (checksum mismatch): ignored, rebuilt from scratch`], checked: ["a.ts", "b.ts", "schemas.ts"] });
     expect(cached()).toEqual({ diagnostics: reference, notes: [], checked: [] });
   });
+
+  it("a check kept in memory (synth --watch's type-check thread) does not read its cache file again: one corrupted since is no note, and its state is the memory's", { timeout: 180_000 }, () => {
+    write("b.ts", moduleCode("b", `o.status.eq(1)`));
+    const inMemory = (): Checked => withoutRead(typecheckEntries(ENTRIES, dir, { cacheDir: cacheFolder(dir), keepInMemory: true }));
+    const first = inMemory();
+    expect(first.checked).toEqual(["a.ts", "b.ts", "schemas.ts"]);
+    expect(first.diagnostics.map((d) => d.code)).toEqual(["TS2769"]);
+    writeFileSync(cacheFile(), "{ not json");
+    expect(inMemory()).toEqual({ diagnostics: first.diagnostics, notes: [], checked: [] });
+  });
 });
 
 describe("reusing the last type-check while nothing it read changed", () => {

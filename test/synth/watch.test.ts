@@ -44,9 +44,9 @@ async function expectEqualToColdSynth(): Promise<void> {
 /** What a process left beside the output folder: only the folder itself, no `streamt.out.tmp-*` or `.old-*`. */
 const outputNames = (): string[] => readdirSync(dir).filter((f) => f.startsWith("streamt.out")).sort();
 
-/** A `synth --watch` process in the project: its run lines, its stderr, a wait for a condition (2 minutes at most, and never past the process's end), and its exit code. */
-function startWatch(args: readonly string[]) {
-  const child = spawn(process.execPath, [BIN, "synth", ...ENTRIES, ...args, "--watch"], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
+/** A `synth --watch` process in the project (`nodeArgs`: Node's own options): its run lines, its stderr, a wait for a condition (2 minutes at most, and never past the process's end), and its exit code. */
+function startWatch(args: readonly string[], nodeArgs: readonly string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, "synth", ...ENTRIES, ...args, "--watch"], { cwd: dir, env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -388,6 +388,60 @@ export default defineConfig({
       await until("the run after the fix", () => runs().length >= 2);
       expect(runs()[1]).toMatch(SYNTHESISED);
       await expectEqualToColdSynth();
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("a type-check thread that ends without an answer (out of memory) is said once, as the type-check's failure; the watch keeps running, and exits 0 on SIGTERM", { timeout: 300_000 }, async () => {
+    // V8's heap limit holds for each thread: 64 MB are enough for the watch's runs (it needs ~35 MB) and its
+    // import thread, not for the compiler's program of the type-check (which needs over 80 MB).
+    const { child, exited, runs, until, stderr } = startWatch([], ["--max-old-space-size=64"]);
+    try {
+      await until("the type-check's failure", () => stderr().includes("type-check failed"));
+      expect(runs()).toHaveLength(1);
+      expect(runs()[0]).toMatch(SYNTHESISED);
+      expect(stderr()).toBe("imported a\nimported b\ntype-check failed: the type-check thread ended: Worker terminated due to reaching memory limit: JS heap out of memory\n");
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("an output folder nested in a folder of the project (--out build/out): its writes are not saves, so each save makes one run", { timeout: 300_000 }, async () => {
+    // build/ exists before the watch: its creation would be a change like any other new folder's.
+    mkdirSync(path.join(dir, "build"));
+    const { child, exited, runs, until } = startWatch(["--no-typecheck", "--out", "build/out"]);
+    const written = (): string => readFileSync(path.join(dir, "build", "out", "a.sql"), "utf8");
+    try {
+      await until("the first run", () => runs().length >= 1);
+      expect(written()).toContain("`amount` > 100");
+      edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+      await until("the run after the save", () => runs().length >= 2 && written().includes("`amount` > 250"));
+      // Had the write of build/out (or of its staging folder beside it) been seen as a change, another run would
+      // have started right after each write, before the save's.
+      expect(runs().map((r) => r.replace(/^\[[\d:]+\] (.*) in \d+ ms;/, "$1;"))).toEqual([
+        "synthesised 2 pipelines into build/out; watching for changes (Ctrl-C stops)",
+        "synthesised 2 pipelines into build/out; watching for changes (Ctrl-C stops)",
+      ]);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("imports each save's modules in the same warm thread, not a new one per run", { timeout: 300_000 }, async () => {
+    // a.ts says which thread imports it (an import declaration is hoisted: it may come last).
+    const threadOf = (filter: string): string => `${moduleCode("a", filter)}import { threadId } from "node:worker_threads";\nconsole.log(\`a in thread \${threadId}\`);\n`;
+    write("a.ts", threadOf("o.amount.gt(100)"));
+    const { child, exited, runs, until, stderr } = startWatch(["--no-typecheck"]);
+    const threads = (): string[] => stderr().split("\n").filter((l) => l.startsWith("a in thread "));
+    try {
+      await until("the first run", () => runs().length >= 1);
+      write("a.ts", threadOf("o.amount.gt(250)"));
+      await until("the run after the save", () => runs().length >= 2 && threads().length >= 2);
+      expect(threads()).toEqual([threads()[0], threads()[0]]);
     } finally {
       child.kill("SIGTERM");
     }
