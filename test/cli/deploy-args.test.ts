@@ -17,6 +17,10 @@ describe("plan / apply / destroy arguments", () => {
     expect(parseCommand(["destroy", "--env", "staging", "--delete-topics", "p.ts"])).toEqual({ command: "destroy", env: "staging", deleteTopics: true, yes: false, typecheck: true, entries: ["p.ts"] });
   });
 
+  it("apply without --allow-state-loss or --yes: neither is given (apply then refuses a change that loses state)", () => {
+    expect(parseCommand(["apply", "--env", "staging", "p.ts"])).toEqual({ command: "apply", env: "staging", allowStateLoss: false, yes: false, typecheck: true, entries: ["p.ts"] });
+  });
+
   it("refuses a missing --env, an option of another command, and no entry", () => {
     expect(usage(["apply", "p.ts"])).toBe("apply needs --env <name>: dev (the local cluster of `dev up`) or an environment of streamt.config.ts");
     expect(usage(["apply", "--env", "dev", "--delete-topics", "p.ts"])).toBe("option --delete-topics does not apply to 'apply'; it takes --env, --allow-state-loss, --yes, --no-typecheck");

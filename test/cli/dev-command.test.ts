@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,11 +7,13 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { printUp } from "../../packages/streamt-sdk/src/cli/dev-command.js";
 import { main, type Io } from "../../packages/streamt-sdk/src/cli/main.js";
+import { processStartTime } from "../../packages/streamt-sdk/src/runtime/dev-cluster.js";
 import { freePort } from "../../packages/streamt-sdk/src/runtime/free-port.js";
 
 /**
- * `dev` on the command line, without starting anything: usage errors, and status/down in a project where
- * `dev up` never ran or whose state file is damaged. (Starting the cluster: test/e2e/dev-cluster.test.ts.)
+ * `dev` on the command line, without starting the cluster: usage errors, status/down in a project where
+ * `dev up` never ran or whose state file is damaged, and down stopping the processes a state file records
+ * (`sleep` standing in for the JVMs). (Starting the cluster: test/e2e/dev-cluster.test.ts.)
  */
 const dirs: string[] = [];
 afterAll(() => {
@@ -133,6 +135,27 @@ describe("streamt-sdk dev", () => {
     writeFileSync(path.join(dir, ".streamt/dev/lock"), JSON.stringify({ pid: gone, startTime: "1" }));
     expect(await run(dir, "dev", "down")).toEqual({ code: 0, err: "", out: "the dev cluster was not running\n" });
     expect(existsSync(path.join(dir, ".streamt/dev/lock"))).toBe(false);
+  });
+
+  it("down stops the processes the state file records, and says how many", async () => {
+    const dir = project();
+    // Two real processes stand in for the broker and the JobManager: down only signals a recorded pid whose start time matches.
+    const children = [spawn("sleep", ["600"], { stdio: "ignore" }), spawn("sleep", ["600"], { stdio: "ignore" })];
+    try {
+      const [kafka, jobmanager] = children.map((c) => ({ pid: c.pid!, startTime: processStartTime(c.pid!)!, startedAt: "2024-05-01T10:00:00.000Z" }));
+      mkdirSync(path.join(dir, ".streamt/dev"), { recursive: true });
+      writeFileSync(path.join(dir, ".streamt/dev/state.json"), JSON.stringify({ version: 1, ports: { kafka: 1, kafkaController: 2, jobmanagerRpc: 3, rest: 4, gateway: 5 }, processes: { kafka, jobmanager } }));
+      expect(await run(dir, "dev", "down")).toEqual({
+        code: 0,
+        err: `stopping JobManager (pid ${jobmanager!.pid})... ok\nstopping Kafka broker (pid ${kafka!.pid})... ok\n`,
+        out: "stopped 2 processes; checkpoints and savepoints are kept in .streamt/dev/\n",
+      });
+      // Each ended on down's SIGTERM.
+      const ends = await Promise.all(children.map((c) => (c.signalCode !== null || c.exitCode !== null ? c.signalCode : new Promise((resolve) => c.once("exit", (_code, signal) => resolve(signal))))));
+      expect(ends).toEqual(["SIGTERM", "SIGTERM"]);
+    } finally {
+      for (const c of children) c.kill("SIGKILL");
+    }
   });
 
   it("dev up without Java says what to install, and creates nothing", async () => {

@@ -1,6 +1,6 @@
 /**
- * What `validate` refuses before it starts Flink's planner, run in-process through main(). (What it and
- * `run --local` print on the real planner, broker and MiniCluster: test/e2e/cli-runtime.test.ts.)
+ * What `validate` and `run --local` refuse before they start anything, run in-process through main(). (What
+ * they print on the real planner, broker and MiniCluster: test/e2e/cli-runtime.test.ts.)
  */
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

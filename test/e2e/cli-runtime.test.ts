@@ -117,10 +117,28 @@ describe("streamt-sdk run --local", () => {
     expect(liveChildren()).toEqual([]);
   }, 300_000);
 
-  it("runs the example's JAR (--target jar): built with Maven, run on the MiniCluster, the same output records", async () => {
+  it("runs the example's JAR (--target jar): built with Maven, run on the MiniCluster from that JAR, the same output records", async () => {
     const input = clicksInput("clicks-jar.jsonl");
-    const r = await cli("run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--target", "jar", "--input", `web.clicks.v1=${input}`, "--timeout", "15");
+    // The JVMs this run has started once it says the job runs (the broker's, then the job's): the same records
+    // would come from the SQL script run instead of the JAR, so what the job's JVM runs is looked at too.
+    const running: string[][][] = [];
+    let out = "";
+    let err = "";
+    const io: Io = {
+      out: (t) => (out += t),
+      err: (t) => {
+        err += t;
+        if (t.startsWith("running event-dedup ")) running.push(liveChildren().map((c) => c.spawnargs));
+      },
+      cwd: root,
+    };
+    const code = await main(["run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--target", "jar", "--input", `web.clicks.v1=${input}`, "--timeout", "15"], io);
+    const r = { code, out, err };
     expect(r.code, r.err).toBe(0);
+    // The first entry of each JVM's classpath: the broker's classes, and the JAR run --local built (in a temporary folder).
+    const first = (args: string[]) => args[args.indexOf("-cp") + 1]!.split(path.delimiter)[0]!;
+    const shown = (c: string) => (c.startsWith(root) ? path.relative(root, c) : path.relative(tmpdir(), c).replace(/^streamt-jars-\d+-[^/]+/, "<built>"));
+    expect(running.map((jvms) => jvms.map((args) => shown(first(args))))).toEqual([["packages/flink-runner/target-kafka/classes", "<built>/event-dedup/target/event-dedup.jar"]]);
     expect(r.out.trim().split("\n").sort()).toEqual(CLICKS_DEDUPLICATED);
     expect(r.err).toMatch(/^built 1 JAR in \d+ s: event-dedup\/target\/event-dedup\.jar \(/m);
     expect(r.err).toContain("produced 4 records");

@@ -24,6 +24,18 @@ describe("testVariant", () => {
     expect(sink.connector.kind === "upsert-kafka" && sink.connector.topic).toBe("totals.test-1");
     expect(def.settings.checkpointIntervalMs).toBe(60_000);
   });
+
+  it("copies a select step as it is, reading the copy of its input", () => {
+    const picked = pipeline("picked").write(orders.select("order_id", "customer_id").toKafka("picked")).definition;
+    const project = picked.sinks[0]!.input;
+    const source = project.kind === "project" ? project.input : null;
+    if (source?.kind !== "source") throw new Error("expected a select of the source");
+    const variant = testVariant(picked, (topic) => `${topic}.test-1`);
+    expect(variant.sinks[0]!.input).toEqual({
+      ...project,
+      input: { ...source, kafka: { ...source.kafka, topic: "orders.test-1", properties: {}, startFrom: { kind: "earliest" } } },
+    });
+  });
 });
 
 describe("topicsOf", () => {
