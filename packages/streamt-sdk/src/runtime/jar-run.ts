@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { StreamtError } from "../errors.js";
 import { buildRunner, runnerDir, stderrTail, type ProgressSink } from "./flink-runner.js";
 import { onExitSync, onShutdown, stopChild, trackChild } from "./process-registry.js";
@@ -21,7 +22,7 @@ export interface JarJobOptions {
   /** The job's program arguments (e.g. --bootstrap-servers, --set parallelism.default=1). */
   readonly args: readonly string[];
   readonly progress?: ProgressSink;
-  /** Each line of the JVM's stderr (Flink's logs, print sinks). */
+  /** Each line the JVM writes, stderr's (Flink's logs) and stdout's (print sinks). */
   readonly onStderr?: (line: string) => void;
 }
 
@@ -64,8 +65,10 @@ export async function startJarJob(options: JarJobOptions): Promise<JarJob> {
     if (m) submittedJob(m[1]!);
     options.onStderr?.(line);
   });
-  child.stdout!.on("data", (d: Buffer) => options.onStderr?.(d.toString().trimEnd()));
-  const ended = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, stderr: tail() })));
+  // Print sinks write to stdout: each line alone (a chunk can hold several lines, or part of one).
+  createInterface({ input: child.stdout!, crlfDelay: Infinity }).on("line", (line) => options.onStderr?.(line));
+  // "close", not "exit": only then have all its lines been handed on.
+  const ended = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.once("close", (code, signal) => resolve({ code, signal, stderr: tail() })));
   const unregister = onShutdown(() => stop());
   void ended.then(() => unregister());
   const stop = async (): Promise<void> => {
