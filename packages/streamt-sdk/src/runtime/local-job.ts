@@ -160,7 +160,8 @@ class LocalJobImpl implements LocalJob {
       for (const l of this.listeners) l(ev);
     });
     this.ended = new Promise<JobEnd>((resolve) => {
-      child.once("exit", (code, signal) => {
+      // "close", not "exit": the job's last events (finished, failed) are read before its end is decided.
+      child.once("close", (code, signal) => {
         this.unregister();
         rmSync(scriptDir, { recursive: true, force: true });
         resolve(this.endOf(code, signal));

@@ -89,7 +89,8 @@ function waitReady(child: ChildProcess, tail: () => string, timeoutMs: number, s
         fail(String(e.error), false);
       }
     });
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": its "failed" event (the reason) is read first.
+    child.once("close", (code, signal) => {
       clearTimeout(timer);
       fail(`the broker JVM exited (${signal ?? `code ${code}`})`);
     });

@@ -59,7 +59,8 @@ export class PlannerValidator {
     private readonly stderr: () => string,
   ) {
     onJsonLines(child, (e) => this.reply(e));
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": a reply it wrote just before it ended is read first.
+    child.once("close", (code, signal) => {
       this.exited = true;
       const err = validatorExitError(target, code, signal, this.pending.length, this.stderr());
       for (const p of this.pending.splice(0)) p.reject(err);
