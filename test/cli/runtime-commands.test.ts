@@ -62,6 +62,19 @@ describe("run --local refuses inputs it cannot read, before it starts anything",
   });
 });
 
+describe("run --local refuses an unset env() before anything starts", () => {
+  // The pipeline's env() is found in its SQL script, as synth wrote it (the manifest names the script).
+  it("STREAMT-R012 naming the pipeline and the variable, with the fix (exit 1)", async () => {
+    expect(await cli("run", "test/fixtures/runtime/secret-client.ts", "--local", "--no-typecheck", "--timeout", "5")).toEqual({
+      code: 1,
+      out: "",
+      err:
+        "error STREAMT-R012: pipeline 'secret-client' reads a secret from the environment variable STREAMT_TEST_UNSET_CLIENT_ID, which is not set\n" +
+        "  fix: set STREAMT_TEST_UNSET_CLIENT_ID=... in the environment that starts the job (never in the pipeline's code)\n",
+    });
+  }, 60_000);
+});
+
 describe("run --local after a synth that fails", () => {
   it("prints the findings and exits 1 without starting anything", async () => {
     const r = await cli("run", "test/fixtures/cli/bad-unbounded-join.ts", "--local", "--no-typecheck");

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { environmentOf, loadConfig } from "../../packages/streamt-sdk/src/deploy/config.js";
+import { environmentOf, lineOf, loadConfig } from "../../packages/streamt-sdk/src/deploy/config.js";
 import { CONFIG_BRAND, configSchema, defineConfig, type StreamtConfigInput } from "../../packages/streamt-sdk/src/deploy/define-config.js";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 
@@ -79,6 +79,25 @@ describe("configSchema: values an environment may have", () => {
     expect(k8s("a".repeat(64)).error?.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual([
       { path: ["environments", "staging", "kubernetes", "namespace"], message: "Too big: expected string to have <=63 characters" },
     ]);
+  });
+});
+
+describe("configSchema: the Flink service URLs", () => {
+  it("flink.restUrl: an http URL is taken as an https one is; another scheme is refused, naming it", () => {
+    const withRest = (restUrl: string) => configSchema.safeParse({ environments: { staging: { ...STAGING, flink: { ...STAGING.flink, restUrl } } } });
+    const http = withRest("http://flink.staging:8081");
+    expect(http.error?.issues).toBeUndefined();
+    expect(http.data?.environments.staging?.flink.restUrl).toBe("http://flink.staging:8081");
+    expect(withRest("ftp://flink.staging:8081").error?.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual([
+      { path: ["environments", "staging", "flink", "restUrl"], message: "flink.restUrl must be an http(s) URL, not ftp:" },
+    ]);
+  });
+});
+
+describe("lineOf: the line of a property of the defineConfig({...}) literal", () => {
+  it("a key written as a bigint literal is not a name: `1n:` (the key \"1\") is not the property \"1n\", the string-named one is", () => {
+    const dir = project(["export default defineConfig({", "  environments: {", "    1n: {},", '    "1n": {},', "  },", "});", ""].join("\n"));
+    expect(lineOf(path.join(dir, "streamt.config.ts"), ["environments", "1n"])).toBe(5);
   });
 });
 

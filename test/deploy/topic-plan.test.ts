@@ -2,7 +2,7 @@ import type { Admin } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
-import { awaitLeaders, kafkaClientConfig, planTopics } from "../../packages/streamt-sdk/src/deploy/topic-plan.js";
+import { applyTopics, awaitLeaders, kafkaClientConfig, planTopics } from "../../packages/streamt-sdk/src/deploy/topic-plan.js";
 
 // planTopics and applyTopics against a real broker: test/flink/topic-plan.test.ts.
 describe("kafkaClientConfig: the deploy admin client's settings from an environment's Kafka properties", () => {
@@ -18,6 +18,10 @@ describe("kafkaClientConfig: the deploy admin client's settings from an environm
       ...BASE,
       ssl: true,
       sasl: { mechanism: "scram-sha-512", username: "deployer", password: "s3cr3t-pw" },
+    });
+    expect(kafkaClientConfig("k1:9092,k2:9092", { "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "SCRAM-SHA-256", "sasl.jaas.config": jaas })).toEqual({
+      ...BASE,
+      sasl: { mechanism: "scram-sha-256", username: "deployer", password: "s3cr3t-pw" },
     });
     // An empty username is one too (the broker decides).
     expect(kafkaClientConfig("k1:9092,k2:9092", { "security.protocol": "SASL_PLAINTEXT", "sasl.jaas.config": 'x required username="" password="p";' })).toEqual({ ...BASE, sasl: { mechanism: "plain", username: "", password: "p" } });
@@ -52,6 +56,16 @@ describe("planTopics: a Kafka cluster that does not answer", () => {
       "check kafka.bootstrapServers of 'staging' in streamt.config.ts and that this machine reaches it",
     ]);
   }, 60_000);
+});
+
+describe("applyTopics with nothing to create or alter", () => {
+  it("does not connect to Kafka at all: an unreachable cluster is no error, and nothing is said", async () => {
+    const env: ResolvedEnvironment = { name: "staging", kafka: { bootstrapServers: "127.0.0.1:1", properties: {} }, flink: { restUrl: "http://127.0.0.1:1", sqlGatewayUrl: null, savepointDir: "s3://sp", planDir: null }, protected: false, kubernetes: null };
+    const topic = { name: "t", partitions: null, replicationFactor: null, cleanupPolicy: "delete" as const, key: null, format: "json" as const, readBy: [], writtenBy: ["p"] };
+    const done: string[] = [];
+    await applyTopics(env, {}, [topic], [{ topic: "t", action: "unchanged", partitions: { live: 1, wanted: null }, config: [] }], (line) => done.push(line));
+    expect(done).toEqual([]);
+  });
 });
 
 describe("awaitLeaders: a new topic is ready once every partition has a leader", () => {

@@ -45,3 +45,31 @@ describe("FlinkRestClient.runJar: what POST /jars/:id/run asks", () => {
     }
   });
 });
+
+describe("FlinkRestClient.stopWithSavepoint: the stop, then its savepoint's status until COMPLETED", () => {
+  it("asks again while the savepoint is IN_PROGRESS; once COMPLETED, returns its location", async () => {
+    let polls = 0;
+    const rest = await fakeEndpoint((request) => {
+      if (request === "POST /jobs/j1/stop") return { "request-id": "r1" };
+      if (request === "GET /jobs/j1/savepoints/r1") return ++polls < 2 ? { status: { id: "IN_PROGRESS" } } : { status: { id: "COMPLETED" }, operation: { location: "file:///sp/savepoint-j1" } };
+      return { status: 404, json: { errors: ["not found"] } };
+    });
+    try {
+      // The deadline is far: a status not recognised as COMPLETED would end in an error at it, not in the location.
+      expect(await new FlinkRestClient(rest.url).stopWithSavepoint("j1", "file:///sp", { timeoutMs: 5_000 })).toBe("file:///sp/savepoint-j1");
+      expect(rest.requests).toEqual(['POST /jobs/j1/stop {"targetDirectory":"file:///sp","drain":false}', "GET /jobs/j1/savepoints/r1", "GET /jobs/j1/savepoints/r1"]);
+    } finally {
+      await rest.close();
+    }
+  });
+
+  it("a savepoint not COMPLETED by the deadline: an error naming the job and the wait, in seconds", async () => {
+    const rest = await fakeEndpoint((request) => (request === "POST /jobs/j1/stop" ? { "request-id": "r1" } : { status: { id: "IN_PROGRESS" } }));
+    try {
+      const e = await new FlinkRestClient(rest.url).stopWithSavepoint("j1", "file:///sp", { timeoutMs: 500 }).then(() => null, (err: unknown) => err);
+      expect(e instanceof Error ? e.message : e).toBe("stop-with-savepoint of job j1 did not complete within 0.5 s");
+    } finally {
+      await rest.close();
+    }
+  });
+});

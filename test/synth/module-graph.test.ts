@@ -2,7 +2,7 @@
  * moduleGraph: what importing an entry module reads, and why its result cannot be cached (an import that
  * cannot be followed statically), with the first such reason found.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -13,7 +13,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function project(files: Record<string, string>): string {
   dir = mkdtempSync(path.join(tmpdir(), "streamt-module-graph-"));
-  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
   return dir;
 }
 
@@ -41,5 +44,17 @@ describe("moduleGraph: why a module cannot be cached", () => {
     const root = project({ "a.ts": a, "b.ts": b });
     const graph = moduleGraph(path.join(root, "a.ts"), undefined);
     expect({ texts: [...graph.texts], uncacheable: graph.uncacheable }).toEqual({ texts: [[path.join(root, "a.ts"), a], [path.join(root, "b.ts"), b]], uncacheable: null });
+  });
+
+  it("an imported package: the file the import resolves to and the package's own package.json (up from a nested folder), not its imports", () => {
+    const a = "import { y } from \"pkg\";\nexport const x = y;\n";
+    const manifest = JSON.stringify({ name: "pkg", version: "1.0.0", types: "./dist/index.d.ts" });
+    const types = "import { z } from \"./other.js\";\nexport declare const y: typeof z;\n";
+    const root = project({ "a.ts": a, "node_modules/pkg/package.json": manifest, "node_modules/pkg/dist/index.d.ts": types, "node_modules/pkg/dist/other.d.ts": "export declare const z: number;\n" });
+    const graph = moduleGraph(path.join(root, "a.ts"), undefined);
+    expect({ texts: [...graph.texts], uncacheable: graph.uncacheable }).toEqual({
+      texts: [[path.join(root, "a.ts"), a], [path.join(root, "node_modules/pkg/dist/index.d.ts"), types], [path.join(root, "node_modules/pkg/package.json"), manifest]],
+      uncacheable: null,
+    });
   });
 });

@@ -56,4 +56,11 @@ describe("synth with the module cache", () => {
     expect(files?.get(path.join(dir, "streamt.config.ts"))).toBe(sha256(readFileSync(path.join(dir, "streamt.config.ts"), "utf8")));
     expect(files?.get(path.join(dir, "a.ts"))).toBe(sha256(readFileSync(path.join(dir, "a.ts"), "utf8")));
   });
+
+  it("with recordInputs: the SDK packages the entries import are named (the SDK folder, as \"streamt-sdk\" resolves to it), so that a change of the SDK invalidates the record", { timeout: 60_000 }, async () => {
+    const result = await synth({ ...options(), recordInputs: true });
+    expect(result.ok).toBe(true);
+    // The fixture project imports "streamt-sdk", which resolves (through node_modules' link) to this checkout's package.
+    expect(result.read?.packages).toEqual([path.resolve(import.meta.dirname, "../../packages/streamt-sdk")]);
+  });
 });

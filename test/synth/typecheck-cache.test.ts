@@ -127,6 +127,18 @@ describe("the incremental type-check cache", () => {
     writeFileSync(cacheFile(), "{ not json");
     expect(inMemory()).toEqual({ diagnostics: first.diagnostics, notes: [], checked: [] });
   });
+
+  it("a check without a cache folder (--no-cache) reads no build info: a tsconfig.tsbuildinfo beside tsconfig.json (where an incremental tsc leaves its own) is not taken, every file is checked", { timeout: 180_000 }, () => {
+    write("b.ts", moduleCode("b", `o.status.eq(1)`));
+    // Build info of these very files, made by this check with its cache folder in the project folder: its
+    // paths are relative to that folder, as those of a tsconfig.tsbuildinfo there would be.
+    const here = withoutRead(typecheckEntries(ENTRIES, dir, { cacheDir: dir }));
+    expect(here.checked).toEqual(["a.ts", "b.ts", "schemas.ts"]);
+    const [file] = readdirSync(dir).filter((f) => /^typecheck-.*\.json$/.test(f));
+    const { buildInfo } = JSON.parse((JSON.parse(readFileSync(path.join(dir, file!), "utf8")) as { data: string }).data) as { buildInfo: string };
+    writeFileSync(path.join(dir, "tsconfig.tsbuildinfo"), buildInfo);
+    expect(cold()).toEqual({ diagnostics: here.diagnostics, notes: [], checked: ["a.ts", "b.ts", "schemas.ts"] });
+  });
 });
 
 describe("reusing the last type-check while nothing it read changed", () => {
