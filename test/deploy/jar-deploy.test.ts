@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { jarBuildLog } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
 import { compileFailureReason, jarRunRequest, jarSourceHash, prepareJar, type JarSource, type PreparedJar } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
@@ -91,11 +92,11 @@ describe("prepareJar", () => {
       const progress: string[] = [];
       const e = await prepareJar(env("k:9092"), "counts", source("class CountsJob {}"), new Map(), workDir, (line) => progress.push(line)).then(() => null, (err: unknown) => err);
       if (!isStreamtError(e)) throw new Error(`expected a StreamtError, got ${String(e)}`);
-      expect(progress).toEqual(["building 1 JAR with Maven (log: /tmp/streamt-sdk/deploy-jar-build.log)..."]);
+      expect(progress).toEqual([`building 1 JAR with Maven (log: ${jarBuildLog("deploy")})...`]);
       expect([e.code, e.message.replace(/\/tmp\/streamt-jars-\d+-\w+\//g, "<build>/"), e.hint]).toEqual([
         "STREAMT-R013",
         [
-          "Maven could not build the JARs (exit code 1); nothing was replaced. Maven's full log: /tmp/streamt-sdk/deploy-jar-build.log",
+          `Maven could not build the JARs (exit code 1); nothing was replaced. Maven's full log: ${jarBuildLog("deploy")}`,
           "[ERROR] [ERROR] Some problems were encountered while processing the POMs:",
           "[ERROR] 'modelVersion' is missing. @ line 1, column 11",
           "[ERROR] The build could not read 1 project -> [Help 1]",

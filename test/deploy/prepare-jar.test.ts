@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jarBuildLog } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 import type { ResolvedEnvironment } from "../../packages/streamt-sdk/src/deploy/config.js";
 import { prepareJar, type JarSource } from "../../packages/streamt-sdk/src/deploy/jar-deploy.js";
 import { stabilisePlan, type SessionTable } from "../../packages/streamt-sdk/src/deploy/stable-plan.js";
@@ -70,7 +71,7 @@ describe("prepareJar: a JAR pipeline's JAR and the stable plan it compiles", () 
         ],
       ]);
       expect(progress).toEqual([
-        `building 1 JAR with Maven (log: ${path.join(tmpdir(), "streamt-sdk", "deploy-jar-build.log")})...`,
+        `building 1 JAR with Maven (log: ${jarBuildLog("deploy")})...`,
         expect.stringMatching(/^built 1 JAR in \d+ s: counts\/target\/counts\.jar \(0\.0 MB\)$/),
         "compiling the plan of pipeline 'counts' from its JAR...",
         "compiling the runner for target 2...",

@@ -115,3 +115,53 @@ describe("a job server of its own", () => {
     }
   }, 180_000);
 });
+
+describe("the job server's protocol, spoken raw: requests it cannot act on get a failed event that says why", () => {
+  /** Sends each request as one JSON line and collects the events for `id` until `until` says enough. */
+  async function exchange(requests: readonly object[], until: (events: Record<string, unknown>[]) => boolean): Promise<Record<string, unknown>[]> {
+    const { createConnection } = await import("node:net");
+    const { createInterface } = await import("node:readline");
+    const [host, port] = address.split(":");
+    const socket = createConnection({ host: host!, port: Number(port) });
+    const events: Record<string, unknown>[] = [];
+    try {
+      return await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer: ${JSON.stringify(events)}`)), 120_000);
+        socket.on("error", reject);
+        let pending = [...requests];
+        createInterface({ input: socket }).on("line", (line) => {
+          events.push(JSON.parse(line) as Record<string, unknown>);
+          if (until(events)) {
+            clearTimeout(timer);
+            resolve(events);
+          } else if (events.at(-1)!.event === "finished" && pending.length > 0) {
+            // the next request goes once the job it is about has ended
+            socket.write(`${JSON.stringify(pending.shift())}\n`);
+          }
+        });
+        socket.once("connect", () => socket.write(`${JSON.stringify(pending.shift())}\n`));
+      });
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  it("a stop for an id no job was started under: 'no job of that id was started'", async () => {
+    const id = `raw-unknown-${process.pid}`;
+    expect(await exchange([{ id, stop: { dir: tmpdir(), drain: false } }], (e) => e.length === 1)).toEqual([
+      { id, event: "failed", error: `no running job ${id} to stop (no job of that id was started)` },
+    ]);
+  });
+
+  it("a stop for a job that has finished: 'it has ended'", async () => {
+    const id = `raw-ended-${process.pid}`;
+    const events = await exchange([{ id, script: bounded }, { id, stop: { dir: tmpdir(), drain: false } }], (e) => e.at(-1)?.event === "failed");
+    expect(events.map((e) => e.event)).toEqual(["submitted", "finished", "failed"]);
+    expect(events.at(-1)).toEqual({ id, event: "failed", error: `no running job ${id} to stop (it has ended)` });
+  });
+
+  it("a request with an id but neither script, cancel nor stop: a bad request naming the three", async () => {
+    const id = `raw-empty-${process.pid}`;
+    expect(await exchange([{ id }], (e) => e.length === 1)).toEqual([{ id, event: "failed", error: 'bad request: needs "script", "cancel" or "stop"' }]);
+  });
+});

@@ -6,8 +6,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { aggregatorPom, buildJars, jarBuildLog, jarBuildSteps, relevantMavenLines } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 
 describe("jar-build: where its log goes and what of it a failure shows", () => {
-  it("the log is outside the output folder, named after it", () => {
-    expect(jarBuildLog("/work/project/streamt.out/")).toBe(path.join(tmpdir(), "streamt-sdk", "streamt.out-jar-build.log"));
+  it("the log is outside the output folder, named after it and a hash of its absolute path", () => {
+    // sha256("/work/project/streamt.out") begins 277cf73a
+    expect(jarBuildLog("/work/project/streamt.out/")).toBe(path.join(tmpdir(), "streamt-sdk", "streamt.out-277cf73a-jar-build.log"));
+  });
+
+  it("two output folders of one name in two projects: two logs (builds at once on one machine do not mix)", () => {
+    expect(jarBuildLog("/work/a/dist")).not.toBe(jarBuildLog("/work/b/dist"));
+    expect(jarBuildLog("dist")).toBe(jarBuildLog(path.join(process.cwd(), "dist")));
   });
 
   it("Maven's ERROR lines without its boilerplate", () => {

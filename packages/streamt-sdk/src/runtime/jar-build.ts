@@ -23,9 +23,16 @@ export interface BuiltJar {
 
 const BUILD_DIR = ".streamt-build";
 
-/** The log of the last JAR build of an output folder: outside it, so a failed build's log outlives the folder it built in. */
+/**
+ * The log of the last JAR build of an output folder (or of what deploy and run build, named relative to
+ * the working folder): outside it, so a failed build's log outlives the folder it built in. The name holds
+ * a short hash of the folder's absolute path, so two projects whose output folders share a name (both
+ * `dist`, both deploying) can build at once on one machine without writing into one log.
+ */
 export function jarBuildLog(outDir: string): string {
-  return path.join(tmpdir(), "streamt-sdk", `${path.basename(path.resolve(outDir))}-jar-build.log`);
+  const absolute = path.resolve(outDir);
+  const pathHash = createHash("sha256").update(absolute).digest("hex").slice(0, 8);
+  return path.join(tmpdir(), "streamt-sdk", `${path.basename(absolute)}-${pathHash}-jar-build.log`);
 }
 
 /**

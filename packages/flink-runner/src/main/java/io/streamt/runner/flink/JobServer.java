@@ -57,6 +57,8 @@ public final class JobServer {
     private static final Set<String> CANCELLED = ConcurrentHashMap.newKeySet();
     /** Jobs asked for but not yet submitted (planning): a stop for one waits for it. */
     private static final Set<String> STARTING = ConcurrentHashMap.newKeySet();
+    /** Every job id a script was sent for: a stop for one no longer running says it ended, not that it never was. */
+    private static final Set<String> ASKED = ConcurrentHashMap.newKeySet();
     /** How long a stop waits for a job still starting, and for its tasks to run, before it gives up. */
     private static final long STOP_WAIT_MS = 120_000;
 
@@ -99,6 +101,7 @@ public final class JobServer {
                 String script = (String) request.get("script");
                 String restore = request.get("restore") instanceof String ? (String) request.get("restore") : null;
                 long checkpointMs = request.get("checkpointMs") instanceof Number ? ((Number) request.get("checkpointMs")).longValue() : 0;
+                ASKED.add(id);
                 STARTING.add(id);
                 Thread t = new Thread(() -> {
                     try {
@@ -110,7 +113,7 @@ public final class JobServer {
                 t.setDaemon(true);
                 t.start();
             } else {
-                Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "bad request: needs \"script\" or \"cancel\""));
+                Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "bad request: needs \"script\", \"cancel\" or \"stop\""));
             }
         }
         for (String id : RUNNING.keySet()) cancel(id);
@@ -150,7 +153,7 @@ public final class JobServer {
             client = RUNNING.remove(id);
         }
         if (client == null) {
-            Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "no running job " + id + " to stop (it had ended)"));
+            Out.event(Json.obj().put("id", id).put("event", "failed").put("error", "no running job " + id + " to stop (" + (ASKED.contains(id) ? "it has ended" : "no job of that id was started") + ")"));
             return;
         }
         String target = new File(dir).getAbsoluteFile().toURI().toString();
