@@ -35,4 +35,20 @@ describe("the type-check's STREAMT-B009 walk on plain JavaScript operands", () =
       ["STREAMT-B009", "`o.amount.gt(5)` is a streamt expression, always truthy in JavaScript: ?: always takes its first branch (SQL's CASE is when(...).otherwise(...))", 3, 64],
     ]);
   }, 120_000);
+
+  it("&& whose left operand is a streamt expression intersected with a type that also declares __col is STREAMT-B009: one ExprBase declaration of __col is enough", () => {
+    const entry = path.join(dir, "intersection.ts");
+    writeFileSync(
+      entry,
+      `import { pipeline, source, t } from "streamt-sdk";\n` +
+        `function labelled<E extends object>(e: E, label: string): E & { readonly label: string; readonly __col?: unknown } {\n` +
+        `  return Object.assign(e, { label });\n` +
+        `}\n` +
+        `const orders = source("orders", { topic: "orders.v1", schema: t.row({ id: t.string(), amount: t.int() }) });\n` +
+        `export default pipeline("intersection").write(orders.filter((o) => labelled(o.amount.gt(5), "big") && o.id.eq("a")).toKafka("intersection.out"));\n`,
+    );
+    expect(typecheckEntries([entry], ROOT).diagnostics.map((d) => [d.code, d.message, d.site?.line, d.site?.column])).toEqual([
+      ["STREAMT-B009", "`labelled(o.amount.gt(5), \"big\")` is a streamt expression, always truthy in JavaScript: && returns its right operand and drops this one", 6, 68],
+    ]);
+  }, 120_000);
 });
