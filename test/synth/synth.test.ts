@@ -47,6 +47,10 @@ describe("synth", () => {
     expect(JSON.parse(result.files.at(-1)!.content).artifacts.map((a: { id: string }) => a.id)).toEqual(["k8s:orders-copy", "plan", "sql:orders-copy", "topics"]);
   });
 
+  it("--target k8s without the environment's Kubernetes settings: refused, naming what is missing (the CLI always passes them: --env is required)", async () => {
+    await expect(synth({ ...options, entries: [entry], target: "k8s", flinkVersion: "1.20" })).rejects.toThrow(new Error("internal: synth --target k8s without an environment"));
+  });
+
   it("the manifest's pipeline entry lists each Kafka sink by its topic and any other sink by its kind and name, sorted", async () => {
     const manifest = JSON.parse((await synthOf("sql")).files.find((f) => f.path === "manifest.json")!.content);
     expect(manifest.pipelines.map((p: { name: string; sources: string[]; sinks: string[] }) => ({ name: p.name, sources: p.sources, sinks: p.sinks }))).toEqual([
