@@ -36,6 +36,29 @@ describe("loadEntries", () => {
     expect(result.diagnostics).toEqual([]);
   });
 
+  it("a module failing with a stack whose frames are file:// URLs (as Node's ESM loader writes them under tsx): the site is the user's frame, its file relative to the root", async () => {
+    // vitest's module runner writes plain paths in a stack; the CLI's tsx writes file:///<path>:<line>:<column>.
+    const file = path.join(dir, "esm-frames.ts");
+    writeFileSync(
+      file,
+      `const e = new Error("the topic name is empty");\n` +
+        `e.stack = ${JSON.stringify(`Error: the topic name is empty\n    at orderTopic (file://${file}:4:11)\n    at file://${file}:7:3\n    at ModuleJob.run (node:internal/modules/esm/module_job:234:25)`)};\n` +
+        `throw e;\n`,
+    );
+    const result = await loadEntries(["esm-frames.ts"], dir);
+    expect(result.diagnostics).toEqual([
+      {
+        code: "STREAMT-L001",
+        severity: "error",
+        pipeline: null,
+        path: "esm-frames.ts",
+        site: { file: "esm-frames.ts", line: 4, column: 11 },
+        message: "loading esm-frames.ts failed: the topic name is empty",
+        hint: "fix the error at that line; synth runs your module as ordinary TypeScript",
+      },
+    ]);
+  });
+
   it("a module failing with esbuild's errors array, its message not giving the position (a reworded error): the site is the first error's location, its column made 1-based", async () => {
     // esbuild's own messages carry "<file>:<line>:<column>: ERROR: <text>", which is read first; the
     // array is what is left when a wrapper rewords the message.

@@ -38,6 +38,18 @@ describe("moduleGraph: why a module cannot be cached", () => {
     expect(moduleGraph(path.join(root, "a.ts"), undefined).uncacheable).toBe(`${path.join(root, "a.ts")} imports node:fs`);
   });
 
+  it("a module reading process.env or process.argv with whitespace (a line break, a space) before the dot: uncacheable, its imports not followed", () => {
+    const a = "import { y } from \"./b.js\";\nexport const port = process\n  .env.PORT ?? y;\n";
+    const c = "export const first = process .argv[2];\n";
+    const root = project({ "a.ts": a, "b.ts": "export const y = \"9092\";\n", "c.ts": c });
+    const graph = moduleGraph(path.join(root, "a.ts"), undefined);
+    expect({ texts: [...graph.texts], uncacheable: graph.uncacheable }).toEqual({
+      texts: [[path.join(root, "a.ts"), a]],
+      uncacheable: `${path.join(root, "a.ts")} reads process.env or process.argv`,
+    });
+    expect(moduleGraph(path.join(root, "c.ts"), undefined).uncacheable).toBe(`${path.join(root, "c.ts")} reads process.env or process.argv`);
+  });
+
   it("a dynamic import of a string literal is followed, not a reason", () => {
     const a = "export const load = () => import(\"./b.js\");\n";
     const b = "export const y = 1;\n";
