@@ -69,6 +69,17 @@ describe("the incremental type-check cache", () => {
     expect(fixed.diagnostics).toEqual(cold().diagnostics);
   });
 
+  it("with outFile (the builder checks the whole program as one): an edited module's B009 is found again, not taken from the cache", { timeout: 180_000 }, () => {
+    const { customConditions: _conditions, ...options } = TSCONFIG.compilerOptions;
+    const sdk = path.resolve(import.meta.dirname, "../../packages/streamt-sdk/src/index.ts");
+    write("tsconfig.json", JSON.stringify({ compilerOptions: { ...options, module: "amd", moduleResolution: "node10", outFile: "out.js", ignoreDeprecations: "6.0", paths: { "streamt-sdk": [sdk] } } }));
+    expect(cached()).toEqual({ diagnostics: [], notes: [], checked: ["a.ts", "b.ts", "schemas.ts"] });
+    edit("a.ts", "o.amount.gt(100)", `o.amount.gt(100) && o.status.eq("paid")`);
+    const edited = cached();
+    expect(edited.diagnostics.map((d) => `${d.code} ${d.site?.file}:${d.site?.line}:${d.site?.column}`)).toEqual(["STREAMT-B009 a.ts:4:57"]);
+    expect(edited).toEqual({ diagnostics: cold().diagnostics, notes: [], checked: ["a.ts", "b.ts", "schemas.ts"] });
+  });
+
   it("a change to an imported module re-checks its importers: an error in an unchanged file is still reported", { timeout: 180_000 }, () => {
     expect(cached().diagnostics).toEqual([]);
     edit("schemas.ts", "amount: t.decimal(10, 2)", "total: t.decimal(10, 2)");

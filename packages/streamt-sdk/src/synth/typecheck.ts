@@ -174,6 +174,8 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
     const next = builder.getSemanticDiagnosticsOfNextAffectedFile(undefined, (sf) => !isUsers(sf));
     if (!next) break;
     if (next.affected !== program) recheck.add(next.affected as ts.SourceFile);
+    // With outFile the builder checks the whole program as one: every user file is then checked again.
+    else for (const sf of program.getSourceFiles()) if (isUsers(sf)) recheck.add(sf);
   }
   const checker = program.getTypeChecker();
   const operatorFindings: Record<string, Diagnostic[]> = {};
