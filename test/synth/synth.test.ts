@@ -51,6 +51,11 @@ describe("synth", () => {
     await expect(synth({ ...options, entries: [entry], target: "k8s", flinkVersion: "1.20" })).rejects.toThrow(new Error("internal: synth --target k8s without an environment"));
   });
 
+  it("the manifest's artifacts say what each depends on: the Kubernetes resources of a SQL pipeline on its script, nothing else on anything", async () => {
+    const artifacts = JSON.parse((await synthOf("k8s")).files.at(-1)!.content).artifacts as { id: string; dependsOn: string[] }[];
+    expect(artifacts.map((a) => [a.id, a.dependsOn])).toEqual([["k8s:orders-copy", ["sql:orders-copy"]], ["plan", []], ["sql:orders-copy", []], ["topics", []]]);
+  });
+
   it("the manifest's pipeline entry lists each Kafka sink by its topic and any other sink by its kind and name, sorted", async () => {
     const manifest = JSON.parse((await synthOf("sql")).files.find((f) => f.path === "manifest.json")!.content);
     expect(manifest.pipelines.map((p: { name: string; sources: string[]; sinks: string[] }) => ({ name: p.name, sources: p.sources, sinks: p.sinks }))).toEqual([
