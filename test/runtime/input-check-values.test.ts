@@ -49,6 +49,17 @@ describe("run --local's input check: FLOAT, DOUBLE and MAP values, and a source 
     ]);
   });
 
+  it("every element of an ARRAY is checked, each named by its index", () => {
+    const plan: Plan = { version: PLAN_VERSION, pipelines: [pipeline("p").write(source("a", { topic: "a.v1", schema: t.row({ id: t.string(), sizes: t.array(t.int()) }) }).toKafka("o1")).definition] };
+    const line = lineHere() - 1;
+    expect(checkInputs([{ topic: "a.v1", file: "a.jsonl", records: records({ id: "a", sizes: [1, 2] }) }], plan)).toEqual([]);
+    expect(refusal(() => checkInputs([{ topic: "a.v1", file: "a.jsonl", records: records({ id: "a", sizes: ["one"] }, { id: "b", sizes: [1, 2, "three"] }) }], plan)).message.split("\n")).toEqual([
+      `--input a.v1=a.jsonl does not fit source a (format json, defined at ${FILE}:${line}):`,
+      '  a.jsonl:1: field "sizes[0]" is "one", not an integer (INT)',
+      '  a.jsonl:2: field "sizes[2]" is "three", not an integer (INT)',
+    ]);
+  });
+
   it("a source that skips parse errors reads a bad record as nulls, which its NOT NULL contract drops: a note, not a refusal", () => {
     const plan: Plan = { version: PLAN_VERSION, pipelines: [pipeline("p").write(source("k", { topic: "k.v1", schema: t.row({ id: t.string(), ok: t.boolean() }), json: { onParseError: "skip" } }).toKafka("o1")).definition] };
     expect(checkInputs([{ topic: "k.v1", file: "k.jsonl", records: records({ id: "a", ok: 1 }, "not an object") }], plan)).toEqual([

@@ -23,6 +23,21 @@ describe("the type-check's STREAMT-B009 walk on plain JavaScript operands", () =
     expect(typecheckEntries([entry], ROOT).diagnostics).toEqual([]);
   }, 120_000);
 
+  it("other binary operators with a streamt expression on the left (an assignment, ===) are no finding: only &&, || and ?? are", () => {
+    const entry = path.join(dir, "assign.ts");
+    writeFileSync(
+      entry,
+      `import { pipeline, source, t } from "streamt-sdk";\n` +
+        `const orders = source("orders", { topic: "orders.v1", schema: t.row({ id: t.string(), amount: t.int() }) });\n` +
+        `export default pipeline("assign").write(orders.filter((o) => {\n` +
+        `  let big = o.amount.gt(100);\n` +
+        `  if (big === o.amount.gt(100)) big = o.amount.gt(200);\n` +
+        `  return big;\n` +
+        `}).toKafka("assign.out"));\n`,
+    );
+    expect(typecheckEntries([entry], ROOT).diagnostics).toEqual([]);
+  }, 120_000);
+
   it("?: whose condition is a streamt expression is STREAMT-B009 at the ternary: JavaScript reads the expression object as true", () => {
     const entry = path.join(dir, "ternary.ts");
     writeFileSync(
