@@ -67,4 +67,10 @@ describe("argument parsing", () => {
     expect(usage(["run", "p.ts", "--local", "--input", "orders"])).toBe("--input orders: write --input <topic>=<file.jsonl>");
     expect(usage(["synth", "a.ts", "--bootstrap-servers", "nohost"])).toBe("--bootstrap-servers takes host:port[,host:port...]");
   });
+
+  it("refuses --bootstrap-servers when anything follows its last host:port: a trailing comma, a space and more, a path", () => {
+    expect(usage(["synth", "a.ts", "--bootstrap-servers", "localhost:9092,"])).toBe("--bootstrap-servers takes host:port[,host:port...]");
+    expect(usage(["synth", "a.ts", "--bootstrap-servers", "k1:9092,k2:9092 x"])).toBe("--bootstrap-servers takes host:port[,host:port...]");
+    expect(usage(["synth", "a.ts", "--bootstrap-servers", "localhost:9092/"])).toBe("--bootstrap-servers takes host:port[,host:port...]");
+  });
 });

@@ -296,6 +296,29 @@ describe("the Flink and gateway endpoints apply needs", () => {
     }
   });
 
+  it("awaitRunning: a failed or restarting job whose exceptions Flink does not give (an error, or an answer without a history) is an error saying Flink reported no cause; a restarting one is cancelled", async () => {
+    const replies: Record<string, unknown> = {
+      "GET /jobs/0123abcd": { state: "FAILED", vertices: [] },
+      "GET /jobs/0123abcd/exceptions?maxExceptions=1": { status: 500, json: { errors: ["exceptions are gone"] } },
+      "GET /jobs/4567ef01": { state: "RESTARTING", vertices: [] },
+      "GET /jobs/4567ef01/exceptions?maxExceptions=1": {},
+      "PATCH /jobs/4567ef01?mode=cancel": {},
+    };
+    const rest = await fakeEndpoint((request) => replies[request] ?? { status: 404, json: { errors: [`no ${request}`] } });
+    try {
+      const at = { ...env(), flink: { ...env().flink, restUrl: rest.url } };
+      const failed = await awaitRunning(at, "0123abcd").then(() => null, (err: unknown) => err);
+      expect(failed).toBeInstanceOf(FlinkRestError);
+      expect((failed as Error).message).toBe("job 0123abcd is FAILED: Flink reported no cause");
+      const restarting = await awaitRunning(at, "4567ef01").then(() => null, (err: unknown) => err);
+      expect(restarting).toBeInstanceOf(FlinkRestError);
+      expect((restarting as Error).message).toBe("job 4567ef01 failed and was cancelled: Flink reported no cause");
+      expect(rest.requests).toEqual(["GET /jobs/0123abcd", "GET /jobs/0123abcd/exceptions?maxExceptions=1", "GET /jobs/4567ef01", "GET /jobs/4567ef01/exceptions?maxExceptions=1", "PATCH /jobs/4567ef01?mode=cancel"]);
+    } finally {
+      await rest.close();
+    }
+  });
+
   it("gatewayOf: an environment without a SQL Gateway or without a plan folder is refused, naming the one missing", () => {
     const refusal = (flink: Partial<ResolvedEnvironment["flink"]>): unknown[] => {
       try {

@@ -3,7 +3,7 @@
  * given() produces reach the job, and the final table of an upsert sink leaves out a key the job deleted
  * (a tombstone in the sink's topic).
  */
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { count, pipeline, source, t } from "streamt-sdk";
 import { testPipeline } from "streamt-sdk/testing";
 import { runId } from "../e2e/support.js";
@@ -36,6 +36,28 @@ describe("testPipeline on the engine", { timeout: 240_000 }, () => {
         { op: "+I", row: { n: 2, customers: 1 } },
       ],
       { changelog: true },
+    );
+  });
+
+  it("a failing expectation on an upsert sink names its final table and key, and shows the row of a key the job deleted as missing", async () => {
+    const test = testPipeline(customersPerCount).given(orders, [order("o1", "c1"), order("o2", "c1")]);
+    const failure = await test
+      .expect(perCount, [
+        { n: 1, customers: 1 },
+        { n: 2, customers: 2 },
+      ])
+      .then(() => null, (e: unknown) => e);
+    expect(failure).toMatchObject({ code: "STREAMT-T001" });
+    expect((failure as Error).message).toBe(
+      [
+        `sink testing-final-table.per-count.${runId} of pipeline customers-per-count (orders/aggregate/aggregate/testing-final-table.per-count.${runId}) received other final table (latest row per key n) than expected (2 expected, 1 received):`,
+        "  changed (1):",
+        '    expected {"n":2,"customers":2}',
+        '    got      {"n":2,"customers":1}',
+        "      (customers differs)",
+        "  missing (1):",
+        '    {"n":1,"customers":1}',
+      ].join("\n"),
     );
   });
 });

@@ -39,6 +39,18 @@ describe("stateMismatch", () => {
     ]);
   });
 
+  it("another session gap: the window's partition keys are said only when it has any", () => {
+    const sessions = (gap: "10m" | "5m") => def(orders.session(gap).aggregate({ n: count() }).toKafka("out"));
+    expect(keyedBy(stateMismatch(sessions("10m"), sessions("5m")))).toEqual(["orders/session", "session gap 600000 ms on ts, group ()", "orders/session", "session gap 300000 ms on ts, group ()"]);
+    const perCustomer = (gap: "10m" | "5m") => def(orders.session(gap).groupBy("customer_id").aggregate({ n: count() }).toKafka("out"));
+    expect(keyedBy(stateMismatch(perCustomer("10m"), perCustomer("5m")))).toEqual([
+      "orders/session",
+      "session gap 600000 ms on ts partition customer_id, group (customer_id STRING NOT NULL)",
+      "orders/session",
+      "session gap 300000 ms on ts partition customer_id, group (customer_id STRING NOT NULL)",
+    ]);
+  });
+
   it("none for the same pipeline, a stateless change, or stateful steps of another kind", () => {
     expect(stateMismatch(totalsBy("region"), totalsBy("region"))).toBeNull();
     const filtered = def(orders.filter((o) => o.amount.gt(0)).groupBy("region").aggregate({ n: count() }).toUpsertKafka("out", { key: ["region"] }));
