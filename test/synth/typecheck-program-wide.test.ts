@@ -41,6 +41,23 @@ describe("the type-check's errors about the whole program, not one file", () => 
     );
   });
 
+  it("an option's error (a deprecated option) is located at the option's line in tsconfig.json, with a hint to fix tsconfig.json", { timeout: 120_000 }, () => {
+    // tsconfig.json lists the six options of every project first: baseUrl is on line 9.
+    project({ baseUrl: "." }, "export const n: number = 1;\n");
+    const { diagnostics } = typecheckEntries(["a.ts"], dir);
+    expect(diagnostics).toEqual([
+      {
+        code: "TS5101",
+        severity: "error",
+        pipeline: null,
+        path: "tsconfig.json",
+        site: { file: "tsconfig.json", line: 9, column: 5 },
+        message: `Option 'baseUrl' is deprecated and will stop functioning in TypeScript 7.0. Specify compilerOption '"ignoreDeprecations": "6.0"' to silence this error.\n    Visit https://aka.ms/ts6 for migration information.`,
+        hint: "fix tsconfig.json there; synth type-checks with your project's settings",
+      },
+    ]);
+  });
+
   it("with outFile (the builder checks the whole program at once, not file by file) a type error in a module is still reported at its line and column", { timeout: 120_000 }, () => {
     project({ outFile: "out.js", module: "amd", moduleResolution: "node10", ignoreDeprecations: "6.0" }, `export const n: number = "one";\n`);
     const { diagnostics, notes } = typecheckEntries(["a.ts"], dir);

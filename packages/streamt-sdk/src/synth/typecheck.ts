@@ -26,8 +26,20 @@ export function compilerOptions(tsconfig: string | undefined): { options: ts.Com
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, host);
   if (!parsed) return { options: defaults, errors, configFiles: [...configFiles] };
-  return { options: { ...parsed.options, noEmit: true }, errors: [...errors, ...ts.getConfigFileParsingDiagnostics(parsed).filter((e) => e.code !== NO_INPUTS)], configFiles: [...configFiles] };
+  return { options: withConfigFile({ ...parsed.options, noEmit: true }, parsed.options), errors: [...errors, ...ts.getConfigFileParsingDiagnostics(parsed).filter((e) => e.code !== NO_INPUTS)], configFiles: [...configFiles] };
 }
+
+/**
+ * `options` with the parsed tsconfig.json of `from` attached as TypeScript attaches it: not enumerable, so a
+ * spread copy drops it. The compiler places an option's error (a deprecated or conflicting option) at the
+ * option's line in tsconfig.json through it; without it the error has no file.
+ */
+function withConfigFile(options: ts.CompilerOptions, from: ts.CompilerOptions): ts.CompilerOptions {
+  if (from.configFile !== undefined) Object.defineProperty(options, "configFile", { value: from.configFile, enumerable: false });
+  return options;
+}
+
+const CONFIG_HINT = "fix tsconfig.json there; synth type-checks with your project's settings";
 
 /** "No inputs were found in config file": synth's inputs are its entries, not the tsconfig's include. */
 const NO_INPUTS = 18003;
@@ -114,14 +126,14 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
       hint,
     });
   };
-  for (const d of errors) report(d, tsconfig ?? files[0]!, "fix tsconfig.json there; synth type-checks with your project's settings");
+  for (const d of errors) report(d, tsconfig ?? files[0]!, CONFIG_HINT);
   if (out.length > 0) return { diagnostics: out, notes, checked: [] };
 
   const { cacheDir } = typecheckOptions;
   const buildInfoFile = path.join(cacheDir ?? root, "typecheck.tsbuildinfo");
   // The build info lives in synth's cache file, never where the project's own tsconfig puts it.
   const { tsBuildInfoFile: _ownBuildInfo, ...ownOptions } = projectOptions;
-  const options: ts.CompilerOptions = cacheDir !== undefined ? { ...ownOptions, noEmit: true, incremental: true, tsBuildInfoFile: buildInfoFile } : { ...ownOptions, noEmit: true, incremental: false };
+  const options = withConfigFile(cacheDir !== undefined ? { ...ownOptions, noEmit: true, incremental: true, tsBuildInfoFile: buildInfoFile } : { ...ownOptions, noEmit: true, incremental: false }, projectOptions);
   // One cache file per tsconfig and entry list, so checking other entries does not evict this state.
   const inputs = typecheckInputs(files, tsconfig);
   const cacheFile = cacheDir ? path.join(cacheDir, `typecheck-${inputs.slice(0, 16)}.json`) : undefined;
@@ -180,7 +192,8 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
   const checker = program.getTypeChecker();
   const operatorFindings: Record<string, Diagnostic[]> = {};
   const hint = "fix the type error (your editor shows it too); synth refuses code that does not type-check";
-  for (const d of [...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics()]) report(d, tsconfig ?? files[0]!, hint);
+  for (const d of builder.getOptionsDiagnostics()) report(d, tsconfig ?? files[0]!, CONFIG_HINT);
+  for (const d of builder.getGlobalDiagnostics()) report(d, tsconfig ?? files[0]!, hint);
   for (const sf of program.getSourceFiles()) {
     if (!isUsers(sf)) continue;
     const rel = relative(sf.fileName);
