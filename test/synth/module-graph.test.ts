@@ -38,16 +38,27 @@ describe("moduleGraph: why a module cannot be cached", () => {
     expect(moduleGraph(path.join(root, "a.ts"), undefined).uncacheable).toBe(`${path.join(root, "a.ts")} imports node:fs`);
   });
 
-  it("a module reading process.env or process.argv with whitespace (a line break, a space) before the dot: uncacheable, its imports not followed", () => {
+  it("a module reading process.env or process.argv with whitespace (a line break, a space) before the dot: uncacheable, its imports still followed (synth --watch watches them)", () => {
     const a = "import { y } from \"./b.js\";\nexport const port = process\n  .env.PORT ?? y;\n";
     const c = "export const first = process .argv[2];\n";
     const root = project({ "a.ts": a, "b.ts": "export const y = \"9092\";\n", "c.ts": c });
     const graph = moduleGraph(path.join(root, "a.ts"), undefined);
     expect({ texts: [...graph.texts], uncacheable: graph.uncacheable }).toEqual({
-      texts: [[path.join(root, "a.ts"), a]],
+      texts: [[path.join(root, "a.ts"), a], [path.join(root, "b.ts"), "export const y = \"9092\";\n"]],
       uncacheable: `${path.join(root, "a.ts")} reads process.env or process.argv`,
     });
     expect(moduleGraph(path.join(root, "c.ts"), undefined).uncacheable).toBe(`${path.join(root, "c.ts")} reads process.env or process.argv`);
+  });
+
+  it("an import that does not resolve: uncacheable, naming it, and the module's other imports are still followed", () => {
+    const a = "import { gone } from \"./missing.js\";\nimport { y } from \"./b.js\";\nexport const x = [gone, y];\n";
+    const b = "export const y = 1;\n";
+    const root = project({ "a.ts": a, "b.ts": b });
+    const graph = moduleGraph(path.join(root, "a.ts"), undefined);
+    expect({ texts: [...graph.texts], uncacheable: graph.uncacheable }).toEqual({
+      texts: [[path.join(root, "a.ts"), a], [path.join(root, "b.ts"), b]],
+      uncacheable: `the import "./missing.js" in ${path.join(root, "a.ts")} does not resolve`,
+    });
   });
 
   it("a dynamic import of a string literal is followed, not a reason", () => {

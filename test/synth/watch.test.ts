@@ -110,14 +110,19 @@ describe("synth --watch", () => {
     expect(outputNames()).toEqual(["streamt.out"]);
   });
 
-  it("a module outside the project folder (a monorepo's shared schemas in ../lib): its edit is seen and written, equal to a cold synth, and so is what a later synth reads from the cache", { timeout: 300_000 }, async () => {
+  /** Moves schemas.ts to a folder beside the project (a monorepo's ../lib) and imports it from there; returns the folder. */
+  const shareSchemas = (): string => {
     const lib = `${dir}-lib`;
     mkdirSync(lib);
     writeFileSync(path.join(lib, "schemas.ts"), readFileSync(path.join(dir, "schemas.ts"), "utf8"));
     rmSync(path.join(dir, "schemas.ts"));
-    const shared = `../${path.basename(lib)}/schemas.js`;
-    for (const entry of ENTRIES) edit(entry, `from "./schemas.js"`, `from "${shared}"`);
-    const { child, exited, runs, until } = startWatch(["--no-typecheck"]);
+    for (const entry of ENTRIES) edit(entry, `from "./schemas.js"`, `from "../${path.basename(lib)}/schemas.js"`);
+    return lib;
+  };
+
+  /** A watch with these options sees an edit of the shared ../lib/schemas.ts: both scripts get the new column, equal to a cold synth. */
+  async function sharedModuleEditIsSeen(lib: string, args: readonly string[]): Promise<void> {
+    const { child, exited, runs, until } = startWatch(["--no-typecheck", ...args]);
     try {
       await until("the first run", () => runs().length >= 1);
       await expectEqualToColdSynth();
@@ -129,8 +134,32 @@ describe("synth --watch", () => {
     } finally {
       child.kill("SIGTERM");
     }
+    expect(await exited).toBe(0);
+  }
+
+  it("a module outside the project folder, under --no-cache (no module cache records the imports): its edit is seen and written, equal to a cold synth", { timeout: 300_000 }, async () => {
+    const lib = shareSchemas();
     try {
-      expect(await exited).toBe(0);
+      await sharedModuleEditIsSeen(lib, ["--no-cache"]);
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
+  });
+
+  it("a module outside the project folder imported only by entries the module cache cannot keep (they read process.env): its edit is seen and written", { timeout: 300_000 }, async () => {
+    const lib = shareSchemas();
+    for (const entry of ENTRIES) write(entry, `${readFileSync(path.join(dir, entry), "utf8")}export const region = process.env.STREAMT_TEST_REGION ?? "eu";\n`);
+    try {
+      await sharedModuleEditIsSeen(lib, []);
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
+  });
+
+  it("a module outside the project folder (a monorepo's shared schemas in ../lib): its edit is seen and written, equal to a cold synth, and so is what a later synth reads from the cache", { timeout: 300_000 }, async () => {
+    const lib = shareSchemas();
+    try {
+      await sharedModuleEditIsSeen(lib, []);
       // The module cache the watch left: a synth reading it writes what a cold synth writes.
       const cached = await cli("synth", ...ENTRIES, "--no-typecheck", "--out", `${dir}-cached`);
       expect(cached.code, cached.stderr).toBe(0);

@@ -33,30 +33,30 @@ export function moduleGraph(entry: string, tsconfig: string | undefined): Module
       return null;
     }
   };
+  // The first reason wins; the walk goes on past it, so `texts` holds every file the imports reach (what
+  // synth --watch watches), even of a module that cannot be cached.
+  const cannotCache = (reason: string): void => void (uncacheable ??= reason);
   const pending = [path.resolve(entry)];
-  while (pending.length > 0 && uncacheable === null) {
+  while (pending.length > 0) {
     const file = pending.pop()!;
     if (texts.has(file)) continue;
     const text = read(file);
     if (text === null) {
-      uncacheable = `${file} cannot be read`;
-      break;
+      cannotCache(`${file} cannot be read`);
+      continue;
     }
     const scanned = ts.preProcessFile(text, true, true);
     // What a module reads from the environment or from files at load time is not known here.
-    if (/\bprocess\s*\.\s*(env|argv)\b/.test(text)) {
-      uncacheable = `${file} reads process.env or process.argv`;
-      break;
-    }
+    if (/\bprocess\s*\.\s*(env|argv)\b/.test(text)) cannotCache(`${file} reads process.env or process.argv`);
     for (const ref of [...scanned.importedFiles, ...scanned.referencedFiles]) {
       if (/^(node:)?fs(\/promises)?$/.test(ref.fileName)) {
-        uncacheable = `${file} imports ${ref.fileName}`;
-        break;
+        cannotCache(`${file} imports ${ref.fileName}`);
+        continue;
       }
       const resolved = ts.resolveModuleName(ref.fileName, file, options, ts.sys).resolvedModule;
       if (!resolved) {
-        uncacheable = `the import "${ref.fileName}" in ${file} does not resolve`;
-        break;
+        cannotCache(`the import "${ref.fileName}" in ${file} does not resolve`);
+        continue;
       }
       const target = path.resolve(resolved.resolvedFileName);
       if (resolved.isExternalLibraryImport) {
@@ -67,7 +67,7 @@ export function moduleGraph(entry: string, tsconfig: string | undefined): Module
       } else if (!texts.has(target)) pending.push(target);
     }
     // A dynamic import of a computed name cannot be followed.
-    if (uncacheable === null && /\bimport\s*\(\s*[^'"`\s)]/.test(text)) uncacheable = `${file} imports a module by a computed name`;
+    if (/\bimport\s*\(\s*[^'"`\s)]/.test(text)) cannotCache(`${file} imports a module by a computed name`);
   }
   return { texts, configFiles, uncacheable };
 }

@@ -133,6 +133,11 @@ export interface SynthResult extends CheckResult {
   readonly saveCache?: () => string[];
   /** With `deferCacheSave`: the files the entries' modules were made from, as the module cache knows them. */
   readonly sourceFiles?: readonly string[];
+  /**
+   * With `deferCacheSave`: the entries whose files are not in `sourceFiles` (every entry without the module
+   * cache; with it, those that cannot be cached, e.g. one reading process.env).
+   */
+  readonly unrecordedEntries?: readonly string[];
 }
 
 const now = (): number => performance.now();
@@ -320,7 +325,8 @@ function collectGarbage(): void {
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const modules: ModuleState = { cache: null, fileOf: new Map() };
   const checked = await checkStages(options, modules);
-  const done = (r: SynthResult): SynthResult => (options.deferCacheSave ? { ...r, saveCache: () => saveModules(modules), sourceFiles: modules.cache?.files() ?? [] } : saved(r, modules));
+  const done = (r: SynthResult): SynthResult =>
+    options.deferCacheSave ? { ...r, saveCache: () => saveModules(modules), sourceFiles: modules.cache?.files() ?? [], unrecordedEntries: modules.cache?.stale() ?? options.entries } : saved(r, modules);
   if (!checked.ok || !checked.plan) return done({ ...checked, files: [], jars: [] });
   const t = now();
   const diagnostics = [...checked.diagnostics];

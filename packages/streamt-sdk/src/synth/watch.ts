@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { Diagnostic } from "../analysis/diagnostic.js";
 import { formatDiagnostic, formatSummary } from "../analysis/format.js";
 import { isStreamtError } from "../errors.js";
-import { cacheFolder } from "./cache.js";
+import { cacheFolder, findTsconfig } from "./cache.js";
 import type { RulesData } from "../deploy/load-rules.js";
 import { CONFIG_FILE } from "../deploy/define-config.js";
 import type { ImportReply, ImportRequest, ImportThreadData } from "./import-worker.js";
@@ -279,6 +279,19 @@ function watchOutside(changed: () => void): { add(files: readonly string[]): voi
   };
 }
 
+/**
+ * The files the import graphs of these entries reach, followed as the module cache follows them: for the
+ * entries it holds no record of (all of them under --no-cache), whose shared modules outside the project
+ * must be watched too.
+ */
+async function filesReadBy(entries: readonly string[], root: string): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const { moduleGraph } = await import("./module-graph.js");
+  const files = entries.map((e) => path.resolve(root, e));
+  const tsconfig = findTsconfig(files[0]!, root);
+  return files.flatMap((f) => [...moduleGraph(f, tsconfig).texts.keys()]);
+}
+
 function isFolder(file: string): boolean {
   try {
     return statSync(file).isDirectory();
@@ -364,7 +377,8 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
         // The type-check runs after the write, in its thread: a save is in the output without waiting for it.
         const result = await synth({ ...o.synth, typecheck: false, importEntries: imports.importEntries, readRules: imports.readRules, deferCacheSave: true });
         saveCache = result.saveCache;
-        outside.add((result.sourceFiles ?? []).filter((f) => !inRoot(f) && !f.split(path.sep).includes("node_modules")));
+        const read = [...(result.sourceFiles ?? []), ...(await filesReadBy(result.unrecordedEntries ?? [], o.synth.root))];
+        outside.add(read.filter((f) => !inRoot(f) && !f.split(path.sep).includes("node_modules")));
         if (stopping) {
           saveCache?.();
           break;
