@@ -329,6 +329,8 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
   const watcher = watchProject(o.synth.root, skippedBy(out), nudge);
   const outside = watchOutside(nudge);
   const inRoot = (file: string): boolean => !path.relative(o.synth.root, file).startsWith("..");
+  /** Watches those of the files a run read that are outside the project (its own folders are watched already), packages aside. */
+  const watchRead = (files: readonly string[]): void => outside.add(files.filter((f) => !inRoot(f) && !f.split(path.sep).includes("node_modules")));
   void o.stop.then(() => {
     stopping = true;
     wake?.();
@@ -373,12 +375,14 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
       let line: string;
       // The module cache is written after the output (it is for the next process: this one keeps it in memory).
       let saveCache: (() => string[]) | undefined;
+      // The entries whose imports the module cache did not record: their graphs are followed after the write.
+      let unrecorded: readonly string[] = [];
       try {
         // The type-check runs after the write, in its thread: a save is in the output without waiting for it.
         const result = await synth({ ...o.synth, typecheck: false, importEntries: imports.importEntries, readRules: imports.readRules, deferCacheSave: true });
         saveCache = result.saveCache;
-        const read = [...(result.sourceFiles ?? []), ...(await filesReadBy(result.unrecordedEntries ?? [], o.synth.root))];
-        outside.add(read.filter((f) => !inRoot(f) && !f.split(path.sep).includes("node_modules")));
+        watchRead(result.sourceFiles ?? []);
+        unrecorded = result.unrecordedEntries ?? [];
         if (stopping) {
           saveCache?.();
           break;
@@ -408,6 +412,7 @@ export async function watchSynth(o: WatchOptions): Promise<number> {
       o.print(`[${new Date().toISOString().slice(11, 19)}] ${line}; watching for changes (Ctrl-C stops)\n`);
       checks?.check();
       for (const note of saveCache?.() ?? []) o.err(`note: ${note}\n`);
+      watchRead(await filesReadBy(unrecorded, o.synth.root));
       // The compiler's resolver finds an edited module's imports: loaded now, while nothing waits on it.
       await import("./module-graph.js");
     }
