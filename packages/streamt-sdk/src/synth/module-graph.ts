@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ts } from "ts-morph";
+import type { ts as TS } from "ts-morph";
+import { typescript } from "./compiler-cache.js";
 import { compilerOptions } from "./typecheck.js";
+
+const ts = typescript();
 
 /**
  * What importing an entry module reads: the project files its imports reach (followed to the end),

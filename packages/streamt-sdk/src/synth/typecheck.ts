@@ -1,14 +1,17 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import { ts } from "ts-morph";
+import type { ts as TS } from "ts-morph";
+import { typescript } from "./compiler-cache.js";
 import type { Diagnostic } from "../analysis/diagnostic.js";
 import { BuildErrorCode, JS_OPERATOR_HINT } from "../errors.js";
 import { isSdkOrDependencyFile } from "../sdk-location.js";
 import { SDK_VERSION } from "../version.js";
 import { findTsconfig, fingerprint, readCache, recordTypecheck, sdkBuildStamp, sha256, typecheckInputs, writeCache, type CacheKey, type Fingerprint } from "./cache.js";
 
-export function compilerOptions(tsconfig: string | undefined): { options: ts.CompilerOptions; errors: readonly ts.Diagnostic[]; configFiles: string[] } {
-  const defaults: ts.CompilerOptions = {
+const ts = typescript();
+
+export function compilerOptions(tsconfig: string | undefined): { options: TS.CompilerOptions; errors: readonly TS.Diagnostic[]; configFiles: string[] } {
+  const defaults: TS.CompilerOptions = {
     strict: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -16,10 +19,10 @@ export function compilerOptions(tsconfig: string | undefined): { options: ts.Com
     skipLibCheck: true,
   };
   if (!tsconfig) return { options: defaults, errors: [], configFiles: [] };
-  const errors: ts.Diagnostic[] = [];
+  const errors: TS.Diagnostic[] = [];
   // Every file the configuration is read from (tsconfig.json and what it extends): part of the result.
   const configFiles = new Set<string>();
-  const host: ts.ParseConfigFileHost = {
+  const host: TS.ParseConfigFileHost = {
     ...ts.sys,
     readFile: (f) => (configFiles.add(path.resolve(f)), ts.sys.readFile(f)),
     onUnRecoverableConfigFileDiagnostic: (d) => errors.push(d),
@@ -34,7 +37,7 @@ export function compilerOptions(tsconfig: string | undefined): { options: ts.Com
  * spread copy drops it. The compiler places an option's error (a deprecated or conflicting option) at the
  * option's line in tsconfig.json through it; without it the error has no file.
  */
-function withConfigFile(options: ts.CompilerOptions, from: ts.CompilerOptions): ts.CompilerOptions {
+function withConfigFile(options: TS.CompilerOptions, from: TS.CompilerOptions): TS.CompilerOptions {
   if (from.configFile !== undefined) Object.defineProperty(options, "configFile", { value: from.configFile, enumerable: false });
   return options;
 }
@@ -71,8 +74,8 @@ export interface TypecheckOptions {
 /** The last check's builder program, its parsed files and B009 findings, kept by `keepInMemory`. */
 interface InMemory {
   readonly key: string;
-  readonly builder: ts.SemanticDiagnosticsBuilderProgram;
-  readonly sourceFiles: Map<string, ts.SourceFile>;
+  readonly builder: TS.SemanticDiagnosticsBuilderProgram;
+  readonly sourceFiles: Map<string, TS.SourceFile>;
   readonly operatorFindings: Record<string, Diagnostic[]>;
 }
 let inMemory: InMemory | null = null;
@@ -111,7 +114,7 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
   const out: Diagnostic[] = [];
   const notes: string[] = [];
   const relative = (file: string): string => path.relative(root, path.resolve(file)).split(path.sep).join("/");
-  const report = (d: ts.Diagnostic, fallbackFile: string, hint: string): void => {
+  const report = (d: TS.Diagnostic, fallbackFile: string, hint: string): void => {
     if (d.category !== ts.DiagnosticCategory.Error) return;
     const file = d.file?.fileName ?? fallbackFile;
     const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
@@ -149,7 +152,7 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
 
   const lib = standardLibrary();
   let buildInfo = kept ? undefined : previous?.buildInfo;
-  const system: ts.System = {
+  const system: TS.System = {
     ...ts.sys,
     getExecutingFilePath: () => `${LIB_FOLDER}/typescript.js`,
     fileExists: (f) => lib.has(f) || (f === buildInfoFile ? buildInfo !== undefined : ts.sys.fileExists(f)),
@@ -159,7 +162,7 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
     writeFile: () => {},
   };
   const host = ts.createIncrementalCompilerHost(options, system);
-  const sourceFiles = kept?.sourceFiles ?? new Map<string, ts.SourceFile>();
+  const sourceFiles = kept?.sourceFiles ?? new Map<string, TS.SourceFile>();
   if (typecheckOptions.keepInMemory) {
     // A file whose text is unchanged is the same parsed file: the new program reuses it, and its checks.
     const parse = host.getSourceFile.bind(host);
@@ -175,17 +178,17 @@ export function typecheckEntries(entries: readonly string[], root: string, typec
     ? ts.createSemanticDiagnosticsBuilderProgram(files, options, host, kept.builder)
     : ts.createIncrementalProgram({ rootNames: files, options, host, createProgram: ts.createSemanticDiagnosticsBuilderProgram });
   const program = builder.getProgram();
-  const isUsers = (sf: ts.SourceFile): boolean => !sf.isDeclarationFile && !isSdkOrDependencyFile(path.resolve(sf.fileName));
+  const isUsers = (sf: TS.SourceFile): boolean => !sf.isDeclarationFile && !isSdkOrDependencyFile(path.resolve(sf.fileName));
 
   // The files the builder must check (all at first; then those changed or importing a changed
   // signature), walked first: checking a file before the walk reaches it would be undone by the walk.
   // Their B009 findings are recomputed; every other user file's come from the cache. The SDK's and
   // libraries' files are not checked in full (only as far as user code uses them).
-  const recheck = new Set<ts.SourceFile>();
+  const recheck = new Set<TS.SourceFile>();
   for (;;) {
     const next = builder.getSemanticDiagnosticsOfNextAffectedFile(undefined, (sf) => !isUsers(sf));
     if (!next) break;
-    if (next.affected !== program) recheck.add(next.affected as ts.SourceFile);
+    if (next.affected !== program) recheck.add(next.affected as TS.SourceFile);
     // With outFile the builder checks the whole program as one: every user file is then checked again.
     else for (const sf of program.getSourceFiles()) if (isUsers(sf)) recheck.add(sf);
   }
@@ -243,7 +246,7 @@ function parseState(data: string): CachedState | null {
 }
 
 /** What each JavaScript operator does to a streamt expression, which is an object and always truthy. */
-const OPERATOR_EFFECT: Partial<Record<ts.SyntaxKind, string>> = {
+const OPERATOR_EFFECT: Partial<Record<TS.SyntaxKind, string>> = {
   [ts.SyntaxKind.AmpersandAmpersandToken]: "&& returns its right operand and drops this one",
   [ts.SyntaxKind.AmpersandAmpersandEqualsToken]: "&&= assigns its right operand and drops this one",
   [ts.SyntaxKind.BarBarToken]: "|| returns this operand and drops the right one",
@@ -263,13 +266,13 @@ const OPERATOR_EFFECT: Partial<Record<ts.SyntaxKind, string>> = {
  * on an optional expression) is JavaScript-level composition, and not reported. A chain
  * `a && b && c` is reported once, at its innermost misuse (children are visited first).
  */
-function jsOperatorsOnExprs(sf: ts.SourceFile, checker: ts.TypeChecker, file: string): Diagnostic[] {
+function jsOperatorsOnExprs(sf: TS.SourceFile, checker: TS.TypeChecker, file: string): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const reported = new Set<ts.Node>();
-  const visit = (node: ts.Node): void => {
+  const reported = new Set<TS.Node>();
+  const visit = (node: TS.Node): void => {
     ts.forEachChild(node, visit);
-    let operand: ts.Expression | undefined;
-    let operator: ts.SyntaxKind | undefined;
+    let operand: TS.Expression | undefined;
+    let operator: TS.SyntaxKind | undefined;
     if (ts.isBinaryExpression(node) && OPERATOR_EFFECT[node.operatorToken.kind] !== undefined) {
       operand = node.left;
       operator = node.operatorToken.kind;
@@ -299,17 +302,17 @@ function jsOperatorsOnExprs(sf: ts.SourceFile, checker: ts.TypeChecker, file: st
   return found;
 }
 
-function skipParens(e: ts.Expression): ts.Expression {
+function skipParens(e: TS.Expression): TS.Expression {
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   return e;
 }
 
 /** Every member of the type is a streamt expression (`ExprBase`'s phantom `__col`): never undefined, null or false. */
-function isStreamtExpr(type: ts.Type): boolean {
+function isStreamtExpr(type: TS.Type): boolean {
   const members = type.isUnion() ? type.types : [type];
   return members.every((m) => m.getProperty("__col")?.declarations?.some(isExprBaseMember) === true);
 }
 
-function isExprBaseMember(d: ts.Declaration): boolean {
+function isExprBaseMember(d: TS.Declaration): boolean {
   return ts.isPropertySignature(d) && ts.isInterfaceDeclaration(d.parent) && d.parent.name.text === "ExprBase";
 }
