@@ -53,6 +53,8 @@ interface Entry {
   readonly file: string;
   record: EntryRecord | null;
   pipelines: ModulePipeline[] | null;
+  /** The files this run's import graph of the entry reached, when it could not be recorded (it cannot be cached). */
+  unrecordedGraph?: readonly string[];
   /** Set when this run wrote or changed the record. */
   dirty: boolean;
 }
@@ -122,7 +124,9 @@ export class ModuleCache {
    */
   record(file: string, pipelines: readonly ModulePipeline[], exportedSources: readonly string[], graph: ModuleGraph, entryFiles: ReadonlySet<string>, encoded?: string): boolean {
     const e = this.byFile.get(file);
-    if (!e || graph.uncacheable !== null) return false;
+    if (!e) return false;
+    e.unrecordedGraph = [...graph.texts.keys()];
+    if (graph.uncacheable !== null) return false;
     if ([...graph.texts.keys()].some((f) => f !== path.resolve(this.root, file) && entryFiles.has(f))) {
       this.entriesImportEntries = true;
       return false;
@@ -154,9 +158,17 @@ export class ModuleCache {
     };
   }
 
-  /** Every file the recorded entries' modules were made from (their import graphs and configuration). */
+  /**
+   * Every file the entries' modules were made from: the recorded entries' import graphs and configuration, and
+   * the graphs this run followed of entries it could not record.
+   */
   files(): string[] {
-    return [...new Set([...this.byFile.values()].flatMap((e) => (e.record ? e.record.fingerprint.files.map(([file]) => file) : [])))].sort();
+    return [...new Set([...this.byFile.values()].flatMap((e) => (e.record ? e.record.fingerprint.files.map(([file]) => file) : (e.unrecordedGraph ?? []))))].sort();
+  }
+
+  /** The entries files() knows nothing of: no record, and no graph followed this run (their import failed). */
+  unfollowed(): string[] {
+    return [...this.byFile.values()].filter((e) => e.record === null && e.unrecordedGraph === undefined).map((e) => e.file);
   }
 
   /** What a cached pipeline emitted under these emit options, if known. */

@@ -135,7 +135,7 @@ export interface SynthResult extends CheckResult {
   readonly sourceFiles?: readonly string[];
   /**
    * With `deferCacheSave`: the entries whose files are not in `sourceFiles` (every entry without the module
-   * cache; with it, those that cannot be cached, e.g. one reading process.env).
+   * cache; with it, those neither cached nor imported cleanly this run).
    */
   readonly unrecordedEntries?: readonly string[];
 }
@@ -326,7 +326,7 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const modules: ModuleState = { cache: null, fileOf: new Map() };
   const checked = await checkStages(options, modules);
   const done = (r: SynthResult): SynthResult =>
-    options.deferCacheSave ? { ...r, saveCache: () => saveModules(modules), sourceFiles: modules.cache?.files() ?? [], unrecordedEntries: modules.cache?.stale() ?? options.entries } : saved(r, modules);
+    options.deferCacheSave ? { ...r, saveCache: () => saveModules(modules), sourceFiles: modules.cache?.files() ?? [], unrecordedEntries: modules.cache?.unfollowed() ?? options.entries } : saved(r, modules);
   if (!checked.ok || !checked.plan) return done({ ...checked, files: [], jars: [] });
   const t = now();
   const diagnostics = [...checked.diagnostics];
