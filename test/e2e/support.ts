@@ -90,6 +90,25 @@ export async function complete(w: TopicWatcher, predicate: (records: readonly Co
   return [...w.records];
 }
 
+/**
+ * complete() for many watchers of one job at once: waits until each one's predicate holds, then SETTLE_MS
+ * of quiet on all of them together (one settle for the job, not one per watcher). Each watcher's records,
+ * or the error its wait failed with (what did arrive), so each test reports its own topic.
+ */
+export async function completeAll<K>(waits: ReadonlyMap<K, { readonly watcher: TopicWatcher; readonly predicate: (records: readonly ConsumedRecord[]) => boolean }>, timeoutMs = 60_000): Promise<Map<K, ConsumedRecord[] | Error>> {
+  const reached = await Promise.allSettled([...waits.values()].map(({ watcher, predicate }) => watcher.until(predicate, timeoutMs)));
+  const arrived = () => [...waits.values()].reduce((n, { watcher }) => n + watcher.records.length, 0);
+  let seen = -1;
+  while (seen !== arrived()) {
+    seen = arrived();
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  }
+  return new Map([...waits.entries()].map(([key, { watcher }], i) => {
+    const r = reached[i]!;
+    return [key, r.status === "fulfilled" ? [...watcher.records] : r.reason instanceof Error ? r.reason : new Error(String(r.reason))];
+  }));
+}
+
 /** Waits until `n` records arrived (or fails with what arrived) and the topic settled; returns the values of ALL that arrived. */
 export async function valuesAfter(w: TopicWatcher, n: number, timeoutMs = 60_000): Promise<unknown[]> {
   const rs = await complete(w, (r) => r.length >= n, timeoutMs);

@@ -32,6 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,11 +92,35 @@ public final class FlinkCommands {
             "  FROM TABLE(TUMBLE(TABLE w_v, DESCRIPTOR(ts), INTERVAL '1' HOUR))",
             "  GROUP BY window_start, window_end, k;");
 
+    /**
+     * Answers validation requests (JSON lines on stdin) in the order they came. Scripts are planned on
+     * {@code --threads} threads (default: one per processor, at most four), each in a TableEnvironment of
+     * its own: planning is CPU-bound, and a batch of scripts (synth --validate of a project) would
+     * otherwise use one core of many.
+     */
     public static int validate(String[] args) throws Exception {
-        for (String a : args) {
+        boolean warmup = false;
+        int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
             if (a.equals("--warmup")) {
-                // Pays the one-time costs (planner class loading, JIT) before the first
-                // request arrives; reported on stderr only.
+                warmup = true;
+            } else if (a.equals("--threads") && i + 1 < args.length && args[i + 1].matches("[1-9][0-9]{0,2}")) {
+                threads = Integer.parseInt(args[++i]);
+            } else {
+                System.err.println("validate: unknown option " + a + " (options: --warmup, --threads <1-999>)");
+                return 2;
+            }
+        }
+        ExecutorService planners = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "streamt-validate");
+            t.setDaemon(true);
+            return t;
+        });
+        if (warmup) {
+            // Pays the one-time costs (planner class loading, JIT) before the first request arrives;
+            // reported on stderr only. Requests read meanwhile wait for it in the pool's queue.
+            planners.submit(() -> {
                 long t0 = System.nanoTime();
                 try {
                     validateScript(WARMUP_SCRIPT, null, null);
@@ -97,54 +128,70 @@ public final class FlinkCommands {
                 } catch (Throwable t) {
                     System.err.println("validate: warm-up failed: " + errorMessage(t));
                 }
-            } else {
-                System.err.println("validate: unknown option " + a);
-                return 2;
-            }
+            });
         }
+        // Answers leave in request order: the writer takes each request's future in turn.
+        BlockingQueue<Future<Json.Obj>> answers = new LinkedBlockingQueue<>();
+        Future<Json.Obj> endOfInput = CompletableFuture.completedFuture(null);
+        Thread writer = new Thread(() -> {
+            try {
+                for (Future<Json.Obj> next = answers.take(); next != endOfInput; next = answers.take()) {
+                    Out.event(next.get());
+                }
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException("validate: an answer was lost", e); // answer() catches every Throwable
+            }
+        }, "streamt-validate-answers");
+        writer.start();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
             if (line.isBlank()) continue;
-            long t0 = System.nanoTime();
-            String id = null;
-            String script;
-            boolean wantSchemas = false;
-            boolean wantExplain = false;
-            try {
-                Object req = Json.parse(line);
-                if (!(req instanceof Map)) throw new IllegalArgumentException("request must be a JSON object");
-                Map<?, ?> m = (Map<?, ?>) req;
-                Object idv = m.get("id");
-                id = idv == null ? null : String.valueOf(idv);
-                Object sv = m.get("script");
-                if (!(sv instanceof String)) throw new IllegalArgumentException("request needs a string field \"script\"");
-                script = (String) sv;
-                wantSchemas = Boolean.TRUE.equals(m.get("viewSchemas"));
-                wantExplain = Boolean.TRUE.equals(m.get("explain"));
-            } catch (RuntimeException e) {
-                Out.event(Json.obj().put("id", id).put("ok", false).put("statementIndex", 0)
-                        .put("error", "bad request: " + e.getMessage()).put("ms", ms(t0)));
-                continue;
-            }
-            Json.Obj answer;
-            try {
-                Map<String, List<String>> schemas = wantSchemas ? new LinkedHashMap<>() : null;
-                List<String> plans = wantExplain ? new ArrayList<>() : null;
-                int n = validateScript(script, schemas, plans);
-                answer = Json.obj().put("id", id).put("ok", true).put("statements", n);
-                if (schemas != null) answer.putRaw("viewSchemas", schemasJson(schemas));
-                if (plans != null) answer.put("explain", String.join("\n", plans));
-                answer.put("ms", ms(t0));
-            } catch (StatementFailure f) {
-                answer = failure(id, f, t0);
-            } catch (Throwable t) {
-                answer = Json.obj().put("id", id).put("ok", false).put("statementIndex", 0)
-                        .put("error", errorMessage(t)).put("ms", ms(t0));
-            }
-            Out.event(answer);
+            String request = line;
+            answers.put(planners.submit(() -> answer(request)));
         }
+        answers.put(endOfInput);
+        writer.join();
+        planners.shutdownNow();
         return 0;
+    }
+
+    /** The answer to one request line: the script's validation, or why the request itself is bad. */
+    private static Json.Obj answer(String line) {
+        long t0 = System.nanoTime();
+        String id = null;
+        String script;
+        boolean wantSchemas;
+        boolean wantExplain;
+        try {
+            Object req = Json.parse(line);
+            if (!(req instanceof Map)) throw new IllegalArgumentException("request must be a JSON object");
+            Map<?, ?> m = (Map<?, ?>) req;
+            Object idv = m.get("id");
+            id = idv == null ? null : String.valueOf(idv);
+            Object sv = m.get("script");
+            if (!(sv instanceof String)) throw new IllegalArgumentException("request needs a string field \"script\"");
+            script = (String) sv;
+            wantSchemas = Boolean.TRUE.equals(m.get("viewSchemas"));
+            wantExplain = Boolean.TRUE.equals(m.get("explain"));
+        } catch (RuntimeException e) {
+            return Json.obj().put("id", id).put("ok", false).put("statementIndex", 0)
+                    .put("error", "bad request: " + e.getMessage()).put("ms", ms(t0));
+        }
+        try {
+            Map<String, List<String>> schemas = wantSchemas ? new LinkedHashMap<>() : null;
+            List<String> plans = wantExplain ? new ArrayList<>() : null;
+            int n = validateScript(script, schemas, plans);
+            Json.Obj answer = Json.obj().put("id", id).put("ok", true).put("statements", n);
+            if (schemas != null) answer.putRaw("viewSchemas", schemasJson(schemas));
+            if (plans != null) answer.put("explain", String.join("\n", plans));
+            return answer.put("ms", ms(t0));
+        } catch (StatementFailure f) {
+            return failure(id, f, t0);
+        } catch (Throwable t) {
+            return Json.obj().put("id", id).put("ok", false).put("statementIndex", 0)
+                    .put("error", errorMessage(t)).put("ms", ms(t0));
+        }
     }
 
     private static Json.Obj failure(String id, StatementFailure f, long t0) {
