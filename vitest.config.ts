@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // Tests import "streamt-sdk" as users do, but must run its sources, not a possibly stale dist/.
@@ -16,6 +17,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          // Two files at a time even on 2 cores (vitest's default there is one): one file's CLI processes
+          // and type-check threads leave the other core idle much of the time. On 2 cores the project took
+          // 312 s of wall time so, against 408 s of test time one file at a time. The engine's files come
+          // after, in a group of their own, as many at a time as vitest's default.
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          sequence: { groupOrder: 0 },
           include: ["test/**/*.test.ts"],
           exclude: ["test/e2e/**", "test/flink/**"],
           typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
@@ -24,7 +31,12 @@ export default defineConfig({
       {
         extends: true,
         // The examples' own pipeline tests (streamt-sdk/testing) run here too, on the same broker.
-        test: { name: "flink", include: ["test/flink/**/*.test.ts", "test/e2e/**/*.test.ts", "examples/tests/**/*.test.ts"], globalSetup: ["test/e2e/global-setup.ts"] },
+        test: {
+          name: "flink",
+          include: ["test/flink/**/*.test.ts", "test/e2e/**/*.test.ts", "examples/tests/**/*.test.ts"],
+          globalSetup: ["test/e2e/global-setup.ts"],
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },
