@@ -103,7 +103,8 @@ describe("a local job's checkpoints", () => {
     expect([path.basename(scriptFile), readFileSync(scriptFile, "utf8")]).toEqual(["orders_copy.sql", script]);
     expect(path.dirname(scriptFile)).toMatch(new RegExp(`^${tmpdir()}/streamt-job-${process.pid}-\\w+$`));
     const runnerDir = path.resolve(import.meta.dirname, "../../packages/flink-runner");
-    expect(args[args.indexOf("-cp") + 1]!.split(path.delimiter)[0]).toBe(path.join(runnerDir, "target-2/classes"));
+    expect(args[args.indexOf("-cp") + 1]!.split(path.delimiter)[0]).toBe(path.join(runnerDir, "target-2/streamt-runner.jar"));
+    expect(args.filter((a) => a.startsWith("-XX:SharedArchiveFile="))).toEqual([`-XX:SharedArchiveFile=${path.join(runnerDir, "target-2/classes.jsa")}`]);
     // Its build (and build.log) went to a target's own folder, and made no other.
     expect(readdirSync(runnerDir).filter((f) => f.startsWith("target") && !/^target-(2|1\.20|kafka|cluster|sql-runner)$/.test(f))).toEqual([]);
     expect(await job.ended).toEqual({ state: "finished" });

@@ -112,5 +112,7 @@ describe("the installed package", () => {
     // Progress (a runner's build, had the global setup's test not built it) is on stderr, one line per step, no Maven log.
     expect(r.err.split("\n").filter((l) => /^\[(INFO|WARNING)\]/.test(l))).toEqual([]);
     expect(existsSync(path.join(project, "node_modules/streamt-sdk/runner/target-2/classpath.txt"))).toBe(true);
+    // Built in the installed package, the runner records its class archive there too (its JVMs start faster).
+    expect(existsSync(path.join(project, "node_modules/streamt-sdk/runner/target-2/classes.jsa"))).toBe(true);
   }, 300_000);
 });

@@ -37,8 +37,11 @@ export function runnerDir(): string {
 
 export interface BuiltRunner {
   readonly target: RunnerTarget;
+  /** The runner's own classes: a JAR, first on the classpath. */
   readonly classes: string;
   readonly classpath: string;
+  /** The JVM's class archive of this target (class data sharing), when its training run made one. */
+  readonly archive?: string;
 }
 
 /** Where build progress goes: one line per step (Maven's own output goes to a log file). Default: stderr. */
@@ -108,7 +111,7 @@ async function doBuild(target: RunnerTarget, progress: ProgressSink): Promise<Bu
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, "build.log");
   const log = createWriteStream(logFile);
-  const child = trackChild(spawn("bash", [script, target], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MVN: tools.mvn } }));
+  const child = trackChild(spawn("bash", [script, target], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MVN: tools.mvn, JAVA: tools.java } }));
   const lines: string[] = [];
   let stdout = "";
   const steps = buildSteps(progress);
@@ -135,8 +138,8 @@ async function doBuild(target: RunnerTarget, progress: ProgressSink): Promise<Bu
       hint: "check that Maven Central is reachable (a proxy goes in ~/.m2/settings.xml), then run again",
     });
   }
-  const result = JSON.parse(stdout.trim().split("\n").pop()!) as { classes: string; classpath: string };
-  return { target, classes: result.classes, classpath: readFileSync(result.classpath, "utf8").trim() };
+  const result = JSON.parse(stdout.trim().split("\n").pop()!) as { classes: string; classpath: string; archive?: string };
+  return { target, classes: result.classes, classpath: readFileSync(result.classpath, "utf8").trim(), ...(result.archive ? { archive: result.archive } : {}) };
 }
 
 /** The JVM flags every Flink JVM needs on Java 17+ (jvm-options.txt: Flink's --add-opens/--add-exports list). */
@@ -144,7 +147,7 @@ export function flinkJvmOptions(): string[] {
   return optionsFile("jvm-options.txt");
 }
 
-function optionsFile(name: string): string[] {
+export function optionsFile(name: string): string[] {
   const file = path.join(runnerDir(), name);
   if (!existsSync(file)) return [];
   return readFileSync(file, "utf8")
@@ -172,6 +175,12 @@ export function spawnRunner(runner: BuiltRunner, args: readonly string[], option
     ...optionsFile("jvm-options.txt"),
     ...(options.validateFlags ? optionsFile("jvm-options-validate.txt") : []),
     ...(options.jvmArgs ?? []),
+    // stdout is the protocol channel: the JVM's own warnings (by default on stdout) go to stderr.
+    "-Xlog:disable",
+    "-Xlog:all=warning:stderr",
+    // The classes the target's JVMs load, mapped from its archive; the JVM passes over an archive that
+    // does not match its version or these JARs (-Xshare:auto), so a stale one only costs the time it saves.
+    ...(runner.archive ? ["-Xshare:auto", `-XX:SharedArchiveFile=${runner.archive}`] : []),
     "-cp",
     `${runner.classes}${path.delimiter}${runner.classpath}`,
     "io.streamt.runner.Main",

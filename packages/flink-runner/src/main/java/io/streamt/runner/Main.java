@@ -16,6 +16,7 @@ import java.util.Properties;
  *   <li>{@code serve}: JSON-lines job requests on stdin, each run to its end (tests); events on stdout
  *   <li>{@code kafka --port P --controller-port C --dir D}: single-node KRaft broker (kafka classpath)
  *   <li>{@code savepoint-metadata <dir>}: the operators a savepoint holds state for (one JSON line)
+ *   <li>{@code class-archive-training}: what build.sh runs to record the JVM's class archive (CDS)
  * </ul>
  *
  * The Flink and the Kafka-broker code are compiled into different output directories (their
@@ -48,6 +49,9 @@ public final class Main {
                     break;
                 case "serve":
                     rc = dispatch(JOB_SERVER, "serve", rest);
+                    break;
+                case "class-archive-training":
+                    rc = dispatch(FLINK, "classArchiveTraining", rest);
                     break;
                 case "savepoint-metadata":
                     rc = dispatch(SAVEPOINT, "main", rest);
