@@ -3,8 +3,9 @@
 #   classes/        compiled io.streamt.runner.* (+ log4j2.xml, streamt-runner.properties)
 #   streamt-runner.jar  the same classes as a JAR: what the runner's JVMs put first on their classpath
 #   classpath.txt   runtime classpath (one line, ':'-separated jar paths)
-#   classes.jsa     (2 and 1.20) the JVM's class archive (class data sharing): the classes a runner JVM
-#                   loads, recorded once by a training run; JVMs given -XX:SharedArchiveFile map them
+#   classes.jsa     (2, 1.20, cluster) the JVM's class archive (class data sharing): the classes a runner
+#                   JVM loads, recorded once by a training run (for cluster: the MiniCluster's job
+#                   manager and task executor, the dev cluster's JVMs); JVMs given -XX:SharedArchiveFile map them
 #                   instead of loading them (2-3 s sooner). Without it (its training failed: see
 #                   class-archive.log) the runner works as before. The JVM checks the archive against
 #                   its own version and the classpath's JARs, and ignores one that does not match.
@@ -41,6 +42,9 @@ jarfile="$out/streamt-runner.jar"
 archive="$out/classes.jsa"
 cpfile="$out/classpath.txt"
 mvn_cmd=(${MVN:-mvn} -B -Dstyle.color=never -f "$here/pom.xml" "-P$profile")
+# A short JVM run: the JIT's first tier and the serial collector cost less CPU than C2 and G1 (the user's own
+# MAVEN_OPTS come after, and win).
+export MAVEN_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC${MAVEN_OPTS:+ $MAVEN_OPTS}"
 if [[ -n "${STREAMT_M2_REPO:-}" ]]; then mvn_cmd+=("-Dmaven.repo.local=$STREAMT_M2_REPO"); fi
 
 result() {
@@ -90,7 +94,7 @@ if up_to_date; then result; exit 0; fi
   "$(dirname "$java")/jar" --create --file "$jarfile.tmp" -C "$classes" .
   mv "$jarfile.tmp" "$jarfile"
   rm -f "$archive"
-  if [[ "$target" == 2 || "$target" == 1.20 ]]; then
+  if [[ "$target" == 2 || "$target" == 1.20 || "$target" == cluster ]]; then
     echo "recording the classes a runner JVM loads, so that later ones start faster (class data sharing)..."
     mapfile -t jvm < <(grep -v '^[[:space:]]*#' "$here/jvm-options.txt" | sed '/^[[:space:]]*$/d')
     if "$java" "${jvm[@]}" -XX:ArchiveClassesAtExit="$archive.tmp" -cp "$jarfile:$(cat "$cpfile.tmp")" \

@@ -138,7 +138,7 @@ describe("streamt-sdk run --local", () => {
     // The first entry of each JVM's classpath: the broker's classes, and the JAR run --local built (in a temporary folder).
     const first = (args: string[]) => args[args.indexOf("-cp") + 1]!.split(path.delimiter)[0]!;
     const shown = (c: string) => (c.startsWith(root) ? path.relative(root, c) : path.relative(tmpdir(), c).replace(/^streamt-jars-\d+-[^/]+/, "<built>"));
-    expect(running.map((jvms) => jvms.map((args) => shown(first(args))))).toEqual([["packages/flink-runner/target-kafka/classes", "<built>/event-dedup/target/event-dedup.jar"]]);
+    expect(running.map((jvms) => jvms.map((args) => shown(first(args))))).toEqual([["packages/flink-runner/target-kafka/streamt-runner.jar", "<built>/event-dedup/target/event-dedup.jar"]]);
     expect(r.out.trim().split("\n").sort()).toEqual(CLICKS_DEDUPLICATED);
     expect(r.err).toMatch(/^built 1 JAR in \d+ s: event-dedup\/target\/event-dedup\.jar \(/m);
     expect(r.err).toContain("produced 4 records");

@@ -8,6 +8,7 @@ import { renderPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-e
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import { devDown, devPaths, devStatus, devUp, processStartTime, readDevState, type DevStatus } from "../../packages/streamt-sdk/src/runtime/dev-cluster.js";
 import { FlinkRestClient } from "../../packages/streamt-sdk/src/runtime/flink-rest.js";
+import { runnerDir } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
 import { createTopics, produce, watchTopics } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import { scriptStatements, SqlGatewayClient } from "../../packages/streamt-sdk/src/runtime/sql-gateway.js";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
@@ -71,6 +72,10 @@ describe("dev up / status / down", () => {
     expect(up.gatewayUrl).toBe(`http://127.0.0.1:${state.ports.gateway}`);
     expect(up.bootstrap).toBe(`127.0.0.1:${state.ports.kafka}`);
     expect(readFileSync(path.join(paths.conf, "config.yaml"), "utf8")).toContain(`execution.checkpointing.savepoint-dir: "file://${paths.savepoints}"`);
+    // Flink's JVMs map the cluster target's class archive (the broker's target has none).
+    const archives = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a.startsWith("-XX:SharedArchiveFile="));
+    const archive = `-XX:SharedArchiveFile=${path.join(runnerDir(), "target-cluster", "classes.jsa")}`;
+    expect(up.parts.map((p) => [p.part, archives(p.pid!)])).toEqual([["kafka", []], ["jobmanager", [archive]], ["taskmanager", [archive]], ["gateway", [archive]]]);
   });
 
   it("serves the web UI and reports one TaskManager on the REST API", async () => {

@@ -18,6 +18,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe.each([
   ["2", "2.2.0"],
   ["1.20", "1.20.3"],
+  ["cluster", "2.2.0"],
 ] as const)("the class archive of runner target %s", (target, flink) => {
   it("is mapped by a JVM with the runner's classpath (-Xshare:on fails otherwise), and one that does not fit is passed over", async () => {
     const runner = await buildRunner(target, () => {});

@@ -97,8 +97,12 @@ describe("a local job's checkpoints", () => {
   it("runs on the Flink 2.2 runner unless told otherwise, from a script file in a folder named after this process, removed when the job ends", async () => {
     const script = ["CREATE TABLE nowhere (n INT) WITH ('connector' = 'blackhole');", "INSERT INTO nowhere VALUES (1), (2);"].join("\n");
     const others = new Set(liveChildren());
-    const job = await start("orders copy", script);
+    const flags = process.env.STREAMT_JVM_OPTIONS;
+    process.env.STREAMT_JVM_OPTIONS = " -Xss2m  -XX:TieredStopAtLevel=1 ";
+    const job = await start("orders copy", script).finally(() => (flags === undefined ? delete process.env.STREAMT_JVM_OPTIONS : (process.env.STREAMT_JVM_OPTIONS = flags)));
     const args = liveChildren().find((c) => !others.has(c))!.spawnargs;
+    // STREAMT_JVM_OPTIONS' flags come after the runner's own (-Xmx1g), so they win.
+    expect(args.slice(args.indexOf("-Xmx1g"), args.indexOf("-Xmx1g") + 3)).toEqual(["-Xmx1g", "-Xss2m", "-XX:TieredStopAtLevel=1"]);
     const scriptFile = args[args.indexOf("run") + 1]!;
     expect([path.basename(scriptFile), readFileSync(scriptFile, "utf8")]).toEqual(["orders_copy.sql", script]);
     expect(path.dirname(scriptFile)).toMatch(new RegExp(`^${tmpdir()}/streamt-job-${process.pid}-\\w+$`));

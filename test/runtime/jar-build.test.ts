@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { aggregatorPom, buildJars, jarBuildLog, jarBuildSteps, relevantMavenLines } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
+import { aggregatorPom, buildJars, jarBuildLog, jarBuildSteps, mavenOpts, relevantMavenLines } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 
 describe("jar-build: where its log goes and what of it a failure shows", () => {
   it("the log is outside the output folder, named after it and a hash of its absolute path", () => {
@@ -93,6 +93,14 @@ function prebuiltJarProject(): { pom: string; jar: string } {
     jar: "x".repeat(2_500_000),
   };
 }
+
+describe("jar-build: Maven's JVM flags", () => {
+  it("the JIT's first tier and the serial collector, then the user's MAVEN_OPTS, which win", () => {
+    expect(mavenOpts({})).toBe("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+    expect(mavenOpts({ MAVEN_OPTS: "  " })).toBe("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+    expect(mavenOpts({ MAVEN_OPTS: " -Xmx2g -XX:+UseG1GC " })).toBe("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx2g -XX:+UseG1GC");
+  });
+});
 
 describe("buildJars with the real Maven", () => {
   const before = process.env.STREAMT_M2_REPO;

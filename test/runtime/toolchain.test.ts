@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { findToolchain, javaCandidate, parseJavaMajor } from "../../packages/streamt-sdk/src/runtime/toolchain.js";
+import { findToolchain, javaCandidate, parseJavaMajor, userJvmOptions } from "../../packages/streamt-sdk/src/runtime/toolchain.js";
 import { refusal } from "../helpers.js";
 
 const INSTALL_HINT =
@@ -67,5 +67,22 @@ describe("toolchain: which java, and which version it is", () => {
     expect(found.javaMajor).toBeGreaterThanOrEqual(17);
     process.env.JAVA_HOME = "/no/such/jdk";
     expect(findToolchain()).toBe(found);
+  });
+});
+
+describe("STREAMT_JVM_OPTIONS: flags for every JVM streamt-sdk starts", () => {
+  it("unset or blank is no flag; flags are split on runs of spaces, in order", () => {
+    expect([userJvmOptions({}), userJvmOptions({ STREAMT_JVM_OPTIONS: "  " })]).toEqual([[], []]);
+    expect(userJvmOptions({ STREAMT_JVM_OPTIONS: " -Xmx4g \t -XX:TieredStopAtLevel=1\n-Dx=a " })).toEqual(["-Xmx4g", "-XX:TieredStopAtLevel=1", "-Dx=a"]);
+  });
+
+  it("a word that is not a flag is STREAMT-R023, naming it, before any JVM starts", () => {
+    expect(refusal(() => userJvmOptions({ STREAMT_JVM_OPTIONS: "-Xmx4g Xss2m -Dk=v com.example.Main" }))).toEqual({
+      code: "STREAMT-R023",
+      message: 'STREAMT_JVM_OPTIONS holds "Xss2m", "com.example.Main", which are not JVM flags: "-Xmx4g Xss2m -Dk=v com.example.Main"',
+      hint: "give only JVM flags, each starting with '-', separated by spaces, e.g. STREAMT_JVM_OPTIONS='-Xmx4g -XX:TieredStopAtLevel=1'; or unset it",
+      site: null,
+    });
+    expect(refusal(() => userJvmOptions({ STREAMT_JVM_OPTIONS: "4g" })).message).toBe('STREAMT_JVM_OPTIONS holds "4g", which is not a JVM flag: "4g"');
   });
 });

@@ -8,7 +8,7 @@ import { FlinkRestClient } from "../runtime/flink-rest.js";
 import { jarBuildLog } from "../runtime/jar-build.js";
 import { buildLocalJars } from "../runtime/jar-run.js";
 import { trackChild } from "../runtime/process-registry.js";
-import { findToolchain, RuntimeErrorCode } from "../runtime/toolchain.js";
+import { findToolchain, RuntimeErrorCode, userJvmOptions } from "../runtime/toolchain.js";
 import type { JarBuild, OutputFile } from "../synth/synth.js";
 import type { ResolvedEnvironment } from "./config.js";
 import { findKept, keptFile } from "./kept-files.js";
@@ -100,7 +100,7 @@ export async function prepareJar(env: ResolvedEnvironment, pipeline: string, sou
   const planFile = path.join(workDir, `${encodeURIComponent(pipeline)}.compiled.json`);
   const classpath = [jar, runner.classes, runner.classpath].join(path.delimiter);
   try {
-    const args = [...flinkJvmOptions(), "-Xmx1g", "-cp", classpath, source.build.mainClass, ...kafkaArgs(env), "--compile-plan", planFile];
+    const args = [...flinkJvmOptions(), "-Xmx1g", ...userJvmOptions(), "-cp", classpath, source.build.mainClass, ...kafkaArgs(env), "--compile-plan", planFile];
     await new Promise<void>((resolve, reject) => {
       trackChild(execFile(findToolchain().java, args, { timeout: 300_000, maxBuffer: 16 << 20 }, (error, _stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve())));
     });

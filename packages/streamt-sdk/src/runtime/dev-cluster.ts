@@ -5,9 +5,9 @@ import path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { z } from "zod";
 import { StreamtError } from "../errors.js";
-import { buildRunner, flinkJvmOptions, type BuiltRunner, type ProgressSink } from "./flink-runner.js";
+import { buildRunner, classArchiveOptions, flinkJvmOptions, type BuiltRunner, type ProgressSink } from "./flink-runner.js";
 import { freePort } from "./free-port.js";
-import { findToolchain, RuntimeErrorCode } from "./toolchain.js";
+import { findToolchain, RuntimeErrorCode, userJvmOptions } from "./toolchain.js";
 
 /**
  * `streamt-sdk dev up | down | status`: a standalone Flink session cluster (JobManager with REST API and
@@ -307,7 +307,7 @@ function spawnPart(part: DevPart, paths: DevPaths, ports: DevPorts, runners: Run
     writeSync(log, `\n==== streamt-sdk dev up: starting the ${LABEL[part]} at ${new Date().toISOString()} ====\n`);
     const child = spawn(
       java,
-      [...flinkJvmOptions(), ...jvm, `-Dstreamt.log.level=${part === "kafka" ? "WARN" : "INFO"}`, "-cp", `${cp.classes}${path.delimiter}${cp.classpath}`, main, ...args],
+      [...flinkJvmOptions(), ...jvm, ...userJvmOptions(), ...classArchiveOptions(cp), `-Dstreamt.log.level=${part === "kafka" ? "WARN" : "INFO"}`, "-cp", `${cp.classes}${path.delimiter}${cp.classpath}`, main, ...args],
       { detached: true, stdio: ["ignore", log, log], cwd: paths.root, env: { ...process.env, FLINK_CONF_DIR: paths.conf } },
     );
     child.unref();

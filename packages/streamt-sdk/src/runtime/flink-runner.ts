@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { StreamtError } from "../errors.js";
 import { trackChild } from "./process-registry.js";
-import { findToolchain, RuntimeErrorCode } from "./toolchain.js";
+import { findToolchain, RuntimeErrorCode, userJvmOptions } from "./toolchain.js";
 
 /**
  * A build of packages/flink-runner: "2" (Flink 2.2), "1.20", "kafka" (the test broker), or "cluster"
@@ -156,6 +156,15 @@ export function optionsFile(name: string): string[] {
     .filter((l) => l !== "" && !l.startsWith("#"));
 }
 
+/**
+ * The JVM flags that map a target's class archive, for a JVM whose classpath starts with the runner's
+ * classes and classpath. The JVM passes over an archive that does not match its version or those JARs
+ * (-Xshare:auto), so a stale one only costs the time it saves.
+ */
+export function classArchiveOptions(runner: BuiltRunner): string[] {
+  return runner.archive ? ["-Xshare:auto", `-XX:SharedArchiveFile=${runner.archive}`] : [];
+}
+
 export interface SpawnRunnerOptions {
   /** Adds jvm-options-validate.txt (fast start-up; for validate only). */
   readonly validateFlags?: boolean;
@@ -175,12 +184,11 @@ export function spawnRunner(runner: BuiltRunner, args: readonly string[], option
     ...optionsFile("jvm-options.txt"),
     ...(options.validateFlags ? optionsFile("jvm-options-validate.txt") : []),
     ...(options.jvmArgs ?? []),
+    ...userJvmOptions(),
     // stdout is the protocol channel: the JVM's own warnings (by default on stdout) go to stderr.
     "-Xlog:disable",
     "-Xlog:all=warning:stderr",
-    // The classes the target's JVMs load, mapped from its archive; the JVM passes over an archive that
-    // does not match its version or these JARs (-Xshare:auto), so a stale one only costs the time it saves.
-    ...(runner.archive ? ["-Xshare:auto", `-XX:SharedArchiveFile=${runner.archive}`] : []),
+    ...classArchiveOptions(runner),
     "-cp",
     `${runner.classes}${path.delimiter}${runner.classpath}`,
     "io.streamt.runner.Main",

@@ -36,6 +36,15 @@ export function jarBuildLog(outDir: string): string {
 }
 
 /**
+ * MAVEN_OPTS of the JAR builds: the JIT's first tier and the serial collector, then the user's own (which
+ * win). A build is a short JVM run that C2's compiles and G1's threads only slow down: measured on 2 cores
+ * (a one-JAR build, 3 pairs), 4.4-5.0 s instead of 5.8-6.5 s of wall time, 5.0-5.6 s of CPU instead of 8.9-10.1 s.
+ */
+export function mavenOpts(env: NodeJS.ProcessEnv = process.env): string {
+  return ["-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", env.MAVEN_OPTS?.trim() ?? ""].filter((o) => o !== "").join(" ");
+}
+
+/**
  * Builds every project's JAR with one Maven invocation (a reactor over an aggregator pom written for the
  * build and removed after it), in `outFolder` (synth's temporary folder, before it replaces the output
  * folder), and returns each JAR with its sha256 (recordJars adds them to the manifest). Maven's output goes to
@@ -54,7 +63,7 @@ export async function buildJars(outFolder: string, jars: readonly JarBuild[], op
   if (process.env.STREAMT_M2_REPO) args.push(`-Dmaven.repo.local=${process.env.STREAMT_M2_REPO}`);
   options.progress(`building ${jars.length} JAR${jars.length === 1 ? "" : "s"} with Maven (log: ${options.logFile})...`);
   const started = Date.now();
-  const child = trackChild(spawn(tools.mvn, args, { stdio: ["ignore", "pipe", "pipe"], cwd: outFolder }));
+  const child = trackChild(spawn(tools.mvn, args, { stdio: ["ignore", "pipe", "pipe"], cwd: outFolder, env: { ...process.env, MAVEN_OPTS: mavenOpts() } }));
   const lines: string[] = [];
   const step = jarBuildSteps(jars, options.progress);
   const onLine = (raw: string) => {

@@ -9,7 +9,7 @@ import { onExitSync, onShutdown, stopChild, trackChild } from "./process-registr
 import { buildJars, jarBuildLog, type BuildProgress } from "./jar-build.js";
 import type { JobEnd, LocalJob } from "./local-job.js";
 import type { JarBuild, OutputFile } from "../synth/synth.js";
-import { findToolchain, RuntimeErrorCode } from "./toolchain.js";
+import { findToolchain, RuntimeErrorCode, userJvmOptions } from "./toolchain.js";
 
 export interface JarJobOptions {
   /** The pipeline's name, for messages. */
@@ -57,7 +57,7 @@ export async function startJarJob(options: JarJobOptions): Promise<JarJob> {
   const { java } = findToolchain();
   // The runner's classes carry its log4j2.xml (Flink's logs on stderr, quiet); the JAR comes first, as in a cluster's user classloader.
   const classpath = [options.jar, runner.classes, runner.classpath].join(path.delimiter);
-  const child = trackChild(spawn(java, [...jvmOptions(), "-Xmx1g", "-cp", classpath, options.mainClass, ...options.args, "--await"], { stdio: ["ignore", "pipe", "pipe"] }));
+  const child = trackChild(spawn(java, [...jvmOptions(), "-Xmx1g", ...userJvmOptions(), "-cp", classpath, options.mainClass, ...options.args, "--await"], { stdio: ["ignore", "pipe", "pipe"] }));
   let submittedJob: (id: string) => void = () => {};
   const submitted = new Promise<string>((resolve) => (submittedJob = resolve));
   const tail = stderrTail(child, 80, (line) => {

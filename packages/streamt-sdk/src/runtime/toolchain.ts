@@ -38,7 +38,33 @@ export const RuntimeErrorCode = {
   stateLoss: "STREAMT-R021",
   /** `apply` / `destroy` on a protected environment without --yes, a topic change Kafka cannot make, or an environment without the SQL Gateway or plan folder SQL pipelines need. */
   deployRefused: "STREAMT-R022",
+  /** STREAMT_JVM_OPTIONS holds something that is not a JVM flag. */
+  badJvmOptions: "STREAMT-R023",
 } as const;
+
+/**
+ * STREAMT_JVM_OPTIONS: flags added to every JVM streamt-sdk starts on this machine (local jobs, the planner
+ * validator, the job server, JAR runs, the dev cluster), after its own so they win: e.g. `-Xmx4g`, or
+ * `-XX:TieredStopAtLevel=1` for short jobs (the JIT's first tier only: half the CPU of a 5 s job, slower
+ * on long ones). Flags are separated by spaces; one that holds a space cannot be given here.
+ *
+ * @example
+ * userJvmOptions({ STREAMT_JVM_OPTIONS: " -Xmx4g  -XX:TieredStopAtLevel=1 " }); // ["-Xmx4g", "-XX:TieredStopAtLevel=1"]
+ */
+export function userJvmOptions(env: NodeJS.ProcessEnv = process.env): string[] {
+  const text = env.STREAMT_JVM_OPTIONS?.trim() ?? "";
+  if (text === "") return [];
+  const flags = text.split(/\s+/);
+  const notFlags = flags.filter((f) => !f.startsWith("-"));
+  if (notFlags.length > 0) {
+    throw new StreamtError({
+      code: RuntimeErrorCode.badJvmOptions,
+      message: `STREAMT_JVM_OPTIONS holds ${notFlags.map((f) => JSON.stringify(f)).join(", ")}, which ${notFlags.length === 1 ? "is not a JVM flag" : "are not JVM flags"}: "${text}"`,
+      hint: "give only JVM flags, each starting with '-', separated by spaces, e.g. STREAMT_JVM_OPTIONS='-Xmx4g -XX:TieredStopAtLevel=1'; or unset it",
+    });
+  }
+  return flags;
+}
 
 const INSTALL_HINT = "install a JDK 17+ and Maven, e.g. `sudo apt-get install openjdk-17-jdk maven` (Debian/Ubuntu) or `brew install openjdk@17 maven` (macOS); set JAVA_HOME or put java on PATH";
 
