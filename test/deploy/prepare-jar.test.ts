@@ -46,6 +46,8 @@ describe("prepareJar: a JAR pipeline's JAR and the stable plan it compiles", () 
 
   it("runs the built JAR's main with --compile-plan on the runner's Flink classpath (the JAR first) and the environment's Kafka settings; the plan it wrote gets stable ids", async () => {
     const workDir = mkdtempSync(path.join(tmpdir(), "streamt-prepare-jar-"));
+    const flags = process.env.STREAMT_JVM_OPTIONS;
+    process.env.STREAMT_JVM_OPTIONS = "-Xss2m";
     try {
       fake.mavenWrites(["counts/target/counts.jar"]);
       fake.java({ lastArgument: compiled, exit: 0 });
@@ -59,6 +61,7 @@ describe("prepareJar: a JAR pipeline's JAR and the stable plan it compiles", () 
       expect(fake.javaRuns()).toEqual([
         [
           "-Xmx1g",
+          "-Xss2m", // STREAMT_JVM_OPTIONS, after the SDK's own flags
           "-cp",
           [jar, path.join(fake.runnerDir, "target-2", "classes"), "/m2/flink-2.jar"].join(path.delimiter),
           "io.streamt.generated.CountsJob",
@@ -78,6 +81,8 @@ describe("prepareJar: a JAR pipeline's JAR and the stable plan it compiles", () 
       ]);
       expect(existsSync(planFile)).toBe(true);
     } finally {
+      if (flags === undefined) delete process.env.STREAMT_JVM_OPTIONS;
+      else process.env.STREAMT_JVM_OPTIONS = flags;
       rmSync(workDir, { recursive: true, force: true });
     }
   });
