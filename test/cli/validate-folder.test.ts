@@ -85,3 +85,24 @@ describe("validate refuses an output folder that is not what synth wrote", () =>
     );
   }, 60_000);
 });
+
+describe("validate with a STREAMT_JVM_OPTIONS that is not JVM flags", () => {
+  it("is STREAMT-R023 naming the word and how to fix it, exit 1, and no JVM started", async () => {
+    const before = process.env.STREAMT_JVM_OPTIONS;
+    process.env.STREAMT_JVM_OPTIONS = "-Xmx1g 4g";
+    try {
+      const r = await cli("validate", out);
+      expect(r).toEqual({
+        code: 1,
+        out: "",
+        err:
+          'error STREAMT-R023: STREAMT_JVM_OPTIONS holds "4g", which is not a JVM flag: "-Xmx1g 4g"\n' +
+          "  fix: give only JVM flags, each starting with '-', separated by spaces, e.g. STREAMT_JVM_OPTIONS='-Xmx4g -XX:TieredStopAtLevel=1'; or unset it\n",
+      });
+      expect(liveChildren()).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.STREAMT_JVM_OPTIONS;
+      else process.env.STREAMT_JVM_OPTIONS = before;
+    }
+  }, 120_000);
+});

@@ -105,8 +105,8 @@ public final class FlinkCommands {
      * What build.sh runs once under -XX:ArchiveClassesAtExit, so the JVM records the classes a runner
      * loads into the target's class archive (class data sharing): a script planned as validate plans
      * it, then a bounded job run as run runs it. Later JVMs map those classes instead of loading and
-     * verifying them: measured on 2 cores, a bounded job's JVM took 5.4-6.4 s instead of 7.4-8.4 s, a
-     * validator's first answer 1.9-2.6 s instead of 3.4-3.8 s.
+     * verifying them: measured on 2 cores (3 pairs each), a bounded job's JVM took 6.0-7.2 s instead of
+     * 8.0-9.4 s, a validator's first answer 2.0-2.6 s instead of 3.2-3.7 s (the runner's README).
      */
     public static int classArchiveTraining(String[] args) throws Exception {
         if (args.length > 0) {
