@@ -59,7 +59,8 @@ export function userJvmOptions(env: NodeJS.ProcessEnv = process.env): string[] {
   if (notFlags.length > 0) {
     throw new StreamtError({
       code: RuntimeErrorCode.badJvmOptions,
-      message: `STREAMT_JVM_OPTIONS holds ${notFlags.map((f) => JSON.stringify(f)).join(", ")}, which ${notFlags.length === 1 ? "is not a JVM flag" : "are not JVM flags"}: "${text}"`,
+      // Only the words at fault: the other flags may carry a secret (-Dsome.password=...).
+      message: `STREAMT_JVM_OPTIONS holds ${notFlags.map((f) => JSON.stringify(f)).join(", ")}, which ${notFlags.length === 1 ? "is not a JVM flag" : "are not JVM flags"}`,
       hint: "give only JVM flags, each starting with '-', separated by spaces, e.g. STREAMT_JVM_OPTIONS='-Xmx4g -XX:TieredStopAtLevel=1'; or unset it",
     });
   }
