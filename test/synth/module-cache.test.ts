@@ -67,6 +67,33 @@ describe("the module cache of synth", () => {
     expect((await synthAndCompare("schema-again")).imported).toEqual([]);
   });
 
+  it("a module of several pipelines, one edited, then a line inserted above another: each synth equals a cold synth", { timeout: 300_000 }, async () => {
+    write("a.ts", `import { pipeline, source } from "streamt-sdk";
+import { Order } from "./schemas.js";
+const orders = source("orders", { topic: "orders", schema: Order });
+export const paid = pipeline("paid").write(orders.filter((o) => o.status.eq("paid")).toKafka("paid.out"));
+export const large = pipeline("large").write(orders.filter((o) => o.amount.gt(100)).toKafka("large.out"));
+export const copy = pipeline("copy").write(orders.toKafka("copy.out"));
+`);
+    const synthBoth = async (out: string): Promise<Record<string, string>> => {
+      const warm = await cli("synth", "a.ts", "--no-typecheck", "--out", out);
+      expect(warm.code, warm.stderr).toBe(0);
+      const cold = await cli("synth", "a.ts", "--no-typecheck", "--no-cache", "--out", `${out}-cold`);
+      expect(cold.code, cold.stderr).toBe(0);
+      expect(folder(out)).toEqual(folder(`${out}-cold`));
+      return folder(out);
+    };
+    const first = await synthBoth("first");
+    edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+    const edited = await synthBoth("edited");
+    expect(edited["large.sql"]).toContain("`amount` > 250");
+    expect([edited["paid.sql"], edited["copy.sql"]]).toEqual([first["paid.sql"], first["copy.sql"]]);
+    // The copy pipeline moves a line down: its site in plan.json and the manifest follows.
+    edit("a.ts", "export const copy", "// copied as is\nexport const copy");
+    const moved = await synthBoth("moved");
+    expect(JSON.parse(moved["manifest.json"]!).pipelines.map((p: { name: string; site: { line: number } }) => [p.name, p.site.line])).toEqual([["copy", 7], ["large", 5], ["paid", 4]]);
+  });
+
   it("an edited tsconfig.json, or an entry list where one entry imports another, imports again", { timeout: 300_000 }, async () => {
     expect((await synthAndCompare("first")).imported).toEqual(["a", "b"]);
     write("tsconfig.json", JSON.stringify({ compilerOptions: { ...TSCONFIG.compilerOptions, noUncheckedIndexedAccess: true } }, null, 2));

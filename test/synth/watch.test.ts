@@ -110,6 +110,36 @@ describe("synth --watch", () => {
     expect(outputNames()).toEqual(["streamt.out"]);
   });
 
+  it("a module of several pipelines sharing a source: an edit of one, a line inserted above another, the edit undone; each save equal to a cold synth", { timeout: 300_000 }, async () => {
+    write("b.ts", `import { pipeline, source } from "streamt-sdk";
+import { Order } from "./schemas.js";
+const orders = source("orders", { topic: "orders", schema: Order });
+export const paid = pipeline("paid").write(orders.filter((o) => o.status.eq("paid")).toKafka("paid.out"));
+export const large = pipeline("large").write(orders.filter((o) => o.amount.gt(100)).toKafka("large.out"));
+export const copy = pipeline("copy").write(orders.toKafka("copy.out"));
+`);
+    const { child, exited, runs, until } = startWatch(["--no-typecheck"]);
+    const saved = async (what: string, done: (files: Record<string, string>) => boolean): Promise<void> => {
+      const before = runs().length;
+      await until(what, () => runs().length > before && done(folder("streamt.out")));
+      expect(runs().at(-1)).toMatch(/ synthesised 4 pipelines into streamt\.out in \d+ ms; /);
+      await expectEqualToColdSynth();
+    };
+    try {
+      await until("the first run", () => runs().length >= 1);
+      await expectEqualToColdSynth();
+      edit("b.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+      await saved("the edit of large", (f) => f["large.sql"]!.includes("`amount` > 250"));
+      edit("b.ts", "export const copy", "// copied as is\nexport const copy");
+      await saved("the line above copy", (f) => f["manifest.json"]!.includes(`"line": 7`));
+      edit("b.ts", "o.amount.gt(250)", "o.amount.gt(100)");
+      await saved("the edit undone", (f) => f["large.sql"]!.includes("`amount` > 100"));
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+  });
+
   /** Moves schemas.ts to a folder beside the project (a monorepo's ../lib) and imports it from there; returns the folder. */
   const shareSchemas = (): string => {
     const lib = `${dir}-lib`;

@@ -24,6 +24,12 @@ import type { ModuleGraph } from "./module-graph.js";
  * imported every time (and when an entry imports another entry, every entry is).
  */
 
+/** An entry's record that no longer holds, with its pipelines once decoded. */
+interface PreviousRecord {
+  readonly record: EntryRecord;
+  pipelines: ModulePipeline[] | null;
+}
+
 /** A pipeline as the plan needs it: its definition, and where it was exported. */
 export interface ModulePipeline {
   readonly pipeline: { readonly definition: PipelineDef };
@@ -53,6 +59,8 @@ interface Entry {
   readonly file: string;
   record: EntryRecord | null;
   pipelines: ModulePipeline[] | null;
+  /** The entry's last record, when it no longer holds (the module changed): its unchanged pipelines are kept. */
+  previous?: PreviousRecord;
   /** The files this run's import graph of the entry reached, when it could not be recorded (it cannot be cached). */
   unrecordedGraph?: readonly string[];
   /** Set when this run wrote or changed the record. */
@@ -80,7 +88,7 @@ export class ModuleCache {
       if (remembered && remembered.stamp === fileStamp(cache.fileOf(file))) {
         // Read or written by this process (synth --watch) and untouched since: no need to parse it again.
         const valid = fingerprintHolds(remembered.record.fingerprint, seen);
-        cache.byFile.set(file, { file, record: valid ? remembered.record : null, pipelines: valid ? remembered.pipelines : null, dirty: false });
+        cache.byFile.set(file, valid ? { file, record: remembered.record, pipelines: remembered.pipelines, dirty: false } : { file, record: null, pipelines: null, previous: remembered, dirty: false });
         continue;
       }
       const read = readCache(cache.fileOf(file), cache.keyOf(file));
@@ -94,7 +102,7 @@ export class ModuleCache {
         }
       }
       const valid = record !== null && fingerprintHolds(record.fingerprint, seen) && record.sdkPackages.every(([dir, stamp]) => packageStamp(dir) === stamp);
-      cache.byFile.set(file, { file, record: valid ? record : null, pipelines: null, dirty: false });
+      cache.byFile.set(file, { file, record: valid ? record : null, pipelines: null, ...(!valid && record !== null ? { previous: { record, pipelines: null } } : {}), dirty: false });
       if (valid) warm.set(cache.fileOf(file), { stamp: fileStamp(cache.fileOf(file)), record: record!, pipelines: null });
     }
     return cache;
@@ -139,8 +147,9 @@ export class ModuleCache {
     const sdkPackages = [...graph.texts.keys()]
       .filter((f) => path.basename(f) === "package.json" && isSdkPackage(f))
       .map((f): [string, string] => [path.dirname(f), packageStamp(path.dirname(f))]);
-    e.record = { fingerprint: fingerprint(graph.texts, graph.configFiles), sdkPackages, plan, exportedSources: [...exportedSources], emit: null };
-    e.pipelines = [...pipelines];
+    const unchanged = keepUnchanged(e.previous, pipelines, file);
+    e.record = { fingerprint: fingerprint(graph.texts, graph.configFiles), sdkPackages, plan, exportedSources: [...exportedSources], emit: unchanged.emit };
+    e.pipelines = unchanged.pipelines;
     e.dirty = true;
     return true;
   }
@@ -211,6 +220,44 @@ export class ModuleCache {
  * (synth --watch) takes an unchanged module's plan from memory instead of parsing its file on every run.
  */
 const warm = new Map<string, { readonly stamp: string; readonly record: EntryRecord; pipelines: ModulePipeline[] | null }>();
+
+/**
+ * The pipelines of a module imported again, each one whose plan data equals one of the module's previous
+ * record given as that record's object, with what it emitted there. What is kept by a pipeline's identity
+ * (its analysis, its plan.json block, its manifest entry) then stays too: a save that changed one pipeline
+ * of a module of a hundred plans, analyses and emits that one alone. Equal plan data makes an equal
+ * pipeline (decodePipelines gives back exactly what encodePipelines wrote: the module cache rests on it),
+ * and a pipeline's files depend on its plan and the emit options alone (which the record's outputs carry).
+ */
+function keepUnchanged(previous: PreviousRecord | undefined, pipelines: readonly ModulePipeline[], file: string): { pipelines: ModulePipeline[]; emit: EntryRecord["emit"] } {
+  if (previous === undefined) return { pipelines: [...pipelines], emit: null };
+  previous.pipelines ??= decodePipelines(previous.record.plan, file);
+  const before = new Map<string, ModulePipeline>();
+  for (const p of previous.pipelines) {
+    const data = planDataOf(p);
+    if (data !== null) before.set(data, p);
+  }
+  const emitted = previous.record.emit;
+  const outputs: Record<string, PipelineOutput> = {};
+  const kept = pipelines.map((p) => {
+    const data = planDataOf(p);
+    const same = data === null ? undefined : before.get(data);
+    if (same === undefined) return p;
+    const name = same.pipeline.definition.name;
+    const output = emitted?.outputs[name];
+    if (output !== undefined) outputs[name] = output;
+    return same;
+  });
+  return { pipelines: kept, emit: emitted ? { options: emitted.options, outputs } : null };
+}
+
+/** One pipeline's plan data (encodePipelines of it alone), kept with it: the next save compares against it. */
+const planData = new WeakMap<ModulePipeline, string | null>();
+function planDataOf(p: ModulePipeline): string | null {
+  let data = planData.get(p);
+  if (data === undefined) planData.set(p, (data = encodePipelines([p])));
+  return data;
+}
 
 /** The hash of emit options: what a pipeline's output depends on besides its plan. */
 export function emitOptionsKey(options: object): string {
