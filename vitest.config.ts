@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import LongestFirst from "./test/longest-first.js";
 
 // The JVMs the tests start (jobs, JARs, the dev cluster, the job server) run for seconds on little data:
 // the JIT's first tier alone costs them half the CPU C2 does (a bounded 5 s job: 5.1 s of CPU instead of 9.5 s,
@@ -14,6 +15,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: sourceConditions } },
   test: {
     testTimeout: 30_000,
+    // Within each project, the slowest files first (test/longest-first.ts): the unit project's two workers end together.
+    sequence: { sequencer: LongestFirst },
     hookTimeout: 600_000,
     // Unit, type-level (*.test-d.ts, checked by tsc) and CLI tests; then the tests that run Flink's
     // planner, a Kafka broker and MiniClusters, which share one broker started once by globalSetup.
