@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, t } from "streamt-sdk";
-import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import type { TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { at, complete, events, runId, send, sorted, startPipeline, valuesAfter, watch } from "./support.js";
+import { at, complete, events, runId, send, sorted, startServedPipeline, type ServedPipeline, valuesAfter, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.checks.${name}.${runId}`;
 
@@ -41,7 +40,7 @@ const job = pipeline(`e2e-checks-${runId}`, { parallelism: 1, stateTtl: "1d" }).
   readings.lateRecords().toKafka(topic("late")),
 );
 
-let running: LocalJob;
+let running: ServedPipeline;
 const watchers: TopicWatcher[] = [];
 async function output(name: string): Promise<TopicWatcher> {
   const w = await watch(topic(name));
@@ -50,7 +49,7 @@ async function output(name: string): Promise<TopicWatcher> {
 }
 
 beforeAll(async () => {
-  running = await startPipeline(job, ["orders", "valid", "failures", "unique-orders", "unique-valid", "unique-failures", "readings", "counts", "late"].map((name) => ({ name: topic(name) })));
+  running = await startServedPipeline(job, ["orders", "valid", "failures", "unique-orders", "unique-valid", "unique-failures", "readings", "counts", "late"].map((name) => ({ name: topic(name) })));
 }, 180_000);
 
 afterAll(async () => {

@@ -2,7 +2,8 @@
  * The second output, proven on the engine: every example's Table API project builds into a JAR (one Maven
  * reactor for all of them), the JAR is packaged as Flink needs, Flink's optimised plan of the Table API job
  * equals the SQL script's (or differs only as docs/java-target.md lists), and JARs run on the local
- * MiniCluster against the shared broker write exactly the records the SQL scripts write.
+ * MiniCluster against the shared broker write exactly the records the SQL scripts write (run on the warm
+ * job server the run shares).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -18,9 +19,8 @@ import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner
 import { findToolchain } from "../../packages/streamt-sdk/src/runtime/toolchain.js";
 import { executionPlan } from "../../bench/job-speed.js";
 import { startJarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
-import { startLocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import { createTopics, latestByKey, produce, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { complete, kafkaBootstrap, sorted, watch } from "./support.js";
+import { complete, kafkaBootstrap, sorted, startServedScript, watch } from "./support.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const entries = [
@@ -394,8 +394,7 @@ describe("output equivalence: each JAR writes exactly the records its SQL script
       const reached = (skip: Readonly<Record<string, number>>) => (rs: readonly ConsumedRecord[]) =>
         c.upsert ? isDeepStrictEqual(byTopic(rs, skip), expected) : outputs.every((t) => rs.filter((r) => r.topic === t).length >= (skip[t] ?? 0) + c.outputs[t]!.length);
       try {
-        const sqlJob = await startLocalJob({ name: c.pipeline, script: scripts.get(c.pipeline)! });
-        await sqlJob.submitted;
+        const sqlJob = await startServedScript(c.pipeline, scripts.get(c.pipeline)!);
         const fromSql = await complete(w, reached({}), 120_000);
         await sqlJob.stop();
         expect(byTopic(fromSql)).toEqual(expected);

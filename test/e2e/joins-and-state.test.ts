@@ -4,9 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, sum, t } from "streamt-sdk";
-import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import { latestByKey } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { at, complete, events, runId, send, startPipeline, valuesAfter, watch } from "./support.js";
+import { at, complete, events, runId, send, startServedPipeline, type ServedPipeline, valuesAfter, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.state.${name}.${runId}`;
 
@@ -43,12 +42,12 @@ const job = pipeline(`e2e-state-${runId}`, { parallelism: 1, stateTtl: "1d" }).w
   totals.toUpsertKafka(topic("totals_out"), { key: ["k"] }),
 );
 
-let running: LocalJob;
+let running: ServedPipeline;
 const output = (name: string) => watch(topic(name));
 
 beforeAll(async () => {
   const names = ["ij_orders", "ij_payments", "ij_out", "tj_orders", "tj_out", "clicks", "dedup_out", "sales"];
-  running = await startPipeline(job, [
+  running = await startServedPipeline(job, [
     ...names.map((name) => ({ name: topic(name) })),
     { name: topic("tj_customers"), cleanupPolicy: "compact" as const },
     { name: topic("totals_out"), cleanupPolicy: "compact" as const },

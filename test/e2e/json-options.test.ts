@@ -16,9 +16,8 @@ import { jarPath, javaArtifact, javaProjectDir, mainClassOf } from "../../packag
 import { lowerPipeline } from "../../packages/streamt-sdk/src/ir/job-plan.js";
 import { buildJars } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 import { startJarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
-import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import { createTopics, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { complete, kafkaBootstrap, runId, send, startPipeline, watch } from "./support.js";
+import { complete, kafkaBootstrap, runId, send, startServedPipeline, type ServedPipeline, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.json.${name}.${runId}`;
 
@@ -36,13 +35,13 @@ const job = pipeline(`e2e-json-${runId}`, { parallelism: 1 }).write(
   dead.toKafka(topic("dead_out")),
 );
 
-let running: LocalJob;
+let running: ServedPipeline;
 const output = (name: string) => watch(topic(name));
 const values = (rs: readonly ConsumedRecord[]) => rs.map((r) => r.value);
 const has = (field: string, value: string) => (rs: readonly ConsumedRecord[]) => rs.some((r) => (r.value as Record<string, unknown>)[field] === value);
 
 beforeAll(async () => {
-  running = await startPipeline(job, ["sql", "sql_out", "iso_out", "dropped", "dropped_out", "dead", "dead_out", "dead.dlq"].map((name) => ({ name: topic(name) })));
+  running = await startServedPipeline(job, ["sql", "sql_out", "iso_out", "dropped", "dropped_out", "dead", "dead_out", "dead.dlq"].map((name) => ({ name: topic(name) })));
 }, 180_000);
 
 afterAll(async () => {

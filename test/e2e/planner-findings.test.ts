@@ -10,10 +10,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, firstValue, max, pipeline, source, t } from "streamt-sdk";
-import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import type { TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 import type { ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { at, completeAll, runId, send, sorted, startPipeline, watch } from "./support.js";
+import { at, completeAll, runId, send, sorted, startServedPipeline, type ServedPipeline, watch } from "./support.js";
 
 const Ev = t.row({ k: t.string(), s: t.string().nullable(), m: t.int().nullable(), ts: t.timestamp(3) });
 type Row = { readonly k: string; readonly s?: string | null; readonly m?: number | null; readonly ts: string };
@@ -171,7 +170,7 @@ describe.each(["2.2", "1.20"])("Flink planner findings on Flink %s, exact record
   const sinks = CASES.map((c) =>
     c.build((side) => source(`${c.name}_${side}_${tag}`, { topic: topic(`${c.name}_${side}`), schema: Ev }).eventTime("ts").watermark("1s")).toKafka(topic(`${c.name}_out`)),
   );
-  let job: LocalJob;
+  let job: ServedPipeline;
   const watchers = new Map<string, TopicWatcher>();
   // Every case's output, once each has its rows and all topics then stayed quiet: one settle for the job.
   let outputs: Promise<Map<string, ConsumedRecord[] | Error>> | undefined;
@@ -179,7 +178,7 @@ describe.each(["2.2", "1.20"])("Flink planner findings on Flink %s, exact record
   beforeAll(async () => {
     const inputs = CASES.flatMap((c) => Object.entries(c.inputs).map(([side, rows]) => [topic(`${c.name}_${side}`), [...rows, FLUSH]] as const));
     const outputs = CASES.map((c) => topic(`${c.name}_out`));
-    job = await startPipeline(pipeline(`e2e-planner-findings-${tag}-${runId}`, { parallelism: 1 }).write(...sinks), [...inputs.map(([name]) => name), ...outputs].map((name) => ({ name })), { flinkVersion: version });
+    job = await startServedPipeline(pipeline(`e2e-planner-findings-${tag}-${runId}`, { parallelism: 1 }).write(...sinks), [...inputs.map(([name]) => name), ...outputs].map((name) => ({ name })), { flinkVersion: version });
     for (const c of CASES) watchers.set(c.name, await watch(topic(`${c.name}_out`)));
     for (const [name, rows] of inputs) await send(name, rows.map((value) => ({ value, partition: 0 })));
   }, 180_000);

@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, sum, t } from "streamt-sdk";
 import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
 import { topicUse } from "../../packages/streamt-sdk/src/ir/topic-use.js";
-import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import { latestByKey, type ConsumedRecord } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { at, events, runId, send, startPipeline, ts, watch } from "./support.js";
+import { at, events, runId, send, startServedPipeline, type ServedPipeline, ts, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.handle.${name}.${runId}`;
 
@@ -34,13 +33,13 @@ const reader = pipeline(`e2e-handle-reader-${runId}`, { parallelism: 1 }).write(
   totals.filter((c) => c.total.lt(100)).toUpsertKafka(topic("small_customers"), { key: ["customer_id"] }),
 );
 
-let jobs: LocalJob[] = [];
+let jobs: ServedPipeline[] = [];
 const output = (name: string) => watch(topic(name));
 
 beforeAll(async () => {
   jobs = [
-    await startPipeline(writer, [{ name: topic("orders") }, { name: topic("paid") }, { name: topic("totals"), cleanupPolicy: "compact" }]),
-    await startPipeline(reader, [{ name: topic("paid_hourly") }, { name: topic("small_customers"), cleanupPolicy: "compact" }]),
+    await startServedPipeline(writer, [{ name: topic("orders") }, { name: topic("paid") }, { name: topic("totals"), cleanupPolicy: "compact" }]),
+    await startServedPipeline(reader, [{ name: topic("paid_hourly") }, { name: topic("small_customers"), cleanupPolicy: "compact" }]),
   ];
 }, 240_000);
 

@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, t } from "streamt-sdk";
-import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import type { ConsumedRecord, TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { at, events, runId, send, startPipeline, watch } from "./support.js";
+import { at, events, runId, send, startServedPipeline, type ServedPipeline, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.contract.${name}.${runId}`;
 
@@ -35,7 +34,7 @@ const job = pipeline(`e2e-contract-${runId}`, { parallelism: 1 }).write(
   sightings.tumble("1m").groupBy("k").aggregate({ n: count() }).select("k", "window_start", "n").toKafka(topic("sightings_out")),
 );
 
-let running: LocalJob;
+let running: ServedPipeline;
 const output = (name: string) => watch(topic(name));
 
 /** Waits until `predicate` holds, then until the topic stays quiet for 2 s, and returns everything that arrived. */
@@ -52,7 +51,7 @@ async function settled(w: TopicWatcher, predicate: (records: readonly ConsumedRe
 const has = (field: string, value: string) => (rs: readonly ConsumedRecord[]) => rs.some((r) => (r.value as Record<string, unknown>)[field] === value);
 
 beforeAll(async () => {
-  running = await startPipeline(job, ["orders", "orders_out", "readings", "readings_out", "readings.dlq", "sightings", "sightings_out"].map((name) => ({ name: topic(name) })));
+  running = await startServedPipeline(job, ["orders", "orders_out", "readings", "readings_out", "readings.dlq", "sightings", "sightings_out"].map((name) => ({ name: topic(name) })));
 }, 180_000);
 
 afterAll(async () => {

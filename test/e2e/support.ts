@@ -4,14 +4,18 @@ import type { Pipeline } from "streamt-sdk";
 import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
 import { startLocalKafka, type LocalKafka } from "../../packages/streamt-sdk/src/runtime/local-kafka.js";
 import { startLocalJob, type LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
+import { connectJobServer, type JobService } from "../../packages/streamt-sdk/src/runtime/job-server.js";
+import { JOB_SERVER_ENV } from "../../packages/streamt-sdk/src/testing/engine.js";
 import { createTopics, produce, watchTopics, type ConsumedRecord, type ProduceRecord, type TopicSpec, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
 
 let own: Promise<LocalKafka> | null = null;
+let jobServer: Promise<JobService> | null = null;
 const openWatchers: TopicWatcher[] = [];
 // Registered at load time (hooks cannot be added from inside another hook). Vitest runs after-hooks in
 // reverse order, so this one runs after the test file's own (which stop its jobs).
 afterAll(async () => {
   await Promise.all(openWatchers.map((w) => w.stop()));
+  if (jobServer) await (await jobServer).close();
   if (own) await (await own).stop();
 });
 
@@ -55,6 +59,43 @@ export async function startPipeline(p: Pipeline, topics: readonly TopicSpec[], o
   });
   await job.submitted;
   return job;
+}
+
+/** A pipeline's job on the run's warm job server; stop() cancels it and resolves once it has ended. */
+export interface ServedPipeline {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a pipeline as a job of the run's warm job server (global-setup.ts shares one `serve`
+ * JVM, whose MiniCluster runs each job with its own configuration), after creating its topics; resolves
+ * once the job runs. A job start there costs its planning, not a JVM's and a cluster's start (~5 s of CPU
+ * each): for tests that only start a job and stop it. Those that need checkpoints, a restore, a crash or
+ * the job's events use startPipeline. A job that fails later says so on stderr.
+ */
+export async function startServedPipeline(p: Pipeline, topics: readonly TopicSpec[], options: { flinkVersion?: string } = {}): Promise<ServedPipeline> {
+  const bootstrap = await kafkaBootstrap();
+  await createTopics(bootstrap, topics);
+  // The script as synth writes it for that Flink version (by default 2.2's); it runs on the server's Flink 2.2, as startPipeline's does.
+  const script = emitPipelineSql(p.definition, { bootstrapServers: bootstrap, flinkVersion: options.flinkVersion ?? "2.2" });
+  return startServedScript(p.definition.name, script);
+}
+
+/** startServedPipeline for a script already written (synth's own output): starts it, resolves once the job runs. */
+export async function startServedScript(name: string, script: string): Promise<ServedPipeline> {
+  const address = process.env[JOB_SERVER_ENV];
+  if (!address) throw new Error(`${JOB_SERVER_ENV} is not set: the flink project's global setup (test/e2e/global-setup.ts) shares the job server`);
+  // A test's job runs until the test stops it: the server cancels it after this long only if none does.
+  const job = (await (jobServer ??= connectJobServer(address))).start(script, { timeoutMs: 30 * 60_000 });
+  void job.ended.then((end) => {
+    if (end.state === "failed") process.stderr.write(`[${name}] the job failed: ${end.error}\n`);
+  });
+  await job.submitted;
+  return {
+    async stop() {
+      await job.cancel();
+    },
+  };
 }
 
 export async function send(topic: string, records: readonly ProduceRecord[]): Promise<void> {

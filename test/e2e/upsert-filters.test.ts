@@ -6,7 +6,7 @@
  * output in order: a last sentinel key (Z) shows that everything sent before it was processed, and a
  * short wait after it that nothing more arrives.
  *
- * The first scenario is the shape STREAMT-E016 refuses, run anyway (startPipeline emits without
+ * The first scenario is the shape STREAMT-E016 refuses, run anyway (startServedPipeline emits without
  * analysing) to keep the evidence: Flink 2.2 loses the delete there (FLINK-38579). If it starts passing
  * the other way, Flink fixed it and the refusal can be narrowed. The others are what the refusal's hint
  * suggests instead, and the neighbouring shapes that stay allowed; each must be exactly right.
@@ -14,9 +14,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lastValue, pipeline, source, t } from "streamt-sdk";
 import { analysePlan } from "../../packages/streamt-sdk/src/analysis/analyse.js";
-import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
 import { latestByKey, type ConsumedRecord, type TopicWatcher } from "../../packages/streamt-sdk/src/runtime/kafka-io.js";
-import { events, runId, send, startPipeline, watch } from "./support.js";
+import { events, runId, send, startServedPipeline, type ServedPipeline, watch } from "./support.js";
 
 const topic = (name: string) => `e2e.upsert-filter.${name}.${runId}`;
 
@@ -67,13 +66,13 @@ const sinks = {
 };
 const job = pipeline(`e2e-upsert-filter-${runId}`, { parallelism: 1 }).write(...Object.values(sinks));
 
-let running: LocalJob;
+let running: ServedPipeline;
 const output = (name: string) => watch(topic(name));
 
 beforeAll(async () => {
   const append = ["x_stock", "f_stock", "g_stock", "o_stock", "a_stock", "a_products", "s_stock"];
   const compacted = ["x_products", "f_products", "g_products", "o_products", "k_products", "x_out", "f_out", "g_out", "o_out", "a_out", "s_out", "k_out"];
-  running = await startPipeline(job, [
+  running = await startServedPipeline(job, [
     ...append.map((name) => ({ name: topic(name) })),
     ...compacted.map((name) => ({ name: topic(name), cleanupPolicy: "compact" as const })),
   ]);

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, sum, t } from "streamt-sdk";
-import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import { at, events, runId, send, sorted, startPipeline, valuesAfter, watch } from "./support.js";
+import { at, events, runId, send, sorted, startServedPipeline, type ServedPipeline, valuesAfter, watch } from "./support.js";
 
 const Ev = t.row({ k: t.string(), v: t.int(), ts: t.timestamp(3) });
 const topic = (name: string) => `e2e.win.${name}.${runId}`;
@@ -43,12 +42,12 @@ function row(start: string, end: string, cols: Record<string, unknown>): Record<
 /** An event at 12:00 on every partition: the watermark passes every window of the 10:xx scenarios. */
 const flush = (partitions = 1) => Array.from({ length: partitions }, (_, p) => ({ value: { k: "zz", v: 0, ts: at("12:00") }, partition: p }));
 
-let job: LocalJob;
+let job: ServedPipeline;
 const output = (name: string) => watch(topic(name));
 
 beforeAll(async () => {
   const names = ["tumble", "hop", "session", "cumulate", "chain"];
-  job = await startPipeline(windows, [
+  job = await startServedPipeline(windows, [
     ...names.flatMap((n) => [{ name: topic(`${n}_in`) }, { name: topic(`${n}_out`) }]),
     { name: topic("idle_in"), partitions: 2 },
     { name: topic("idle_out") },

@@ -43,6 +43,23 @@ describe("the shared job server, through connectJobServer", () => {
     expect(await jobs.run(unbounded, { timeoutMs: 3_000 })).toEqual({ state: "timeout" });
   });
 
+  it("a started job says when it runs (Flink's job id), and cancel() ends it: cancelled, not a timeout", async () => {
+    const jobs = await connect();
+    const job = jobs.start(unbounded, { timeoutMs: 120_000 });
+    expect(await job.submitted).toMatch(/^[0-9a-f]{32}$/);
+    expect(await job.cancel()).toEqual({ state: "cancelled" });
+    expect(await job.ended).toEqual({ state: "cancelled" });
+  });
+
+  it("a job that fails before it runs: submitted rejects with Flink's error, and ended is the failure", async () => {
+    const jobs = await connect();
+    const job = jobs.start([sink, "INSERT INTO nowhere SELECT n FROM missing_table;"].join("\n"), { timeoutMs: 120_000 });
+    let error: unknown = null;
+    await job.submitted.catch((e: unknown) => (error = e));
+    expect(isStreamtError(error) ? [error.code, error.message] : error).toEqual(["STREAMT-R005", expect.stringMatching(/^the job ended before it ran: .*missing_table/s)]);
+    expect(await job.ended).toMatchObject({ state: "failed", statementIndex: 2 });
+  });
+
   // Sent with the start, the stop reaches a job still being planned, then one whose tasks still deploy
   // (Flink refuses a savepoint until they run): the server waits for both, so this is no race.
   it("a job stopped with a savepoint as soon as it is started ends stopped, with the savepoint in the folder asked for", async () => {

@@ -9,11 +9,12 @@ import { RuntimeErrorCode } from "./toolchain.js";
 
 /**
  * How a job the server ran ended. `timeout`: it had not ended in time and was cancelled; `stopped`: it
- * was stopped with the savepoint at `savepoint` (ServedJob.stop).
+ * was stopped with the savepoint at `savepoint` (ServedJob.stop); `cancelled`: by ServedJob.cancel.
  */
 export type ServedJobEnd =
   | { readonly state: "finished"; readonly ms: number }
   | { readonly state: "stopped"; readonly savepoint: string }
+  | { readonly state: "cancelled" }
   | { readonly state: "failed"; readonly error: string; readonly statementIndex?: number; readonly statement?: string; readonly line?: number }
   | { readonly state: "timeout" };
 
@@ -25,11 +26,15 @@ export interface JobOptions {
   readonly checkpointMs?: number;
 }
 
-/** A job the server runs: how it ends, and a way to stop it with a savepoint first. */
+/** A job the server runs: how it ends, and ways to stop it (with a savepoint first, or not). */
 export interface ServedJob {
   readonly ended: Promise<ServedJobEnd>;
+  /** Flink's job id once the job is submitted (it runs); rejects with how it ended if it ended first. */
+  readonly submitted: Promise<string>;
   /** Stops the job with a savepoint in `dir`; `drain` moves its watermark to the end of time first (every window fires). */
   stop(dir: string, options: { readonly drain: boolean }): void;
+  /** Cancels the job (no savepoint); resolves with how it ended. */
+  cancel(): Promise<ServedJobEnd>;
 }
 
 /** Something that runs jobs: the runner's `serve` JVM, directly or through a relay. */
@@ -42,6 +47,13 @@ export interface JobService {
 }
 
 type Event = Record<string, unknown>;
+
+/** A served job whose `submitted` (and, for a gone server, `ended`) nobody awaits: its rejection is no unhandled one. */
+function quiet(job: ServedJob): ServedJob {
+  job.submitted.catch(() => undefined);
+  job.ended.catch(() => undefined);
+  return job;
+}
 
 /**
  * How a job ended, from the server's event that ends it (any but `submitted`). A job cancelled because it
@@ -93,8 +105,12 @@ class JobChannel implements JobService {
     const id = randomBytes(6).toString("hex");
     if (this.closedBecause !== null) {
       const gone = Promise.reject(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `the Flink job server is gone: ${this.closedBecause}` }));
-      return { ended: gone, stop: () => undefined };
+      return quiet({ ended: gone, submitted: gone, stop: () => undefined, cancel: () => gone });
     }
+    let onSubmitted: (jobId: string) => void = () => undefined;
+    let notSubmitted: (e: Error) => void = () => undefined;
+    const submitted = new Promise<string>((resolve, reject) => ([onSubmitted, notSubmitted] = [resolve, reject]));
+    let cancelled = false;
     const ended = new Promise<ServedJobEnd>((resolve) => {
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -102,14 +118,25 @@ class JobChannel implements JobService {
         this.send(JSON.stringify({ id, cancel: true }));
       }, options.timeoutMs);
       this.waiting.set(id, (e) => {
-        if (e.event === "submitted") return;
+        if (e.event === "submitted") return onSubmitted(String(e.jobId));
         clearTimeout(timer);
         this.waiting.delete(id);
-        resolve(servedJobEnd(e, timedOut));
+        const end: ServedJobEnd = cancelled && !timedOut && e.event === "cancelled" ? { state: "cancelled" } : servedJobEnd(e, timedOut);
+        notSubmitted(new StreamtError({ code: RuntimeErrorCode.runnerFailed, message: `the job ended before it ran: ${end.state === "failed" ? end.error : end.state}` }));
+        resolve(end);
       });
       this.send(JSON.stringify({ id, script, ...(options.restore ? { restore: options.restore } : {}), ...(options.checkpointMs ? { checkpointMs: options.checkpointMs } : {}) }));
     });
-    return { ended, stop: (dir, { drain }) => this.send(JSON.stringify({ id, stop: { dir, drain } })) };
+    return quiet({
+      ended,
+      submitted,
+      stop: (dir, { drain }) => this.send(JSON.stringify({ id, stop: { dir, drain } })),
+      cancel: () => {
+        cancelled = true;
+        this.send(JSON.stringify({ id, cancel: true }));
+        return ended;
+      },
+    });
   }
 
   close(): Promise<void> {

@@ -61,7 +61,8 @@ export async function runTestJob(job: TestJob): Promise<void> {
       hint: "a test job ends when its sources have read their input, and waits for a free task slot while other tests' jobs hold them all: give testPipeline(p, { timeout }) more time on a slow or busy machine, or run fewer test files at once",
     });
   }
-  if (end.state === "stopped") throw new Error(`the bounded test job of ${job.name} was stopped with a savepoint`); // nothing stops it
+  // Nothing stops or cancels a bounded test job but its timeout.
+  if (end.state === "stopped" || end.state === "cancelled") throw new Error(`the bounded test job of ${job.name} was ${end.state === "stopped" ? "stopped with a savepoint" : "cancelled"}`);
   throw jobFailureError(job.name, { event: "failed", ...end });
 }
 
