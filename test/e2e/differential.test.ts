@@ -87,7 +87,7 @@ import type { DataType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import type { Column } from "../../packages/streamt-sdk/src/ir/node-base.js";
 import type { SinkNode } from "../../packages/streamt-sdk/src/ir/nodes/sink-node.js";
 import type { LocalJob } from "../../packages/streamt-sdk/src/runtime/local-job.js";
-import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator } from "../flink/shared-validator.js";
 import { buildPlan } from "../../packages/streamt-sdk/src/synth/build-plan.js";
 import { interpretSink, parseTimestamp, formatTimestamp, Unsupported, valueKey, type SinkContents } from "./reference/interpret.js";
 import * as D from "./reference/decimal.js";
@@ -330,7 +330,7 @@ describe(`differential: random pipelines on Flink ${FLINK} vs the reference inte
 
 /** The cases whose own script Flink's planner refuses, with its message. */
 async function plannerRefusals(batch: readonly Prepared[]): Promise<Map<Prepared, string>> {
-  const validator = await PlannerValidator.start(FLINK === "1.20" ? "1.20" : "2");
+  const validator = await sharedValidator(FLINK === "1.20" ? "1.20" : "2");
   try {
     const scripts = batch.map((b) => ({ id: b.c.recipe.id, script: caseScript(b) }));
     const results = await validator.validateAll(scripts);

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synth, type JarBuild } from "../../packages/streamt-sdk/src/synth/synth.js";
 import { buildJars } from "../../packages/streamt-sdk/src/runtime/jar-build.js";
 import { buildRunner, runnerDir } from "../../packages/streamt-sdk/src/runtime/flink-runner.js";
-import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator } from "../flink/shared-validator.js";
 import { findToolchain } from "../../packages/streamt-sdk/src/runtime/toolchain.js";
 import { executionPlan } from "../../bench/job-speed.js";
 import { startJarJob } from "../../packages/streamt-sdk/src/runtime/jar-run.js";
@@ -128,7 +128,7 @@ describe("plan equivalence: Flink's optimised plan of each JAR's job equals its 
   let javaPlans: Map<string, string>;
 
   beforeAll(async () => {
-    const validator = await PlannerValidator.start("2");
+    const validator = await sharedValidator("2");
     try {
       const results = await validator.validateAll([...scripts].map(([id, script]) => ({ id, script })), { explain: true });
       sqlPlans = new Map(results.map((r) => {

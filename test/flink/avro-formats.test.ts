@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, pipeline, source, t } from "streamt-sdk";
-import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator, type ScriptValidator } from "./shared-validator.js";
 import { scriptOf } from "../helpers.js";
 
 const REGISTRY = "http://127.0.0.1:8081";
@@ -32,9 +32,9 @@ const scripts = (flinkVersion: "2.2" | "1.20") =>
 
 for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) {
   describe(`schema-registry formats on Flink ${flinkVersion}`, () => {
-    let validator: PlannerValidator;
+    let validator: ScriptValidator;
     beforeAll(async () => {
-      validator = await PlannerValidator.start(target);
+      validator = await sharedValidator(target);
     }, 300_000);
     afterAll(async () => validator?.close());
 

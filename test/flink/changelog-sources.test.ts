@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, source, t, type Pipeline } from "streamt-sdk";
-import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator, type ScriptValidator } from "./shared-validator.js";
 import { scriptOf } from "../helpers.js";
 
 const Customer = t.row({ customer_id: t.string(), name: t.string(), updated_at: t.timestamp(3) });
@@ -20,9 +20,9 @@ const unchecked = (name: string, sink: unknown): Pipeline => (pipeline(name) as 
 
 for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) {
   describe(`debezium-json sources on Flink ${flinkVersion}`, () => {
-    let validator: PlannerValidator;
+    let validator: ScriptValidator;
     beforeAll(async () => {
-      validator = await PlannerValidator.start(target);
+      validator = await sharedValidator(target);
     }, 300_000);
     afterAll(async () => validator?.close());
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
 import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
-import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator, type ScriptValidator } from "./shared-validator.js";
 
 const Order = t.row({
   order_id: t.string(),
@@ -59,9 +59,9 @@ describe.each([
   ["2", "2.2"],
   ["1.20", "1.20"],
 ] as const)("checks and late records plan on Flink %s", (target, flinkVersion) => {
-  let validator: PlannerValidator;
+  let validator: ScriptValidator;
   beforeAll(async () => {
-    validator = await PlannerValidator.start(target);
+    validator = await sharedValidator(target);
   });
   afterAll(async () => {
     await validator?.close();

@@ -24,7 +24,7 @@ import {
   varPop,
   varSamp,
 } from "streamt-sdk";
-import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator, type ScriptValidator } from "./shared-validator.js";
 import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
@@ -117,9 +117,9 @@ const asString = (column: string) => column.replace(/ (VAR)?CHAR\(\d+\)/, " STRI
 
 for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) {
   describe(`issue 15's functions on Flink ${flinkVersion}`, () => {
-    let validator: PlannerValidator;
+    let validator: ScriptValidator;
     beforeAll(async () => {
-      validator = await PlannerValidator.start(target);
+      validator = await sharedValidator(target);
     }, 300_000);
     afterAll(async () => validator?.close());
 

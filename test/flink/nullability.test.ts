@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, source, t, when } from "streamt-sdk";
-import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator, type ScriptValidator } from "./shared-validator.js";
 import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
@@ -42,9 +42,9 @@ function plannedViews(): Record<string, string[]> {
 
 for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) {
   describe(`nullability the types promise, on Flink ${flinkVersion}`, () => {
-    let validator: PlannerValidator;
+    let validator: ScriptValidator;
     beforeAll(async () => {
-      validator = await PlannerValidator.start(target);
+      validator = await sharedValidator(target);
     }, 300_000);
     afterAll(async () => validator?.close());
 

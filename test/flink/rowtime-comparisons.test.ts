@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipeline, source, t } from "streamt-sdk";
 import { emitPipelineSql } from "../../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
-import { PlannerValidator } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator, type ScriptValidator } from "./shared-validator.js";
 
 const Ev = t.row({ k: t.string(), ts: t.timestamp(3), ltz: t.timestampLtz(3) });
 const T1 = new Date("2024-03-15T10:00:10Z");
@@ -34,9 +34,9 @@ describe.each([
   ["2", "2.2"],
   ["1.20", "1.20"],
 ] as const)("two bounds on a rowtime plan on Flink %s", (target, flinkVersion) => {
-  let validator: PlannerValidator;
+  let validator: ScriptValidator;
   beforeAll(async () => {
-    validator = await PlannerValidator.start(target);
+    validator = await sharedValidator(target);
   });
   afterAll(async () => {
     await validator?.close();

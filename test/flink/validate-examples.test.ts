@@ -2,7 +2,8 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synth } from "../../packages/streamt-sdk/src/synth/synth.js";
-import { PlannerValidator, type ValidationResult } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import type { ValidationResult } from "../../packages/streamt-sdk/src/runtime/planner-validator.js";
+import { sharedValidator, type ScriptValidator } from "./shared-validator.js";
 import { formatType } from "../../packages/streamt-sdk/src/ir/data-type.js";
 import { topologicalOrder } from "../../packages/streamt-sdk/src/ir/plan-node.js";
 import { tableName } from "../../packages/streamt-sdk/src/emit-sql/sql-text.js";
@@ -66,12 +67,12 @@ FROM srcz;
 
 for (const [flinkVersion, target] of [["2.2", "2"], ["1.20", "1.20"]] as const) {
   describe(`examples on Flink ${flinkVersion} (runner target ${target})`, () => {
-    let validator: PlannerValidator;
+    let validator: ScriptValidator;
     let results: Map<string, ValidationResult>;
     let names: string[];
 
     beforeAll(async () => {
-      const [scripts, v] = await Promise.all([exampleScripts(flinkVersion), PlannerValidator.start(target)]);
+      const [scripts, v] = await Promise.all([exampleScripts(flinkVersion), sharedValidator(target)]);
       validator = v;
       names = scripts.map((s) => s.id);
       results = new Map((await validator.validateAll(scripts, { viewSchemas: true })).map((r) => [r.id, r]));
