@@ -312,11 +312,37 @@ async function synthSection(sdk: string, projects: ReadonlyMap<number, Generated
 }
 
 /**
+ * Waits until a process is idle: its CPU time (user + system, all threads, from /proc) unchanged for
+ * 300 ms; at most 60 s. Where there is no /proc, a second instead.
+ */
+async function untilIdle(pid: number): Promise<void> {
+  const cpu = (): number | null => {
+    try {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  };
+  if (cpu() === null) return void (await new Promise((r) => setTimeout(r, 1_000)));
+  const deadline = performance.now() + 60_000;
+  let last = cpu();
+  let stillSince = performance.now();
+  while (performance.now() - stillSince < 300 && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = cpu();
+    if (now !== last) [last, stillSince] = [now, performance.now()];
+  }
+}
+
+/**
  * One `synth --watch` process over the project: after its first run and one untimed save (the first
  * re-synth compiles the code paths a save takes; a user meets it once per session), `reps` saves of one
  * module each (a new filter threshold, in turn in each module), each timed from the write of the file
  * until the pipeline's script in the output folder shows it (polled every 5 ms), the next save only after
- * the watch reported that run. Then SIGTERM, whose exit code must be 0.
+ * the watch reported that run and went idle (untilIdle: the save's type-check done), then 200 ms. Then
+ * SIGTERM, whose exit code must be 0.
  */
 async function watchRuns(p: GeneratedProject, typecheck: boolean, reps: number, nextEdit: () => number): Promise<WatchRun[]> {
   const mode = typecheck ? " with type-check" : "";
@@ -345,6 +371,9 @@ async function watchRuns(p: GeneratedProject, typecheck: boolean, reps: number, 
     const seen = await until(() => existsSync(script) && readFileSync(script, "utf8").includes(edit.expectedSql), 120_000);
     const ms = performance.now() - t;
     await until(() => lines > before, 120_000);
+    // What the save started is done (the type-check, in its thread, and the module cache's write): a user's
+    // saves come minutes apart, not while the last one is still being checked.
+    await untilIdle(child.pid!);
     // The warm-up save counts only when it fails.
     if (rep >= 0 || !seen) runs.push({ typecheck, rep, ok: seen, ...(seen ? {} : { failure: `the edit of ${edit.module} did not reach ${edit.pipeline}.sql in 120 s` }), ms });
     log(`synth --watch${mode} at ${p.size} pipelines: ${rep < 0 ? "warm-up save, " : ""}edit of ${edit.module} in the output after ${f0(ms)} ms${seen ? "" : " FAILED"}`);
