@@ -26,6 +26,15 @@ const orders = source("orders", { topic: "orders", schema: Order });
 export default pipeline("${name}").write(orders.filter((o) => ${filter}).toKafka("${name}.out"));
 `;
 
+/** A module of three pipelines sharing one source, as a module's often do (paid, large: amount > 100, copy). */
+export const THREE_PIPELINES = `import { pipeline, source } from "streamt-sdk";
+import { Order } from "./schemas.js";
+const orders = source("orders", { topic: "orders", schema: Order });
+export const paid = pipeline("paid").write(orders.filter((o) => o.status.eq("paid")).toKafka("paid.out"));
+export const large = pipeline("large").write(orders.filter((o) => o.amount.gt(100)).toKafka("large.out"));
+export const copy = pipeline("copy").write(orders.toKafka("copy.out"));
+`;
+
 /** A new project folder under `scratch`: the tsconfig, the schema module, and the entries a.ts and b.ts `moduleCode` writes. */
 export function newProject(scratch: string, moduleCode: (name: string, filter: string) => string): string {
   mkdirSync(scratch, { recursive: true });

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
 import { runCli, type Run } from "../cli/support.js";
-import { fileEditor, moduleCode, newProject, scratchFolder, TSCONFIG } from "./fixture.js";
+import { fileEditor, moduleCode, newProject, scratchFolder, THREE_PIPELINES, TSCONFIG } from "./fixture.js";
 
 const SCRATCH = scratchFolder("module-cache");
 
@@ -68,13 +68,7 @@ describe("the module cache of synth", () => {
   });
 
   it("a module of several pipelines, one edited, then a line inserted above another: each synth equals a cold synth", { timeout: 300_000 }, async () => {
-    write("a.ts", `import { pipeline, source } from "streamt-sdk";
-import { Order } from "./schemas.js";
-const orders = source("orders", { topic: "orders", schema: Order });
-export const paid = pipeline("paid").write(orders.filter((o) => o.status.eq("paid")).toKafka("paid.out"));
-export const large = pipeline("large").write(orders.filter((o) => o.amount.gt(100)).toKafka("large.out"));
-export const copy = pipeline("copy").write(orders.toKafka("copy.out"));
-`);
+    write("a.ts", THREE_PIPELINES);
     const synthBoth = async (out: string): Promise<Record<string, string>> => {
       const warm = await cli("synth", "a.ts", "--no-typecheck", "--out", out);
       expect(warm.code, warm.stderr).toBe(0);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { updateOutput, writeOutput, type OutputFile } from "../../packages/streamt-sdk/src/synth/output-folder.js";
 import { BIN, runCli, type Run } from "../cli/support.js";
-import { fileEditor, moduleCode, newProject, scratchFolder } from "./fixture.js";
+import { fileEditor, moduleCode, newProject, scratchFolder, THREE_PIPELINES } from "./fixture.js";
 
 const SCRATCH = scratchFolder("watch");
 
@@ -111,13 +111,7 @@ describe("synth --watch", () => {
   });
 
   it("a module of several pipelines sharing a source: an edit of one, a line inserted above another, the edit undone; each save equal to a cold synth", { timeout: 300_000 }, async () => {
-    write("b.ts", `import { pipeline, source } from "streamt-sdk";
-import { Order } from "./schemas.js";
-const orders = source("orders", { topic: "orders", schema: Order });
-export const paid = pipeline("paid").write(orders.filter((o) => o.status.eq("paid")).toKafka("paid.out"));
-export const large = pipeline("large").write(orders.filter((o) => o.amount.gt(100)).toKafka("large.out"));
-export const copy = pipeline("copy").write(orders.toKafka("copy.out"));
-`);
+    write("b.ts", THREE_PIPELINES);
     const { child, exited, runs, until } = startWatch(["--no-typecheck"]);
     const saved = async (what: string, done: (files: Record<string, string>) => boolean): Promise<void> => {
       const before = runs().length;
