@@ -51,7 +51,13 @@ export async function shareValidators(): Promise<{ readonly address: string; clo
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
     createInterface({ input: socket }).on("line", (line) => {
-      const r = JSON.parse(line) as Request;
+      let r: Request;
+      try {
+        r = JSON.parse(line) as Request;
+      } catch {
+        // Not a request (no client of this module writes one): nothing to answer, and the relay goes on.
+        return;
+      }
       const answer = (reply: Reply): void => void socket.write(`${JSON.stringify(reply)}\n`);
       validatorFor(r.target)
         .then((v) => v.validate(r.id, r.script, r.options))
@@ -102,15 +108,19 @@ export async function sharedValidator(target: Target): Promise<ScriptValidator> 
     for (const w of pending.values()) w.reject(new Error(`the connection to the shared Flink ${target} validator closed`));
     pending.clear();
   });
-  const validate = (id: string, script: string, options: ValidateOptions = {}): Promise<ValidationResult> =>
-    new Promise((resolve, reject) => {
-      const request: Request = { seq: ++seq, target, id, script, options };
-      pending.set(request.seq, { resolve, reject });
-      socket.ref();
-      socket.write(`${JSON.stringify(request)}\n`);
-    }).finally(() => {
+  // The connection keeps the worker alive only while an answer is awaited.
+  const validate = async (id: string, script: string, options: ValidateOptions = {}): Promise<ValidationResult> => {
+    const request: Request = { seq: ++seq, target, id, script, options };
+    socket.ref();
+    try {
+      return await new Promise<ValidationResult>((resolve, reject) => {
+        pending.set(request.seq, { resolve, reject });
+        socket.write(`${JSON.stringify(request)}\n`);
+      });
+    } finally {
       if (pending.size === 0) socket.unref();
-    }) as Promise<ValidationResult>;
+    }
+  };
   return {
     validate,
     validateAll: (scripts, options = {}) => Promise.all(scripts.map((s) => validate(s.id, s.script, options))),
