@@ -2,9 +2,10 @@
  * The order vitest runs test files in: within each project (and group), the longest files first, by their
  * durations in the last full run (test/file-durations.json; test/file-durations.ts writes it from vitest's JSON
  * report). On a fresh clone vitest has no results cache and runs the largest files first, which are not the
- * slowest: the unit project's two workers then ended with one of them running slow files alone for about
- * 90 s (CI of 06596b5: 415 s of wall time for 602 s of test time). Longest first, the two workers finish
- * together. A file the durations do not name (a new one) runs first, as vitest runs a file it has no result for.
+ * slowest, so a slow file could start last and leave the unit project's other worker idle (CI of 06596b5:
+ * ~415 s of wall time for 602 s of test time). Longest first is the packing that keeps the two workers
+ * busy to the end; CI's totals did not show a gain measurable against its set-up and import time. A file
+ * the durations do not name (a new one) runs first, as vitest runs a file it has no result for.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
