@@ -88,6 +88,22 @@ describe("the module cache of synth", () => {
     expect(JSON.parse(moved["manifest.json"]!).pipelines.map((p: { name: string; site: { line: number } }) => [p.name, p.site.line])).toEqual([["copy", 7], ["large", 5], ["paid", 4]]);
   });
 
+  it("pipelines named constructor, __proto__ and toString (names of Object's own members): cached, edited, each synth equals a cold synth", { timeout: 300_000 }, async () => {
+    write("a.ts", THREE_PIPELINES.replace(`"paid"`, `"constructor"`).replace(`"large"`, `"__proto__"`).replace(`"copy"`, `"toString"`));
+    const synthBoth = async (out: string): Promise<Record<string, string>> => {
+      const warm = await cli("synth", "a.ts", "--no-typecheck", "--out", out);
+      expect([warm.code, warm.stdout], warm.stderr).toEqual([0, `synthesised 3 pipelines (__proto__, constructor, toString) into ${out}\n`]);
+      const cold = await cli("synth", "a.ts", "--no-typecheck", "--no-cache", "--out", `${out}-cold`);
+      expect(cold.code, cold.stderr).toBe(0);
+      expect(folder(out)).toEqual(folder(`${out}-cold`));
+      return folder(out);
+    };
+    await synthBoth("first");
+    expect(Object.keys(await synthBoth("again"))).toEqual(["__proto__.sql", "constructor.sql", "manifest.json", "plan.json", "toString.sql", "topics.json"]);
+    edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+    expect((await synthBoth("edited"))["__proto__.sql"]).toContain("`amount` > 250");
+  });
+
   it("an edited tsconfig.json, or an entry list where one entry imports another, imports again", { timeout: 300_000 }, async () => {
     expect((await synthAndCompare("first")).imported).toEqual(["a", "b"]);
     write("tsconfig.json", JSON.stringify({ compilerOptions: { ...TSCONFIG.compilerOptions, noUncheckedIndexedAccess: true } }, null, 2));

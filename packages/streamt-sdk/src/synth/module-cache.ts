@@ -183,7 +183,7 @@ export class ModuleCache {
   /** What a cached pipeline emitted under these emit options, if known. */
   output(file: string, pipeline: string, options: string): PipelineOutput | undefined {
     const emit = this.byFile.get(file)?.record?.emit;
-    return emit?.options === options ? emit.outputs[pipeline] : undefined;
+    return emit?.options === options ? outputOf(emit.outputs, pipeline) : undefined;
   }
 
   /** Remembers what a pipeline of a cached (or just recorded) entry emitted. */
@@ -191,7 +191,7 @@ export class ModuleCache {
     const e = this.byFile.get(file);
     if (!e?.record) return;
     if (e.record.emit?.options !== options) e.record = { ...e.record, emit: { options, outputs: {} } };
-    e.record.emit!.outputs[pipeline] = output;
+    setOutput(e.record.emit!.outputs, pipeline, output);
     e.dirty = true;
   }
 
@@ -244,8 +244,8 @@ function keepUnchanged(previous: PreviousRecord | undefined, pipelines: readonly
     const same = data === null ? undefined : before.get(data);
     if (same === undefined) return p;
     const name = same.pipeline.definition.name;
-    const output = emitted?.outputs[name];
-    if (output !== undefined) outputs[name] = output;
+    const output = emitted ? outputOf(emitted.outputs, name) : undefined;
+    if (output !== undefined) setOutput(outputs, name, output);
     return same;
   });
   return { pipelines: kept, emit: emitted ? { options: emitted.options, outputs } : null };
@@ -257,6 +257,19 @@ function planDataOf(p: ModulePipeline): string | null {
   let data = planData.get(p);
   if (data === undefined) planData.set(p, (data = encodePipelines([p])));
   return data;
+}
+
+/**
+ * A pipeline's output in a record's outputs, by the pipeline's name. Pipeline names are user text, and
+ * "constructor", "toString" or "__proto__" are valid ones: only an own property is an output, and one is
+ * set as an own property (an assignment to "__proto__" would set the object's prototype instead).
+ */
+function outputOf(outputs: Record<string, PipelineOutput>, pipeline: string): PipelineOutput | undefined {
+  return Object.hasOwn(outputs, pipeline) ? outputs[pipeline] : undefined;
+}
+
+function setOutput(outputs: Record<string, PipelineOutput>, pipeline: string, output: PipelineOutput): void {
+  Object.defineProperty(outputs, pipeline, { value: output, enumerable: true, writable: true, configurable: true });
 }
 
 /** The hash of emit options: what a pipeline's output depends on besides its plan. */
