@@ -4,13 +4,12 @@
  * builds the Flink runner the package bundles).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const SDK = path.join(ROOT, "packages/streamt-sdk");
 const tmp = mkdtempSync(path.join(tmpdir(), "streamt-installed-"));
 const project = path.join(tmp, "app");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -20,14 +19,44 @@ function run(cmd: string, args: string[], cwd = project): { code: number; out: s
   return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
 }
 
+/**
+ * The SDK package, copied with what its prepack reads (the root tsconfig.json, the runner's sources, the
+ * Java templates) into a folder under the repository's .tmp/ (its tsc and @types resolve from the
+ * repository's node_modules). npm pack builds dist/ where it packs: in the repository's own package, that
+ * rebuild would change the SDK's stamp under the synth caches other test files check while this one runs.
+ */
+function stageSdk(): string {
+  mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
+  const stage = mkdtempSync(path.join(ROOT, ".tmp", "installed-pack-"));
+  const builtOrBundled = new Set(["dist", "runner", "templates", "node_modules"].map((d) => path.join(ROOT, "packages/streamt-sdk", d)));
+  cpSync(path.join(ROOT, "packages/streamt-sdk"), path.join(stage, "packages/streamt-sdk"), { recursive: true, filter: (f) => !builtOrBundled.has(f) });
+  cpSync(path.join(ROOT, "packages/flink-runner"), path.join(stage, "packages/flink-runner"), { recursive: true, filter: (f) => !path.basename(f).startsWith("target") });
+  cpSync(path.join(ROOT, "templates"), path.join(stage, "templates"), { recursive: true });
+  cpSync(path.join(ROOT, "tsconfig.json"), path.join(stage, "tsconfig.json"));
+  return stage;
+}
+
+/** The repository's own SDK build, file by file with its modification time. */
+const ownBuild = (): string[] => {
+  const dist = path.join(ROOT, "packages/streamt-sdk/dist");
+  return readdirSync(dist, { recursive: true, encoding: "utf8" }).sort().map((f) => `${f} ${statSync(path.join(dist, f)).mtimeMs}`);
+};
+
+let stage: string;
+let ownBuildBefore: string[];
 beforeAll(() => {
-  execFileSync(npm, ["pack", "--pack-destination", tmp], { cwd: SDK, stdio: ["ignore", "ignore", "pipe"] });
+  ownBuildBefore = ownBuild();
+  stage = stageSdk();
+  execFileSync(npm, ["pack", "--pack-destination", tmp], { cwd: path.join(stage, "packages/streamt-sdk"), stdio: ["ignore", "ignore", "pipe"] });
   const tarball = readdirSync(tmp).find((f) => f.endsWith(".tgz"))!;
   mkdirSync(path.join(project, "src"), { recursive: true });
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }, null, 2));
   execFileSync(npm, ["install", path.join(tmp, tarball), "--no-audit", "--no-fund", "--prefer-offline"], { cwd: project, stdio: ["ignore", "ignore", "pipe"] });
 }, 300_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(stage, { recursive: true, force: true });
+});
 
 const PIPELINE = `import { count, env, pipeline, source, sum, t } from "streamt-sdk";
 
@@ -46,6 +75,11 @@ describe("the installed package", () => {
       expect(existsSync(path.join(pkg, f)), f).toBe(true);
     }
     expect(readdirSync(path.join(pkg, "runner")).filter((f) => f.startsWith("target")).length).toBe(0);
+  });
+
+  it("is packed from a copy: the repository's own SDK build is left as it was", () => {
+    expect(ownBuildBefore.length).toBeGreaterThan(100);
+    expect(ownBuild()).toEqual(ownBuildBefore);
   });
 
   it("imports as a user's module does: the DSL from streamt-sdk, the runtime from streamt-sdk/runtime, tests from streamt-sdk/testing", () => {
