@@ -62,6 +62,16 @@ describe("configSchema: environment names", () => {
   });
 });
 
+describe("configSchema: keys named __proto__ (zod's record would leave them out in silence)", () => {
+  it("an environment, or a pipeline's deploy mode, under __proto__ is refused, saying what to do", () => {
+    const parsed = configSchema.safeParse({ environments: { staging: STAGING, ["__proto__"]: STAGING }, pipelines: { ["__proto__"]: { deploy: "jar" }, other: { deploy: "sql" } } });
+    expect(parsed.error?.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual([
+      { path: ["environments", "__proto__"], message: "environment name '__proto__': use lower-case letters, digits and '-', starting with a letter, e.g. 'staging'" },
+      { path: ["pipelines", "__proto__"], message: "a pipeline named '__proto__' cannot be listed here (a name JavaScript objects reserve): rename the pipeline to give it a deploy mode" },
+    ]);
+  });
+});
+
 describe("configSchema: values an environment may have", () => {
   it("bootstrapServers: several brokers, comma-separated, are taken as written", () => {
     const servers = "kafka-1.internal:9092,kafka-2.internal:9092,kafka-3.internal:9093";

@@ -171,6 +171,11 @@ describe("pipeline(): config keys", () => {
     });
   });
 
+  it("a key named __proto__, which zod's record would leave out in silence, is refused as a key that is not one", () => {
+    expect(errorOf(() => pipeline("p", { config: { ["__proto__"]: "1", "parallelism.default": "2" } })).message).toBe("pipeline('p'): 'config.__proto__': Flink configuration keys look like 'table.exec.mini-batch.enabled'");
+    expect(errorOf(() => pipeline("p", { acknowledge: { ["__proto__"]: "known" } as any })).message).toBe("pipeline('p'): 'acknowledge.__proto__': diagnostic codes look like STREAMT-W001");
+  });
+
   it("acknowledge keys are diagnostic codes", () => {
     expect(errorOf(() => pipeline("p", { acknowledge: { W001: "known" } as any })).message).toBe("pipeline('p'): 'acknowledge.W001': diagnostic codes look like STREAMT-W001");
     expect(errorOf(() => pipeline("p", { acknowledge: { "STREAMT-W001": "" } })).message).toBe("pipeline('p'): 'acknowledge.STREAMT-W001': give a reason");

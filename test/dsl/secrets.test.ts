@@ -21,6 +21,18 @@ describe("secrets come from the environment and never reach an artifact", () => 
     ]);
   });
 
+  it("a property key that is not a Kafka property name is refused; so is __proto__, which zod's record would leave out in silence", () => {
+    const orders = source("orders", { topic: "orders.v1", schema: Order });
+    const form = "a Kafka property name is letters, digits, '.', '_' and '-', starting with a letter or digit (as sasl.jaas.config)";
+    expect(refusal(() => source("orders", { topic: "orders.v1", schema: Order, properties: { ["__proto__"]: "x", "client.id": "c" } }))).toMatchObject({ code: "STREAMT-B006", message: `source('orders'): 'properties.__proto__': ${form}` });
+    expect(refusal(() => orders.toKafka("out.v1", { properties: { ["__proto__"]: env("X") } }))).toMatchObject({ code: "STREAMT-B006", message: `toKafka(): 'properties.__proto__': ${form}` });
+    expect(refusal(() => orders.toKafka("out.v1", { properties: { "client id": "x" } })).message).toBe(`toKafka(): 'properties.client id': ${form}`);
+    expect(scriptOf(pipeline("ok").write(orders.toKafka("out.v1", { properties: { "client.id": "c", "max.in.flight.requests.per.connection": "1" } }))).split("\n").filter((l) => /client\.id|in\.flight/.test(l))).toEqual([
+      "  'properties.client.id' = 'c',",
+      "  'properties.max.in.flight.requests.per.connection' = '1'",
+    ]);
+  });
+
   it("a literal under a secret's key is refused at the user's line, naming the env() to write", () => {
     const line = lineHere() + 1;
     expect(refusal(() => source("orders", { topic: "orders.v1", schema: Order, properties: { "sasl.jaas.config": 'PlainLoginModule required password="hunter2";' } }))).toEqual({

@@ -237,6 +237,13 @@ describe("OpenLineage JobEvents", () => {
     ]);
   });
 
+  it("a column named __proto__ (a name of Object's own) is a field of the column lineage like any other", () => {
+    const event = eventOf(pipeline("proto").write(orders.select((o) => ({ ["__proto__"]: o.order_id, ts: o.ts })).toKafka("proto.v1")));
+    const fields = (event.outputs[0]!.facets.columnLineage as unknown as { fields: object }).fields;
+    expect(Object.keys(fields)).toEqual(["__proto__", "ts"]);
+    expect(JSON.parse(JSON.stringify(fields))).toEqual(JSON.parse('{"__proto__":{"inputFields":[{"namespace":"kafka://broker-1:9092","name":"orders.v1","field":"order_id","transformations":[{"type":"DIRECT","subtype":"IDENTITY","description":"renamed at orders/select"}]}]},"ts":{"inputFields":[{"namespace":"kafka://broker-1:9092","name":"orders.v1","field":"ts","transformations":[{"type":"DIRECT","subtype":"IDENTITY","description":"copied at orders/select"}]}]}}'));
+  });
+
   it("Top-N: the rank is a transformation of the order column, the partition and order decide the rows", () => {
     const top = pipeline("top", { stateTtl: "1d" }).write(orders.topN({ partitionBy: ["customer_id"], orderBy: [{ column: "amount", direction: "desc" }], n: 3 }).toUpsertKafka("top.v1", { key: ["customer_id", "row_num"] }));
     const event = eventOf(top);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { userKeyedRecord } from "../dsl/record-schema.js";
 import { propertiesSchema } from "../dsl/secret.js";
 import { rulesSchema } from "./rules-config.js";
 
@@ -105,7 +106,7 @@ const environmentSchema = z.strictObject({
 const ENV_NAME = /^[a-z][a-z0-9-]*$/;
 
 export const configSchema = z.strictObject({
-  environments: z.record(z.string(), environmentSchema).superRefine((envs, ctx) => {
+  environments: userKeyedRecord(z.string(), environmentSchema, "environment name '__proto__': use lower-case letters, digits and '-', starting with a letter, e.g. 'staging'").superRefine((envs, ctx) => {
     for (const name of Object.keys(envs)) {
       if (name === "dev") {
         ctx.addIssue({ code: "custom", path: [name], message: "the environment 'dev' is the local cluster of `streamt-sdk dev up` and is not configured here; name this one differently, e.g. 'local' or 'staging'" });
@@ -115,7 +116,7 @@ export const configSchema = z.strictObject({
     }
   }).default({}),
   /** How each pipeline is deployed, by its name; a pipeline not listed is deployed as "sql". */
-  pipelines: z.record(z.string(), z.strictObject({ deploy: z.enum(["sql", "jar"], { message: 'deploy must be "sql" (its script through the SQL Gateway) or "jar" (its Table API JAR through the REST API)' }) })).optional(),
+  pipelines: userKeyedRecord(z.string(), z.strictObject({ deploy: z.enum(["sql", "jar"], { message: 'deploy must be "sql" (its script through the SQL Gateway) or "jar" (its Table API JAR through the REST API)' }) }), "a pipeline named '__proto__' cannot be listed here (a name JavaScript objects reserve): rename the pipeline to give it a deploy mode").optional(),
   /** The project's rules (naming, partitions, replication, descriptions and owners, formats, state TTL): see deploy/rules-config.ts. */
   rules: rulesSchema.optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { userKeyedRecord } from "./record-schema.js";
 import type { PipelineDef, PipelineSettings } from "../ir/plan.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { callSite } from "./call-site.js";
@@ -75,6 +76,10 @@ export interface PipelineBuilder<Ttl extends boolean> {
   write<S extends readonly Sink<Traits>[]>(...sinks: S & CheckSinks<S, Ttl>): Pipeline;
 }
 
+const FLINK_KEY = /^[a-z0-9][a-z0-9._-]*$/i;
+const FLINK_KEY_FORM = "Flink configuration keys look like 'table.exec.mini-batch.enabled'";
+const DIAGNOSTIC_CODE_FORM = "diagnostic codes look like STREAMT-W001";
+
 const pipelineOptions = z.strictObject({
   parallelism: z.number().int().min(1).max(32768).optional(),
   checkpointInterval: durationSchema.optional(),
@@ -82,8 +87,8 @@ const pipelineOptions = z.strictObject({
   stateBackend: z.enum(["hashmap", "rocksdb"]).optional(),
   sourceIdleTimeout: durationSchema.optional(),
   flinkVersion: z.enum(["2.2", "1.20"]).optional(),
-  config: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "Flink configuration keys look like 'table.exec.mini-batch.enabled'"), z.string()).optional(),
-  acknowledge: z.record(z.string().regex(/^STREAMT-[EW]\d{3}$/, "diagnostic codes look like STREAMT-W001"), z.string().min(1, "give a reason")).optional(),
+  config: userKeyedRecord(z.string().regex(FLINK_KEY, FLINK_KEY_FORM), z.string(), FLINK_KEY_FORM).optional(),
+  acknowledge: userKeyedRecord(z.string().regex(/^STREAMT-[EW]\d{3}$/, DIAGNOSTIC_CODE_FORM), z.string().min(1, "give a reason"), DIAGNOSTIC_CODE_FORM).optional(),
   ...aboutOptions,
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { userKeyedRecord } from "./record-schema.js";
 import { BuildErrorCode, StreamtError } from "../errors.js";
 import { ENV_NAME, type EnvReference } from "../ir/secret.js";
 import { callSite } from "./call-site.js";
@@ -35,8 +36,16 @@ export function isSecretRef(v: unknown): v is SecretRef {
   return typeof v === "object" && v !== null && (v as Record<symbol, unknown>)[SECRET] === true;
 }
 
-/** Kafka client properties: literals, or env() references. */
-export const propertiesSchema = z.record(z.string(), z.union([z.string(), z.custom<SecretRef>(isSecretRef, "a string or env(\"NAME\")")]));
+/**
+ * Kafka client properties: literals, or env() references, under Kafka's property names (dotted words:
+ * sasl.jaas.config).
+ */
+const NOT_A_PROPERTY_NAME = "a Kafka property name is letters, digits, '.', '_' and '-', starting with a letter or digit (as sasl.jaas.config)";
+export const propertiesSchema = userKeyedRecord(
+  z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, NOT_A_PROPERTY_NAME),
+  z.union([z.string(), z.custom<SecretRef>(isSecretRef, "a string or env(\"NAME\")")]),
+  NOT_A_PROPERTY_NAME,
+);
 
 /**
  * Keys whose values are secrets by their name. Kafka's and the schema registry's credentials all have
@@ -50,10 +59,10 @@ const SENSITIVE_KEY = /password|passwd|secret|token|jaas|credential|user\.info|a
  * that looks like a placeholder (it would be filled in from the environment).
  */
 export function planProperties(given: Readonly<Record<string, string | SecretRef>>, where: string, path: string | null): Record<string, string | EnvReference> {
-  const out: Record<string, string | EnvReference> = {};
+  const out: [string, string | EnvReference][] = [];
   for (const [key, value] of Object.entries(given)) {
     if (isSecretRef(value)) {
-      out[key] = { env: value.env };
+      out.push([key, { env: value.env }]);
       continue;
     }
     if (SENSITIVE_KEY.test(key)) {
@@ -74,9 +83,9 @@ export function planProperties(given: Readonly<Record<string, string | SecretRef
         site: callSite(),
       });
     }
-    out[key] = value;
+    out.push([key, value]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function envNameFor(key: string): string {

@@ -143,12 +143,14 @@ function jobEvent(p: PipelineDef, plan: Plan, kafka: string, options: OpenLineag
   }));
   const outputs = use.writes.map(({ topic, node }) => {
     const sink = lineage.sinks.find((s) => s.sink === node.path)!;
-    const columns: Record<string, { inputFields: InputField[] }> = {};
-    for (const c of sink.columns) {
-      const fields = new Map<string, InputField>();
-      for (const i of directInputs(c.trace)) addInput(fields, kafka, sourceTopic.get(i.source)!, i.column, { type: "DIRECT", subtype: i.subtype, description: i.description });
-      columns[c.name] = { inputFields: sorted(fields) };
-    }
+    // Entries, not assignments: a column named "__proto__" is a field like any other.
+    const columns = Object.fromEntries(
+      sink.columns.map((c) => {
+        const fields = new Map<string, InputField>();
+        for (const i of directInputs(c.trace)) addInput(fields, kafka, sourceTopic.get(i.source)!, i.column, { type: "DIRECT", subtype: i.subtype, description: i.description });
+        return [c.name, { inputFields: sorted(fields) }];
+      }),
+    );
     const dataset = new Map<string, InputField>();
     for (const r of sink.rowInfluences) {
       for (const c of r.columns) {
