@@ -178,8 +178,8 @@ function processesWith(text: string): string[] {
  * The real CLI (its own process, as a user's terminal runs it) given SIGINT once its stderr matches
  * `when`: its exit, its stderr, and the processes of its broker left a few seconds after it ended.
  */
-async function interruptedRun(input: string, when: RegExp): Promise<{ code: number | null; hung: boolean; stderr: string; left: string[] }> {
-  const child = spawn(process.execPath, [BIN, "run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--input", `web.clicks.v1=${input}`], {
+async function interruptedRun(input: string, when: RegExp, extraArgs: string[] = []): Promise<{ code: number | null; hung: boolean; stderr: string; left: string[]; pid: number }> {
+  const child = spawn(process.execPath, [BIN, "run", "examples/event-dedup.ts", "--local", "--no-typecheck", "--input", `web.clicks.v1=${input}`, ...extraArgs], {
     cwd: root,
     env: { ...process.env, STREAMT_KAFKA_BOOTSTRAP: "" },
     stdio: ["ignore", "ignore", "pipe"],
@@ -205,7 +205,7 @@ async function interruptedRun(input: string, when: RegExp): Promise<{ code: numb
     await new Promise((r) => setTimeout(r, 200));
     left = processesWith(`--port ${port}`);
   }
-  return { code, hung, stderr, left };
+  return { code, hung, stderr, left, pid: child.pid! };
 }
 
 describe("streamt-sdk run --local stopped with Ctrl-C", () => {
@@ -217,6 +217,18 @@ describe("streamt-sdk run --local stopped with Ctrl-C", () => {
     expect(r.stderr).not.toContain("produced");
     expect(r.stderr).not.toContain("running event-dedup");
     expect(r.left).toEqual([]);
+  }, 300_000);
+
+  it("while Maven builds the JAR (--target jar): stops Maven, exits 0 without starting a broker, leaves no process and no build folder", async () => {
+    const r = await interruptedRun(clicksInput("clicks-int3.jsonl"), /\n {2}building event-dedup\.jar \(/, ["--target", "jar"]);
+    expect(r.hung, r.stderr).toBe(false);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("\nSIGINT: stopping the JAR build...\n");
+    expect(r.stderr).not.toContain("starting a local Kafka broker");
+    expect(r.stderr).not.toContain("built 1 JAR");
+    // The JARs are built in streamt-jars-<pid>-*: Maven's command line names it, and the folder is gone.
+    expect(processesWith(`streamt-jars-${r.pid}-`)).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`streamt-jars-${r.pid}-`))).toEqual([]);
   }, 300_000);
 
   it("while the job runs: stops the job and the broker, exits 0, leaves no process", async () => {

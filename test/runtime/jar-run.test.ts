@@ -82,7 +82,7 @@ describe("buildLocalJars: an in-memory synth's Java projects built with the real
     ];
     const log = path.join(mkdtempSync(path.join(tmpdir(), "streamt-jar-run-test-")), "build.log");
     const progress: string[] = [];
-    const built = await buildLocalJars(files, [{ pipeline: "counts", flinkVersion: "2.2", projectDir: "counts", jar: "counts/counts.jar", mainClass: "io.streamt.generated.CountsJob" }], (l) => progress.push(l), log);
+    const built = await buildLocalJars(files, [{ pipeline: "counts", flinkVersion: "2.2", projectDir: "counts", jar: "counts/counts.jar", mainClass: "io.streamt.generated.CountsJob" }], (l) => progress.push(l), { logFile: log });
     try {
       expect(readdirSync(built.dir, { recursive: true }).map(String).sort()).toEqual(["counts", "counts/counts.jar", "counts/pom.xml"]);
       expect([readFileSync(path.join(built.dir, "counts/pom.xml"), "utf8"), readFileSync(path.join(built.dir, "counts/counts.jar"), "utf8")]).toEqual([pom, "the JAR"]);

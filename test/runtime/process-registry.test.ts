@@ -42,6 +42,17 @@ describe("process-registry: nothing streamt-sdk starts outlives Node", () => {
     expect(r).toEqual({ code: 130, signal: null, lines: ["ready", "stopped gracefully"] });
   });
 
+  it("on a signal, a child still running is killed and gone before the exit cleanups run (they remove what it wrote into)", async () => {
+    const r = await runWithRegistry(
+      `import { spawn } from "node:child_process";
+       const child = registry.trackChild(spawn("sleep", ["30"], { stdio: "ignore" }));
+       registry.onExitSync(() => { try { process.kill(child.pid, 0); console.log("child running at exit"); } catch { console.log("child gone at exit"); } });
+       ${WAIT} console.log("ready");`,
+      ["SIGINT"],
+    );
+    expect(r).toEqual({ code: 130, signal: null, lines: ["ready", "child gone at exit"] });
+  });
+
   it("SIGTERM runs the graceful stops, then exits 143", async () => {
     const r = await runWithRegistry(`registry.onShutdown(async () => console.log("stopped gracefully")); ${WAIT} console.log("ready");`, ["SIGTERM"]);
     expect(r).toEqual({ code: 143, signal: null, lines: ["ready", "stopped gracefully"] });

@@ -216,8 +216,7 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
     return 1;
   };
   let watcher: TopicWatcher | null = null;
-  // --target jar: the pipelines' JARs, built before anything starts (a build error stops here).
-  const built = cmd.target === "jar" ? await buildLocalJars(result.files, result.jars, (line) => io.err(`${line}\n`)) : null;
+  let built: { dir: string; remove: () => void } | null = null;
   let stopping: Promise<void> | null = null;
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -229,8 +228,11 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
 
   let interrupted: (signal: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (interrupted = resolve));
+  // Ctrl-C during the JAR build (--target jar) stops Maven; from then on, the jobs and the broker.
+  const building = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => () => {
-    io.err(`\n${signal}: stopping the jobs and the broker...\n`);
+    io.err(`\n${signal}: stopping ${built === null && cmd.target === "jar" ? "the JAR build" : "the jobs and the broker"}...\n`);
+    building.abort();
     interrupted(signal);
   };
   const onInt = onSignal("SIGINT");
@@ -239,6 +241,15 @@ async function runCommand(cmd: RunCommand, io: Io): Promise<number> {
   process.on("SIGTERM", onTerm);
   try {
     const progress = (line: string) => io.err(`${line}\n`);
+    // --target jar: the pipelines' JARs, built before anything starts (a build error stops here).
+    if (cmd.target === "jar") {
+      try {
+        built = await buildLocalJars(result.files, result.jars, progress, { signal: building.signal });
+      } catch (e) {
+        if (building.signal.aborted) return 0;
+        throw e;
+      }
+    }
     io.err(`starting a local Kafka broker on ${bootstrap}...\n`);
     const starting = new AbortController();
     const start = startLocalKafka({ port, progress, signal: starting.signal });

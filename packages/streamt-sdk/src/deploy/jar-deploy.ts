@@ -87,7 +87,7 @@ export function compileFailureReason(e: unknown): string {
  * in `workDir`, which the caller removes.
  */
 export async function prepareJar(env: ResolvedEnvironment, pipeline: string, source: JarSource, tables: ReadonlyMap<string, SessionTable>, workDir: string, progress: (line: string) => void): Promise<PreparedJar> {
-  const built = await buildLocalJars(source.files, [source.build], progress, jarBuildLog("deploy"));
+  const built = await buildLocalJars(source.files, [source.build], progress, { logFile: jarBuildLog("deploy") });
   const jar = path.join(workDir, `${encodeURIComponent(pipeline)}.jar`);
   mkdirSync(workDir, { recursive: true });
   try {

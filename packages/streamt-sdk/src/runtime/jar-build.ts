@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { StreamtError } from "../errors.js";
 import { manifestSchema, parseManifest } from "../synth/manifest.js";
 import type { JarBuild } from "../synth/synth.js";
-import { trackChild } from "./process-registry.js";
+import { stopChild, trackChild } from "./process-registry.js";
 import { findToolchain, RuntimeErrorCode } from "./toolchain.js";
 
 /** Where build progress goes: one line per step (Maven's own output goes to the log file). */
@@ -49,9 +49,10 @@ export function mavenOpts(env: NodeJS.ProcessEnv = process.env): string {
  * build and removed after it), in `outFolder` (synth's temporary folder, before it replaces the output
  * folder), and returns each JAR with its sha256 (recordJars adds them to the manifest). Maven's output goes to
  * `logFile`; a failure is STREAMT-R013 with the log's path and its ERROR lines. Java or Maven missing:
- * STREAMT-R001 / R003 before anything runs.
+ * STREAMT-R001 / R003 before anything runs. Aborted by `signal`: Maven is stopped, and the build
+ * rejects with the signal's reason once Maven has exited.
  */
-export async function buildJars(outFolder: string, jars: readonly JarBuild[], options: { logFile: string; progress: BuildProgress }): Promise<BuiltJar[]> {
+export async function buildJars(outFolder: string, jars: readonly JarBuild[], options: { logFile: string; progress: BuildProgress; signal?: AbortSignal }): Promise<BuiltJar[]> {
   if (jars.length === 0) return [];
   const tools = findToolchain();
   const buildDir = path.join(outFolder, BUILD_DIR);
@@ -75,12 +76,15 @@ export async function buildJars(outFolder: string, jars: readonly JarBuild[], op
   };
   createInterface({ input: child.stdout! }).on("line", onLine);
   createInterface({ input: child.stderr! }).on("line", onLine);
+  const stop = () => void stopChild(child, { timeoutMs: 5_000 });
+  options.signal?.addEventListener("abort", stop, { once: true });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (c) => resolve(c));
-  });
+  }).finally(() => options.signal?.removeEventListener("abort", stop));
   await new Promise<void>((resolve) => log.end(resolve));
   rmSync(buildDir, { recursive: true, force: true });
+  options.signal?.throwIfAborted();
   if (code !== 0) {
     throw new StreamtError({
       code: RuntimeErrorCode.jarBuild,

@@ -122,7 +122,7 @@ export function asLocalJob(job: JarJob): LocalJob {
  * Writes the Java projects of an in-memory synth into a temporary folder and builds their JARs (one Maven
  * reactor): what `run --local --target jar` runs and `apply` deploys. `remove()` deletes the folder.
  */
-export async function buildLocalJars(files: readonly OutputFile[], jars: readonly JarBuild[], progress: BuildProgress, logFile = jarBuildLog("run-local")): Promise<{ dir: string; remove: () => void }> {
+export async function buildLocalJars(files: readonly OutputFile[], jars: readonly JarBuild[], progress: BuildProgress, options: { logFile?: string; signal?: AbortSignal } = {}): Promise<{ dir: string; remove: () => void }> {
   const dir = mkdtempSync(path.join(tmpdir(), `streamt-jars-${process.pid}-`));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   const unregister = onExitSync(remove);
@@ -131,7 +131,7 @@ export async function buildLocalJars(files: readonly OutputFile[], jars: readonl
       mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
       writeFileSync(path.join(dir, f.path), f.content);
     }
-    await buildJars(dir, jars, { logFile, progress });
+    await buildJars(dir, jars, { logFile: options.logFile ?? jarBuildLog("run-local"), progress, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (e) {
     unregister();
     remove();

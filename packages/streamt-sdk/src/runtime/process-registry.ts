@@ -41,9 +41,20 @@ function install(): void {
       if (process.listenerCount(signal) > 1) return;
       if (signalled) process.exit(130);
       signalled = true;
-      void runCleanups().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+      void runCleanups()
+        .then(killChildren)
+        .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     });
   }
+}
+
+/**
+ * SIGKILL to every child still running, resolved once each has exited (at most 5 s): the exit cleanups
+ * then remove folders no dying child still writes into (a Maven build's, say).
+ */
+async function killChildren(): Promise<void> {
+  const exited = Promise.allSettled(liveChildren().map((c) => stopChild(c, { signal: "SIGKILL" })));
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 }
 
 /** Tracks a child process until it exits; it is killed if Node exits first. */
