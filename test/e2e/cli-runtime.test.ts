@@ -2,7 +2,7 @@
  * The CLI's runtime commands, run in-process through main(): `validate` on a synthesised folder, and
  * `run --local` on an example with an --input file and --timeout (it starts its own broker and job).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -238,5 +238,35 @@ describe("streamt-sdk run --local stopped with Ctrl-C", () => {
     expect(r.stderr).toContain("produced 4 records");
     expect(r.stderr.slice(r.stderr.indexOf("Ctrl-C stops it"))).toContain("SIGINT: stopping the jobs and the broker...");
     expect(r.left).toEqual([]);
+  }, 300_000);
+});
+
+describe("streamt-sdk synth --target jar stopped with Ctrl-C while Maven builds", () => {
+  it("exits 130, stops Maven, leaves the output folder as it was and no temporary folder beside it", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "streamt-synth-int-"));
+    rmSync(out, { recursive: true });
+    const sql = spawnSync(process.execPath, [BIN, "synth", "examples/event-dedup.ts", "--no-typecheck", "--out", out], { cwd: root, encoding: "utf8" });
+    expect(sql.status, sql.stderr).toBe(0);
+    const before = readdirSync(out).sort().map((f) => [f, readFileSync(path.join(out, f), "utf8")]);
+    const child = spawn(process.execPath, [BIN, "synth", "examples/event-dedup.ts", "--no-typecheck", "--target", "jar", "--out", out], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    let sent = false;
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && /\n {2}building event-dedup\.jar \(/.test(stderr)) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    const [code] = (await once(child, "exit")) as [number | null];
+    try {
+      expect([sent, code], stderr).toEqual([true, 130]);
+      expect(stderr).not.toContain("built 1 JAR");
+      expect(processesWith(`${out}.tmp-${child.pid}`)).toEqual([]);
+      expect(readdirSync(path.dirname(out)).filter((f) => f.startsWith(`${path.basename(out)}.`))).toEqual([]);
+      expect(readdirSync(out).sort().map((f) => [f, readFileSync(path.join(out, f), "utf8")])).toEqual(before);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }, 300_000);
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { formatDiagnostic, formatSummary } from "../analysis/format.js";
 import type { Diagnostic } from "../analysis/diagnostic.js";
@@ -193,9 +193,16 @@ async function dispatch(cmd: Command, io: Io, argv: readonly string[]): Promise<
         else {
           // The JARs are built in synth's temporary folder: a failed build leaves the previous output as it was.
           const { buildJars, jarBuildLog, recordJars } = await import("../runtime/jar-build.js");
+          const { onExitSync } = await import("../runtime/process-registry.js");
           const progress = (line: string) => io.err(`${line}\n`);
           await writeOutputAfter(cmd.out, result.files, guard, async (staging) => {
-            recordJars(staging, result.jars, await buildJars(staging, result.jars, { logFile: jarBuildLog(path.resolve(io.cwd, cmd.out)), progress }));
+            // Ctrl-C stops Maven and exits: the temporary folder goes too (the output folder is as it was).
+            const unregister = onExitSync(() => rmSync(staging, { recursive: true, force: true }));
+            try {
+              recordJars(staging, result.jars, await buildJars(staging, result.jars, { logFile: jarBuildLog(path.resolve(io.cwd, cmd.out)), progress }));
+            } finally {
+              unregister();
+            }
           });
         }
       }
