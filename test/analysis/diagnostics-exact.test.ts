@@ -392,6 +392,21 @@ describe("STREAMT-E011 names every other pipeline of the name", () => {
   });
 });
 
+describe("STREAMT-E011 names that differ only in case", () => {
+  it("is an error at each, naming the others with their file:line; the same name in another case is not needed for it", () => {
+    const l1 = lineHere() + 1;
+    const a = pipeline("Hourly").write(orders.toKafka("a.v1"));
+    const l2 = lineHere() + 1;
+    const b = pipeline("hourly").write(orders.toKafka("b.v1"));
+    const unique = pipeline("hourly-2").write(orders.toKafka("c.v1"));
+    const HINT = "give each pipeline a name that differs in more than case";
+    expect(analyse(a, unique, b).filter((d) => d.code === "STREAMT-E011")).toEqual([
+      { code: "STREAMT-E011", severity: "error", pipeline: "hourly", path: "hourly", site: at(l2), message: `pipeline 'hourly' differs from 'Hourly' (${FILE}:${l1}) only in case: their output files (hourly.sql, Hourly.sql) are one file where file names ignore case (macOS, Windows)`, hint: HINT },
+      { code: "STREAMT-E011", severity: "error", pipeline: "Hourly", path: "Hourly", site: at(l1), message: `pipeline 'Hourly' differs from 'hourly' (${FILE}:${l2}) only in case: their output files (Hourly.sql, hourly.sql) are one file where file names ignore case (macOS, Windows)`, hint: HINT },
+    ]);
+  });
+});
+
 describe("STREAMT-E012 / E013 / W010 topics, whole", () => {
   it("STREAMT-E012 names the other writer; a dead-letter writer without a site", () => {
     const l1 = lineHere() + 1;
