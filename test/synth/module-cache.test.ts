@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
-import { runCli, type Run } from "../cli/support.js";
+import { ROOT, runCli, type Run } from "../cli/support.js";
 import { fileEditor, moduleCode, newProject, scratchFolder, THREE_PIPELINES, TSCONFIG } from "./fixture.js";
 
 const SCRATCH = scratchFolder("module-cache");
@@ -102,6 +102,31 @@ describe("the module cache of synth", () => {
     expect(Object.keys(await synthBoth("again"))).toEqual(["__proto__.sql", "constructor.sql", "manifest.json", "plan.json", "toString.sql", "topics.json"]);
     edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
     expect((await synthBoth("edited"))["__proto__.sql"]).toContain("`amount` > 250");
+  });
+
+  it("--target java: the cached Java projects are made again when a project template changes ($STREAMT_TEMPLATES_DIR), each synth equal to a cold one", { timeout: 300_000 }, async () => {
+    const templates = path.join(dir, "templates");
+    cpSync(path.join(ROOT, "templates"), templates, { recursive: true });
+    const env = { STREAMT_TEMPLATES_DIR: templates };
+    /** Every file under the folder, by its path in it. */
+    const tree = (out: string): Record<string, string> =>
+      Object.fromEntries(readdirSync(path.join(dir, out), { recursive: true, encoding: "utf8" }).filter((f) => statSync(path.join(dir, out, f)).isFile()).sort().map((f) => [f, readFileSync(path.join(dir, out, f), "utf8")]));
+    const synthBoth = async (out: string): Promise<Record<string, string>> => {
+      const warm = await runCli(["synth", ...ENTRIES, "--no-typecheck", "--target", "java", "--out", out], { cwd: dir, env });
+      expect(warm.code, warm.stderr).toBe(0);
+      const cold = await runCli(["synth", ...ENTRIES, "--no-typecheck", "--target", "java", "--no-cache", "--out", `${out}-cold`], { cwd: dir, env });
+      expect(cold.code, cold.stderr).toBe(0);
+      expect(tree(out)).toEqual(tree(`${out}-cold`));
+      return tree(out);
+    };
+    const first = await synthBoth("first");
+    expect(first["a/README.md"]).not.toContain("Built by the platform team");
+    writeFileSync(path.join(templates, "java", "README.md.hbs"), `Built by the platform team.\n\n${readFileSync(path.join(templates, "java", "README.md.hbs"), "utf8")}`);
+    const edited = await synthBoth("edited");
+    expect([edited["a/README.md"]?.startsWith("Built by the platform team.\n"), edited["b/README.md"]?.startsWith("Built by the platform team.\n")]).toEqual([true, true]);
+    const job = Object.keys(first).filter((f) => f.startsWith("a/") && f.endsWith("Job.java"));
+    expect(job).toHaveLength(1);
+    expect(edited[job[0]!]).toBe(first[job[0]!]);
   });
 
   it("an edited tsconfig.json, or an entry list where one entry imports another, imports again", { timeout: 300_000 }, async () => {

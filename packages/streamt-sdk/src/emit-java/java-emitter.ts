@@ -27,6 +27,8 @@ export interface JavaEmitOptions {
 }
 
 /** The Java package of every generated job (one project per pipeline, so class names never meet). */
+export { templatesFingerprint } from "./templates.js";
+
 export const JAVA_PACKAGE = "io.streamt.generated";
 
 /** Where a pipeline's Maven project goes in the output folder, and its JAR inside it. */

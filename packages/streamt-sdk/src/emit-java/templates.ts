@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,25 +39,48 @@ export function templatesDir(): string {
   return existsSync(path.join(repository, "java")) ? repository : path.resolve(here, "../../templates");
 }
 
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
+const compiled = new Map<string, { readonly text: string; readonly render: Handlebars.TemplateDelegate }>();
 
-/** A template compiled once; a missing or broken template is STREAMT-B012, naming the file. */
+/** The templates a project is rendered from. */
+const TEMPLATE_NAMES = ["Job.java.hbs", "README.md.hbs", "pom.xml.hbs"] as const;
+
+/**
+ * The templates as they are on disk now, hashed (synth keys the Java output it caches with it): each is
+ * read again, and one whose text changed since it was compiled is compiled again (a template under
+ * $STREAMT_TEMPLATES_DIR may be edited between two runs of one process, synth --watch). A missing
+ * template is STREAMT-B012 here too.
+ */
+export function templatesFingerprint(): string {
+  const hash = createHash("sha256");
+  for (const name of TEMPLATE_NAMES) {
+    const file = path.join(templatesDir(), "java", name);
+    const text = readTemplate(file);
+    if (compiled.get(file)?.text !== text) compiled.delete(file);
+    hash.update(`${name}\0${text}\0`);
+  }
+  return hash.digest("hex");
+}
+
+function readTemplate(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw templateError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** A template compiled once (until templatesFingerprint finds its text changed); a missing or broken template is STREAMT-B012, naming the file. */
 function template(name: string): Handlebars.TemplateDelegate {
   const file = path.join(templatesDir(), "java", name);
   let t = compiled.get(file);
   if (!t) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      throw templateError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    const text = readTemplate(file);
     // noEscape: the emitter escapes for the target language itself (Java, XML, Markdown); strict: a
     // field the template names and the model lacks is an error, never an empty string.
-    t = Handlebars.compile(text, { noEscape: true, strict: true });
+    t = { text, render: Handlebars.compile(text, { noEscape: true, strict: true }) };
     compiled.set(file, t);
   }
-  return t;
+  return t.render;
 }
 
 function templateError(file: string, why: string): StreamtError {

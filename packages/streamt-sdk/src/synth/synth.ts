@@ -369,8 +369,8 @@ type KubernetesEmitter = typeof import("./k8s-resources.js");
 function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions, modules: ModuleState, java: JavaEmitter | null, k8s: KubernetesEmitter | null): { files: OutputFile[]; jars: JarBuild[] } {
   const target = options.target ?? "sql";
   const jars: JarBuild[] = [];
-  // A pipeline's files depend on its plan and these options alone: a cached module's are reused.
-  const optionsKey = emitOptionsKey({ target, flinkVersion: options.flinkVersion, bootstrapServers: options.bootstrapServers, parallelismOverride: options.parallelismOverride ?? null });
+  // A pipeline's files depend on its plan, these options and (Java) the project templates alone: a cached module's are reused.
+  const optionsKey = emitOptionsKey({ target, flinkVersion: options.flinkVersion, bootstrapServers: options.bootstrapServers, parallelismOverride: options.parallelismOverride ?? null, templates: java ? java.templatesFingerprint() : null });
   const emitted: EmittedArtifact[] = plan.pipelines.flatMap((p) => {
     const file = modules.cache ? modules.fileOf.get(p) : undefined;
     const cached = file !== undefined ? modules.cache!.output(file, p.name, optionsKey) : undefined;
