@@ -3,11 +3,11 @@
  * last run's output and exit code and leaves the output folder as it is; any change to what synth reads,
  * or to the output folder, runs a real synth, whose output equals a cold synth's byte for byte.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder, sha256 } from "../../packages/streamt-sdk/src/synth/cache.js";
-import { runCli, type Run } from "../cli/support.js";
+import { ROOT, runCli, type Run } from "../cli/support.js";
 import { fileEditor, newProject, scratchFolder, TSCONFIG } from "./fixture.js";
 
 const SCRATCH = scratchFolder("last-run");
@@ -158,6 +158,62 @@ describe("the record of the last synth", () => {
     expect(records()).toEqual({});
     expect((await cli(SYNTH, { STATUS: "refunded" })).code).toBe(0);
     expect(folder("out")["b.sql"]).toContain("'refunded'");
+  });
+
+  it("--target java: replays while the templates are unchanged; an edited template, another templates folder or a missing template runs a real synth", { timeout: 300_000 }, async () => {
+    const templates = path.join(dir, "templates");
+    cpSync(path.join(ROOT, "templates"), templates, { recursive: true });
+    const JAVA = [...SYNTH, "--target", "java"];
+    const env = { STREAMT_TEMPLATES_DIR: templates };
+    const java = (e: Record<string, string> = env): Promise<Run> => cli(JAVA, e);
+    const first = await java();
+    expect(first).toEqual({ code: 0, stdout: "synthesised 2 pipelines (a, b) into out\n", stderr: "" });
+    const stamp = (): unknown => ({ records: records(), out: statSync(path.join(dir, "out")).ino, readme: statSync(path.join(dir, "out", "a", "README.md")).ino });
+    const before = stamp();
+    expect(await java()).toEqual(first);
+    expect(stamp()).toEqual(before);
+
+    const readme = path.join(templates, "java", "README.md.hbs");
+    writeFileSync(readme, `Built by the platform team.\n\n${readFileSync(readme, "utf8")}`);
+    expect(await java()).toEqual(first);
+    expect(records()).not.toEqual(before.records);
+    expect(readFileSync(path.join(dir, "out", "a", "README.md"), "utf8")).toMatch(/^Built by the platform team\.\n/);
+    const edited = stamp();
+    expect(await java()).toEqual(first);
+    expect(stamp()).toEqual(edited);
+
+    // Another folder of templates (the same texts): another record, a real synth.
+    const other = path.join(dir, "other-templates");
+    cpSync(templates, other, { recursive: true });
+    expect(await java({ STREAMT_TEMPLATES_DIR: other })).toEqual(first);
+    expect(Object.keys(records())).toHaveLength(Object.keys(edited.records as object).length + 1);
+
+    // A missing template fails the synth; the failure is replayed until the template is back.
+    rmSync(readme);
+    const failed = await java();
+    expect([failed.code, failed.stderr]).toEqual([1, expect.stringContaining("STREAMT-B012")]);
+    expect(await java()).toEqual(failed);
+    writeFileSync(readme, "{{pipeline}}\n");
+    expect(await java()).toEqual(first);
+    // The pipeline's name as the template's model gives it: a Markdown code span.
+    expect(readFileSync(path.join(dir, "out", "a", "README.md"), "utf8")).toBe("` a `\n");
+  });
+
+  it("--target jar: an unchanged synth builds no JAR again; the JARs are left as they were", { timeout: 600_000 }, async () => {
+    const JAR = [...SYNTH, "--target", "jar"];
+    const first = await cli(JAR);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/^built 2 JARs in \d+ s: /m);
+    const jars = (): string[] => ["a/target/a.jar", "b/target/b.jar"].map((j) => `${j} ${statSync(path.join(dir, "out", j)).ino} ${statSync(path.join(dir, "out", j)).mtimeMs}`);
+    const built = jars();
+    // Replayed: what it printed, not the build's progress (that build did not run again).
+    expect(await cli(JAR)).toEqual({ code: 0, stdout: first.stdout, stderr: "" });
+    expect(jars()).toEqual(built);
+    // A changed module builds again.
+    edit("a.ts", "o.amount.gt(100)", "o.amount.gt(250)");
+    const again = await cli(JAR);
+    expect(again.stderr).toMatch(/^built 2 JARs in \d+ s: /m);
+    expect(jars()).not.toEqual(built);
   });
 
   it("does not trust a record written by other SDK code, or a corrupt one", { timeout: 300_000 }, async () => {

@@ -161,9 +161,10 @@ async function dispatch(cmd: Command, io: Io, argv: readonly string[]): Promise<
       if (missing.length > 0) throw new UsageError(`entry file not found: ${missing.join(", ")} (relative to ${io.cwd})`);
       // synth --target k8s: the environment's Kubernetes settings and Kafka, from streamt.config.ts.
       const kubernetes = cmd.command === "synth" && cmd.env !== null ? await (await import("./k8s-target.js")).kubernetesTarget(cmd.env, io.cwd, io.beforeLoad) : null;
-      // A synth of SQL whose output depends on files alone is recorded, to be replayed while they are unchanged
-      // (synth/last-run.ts, asked by bin/streamt-sdk.js before anything else loads).
-      const record = cmd.command === "synth" && cmd.cache && !cmd.watch && cmd.openlineage === null && cmd.target === "sql";
+      // A synth whose output depends on files alone is recorded, to be replayed while they are unchanged
+      // (synth/last-run.ts, asked by bin/streamt-sdk.js before anything else loads): SQL, Java projects, and
+      // JARs (Maven builds them from those projects alone; an unchanged synth builds none again).
+      const record = cmd.command === "synth" && cmd.cache && !cmd.watch && cmd.openlineage === null && cmd.target !== "k8s";
       const options: SynthOptions = {
         entries: cmd.entries,
         root: io.cwd,

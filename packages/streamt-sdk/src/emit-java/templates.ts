@@ -44,6 +44,11 @@ const compiled = new Map<string, { readonly text: string; readonly render: Handl
 /** The templates a project is rendered from. */
 const TEMPLATE_NAMES = ["Job.java.hbs", "README.md.hbs", "pom.xml.hbs"] as const;
 
+/** The files a project is rendered from (what a synth of Java output read besides the pipelines). */
+export function templateFiles(): string[] {
+  return TEMPLATE_NAMES.map((name) => path.join(templatesDir(), "java", name));
+}
+
 /**
  * The templates as they are on disk now, hashed (synth keys the Java output it caches with it): each is
  * read again, and one whose text changed since it was compiled is compiled again (a template under

@@ -20,7 +20,7 @@ import { CONFIG_FILE } from "../deploy/define-config.js";
 import { existsSync } from "node:fs";
 import { cacheFolder, findTsconfig, fingerprint, inputsOf, reuseTypecheck } from "./cache.js";
 import { codeCacheNotes, loadCompilerWithCodeCache, saveCompilerCodeCache } from "./compiler-cache.js";
-import { MISSING } from "./cache-file.js";
+import { fileHash, MISSING } from "./cache-file.js";
 import { joinInputs, type RunInputs } from "./last-run.js";
 import { loadEntries, type LoadResult } from "./load.js";
 import { emitOptionsKey, ModuleCache, type ModulePipeline } from "./module-cache.js";
@@ -249,6 +249,11 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
   return finish(plan);
 }
 
+/** Files read as they are on disk now (MISSING when absent), with no folder whose names matter. */
+function filesRead(files: readonly string[]): RunInputs {
+  return { files: new Map(files.map((f) => [f, fileHash(f)])), folders: new Set() };
+}
+
 /**
  * Work with the TypeScript compiler, loaded first through V8's code cache in synth's cache folder
  * (compiler-cache.ts), unless the run keeps no cache; the cache is saved after the work, if V8 had none.
@@ -331,19 +336,22 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const t = now();
   const diagnostics = [...checked.diagnostics];
   let emitted: { files: OutputFile[]; jars: JarBuild[] };
+  // The Java emitter (and Handlebars, its templates' engine: ~0.2 s to load) only for a Java target.
+  const target = options.target ?? "sql";
+  const java = target === "sql" || target === "k8s" ? null : await import("../emit-java/java-emitter.js");
+  // Java projects are rendered from the templates too: a run that records what it read records them (even
+  // one that failed for a missing template: adding it must end the replay of that failure).
+  const read = java && checked.read ? { read: { ...checked.read, inputs: joinInputs([checked.read.inputs, filesRead(java.templateFiles())]) } } : {};
   try {
-    // The Java emitter (and Handlebars, its templates' engine: ~0.2 s to load) only for a Java target.
-    const target = options.target ?? "sql";
-    const java = target === "sql" || target === "k8s" ? null : await import("../emit-java/java-emitter.js");
     const k8s = target === "k8s" ? await import("./k8s-resources.js") : null;
     emitted = emitAll(checked.plan, checked.diagnostics, options, modules, java, k8s);
   } catch (e) {
     if (!isStreamtError(e)) throw e;
     diagnostics.push({ code: e.code, severity: "error", pipeline: null, path: e.path ?? "", site: e.site, message: e.message, hint: e.hint ?? "" });
-    return done({ ...checked, ok: false, diagnostics, files: [], jars: [] });
+    return done({ ...checked, ...read, ok: false, diagnostics, files: [], jars: [] });
   }
   checked.timings.emit = now() - t;
-  return done({ ...checked, ...emitted });
+  return done({ ...checked, ...read, ...emitted });
 }
 
 function sha256(s: string): string {
