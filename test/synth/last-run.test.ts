@@ -168,7 +168,7 @@ describe("the record of the last synth", () => {
     const java = (e: Record<string, string> = env): Promise<Run> => cli(JAVA, e);
     const first = await java();
     expect(first).toEqual({ code: 0, stdout: "synthesised 2 pipelines (a, b) into out\n", stderr: "" });
-    const stamp = (): unknown => ({ records: records(), out: statSync(path.join(dir, "out")).ino, readme: statSync(path.join(dir, "out", "a", "README.md")).ino });
+    const stamp = (): { records: Record<string, string>; out: number; readme: number } => ({ records: records(), out: statSync(path.join(dir, "out")).ino, readme: statSync(path.join(dir, "out", "a", "README.md")).ino });
     const before = stamp();
     expect(await java()).toEqual(first);
     expect(stamp()).toEqual(before);
@@ -186,7 +186,7 @@ describe("the record of the last synth", () => {
     const other = path.join(dir, "other-templates");
     cpSync(templates, other, { recursive: true });
     expect(await java({ STREAMT_TEMPLATES_DIR: other })).toEqual(first);
-    expect(Object.keys(records())).toHaveLength(Object.keys(edited.records as object).length + 1);
+    expect(Object.keys(records())).toHaveLength(Object.keys(edited.records).length + 1);
 
     // A missing template fails the synth; the failure is replayed until the template is back.
     rmSync(readme);

@@ -34,9 +34,12 @@ interface RunRecord {
   readonly exitCode: number;
 }
 
-/** The record of a command line in a folder; the default Kafka address comes from the environment. */
+/**
+ * The record of a command line in a folder; the default Kafka address comes from the environment, and so
+ * can the Java project templates' folder.
+ */
 function recordOf(argv: readonly string[], cwd: string): { file: string; key: CacheKey } {
-  const inputs = sha256(JSON.stringify({ cwd, argv, bootstrap: process.env.STREAMT_KAFKA_BOOTSTRAP ?? null }));
+  const inputs = sha256(JSON.stringify({ cwd, argv, bootstrap: process.env.STREAMT_KAFKA_BOOTSTRAP ?? null, templates: process.env.STREAMT_TEMPLATES_DIR ?? null }));
   return {
     file: path.join(cacheFolder(cwd), `last-run-${inputs.slice(0, 16)}.json`),
     key: { sdkVersion: SDK_VERSION, sdkBuild: packageStamp(SDK_ROOT), typescript: "-", inputs },
