@@ -27,7 +27,7 @@ export interface JavaEmitOptions {
 }
 
 /** The Java package of every generated job (one project per pipeline, so class names never meet). */
-export { templateFiles, templatesFingerprint } from "./templates.js";
+export { templatesKey, templatesOnDisk } from "./templates.js";
 
 export const JAVA_PACKAGE = "io.streamt.generated";
 

@@ -44,24 +44,34 @@ const compiled = new Map<string, { readonly text: string; readonly render: Handl
 /** The templates a project is rendered from. */
 const TEMPLATE_NAMES = ["Job.java.hbs", "README.md.hbs", "pom.xml.hbs"] as const;
 
-/** The files a project is rendered from (what a synth of Java output read besides the pipelines). */
-export function templateFiles(): string[] {
-  return TEMPLATE_NAMES.map((name) => path.join(templatesDir(), "java", name));
-}
+/** A project template as it is on disk now: its text, or why it cannot be read. */
+export type TemplateOnDisk = { readonly file: string; readonly text: string } | { readonly file: string; readonly unreadable: string };
 
 /**
- * The templates as they are on disk now, hashed (synth keys the Java output it caches with it): each is
- * read again, and one whose text changed since it was compiled is compiled again (a template under
- * $STREAMT_TEMPLATES_DIR may be edited between two runs of one process, synth --watch). A missing
- * template is STREAMT-B012 here too.
+ * The templates as they are on disk now, each read once a run (synth keys the Java output it caches with
+ * them, and records them as read): one whose text changed since it was compiled is compiled again (a
+ * template under $STREAMT_TEMPLATES_DIR may be edited between two runs of one process, synth --watch).
  */
-export function templatesFingerprint(): string {
-  const hash = createHash("sha256");
-  for (const name of TEMPLATE_NAMES) {
+export function templatesOnDisk(): TemplateOnDisk[] {
+  return TEMPLATE_NAMES.map((name) => {
     const file = path.join(templatesDir(), "java", name);
-    const text = readTemplate(file);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      return { file, unreadable: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
+    }
     if (compiled.get(file)?.text !== text) compiled.delete(file);
-    hash.update(`${name}\0${text}\0`);
+    return { file, text };
+  });
+}
+
+/** The hash of the templates' texts; a template that cannot be read is STREAMT-B012. */
+export function templatesKey(templates: readonly TemplateOnDisk[]): string {
+  const hash = createHash("sha256");
+  for (const t of templates) {
+    if ("unreadable" in t) throw templateError(t.file, `cannot be read (${t.unreadable})`);
+    hash.update(`${path.basename(t.file)}\0${t.text}\0`);
   }
   return hash.digest("hex");
 }
@@ -74,7 +84,7 @@ function readTemplate(file: string): string {
   }
 }
 
-/** A template compiled once (until templatesFingerprint finds its text changed); a missing or broken template is STREAMT-B012, naming the file. */
+/** A template compiled once (until templatesOnDisk finds its text changed); a missing or broken template is STREAMT-B012, naming the file. */
 function template(name: string): Handlebars.TemplateDelegate {
   const file = path.join(templatesDir(), "java", name);
   let t = compiled.get(file);

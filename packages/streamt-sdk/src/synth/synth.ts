@@ -20,7 +20,7 @@ import { CONFIG_FILE } from "../deploy/define-config.js";
 import { existsSync } from "node:fs";
 import { cacheFolder, findTsconfig, fingerprint, inputsOf, reuseTypecheck } from "./cache.js";
 import { codeCacheNotes, loadCompilerWithCodeCache, saveCompilerCodeCache } from "./compiler-cache.js";
-import { fileHash, MISSING } from "./cache-file.js";
+import { MISSING } from "./cache-file.js";
 import { joinInputs, type RunInputs } from "./last-run.js";
 import { loadEntries, type LoadResult } from "./load.js";
 import { emitOptionsKey, ModuleCache, type ModulePipeline } from "./module-cache.js";
@@ -29,6 +29,7 @@ import { manifestJson, type ListElement } from "./manifest-json.js";
 import { collectTopics } from "./topics.js";
 import { SDK_VERSION } from "../version.js";
 import type { KubernetesTarget } from "./k8s-resources.js";
+import type { TemplateOnDisk } from "../emit-java/templates.js";
 
 export interface SynthOptions {
   readonly entries: readonly string[];
@@ -249,9 +250,9 @@ async function checkStages(options: SynthOptions, modules: ModuleState): Promise
   return finish(plan);
 }
 
-/** Files read as they are on disk now (MISSING when absent), with no folder whose names matter. */
-function filesRead(files: readonly string[]): RunInputs {
-  return { files: new Map(files.map((f) => [f, fileHash(f)])), folders: new Set() };
+/** The templates as read, hashed as the last run compares files (MISSING when one could not be read). */
+function templatesRead(templates: readonly TemplateOnDisk[]): RunInputs {
+  return { files: new Map(templates.map((t) => [t.file, "text" in t ? sha256(t.text) : MISSING])), folders: new Set() };
 }
 
 /**
@@ -341,10 +342,11 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
   const java = target === "sql" || target === "k8s" ? null : await import("../emit-java/java-emitter.js");
   // Java projects are rendered from the templates too: a run that records what it read records them (even
   // one that failed for a missing template: adding it must end the replay of that failure).
-  const read = java && checked.read ? { read: { ...checked.read, inputs: joinInputs([checked.read.inputs, filesRead(java.templateFiles())]) } } : {};
+  const templates = java?.templatesOnDisk() ?? [];
+  const read = java && checked.read ? { read: { ...checked.read, inputs: joinInputs([checked.read.inputs, templatesRead(templates)]) } } : {};
   try {
     const k8s = target === "k8s" ? await import("./k8s-resources.js") : null;
-    emitted = emitAll(checked.plan, checked.diagnostics, options, modules, java, k8s);
+    emitted = emitAll(checked.plan, checked.diagnostics, options, modules, java, k8s, java ? java.templatesKey(templates) : null);
   } catch (e) {
     if (!isStreamtError(e)) throw e;
     diagnostics.push({ code: e.code, severity: "error", pipeline: null, path: e.path ?? "", site: e.site, message: e.message, hint: e.hint ?? "" });
@@ -374,11 +376,11 @@ type JavaEmitter = typeof import("../emit-java/java-emitter.js");
 /** The Kubernetes resources' module, loaded by synth() for --target k8s. */
 type KubernetesEmitter = typeof import("./k8s-resources.js");
 
-function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions, modules: ModuleState, java: JavaEmitter | null, k8s: KubernetesEmitter | null): { files: OutputFile[]; jars: JarBuild[] } {
+function emitAll(plan: Plan, diagnostics: readonly Diagnostic[], options: SynthOptions, modules: ModuleState, java: JavaEmitter | null, k8s: KubernetesEmitter | null, templatesKey: string | null): { files: OutputFile[]; jars: JarBuild[] } {
   const target = options.target ?? "sql";
   const jars: JarBuild[] = [];
   // A pipeline's files depend on its plan, these options and (Java) the project templates alone: a cached module's are reused.
-  const optionsKey = emitOptionsKey({ target, flinkVersion: options.flinkVersion, bootstrapServers: options.bootstrapServers, parallelismOverride: options.parallelismOverride ?? null, templates: java ? java.templatesFingerprint() : null });
+  const optionsKey = emitOptionsKey({ target, flinkVersion: options.flinkVersion, bootstrapServers: options.bootstrapServers, parallelismOverride: options.parallelismOverride ?? null, templates: templatesKey });
   const emitted: EmittedArtifact[] = plan.pipelines.flatMap((p) => {
     const file = modules.cache ? modules.fileOf.get(p) : undefined;
     const cached = file !== undefined ? modules.cache!.output(file, p.name, optionsKey) : undefined;
