@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { emitPipelineSql } from "../packages/streamt-sdk/src/emit-sql/sql-emitter.js";
 import type { Pipeline } from "../packages/streamt-sdk/src/dsl/pipeline.js";
@@ -43,4 +45,18 @@ export function inTimeZone(zone: string): void {
     if (before === undefined) delete process.env.TZ;
     else process.env.TZ = before;
   });
+}
+
+/** Every file under a folder (not its folders), by its path in it, with its text. */
+export function filesUnder(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string, rel: string): void => {
+    for (const n of readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${n.name}` : n.name;
+      if (n.isDirectory()) walk(path.join(d, n.name), r);
+      else files[r] = readFileSync(path.join(d, n.name), "utf8");
+    }
+  };
+  walk(dir, "");
+  return files;
 }

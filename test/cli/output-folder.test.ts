@@ -6,6 +6,7 @@ import { buildSync } from "esbuild";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { isStreamtError } from "../../packages/streamt-sdk/src/errors.js";
+import { filesUnder } from "../helpers.js";
 import { recoverInterruptedSwap, writeOutput, type OutputFile } from "../../packages/streamt-sdk/src/synth/output-folder.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -42,18 +43,7 @@ function refusal(run: () => void): { code: string; message: string; hint: string
 }
 
 /** Every file under a folder with its content: what a refusal must leave exactly as it was. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string, rel: string): void => {
-    for (const n of readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${n.name}` : n.name;
-      if (n.isDirectory()) walk(path.join(d, n.name), r);
-      else files[r] = readFileSync(path.join(d, n.name), "utf8");
-    }
-  };
-  walk(dir, "");
-  return files;
-}
+const snapshot = filesUnder;
 
 describe("synth replaces only folders it wrote", () => {
   it("refuses the current directory even when it holds an unrelated manifest.json, and deletes nothing", () => {

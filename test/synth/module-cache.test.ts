@@ -1,8 +1,9 @@
-import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cacheFolder } from "../../packages/streamt-sdk/src/synth/cache.js";
 import { ROOT, runCli, type Run } from "../cli/support.js";
+import { filesUnder } from "../helpers.js";
 import { fileEditor, moduleCode, newProject, scratchFolder, THREE_PIPELINES, TSCONFIG } from "./fixture.js";
 
 const SCRATCH = scratchFolder("module-cache");
@@ -108,9 +109,7 @@ describe("the module cache of synth", () => {
     const templates = path.join(dir, "templates");
     cpSync(path.join(ROOT, "templates"), templates, { recursive: true });
     const env = { STREAMT_TEMPLATES_DIR: templates };
-    /** Every file under the folder, by its path in it. */
-    const tree = (out: string): Record<string, string> =>
-      Object.fromEntries(readdirSync(path.join(dir, out), { recursive: true, encoding: "utf8" }).filter((f) => statSync(path.join(dir, out, f)).isFile()).sort().map((f) => [f, readFileSync(path.join(dir, out, f), "utf8")]));
+    const tree = (out: string): Record<string, string> => filesUnder(path.join(dir, out));
     const synthBoth = async (out: string): Promise<Record<string, string>> => {
       const warm = await runCli(["synth", ...ENTRIES, "--no-typecheck", "--target", "java", "--out", out], { cwd: dir, env });
       expect(warm.code, warm.stderr).toBe(0);
